@@ -1,0 +1,42 @@
+/**
+ * Command-line option parsing for the CLI subcommands, on node:util parseArgs, turning its
+ * errors into clear sentences (CliError, exit code 2).
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { CliError } from './cli-error.ts';
+
+export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
+
+export function parseOptions<T extends OptionSpec>(argv: string[], options: T, usage: string, allowPositionals = false) {
+  try {
+    const parsed = parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals, strict: true });
+    if (parsed.values.help) {
+      process.stdout.write(usage + '\n');
+      return null;
+    }
+    return parsed as { values: Record<keyof T, string | boolean | string[] | undefined>; positionals: string[] };
+  } catch (error) {
+    throw new CliError(`${(error as Error).message}\n${usage}`, 2);
+  }
+}
+
+/** A required string option, or a CliError naming it. */
+export function requireOption(values: Record<string, unknown>, name: string, usage: string): string {
+  const value = values[name];
+  if (typeof value !== 'string' || value === '') throw new CliError(`--${name} is required.\n${usage}`, 2);
+  return value;
+}
+
+/** A numeric option, or a CliError naming it and the value it got. */
+export function numberOption(values: Record<string, unknown>, name: string, fallback?: number): number {
+  const raw = values[name];
+  if (raw === undefined) {
+    if (fallback === undefined) throw new CliError(`--${name} is required.`, 2);
+    return fallback;
+  }
+  const value = Number(raw);
+  if (typeof raw !== 'string' || raw.trim() === '' || !Number.isFinite(value)) {
+    throw new CliError(`--${name} must be a number, got "${String(raw)}".`, 2);
+  }
+  return value;
+}
