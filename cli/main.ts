@@ -5,19 +5,20 @@
  */
 import { CliError } from '../lib/cli-error.ts';
 
-type Command = { summary: string; load: () => Promise<{ run: (argv: string[]) => Promise<number> }> };
+type CommandModule = { run: (argv: string[]) => Promise<number> };
+type Command = { summary: string };
 
 const commands: Record<string, Command> = {
-  group: { summary: 'group settlement records into CHS-DRG 1.1 groups', load: () => import('./commands/group.ts') },
-  'compile-scheme': { summary: 'compile a CHS-DRG scheme text directory into a rule pack', load: () => import('./commands/compile-scheme.ts') },
-  synth: { summary: 'generate realistic synthetic settlement lists', load: () => import('./commands/synth.ts') },
-  simulate: { summary: 'simulate a payment policy over settlement lists', load: () => import('./commands/simulate.ts') },
-  cart: { summary: 'train a CART regression tree on a CSV file', load: () => import('./commands/cart.ts') },
-  dip: { summary: 'build a DIP catalog (dip build) or group cases into packets (dip group)', load: () => import('./commands/dip.ts') },
-  drg: { summary: 'propose DRG splits from data (drg design)', load: () => import('./commands/drg.ts') },
-  'stress-test': { summary: 'Monte Carlo stress test of the pooled fund', load: () => import('./commands/stress-test.ts') },
-  forecast: { summary: 'ETS forecast of monthly fund expenditure', load: () => import('./commands/forecast.ts') },
-  monitor: { summary: 'screen cases for split admissions, upcoding and other abuse', load: () => import('./commands/monitor.ts') },
+  group: { summary: 'group settlement records into CHS-DRG 1.1 groups' },
+  'compile-scheme': { summary: 'compile a CHS-DRG scheme text directory into a rule pack' },
+  synth: { summary: 'generate realistic synthetic settlement lists' },
+  simulate: { summary: 'simulate a payment policy over settlement lists' },
+  cart: { summary: 'train a CART regression tree on a CSV file' },
+  dip: { summary: 'build a DIP catalog (dip build) or group cases into packets (dip group)' },
+  drg: { summary: 'propose DRG splits from data (drg design)' },
+  'stress-test': { summary: 'Monte Carlo stress test of the pooled fund' },
+  forecast: { summary: 'ETS forecast of monthly fund expenditure' },
+  monitor: { summary: 'screen cases for split admissions, upcoding and other abuse' },
 };
 
 function usage(): string {
@@ -38,7 +39,7 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   try {
-    const module = await command.load();
+    const module = (await import(`./commands/${name}.ts`)) as CommandModule;
     return await module.run(rest);
   } catch (error) {
     if (error instanceof CliError) {
