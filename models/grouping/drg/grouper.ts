@@ -1,0 +1,350 @@
+/**
+ * The CHS-DRG grouper: a case → MDC → ADRG → DRG, by a compiled rule pack, with a trace in
+ * words of every decision.
+ *
+ * Path (shared/docs/models.md §1): MDCs in the pack's order (MDCA, MDCP, MDCY, MDCZ, MDCM,
+ * MDCN, then the others); inside an MDC the surgical ADRGs, then the procedural ones, then —
+ * when the case has an operating-room procedure that none of them took — the MDC's ambiguous
+ * group `xQY` (official) or, in fall-through mode, the medical ADRGs; an MDC none of whose
+ * ADRGs takes the case passes it on to the next MDC. The DRG's 4th character comes from the
+ * secondary diagnoses that are MCC/CC and not excluded by the principal diagnosis.
+ *
+ * The pack is indexed once (cached per pack object), so grouping a case is a handful of hash
+ * lookups with no allocation beyond the result when no trace is asked for.
+ */
+import type { Adrg, Condition, Mdc, RulePack } from './pack.ts';
+
+/** The fields of a settlement record the grouper reads. */
+export interface GroupingInput {
+  sex: 'M' | 'F';
+  ageYears: number;
+  ageDays?: number | undefined;
+  birthWeightGrams?: number | undefined;
+  principalDiagnosis: string;
+  secondaryDiagnoses: readonly string[];
+  procedures: readonly string[];
+}
+
+export type AmbiguousMode = 'qy' | 'fallthrough';
+
+export interface GroupOptions {
+  /** `qy` (official, default): an unmatched operating-room procedure → the MDC's QY group. `fallthrough`: go on to the medical ADRGs. */
+  ambiguous?: AmbiguousMode;
+  /** Build the trace (default true). Bulk runs that do not show it turn it off for speed. */
+  trace?: boolean;
+}
+
+export type Severity = 'mcc' | 'cc' | 'none';
+
+/** One step of the grouping trace: what was decided, in words, and the codes that decided it. */
+export interface TraceStep {
+  step: 'mdc' | 'adrg' | 'ambiguous' | 'severity' | 'drg' | 'ungroupable';
+  text: string;
+  codes?: string[];
+}
+
+export interface GroupResult {
+  status: 'grouped' | 'ambiguous' | 'ungroupable';
+  mdc: string | null;
+  adrg: string | null;
+  drg: string | null;
+  severity?: Severity;
+  trace: TraceStep[];
+}
+
+interface IndexedAdrg {
+  adrg: Adrg;
+  alternatives: { conditions: IndexedCondition[]; text: string }[];
+  /** DRG code by severity. */
+  drgFor: Record<Severity, string>;
+  drgNames: Map<string, string>;
+}
+
+type IndexedCondition =
+  | { kind: 'principalDiagnosis' | 'principalProcedure' | 'anyProcedure' | 'anyDiagnosis'; set: Set<string> }
+  | { kind: 'operatingRoomProcedure' | 'noOperatingRoomProcedure' }
+  | { kind: 'ageDays' | 'birthWeight'; min: number; max: number };
+
+interface IndexedMdc {
+  mdc: Mdc;
+  principal: Set<string> | null;
+  bodySites: { name: string; set: Set<string> }[];
+  surgical: IndexedAdrg[];
+  medical: IndexedAdrg[];
+}
+
+interface PackIndex {
+  mdcs: IndexedMdc[];
+  operatingRoom: Set<string>;
+  mcc: Map<string, string | null>;
+  cc: Map<string, string | null>;
+  /** Principal diagnosis → exclusion tables it belongs to (a principal can be in several). */
+  excludingTables: Map<string, Set<string>>;
+}
+
+const indexCache = new WeakMap<RulePack, PackIndex>();
+
+/** Index a rule pack for grouping (done once per pack; `groupCase` calls it). */
+export function indexRulePack(pack: RulePack): PackIndex {
+  const cached = indexCache.get(pack);
+  if (cached) return cached;
+  const sets = pack.lists.map((list) => new Set(list));
+  const setOf = (i: number): Set<string> => {
+    const set = sets[i];
+    if (!set) throw new Error(`rule pack refers to code list ${i}, which it does not have`);
+    return set;
+  };
+  const indexCondition = (c: Condition): IndexedCondition => {
+    switch (c.kind) {
+      case 'principalDiagnosis':
+      case 'principalProcedure':
+      case 'anyProcedure':
+      case 'anyDiagnosis':
+        return { kind: c.kind, set: setOf(c.list) };
+      case 'ageDays':
+      case 'birthWeight':
+        return { kind: c.kind, min: c.min ?? -Infinity, max: c.max ?? Infinity };
+      default:
+        return { kind: c.kind };
+    }
+  };
+  const indexAdrg = (adrg: Adrg): IndexedAdrg => {
+    const bySuffix = new Map(adrg.drgs.map((d) => [d.code[3]!, d.code]));
+    const pick = (...suffixes: string[]) => suffixes.map((s) => bySuffix.get(s)).find((c) => c !== undefined) ?? adrg.drgs[0]!.code;
+    const drgFor: Record<Severity, string> = bySuffix.has('9')
+      ? { mcc: bySuffix.get('9')!, cc: bySuffix.get('9')!, none: bySuffix.get('9')! }
+      : { mcc: pick('1', '3', '5'), cc: pick('3', '5'), none: pick('5', '3', '1') };
+    return {
+      adrg,
+      alternatives: adrg.alternatives.map((a) => ({ conditions: a.conditions.map(indexCondition), text: a.text })),
+      drgFor,
+      drgNames: new Map(adrg.drgs.map((d) => [d.code, d.name])),
+    };
+  };
+  const adrgsByMdc = new Map<string, Adrg[]>();
+  for (const adrg of pack.adrgs) {
+    if (!adrgsByMdc.has(adrg.mdc)) adrgsByMdc.set(adrg.mdc, []);
+    adrgsByMdc.get(adrg.mdc)!.push(adrg);
+  }
+  const excludingTables = new Map<string, Set<string>>();
+  for (const [table, principals] of Object.entries(pack.exclusions)) {
+    for (const code of principals) {
+      if (!excludingTables.has(code)) excludingTables.set(code, new Set());
+      excludingTables.get(code)!.add(table);
+    }
+  }
+  const index: PackIndex = {
+    mdcs: pack.mdcs.map((mdc) => {
+      const adrgs = (adrgsByMdc.get(mdc.code) ?? []).map(indexAdrg);
+      return {
+        mdc,
+        principal: mdc.principalDiagnoses === undefined ? null : setOf(mdc.principalDiagnoses),
+        bodySites: (mdc.bodySites ?? []).map((s) => ({ name: s.name, set: setOf(s.list) })),
+        surgical: adrgs.filter((a) => a.adrg.kind !== 'medical'),
+        medical: adrgs.filter((a) => a.adrg.kind === 'medical'),
+      };
+    }),
+    operatingRoom: setOf(pack.operatingRoomProcedures),
+    mcc: new Map(Object.entries(pack.mcc)),
+    cc: new Map(Object.entries(pack.cc)),
+    excludingTables,
+  };
+  indexCache.set(pack, index);
+  return index;
+}
+
+/** Group one case. The record must already be valid (see `validate.ts`). */
+export function groupCase(pack: RulePack, record: GroupingInput, options: GroupOptions = {}): GroupResult {
+  const index = indexRulePack(pack);
+  const ambiguous = options.ambiguous ?? 'qy';
+  const trace: TraceStep[] | null = options.trace === false ? null : [];
+  const orProcedure = principalOperatingRoomProcedure(index, record.procedures);
+
+  for (const entry of index.mdcs) {
+    if (!entersMdc(entry, record, trace)) continue;
+    const letter = entry.mdc.code[3]!;
+    let chosen = firstMatch(entry.surgical, record, index, orProcedure, trace);
+    if (!chosen && orProcedure !== null && entry.mdc.code !== 'MDCA') {
+      if (ambiguous === 'qy') {
+        trace?.push({ step: 'ambiguous', text: `Principal procedure ${orProcedure} is an operating-room procedure but matches no surgical ADRG of ${entry.mdc.code}: the case goes to the ambiguous group ${letter}QY (歧义组).`, codes: [orProcedure] });
+        return { status: 'ambiguous', mdc: entry.mdc.code, adrg: `${letter}QY`, drg: `${letter}QY`, trace: trace ?? [] };
+      }
+      trace?.push({ step: 'ambiguous', text: `Principal procedure ${orProcedure} is an operating-room procedure but matches no surgical ADRG of ${entry.mdc.code}; fall-through mode sends the case on to the medical ADRGs.`, codes: [orProcedure] });
+    }
+    chosen ??= firstMatch(entry.medical, record, index, orProcedure, trace);
+    if (!chosen) {
+      trace?.push({ step: 'mdc', text: `No ADRG of ${entry.mdc.code} takes the case; the next MDC is tried.` });
+      continue;
+    }
+    const severity = caseSeverity(index, record, trace);
+    const drg = chosen.drgFor[severity];
+    trace?.push({ step: 'drg', text: `DRG ${drg} ${chosen.drgNames.get(drg) ?? ''}: ${drgReason(drg, severity)}.`.replace('  ', ' ') });
+    return { status: 'grouped', mdc: entry.mdc.code, adrg: chosen.adrg.code, drg, severity, trace: trace ?? [] };
+  }
+  trace?.push({ step: 'ungroupable', text: `No MDC takes principal diagnosis ${record.principalDiagnosis} for this patient: the case cannot be grouped (0000).`, codes: [record.principalDiagnosis] });
+  return { status: 'ungroupable', mdc: null, adrg: null, drg: null, trace: trace ?? [] };
+}
+
+/**
+ * The principal procedure (the first one, 主要手术操作) when it is an operating-room procedure.
+ * "全部手术" clauses, "且无手术" and the ambiguous-group test all look at the principal
+ * procedure: a diagnostic or therapeutic principal procedure does not make a surgical case.
+ */
+function principalOperatingRoomProcedure(index: PackIndex, procedures: readonly string[]): string | null {
+  const principal = procedures[0];
+  return principal !== undefined && index.operatingRoom.has(principal) ? principal : null;
+}
+
+function entersMdc(entry: IndexedMdc, record: GroupingInput, trace: TraceStep[] | null): boolean {
+  const { mdc, principal } = entry;
+  if (principal === null) return true; // MDCA: entered through its ADRGs
+  if (!principal.has(record.principalDiagnosis)) return false;
+  if (mdc.maxAgeYears !== undefined && record.ageYears > mdc.maxAgeYears) {
+    trace?.push({ step: 'mdc', text: `Principal diagnosis ${record.principalDiagnosis} is in the ${mdc.code} table, but ${mdc.code} takes patients under ${mdc.maxAgeYears + 1} year(s) and this one is ${record.ageYears}.`, codes: [record.principalDiagnosis] });
+    return false;
+  }
+  if (mdc.sex && record.sex !== mdc.sex) {
+    trace?.push({ step: 'mdc', text: `Principal diagnosis ${record.principalDiagnosis} is in the ${mdc.code} table, but ${mdc.code} is for ${mdc.sex === 'M' ? 'male' : 'female'} patients and this one is ${record.sex === 'M' ? 'male' : 'female'}.`, codes: [record.principalDiagnosis] });
+    return false;
+  }
+  if (entry.bodySites.length > 0) {
+    const sites: string[] = [];
+    const codes: string[] = [];
+    for (const site of entry.bodySites) {
+      const hit = site.set.has(record.principalDiagnosis) ? record.principalDiagnosis : record.secondaryDiagnoses.find((d) => site.set.has(d));
+      if (hit !== undefined) {
+        sites.push(`${site.name} (${hit})`);
+        codes.push(hit);
+      }
+    }
+    const needed = mdc.minBodySites ?? 2;
+    if (sites.length < needed) {
+      trace?.push({ step: 'mdc', text: `Principal diagnosis ${record.principalDiagnosis} is in the ${mdc.code} table, but the diagnoses cover ${sites.length} body site(s) (${sites.join(', ') || 'none'}) and ${mdc.code} needs ${needed}.`, codes });
+      return false;
+    }
+    trace?.push({ step: 'mdc', text: `${mdc.code} ${mdc.name}: principal diagnosis ${record.principalDiagnosis} is in its table and the diagnoses cover ${sites.length} body sites: ${sites.join(', ')}.`, codes });
+    return true;
+  }
+  trace?.push({ step: 'mdc', text: `${mdc.code} ${mdc.name}: principal diagnosis ${record.principalDiagnosis} is in its principal-diagnosis table${mdc.sex ? ` and the patient is ${mdc.sex === 'M' ? 'male' : 'female'}` : ''}${mdc.maxAgeYears !== undefined ? ` and the patient is under ${mdc.maxAgeYears + 1} year(s) old` : ''}.`, codes: [record.principalDiagnosis] });
+  return true;
+}
+
+function firstMatch(adrgs: IndexedAdrg[], record: GroupingInput, index: PackIndex, orProcedure: string | null, trace: TraceStep[] | null): IndexedAdrg | null {
+  for (const candidate of adrgs) {
+    for (const alternative of candidate.alternatives) {
+      if (!alternative.conditions.every((c) => holds(c, record, orProcedure))) continue;
+      if (trace) {
+        const { adrg } = candidate;
+        trace.push({ step: 'adrg', text: `ADRG ${adrg.code} ${adrg.name}: ${alternative.text} — ${describeMatch(alternative.conditions, record, orProcedure)}.`, codes: matchCodes(alternative.conditions, record, orProcedure) });
+      }
+      return candidate;
+    }
+  }
+  return null;
+}
+
+function holds(c: IndexedCondition, r: GroupingInput, orProcedure: string | null): boolean {
+  switch (c.kind) {
+    case 'principalDiagnosis':
+      return c.set.has(r.principalDiagnosis);
+    case 'principalProcedure':
+      return r.procedures.length > 0 && c.set.has(r.procedures[0]!);
+    case 'anyProcedure':
+      for (const p of r.procedures) if (c.set.has(p)) return true;
+      return false;
+    case 'anyDiagnosis':
+      if (c.set.has(r.principalDiagnosis)) return true;
+      for (const d of r.secondaryDiagnoses) if (c.set.has(d)) return true;
+      return false;
+    case 'operatingRoomProcedure':
+      return orProcedure !== null;
+    case 'noOperatingRoomProcedure':
+      return orProcedure === null;
+    case 'ageDays': {
+      const days = r.ageYears > 0 ? r.ageYears * 365 : (r.ageDays ?? -1);
+      return days >= c.min && days <= c.max;
+    }
+    case 'birthWeight':
+      return r.birthWeightGrams !== undefined && r.birthWeightGrams >= c.min && r.birthWeightGrams <= c.max;
+  }
+}
+
+/** The codes (or values) that satisfied each condition, for the trace. */
+function matchCodes(conditions: IndexedCondition[], r: GroupingInput, orProcedure: string | null): string[] {
+  const out: string[] = [];
+  for (const c of conditions) {
+    if (c.kind === 'principalDiagnosis') out.push(r.principalDiagnosis);
+    else if (c.kind === 'principalProcedure') out.push(r.procedures[0]!);
+    else if (c.kind === 'anyProcedure') out.push(r.procedures.find((p) => c.set.has(p))!);
+    else if (c.kind === 'anyDiagnosis') out.push(c.set.has(r.principalDiagnosis) ? r.principalDiagnosis : r.secondaryDiagnoses.find((d) => c.set.has(d))!);
+    else if (c.kind === 'operatingRoomProcedure' && orProcedure) out.push(orProcedure);
+  }
+  return [...new Set(out)];
+}
+
+function describeMatch(conditions: IndexedCondition[], r: GroupingInput, orProcedure: string | null): string {
+  return conditions
+    .map((c) => {
+      switch (c.kind) {
+        case 'principalDiagnosis':
+          return `principal diagnosis ${r.principalDiagnosis} is listed`;
+        case 'principalProcedure':
+          return `principal procedure ${r.procedures[0]} is listed`;
+        case 'anyProcedure':
+          return `procedure ${r.procedures.find((p) => c.set.has(p))} is listed`;
+        case 'anyDiagnosis':
+          return `diagnosis ${c.set.has(r.principalDiagnosis) ? r.principalDiagnosis : r.secondaryDiagnoses.find((d) => c.set.has(d))} is listed`;
+        case 'operatingRoomProcedure':
+          return `principal procedure ${orProcedure} is an operating-room procedure`;
+        case 'noOperatingRoomProcedure':
+          return 'the principal procedure is not an operating-room procedure';
+        case 'ageDays':
+          return `age ${r.ageYears > 0 ? `${r.ageYears} years` : `${r.ageDays} days`} is within ${rangeText(c.min, c.max, ' days')}`;
+        case 'birthWeight':
+          return `birth weight ${r.birthWeightGrams} g is within ${rangeText(c.min, c.max, ' g')}`;
+      }
+    })
+    .join(', ');
+}
+
+function rangeText(min: number, max: number, unit: string): string {
+  if (min === -Infinity) return `≤ ${max}${unit}`;
+  if (max === Infinity) return `≥ ${min}${unit}`;
+  return `${min}–${max}${unit}`;
+}
+
+/**
+ * The case's complication level: `mcc` if a secondary diagnosis is an MCC whose exclusion
+ * table does not contain the principal diagnosis, else `cc` likewise, else `none`. An MCC that
+ * the principal excludes does not count as a CC either (it is excluded, not downgraded).
+ */
+export function caseSeverity(index: PackIndex, record: GroupingInput, trace: TraceStep[] | null): Severity {
+  const excluding = index.excludingTables.get(record.principalDiagnosis);
+  let severity: Severity = 'none';
+  for (const dx of record.secondaryDiagnoses) {
+    if (dx === record.principalDiagnosis) continue;
+    for (const [level, list] of [['mcc', index.mcc], ['cc', index.cc]] as const) {
+      const table = list.get(dx);
+      if (table === undefined) continue;
+      const label = level === 'mcc' ? 'MCC (严重并发症或合并症)' : 'CC (并发症或合并症)';
+      if (table !== null && excluding?.has(table)) {
+        trace?.push({ step: 'severity', text: `Secondary diagnosis ${dx} is an ${label} of exclusion table ${table}, and the principal diagnosis ${record.principalDiagnosis} is in that table: it does not count.`, codes: [dx, record.principalDiagnosis] });
+        continue;
+      }
+      trace?.push({ step: 'severity', text: `Secondary diagnosis ${dx} is an ${label}${table === null ? ' that no principal diagnosis excludes' : ` and the principal diagnosis is not in its exclusion table ${table}`}: it counts.`, codes: [dx] });
+      if (level === 'mcc') severity = 'mcc';
+      else if (severity === 'none') severity = 'cc';
+      break;
+    }
+    if (severity === 'mcc' && trace === null) break;
+  }
+  return severity;
+}
+
+function drgReason(drg: string, severity: Severity): string {
+  const suffix = drg[3];
+  if (suffix === '9') return 'this ADRG is not split by complications';
+  const has = severity === 'mcc' ? 'an MCC' : severity === 'cc' ? 'a CC' : 'no MCC or CC';
+  const groupMeans = suffix === '1' ? 'with MCC' : suffix === '3' ? 'with CC' : 'without CC or MCC';
+  return `the case has ${has}, and the group for it is "${groupMeans}"`;
+}
