@@ -9,12 +9,13 @@ export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 
 export function parseOptions<T extends OptionSpec>(argv: string[], options: T, usage: string, allowPositionals = false) {
   try {
-    const parsed = parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals, strict: true });
+    const config: ParseArgsConfig = { args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals, strict: true };
+    const parsed = parseArgs(config) as unknown as { values: Record<keyof T | 'help', string | boolean | string[] | undefined>; positionals: string[] };
     if (parsed.values.help) {
       process.stdout.write(usage + '\n');
       return null;
     }
-    return parsed as { values: Record<keyof T, string | boolean | string[] | undefined>; positionals: string[] };
+    return parsed;
   } catch (error) {
     throw new CliError(`${(error as Error).message}\n${usage}`, 2);
   }
