@@ -15,11 +15,13 @@
  *   parent's, so each level costs about n/2 × features histogram updates. Rows are partitioned
  *   in place in one Uint32Array of row indices (stable, so rows stay in memory order).
  * - A node becomes a leaf when: depth = maxDepth; it has fewer than 2 × minSamplesLeaf rows; its
- *   SSE is 0; no split leaves ≥ minSamplesLeaf rows (and positive weight) on both sides; or the
+ *   SSE is 0 (≤ 1e-12 × the root's SSE, the rounding noise of the centred sums); no split leaves ≥ minSamplesLeaf rows (and positive weight) on both sides; or the
  *   best gain is below `minGainRatio × SSE_node` — i.e. `minGainRatio` is the minimum *relative*
  *   reduction of the node's own weighted SSE, (SSE_node − SSE_L − SSE_R) / SSE_node, in [0, 1).
  * - Ties are broken by feature index, then by code (numeric) or prefix length (categorical): the
- *   first best candidate in that scan order wins, so training is deterministic.
+ *   first best candidate in that scan order wins, so training is deterministic. Gains within
+ *   1e-10 × (S²/W + SSE_node) of each other — rounding of the same value — count as ties, so
+ *   weighting rows instead of repeating them does not flip a choice.
  *
  * Cost: binning O(rows × features × log bins) + sorting a ≤ 200 000-row sample per numeric
  * feature; growing O(rows × features × depth) + O(nodes × features × bins).
@@ -202,6 +204,7 @@ export function trainBinned(
     nodes: [],
     leafRanges: [],
     pool: [],
+    noise: 0,
   };
   for (let k = 0; k < n; k++) ctx.idx[k] = k;
   let rootHist: Float64Array | null = null;
@@ -251,6 +254,8 @@ interface GrowContext {
   leafRanges: [number, number][];
   /** Histogram buffers by depth, reused across the depth-first walk. */
   pool: Float64Array[];
+  /** SSE and gain below this are rounding noise (1e-12 × root SSE). */
+  noise: number;
 }
 
 function histBuffer(ctx: GrowContext, depth: number): Float64Array {
@@ -311,9 +316,12 @@ interface BestSplit {
 }
 
 /** Best split of a node over every feature, from its histogram; null when none is admissible. */
-function findBestSplit(ctx: GrowContext, hist: Float64Array, W: number, S: number): BestSplit | null {
+function findBestSplit(ctx: GrowContext, hist: Float64Array, W: number, S: number, sse: number): BestSplit | null {
   const msl = ctx.minSamplesLeaf;
   const parentTerm = (S * S) / W;
+  // Gains within rounding of each other are ties (kept by the first candidate in scan order):
+  // a gain is a difference of terms of size ≤ parentTerm + sse, computed to ~1e-16 of that.
+  const tie = 1e-10 * (parentTerm + sse);
   let best: BestSplit | null = null;
   let bestGain = 0;
   for (let f = 0; f < ctx.F; f++) {
@@ -334,7 +342,7 @@ function findBestSplit(ctx: GrowContext, hist: Float64Array, W: number, S: numbe
           if (wl > 0 && wr > 0) {
             const sr = S - sl;
             const gain = (sl * sl) / wl + (sr * sr) / wr - parentTerm;
-            if (gain > bestGain) {
+            if (gain > bestGain + tie) {
               bestGain = gain;
               best = { feature: f, gain, cut: c, leftCodes: null, rightCodes: null, leftWeight: wl, rightWeight: wr };
             }
@@ -369,7 +377,7 @@ function findBestSplit(ctx: GrowContext, hist: Float64Array, W: number, S: numbe
         if (!(wl > 0 && wr > 0)) continue;
         const sr = S - sl;
         const gain = (sl * sl) / wl + (sr * sr) / wr - parentTerm;
-        if (gain > bestGain) {
+        if (gain > bestGain + tie) {
           bestGain = gain;
           best = { feature: f, gain, cut: -1, leftCodes: present.slice(0, k + 1), rightCodes: present.slice(k + 1), leftWeight: wl, rightWeight: wr };
         }
@@ -405,9 +413,11 @@ function grow(ctx: GrowContext, start: number, end: number, depth: number, hist:
     ctx.leafRanges.push([start, end]);
     return id;
   };
-  if (hist === null || depth >= ctx.maxDepth || end - start < 2 * ctx.minSamplesLeaf || !(W > 0) || !(sse > 0)) return leaf();
-  const best = findBestSplit(ctx, hist, W, S);
-  if (!best || best.gain <= 1e-12 * sse || best.gain < ctx.minGainRatio * sse) return leaf();
+  // Rounding noise floor: SSEs and gains below 1e-12 of the root's SSE count as 0.
+  if (depth === 0) ctx.noise = 1e-12 * sse;
+  if (hist === null || depth >= ctx.maxDepth || end - start < 2 * ctx.minSamplesLeaf || !(W > 0) || !(sse > ctx.noise)) return leaf();
+  const best = findBestSplit(ctx, hist, W, S, sse);
+  if (!best || best.gain <= ctx.noise || best.gain <= 1e-12 * sse || best.gain < ctx.minGainRatio * sse) return leaf();
 
   // Which codes go left.
   const f = best.feature;
