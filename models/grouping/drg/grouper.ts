@@ -75,6 +75,12 @@ interface IndexedMdc {
 
 interface PackIndex {
   mdcs: IndexedMdc[];
+  /** MDCs without a principal-diagnosis table (MDCA), tried for every case. */
+  openMdcs: IndexedMdc[];
+  /** Principal diagnosis → the MDCs whose table lists it, in the order they are tried (MDCA excluded). */
+  mdcsByPrincipal: Map<string, IndexedMdc[]>;
+  /** For open MDCs: every procedure any of its conditions names; a case with none of them skips the MDC. */
+  openMdcProcedures: Set<string>;
   operatingRoom: Set<string>;
   mcc: Map<string, string | null>;
   cc: Map<string, string | null>;
@@ -83,6 +89,7 @@ interface PackIndex {
 }
 
 const indexCache = new WeakMap<RulePack, PackIndex>();
+const noMdcs: IndexedMdc[] = [];
 
 /** Index a rule pack for grouping (done once per pack; `groupCase` calls it). */
 export function indexRulePack(pack: RulePack): PackIndex {
@@ -133,8 +140,7 @@ export function indexRulePack(pack: RulePack): PackIndex {
       excludingTables.get(code)!.add(table);
     }
   }
-  const index: PackIndex = {
-    mdcs: pack.mdcs.map((mdc) => {
+  const mdcs: IndexedMdc[] = pack.mdcs.map((mdc) => {
       const adrgs = (adrgsByMdc.get(mdc.code) ?? []).map(indexAdrg);
       return {
         mdc,
@@ -143,7 +149,32 @@ export function indexRulePack(pack: RulePack): PackIndex {
         surgical: adrgs.filter((a) => a.adrg.kind !== 'medical'),
         medical: adrgs.filter((a) => a.adrg.kind === 'medical'),
       };
-    }),
+    });
+  const mdcsByPrincipal = new Map<string, IndexedMdc[]>();
+  const openMdcs: IndexedMdc[] = [];
+  const openMdcProcedures = new Set<string>();
+  for (const entry of mdcs) {
+    if (entry.principal === null) {
+      openMdcs.push(entry);
+      for (const adrg of pack.adrgs.filter((a) => a.mdc === entry.mdc.code)) {
+        for (const alternative of adrg.alternatives) {
+          for (const c of alternative.conditions) {
+            if (c.kind === 'principalProcedure' || c.kind === 'anyProcedure') for (const code of setOf(c.list)) openMdcProcedures.add(code);
+          }
+        }
+      }
+      continue;
+    }
+    for (const code of entry.principal) {
+      if (!mdcsByPrincipal.has(code)) mdcsByPrincipal.set(code, []);
+      mdcsByPrincipal.get(code)!.push(entry);
+    }
+  }
+  const index: PackIndex = {
+    mdcs,
+    openMdcs,
+    mdcsByPrincipal,
+    openMdcProcedures,
     operatingRoom: setOf(pack.operatingRoomProcedures),
     mcc: new Map(Object.entries(pack.mcc)),
     cc: new Map(Object.entries(pack.cc)),
@@ -160,7 +191,11 @@ export function groupCase(pack: RulePack, record: GroupingInput, options: GroupO
   const trace: TraceStep[] | null = options.trace === false ? null : [];
   const orProcedure = principalOperatingRoomProcedure(index, record.procedures);
 
-  for (const entry of index.mdcs) {
+  const candidates = index.mdcsByPrincipal.get(record.principalDiagnosis) ?? noMdcs;
+  const tryOpen = record.procedures.some((p) => index.openMdcProcedures.has(p));
+  for (let i = -index.openMdcs.length; i < candidates.length; i++) {
+    const entry = i < 0 ? index.openMdcs[i + index.openMdcs.length]! : candidates[i]!;
+    if (i < 0 && !tryOpen) continue;
     if (!entersMdc(entry, record, trace)) continue;
     const letter = entry.mdc.code[3]!;
     let chosen = firstMatch(entry.surgical, record, index, orProcedure, trace);
@@ -232,7 +267,7 @@ function entersMdc(entry: IndexedMdc, record: GroupingInput, trace: TraceStep[] 
 function firstMatch(adrgs: IndexedAdrg[], record: GroupingInput, index: PackIndex, orProcedure: string | null, trace: TraceStep[] | null): IndexedAdrg | null {
   for (const candidate of adrgs) {
     for (const alternative of candidate.alternatives) {
-      if (!alternative.conditions.every((c) => holds(c, record, orProcedure))) continue;
+      if (!allHold(alternative.conditions, record, orProcedure)) continue;
       if (trace) {
         const { adrg } = candidate;
         trace.push({ step: 'adrg', text: `ADRG ${adrg.code} ${adrg.name}: ${alternative.text} — ${describeMatch(alternative.conditions, record, orProcedure)}.`, codes: matchCodes(alternative.conditions, record, orProcedure) });
@@ -241,6 +276,11 @@ function firstMatch(adrgs: IndexedAdrg[], record: GroupingInput, index: PackInde
     }
   }
   return null;
+}
+
+function allHold(conditions: IndexedCondition[], record: GroupingInput, orProcedure: string | null): boolean {
+  for (let i = 0; i < conditions.length; i++) if (!holds(conditions[i]!, record, orProcedure)) return false;
+  return true;
 }
 
 function holds(c: IndexedCondition, r: GroupingInput, orProcedure: string | null): boolean {
@@ -323,22 +363,36 @@ export function caseSeverity(index: PackIndex, record: GroupingInput, trace: Tra
   let severity: Severity = 'none';
   for (const dx of record.secondaryDiagnoses) {
     if (dx === record.principalDiagnosis) continue;
-    for (const [level, list] of [['mcc', index.mcc], ['cc', index.cc]] as const) {
-      const table = list.get(dx);
-      if (table === undefined) continue;
-      const label = level === 'mcc' ? 'MCC (严重并发症或合并症)' : 'CC (并发症或合并症)';
-      if (table !== null && excluding?.has(table)) {
-        trace?.push({ step: 'severity', text: `Secondary diagnosis ${dx} is an ${label} of exclusion table ${table}, and the principal diagnosis ${record.principalDiagnosis} is in that table: it does not count.`, codes: [dx, record.principalDiagnosis] });
-        continue;
-      }
-      trace?.push({ step: 'severity', text: `Secondary diagnosis ${dx} is an ${label}${table === null ? ' that no principal diagnosis excludes' : ` and the principal diagnosis is not in its exclusion table ${table}`}: it counts.`, codes: [dx] });
-      if (level === 'mcc') severity = 'mcc';
-      else if (severity === 'none') severity = 'cc';
-      break;
+    const level = countedLevel(index, dx, excluding, record.principalDiagnosis, trace);
+    if (level === 'mcc') {
+      severity = 'mcc';
+      if (trace === null) break;
+    } else if (level === 'cc' && severity === 'none') {
+      severity = 'cc';
     }
-    if (severity === 'mcc' && trace === null) break;
   }
   return severity;
+}
+
+/** The level at which a secondary diagnosis counts: MCC, else CC, unless its exclusion table holds the principal. */
+function countedLevel(index: PackIndex, dx: string, excluding: Set<string> | undefined, principal: string, trace: TraceStep[] | null): Severity {
+  const mccTable = index.mcc.get(dx);
+  if (mccTable !== undefined) {
+    if (mccTable === null || !excluding?.has(mccTable)) {
+      trace?.push({ step: 'severity', text: `Secondary diagnosis ${dx} is an MCC (严重并发症或合并症)${mccTable === null ? ' that no principal diagnosis excludes' : ` and the principal diagnosis is not in its exclusion table ${mccTable}`}: it counts.`, codes: [dx] });
+      return 'mcc';
+    }
+    trace?.push({ step: 'severity', text: `Secondary diagnosis ${dx} is an MCC (严重并发症或合并症) of exclusion table ${mccTable}, and the principal diagnosis ${principal} is in that table: it does not count.`, codes: [dx, principal] });
+  }
+  const ccTable = index.cc.get(dx);
+  if (ccTable !== undefined) {
+    if (ccTable === null || !excluding?.has(ccTable)) {
+      trace?.push({ step: 'severity', text: `Secondary diagnosis ${dx} is a CC (并发症或合并症)${ccTable === null ? ' that no principal diagnosis excludes' : ` and the principal diagnosis is not in its exclusion table ${ccTable}`}: it counts.`, codes: [dx] });
+      return 'cc';
+    }
+    trace?.push({ step: 'severity', text: `Secondary diagnosis ${dx} is a CC (并发症或合并症) of exclusion table ${ccTable}, and the principal diagnosis ${principal} is in that table: it does not count.`, codes: [dx, principal] });
+  }
+  return 'none';
 }
 
 function drgReason(drg: string, severity: Severity): string {
