@@ -21,8 +21,8 @@ export const dischargeDispositions = ['1', '2', '3', '4', '5', '9'] as const;
 export type DischargeDisposition = (typeof dischargeDispositions)[number];
 
 const isoDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'must be a date written YYYY-MM-DD' })
+  .string({ error: 'must be a date written YYYY-MM-DD' })
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'must be a date written YYYY-MM-DD', abort: true })
   .refine((value) => isRealDate(value), { error: 'is not a real calendar date' });
 
 const money = z.number({ error: 'must be a number of yuan' }).finite().min(0, { error: 'must not be negative' });
@@ -32,15 +32,15 @@ const code = z.string({ error: 'must be a code string' }).trim().min(1, { error:
 
 export const settlementRecordSchema = z.object({
   /** 清单流水号 — unique per hospital, the idempotency key. */
-  listId: z.string({ error: 'is required: the settlement list serial number' }).regex(/^[A-Za-z0-9_.-]{1,64}$/, { error: 'must be 1–64 characters of letters, digits, "_", "." or "-"' }),
+  listId: z.string({ error: 'must be a string: the settlement list serial number (清单流水号)' }).regex(/^[A-Za-z0-9_.-]{1,64}$/, { error: 'must be 1–64 characters of letters, digits, "_", "." or "-"' }),
   /** 定点医疗机构代码 — required for ingest, optional for grouping. */
-  hospitalId: z.string().trim().min(1, { error: 'must not be empty' }).max(64).optional(),
+  hospitalId: z.string({ error: 'must be a string: the institution code' }).trim().min(1, { error: 'must not be empty' }).max(64, { error: 'must be at most 64 characters' }).optional(),
   /** 医院等级 — used by payment level coefficients. */
   hospitalLevel: z.union([z.literal(1), z.literal(2), z.literal(3)], { error: 'must be 1, 2 or 3' }).optional(),
   /** 职工医保 / 居民医保. */
   insuranceType: z.enum(['employee', 'resident'], { error: 'must be "employee" or "resident"' }).optional(),
   /** Insured person id — never stored in clear: pseudonymised (keyed HMAC) at ingest. */
-  patientId: z.string().min(1).max(128).optional(),
+  patientId: z.string({ error: 'must be a string' }).min(1, { error: 'must not be empty' }).max(128, { error: 'must be at most 128 characters' }).optional(),
   /** 性别; NHSA/CSV input may give 1 (male) / 2 (female), normalised before parsing. */
   sex: z.enum(['M', 'F'], { error: 'must be "M" or "F" (or 1 / 2)' }),
   /** 年龄 in whole years. */
@@ -62,17 +62,17 @@ export const settlementRecordSchema = z.object({
   /** 主要诊断 (ICD-10 medical-insurance 2.0). */
   principalDiagnosis: code,
   /** 其他诊断, in list order. */
-  secondaryDiagnoses: z.array(code, { error: 'must be a list of ICD-10 codes (may be empty)' }).max(200),
+  secondaryDiagnoses: z.array(code, { error: 'must be a list of ICD-10 codes (may be empty)' }).max(200, { error: 'must list at most 200 codes' }),
   /** 手术及操作 (ICD-9-CM-3 medical-insurance 2.0); the first is the principal procedure (主要手术操作). */
-  procedures: z.array(code, { error: 'must be a list of ICD-9-CM-3 codes (may be empty)' }).max(200),
+  procedures: z.array(code, { error: 'must be a list of ICD-9-CM-3 codes (may be empty)' }).max(200, { error: 'must list at most 200 codes' }),
   /** 呼吸机使用时间 (hours). */
   ventilationHours: z.number({ error: 'must be a number of hours' }).finite().min(0, { error: 'must not be negative' }).optional(),
   /** 科室. */
-  department: z.string().max(64).optional(),
+  department: z.string({ error: 'must be a string' }).max(64, { error: 'must be at most 64 characters' }).optional(),
   /** 住院总费用 (yuan). */
   totalCost: money.optional(),
   /** 费用明细 by category. */
-  costs: z.partialRecord(z.enum(costCategories, { error: `must be one of ${costCategories.join(', ')}` }), money).optional(),
+  costs: z.partialRecord(z.enum(costCategories, { error: `must be one of ${costCategories.join(', ')}` }), money, { error: 'must be an object of cost category → yuan' }).optional(),
   /** 医保统筹基金支付. */
   fundPayment: money.optional(),
   /** 个人自付. */

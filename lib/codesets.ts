@@ -1,0 +1,43 @@
+/**
+ * Node-side loading of the medical-insurance 2.0 code sets from the reference directory
+ * (`$PAYREFORM_REFERENCE_DIR/codes`, else `../shared/reference/codes`). Parsed once per
+ * directory and cached: the sets are immutable reference data.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseCodeList, parseGreyList, type CodeSets } from '../models/settlement/codes.ts';
+import { CliError } from './cli-error.ts';
+import { referencePath } from './reference.ts';
+
+/** The file names inside the codes directory. */
+export const codeSetFiles = {
+  diagnoses: 'icd10-chs-2.0.dat',
+  procedures: 'icd9cm3-chs-2.0.dat',
+  greyDiagnoses: 'icd10-chs-2.0-grey.dat',
+  greyProcedures: 'icd9cm3-chs-2.0-grey.dat',
+} as const;
+
+const cache = new Map<string, CodeSets>();
+
+/** Load (once per directory) the ICD-10 / ICD-9-CM-3 2.0 code sets and their grey lists. */
+export function loadCodeSets(dir: string = referencePath('codes')): CodeSets {
+  const key = path.resolve(dir);
+  const cached = cache.get(key);
+  if (cached) return cached;
+  const sets: CodeSets = {
+    diagnoses: parseCodeList(readCodeFile(key, codeSetFiles.diagnoses)),
+    procedures: parseCodeList(readCodeFile(key, codeSetFiles.procedures)),
+    greyDiagnoses: parseGreyList(readCodeFile(key, codeSetFiles.greyDiagnoses)),
+    greyProcedures: parseGreyList(readCodeFile(key, codeSetFiles.greyProcedures)),
+  };
+  cache.set(key, sets);
+  return sets;
+}
+
+function readCodeFile(dir: string, name: string): string {
+  const file = path.join(dir, name);
+  if (!existsSync(file)) {
+    throw new CliError(`the code set file ${file} does not exist; the codes directory must hold ${Object.values(codeSetFiles).join(', ')} (set PAYREFORM_REFERENCE_DIR to the reference directory)`);
+  }
+  return readFileSync(file, 'utf8');
+}
