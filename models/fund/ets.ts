@@ -283,6 +283,8 @@ interface Coding {
   decode(x: Float64Array, into?: Decoded): Decoded | null;
   encode(p: EtsParameters, s: EtsState): Float64Array;
   steps: Float64Array;
+  /** How many leading coordinates are smoothing parameters (α, β, γ, φ). */
+  smoothingSize: number;
 }
 
 /**
@@ -312,6 +314,7 @@ function coding(spec: EtsSpec, period: number, scale: number): Coding {
   return {
     size,
     steps,
+    smoothingSize: iLevel,
     decode(x, into) {
       const out = into ?? { p: { alpha: 0, beta: 0, gamma: 0, phi: 1 }, s: { level: 0, trend: 0, season: [] } };
       const alpha = lo + (hi - lo) * logistic(x[0]!);
@@ -356,7 +359,7 @@ export interface FitOptions {
   period?: number;
   /** Starting smoothing parameters tried (each followed by Nelder–Mead with restarts). */
   starts?: Array<Pick<EtsParameters, 'alpha' | 'beta' | 'gamma'>>;
-  /** Evaluation budget per start. */
+  /** Evaluation budget of the final joint optimisation (each start gets half). */
   maxEvaluations?: number;
 }
 
@@ -364,11 +367,13 @@ const defaultStarts = [
   { alpha: 0.3, beta: 0.03, gamma: 0.1 },
   { alpha: 0.7, beta: 0.05, gamma: 0.05 },
   { alpha: 0.05, beta: 0.005, gamma: 0.02 },
+  { alpha: 0.2, beta: 0.02, gamma: 0.4 },
 ];
 
 /**
- * Fit one ETS form by maximum likelihood: start from the heuristic initial states and each of
- * `starts`, minimise −2 log L over smoothing parameters and initial states jointly, keep the best.
+ * Fit one ETS form by maximum likelihood: −2 log L minimised over smoothing parameters and initial
+ * states jointly by Nelder–Mead, first briefly from the heuristic initial states and each of
+ * `starts`, then to full tolerance (with restarts) from the best of those.
  * Returns null when no admissible fit exists (e.g. M terms on non-positive data, too few points).
  */
 export function fitEts(y: ArrayLike<number>, spec: EtsSpec, options: FitOptions = {}): EtsFit | null {
@@ -392,8 +397,12 @@ export function fitEts(y: ArrayLike<number>, spec: EtsSpec, options: FitOptions 
     if (decoded === null) return Infinity;
     return minusTwoLogLikelihood(spec, runRecursion(spec, decoded.p, decoded.s, series, period, undefined, undefined, workspace), n);
   };
-  let best: { x: Float64Array; value: number } | null = null;
+  // Phase 1: a short joint search (smoothing parameters and initial states) from each start,
+  // to find the basins of the likelihood — it is often bimodal in γ (a fixed seasonal pattern
+  // with a fast level, or a moving pattern); phase 2 polishes the best to full tolerance.
+  const budget = options.maxEvaluations ?? 3000 + 300 * code.size;
   let evaluations = 0;
+  let best: { x: Float64Array; value: number } | null = null;
   for (const start of options.starts ?? defaultStarts) {
     const p: EtsParameters = {
       alpha: start.alpha,
@@ -403,9 +412,14 @@ export function fitEts(y: ArrayLike<number>, spec: EtsSpec, options: FitOptions 
     };
     const x0 = code.encode(p, initial);
     if (!Number.isFinite(objective(x0))) continue;
-    const result = nelderMead(objective, x0, { step: code.steps, maxEvaluations: options.maxEvaluations ?? 4000 + 400 * code.size, tolerance: 1e-9, restarts: 6 });
+    const result = nelderMead(objective, x0, { step: code.steps, maxEvaluations: budget / 2, tolerance: 1e-6, restarts: 1 });
     evaluations += result.evaluations;
     if (best === null || result.value < best.value) best = result;
+  }
+  if (best !== null) {
+    const polished = nelderMead(objective, best.x, { step: code.steps, maxEvaluations: budget, tolerance: 1e-9, restarts: 4 });
+    evaluations += polished.evaluations;
+    if (polished.value <= best.value) best = polished;
   }
   if (best === null || !Number.isFinite(best.value)) return null;
   const decoded = code.decode(best.x)!;
