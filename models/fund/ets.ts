@@ -547,37 +547,41 @@ export function forecastWithIntervals(fit: EtsFit, horizon: number, options: Int
  * (M errors), z standard normal, states updated by the same recursions as the fit.
  */
 export function simulateFuture(fit: EtsFit, horizon: number, nsim: number, seed: number): Float64Array {
-  const { spec, parameters: p, period, n } = fit;
   const random = createRandom(seed, 101);
   const sigma = Math.sqrt(fit.sigma2);
-  const phiT = trendDamping(spec, p.phi);
   const out = new Float64Array(nsim * horizon);
-  const season = new Array<number>(fit.final.season.length);
+  const state: EtsState = { level: 0, trend: 0, season: [] };
   for (let i = 0; i < nsim; i++) {
-    let level = fit.final.level;
-    let trend = fit.final.trend;
-    for (let j = 0; j < season.length; j++) season[j] = fit.final.season[j]!;
+    state.level = fit.final.level;
+    state.trend = fit.final.trend;
+    state.season = fit.final.season.slice();
     for (let h = 0; h < horizon; h++) {
-      const j = spec.season === 'N' ? 0 : (n + h) % period;
-      const dampedTrend = phiT * trend;
-      const base = level + dampedTrend;
-      const sOld = spec.season === 'N' ? 0 : season[j]!;
-      const mu = spec.season === 'M' ? base * sOld : base + sOld;
-      const z = random.normal();
-      const e = spec.error === 'M' ? mu * sigma * z : sigma * z;
-      out[i * horizon + h] = mu + e;
-      if (spec.season === 'M') {
-        level = base + (p.alpha * e) / sOld;
-        trend = dampedTrend + (p.beta * e) / sOld;
-        season[j] = sOld + (p.gamma * e) / base;
-      } else {
-        level = base + p.alpha * e;
-        trend = dampedTrend + p.beta * e;
-        if (spec.season === 'A') season[j] = sOld + p.gamma * e;
-      }
+      out[i * horizon + h] = simulateStep(fit.spec, fit.parameters, state, (fit.n + h) % fit.period, sigma * random.normal());
     }
   }
   return out;
+}
+
+/**
+ * One simulated observation from `state` (updated in place) at seasonal position j, with a
+ * standard error draw `shock` = σz: y = μ + σz (A errors) or μ(1 + σz) (M errors).
+ */
+function simulateStep(spec: EtsSpec, p: EtsParameters, state: EtsState, j: number, shock: number): number {
+  const dampedTrend = trendDamping(spec, p.phi) * state.trend;
+  const base = state.level + dampedTrend;
+  const sOld = spec.season === 'N' ? 0 : state.season[j]!;
+  const mu = spec.season === 'M' ? base * sOld : base + sOld;
+  const e = spec.error === 'M' ? mu * shock : shock;
+  if (spec.season === 'M') {
+    state.level = base + (p.alpha * e) / sOld;
+    state.trend = dampedTrend + (p.beta * e) / sOld;
+    state.season[j] = sOld + (p.gamma * e) / base;
+  } else {
+    state.level = base + p.alpha * e;
+    state.trend = dampedTrend + p.beta * e;
+    if (spec.season === 'A') state.season[j] = sOld + p.gamma * e;
+  }
+  return mu + e;
 }
 
 /**
@@ -586,29 +590,8 @@ export function simulateFuture(fit: EtsFit, horizon: number, nsim: number, seed:
  */
 export function simulateEts(spec: EtsSpec, p: EtsParameters, initial: EtsState, n: number, sigma: number, seed: number, period = 12): number[] {
   const random = createRandom(seed, 202);
-  const phiT = trendDamping(spec, p.phi);
-  const season = initial.season.slice();
-  let level = initial.level;
-  let trend = spec.trend === 'N' ? 0 : initial.trend;
+  const state: EtsState = { level: initial.level, trend: spec.trend === 'N' ? 0 : initial.trend, season: initial.season.slice() };
   const y: number[] = [];
-  for (let t = 0; t < n; t++) {
-    const j = spec.season === 'N' ? 0 : t % period;
-    const dampedTrend = phiT * trend;
-    const base = level + dampedTrend;
-    const sOld = spec.season === 'N' ? 0 : season[j]!;
-    const mu = spec.season === 'M' ? base * sOld : base + sOld;
-    const z = random.normal();
-    const e = spec.error === 'M' ? mu * sigma * z : sigma * z;
-    y.push(mu + e);
-    if (spec.season === 'M') {
-      level = base + (p.alpha * e) / sOld;
-      trend = dampedTrend + (p.beta * e) / sOld;
-      season[j] = sOld + (p.gamma * e) / base;
-    } else {
-      level = base + p.alpha * e;
-      trend = dampedTrend + p.beta * e;
-      if (spec.season === 'A') season[j] = sOld + p.gamma * e;
-    }
-  }
+  for (let t = 0; t < n; t++) y.push(simulateStep(spec, p, state, spec.season === 'N' ? 0 : t % period, sigma * random.normal()));
   return y;
 }
