@@ -24,8 +24,19 @@ export interface RawRecord {
   error?: string;
 }
 
-/** Read records of `format` from byte or text chunks. */
-export function readRecords(chunks: AsyncIterable<Uint8Array | string>, format: RecordFormat): AsyncGenerator<RawRecord> {
+/** Read records of `format` from byte or text chunks, one at a time. */
+export async function* readRecords(chunks: AsyncIterable<Uint8Array | string>, format: RecordFormat): AsyncGenerator<RawRecord> {
+  for await (const batch of readRecordBatches(chunks, format)) {
+    for (const record of batch) yield record;
+  }
+}
+
+/**
+ * The same records as `readRecords`, a batch (the records completed by one input chunk) at a
+ * time: one `await` per chunk instead of per record, which matters at 10⁵–10⁶ records/s.
+ * Batches are never empty.
+ */
+export function readRecordBatches(chunks: AsyncIterable<Uint8Array | string>, format: RecordFormat): AsyncGenerator<RawRecord[]> {
   const text = decodeChunks(chunks);
   switch (format) {
     case 'jsonl':
@@ -63,11 +74,12 @@ export function detectFormat(fileName: string, firstChunk?: string): RecordForma
 // JSON Lines
 
 /** One JSON value per line; blank lines are skipped (they are not records). */
-async function* readJsonLines(chunks: AsyncIterable<string>): AsyncGenerator<RawRecord> {
+async function* readJsonLines(chunks: AsyncIterable<string>): AsyncGenerator<RawRecord[]> {
   let carry = '';
   let line = 0;
   let index = 0;
   for await (const chunk of chunks) {
+    const batch: RawRecord[] = [];
     const text = carry.length > 0 ? carry + chunk : chunk;
     let start = 0;
     let newline = text.indexOf('\n');
@@ -76,16 +88,17 @@ async function* readJsonLines(chunks: AsyncIterable<string>): AsyncGenerator<Raw
       const item = parseJsonLine(text.slice(start, newline), index, line);
       if (item !== null) {
         index++;
-        yield item;
+        batch.push(item);
       }
       start = newline + 1;
       newline = text.indexOf('\n', start);
     }
     carry = start === 0 ? text : text.slice(start);
+    if (batch.length > 0) yield batch;
   }
   if (carry.length > 0) {
     const item = parseJsonLine(carry, index, line + 1);
-    if (item !== null) yield item;
+    if (item !== null) yield [item];
   }
 }
 
@@ -131,9 +144,10 @@ interface Column {
  * Unknown columns are kept as fields, so validation warns about them. A row whose cell count
  * differs from the header's is an error naming the line.
  */
-async function* readCsv(chunks: AsyncIterable<string>): AsyncGenerator<RawRecord> {
+async function* readCsv(chunks: AsyncIterable<string>): AsyncGenerator<RawRecord[]> {
   let columns: Column[] | null = null;
   let index = 0;
+  let batch: RawRecord[] = [];
   for await (const row of readCsvRows(chunks)) {
     if (columns === null) {
       columns = row.fields.map(toColumn);
@@ -141,14 +155,22 @@ async function* readCsv(chunks: AsyncIterable<string>): AsyncGenerator<RawRecord
     }
     if (row.fields.length === 1 && row.fields[0]!.trim() === '' && columns.length > 1) continue;
     if (row.error !== undefined) {
-      yield { index: index++, line: row.lineNumber, error: `line ${row.lineNumber}: ${row.error}.` };
+      batch.push({ index: index++, line: row.lineNumber, error: `line ${row.lineNumber}: ${row.error}.` });
     } else if (row.fields.length !== columns.length) {
-      yield { index: index++, line: row.lineNumber, error: `line ${row.lineNumber} has ${row.fields.length} cells but the header has ${columns.length}.` };
+      batch.push({ index: index++, line: row.lineNumber, error: `line ${row.lineNumber} has ${row.fields.length} cells but the header has ${columns.length}.` });
     } else {
-      yield { index: index++, line: row.lineNumber, value: csvRecord(columns, row.fields) };
+      batch.push({ index: index++, line: row.lineNumber, value: csvRecord(columns, row.fields) });
+    }
+    if (batch.length >= csvBatchSize) {
+      yield batch;
+      batch = [];
     }
   }
+  if (batch.length > 0) yield batch;
 }
+
+/** CSV rows come one at a time from the row reader; hand them on in batches of this many. */
+const csvBatchSize = 256;
 
 function toColumn(header: string): Column {
   const name = header.trim();
@@ -215,12 +237,14 @@ const NEWLINE = 10;
  * string/escape state and bracket depth and `JSON.parse`s each element as soon as it is complete,
  * so only one element is ever held. A broken element is an error record and the scan goes on.
  */
-async function* readJson(chunks: AsyncIterable<string>): AsyncGenerator<RawRecord> {
+async function* readJson(chunks: AsyncIterable<string>): AsyncGenerator<RawRecord[]> {
   const scanner = new JsonScanner();
   for await (const chunk of chunks) {
-    for (const record of scanner.push(chunk)) yield record;
+    const batch = scanner.push(chunk);
+    if (batch.length > 0) yield batch;
   }
-  for (const record of scanner.end()) yield record;
+  const rest = scanner.end();
+  if (rest.length > 0) yield rest;
 }
 
 /** The streaming state machine behind `readJson` (exported for tests). */

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadCodeSets } from '../../../lib/codesets.ts';
 import { referenceAvailable, referencePath } from '../../../lib/reference.ts';
-import { detectFormat, JsonScanner, readRecords, type RawRecord, type RecordFormat } from '../../../models/settlement/readers.ts';
+import { detectFormat, JsonScanner, readRecordBatches, readRecords, type RawRecord, type RecordFormat } from '../../../models/settlement/readers.ts';
 import { validateRecord } from '../../../models/settlement/validate.ts';
 import { baseRecord, chunked, collect, fixtureDir, miniCodeSets, toCsv } from './helpers.ts';
 
@@ -144,6 +144,22 @@ describe('CSV', () => {
     const record = { ...baseRecord(), hospitalLevel: 3, insuranceType: 'resident', department: '普外科, 二病区', ventilationHours: 12.5 };
     const items = await read(toCsv([record]), 'csv');
     expect(items.map((item) => item.value)).toEqual([record]);
+  });
+});
+
+describe('readRecordBatches', () => {
+  it('gives the same records as readRecords, in non-empty batches, for every format', async () => {
+    const inputs: [string, RecordFormat][] = [
+      ['{"a":1}\n\n{"a":\n{"a":3}\n', 'jsonl'],
+      ['[{"a":1}, {"a":2}, {"a":}]', 'json'],
+      ['listId,sex\nA,M\nB\nC,F\n', 'csv'],
+    ];
+    for (const [text, format] of inputs) {
+      const batches = await collect(readRecordBatches(chunked(text, [3]), format));
+      expect(batches.every((batch) => batch.length > 0)).toBe(true);
+      expect(batches.flat()).toEqual(await read(text, format, [5]));
+      expect(batches.flat()).toHaveLength(3);
+    }
   });
 });
 
