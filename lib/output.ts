@@ -8,6 +8,8 @@ import type { Writable } from 'node:stream';
 
 export interface LineWriter {
   write(line: string): Promise<void> | void;
+  /** Write text that is already whole lines ending in a newline. */
+  writeBlock(text: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -27,6 +29,10 @@ export function createLineWriter(file: string | undefined, highWaterMark = 1 << 
       buffer.push(line);
       size += line.length;
       if (size >= highWaterMark) return flush();
+    },
+    async writeBlock(text) {
+      await flush();
+      if (text.length > 0 && !stream.write(text)) await once(stream, 'drain');
     },
     async close() {
       await flush();

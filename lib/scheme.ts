@@ -3,12 +3,12 @@
  * build (or load) the rule pack. The default scheme directory is
  * `$PAYREFORM_REFERENCE_DIR/chs-drg-1.1`, else `../shared/reference/chs-drg-1.1`.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { compileScheme, type CompileReport, type SchemeSources } from '../models/grouping/drg/compile.ts';
+import { compileScheme, hashSources, type CompileReport, type SchemeSources } from '../models/grouping/drg/compile.ts';
 import { rulePackSchema, type RulePack } from '../models/grouping/drg/pack.ts';
 import { CliError } from './cli-error.ts';
-import { referenceDir } from './reference.ts';
+import { projectRoot, referenceDir } from './reference.ts';
 
 export function defaultSchemeDir(): string {
   return path.join(referenceDir(), 'chs-drg-1.1');
@@ -46,4 +46,31 @@ export function loadRulePackFile(file: string): RulePack {
   const parsed = rulePackSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
   if (!parsed.success) throw new CliError(`${file} is not a valid rule pack: ${parsed.error.issues[0]?.message ?? 'unknown problem'}`);
   return parsed.data;
+}
+
+/**
+ * The rule pack of a scheme directory, compiled once per distinct source: the pack is cached
+ * under `node_modules/.cache/payreform/` by the sha256 of the scheme text, so later runs load
+ * it (~0.15 s) instead of compiling (~0.4 s). A changed scheme text has another hash.
+ */
+export function rulePackForDir(dir: string, cacheDir = path.join(projectRoot, 'node_modules', '.cache', 'payreform')): RulePack {
+  const sources = readSchemeSources(dir);
+  const file = path.join(cacheDir, `${sources.scheme}-${hashSources(sources)}.pack.json`);
+  if (existsSync(file)) {
+    try {
+      return loadRulePackFile(file);
+    } catch {
+      // A damaged cache entry is compiled again below.
+    }
+  }
+  const { pack } = compileScheme(sources);
+  try {
+    mkdirSync(cacheDir, { recursive: true });
+    const temporary = `${file}.${process.pid}.tmp`;
+    writeFileSync(temporary, JSON.stringify(pack));
+    renameSync(temporary, file);
+  } catch {
+    // No writable cache: compiling every time is correct, only slower.
+  }
+  return pack;
 }

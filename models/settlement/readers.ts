@@ -103,7 +103,7 @@ async function* readJsonLines(chunks: AsyncIterable<string>): AsyncGenerator<Raw
 }
 
 /** Parse one line (a trailing `\r` is whitespace to JSON.parse); null for a blank line. */
-function parseJsonLine(text: string, index: number, line: number): RawRecord | null {
+export function parseJsonLine(text: string, index: number, line: number): RawRecord | null {
   try {
     return { index, line, value: JSON.parse(text) };
   } catch (error) {

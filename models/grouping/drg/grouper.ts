@@ -69,8 +69,31 @@ interface IndexedMdc {
   mdc: Mdc;
   principal: Set<string> | null;
   bodySites: { name: string; set: Set<string> }[];
-  surgical: IndexedAdrg[];
-  medical: IndexedAdrg[];
+  /** Surgical and procedural ADRGs, keyed by the principal procedure. */
+  surgical: Candidates;
+  /** Medical ADRGs, keyed by the principal diagnosis. */
+  medical: Candidates;
+}
+
+/**
+ * The ADRGs a case could match, in the MDC's order, looked up by one code of the case (the
+ * principal procedure or diagnosis): those that list the code in the condition every one of
+ * their alternatives has on it, plus those that have no such condition ("open").
+ */
+interface Candidates {
+  byCode: Map<string, IndexedAdrg[]>;
+  open: IndexedAdrg[];
+}
+
+function buildCandidates(adrgs: IndexedAdrg[], kind: 'principalProcedure' | 'principalDiagnosis'): Candidates {
+  const keyed = adrgs.map((a) => {
+    const sets = a.alternatives.map((alt) => alt.conditions.find((c) => c.kind === kind) as { set: Set<string> } | undefined);
+    return sets.every((x) => x !== undefined) ? new Set(sets.flatMap((x) => [...x!.set])) : null;
+  });
+  const codes = new Set(keyed.flatMap((k) => (k ? [...k] : [])));
+  const byCode = new Map<string, IndexedAdrg[]>();
+  for (const code of codes) byCode.set(code, adrgs.filter((_, i) => keyed[i] === null || keyed[i]!.has(code)));
+  return { byCode, open: adrgs.filter((_, i) => keyed[i] === null) };
 }
 
 interface PackIndex {
@@ -146,8 +169,8 @@ export function indexRulePack(pack: RulePack): PackIndex {
         mdc,
         principal: mdc.principalDiagnoses === undefined ? null : setOf(mdc.principalDiagnoses),
         bodySites: (mdc.bodySites ?? []).map((s) => ({ name: s.name, set: setOf(s.list) })),
-        surgical: adrgs.filter((a) => a.adrg.kind !== 'medical'),
-        medical: adrgs.filter((a) => a.adrg.kind === 'medical'),
+        surgical: buildCandidates(adrgs.filter((a) => a.adrg.kind !== 'medical'), 'principalProcedure'),
+        medical: buildCandidates(adrgs.filter((a) => a.adrg.kind === 'medical'), 'principalDiagnosis'),
       };
     });
   const mdcsByPrincipal = new Map<string, IndexedMdc[]>();
@@ -198,7 +221,8 @@ export function groupCase(pack: RulePack, record: GroupingInput, options: GroupO
     if (i < 0 && !tryOpen) continue;
     if (!entersMdc(entry, record, trace)) continue;
     const letter = entry.mdc.code[3]!;
-    let chosen = firstMatch(entry.surgical, record, index, orProcedure, trace);
+    const surgical = record.procedures.length > 0 ? (entry.surgical.byCode.get(record.procedures[0]!) ?? entry.surgical.open) : entry.surgical.open;
+    let chosen = firstMatch(surgical, record, index, orProcedure, trace);
     if (!chosen && orProcedure !== null && entry.mdc.code !== 'MDCA') {
       if (ambiguous === 'qy') {
         trace?.push({ step: 'ambiguous', text: `Principal procedure ${orProcedure} is an operating-room procedure but matches no surgical ADRG of ${entry.mdc.code}: the case goes to the ambiguous group ${letter}QY (歧义组).`, codes: [orProcedure] });
@@ -206,7 +230,7 @@ export function groupCase(pack: RulePack, record: GroupingInput, options: GroupO
       }
       trace?.push({ step: 'ambiguous', text: `Principal procedure ${orProcedure} is an operating-room procedure but matches no surgical ADRG of ${entry.mdc.code}; fall-through mode sends the case on to the medical ADRGs.`, codes: [orProcedure] });
     }
-    chosen ??= firstMatch(entry.medical, record, index, orProcedure, trace);
+    chosen ??= firstMatch(entry.medical.byCode.get(record.principalDiagnosis) ?? entry.medical.open, record, index, orProcedure, trace);
     if (!chosen) {
       trace?.push({ step: 'mdc', text: `No ADRG of ${entry.mdc.code} takes the case; the next MDC is tried.` });
       continue;

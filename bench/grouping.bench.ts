@@ -1,0 +1,81 @@
+/**
+ * Grouping throughput (issue 2): in-process grouping of 1M cases on one thread after a
+ * warm-up, the CLI end to end on a 1M-line JSON Lines file, and the rule-pack load time that
+ * every Lambda cold start pays.
+ */
+import { execFileSync } from 'node:child_process';
+import { createWriteStream, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
+import path from 'node:path';
+import { groupCase, type GroupingInput } from '../models/grouping/drg/grouper.ts';
+import { compileSchemeDir, defaultSchemeDir } from '../lib/scheme.ts';
+import { projectRoot } from '../lib/reference.ts';
+import { resampledCases } from './lib/dev-cases.ts';
+import type { Figure } from './run.ts';
+
+const N = 1_000_000;
+
+export async function run(): Promise<Figure[]> {
+  const out = path.join(projectRoot, 'bench', 'out');
+  mkdirSync(out, { recursive: true });
+  const { pack } = compileSchemeDir(defaultSchemeDir());
+  const packFile = path.join(out, 'chs-drg-1.1.pack.json');
+  writeFileSync(packFile, JSON.stringify(pack));
+
+  // Rule-pack load: read + JSON.parse + schema validation + index, in a fresh process each time.
+  const loadScript = `
+    import { readFileSync } from 'node:fs';
+    import { rulePackSchema } from '${path.join(projectRoot, 'models/grouping/drg/pack.ts')}';
+    import { indexRulePack } from '${path.join(projectRoot, 'models/grouping/drg/grouper.ts')}';
+    const t = performance.now();
+    indexRulePack(rulePackSchema.parse(JSON.parse(readFileSync(${JSON.stringify(packFile)}, 'utf8'))));
+    console.log(performance.now() - t);`;
+  const loads: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    loads.push(Number(execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', loadScript], { cwd: projectRoot, encoding: 'utf8' }).trim()));
+  }
+  loads.sort((a, b) => a - b);
+
+  // In-process grouping, trace off, after a warm-up pass.
+  const cases = [...resampledCases(N, 7)] as unknown as GroupingInput[];
+  let sink = 0;
+  for (let i = 0; i < 200_000; i++) sink += groupCase(pack, cases[i]!, { trace: false }).status.length;
+  const rates: number[] = [];
+  for (let r = 0; r < 3; r++) {
+    const t = performance.now();
+    for (let i = 0; i < N; i++) sink += groupCase(pack, cases[i]!, { trace: false }).status.length;
+    rates.push(N / ((performance.now() - t) / 1000));
+  }
+  const tracedStart = performance.now();
+  for (let i = 0; i < 100_000; i++) sink += groupCase(pack, cases[i]!).trace.length;
+  const tracedRate = 100_000 / ((performance.now() - tracedStart) / 1000);
+
+  // CLI end to end on a 1M-line file.
+  const input = path.join(out, 'cases-1m.jsonl');
+  const stream = createWriteStream(input);
+  let chunk: string[] = [];
+  for (const c of resampledCases(N, 11)) {
+    chunk.push(JSON.stringify(c));
+    if (chunk.length === 10_000) {
+      if (!stream.write(chunk.join('\n') + '\n')) await once(stream, 'drain');
+      chunk = [];
+    }
+  }
+  stream.end(chunk.length ? chunk.join('\n') + '\n' : '');
+  await once(stream, 'finish');
+  const cliRates: number[] = [];
+  for (let r = 0; r < 3; r++) {
+    const cliStart = performance.now();
+    execFileSync(process.execPath, [path.join(projectRoot, 'bin', 'payreform.mjs'), 'group', '--input', input, '--output', path.join(out, 'grouped-1m.jsonl')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    cliRates.push(N / ((performance.now() - cliStart) / 1000));
+  }
+  cliRates.sort((a, b) => a - b);
+  const grouped = readFileSync(path.join(out, 'grouped-1m.jsonl'), 'utf8').split('\n').length - 1;
+
+  return [
+    { name: 'in-process grouping, 1M cases, one thread (best of 3 after warm-up)', value: Math.round(Math.max(...rates)), unit: 'cases/s', target: { op: '>=', value: 400_000 }, note: `runs ${rates.map((r) => Math.round(r / 1000) + 'k').join(', ')}; checksum ${sink % 997}` },
+    { name: 'in-process grouping with the trace built', value: Math.round(tracedRate), unit: 'cases/s' },
+    { name: 'CLI end to end (read JSONL, validate, group, write), 1M cases, median of 3', value: Math.round(cliRates[1]!), unit: 'cases/s', target: { op: '>=', value: 150_000 }, note: `wall clock incl. process start and scheme compile, worker threads = cores; runs ${cliRates.map((r) => Math.round(r / 1000) + 'k').join(', ')}; ${grouped} lines out; input ${(statSync(input).size / 1e6).toFixed(0)} MB` },
+    { name: 'rule pack load (read + parse + validate + index, fresh process, median of 5)', value: Math.round(loads[2]!), unit: 'ms', target: { op: '<=', value: 300 }, note: `pack ${(statSync(packFile).size / 1024 / 1024).toFixed(2)} MB JSON` },
+  ];
+}

@@ -1,0 +1,39 @@
+/**
+ * Benchmark input until the synthetic generator lands: N cases resampled from the 2 000 dev
+ * cases with a seeded generator (each gets a unique listId and its secondary diagnoses in a
+ * shuffled order), so every case is a real, valid record with a realistic code mix.
+ */
+import { readFileSync } from 'node:fs';
+import { referencePath } from '../../lib/reference.ts';
+
+export type DevCase = Record<string, unknown> & { listId: string; secondaryDiagnoses: string[] };
+
+export function readDevCases(): DevCase[] {
+  return readFileSync(referencePath('dev-cases', 'chs-drg-1.1-cases.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as DevCase);
+}
+
+/** Mulberry32: a small seeded uniform generator for bench inputs. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function* resampledCases(n: number, seed = 1): Generator<DevCase> {
+  const base = readDevCases();
+  const random = mulberry32(seed);
+  for (let i = 0; i < n; i++) {
+    const c = base[Math.floor(random() * base.length)]!;
+    const secondary = [...c.secondaryDiagnoses];
+    for (let j = secondary.length - 1; j > 0; j--) {
+      const k = Math.floor(random() * (j + 1));
+      [secondary[j], secondary[k]] = [secondary[k]!, secondary[j]!];
+    }
+    yield { ...c, listId: `B${i.toString(36).padStart(7, '0')}`, secondaryDiagnoses: secondary };
+  }
+}
