@@ -1,0 +1,169 @@
+/**
+ * A payment policy: the versioned JSON document a bureau adopts (or an analyst tries) —
+ * which years the relative weights come from and how, which year is paid, the budget or the
+ * base rate (费率), the hospital-level coefficients and the outlier thresholds
+ * (shared/docs/models.md §1, §3). This zod schema is the contract (CLI files, API bodies);
+ * every number marked *param* in models.md is a field here with models.md's default.
+ *
+ * `method` is a discriminated union so DIP (point value, issue 5) can be added as another
+ * member; only `"drg"` exists now. Unknown fields are rejected: a misspelt `yearWeight` must
+ * not silently fall back to a default.
+ */
+import { z } from 'zod';
+
+type Issue = { input?: unknown };
+
+function num(what: string) {
+  return z.number({ error: (issue: Issue) => (issue.input === undefined ? `is required: ${what}` : `must be a number: ${what}`) });
+}
+
+function int(what: string) {
+  return num(what).int({ error: `must be a whole number: ${what}` });
+}
+
+const year = (what: string) => int(what).min(1900, { error: 'must be a year from 1900 to 2200' }).max(2200, { error: 'must be a year from 1900 to 2200' });
+
+/** models.md §1: several reference years weighted 1 : 2 : 7 (oldest → newest). */
+export const defaultYearWeights = [1, 2, 7] as const;
+
+const outliersSchema = z
+  .strictObject(
+    {
+      /** 低倍率: ratio < low → paid at cost (RW × ratio). *param* 0.5. */
+      low: num('the low-cost ratio threshold').min(0, { error: 'must be from 0 to 1' }).max(1, { error: 'must be from 0 to 1' }).default(0.5),
+      /**
+       * 高倍率: ratio > high → RW × (ratio − 1). *param* 2. At least 2: below it the high-cost
+       * payment RW × (ratio − 1) would pay a costlier case less than a normal one.
+       */
+      high: num('the high-cost ratio threshold').min(2, { error: 'must be at least 2 (below 2 the high-cost payment RW × (ratio − 1) is less than the standard a cheaper case gets)' }).default(2),
+      /** 特例单议: ratio > review → flagged for individual review. *param* 5. */
+      review: num('the individual-review ratio threshold').default(5),
+    },
+    { error: 'must be an object {low, high, review}' },
+  )
+  .refine((o) => o.review >= o.high, { error: 'review must be at least high (a review case is a high-cost case)', path: ['review'] });
+
+const excludeStaysSchema = z.strictObject(
+  {
+    /** Stays of ≤ minDays are left out of the weights. *param* 2. */
+    minDays: int('the shortest stay left out of the weights, in days').min(-1, { error: 'must be −1 (none) or more' }).default(2),
+    /** Stays of ≥ maxDays are left out of the weights. *param* 60. */
+    maxDays: int('the longest stay kept out of the weights, in days').min(1, { error: 'must be at least 1' }).default(60),
+  },
+  { error: 'must be an object {minDays, maxDays} or null' },
+);
+
+const feeForServiceSchema = z.strictObject(
+  {
+    /**
+     * Also pay the ambiguous groups (歧义组 xQY) by item instead of by their own weight.
+     * Default false: a QY group is weighted and priced like any DRG (as Yantai publishes RWs for BQY…).
+     */
+    ambiguousGroups: z.boolean({ error: 'must be true or false' }).default(false),
+    /** Share of the cost paid for a case paid by item (按项目付费). *param* 1. */
+    share: num('the share of cost paid by item').min(0, { error: 'must be from 0 to 1' }).max(1, { error: 'must be from 0 to 1' }).default(1),
+  },
+  { error: 'must be an object {ambiguousGroups, share}' },
+);
+
+const levelCoefficientsSchema = z
+  .strictObject(
+    {
+      '1': num('the level-1 hospital coefficient').gt(0, { error: 'must be positive' }).default(1),
+      '2': num('the level-2 hospital coefficient').gt(0, { error: 'must be positive' }).default(1),
+      '3': num('the level-3 hospital coefficient').gt(0, { error: 'must be positive' }).default(1),
+    },
+    { error: 'must be an object of hospital level "1" | "2" | "3" → coefficient' },
+  )
+  .default({ '1': 1, '2': 1, '3': 1 });
+
+const drgPolicySchema = z
+  .strictObject({
+    /** Policy name, for reports (defaults to the file name in the CLI). */
+    name: z.string({ error: 'must be a string' }).min(1, { error: 'must not be empty' }).max(200).optional(),
+    /** Version of this policy document (a number or a string such as "2025.1"). */
+    version: z.union([z.string().min(1), z.number()], { error: 'must be a string or a number' }).transform(String).default('1'),
+    /** Grouping scheme the cases are grouped by. */
+    scheme: z.string({ error: 'must be a string such as "chs-drg-1.1"' }).min(1).default('chs-drg-1.1'),
+    method: z.literal('drg', { error: 'must be "drg" (DIP arrives with issue 5)' }),
+    /** Years whose cases give the relative weights. */
+    referenceYears: z.array(year('a reference year'), { error: 'must be a list of years' }).min(1, { error: 'must list at least one year' }).max(10, { error: 'must list at most 10 years' }),
+    /** Weight of each reference year (same order). Default: the last n of 1 : 2 : 7. */
+    yearWeights: z.array(num('a year weight').gt(0, { error: 'must be positive' }), { error: 'must be a list of positive numbers' }).optional(),
+    /** Cost percentiles kept within each group. *param* [0.025, 0.975]. */
+    trim: z
+      .tuple([num('the lower trim percentile').min(0, { error: 'must be from 0 to 1' }).max(1, { error: 'must be from 0 to 1' }), num('the upper trim percentile').min(0, { error: 'must be from 0 to 1' }).max(1, { error: 'must be from 0 to 1' })], { error: 'must be [lower, upper], e.g. [0.025, 0.975]' })
+      .refine(([lo, hi]) => lo < hi, { error: 'the lower percentile must be below the upper one' })
+      .default([0.025, 0.975]),
+    /** The year whose cases are paid. */
+    settlementYear: year('the settlement year'),
+    /** DRG budget in yuan (exactly one of budget and baseRate). */
+    budget: num('the budget in yuan').gt(0, { error: 'must be positive' }).optional(),
+    /** 费率: yuan per unit of RW (exactly one of budget and baseRate). */
+    baseRate: num('the base rate in yuan per RW').gt(0, { error: 'must be positive' }).optional(),
+    /** Hospital-level coefficients. *param* 1 for every level. */
+    levelCoefficients: levelCoefficientsSchema,
+    outliers: outliersSchema.default({ low: 0.5, high: 2, review: 5 }),
+    /** Stay lengths left out of the weights (never out of payment); null keeps every stay. */
+    excludeStays: excludeStaysSchema.nullable().default({ minDays: 2, maxDays: 60 }),
+    /** Grouping of operating-room cases no surgical ADRG takes: `qy` (official) or `fallthrough`. */
+    ambiguous: z.enum(['qy', 'fallthrough'], { error: 'must be "qy" or "fallthrough"' }).default('qy'),
+    /** Cases without a DRG price (ungroupable, a DRG with no reference-year weight): paid by item. */
+    feeForService: feeForServiceSchema.default({ ambiguousGroups: false, share: 1 }),
+  })
+  .superRefine((p, ctx) => {
+    if ((p.budget === undefined) === (p.baseRate === undefined)) {
+      ctx.addIssue({ code: 'custom', path: p.budget === undefined ? [] : ['baseRate'], message: 'give exactly one of budget (the base rate is then derived) and baseRate' });
+    }
+    if (new Set(p.referenceYears).size !== p.referenceYears.length) ctx.addIssue({ code: 'custom', path: ['referenceYears'], message: 'must not repeat a year' });
+    if (p.yearWeights !== undefined && p.yearWeights.length !== p.referenceYears.length) {
+      ctx.addIssue({ code: 'custom', path: ['yearWeights'], message: `must have one weight per reference year (${p.referenceYears.length}), got ${p.yearWeights.length}` });
+    }
+    if (p.yearWeights === undefined && p.referenceYears.length > defaultYearWeights.length) {
+      ctx.addIssue({ code: 'custom', path: ['yearWeights'], message: `is required with more than ${defaultYearWeights.length} reference years (the default is 1 : 2 : 7 for three)` });
+    }
+    if (p.excludeStays && p.excludeStays.maxDays <= p.excludeStays.minDays + 1) {
+      ctx.addIssue({ code: 'custom', path: ['excludeStays', 'maxDays'], message: 'must leave some stays between minDays and maxDays' });
+    }
+  })
+  .transform((p) => {
+    // Year weights in the order of the years, oldest first, so weights and years stay paired.
+    const given = p.yearWeights ?? defaultYearWeights.slice(defaultYearWeights.length - p.referenceYears.length);
+    const pairs = p.referenceYears.map((y, i) => [y, given[i]!] as const).sort((a, b) => a[0] - b[0]);
+    return { ...p, referenceYears: pairs.map((x) => x[0]), yearWeights: pairs.map((x) => x[1]) };
+  });
+
+/** The policy document: a discriminated union on `method` (DIP joins later). */
+export const paymentPolicySchema = drgPolicySchema;
+
+export type PaymentPolicy = z.output<typeof paymentPolicySchema>;
+export type PaymentPolicyInput = z.input<typeof paymentPolicySchema>;
+export type OutlierThresholds = PaymentPolicy['outliers'];
+
+/** The error thrown for an invalid policy; `issues` are sentences naming the field path. */
+export class PolicyError extends Error {
+  constructor(readonly issues: string[]) {
+    super(`invalid policy: ${issues.join('; ')}`);
+    this.name = 'PolicyError';
+  }
+}
+
+/** One sentence per zod issue, naming the field by its dotted path, e.g. `outliers.high must be at least 2 …`. */
+export function describePolicyIssues(issues: readonly z.core.$ZodIssue[]): string[] {
+  return issues.map((issue) => {
+    const where = issue.path.length > 0 ? issue.path.join('.') : 'the policy';
+    if (issue.code === 'unrecognized_keys') {
+      const keys = issue.keys.map((k) => (issue.path.length > 0 ? `${issue.path.join('.')}.${k}` : k));
+      return `${keys.join(', ')} ${keys.length === 1 ? 'is not a policy field' : 'are not policy fields'}`;
+    }
+    if (issue.code === 'invalid_union' && issue.path.length === 0) return 'the policy must be an object';
+    return `${where} ${issue.message}`;
+  });
+}
+
+/** Validate a policy document; throws PolicyError with field-path sentences. */
+export function parsePolicy(input: unknown): PaymentPolicy {
+  const result = paymentPolicySchema.safeParse(input);
+  if (!result.success) throw new PolicyError(describePolicyIssues(result.error.issues));
+  return result.data;
+}
