@@ -6,7 +6,7 @@
  */
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { AmbiguousMode, GroupOptions } from '../../models/grouping/drg/grouper.ts';
 import type { RulePack } from '../../models/grouping/drg/pack.ts';
 import { detectFormat, readRecordBatches, type RecordFormat } from '../../models/settlement/readers.ts';
@@ -17,6 +17,8 @@ import { createLineWriter, type LineWriter } from '../../lib/output.ts';
 import { createProgress, type Progress } from '../../lib/progress.ts';
 import { defaultSchemeDir, rulePackForDir } from '../../lib/scheme.ts';
 import { emptyCounts, groupRawRecord, type ChunkResult } from '../group-record.ts';
+import type { GroupTask } from '../group-worker.ts';
+import { initWorkers, OrderedWorkerPool, startWorkers } from '../../lib/worker-pool.ts';
 
 const usage = `usage: payreform group --input FILE [--output FILE] [--scheme-dir DIR] [--ambiguous qy|fallthrough] [--explain] [--format jsonl|csv|json] [--threads N]
 
@@ -65,7 +67,7 @@ export async function run(argv: string[]): Promise<number> {
 
   // Worker threads pay off on large JSON Lines files; they boot while the scheme compiles.
   const parallel = format === 'jsonl' && threads > 1 && input !== '-' && statSync(input).size >= parallelFromBytes;
-  const workers = parallel ? startWorkers(threads) : [];
+  const workers = parallel ? startWorkers(new URL('../group-worker.mjs', import.meta.url), threads) : [];
   let pack: RulePack;
   try {
     pack = rulePackForDir((values['scheme-dir'] as string | undefined) ?? defaultSchemeDir());
@@ -113,66 +115,27 @@ async function groupInProcess(source: AsyncIterable<Uint8Array | string>, format
  * JSON Lines over worker threads: the main thread cuts the input into blocks of whole lines
  * (~1 MB), workers validate and group them, and the results are written back in block order.
  */
-function startWorkers(threads: number): Worker[] {
-  const workerUrl = new URL('../group-worker.mjs', import.meta.url);
-  // A larger young generation: grouping allocates many short-lived objects per record, and
-  // fewer scavenges measured ~10 % faster.
-  return Array.from({ length: threads }, () => new Worker(workerUrl, { resourceLimits: { maxYoungGenerationSizeMb: 64 } }));
-}
-
 async function groupInWorkers(source: AsyncIterable<Uint8Array | string>, pack: RulePack, options: GroupOptions, workers: Worker[], out: LineWriter, progress: Progress): Promise<Totals> {
-  const threads = workers.length;
-  for (const worker of workers) worker.postMessage({ init: { pack, options } });
+  initWorkers(workers, { pack, options });
   const totals: Totals = { counts: emptyCounts(), warned: 0, records: 0 };
-  const pending = new Map<number, ChunkResult>();
-  const waiting = new Map<number, () => void>();
-  let failure: Error | null = null;
-  for (const worker of workers) {
-    worker.on('message', ({ id, result }: { id: number; result: ChunkResult }) => {
-      pending.set(id, result);
-      waiting.get(id)?.();
-    });
-    worker.on('error', (error) => {
-      failure = error;
-      for (const wake of waiting.values()) wake();
-    });
-  }
-  const result = (id: number) =>
-    new Promise<ChunkResult>((resolve, reject) => {
-      const take = () => {
-        if (failure) return reject(failure);
-        const r = pending.get(id);
-        if (!r) return;
-        pending.delete(id);
-        waiting.delete(id);
-        resolve(r);
-      };
-      waiting.set(id, take);
-      take();
-    });
-  const inFlight: Promise<ChunkResult>[] = [];
-  const drainOne = async () => {
-    const r = await inFlight.shift()!;
+  const pool = new OrderedWorkerPool<GroupTask, ChunkResult>(workers, async (r) => {
     for (const e of r.errors) process.stderr.write(e + '\n');
     totals.records += r.records;
     totals.warned += r.warned;
     for (const k of Object.keys(r.counts) as (keyof typeof r.counts)[]) totals.counts[k] += r.counts[k];
     await out.writeBlock(r.output);
     progress.update(totals.records);
+  });
+  let line = 1;
+  const dispatch = async (block: Buffer) => {
+    const bytes = new Uint8Array(block); // a copy with its own buffer, transferred to the worker
+    const firstLine = line;
+    line += countLines(block);
+    await pool.submit({ bytes, firstLine }, [bytes.buffer]);
   };
   try {
-    let id = 0;
-    let line = 1;
     let carry: Buffer = Buffer.alloc(0);
     let first = true;
-    const dispatch = async (block: Buffer) => {
-      const bytes = new Uint8Array(block); // a copy with its own buffer, transferred to the worker
-      workers[id % threads]!.postMessage({ id, bytes, firstLine: line }, [bytes.buffer]);
-      inFlight.push(result(id));
-      id++;
-      line += countLines(block);
-      if (inFlight.length >= threads * 3) await drainOne();
-    };
     for await (const chunk of source) {
       let bytes = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
       if (first && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3); // UTF-8 BOM
@@ -187,9 +150,8 @@ async function groupInWorkers(source: AsyncIterable<Uint8Array | string>, pack: 
       await dispatch(text.subarray(0, cut + 1));
     }
     if (carry.length > 0) await dispatch(carry);
-    while (inFlight.length > 0) await drainOne();
   } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
+    await pool.close();
   }
   return totals;
 }

@@ -1,0 +1,101 @@
+/**
+ * `payreform synth`: realistic synthetic settlement lists, calibrated on a real city DRG table.
+ * Writes DIR/settlement-<year>.jsonl, DIR/truth-<year>.jsonl (the DRG each case was built for)
+ * and DIR/hospitals.json.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import path from 'node:path';
+import { impliedBaseAmount, parsePaymentTable, relativeWeights } from '../../models/payment/payment-table.ts';
+import { createGenerator } from '../../models/synthetic/generate.ts';
+import { numberOption, parseOptions, requireOption } from '../../lib/args.ts';
+import { CliError } from '../../lib/cli-error.ts';
+import { loadCodeSets } from '../../lib/codesets.ts';
+import { createLineWriter } from '../../lib/output.ts';
+import { createProgress } from '../../lib/progress.ts';
+import { defaultSchemeDir, rulePackForDir } from '../../lib/scheme.ts';
+import { initWorkers, OrderedWorkerPool, startWorkers } from '../../lib/worker-pool.ts';
+import { renderChunk, type SynthChunk } from '../synth-chunk.ts';
+import type { SynthInit } from '../synth-worker.ts';
+
+const usage = `usage: payreform synth --seed N --hospitals H --years 2023,2024,2025 --cases-per-year C --payment-table FILE --output DIR [--scheme-dir DIR] [--threads N]
+
+Writes DIR/settlement-<year>.jsonl (valid settlement records), DIR/truth-<year>.jsonl (the DRG
+each case was generated for) and DIR/hospitals.json. Deterministic for a seed: the output is
+the same whatever --threads (default: one per core, at most 4, from 100 000 cases a year).`;
+
+export async function run(argv: string[]): Promise<number> {
+  const parsed = parseOptions(
+    argv,
+    { seed: { type: 'string' }, hospitals: { type: 'string' }, years: { type: 'string' }, 'cases-per-year': { type: 'string' }, 'payment-table': { type: 'string' }, output: { type: 'string', short: 'o' }, 'scheme-dir': { type: 'string' }, threads: { type: 'string' } },
+    usage,
+  );
+  if (!parsed) return 0;
+  const { values } = parsed;
+  const seed = numberOption(values, 'seed', 1);
+  const hospitals = numberOption(values, 'hospitals', 20);
+  const casesPerYear = numberOption(values, 'cases-per-year', 10_000);
+  if (!Number.isInteger(seed) || seed < 0) throw new CliError(`--seed must be a whole number ≥ 0, got ${seed}.`, 2);
+  if (!Number.isInteger(hospitals) || hospitals < 1 || hospitals > 9999) throw new CliError(`--hospitals must be a whole number from 1 to 9999, got ${hospitals}.`, 2);
+  if (!Number.isInteger(casesPerYear) || casesPerYear < 0) throw new CliError(`--cases-per-year must be a whole number ≥ 0, got ${casesPerYear}.`, 2);
+  const years = String(values.years ?? '2025').split(',').map((y) => Number(y.trim()));
+  if (years.some((y) => !Number.isInteger(y) || y < 2000 || y > 2100)) throw new CliError(`--years must be a comma-separated list of years like 2023,2024,2025, got "${String(values.years)}".`, 2);
+  const tableFile = requireOption(values, 'payment-table', usage);
+  const output = requireOption(values, 'output', usage);
+  let tableText: string;
+  try {
+    tableText = readFileSync(tableFile, 'utf8');
+  } catch {
+    throw new CliError(`cannot read the payment table ${tableFile}.`);
+  }
+  const table = parsePaymentTable(path.basename(tableFile), tableText);
+  const weights = relativeWeights(table);
+  if (weights.size === 0) throw new CliError(`${tableFile} has no DRG with a relative weight (RW).`);
+  const levelThree = table.standardColumns.findIndex((c) => c.level === 3 || c.level === undefined);
+  const baseAmount = impliedBaseAmount(table, Math.max(0, levelThree)) ?? 10_000;
+
+  const threads = Math.floor(numberOption(values, 'threads', casesPerYear >= 100_000 ? Math.min(4, availableParallelism()) : 1));
+  if (threads < 1) throw new CliError(`--threads must be at least 1, got ${threads}.`, 2);
+  const schemeDir = (values['scheme-dir'] as string | undefined) ?? defaultSchemeDir();
+  const options = { seed, hospitals, years, casesPerYear, relativeWeights: weights, baseAmount };
+  const workers = threads > 1 ? startWorkers(new URL('../synth-worker.mjs', import.meta.url), threads) : [];
+  const started = performance.now();
+  const generator = createGenerator(rulePackForDir(schemeDir), loadCodeSets(), options);
+  mkdirSync(output, { recursive: true });
+  writeFileSync(path.join(output, 'hospitals.json'), JSON.stringify(generator.hospitals, null, 2) + '\n');
+  const setupSeconds = (performance.now() - started) / 1000;
+  let total = 0;
+  const generationStart = performance.now();
+  for (const year of years) {
+    const records = createLineWriter(path.join(output, `settlement-${year}.jsonl`));
+    const truth = createLineWriter(path.join(output, `truth-${year}.jsonl`));
+    const progress = createProgress(`synth ${year}`, casesPerYear);
+    let n = 0;
+    const write = async (chunk: SynthChunk) => {
+      await records.writeBlock(chunk.records);
+      await truth.writeBlock(chunk.truth);
+      n += chunk.count;
+      progress.update(n);
+    };
+    if (workers.length > 0) {
+      if (year === years[0]) initWorkers(workers, { schemeDir, options: { ...options, relativeWeights: [...weights] } } satisfies SynthInit);
+      const pool = new OrderedWorkerPool<{ year: number; chunk: number }, SynthChunk>(workers, write);
+      for (let chunk = 0; chunk < generator.chunkCount; chunk++) await pool.submit({ year, chunk });
+      await pool.drain();
+    } else {
+      for (let chunk = 0; chunk < generator.chunkCount; chunk++) await write(renderChunk(generator, year, chunk));
+    }
+    progress.finish();
+    await records.close();
+    await truth.close();
+    total += n;
+  }
+  await Promise.all(workers.map((w) => w.terminate()));
+  const seconds = (performance.now() - generationStart) / 1000;
+  process.stderr.write(
+    `${total.toLocaleString('en')} records for ${years.join(', ')} from ${hospitals} hospitals in ${output}; ` +
+      `${generator.drgs.length} DRGs of ${table.name} generated (${generator.skippedDrgs.length} without a template or not in the scheme), base amount ${Math.round(baseAmount)} yuan/RW; ` +
+      `set-up ${setupSeconds.toFixed(2)} s, ${seconds.toFixed(2)} s, ${Math.round(total / Math.max(seconds, 1e-9)).toLocaleString('en')} records/s\n`,
+  );
+  return 0;
+}
