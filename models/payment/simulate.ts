@@ -10,7 +10,7 @@ import { GroupStatus, groupingOf, type CaseTable } from './cases.ts';
 import { allocateCents, applyCents, roundPayments } from './cents.ts';
 import { Outlier } from './outliers.ts';
 import type { PaymentPolicy } from './policy.ts';
-import { collectRateSample, hospitalTotals, paidByRate, priceCases, type HospitalTotals, type PricedCases } from './price.ts';
+import { collectRateSample, hospitalTotals, mergeHospitalTotals, paidByRate, priceCases, type HospitalTotals, type PricedCases } from './price.ts';
 import { collectWeightSample, deriveWeights, relativeWeightMap, type Weights } from './weights.ts';
 
 /** Grouping counts of a set of cases: in-group rate (入组率) = grouped / all (models.md §4). */
@@ -71,7 +71,7 @@ export function simulatePolicy(table: CaseTable, policy: PaymentPolicy): PolicyR
     const [plan] = allocateCents([tally], roundHalfUpBudget(policy.budget));
     applyCents(cents, bin, plan!);
   }
-  const hospitals = hospitalTotals(table, priced, cents);
+  const hospitals = mergeHospitalTotals([hospitalTotals(table, priced, cents)]); // sorted by hospital id
   const outliers = { normal: 0, low: 0, high: 0, review: 0, byItem: 0 };
   const keys = ['normal', 'low', 'high', 'review', 'byItem'] as const;
   let totalCost = 0;

@@ -1,0 +1,197 @@
+/**
+ * `payreform simulate`: settlement lists + a payment policy (+ policies to compare) → what each
+ * hospital would be paid. Cases are read, validated and grouped once (worker threads for large
+ * JSON Lines input), then every policy prices the same typed arrays with the pure phases of
+ * models/payment/. Writes summary.json, hospitals.csv, groups.csv, cases.jsonl (the first
+ * policy at the top of DIR, each compared one in DIR/<label>/), comparison.csv and report.html.
+ */
+import { createReadStream, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import path from 'node:path';
+import type { Worker } from 'node:worker_threads';
+import type { AmbiguousMode } from '../../models/grouping/drg/grouper.ts';
+import type { RulePack } from '../../models/grouping/drg/pack.ts';
+import { BudgetError } from '../../models/payment/base-rate.ts';
+import { CaseTableBuilder, type CaseTable } from '../../models/payment/cases.ts';
+import { parsePolicy, PolicyError, type PaymentPolicy } from '../../models/payment/policy.ts';
+import { simulatePolicy, type PolicyResult } from '../../models/payment/simulate.ts';
+import { detectFormat, readRecordBatches, type RecordFormat } from '../../models/settlement/readers.ts';
+import { numberOption, parseOptions, requireOption } from '../../lib/args.ts';
+import { CliError } from '../../lib/cli-error.ts';
+import { loadCodeSets } from '../../lib/codesets.ts';
+import { createProgress } from '../../lib/progress.ts';
+import { defaultSchemeDir, rulePackForDir } from '../../lib/scheme.ts';
+import { initWorkers, OrderedWorkerPool, startWorkers } from '../../lib/worker-pool.ts';
+import { lineBlocks, type LineBlock } from '../line-blocks.ts';
+import { appendBlock, caseBlock, type CaseBlock, type CaseContext } from '../simulate-cases.ts';
+import { summaryOf, writeComparison, writePolicyFiles, type InputCounts } from '../simulate-output.ts';
+import { reportHtml } from '../simulate-report.ts';
+
+const usage = `usage: payreform simulate --cases FILE... --policy FILE [--compare FILE...] --output DIR [--scheme-dir DIR] [--threads N] [--no-case-files]
+
+Simulates a DRG payment policy over settlement lists (JSON Lines, CSV or JSON; cases are paid
+in the policy's settlementYear by discharge date, weights come from its referenceYears).
+Writes to DIR: summary.json, hospitals.csv, groups.csv, cases.jsonl and report.html; with
+--compare, the same four files for each compared policy in DIR/<policy>/ and comparison.csv
+(per hospital the payment under each policy and the differences from the first).
+  --cases          one or more settlement-list files (repeat the option or list them after it)
+  --policy         the policy JSON document
+  --compare        policies to compare with it (repeatable)
+  --threads        worker threads for grouping large JSON Lines input (default: one per core, at most 4)
+  --no-case-files  skip cases.jsonl of the compared policies (the first policy's is always written)`;
+
+/** Inputs below this size are grouped in-process: booting workers costs more than it saves. */
+const parallelFromBytes = 8 << 20;
+
+export async function run(argv: string[]): Promise<number> {
+  const parsed = parseOptions(
+    argv,
+    {
+      cases: { type: 'string', multiple: true },
+      policy: { type: 'string' },
+      compare: { type: 'string', multiple: true },
+      output: { type: 'string', short: 'o' },
+      'scheme-dir': { type: 'string' },
+      threads: { type: 'string' },
+      'no-case-files': { type: 'boolean' },
+    },
+    usage,
+    true,
+  );
+  if (!parsed) return 0;
+  const { values, positionals } = parsed;
+  // `--cases a.jsonl b.jsonl` as well as `--cases a.jsonl --cases b.jsonl`.
+  const files = [...((values.cases as string[] | undefined) ?? []), ...positionals];
+  if (files.length === 0) throw new CliError(`--cases is required.\n${usage}`, 2);
+  for (const f of files) if (!existsSync(f)) throw new CliError(`cannot read the cases: ${f} does not exist.`);
+  const policyFiles = [requireOption(values, 'policy', usage), ...((values.compare as string[] | undefined) ?? [])];
+  const policies = policyFiles.map(readPolicy);
+  const labels = policyLabels(policyFiles, policies);
+  const output = requireOption(values, 'output', usage);
+  const threads = Math.floor(numberOption(values, 'threads', Math.min(4, availableParallelism())));
+  if (threads < 1) throw new CliError(`--threads must be at least 1, got ${threads}.`, 2);
+  const started = performance.now();
+
+  const modes = [...new Set(policies.map((p) => p.ambiguous))] as AmbiguousMode[];
+  const formats = files.map((f) => detectFormat(f));
+  const bytes = files.reduce((s, f) => s + statSync(f).size, 0);
+  const parallel = threads > 1 && formats.every((f) => f === 'jsonl') && bytes >= parallelFromBytes;
+  const workers = parallel ? startWorkers(new URL('../simulate-worker.mjs', import.meta.url), threads) : [];
+  let pack: RulePack;
+  try {
+    pack = rulePackForDir((values['scheme-dir'] as string | undefined) ?? defaultSchemeDir());
+  } catch (error) {
+    await Promise.all(workers.map((w) => w.terminate()));
+    throw error;
+  }
+  const progress = createProgress('grouping');
+  const builder = new CaseTableBuilder(modes, 1 << 16);
+  const input: InputCounts = { files, records: 0, rejected: 0, otherYears: 0 };
+  const errors: string[] = [];
+  const take = (block: CaseBlock) => {
+    appendBlock(builder, block);
+    input.records += block.records;
+    input.rejected += block.rejected;
+    for (const e of block.errors) if (errors.length < 10) errors.push(e);
+    progress.update(input.records);
+  };
+  if (parallel) await readInWorkers(files, { pack, modes }, workers, take);
+  else await readInProcess(files, formats, { pack, codeSets: loadCodeSets(), modes }, take);
+  progress.finish();
+  const table = builder.finish();
+  const groupedAt = performance.now();
+  for (const e of errors) process.stderr.write(`rejected ${e}\n`);
+  if (input.rejected > errors.length) process.stderr.write(`… ${input.rejected - errors.length} more rejected records\n`);
+
+  const results = policies.map((policy, p) => price(table, policy, policyFiles[p]!));
+  const pricedAt = performance.now();
+  const years = new Set(policies.flatMap((p) => [...p.referenceYears, p.settlementYear]));
+  for (let i = 0; i < table.size; i++) if (!years.has(table.year[i]!)) input.otherYears++;
+
+  mkdirSync(output, { recursive: true });
+  const writeProgress = createProgress('writing', results.length);
+  for (let p = 0; p < results.length; p++) {
+    const dir = p === 0 ? output : path.join(output, labels[p]!);
+    mkdirSync(dir, { recursive: true });
+    await writePolicyFiles(dir, table, results[p]!, summaryOf(results[p]!, labels[p]!, input), p === 0 || values['no-case-files'] !== true);
+    writeProgress.update(p + 1);
+  }
+  writeProgress.finish();
+  if (results.length > 1) writeComparison(path.join(output, 'comparison.csv'), labels, results);
+  writeFileSync(path.join(output, 'report.html'), reportHtml(labels, results));
+
+  const seconds = (performance.now() - started) / 1000;
+  report(input, table, labels, results, { seconds, grouping: (groupedAt - started) / 1000, pricing: (pricedAt - groupedAt) / 1000 }, output);
+  return 0;
+}
+
+function readPolicy(file: string): PaymentPolicy {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new CliError(existsSync(file) ? `the policy ${file} is not valid JSON: ${(error as Error).message}.` : `cannot read the policy: ${file} does not exist.`);
+  }
+  try {
+    return parsePolicy(json);
+  } catch (error) {
+    if (error instanceof PolicyError) throw new CliError(`the policy ${file} is not valid: ${error.issues.join('; ')}.`);
+    throw error;
+  }
+}
+
+/** Folder-safe, distinct labels: the policy's name, else its file name. */
+function policyLabels(files: string[], policies: PaymentPolicy[]): string[] {
+  const seen = new Set<string>();
+  return policies.map((p, i) => {
+    const raw = p.name ?? path.basename(files[i]!).replace(/\.json$/i, '');
+    const base = raw.replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^[-.]+|-+$/g, '') || `policy-${i + 1}`;
+    let label = base;
+    for (let k = 2; seen.has(label); k++) label = `${base}-${k}`;
+    seen.add(label);
+    return label;
+  });
+}
+
+function price(table: CaseTable, policy: PaymentPolicy, file: string): PolicyResult {
+  try {
+    return simulatePolicy(table, policy);
+  } catch (error) {
+    if (error instanceof BudgetError) throw new CliError(`the policy ${file}: ${error.message}.`);
+    throw error;
+  }
+}
+
+async function readInProcess(files: string[], formats: RecordFormat[], ctx: CaseContext, take: (b: CaseBlock) => void): Promise<void> {
+  for (let f = 0; f < files.length; f++) {
+    for await (const batch of readRecordBatches(createReadStream(files[f]!, { highWaterMark: 1 << 20 }), formats[f]!)) take(caseBlock(batch, ctx));
+  }
+}
+
+/** JSON Lines over worker threads: blocks of whole lines out, CaseBlocks back in input order. */
+async function readInWorkers(files: string[], init: { pack: RulePack; modes: AmbiguousMode[] }, workers: Worker[], take: (b: CaseBlock) => void): Promise<void> {
+  initWorkers(workers, init);
+  const pool = new OrderedWorkerPool<LineBlock, CaseBlock>(workers, take);
+  try {
+    for (const file of files) {
+      for await (const block of lineBlocks(createReadStream(file, { highWaterMark: 1 << 20 }))) await pool.submit(block, [block.bytes.buffer as ArrayBuffer]);
+    }
+  } finally {
+    await pool.close();
+  }
+}
+
+function report(input: InputCounts, table: CaseTable, labels: string[], results: PolicyResult[], time: { seconds: number; grouping: number; pricing: number }, output: string): void {
+  const lines = [`${input.records.toLocaleString('en')} records: ${table.size.toLocaleString('en')} accepted, ${input.rejected.toLocaleString('en')} rejected, ${input.otherYears.toLocaleString('en')} outside the policy years`];
+  results.forEach((r, p) => {
+    const o = r.totals.outliers;
+    lines.push(
+      `${labels[p]}: ${r.totals.cases.toLocaleString('en')} cases paid ${(r.totals.paymentCents / 100).toLocaleString('en', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} yuan for a cost of ${r.totals.totalCost.toLocaleString('en', { maximumFractionDigits: 0 })}` +
+        `; base rate ${r.rate.baseRate.toFixed(2)}${r.policy.budget !== undefined ? ' (from the budget)' : ''}; in-group rate ${(100 * r.grouping.settlement.inGroupRate).toFixed(2)} %, RIV ${r.weights.quality.riv.toFixed(3)}` +
+        `; outliers low ${o.low}, high ${o.high}, review ${o.review}; by item ${o.byItem}`,
+    );
+  });
+  const rate = time.seconds > 0 ? Math.round(input.records / time.seconds) : input.records;
+  lines.push(`${time.seconds.toFixed(2)} s (reading and grouping ${time.grouping.toFixed(2)} s, pricing ${results.length} ${results.length === 1 ? 'policy' : 'policies'} ${time.pricing.toFixed(2)} s), ${rate.toLocaleString('en')} cases/s; wrote ${output}`);
+  process.stderr.write(lines.join('\n') + '\n');
+}

@@ -1,0 +1,117 @@
+/**
+ * Settlement records → a grouped CaseTable for `payreform simulate`: parse, validate (group
+ * mode: grey codes warn), require what pricing needs (hospitalId, dischargeDate, totalCost),
+ * group once per `ambiguous` mode the policies use. Shared by the in-process path and the
+ * worker threads (simulate-worker.ts), which return the same `CaseBlock`s.
+ */
+import { groupCase, type AmbiguousMode } from '../models/grouping/drg/grouper.ts';
+import type { RulePack } from '../models/grouping/drg/pack.ts';
+import { GroupStatus, type CaseTableBuilder } from '../models/payment/cases.ts';
+import type { CodeSets } from '../models/settlement/codes.ts';
+import type { RawRecord } from '../models/settlement/readers.ts';
+import { validateRecord } from '../models/settlement/validate.ts';
+
+export interface CaseContext {
+  pack: RulePack;
+  codeSets: CodeSets;
+  modes: AmbiguousMode[];
+}
+
+/** A block of records in columns (what a worker sends back: typed arrays and short string lists). */
+export interface CaseBlock {
+  records: number;
+  rejected: number;
+  /** Rejection sentences (the first few of the block). */
+  errors: string[];
+  listIds: string[];
+  hospitalIds: string[];
+  year: Int32Array;
+  lengthOfStay: Int32Array;
+  cost: Float64Array;
+  level: Uint8Array;
+  /** Per mode (context order): DRG code or null, and GroupStatus. */
+  drgs: (string | null)[][];
+  status: Uint8Array[];
+}
+
+const statusCode = { grouped: GroupStatus.Grouped, ambiguous: GroupStatus.Ambiguous, ungroupable: GroupStatus.Ungroupable } as const;
+const maxErrorsPerBlock = 20;
+
+/** Turn raw records into a CaseBlock (validated and grouped). */
+export function caseBlock(raws: readonly RawRecord[], ctx: CaseContext): CaseBlock {
+  const n = raws.length;
+  const block: CaseBlock = {
+    records: n,
+    rejected: 0,
+    errors: [],
+    listIds: [],
+    hospitalIds: [],
+    year: new Int32Array(n),
+    lengthOfStay: new Int32Array(n),
+    cost: new Float64Array(n),
+    level: new Uint8Array(n),
+    drgs: ctx.modes.map(() => []),
+    status: ctx.modes.map(() => new Uint8Array(n)),
+  };
+  let k = 0;
+  const reject = (raw: RawRecord, listId: string | undefined, message: string) => {
+    block.rejected++;
+    if (block.errors.length < maxErrorsPerBlock) block.errors.push(`line ${raw.line}${listId ? ` (listId ${listId})` : ''}: ${message}`);
+  };
+  for (const raw of raws) {
+    if (raw.error !== undefined) {
+      reject(raw, undefined, raw.error);
+      continue;
+    }
+    const v = validateRecord(raw.value, { mode: 'group', codeSets: ctx.codeSets });
+    if (!v.ok) {
+      const e = v.errors[0]!;
+      reject(raw, v.listId, `${e.path || 'the record'} ${e.message}${v.errors.length > 1 ? ` (and ${v.errors.length - 1} more problems)` : ''}`);
+      continue;
+    }
+    const r = v.record;
+    const missing = r.hospitalId === undefined ? 'hospitalId' : r.dischargeDate === undefined ? 'dischargeDate' : r.totalCost === undefined ? 'totalCost' : null;
+    if (missing) {
+      reject(raw, r.listId, `${missing} is required to pay a case (the hospital, the settlement year and the cost)`);
+      continue;
+    }
+    block.listIds.push(r.listId);
+    block.hospitalIds.push(r.hospitalId!);
+    block.year[k] = Number(r.dischargeDate!.slice(0, 4));
+    block.lengthOfStay[k] = r.lengthOfStay;
+    block.cost[k] = r.totalCost!;
+    block.level[k] = r.hospitalLevel ?? 0;
+    for (let m = 0; m < ctx.modes.length; m++) {
+      const g = groupCase(ctx.pack, r, { ambiguous: ctx.modes[m]!, trace: false });
+      block.drgs[m]!.push(g.drg);
+      block.status[m]![k] = statusCode[g.status];
+    }
+    k++;
+  }
+  if (k < n) {
+    block.year = block.year.slice(0, k);
+    block.lengthOfStay = block.lengthOfStay.slice(0, k);
+    block.cost = block.cost.slice(0, k);
+    block.level = block.level.slice(0, k);
+    block.status = block.status.map((s) => s.slice(0, k));
+  }
+  return block;
+}
+
+/** The typed arrays of a block, to transfer to the main thread. */
+export function blockTransfer(block: CaseBlock): ArrayBuffer[] {
+  return [block.year.buffer, block.lengthOfStay.buffer, block.cost.buffer, block.level.buffer, ...block.status.map((s) => s.buffer)] as ArrayBuffer[];
+}
+
+/** Append a block's accepted cases to the table (modes in the builder's order = the context's). */
+export function appendBlock(builder: CaseTableBuilder, block: CaseBlock): void {
+  const modes = builder.modes.length;
+  const groups = Array.from({ length: modes }, () => ({ drg: null as string | null, status: GroupStatus.Grouped as GroupStatus }));
+  for (let k = 0; k < block.listIds.length; k++) {
+    for (let m = 0; m < modes; m++) {
+      groups[m]!.drg = block.drgs[m]![k]!;
+      groups[m]!.status = block.status[m]![k]! as GroupStatus;
+    }
+    builder.add({ listId: block.listIds[k]!, year: block.year[k]!, lengthOfStay: block.lengthOfStay[k]!, cost: block.cost[k]!, hospitalId: block.hospitalIds[k]!, level: block.level[k]! }, groups);
+  }
+}

@@ -1,0 +1,147 @@
+/**
+ * The files `payreform simulate` writes for one policy — summary.json, hospitals.csv,
+ * groups.csv, cases.jsonl — and comparison.csv across policies. Money is reported in yuan
+ * rounded half-up to 0.01 (payments are whole cents already); ratios and weights to 4–6 places.
+ */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { CaseTable } from '../models/payment/cases.ts';
+import { roundHalfUpCents } from '../models/payment/cents.ts';
+import { outlierNames } from '../models/payment/outliers.ts';
+import { caseMixIndex, type HospitalTotals } from '../models/payment/price.ts';
+import type { PolicyResult } from '../models/payment/simulate.ts';
+import { createLineWriter } from '../lib/output.ts';
+
+/** What the input gave (for summary.json). */
+export interface InputCounts {
+  files: string[];
+  records: number;
+  rejected: number;
+  /** Accepted cases discharged in neither a reference year nor the settlement year. */
+  otherYears: number;
+}
+
+export const hospitalsHeader = ['hospitalId', 'level', 'cases', 'cmi', 'totalCost', 'totalPayment', 'paymentToCost', 'surplus', 'lowOutliers', 'highOutliers', 'reviewOutliers'];
+export const groupsHeader = ['drg', 'cases', 'meanCost', 'rw', 'cv'];
+
+const yuan = (x: number) => (roundHalfUpCents(x) / 100).toFixed(2);
+const centsToYuan = (cents: number) => (cents / 100).toFixed(2);
+const fixed = (x: number, digits: number) => (Number.isFinite(x) ? x.toFixed(digits) : '');
+
+/** A CSV cell: quoted when it holds a comma, quote or line break. */
+export function csvCell(value: string | number): string {
+  const s = String(value);
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export function summaryOf(result: PolicyResult, label: string, input: InputCounts) {
+  const { policy, weights, rate, totals, grouping } = result;
+  return {
+    policy: { label, name: policy.name ?? null, version: policy.version },
+    scheme: policy.scheme,
+    method: policy.method,
+    settlementYear: policy.settlementYear,
+    referenceYears: policy.referenceYears,
+    yearWeights: policy.yearWeights,
+    budget: policy.budget ?? null,
+    baseRate: Number(rate.baseRate.toFixed(6)),
+    baseRateDerived: policy.budget !== undefined,
+    totalPayment: totals.paymentCents / 100,
+    totalCost: roundHalfUpCents(totals.totalCost) / 100,
+    paymentToCost: totals.totalCost > 0 ? Number((totals.paymentCents / 100 / totals.totalCost).toFixed(6)) : null,
+    cases: totals.cases,
+    inGroupRate: nullable(grouping.settlement.inGroupRate, 6),
+    riv: nullable(weights.quality.riv, 6),
+    outliers: totals.outliers,
+    levelCoefficients: policy.levelCoefficients,
+    outlierThresholds: policy.outliers,
+    grouping: {
+      settlement: { ...grouping.settlement, inGroupRate: nullable(grouping.settlement.inGroupRate, 6) },
+      reference: { ...grouping.reference, inGroupRate: nullable(grouping.reference.inGroupRate, 6) },
+    },
+    weights: {
+      groups: weights.groups.size,
+      allCaseTrimmedMean: weights.allCaseMean.map((m) => nullable(m, 2)),
+      weightCases: weights.counts.cases - weights.counts.excludedStays - weights.counts.ungroupable - weights.counts.ambiguousByItem,
+      excludedStays: weights.counts.excludedStays,
+      cvBelowHalf: weights.quality.cvBelowHalf,
+      cvAboveOne: weights.quality.cvAboveOne,
+    },
+    solver: { normalScale: rate.normalScale, gap: Number(rate.gap.toFixed(6)), evaluations: rate.evaluations },
+    input,
+  };
+}
+
+function nullable(x: number, digits: number): number | null {
+  return Number.isFinite(x) ? Number(x.toFixed(digits)) : null;
+}
+
+export function hospitalRow(t: HospitalTotals): (string | number)[] {
+  const payment = t.paymentCents / 100;
+  const cost = roundHalfUpCents(t.totalCost) / 100;
+  return [csvCell(t.hospitalId), t.level || '', t.cases, fixed(caseMixIndex(t), 4), cost.toFixed(2), payment.toFixed(2), cost > 0 ? (payment / cost).toFixed(4) : '', ((t.paymentCents - roundHalfUpCents(t.totalCost)) / 100).toFixed(2), t.low, t.high, t.review];
+}
+
+/** Write summary.json, hospitals.csv, groups.csv and (unless `cases` is false) cases.jsonl into `dir`. */
+export async function writePolicyFiles(dir: string, table: CaseTable, result: PolicyResult, summary: object, cases = true): Promise<void> {
+  writeFileSync(path.join(dir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
+  const hospitals = [hospitalsHeader.join(','), ...result.hospitals.map((t) => hospitalRow(t).join(','))];
+  writeFileSync(path.join(dir, 'hospitals.csv'), hospitals.join('\n') + '\n');
+  const groups = [groupsHeader.join(',')];
+  for (const g of result.weights.groups.values()) groups.push([g.drg, g.cases, yuan(g.meanCost), fixed(g.relativeWeight, 6), fixed(g.cv, 4)].join(','));
+  writeFileSync(path.join(dir, 'groups.csv'), groups.join('\n') + '\n');
+  if (cases) await writeCases(path.join(dir, 'cases.jsonl'), table, result);
+}
+
+/** cases.jsonl: one line per settlement-year case, written by hand (1M lines ≈ 1 s). */
+async function writeCases(file: string, table: CaseTable, result: PolicyResult): Promise<void> {
+  const out = createLineWriter(file);
+  const { priced, cents } = result;
+  const grouping = table.groupings[result.policy.ambiguous]!;
+  const hospitalJson = table.hospitals.map((h) => JSON.stringify(h));
+  const drgJson = table.drgs.map((d) => `"${d}"`);
+  for (let k = 0; k < priced.rows.length; k++) {
+    const i = priced.rows[k]!;
+    const g = grouping.drg[i]!;
+    const rw = priced.relativeWeight[k]!;
+    const byItem = Number.isNaN(rw);
+    const outlier = outlierNames[priced.outlier[k]!];
+    const line =
+      `{"listId":"${table.listIds[i]}","hospitalId":${hospitalJson[table.hospital[i]!]},"drg":${g < 0 ? 'null' : drgJson[g]},` +
+      `"rw":${byItem ? 'null' : rw.toFixed(4)},"totalCost":${table.cost[i]},"standard":${byItem ? 'null' : yuan(priced.standard[k]!)},` +
+      `"ratio":${byItem ? 'null' : priced.ratio[k]!.toFixed(4)},"outlier":${outlier ? `"${outlier}"` : 'null'},"payment":${centsToYuan(cents[k]!)}}`;
+    const w = out.write(line);
+    if (w) await w;
+  }
+  await out.close();
+}
+
+/** comparison.csv: per hospital the payment under each policy and the differences from the first. */
+export function writeComparison(file: string, labels: string[], results: PolicyResult[]): void {
+  const byHospital = new Map<string, { level: number; cases: number; cost: number; cents: (number | null)[] }>();
+  results.forEach((r, p) => {
+    for (const t of r.hospitals) {
+      let row = byHospital.get(t.hospitalId);
+      if (!row) {
+        row = { level: t.level, cases: t.cases, cost: t.totalCost, cents: results.map(() => null) };
+        byHospital.set(t.hospitalId, row);
+      }
+      row.cents[p] = t.paymentCents;
+    }
+  });
+  const others = labels.slice(1);
+  const header = ['hospitalId', 'level', 'cases', 'totalCost', ...labels.map((l) => `payment_${l}`), ...others.flatMap((l) => [`difference_${l}`, `differencePercent_${l}`])];
+  const lines = [header.map(csvCell).join(',')];
+  const ids = [...byHospital.keys()].sort();
+  for (const id of ids) {
+    const row = byHospital.get(id)!;
+    const b = row.cents[0] ?? 0;
+    const cells: (string | number)[] = [csvCell(id), row.level || '', row.cases, yuan(row.cost), ...row.cents.map((c) => centsToYuan(c ?? 0))];
+    for (let p = 1; p < results.length; p++) {
+      const d = (row.cents[p] ?? 0) - b;
+      cells.push(centsToYuan(d), b !== 0 ? ((d / b) * 100).toFixed(2) : '');
+    }
+    lines.push(cells.join(','));
+  }
+  writeFileSync(file, lines.join('\n') + '\n');
+}

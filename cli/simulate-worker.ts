@@ -1,0 +1,41 @@
+/**
+ * Worker thread of `payreform simulate` for JSON Lines input: a block of whole lines (UTF-8
+ * bytes and the number of its first line) → a CaseBlock of validated, grouped cases in columns.
+ */
+import { parentPort } from 'node:worker_threads';
+import type { AmbiguousMode } from '../models/grouping/drg/grouper.ts';
+import type { RulePack } from '../models/grouping/drg/pack.ts';
+import { parseJsonLine, type RawRecord } from '../models/settlement/readers.ts';
+import { loadCodeSets } from '../lib/codesets.ts';
+import { serveTasks } from '../lib/worker-pool.ts';
+import { blockTransfer, caseBlock, type CaseBlock, type CaseContext } from './simulate-cases.ts';
+import type { LineBlock } from './line-blocks.ts';
+
+// Code sets load while the main thread compiles the scheme; the pack arrives in the init message.
+const codeSets = loadCodeSets();
+let ctx: CaseContext | null = null;
+const decoder = new TextDecoder('utf-8');
+
+serveTasks<LineBlock, CaseBlock, { pack: RulePack; modes: AmbiguousMode[] }>(
+  parentPort!,
+  ({ bytes, firstLine }) => {
+    if (!ctx) throw new Error('payreform simulate worker: a block arrived before the rule pack');
+    const text = decoder.decode(bytes);
+    const raws: RawRecord[] = [];
+    let start = 0;
+    let line = firstLine;
+    while (start < text.length) {
+      let end = text.indexOf('\n', start);
+      if (end === -1) end = text.length;
+      const raw = parseJsonLine(text.slice(start, end), line - 1, line);
+      if (raw !== null) raws.push(raw);
+      start = end + 1;
+      line++;
+    }
+    const block = caseBlock(raws, ctx);
+    return { result: block, transfer: blockTransfer(block) };
+  },
+  ({ pack, modes }) => {
+    ctx = { pack, codeSets, modes };
+  },
+);
