@@ -1,0 +1,49 @@
+/**
+ * Bundle the handlers for the local stack (and for anyone who wants the JS): one esbuild run over
+ * every entry of `infra/routes.ts` (ESM, code splitting, source maps) into `<out>/handlers/`,
+ * plus `<out>/handlers/reference/` — the rule pack compiled from the scheme text, the ICD code
+ * sets and the payment table — which the handlers load at cold start. The CDK stack bundles the
+ * same entries with NodejsFunction and copies the same reference files (`referenceFiles`).
+ */
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { build } from 'esbuild';
+import { codeSetFiles } from '../../lib/codesets.ts';
+import { projectRoot, referencePath } from '../../lib/reference.ts';
+import { defaultSchemeDir, rulePackForDir } from '../../lib/scheme.ts';
+import { authorizer, jobs, routes } from '../routes.ts';
+
+/** The payment table whose RW the service reports with each case. */
+export const paymentTableName = 'linyi-2022';
+
+/** Write the reference directory the handlers read (`pack.json`, `codes/`, `payment-table.csv`). */
+export function writeReference(dir: string): void {
+  mkdirSync(path.join(dir, 'codes'), { recursive: true });
+  writeFileSync(path.join(dir, 'pack.json'), JSON.stringify(rulePackForDir(defaultSchemeDir())));
+  for (const file of Object.values(codeSetFiles)) copyFileSync(referencePath('codes', file), path.join(dir, 'codes', file));
+  copyFileSync(referencePath('payment-tables', `${paymentTableName}.csv`), path.join(dir, 'payment-table.csv'));
+}
+
+export const esmBanner = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
+
+/** Bundle every function into `<out>/handlers/<id>.mjs`; returns the handler directory. */
+export async function buildLocal(out = path.join(projectRoot, '.build', 'local')): Promise<string> {
+  const handlers = path.join(out, 'handlers');
+  const entryPoints: Record<string, string> = {};
+  for (const f of [...routes, authorizer, ...jobs]) entryPoints[f.id] = path.join(projectRoot, f.entry);
+  await build({
+    entryPoints,
+    outdir: handlers,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    sourcemap: true,
+    outExtension: { '.js': '.mjs' },
+    banner: { js: esmBanner },
+    logLevel: 'error',
+  });
+  writeReference(path.join(handlers, 'reference'));
+  return handlers;
+}

@@ -1,0 +1,221 @@
+/**
+ * The local stack: dynalite (DynamoDB) and s3rver (S3) in this process, with their data under
+ * `dataDir` so a restart keeps it, and serverless-offline (osls) in a child process serving the
+ * bundled handlers. Creates the table, buckets and dev keys when missing. A simulation request
+ * written to S3 runs in-process here — the local stand-in for S3 → EventBridge → Step Functions.
+ * Used by `npm start`, the e2e tests and `npm run bench:api`.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { projectRoot } from '../../lib/reference.ts';
+import { apiKeySchema, hashKey, type ApiKey } from '../../lambdas/shared/auth.ts';
+import { buildLocal } from './build.ts';
+import { serverlessConfig } from './serverless-config.ts';
+
+const require = createRequire(import.meta.url);
+
+export const localNames = { table: 'payreform-local', rawBucket: 'payreform-raw', lakeBucket: 'payreform-lake' } as const;
+
+export interface LocalStackOptions {
+  port?: number;
+  dataDir?: string;
+  /** Where the bundles and the serverless config go (default `.build/local`). */
+  buildDir?: string;
+  /** Child output: 'inherit' shows serverless-offline's log. */
+  quiet?: boolean;
+  /** Skip the esbuild step (bundles already built). */
+  skipBuild?: boolean;
+}
+
+export interface LocalStack {
+  url: string;
+  port: number;
+  dataDir: string;
+  environment: Record<string, string>;
+  stop(): Promise<void>;
+  /** Kill serverless-offline abruptly (fault tests). */
+  kill(): void;
+}
+
+export function devKeys(): ApiKey[] {
+  const raw = JSON.parse(readFileSync(path.join(projectRoot, 'infra', 'local', 'dev-keys.json'), 'utf8')) as unknown[];
+  return raw.map((k) => apiKeySchema.parse(k));
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+function listen(server: Server, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
+  });
+}
+
+async function ensureTable(endpoint: string): Promise<void> {
+  const db = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+  try {
+    await db.send(new DescribeTableCommand({ TableName: localNames.table }));
+    return;
+  } catch (error) {
+    if (!(error instanceof ResourceNotFoundException) && (error as Error).name !== 'ResourceNotFoundException') throw error;
+  }
+  const s = 'S' as const;
+  await db.send(new CreateTableCommand({
+    TableName: localNames.table,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk'].map((AttributeName) => ({ AttributeName, AttributeType: s })),
+    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+    GlobalSecondaryIndexes: [
+      { IndexName: 'byMonth', KeySchema: [{ AttributeName: 'gsi1pk', KeyType: 'HASH' }, { AttributeName: 'gsi1sk', KeyType: 'RANGE' }], Projection: { ProjectionType: 'ALL' } },
+      { IndexName: 'byDrg', KeySchema: [{ AttributeName: 'gsi2pk', KeyType: 'HASH' }, { AttributeName: 'gsi2sk', KeyType: 'RANGE' }], Projection: { ProjectionType: 'ALL' } },
+    ],
+  }));
+  db.destroy();
+}
+
+async function ensureBuckets(endpoint: string): Promise<void> {
+  const s3 = new S3Client({ endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+  for (const Bucket of [localNames.rawBucket, localNames.lakeBucket]) {
+    try {
+      await s3.send(new HeadBucketCommand({ Bucket }));
+    } catch {
+      await s3.send(new CreateBucketCommand({ Bucket }));
+    }
+  }
+  s3.destroy();
+}
+
+async function waitFor(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (child.exitCode !== null) throw new Error(`serverless-offline exited with code ${child.exitCode}`);
+    try {
+      const r = await fetch(url);
+      if (r.ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  throw new Error(`the local stack did not answer ${url} within ${timeoutMs / 1000} s`);
+}
+
+/** Start storage, seed keys, start serverless-offline; resolves when /health answers. */
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const dataDir = path.resolve(options.dataDir ?? path.join(projectRoot, '.data'));
+  const buildDir = path.resolve(options.buildDir ?? path.join(projectRoot, '.build', 'local'));
+  mkdirSync(path.join(dataDir, 'dynamodb'), { recursive: true });
+  mkdirSync(path.join(dataDir, 's3'), { recursive: true });
+  if (!options.skipBuild || !existsSync(path.join(buildDir, 'handlers'))) await buildLocal(buildDir);
+
+  const dynalite = require('dynalite') as (o: object) => Server;
+  const dynamoServer = dynalite({ path: path.join(dataDir, 'dynamodb'), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const dynamoPort = await listen(dynamoServer, 0);
+  const S3rver = require('s3rver') as new (o: object) => { run(): Promise<AddressInfo>; close(): Promise<void>; on(e: string, f: (ev: unknown) => void): void };
+  const s3rver = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: path.join(dataDir, 's3') });
+  const s3Port = (await s3rver.run()).port;
+  const dynamoEndpoint = `http://127.0.0.1:${dynamoPort}`;
+  const s3Endpoint = `http://127.0.0.1:${s3Port}`;
+  await ensureTable(dynamoEndpoint);
+  await ensureBuckets(s3Endpoint);
+
+  const environment: Record<string, string> = {
+    TABLE_NAME: localNames.table,
+    RAW_BUCKET: localNames.rawBucket,
+    LAKE_BUCKET: localNames.lakeBucket,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'S3RVER',
+    AWS_SECRET_ACCESS_KEY: 'S3RVER',
+    DYNAMODB_ENDPOINT: dynamoEndpoint,
+    S3_ENDPOINT: s3Endpoint,
+    PSEUDONYM_SECRET: process.env.PSEUDONYM_SECRET ?? 'local-development-pseudonym-secret',
+    POWERTOOLS_SERVICE_NAME: 'payreform',
+    POWERTOOLS_TRACE_ENABLED: 'false',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+    POWERTOOLS_DEV: 'false',
+  };
+
+  // The handlers' own modules, in this process, for the dev keys and the local job runner.
+  Object.assign(process.env, environment);
+  const { resetConfig } = await import('../../lambdas/shared/config.ts');
+  const { resetClients } = await import('../../lambdas/shared/aws.ts');
+  resetConfig();
+  resetClients();
+  const { putApiKey } = await import('../../lambdas/shared/repositories.ts');
+  for (const k of devKeys()) await putApiKey(hashKey(k.key), { role: k.role, ...(k.hospitalId ? { hospitalId: k.hospitalId } : {}), label: 'dev key' });
+
+  const { runSimulationInProcess } = await import('../../lambdas/jobs/simulation.ts');
+  const { s3ObjectStore } = await import('../../lambdas/shared/object-store.ts');
+  const { simulationRequestPrefix } = await import('../../lambdas/shared/keys.ts');
+  process.env.REFERENCE_DIR = path.join(buildDir, 'handlers', 'reference');
+  resetConfig();
+  const running = new Set<Promise<void>>();
+  s3rver.on('event', (ev) => {
+    const records = (ev as { Records?: { eventName?: string; s3?: { bucket?: { name?: string }; object?: { key?: string } } }[] }).Records ?? [];
+    for (const r of records) {
+      const key = decodeURIComponent(r.s3?.object?.key ?? '');
+      if (r.s3?.bucket?.name === localNames.lakeBucket && r.eventName?.startsWith('ObjectCreated') && key.startsWith(simulationRequestPrefix) && key.endsWith('/request.json')) {
+        const id = key.slice(simulationRequestPrefix.length).split('/')[0]!;
+        const p = runSimulationInProcess(s3ObjectStore, id).finally(() => running.delete(p));
+        running.add(p);
+      }
+    }
+  });
+
+  const port = options.port ?? 3000;
+  const lambdaPort = await freePort();
+  writeFileSync(path.join(buildDir, 'serverless.json'), JSON.stringify(serverlessConfig({ httpPort: port, lambdaPort, environment }), null, 2));
+  const child = spawn(process.execPath, [path.join(projectRoot, 'node_modules', 'osls', 'bin', 'serverless.js'), 'offline', 'start'], {
+    cwd: buildDir,
+    env: { ...process.env, ...environment, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off', SLS_DEPRECATION_DISABLE: '*' },
+    stdio: options.quiet ? ['ignore', 'ignore', 'pipe'] : ['ignore', 'inherit', 'inherit'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    stderr = (stderr + d.toString()).slice(-4000);
+  });
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await waitFor(`${url}/health`, child, 60_000);
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw new Error(`${(error as Error).message}\n${stderr}`);
+  }
+
+  const closeStorage = async (): Promise<void> => {
+    await Promise.allSettled([...running]);
+    await s3rver.close().catch(() => undefined);
+    await new Promise((resolve) => dynamoServer.close(resolve));
+  };
+  return {
+    url,
+    port,
+    dataDir,
+    environment,
+    kill: () => {
+      child.kill('SIGKILL');
+    },
+    stop: async () => {
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
+        if (child.exitCode === null) child.kill('SIGKILL');
+      }
+      await closeStorage();
+    },
+  };
+}

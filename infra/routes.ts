@@ -1,0 +1,69 @@
+/**
+ * The one declaration of the service's routes and background functions. The CDK stack
+ * (`stacks/service-stack.ts`) and the serverless-offline configuration of the local stack
+ * (`local/serverless-config.ts`) are both generated from it; `test/infra/routes.test.ts` proves
+ * they agree.
+ */
+import type { Role } from '../lambdas/shared/auth.ts';
+
+export interface RouteDecl {
+  /** Function id: CDK construct id and serverless function name. */
+  id: string;
+  method: 'GET' | 'POST';
+  /** API Gateway path, `{param}` for path parameters. */
+  path: string;
+  /** Handler source, relative to the repository root; the export is `handler`. */
+  entry: string;
+  /** null: public (no key). Otherwise the roles the handler admits (the authorizer only resolves the key). */
+  roles: readonly Role[] | null;
+  summary: string;
+  /** Needs the rule pack and code sets in its bundle. */
+  reference?: boolean;
+  timeoutSeconds?: number;
+  memoryMb?: number;
+  /** Access it needs: table read/write, raw bucket write, lake read/write. */
+  access: { table?: 'read' | 'write'; raw?: 'read' | 'write'; lake?: 'read' | 'write'; secret?: boolean };
+}
+
+const all: Role[] = ['hospital', 'analyst', 'admin'];
+
+export const routes: readonly RouteDecl[] = [
+  { id: 'Health', method: 'GET', path: '/health', entry: 'lambdas/http/health.ts', roles: null, summary: 'Liveness; no key needed.', access: {} },
+  { id: 'OpenApi', method: 'GET', path: '/openapi.json', entry: 'lambdas/http/openapi.ts', roles: null, summary: 'The OpenAPI 3.1 document, generated from the zod schemas.', access: {} },
+  { id: 'IngestSettlementLists', method: 'POST', path: '/v1/settlement-lists', entry: 'lambdas/http/settlement-lists.ts', roles: ['hospital', 'admin'], summary: 'Ingest settlement records (JSON array, JSON Lines or CSV, ≤ 6 MB): validate, pseudonymise, group, store.', reference: true, timeoutSeconds: 29, memoryMb: 1769, access: { table: 'write', raw: 'write', lake: 'write', secret: true } },
+  { id: 'GetCase', method: 'GET', path: '/v1/cases/{listId}', entry: 'lambdas/http/cases-get.ts', roles: all, summary: 'One stored case with its DRG, weight and trace.', reference: true, access: { table: 'read' } },
+  { id: 'ListCases', method: 'GET', path: '/v1/cases', entry: 'lambdas/http/cases-list.ts', roles: all, summary: 'Cases by hospital and/or DRG and discharge dates, paginated.', access: { table: 'read' } },
+  { id: 'Group', method: 'POST', path: '/v1/group', entry: 'lambdas/http/group.ts', roles: all, summary: 'Group 1–1 000 records without storing them.', reference: true, memoryMb: 1024, access: {} },
+  { id: 'CreateSimulation', method: 'POST', path: '/v1/simulations', entry: 'lambdas/http/simulations-create.ts', roles: ['analyst', 'admin'], summary: 'Start a payment simulation over the stored cases (async job).', access: { table: 'write', lake: 'write' } },
+  { id: 'GetSimulation', method: 'GET', path: '/v1/simulations/{id}', entry: 'lambdas/http/simulations-get.ts', roles: ['analyst', 'admin'], summary: 'Status, progress and results of a simulation.', access: { table: 'read', lake: 'read' } },
+  { id: 'DataQuality', method: 'GET', path: '/v1/data-quality', entry: 'lambdas/http/data-quality.ts', roles: ['hospital', 'analyst', 'admin'], summary: 'Records received, rejections by reason, grey codes, missing fields per hospital and month.', access: { table: 'read' } },
+  { id: 'CreateStressTest', method: 'POST', path: '/v1/stress-tests', entry: 'lambdas/http/stress-tests-create.ts', roles: ['analyst', 'admin'], summary: 'Run a fund stress test (Monte Carlo) for a scenario.', memoryMb: 1024, timeoutSeconds: 29, access: { table: 'write' } },
+  { id: 'GetStressTest', method: 'GET', path: '/v1/stress-tests/{id}', entry: 'lambdas/http/stress-tests-get.ts', roles: ['analyst', 'admin'], summary: 'A stress test\'s result.', access: { table: 'read' } },
+  { id: 'LatestForecast', method: 'GET', path: '/v1/forecasts/latest', entry: 'lambdas/http/forecasts-latest.ts', roles: ['analyst', 'admin'], summary: 'The latest monthly expenditure forecast.', access: { table: 'read' } },
+];
+
+export interface JobDecl {
+  id: string;
+  entry: string;
+  summary: string;
+  reference?: boolean;
+  timeoutSeconds: number;
+  memoryMb: number;
+  access: RouteDecl['access'];
+}
+
+/** Functions outside the HTTP API: the authorizer and the jobs. */
+export const authorizer: JobDecl = { id: 'Authorizer', entry: 'lambdas/http/authorizer.ts', summary: 'Resolves a bearer key (by its SHA-256) to role and hospital.', timeoutSeconds: 5, memoryMb: 256, access: { table: 'read' } };
+
+export const jobs: readonly JobDecl[] = [
+  { id: 'SimulationCoordinator', entry: 'lambdas/jobs/simulation-coordinator.ts', summary: 'Lists the lake partitions of a simulation and writes the Distributed Map manifest.', timeoutSeconds: 300, memoryMb: 512, access: { table: 'write', lake: 'write' } },
+  { id: 'SimulationPartition', entry: 'lambdas/jobs/simulation-partition.ts', summary: 'One phase of the payment model (weights, rate, price) over one lake partition.', reference: true, timeoutSeconds: 300, memoryMb: 1769, access: { table: 'write', lake: 'write' } },
+  { id: 'SimulationStep', entry: 'lambdas/jobs/simulation-step.ts', summary: 'Merges the partitions\' aggregates: derives weights, solves the base rate, finalizes the result.', timeoutSeconds: 300, memoryMb: 1769, access: { table: 'write', lake: 'write' } },
+  { id: 'Forecast', entry: 'lambdas/jobs/forecast.ts', summary: 'Monthly: expenditure series from the lake → ETS forecast.', timeoutSeconds: 600, memoryMb: 1024, access: { table: 'write', lake: 'read' } },
+  { id: 'ReplayBatch', entry: 'lambdas/jobs/replay-batch.ts', summary: 'Re-processes a raw batch kept in S3 (after a failure midway).', reference: true, timeoutSeconds: 300, memoryMb: 1769, access: { table: 'write', raw: 'read', lake: 'write', secret: true } },
+];
+
+/** `/v1/cases/{listId}` → `/v1/cases/:listId`-free form used to compare route sets. */
+export function routeKey(r: { method: string; path: string }): string {
+  return `${r.method} ${r.path}`;
+}

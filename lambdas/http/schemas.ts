@@ -1,0 +1,138 @@
+/**
+ * zod schemas of the HTTP API's inputs and outputs. The handlers validate with them and
+ * `GET /openapi.json` is generated from them (zod 4's `z.toJSONSchema`), so the document
+ * cannot drift from what the handlers accept.
+ */
+import { z } from 'zod';
+import { settlementRecordSchema } from '../../models/settlement/schema.ts';
+
+const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'must be a date written YYYY-MM-DD' });
+const id = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, { error: 'must be 1–64 characters of letters, digits, "_", "." or "-"' });
+
+export const listIdParams = z.object({ listId: id });
+export const jobIdParams = z.object({ id: z.string().regex(/^[a-z0-9-]{8,64}$/, { error: 'is not a job id' }) });
+
+export const caseQuery = z.object({ hospitalId: id.optional() });
+
+export const listQuery = z.object({
+  hospitalId: id.optional(),
+  drg: z.string().regex(/^[A-Z]{2}\d[1359]$|^NONE$/, { error: 'must be a CHS-DRG code such as FM19, or NONE' }).optional(),
+  from: date.optional(),
+  to: date.optional(),
+  limit: z.coerce.number().int().min(1, { error: 'must be from 1 to 1000' }).max(1000, { error: 'must be from 1 to 1000' }).default(100),
+  cursor: z.string().max(2048).optional(),
+}).refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, { error: 'from must not be after to', path: ['from'] });
+
+export const groupQuery = z.object({ explain: z.enum(['true', 'false']).optional() });
+
+export const dataQualityQuery = z.object({
+  hospitalId: id.optional(),
+  month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, { error: 'must be a month written YYYY-MM' }),
+});
+
+/** A payment simulation request; `policy` is the simulation issue's policy document (validated by the payment model). */
+export const simulationRequest = z.object({
+  /** Discharge year of the cases to simulate over. */
+  year: z.string().regex(/^\d{4}$/, { error: 'must be a year such as 2025' }),
+  /** Only these hospitals (default: all in the lake). */
+  hospitalIds: z.array(id).max(5000).optional(),
+  /** The policy document (base rate, weights, outliers…); the payment model validates it. */
+  policy: z.record(z.string(), z.unknown()).default({}),
+  name: z.string().max(200).optional(),
+});
+
+export const stressTestRequest = z.object({
+  /** A fund scenario (models/fund/scenario.ts) or a preset name. */
+  scenario: z.union([z.string().max(64), z.record(z.string(), z.unknown())]),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Responses (documented in the OpenAPI document)
+
+export const errorBody = z.object({
+  code: z.string(),
+  message: z.string(),
+  problems: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+});
+
+export const ingestResponse = z.object({
+  batchId: z.string(),
+  accepted: z.number().int(),
+  rejected: z.number().int(),
+  created: z.number().int(),
+  unchanged: z.number().int(),
+  replaced: z.number().int(),
+  warnings: z.number().int(),
+  errors: z.array(z.object({ index: z.number().int(), listId: z.string().nullable(), path: z.string(), message: z.string() })),
+  errorsTruncated: z.boolean().optional(),
+});
+
+const grouping = z.object({
+  status: z.enum(['grouped', 'ambiguous', 'ungroupable']),
+  mdc: z.string().nullable(),
+  adrg: z.string().nullable(),
+  drg: z.string().nullable(),
+  severity: z.enum(['mcc', 'cc', 'none']).optional(),
+});
+const trace = z.array(z.object({ step: z.string(), text: z.string(), codes: z.array(z.string()).optional() }));
+
+export const storedRecordSchema = settlementRecordSchema.omit({ patientId: true }).extend({ patientRef: z.string().optional() });
+
+export const caseResponse = z.object({
+  hospitalId: z.string(),
+  listId: z.string(),
+  record: storedRecordSchema,
+  grouping,
+  weight: z.number().nullable(),
+  trace,
+  version: z.number().int(),
+  contentHash: z.string(),
+  batchId: z.string(),
+  ingestedAt: z.string(),
+});
+
+export const caseListResponse = z.object({
+  items: z.array(caseResponse.omit({ trace: true })),
+  cursor: z.string().optional(),
+});
+
+export const groupResponse = z.object({
+  results: z.array(z.object({
+    index: z.number().int(),
+    listId: z.string().nullable(),
+    status: z.enum(['grouped', 'ambiguous', 'ungroupable', 'invalid']),
+    mdc: z.string().nullable(),
+    adrg: z.string().nullable(),
+    drg: z.string().nullable(),
+    severity: z.enum(['mcc', 'cc', 'none']).optional(),
+    weight: z.number().nullable(),
+    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    warnings: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    trace: trace.optional(),
+  })),
+  counts: z.record(z.string(), z.number().int()),
+});
+
+export const jobResponse = z.object({
+  id: z.string(),
+  status: z.enum(['queued', 'running', 'succeeded', 'failed']),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  progress: z.object({ partitionsDone: z.number().int(), partitionsTotal: z.number().int().nullable(), casesRead: z.number().int() }),
+  result: z.unknown().optional(),
+  error: z.string().optional(),
+});
+
+export const dataQualityResponse = z.object({
+  hospitalId: z.string(),
+  month: z.string(),
+  batches: z.number().int(),
+  received: z.number().int(),
+  accepted: z.number().int(),
+  rejected: z.number().int(),
+  rejectionRate: z.number(),
+  rejectionsByReason: z.array(z.object({ reason: z.string(), records: z.number().int(), rate: z.number() })),
+  greyCodes: z.number().int(),
+  warned: z.number().int(),
+  missingOptionalFields: z.array(z.object({ field: z.string(), records: z.number().int(), rate: z.number() })),
+});

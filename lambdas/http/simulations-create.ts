@@ -1,0 +1,35 @@
+/**
+ * POST /v1/simulations — start a payment simulation (analyst, admin). The policy is validated by
+ * the payment model (422 with field paths), a job item is written, then the request object
+ * goes to S3 under `jobs/simulations/<id>/request.json`: on AWS that object's creation event
+ * starts the state machine (S3 → EventBridge → Step Functions); on the local stack the same
+ * event runs the job in-process. Answers 202 with the job id.
+ */
+import { randomUUID } from 'node:crypto';
+import { parsePolicy, PolicyError } from '../../models/payment/policy.ts';
+import { systemClock } from '../shared/clock.ts';
+import { config } from '../shared/config.ts';
+import { invalid } from '../shared/errors.ts';
+import { httpHandler } from '../shared/http.ts';
+import * as k from '../shared/keys.ts';
+import { s3ObjectStore } from '../shared/object-store.ts';
+import { putJob } from '../shared/repositories.ts';
+import { simulationRequest } from './schemas.ts';
+
+export const handler = httpHandler({ name: 'createSimulation', roles: ['analyst', 'admin'], body: simulationRequest }, async ({ body }) => {
+  try {
+    parsePolicy(body.policy);
+  } catch (error) {
+    if (error instanceof PolicyError) throw invalid('The policy is not valid.', error.issues.map((m) => ({ path: `policy.${m.split(' ')[0]}`, message: `policy: ${m}` })));
+    throw error;
+  }
+  const id = randomUUID();
+  const now = systemClock.now().toISOString();
+  await putJob({ id, status: 'queued', createdAt: now, updatedAt: now, request: { year: body.year, name: body.name ?? null, hospitalIds: body.hospitalIds ?? null } });
+  await s3ObjectStore.put(config().LAKE_BUCKET, k.simulationRequestKey(id), JSON.stringify({ policy: body.policy, ...(body.hospitalIds ? { hospitalIds: body.hospitalIds } : {}) }), 'application/json');
+  return {
+    status: 202,
+    headers: { location: `/v1/simulations/${id}` },
+    body: { id, status: 'queued', createdAt: now, updatedAt: now, progress: { partitionsDone: 0, partitionsTotal: null, casesRead: 0 } },
+  };
+});

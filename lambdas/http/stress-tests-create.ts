@@ -1,0 +1,7 @@
+/** POST /v1/stress-tests — answers 501 until the fund issue wires models/fund (runStressTest, forecastExpenditure) into the service. */
+import { notImplemented } from '../shared/errors.ts';
+import { httpHandler } from '../shared/http.ts';
+
+export const handler = httpHandler({ name: 'CreateStressTest', roles: ['analyst', 'admin'] }, async () => {
+  throw notImplemented('POST /v1/stress-tests is not available yet: fund stress tests and forecasts arrive with the fund issue; meanwhile use the CLI (npx payreform stress-test / forecast).');
+});

@@ -1,0 +1,52 @@
+/**
+ * Service configuration: read from the environment once per container (cold start) and
+ * validated with zod, so a misconfigured function fails on its first request with one clear
+ * sentence instead of half-working. Every handler and job reads `config()`.
+ */
+import { z } from 'zod';
+
+const configSchema = z.object({
+  TABLE_NAME: z.string().min(1),
+  RAW_BUCKET: z.string().min(1),
+  LAKE_BUCKET: z.string().min(1),
+  AWS_REGION: z.string().min(1).default('us-east-1'),
+  /** Local stack only: dynalite / s3rver endpoints (absent on AWS). */
+  DYNAMODB_ENDPOINT: z.url().optional(),
+  S3_ENDPOINT: z.url().optional(),
+  /** The HMAC key for `patientId`: given directly (local stack) … */
+  PSEUDONYM_SECRET: z.string().min(16).optional(),
+  /** … or the Secrets Manager secret id, read through the Parameters and Secrets Lambda extension (AWS). */
+  PSEUDONYM_SECRET_ID: z.string().min(1).optional(),
+  /** Directory holding `pack.json`, `codes/` and `payment-table.csv` (default: `reference/` next to the bundle). */
+  REFERENCE_DIR: z.string().min(1).optional(),
+  /** Largest accepted request body (API Gateway → Lambda allows 6 MB). */
+  MAX_BODY_BYTES: z.coerce.number().int().positive().default(6 * 1024 * 1024),
+  /** Records in one POST /v1/group call. */
+  MAX_GROUP_RECORDS: z.coerce.number().int().positive().default(1000),
+  /** Parallel DynamoDB writes while ingesting one batch. */
+  WRITE_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(32),
+}).refine((c) => c.PSEUDONYM_SECRET !== undefined || c.PSEUDONYM_SECRET_ID !== undefined, {
+  message: 'PSEUDONYM_SECRET (local) or PSEUDONYM_SECRET_ID (AWS) must be set',
+  path: ['PSEUDONYM_SECRET'],
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+let cached: Config | undefined;
+
+/** The validated configuration (parsed on first use, then cached for the container's life). */
+export function config(): Config {
+  if (cached) return cached;
+  const parsed = configSchema.safeParse(process.env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(environment)'}: ${i.message}`).join('; ');
+    throw new Error(`invalid service configuration: ${problems}`);
+  }
+  cached = parsed.data;
+  return cached;
+}
+
+/** Tests that change the environment call this to re-read it. */
+export function resetConfig(): void {
+  cached = undefined;
+}

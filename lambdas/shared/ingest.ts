@@ -1,0 +1,249 @@
+/**
+ * Ingest of one batch of settlement records — shared by `POST /v1/settlement-lists` and the
+ * replay job (which feeds it a raw batch kept in S3). Order, chosen so nothing is lost and
+ * nothing is duplicated:
+ *
+ * 1. the raw body goes to the raw bucket and a BATCH item is written — before any processing,
+ *    so a batch that fails midway can be replayed from S3;
+ * 2. records are parsed (400 if the body is not well-formed), validated (ingest mode, code
+ *    sets), scoped to the caller's hospital, pseudonymised and grouped;
+ * 3. accepted cases are appended to the lake, one object per (year, month, hospital) partition
+ *    named by the batch id — the batch id is the hash of the body, so an identical re-send
+ *    overwrites the same objects; lake readers keep the latest version of each listId;
+ * 4. cases are written to DynamoDB idempotently by (hospitalId, listId);
+ * 5. data-quality counters for (hospital, month, batch) and the batch's outcome are stored.
+ */
+import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
+import { groupCase } from '../../models/grouping/drg/grouper.ts';
+import type { ObjectStore, PutOutcome, StoredCase, StoredRecord } from '../../models/ports.ts';
+import { costCategories, settlementFields, type SettlementRecord } from '../../models/settlement/schema.ts';
+import { validateRecord, type Problem } from '../../models/settlement/validate.ts';
+import type { RecordFormat } from '../../models/settlement/readers.ts';
+import type { Principal } from './auth.ts';
+import { parseRecords } from './body.ts';
+import { config } from './config.ts';
+import * as k from './keys.ts';
+import { pseudonymise, pseudonymSecret } from './pseudonym.ts';
+import { reference } from './reference.ts';
+import { dynamoCaseStore, emptyCounters, putBatch, putQualityCounters, type QualityCounters } from './repositories.ts';
+
+export interface IngestError {
+  index: number;
+  listId: string | null;
+  path: string;
+  message: string;
+}
+
+export interface IngestResult {
+  batchId: string;
+  accepted: number;
+  rejected: number;
+  created: number;
+  unchanged: number;
+  replaced: number;
+  errors: IngestError[];
+  warnings: number;
+}
+
+/** Optional fields whose absence the data-quality report counts. */
+const optionalFields = ['hospitalLevel', 'insuranceType', 'patientId', 'department', 'costs', 'fundPayment', 'selfPay', 'ventilationHours'] as const;
+
+export function batchIdOf(scope: string, contentType: string, body: string): string {
+  return createHash('sha256').update(`${scope}\n${contentType}\n`).update(body).digest('hex').slice(0, 32);
+}
+
+/** The scope a batch is filed under: the hospital for a hospital key, `admin` for admin keys. */
+export function batchScope(principal: Principal): string {
+  return principal.role === 'hospital' ? principal.hospitalId : 'admin';
+}
+
+/** Canonical JSON of a stored record (fields in documentation order, cost categories sorted). */
+export function canonicalHash(record: StoredRecord): string {
+  const ordered: Record<string, unknown> = {};
+  for (const field of settlementFields) {
+    const name = field === 'patientId' ? 'patientRef' : field;
+    const value = (record as Record<string, unknown>)[name];
+    if (value === undefined) continue;
+    if (name === 'costs') {
+      const costs: Record<string, unknown> = {};
+      for (const c of costCategories) if ((value as Record<string, unknown>)[c] !== undefined) costs[c] = (value as Record<string, unknown>)[c];
+      ordered[name] = costs;
+    } else ordered[name] = value;
+  }
+  return createHash('sha256').update(JSON.stringify(ordered)).digest('hex');
+}
+
+/** Rejection reason of a problem: `<field>:<kind>`. */
+export function reasonOf(problem: Problem): string {
+  const root = problem.path.split(/[.[]/)[0] || 'record';
+  const m = problem.message;
+  const kind = m.includes('grey code') ? 'grey-code'
+    : m.includes('is not a code of') ? 'unknown-code'
+      : m.includes('is required') ? 'missing'
+        : m.includes('does not agree') || m.includes('add up') || m.includes('is before') ? 'inconsistent'
+          : m.includes('another hospital') ? 'wrong-hospital'
+            : 'invalid';
+  return `${root}:${kind}`;
+}
+
+function monthOf(raw: unknown, fallback: string): string {
+  const d = raw !== null && typeof raw === 'object' ? (raw as Record<string, unknown>).dischargeDate : undefined;
+  return typeof d === 'string' && /^\d{4}-(0[1-9]|1[0-2])/.test(d) ? d.slice(0, 7) : fallback;
+}
+
+function hospitalOf(raw: unknown, fallback: string): string {
+  const h = raw !== null && typeof raw === 'object' ? (raw as Record<string, unknown>).hospitalId : undefined;
+  return typeof h === 'string' && h.trim() !== '' && h.length <= 64 ? h.trim() : fallback;
+}
+
+/** Run `work` over `items` with at most `concurrency` in flight. */
+export async function mapLimit<T, R>(items: readonly T[], concurrency: number, work: (item: T, i: number) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const runners = Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await work(items[i]!, i);
+    }
+  });
+  await Promise.all(runners);
+  return out;
+}
+
+export interface IngestInput {
+  principal: Principal;
+  body: string;
+  contentType: string;
+  format: RecordFormat;
+  receivedAt: Date;
+  objects: ObjectStore;
+  /** Set by a replay: the raw body is already in S3. */
+  replay?: boolean;
+}
+
+export async function ingestBatch(input: IngestInput): Promise<IngestResult> {
+  const c = config();
+  const scope = batchScope(input.principal);
+  const batchId = batchIdOf(scope, input.contentType, input.body);
+  const receivedAt = input.receivedAt.toISOString();
+  const receivedDate = receivedAt.slice(0, 10);
+  const rawKey = k.rawBatchKey(scope, receivedDate, batchId);
+
+  // 1. Keep the raw body first: whatever happens next, the batch can be replayed.
+  if (!input.replay) await input.objects.put(c.RAW_BUCKET, rawKey, input.body, input.contentType);
+  await putBatch({ scope, batchId, status: 'received', rawKey, contentType: input.contentType, receivedAt });
+
+  // 2. Parse, validate, scope, pseudonymise, group.
+  let raws: unknown[];
+  try {
+    raws = await parseRecords(input.body, input.format);
+  } catch (error) {
+    await putBatch({ scope, batchId, status: 'malformed', rawKey, contentType: input.contentType, receivedAt });
+    throw error;
+  }
+  const { pack, codeSets } = reference();
+  const secret = await pseudonymSecret();
+  const errors: IngestError[] = [];
+  const cases: Omit<StoredCase, 'version'>[] = [];
+  const counters = new Map<string, QualityCounters>();
+  const fallbackMonth = receivedDate.slice(0, 7);
+  const ownHospital = input.principal.role === 'hospital' ? input.principal.hospitalId : undefined;
+  let warnings = 0;
+
+  for (let index = 0; index < raws.length; index++) {
+    let raw = raws[index];
+    // A hospital key may leave hospitalId out: its own is filled in.
+    if (ownHospital !== undefined && raw !== null && typeof raw === 'object' && !Array.isArray(raw) && (raw as Record<string, unknown>).hospitalId === undefined) {
+      raw = { ...(raw as Record<string, unknown>), hospitalId: ownHospital };
+    }
+    const hospital = ownHospital ?? hospitalOf(raw, scope);
+    const counterKey = `${hospital}|${monthOf(raw, fallbackMonth)}`;
+    let q = counters.get(counterKey);
+    if (!q) counters.set(counterKey, (q = emptyCounters()));
+    q.received++;
+    const validation = validateRecord(raw, { mode: 'ingest', codeSets });
+    if (validation.warnings.length > 0) {
+      q.warned++;
+      warnings += validation.warnings.length;
+    }
+    let problems: Problem[] | null = validation.ok ? null : validation.errors;
+    if (validation.ok && ownHospital !== undefined && validation.record.hospitalId !== ownHospital) {
+      problems = [{ path: 'hospitalId', message: `hospitalId ${JSON.stringify(validation.record.hospitalId)} is another hospital; a hospital key submits its own cases only.` }];
+    }
+    if (problems !== null) {
+      const listId = validation.ok ? validation.record.listId : (validation.listId ?? null);
+      q.rejected++;
+      const reasons = new Set(problems.map(reasonOf));
+      for (const r of reasons) q.reasons[r] = (q.reasons[r] ?? 0) + 1;
+      if ([...reasons].some((r) => r.endsWith(':grey-code'))) q.greyCodes++;
+      for (const p of problems) errors.push({ index, listId, path: p.path, message: p.message });
+      continue;
+    }
+    if (!validation.ok) continue;
+    q.accepted++;
+    const record = validation.record;
+    for (const f of optionalFields) if (record[f] === undefined) q.missing[f] = (q.missing[f] ?? 0) + 1;
+    const stored = storedRecord(record, secret);
+    const grouped = groupCase(pack, record, { trace: true });
+    cases.push({
+      hospitalId: stored.hospitalId,
+      listId: record.listId,
+      record: stored,
+      grouping: { status: grouped.status, mdc: grouped.mdc, adrg: grouped.adrg, drg: grouped.drg, ...(grouped.severity ? { severity: grouped.severity } : {}) },
+      trace: grouped.trace,
+      contentHash: canonicalHash(stored),
+      batchId,
+      ingestedAt: receivedAt,
+    });
+  }
+
+  // 3. The lake: one gzipped JSON Lines object per partition, named by the batch.
+  const partitions = new Map<string, Omit<StoredCase, 'version'>[]>();
+  for (const cs of cases) {
+    const d = cs.record.dischargeDate!;
+    const key = k.lakeObjectKey(d.slice(0, 4), d.slice(5, 7), cs.hospitalId, batchId);
+    let list = partitions.get(key);
+    if (!list) partitions.set(key, (list = []));
+    list.push(cs);
+  }
+  await mapLimit([...partitions], 8, async ([key, list]) => {
+    const lines = list.map((cs) => JSON.stringify(lakeLine(cs))).join('\n') + '\n';
+    await input.objects.put(c.LAKE_BUCKET, key, gzipSync(lines), 'application/x-ndjson');
+  });
+
+  // 4. DynamoDB, idempotent by (hospitalId, listId).
+  const outcomes = await mapLimit(cases, c.WRITE_CONCURRENCY, (cs) => dynamoCaseStore.putCase(cs));
+  const count = (o: PutOutcome): number => outcomes.filter((x) => x === o).length;
+
+  // 5. Counters and the batch's outcome.
+  await mapLimit([...counters], 8, async ([key, q]) => {
+    const [hospital, monthKey] = key.split('|') as [string, string];
+    await putQualityCounters(hospital, monthKey, batchId, q);
+  });
+  const result: IngestResult = {
+    batchId,
+    accepted: cases.length,
+    rejected: raws.length - cases.length,
+    created: count('created'),
+    unchanged: count('unchanged'),
+    replaced: count('replaced'),
+    errors,
+    warnings,
+  };
+  await putBatch({ scope, batchId, status: 'processed', rawKey, contentType: input.contentType, receivedAt, counts: { records: raws.length, accepted: result.accepted, rejected: result.rejected, created: result.created, unchanged: result.unchanged, replaced: result.replaced } });
+  return result;
+}
+
+/** The record as stored: `patientId` replaced by its keyed HMAC, hospitalId present. */
+export function storedRecord(record: SettlementRecord, secret: string): StoredRecord & { hospitalId: string } {
+  const { patientId, ...rest } = record;
+  const out = { ...rest, hospitalId: record.hospitalId! } as StoredRecord & { hospitalId: string };
+  if (patientId !== undefined) out.patientRef = pseudonymise(secret, patientId);
+  return out;
+}
+
+/** One line of the lake: the stored record, its grouping and bookkeeping (no trace). */
+export function lakeLine(cs: Omit<StoredCase, 'version'>): Record<string, unknown> {
+  return { ...cs.record, group: cs.grouping, contentHash: cs.contentHash, batchId: cs.batchId, ingestedAt: cs.ingestedAt };
+}

@@ -1,0 +1,378 @@
+/**
+ * DynamoDB repositories over the single table (key strings from `keys.ts`). No transactions,
+ * streams, PartiQL or TTL: each operation is one conditional write or a query, so the same code
+ * runs on dynalite.
+ *
+ * Idempotent ingest: a case is written with `attribute_not_exists(pk)`; when it exists, an
+ * identical content hash means an identical re-send (nothing written), a different one means a
+ * changed record — the old version is copied to a `CASE#<listId>#V#<n>` history item first, then
+ * the case is replaced under the condition that it still has the old hash (optimistic locking;
+ * a lost race retries). A crash between the two writes leaves a history item and the old case,
+ * which the next re-send completes — never two cases.
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { CasePage, CaseQuery, CaseStore, PutOutcome, StoredCase, StoredRecord } from '../../models/ports.ts';
+import { dynamo } from './aws.ts';
+import { config } from './config.ts';
+import { malformed } from './errors.ts';
+import * as k from './keys.ts';
+
+const table = (): string => config().TABLE_NAME;
+
+function isConditionFailure(error: unknown): boolean {
+  return error instanceof ConditionalCheckFailedException || (error instanceof Error && error.name === 'ConditionalCheckFailedException');
+}
+
+function month(date: string): string {
+  return date.slice(0, 7);
+}
+
+function caseItem(c: StoredCase): Record<string, unknown> {
+  const discharge = c.record.dischargeDate ?? '0000-00-00';
+  return {
+    pk: k.hospitalPk(c.hospitalId),
+    sk: k.caseSk(c.listId),
+    type: 'case',
+    ...c,
+    dischargeDate: discharge,
+    gsi1pk: k.byMonthPk(c.hospitalId, month(discharge)),
+    gsi1sk: k.byMonthSk(discharge, c.listId),
+    gsi2pk: k.byDrgPk(c.grouping.drg ?? k.noDrg, month(discharge)),
+    gsi2sk: k.byDrgSk(c.hospitalId, discharge, c.listId),
+  };
+}
+
+function fromItem(item: Record<string, unknown>): StoredCase {
+  return {
+    hospitalId: item.hospitalId as string,
+    listId: item.listId as string,
+    record: item.record as StoredRecord,
+    grouping: item.grouping as StoredCase['grouping'],
+    trace: (item.trace ?? []) as StoredCase['trace'],
+    contentHash: item.contentHash as string,
+    version: item.version as number,
+    batchId: item.batchId as string,
+    ingestedAt: item.ingestedAt as string,
+  };
+}
+
+export const dynamoCaseStore: CaseStore = {
+  async putCase(input) {
+    const db = dynamo();
+    for (let attempt = 0; attempt < 5; attempt++) {
+      try {
+        await db.send(new PutCommand({ TableName: table(), Item: caseItem({ ...input, version: 1 }), ConditionExpression: 'attribute_not_exists(pk)' }));
+        return 'created' satisfies PutOutcome;
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+      const old = await db.send(new GetCommand({ TableName: table(), Key: { pk: k.hospitalPk(input.hospitalId), sk: k.caseSk(input.listId) }, ConsistentRead: true }));
+      if (!old.Item) continue; // deleted in between: try creating again
+      const previous = fromItem(old.Item);
+      if (previous.contentHash === input.contentHash) return 'unchanged';
+      await db.send(new PutCommand({
+        TableName: table(),
+        Item: { pk: k.hospitalPk(input.hospitalId), sk: k.caseVersionSk(input.listId, previous.version), type: 'case-version', version: previous.version, contentHash: previous.contentHash, record: previous.record, grouping: previous.grouping, batchId: previous.batchId, ingestedAt: previous.ingestedAt, replacedAt: input.ingestedAt },
+      }));
+      try {
+        await db.send(new PutCommand({
+          TableName: table(),
+          Item: caseItem({ ...input, version: previous.version + 1 }),
+          ConditionExpression: 'contentHash = :old AND version = :v',
+          ExpressionAttributeValues: { ':old': previous.contentHash, ':v': previous.version },
+        }));
+        return 'replaced';
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+    }
+    throw new Error('the case kept changing under concurrent writes; retry the batch');
+  },
+
+  async getCase(hospitalId, listId) {
+    const out = await dynamo().send(new GetCommand({ TableName: table(), Key: { pk: k.hospitalPk(hospitalId), sk: k.caseSk(listId) } }));
+    return out.Item ? fromItem(out.Item) : null;
+  },
+
+  async caseHistory(hospitalId, listId) {
+    const out = await dynamo().send(new QueryCommand({
+      TableName: table(),
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': k.hospitalPk(hospitalId), ':prefix': k.caseVersionPrefix(listId) },
+    }));
+    return (out.Items ?? []).map((i) => ({ version: i.version as number, contentHash: i.contentHash as string, replacedAt: i.replacedAt as string, record: i.record as StoredRecord }));
+  },
+
+  async listCases(query) {
+    return listCases(query);
+  },
+};
+
+/** Months `from`..`to` (YYYY-MM-DD), as YYYY-MM. */
+export function monthsBetween(from: string, to: string): string[] {
+  const out: string[] = [];
+  let y = Number(from.slice(0, 4));
+  let m = Number(from.slice(5, 7));
+  const endY = Number(to.slice(0, 4));
+  const endM = Number(to.slice(5, 7));
+  while (y < endY || (y === endY && m <= endM)) {
+    out.push(`${y}-${String(m).padStart(2, '0')}`);
+    m++;
+    if (m === 13) {
+      m = 1;
+      y++;
+    }
+  }
+  return out;
+}
+
+interface Cursor {
+  /** Index of the month being read. */
+  m: number;
+  /** DynamoDB's LastEvaluatedKey inside that month. */
+  k?: Record<string, unknown>;
+}
+
+function encodeCursor(c: Cursor): string {
+  return Buffer.from(JSON.stringify(c), 'utf8').toString('base64url');
+}
+
+function decodeCursor(text: string, months: number): Cursor {
+  try {
+    const c = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Cursor;
+    if (typeof c.m === 'number' && Number.isInteger(c.m) && c.m >= 0 && c.m < months && (c.k === undefined || typeof c.k === 'object')) return c;
+  } catch {
+    // fall through
+  }
+  throw malformed('The cursor is not one this service handed out; start again without it.');
+}
+
+/**
+ * One page of cases, by hospital (GSI1) or by DRG (GSI2, optionally one hospital's), in
+ * discharge-date order month by month; the cursor carries the month and DynamoDB's key. A cursor
+ * is checked against the query's own partition keys, so it cannot be used to read another
+ * hospital's partition.
+ */
+async function listCases(q: CaseQuery): Promise<CasePage> {
+  const months = monthsBetween(q.from, q.to);
+  if (months.length === 0) return { items: [] };
+  const cursor = q.cursor ? decodeCursor(q.cursor, months.length) : { m: 0 };
+  const items: StoredCase[] = [];
+  let m = cursor.m;
+  let startKey = cursor.k;
+  while (m < months.length && items.length < q.limit) {
+    const mm = months[m]!;
+    const input: QueryCommandInput = q.drg !== undefined
+      ? {
+          TableName: table(),
+          IndexName: k.indexNames.byDrg,
+          KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk BETWEEN :lo AND :hi',
+          ExpressionAttributeValues: q.hospitalId !== undefined
+            ? { ':pk': k.byDrgPk(q.drg, mm), ':lo': `${k.byDrgHospitalPrefix(q.hospitalId)}${q.from}`, ':hi': `${k.byDrgHospitalPrefix(q.hospitalId)}${q.to}~` }
+            : { ':pk': k.byDrgPk(q.drg, mm), ':lo': 'HOSP#', ':hi': 'HOSP$' },
+          ...(q.hospitalId === undefined ? { FilterExpression: 'dischargeDate BETWEEN :from AND :to' } : {}),
+        }
+      : {
+          TableName: table(),
+          IndexName: k.indexNames.byMonth,
+          KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :lo AND :hi',
+          ExpressionAttributeValues: { ':pk': k.byMonthPk(q.hospitalId!, mm), ':lo': q.from, ':hi': `${q.to}~` },
+        };
+    if (q.drg !== undefined && q.hospitalId === undefined) {
+      input.ExpressionAttributeValues = { ...input.ExpressionAttributeValues, ':from': q.from, ':to': q.to };
+    }
+    if (startKey) {
+      const expected = q.drg !== undefined ? 'gsi2pk' : 'gsi1pk';
+      const pkValue = (input.ExpressionAttributeValues as Record<string, unknown>)[':pk'];
+      if (startKey[expected] !== pkValue) throw malformed('The cursor does not belong to this query; start again without it.');
+      input.ExclusiveStartKey = startKey;
+    }
+    input.Limit = q.limit - items.length;
+    const out = await dynamo().send(new QueryCommand(input));
+    for (const item of out.Items ?? []) items.push(fromItem(item));
+    if (out.LastEvaluatedKey) {
+      startKey = out.LastEvaluatedKey;
+    } else {
+      m++;
+      startKey = undefined;
+    }
+  }
+  if (m >= months.length) return { items };
+  return { items, cursor: encodeCursor(startKey ? { m, k: startKey } : { m }) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Batches
+
+export interface BatchRecord {
+  scope: string;
+  batchId: string;
+  status: 'received' | 'processed' | 'malformed';
+  rawKey: string;
+  contentType: string;
+  receivedAt: string;
+  counts?: Record<string, number>;
+}
+
+export async function putBatch(b: BatchRecord): Promise<void> {
+  await dynamo().send(new PutCommand({ TableName: table(), Item: { pk: k.hospitalPk(b.scope), sk: k.batchSk(b.batchId), type: 'batch', ...b } }));
+}
+
+export async function getBatch(scope: string, batchId: string): Promise<BatchRecord | null> {
+  const out = await dynamo().send(new GetCommand({ TableName: table(), Key: { pk: k.hospitalPk(scope), sk: k.batchSk(batchId) } }));
+  return out.Item ? (out.Item as unknown as BatchRecord) : null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Data quality: counters per hospital, month and batch (a re-sent identical batch overwrites
+// its own counters instead of adding to them); the route sums the month's batch items.
+
+export interface QualityCounters {
+  received: number;
+  accepted: number;
+  rejected: number;
+  /** Rejections by reason (`principalDiagnosis:grey-code`, `lengthOfStay:inconsistent`, …): records, not problems. */
+  reasons: Record<string, number>;
+  /** Records with a grey code (灰码) as principal diagnosis/procedure (rejected at ingest). */
+  greyCodes: number;
+  /** Records with warnings (repeated codes, unknown fields). */
+  warned: number;
+  /** Accepted records missing each optional field. */
+  missing: Record<string, number>;
+}
+
+export function emptyCounters(): QualityCounters {
+  return { received: 0, accepted: 0, rejected: 0, reasons: {}, greyCodes: 0, warned: 0, missing: {} };
+}
+
+export async function putQualityCounters(hospitalId: string, monthKey: string, batchId: string, counters: QualityCounters): Promise<void> {
+  await dynamo().send(new PutCommand({ TableName: table(), Item: { pk: k.hospitalPk(hospitalId), sk: `${k.dataQualitySk(monthKey)}#BATCH#${batchId}`, type: 'dq', month: monthKey, batchId, ...counters } }));
+}
+
+export async function qualityCounters(hospitalId: string, monthKey: string): Promise<QualityCounters & { batches: number }> {
+  const total = { ...emptyCounters(), batches: 0 };
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const out = await dynamo().send(new QueryCommand({
+      TableName: table(),
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': k.hospitalPk(hospitalId), ':prefix': `${k.dataQualitySk(monthKey)}#` },
+      ExclusiveStartKey: startKey,
+    }));
+    for (const item of out.Items ?? []) {
+      total.batches++;
+      total.received += Number(item.received ?? 0);
+      total.accepted += Number(item.accepted ?? 0);
+      total.rejected += Number(item.rejected ?? 0);
+      total.greyCodes += Number(item.greyCodes ?? 0);
+      total.warned += Number(item.warned ?? 0);
+      for (const [r, n] of Object.entries((item.reasons ?? {}) as Record<string, number>)) total.reasons[r] = (total.reasons[r] ?? 0) + n;
+      for (const [f, n] of Object.entries((item.missing ?? {}) as Record<string, number>)) total.missing[f] = (total.missing[f] ?? 0) + n;
+    }
+    startKey = out.LastEvaluatedKey;
+  } while (startKey);
+  return total;
+}
+
+// ---------------------------------------------------------------------------------------------
+// API keys
+
+export interface StoredKey {
+  role: 'hospital' | 'analyst' | 'admin';
+  hospitalId?: string;
+  label?: string;
+}
+
+export async function putApiKey(sha256: string, key: StoredKey): Promise<void> {
+  await dynamo().send(new PutCommand({ TableName: table(), Item: { pk: k.apiKeyPk(sha256), sk: k.apiKeySk, type: 'api-key', ...key } }));
+}
+
+export async function getApiKey(sha256: string): Promise<StoredKey | null> {
+  const out = await dynamo().send(new GetCommand({ TableName: table(), Key: { pk: k.apiKeyPk(sha256), sk: k.apiKeySk } }));
+  if (!out.Item) return null;
+  const { role, hospitalId, label } = out.Item as StoredKey;
+  return { role, ...(hospitalId ? { hospitalId } : {}), ...(label ? { label } : {}) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Simulation jobs
+
+export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed';
+
+export interface SimulationJob {
+  id: string;
+  status: JobStatus;
+  createdAt: string;
+  updatedAt: string;
+  request: unknown;
+  partitionsTotal?: number;
+  partitionsDone?: number;
+  casesRead?: number;
+  summary?: unknown;
+  resultKey?: string;
+  error?: string;
+}
+
+export async function putJob(job: SimulationJob): Promise<void> {
+  await dynamo().send(new PutCommand({ TableName: table(), Item: { pk: k.simulationPk(job.id), sk: k.jobSk, type: 'simulation', ...job } }));
+}
+
+export async function getJob(id: string): Promise<SimulationJob | null> {
+  const out = await dynamo().send(new GetCommand({ TableName: table(), Key: { pk: k.simulationPk(id), sk: k.jobSk }, ConsistentRead: true }));
+  if (!out.Item) return null;
+  const { pk: _pk, sk: _sk, type: _type, ...job } = out.Item;
+  return job as SimulationJob;
+}
+
+export async function updateJob(id: string, fields: Partial<Omit<SimulationJob, 'id'>>): Promise<void> {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const sets: string[] = [];
+  for (const [key, value] of Object.entries(fields)) {
+    if (value === undefined) continue;
+    names[`#${key}`] = key;
+    values[`:${key}`] = value;
+    sets.push(`#${key} = :${key}`);
+  }
+  if (sets.length === 0) return;
+  await dynamo().send(new UpdateCommand({ TableName: table(), Key: { pk: k.simulationPk(id), sk: k.jobSk }, UpdateExpression: `SET ${sets.join(', ')}`, ExpressionAttributeNames: names, ExpressionAttributeValues: values }));
+}
+
+/**
+ * Store one partition's result and count it done — once: a redelivered partition (Step
+ * Functions retry, SQS redelivery) finds its result already there and does not count twice.
+ * Returns the job's done count after this partition, or null when it was a repeat.
+ */
+export async function putPartitionResult(id: string, partition: string, result: unknown, cases: number): Promise<number | null> {
+  try {
+    await dynamo().send(new PutCommand({ TableName: table(), Item: { pk: k.simulationPk(id), sk: k.partitionSk(partition), type: 'partition', result, cases }, ConditionExpression: 'attribute_not_exists(pk)' }));
+  } catch (error) {
+    if (isConditionFailure(error)) return null;
+    throw error;
+  }
+  const out = await dynamo().send(new UpdateCommand({
+    TableName: table(),
+    Key: { pk: k.simulationPk(id), sk: k.jobSk },
+    UpdateExpression: 'ADD partitionsDone :one, casesRead :n SET updatedAt = :now',
+    ExpressionAttributeValues: { ':one': 1, ':n': cases, ':now': new Date().toISOString() },
+    ReturnValues: 'UPDATED_NEW',
+  }));
+  return Number(out.Attributes?.partitionsDone ?? 0);
+}
+
+export async function partitionResults(id: string): Promise<{ partition: string; result: unknown; cases: number }[]> {
+  const out: { partition: string; result: unknown; cases: number }[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await dynamo().send(new QueryCommand({
+      TableName: table(),
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': k.simulationPk(id), ':prefix': k.partitionPrefix },
+      ExclusiveStartKey: startKey,
+    }));
+    for (const item of page.Items ?? []) out.push({ partition: (item.sk as string).slice(k.partitionPrefix.length), result: item.result, cases: Number(item.cases ?? 0) });
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return out;
+}
