@@ -1,55 +1,54 @@
 /**
- * `npm start`: the local service. Until the serverless issue lands it does what the engine can
- * already do on a laptop: compile the CHS-DRG 1.1 scheme, group the 2 000 dev cases, and print
- * a summary (by status and MDC, agreement with the independent grouper, throughput).
+ * `npm start`: the local stack on http://localhost:3000 (PORT overrides) — dynalite and s3rver
+ * with their data in `.data/` (DATA_DIR overrides), serverless-offline serving the same handlers
+ * as the CDK stack. On first start it creates the table and buckets and loads a demo year;
+ * stopping (Ctrl-C) and starting again keeps the data.
  */
-import { readFileSync } from 'node:fs';
-import { groupCase, type GroupingInput } from '../../models/grouping/drg/grouper.ts';
-import { validateRecord } from '../../models/settlement/validate.ts';
-import { loadCodeSets } from '../../lib/codesets.ts';
-import { referencePath } from '../../lib/reference.ts';
-import { compileSchemeDir, defaultSchemeDir } from '../../lib/scheme.ts';
+import { existsSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { demoRecords, postBatches } from './demo.ts';
+import { devKeys, startLocalStack } from './stack.ts';
 
+const port = Number(process.env.PORT ?? 3000);
 const started = performance.now();
-const { pack, report } = compileSchemeDir(defaultSchemeDir());
-const compiledMs = performance.now() - started;
-const codeSets = loadCodeSets();
-const lines = readFileSync(referencePath('dev-cases', 'chs-drg-1.1-cases.jsonl'), 'utf8').trim().split('\n');
-const expected = new Map(
-  readFileSync(referencePath('dev-cases', 'chs-drg-1.1-expected.jsonl'), 'utf8').trim().split('\n').map((l) => {
-    const e = JSON.parse(l) as { listId: string; drg: string | null };
-    return [e.listId, e.drg];
-  }),
-);
+const stack = await startLocalStack({ port, ...(process.env.DATA_DIR ? { dataDir: process.env.DATA_DIR } : {}), quiet: process.env.VERBOSE !== '1' });
+const keys = devKeys();
+const admin = keys.find((k) => k.role === 'admin')!;
+const hospital = keys.find((k) => k.role === 'hospital')!;
+const analyst = keys.find((k) => k.role === 'analyst')!;
 
-const byStatus = new Map<string, number>();
-const byMdc = new Map<string, number>();
-let agree = 0;
-let warnings = 0;
-const t = performance.now();
-for (const line of lines) {
-  const validation = validateRecord(JSON.parse(line), { mode: 'group', codeSets });
-  if (!validation.ok) {
-    byStatus.set('invalid', (byStatus.get('invalid') ?? 0) + 1);
-    continue;
-  }
-  if (validation.warnings.length > 0) warnings++;
-  const record = validation.record as GroupingInput & { listId: string };
-  const official = groupCase(pack, record, { trace: false });
-  byStatus.set(official.status, (byStatus.get(official.status) ?? 0) + 1);
-  if (official.mdc) byMdc.set(official.mdc, (byMdc.get(official.mdc) ?? 0) + 1);
-  if (groupCase(pack, record, { ambiguous: 'fallthrough', trace: false }).drg === expected.get(record.listId)) agree++;
+const marker = path.join(stack.dataDir, 'demo-loaded');
+let loaded = '';
+if (!existsSync(marker) && process.env.DEMO !== '0') {
+  const lines = demoRecords(path.join(stack.dataDir, 'demo'));
+  const t = performance.now();
+  const { accepted, rejected } = await postBatches(stack.url, admin.key, lines);
+  writeFileSync(marker, new Date().toISOString());
+  loaded = `Loaded the demo year: ${accepted} cases accepted, ${rejected} rejected, in ${((performance.now() - t) / 1000).toFixed(1)} s.\n`;
 }
-const ms = performance.now() - t;
 
-const out: string[] = [];
-out.push(`payreform — CHS-DRG 1.1 rule pack compiled in ${compiledMs.toFixed(0)} ms: ${report.counts.mdcs} MDCs, ${report.counts.adrgs} ADRGs, ${report.counts.drgs} DRGs, ${report.uninterpreted.length} uninterpreted lines`);
-out.push(`Grouped ${lines.length} dev cases (official QY mode) in ${ms.toFixed(0)} ms:`);
-for (const [status, n] of [...byStatus].sort((a, b) => b[1] - a[1])) out.push(`  ${status.padEnd(12)} ${String(n).padStart(5)}`);
-if (warnings > 0) out.push(`  (${warnings} with warnings, e.g. grey codes)`);
-out.push(`Cases by MDC: ${[...byMdc].sort((a, b) => b[1] - a[1]).map(([m, n]) => `${m} ${n}`).join(', ')}`);
-out.push(`Agreement with the independent grouper (fall-through mode): ${agree}/${lines.length} = ${((agree / lines.length) * 100).toFixed(2)} %`);
-out.push('');
-out.push('The HTTP service (API Gateway + Lambda, DynamoDB, S3) arrives with the serverless issue;');
-out.push('meanwhile try the CLI: npx payreform group --input ../shared/reference/dev-cases/chs-drg-1.1-cases.jsonl --explain | head -3');
-process.stdout.write(out.join('\n') + '\n');
+const url = `http://localhost:${port}`;
+const firstCase = 'HOSP001-2025-0000001';
+process.stdout.write(`payreform local stack ready on ${url} in ${((performance.now() - started) / 1000).toFixed(1)} s (data in ${stack.dataDir}).
+${loaded}
+Demo keys (infra/local/dev-keys.json):
+${keys.map((k) => `  ${k.role.padEnd(8)} ${k.hospitalId ? k.hospitalId.padEnd(8) : ''.padEnd(8)} ${k.key}`).join('\n')}
+
+Try:
+  curl -s ${url}/v1/cases/${firstCase} -H 'Authorization: Bearer ${hospital.key}'
+  curl -s '${url}/v1/data-quality?hospitalId=HOSP001&month=2025-03' -H 'Authorization: Bearer ${analyst.key}'
+  curl -s -X POST ${url}/v1/simulations -H 'Authorization: Bearer ${analyst.key}' -H 'content-type: application/json' \\
+       -d '{"year":"2025","policy":{"method":"drg","referenceYears":[2025],"settlementYear":2025,"baseRate":9865}}'
+(then GET ${url}/v1/simulations/<id> with the analyst key; the API is described at ${url}/openapi.json)
+Ctrl-C stops; the data stays in ${stack.dataDir}.
+`);
+
+let stopping = false;
+const stop = async (): Promise<void> => {
+  if (stopping) return;
+  stopping = true;
+  await stack.stop();
+  process.exit(0);
+};
+process.on('SIGINT', () => void stop());
+process.on('SIGTERM', () => void stop());
