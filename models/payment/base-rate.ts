@@ -100,6 +100,7 @@ export function solveBaseRate(sample: RateSample, target: number, t: OutlierThre
     return totalPaymentAt(sample, r, t) - target;
   };
   const r0 = target / units;
+  const tolerance = 1e-9 * Math.max(1, sample.cost.length);
   // Grid points r0·2^(k/4), k = −40…40, evaluated lazily from r0 outward: the first bracket on a
   // rising step is the nearest one, and it is usually within a factor 2 of r0 (≈ 8 passes).
   const grid = new Map<number, { r: number; v: number }>();
@@ -118,7 +119,8 @@ export function solveBaseRate(sample: RateSample, target: number, t: OutlierThre
     for (const j of d === 0 ? [0, -1] : [d, -d - 1]) {
       const a = at(j).v;
       const b = at(j + 1).v;
-      if (a === 0) return { baseRate: at(j).r, normalScale: 1, gap: 0, evaluations };
+      // r0 itself is the root whenever no case is an outlier there (the models.md §1 formula).
+      if (Math.abs(a) <= tolerance) return { baseRate: at(j).r, normalScale: 1, gap: -a, evaluations };
       if (a * b > 0) continue;
       if (b > a) {
         best = j;
@@ -141,7 +143,6 @@ export function solveBaseRate(sample: RateSample, target: number, t: OutlierThre
   let a = at(best).r;
   let b = at(best + 1).r;
   let fa = at(best).v;
-  const tolerance = 1e-9 * Math.max(1, sample.cost.length);
   for (let iteration = 0; iteration < 200; iteration++) {
     // An exact step on the piece at a, then a bisection: the linear step ends the search when
     // a and the root share a piece; the bisection guarantees the bracket halves.

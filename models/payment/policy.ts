@@ -128,7 +128,12 @@ const drgPolicySchema = z
   })
   .transform((p) => {
     // Year weights in the order of the years, oldest first, so weights and years stay paired.
-    const given = p.yearWeights ?? defaultYearWeights.slice(defaultYearWeights.length - p.referenceYears.length);
+    // The default weights go oldest → newest, so they are assigned after sorting the years.
+    if (p.yearWeights === undefined) {
+      const years = [...p.referenceYears].sort((a, b) => a - b);
+      return { ...p, referenceYears: years, yearWeights: defaultYearWeights.slice(defaultYearWeights.length - years.length) };
+    }
+    const given = p.yearWeights;
     const pairs = p.referenceYears.map((y, i) => [y, given[i]!] as const).sort((a, b) => a[0] - b[0]);
     return { ...p, referenceYears: pairs.map((x) => x[0]), yearWeights: pairs.map((x) => x[1]) };
   });
