@@ -1,0 +1,244 @@
+/**
+ * `payreform dip build | group`: a thin adapter over models/grouping/dip.
+ * - build: settlement records (JSON Lines, CSV, JSON; several files, e.g. one per year) + a policy
+ *   → the DIP catalogue JSON; a summary (packets, core coverage, RIV, CV counts) on stderr.
+ * - group: a catalogue + settlement records → one JSON line per record, in input order:
+ *   {"listId","status","packet","kind","score","auxiliary"} (+ "trace" with --explain).
+ * Large JSON Lines input is read in worker threads (ordered, so output keeps input order).
+ * Broken and invalid records are reported on stderr with their line and skipped over.
+ */
+import { createReadStream, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import type { Worker } from 'node:worker_threads';
+import { buildDipCatalog } from '../../models/grouping/dip/build.ts';
+import { parseDipCatalog, type DipCatalog } from '../../models/grouping/dip/catalog.ts';
+import { DipCaseTableBuilder } from '../../models/grouping/dip/cases.ts';
+import { pickCatalogPolicy } from '../../models/grouping/dip/policy.ts';
+import type { RulePack } from '../../models/grouping/drg/pack.ts';
+import { detectFormat, readRecordBatches, type RawRecord, type RecordFormat } from '../../models/settlement/readers.ts';
+import { numberOption, parseOptions } from '../../lib/args.ts';
+import { CliError } from '../../lib/cli-error.ts';
+import { loadCodeSets } from '../../lib/codesets.ts';
+import { createLineWriter } from '../../lib/output.ts';
+import { createProgress } from '../../lib/progress.ts';
+import { defaultSchemeDir, rulePackForDir } from '../../lib/scheme.ts';
+import { initWorkers, OrderedWorkerPool, startWorkers } from '../../lib/worker-pool.ts';
+import { dipCaseBlock, dipGroupBlock, dipReference, type DipCaseBlockResult, type DipGroupBlockResult, type DipGroupContext } from '../dip-records.ts';
+import type { DipTask, DipWorkerInit } from '../dip-worker.ts';
+
+const usage = `usage: payreform dip build --cases FILE... --policy FILE --output catalog.json [--scheme-dir DIR] [--threads N]
+       payreform dip group --catalog FILE --input FILE [--output FILE] [--explain] [--scheme-dir DIR] [--threads N]
+
+build  mines a DIP catalogue from settlement records (shared/docs/models.md §2): core packets
+       (diagnosis at 4 characters × counted procedures, ≥ coreThreshold cases), comprehensive
+       packets (category × procedure class) with k-means cost tiers, scores, auxiliary tiers.
+       --policy: a DIP catalogue policy {coreThreshold, targetCv, auxiliaryCvReduction, trim,
+       referenceYears, yearWeights, …} or a payment policy with "method": "dip".
+group  assigns each record its packet: one JSON line per record, in input order.
+  --scheme-dir  CHS-DRG scheme (for the MCC/CC lists of the auxiliary severity); default as payreform group
+  --threads     worker threads for JSON Lines input of 8 MB or more (default: one per core, at most 4)`;
+
+const parallelFromBytes = 8 << 20;
+
+export async function run(argv: string[]): Promise<number> {
+  const [sub, ...rest] = argv;
+  if (sub === 'build') return build(rest);
+  if (sub === 'group') return group(rest);
+  if (sub === '--help' || sub === '-h' || sub === undefined) {
+    process.stdout.write(usage + '\n');
+    return sub === undefined ? 2 : 0;
+  }
+  throw new CliError(`unknown subcommand "${sub}": use "dip build" or "dip group".\n${usage}`, 2);
+}
+
+interface Common {
+  threads: number;
+  schemeDir: string;
+}
+
+function common(values: Record<string, unknown>): Common {
+  const threads = Math.floor(numberOption(values, 'threads', Math.min(4, availableParallelism())));
+  if (threads < 1) throw new CliError(`--threads must be at least 1, got ${threads}.`, 2);
+  return { threads, schemeDir: (values['scheme-dir'] as string | undefined) ?? defaultSchemeDir() };
+}
+
+const commonOptions = { 'scheme-dir': { type: 'string' }, threads: { type: 'string' } } as const;
+
+async function build(argv: string[]): Promise<number> {
+  const parsed = parseOptions(argv, { cases: { type: 'string', multiple: true }, policy: { type: 'string' }, output: { type: 'string', short: 'o' }, ...commonOptions }, usage, true);
+  if (!parsed) return 0;
+  const { values, positionals } = parsed;
+  // `--cases a.jsonl b.jsonl`: parseArgs takes the first file as the option's value and the rest as positionals.
+  const files = [...((values.cases as string[] | undefined) ?? []), ...positionals];
+  if (files.length === 0) throw new CliError(`--cases is required.\n${usage}`, 2);
+  const policyFile = values.policy as string | undefined;
+  if (!policyFile) throw new CliError(`--policy is required.\n${usage}`, 2);
+  const output = values.output as string | undefined;
+  if (!output) throw new CliError(`--output is required.\n${usage}`, 2);
+  for (const f of files) if (!existsSync(f)) throw new CliError(`cannot read the cases: ${f} does not exist.`);
+  let policyJson: unknown;
+  try {
+    policyJson = JSON.parse(readFileSync(policyFile, 'utf8'));
+  } catch (error) {
+    throw new CliError(`cannot read the policy ${policyFile}: ${(error as Error).message}`);
+  }
+  let policy;
+  try {
+    policy = pickCatalogPolicy(policyJson);
+  } catch (error) {
+    throw new CliError(`${policyFile}: ${(error as Error).message}`);
+  }
+  const { threads, schemeDir } = common(values);
+  const started = performance.now();
+  const parallel = threads > 1 && useWorkers(files);
+  const workers = parallel ? startWorkers(new URL('../dip-worker.mjs', import.meta.url), threads) : [];
+  const pack = await packOrStop(schemeDir, workers);
+  const table = new DipCaseTableBuilder();
+  const totals = { records: 0, invalid: 0 };
+  const progress = createProgress('reading cases');
+  const onResult = (r: DipCaseBlockResult) => {
+    for (const e of r.errors) process.stderr.write(e + '\n');
+    totals.records += r.records;
+    totals.invalid += r.invalid;
+    table.addBlock(r.block);
+    progress.update(totals.records);
+  };
+  if (parallel) {
+    initWorkers(workers, { pack } satisfies DipWorkerInit);
+    await inWorkers(files, workers, onResult);
+  } else {
+    const codeSets = loadCodeSets();
+    const reference = dipReference(pack);
+    await inProcess(files, (raws) => onResult(dipCaseBlock(raws, codeSets, reference)));
+  }
+  progress.finish();
+  const read = performance.now();
+  let catalog: DipCatalog;
+  try {
+    catalog = buildDipCatalog(table.finish(), policy, new Date().toISOString());
+  } catch (error) {
+    throw new CliError((error as Error).message);
+  }
+  writeFileSync(output, JSON.stringify(catalog, null, 1) + '\n');
+  const done = performance.now();
+  const q = catalog.quality;
+  process.stderr.write(
+    `${totals.records.toLocaleString('en')} records (${totals.invalid} invalid), ${q.cases.toLocaleString('en')} reference cases of ${catalog.referenceYears.join(', ')} ` +
+      `(${q.excluded.noCost} without cost, ${q.excluded.outsideYears} outside the reference years)\n` +
+      `${q.corePackets} core packets covering ${(100 * q.coreCoverage).toFixed(1)} % of cases, ${q.comprehensivePackets} comprehensive packets (${q.tieredPackets} in cost tiers), ` +
+      `${q.packetsWithAuxiliary} with auxiliary tiers; RIV ${q.riv.toFixed(3)} (${q.rivWithAuxiliary.toFixed(3)} with auxiliary tiers); ` +
+      `${q.cvBelowHalf} of ${q.units} units with CV < 0.5, ${q.cvAboveOne} with CV > 1\n` +
+      `read ${((read - started) / 1000).toFixed(2)} s, built ${((done - read) / 1000).toFixed(2)} s → ${output}\n`,
+  );
+  return 0;
+}
+
+async function group(argv: string[]): Promise<number> {
+  const parsed = parseOptions(argv, { catalog: { type: 'string' }, input: { type: 'string', short: 'i' }, output: { type: 'string', short: 'o' }, explain: { type: 'boolean' }, ...commonOptions }, usage);
+  if (!parsed) return 0;
+  const { values } = parsed;
+  const catalogFile = values.catalog as string | undefined;
+  const input = values.input as string | undefined;
+  if (!catalogFile) throw new CliError(`--catalog is required.\n${usage}`, 2);
+  if (!input) throw new CliError(`--input is required.\n${usage}`, 2);
+  if (!existsSync(input)) throw new CliError(`cannot read the input: ${input} does not exist.`);
+  let catalog: DipCatalog;
+  try {
+    catalog = parseDipCatalog(JSON.parse(readFileSync(catalogFile, 'utf8')));
+  } catch (error) {
+    throw new CliError(`cannot use the catalogue ${catalogFile}: ${(error as Error).message}`);
+  }
+  const { threads, schemeDir } = common(values);
+  const explain = values.explain === true;
+  const started = performance.now();
+  const parallel = threads > 1 && useWorkers([input]);
+  const workers = parallel ? startWorkers(new URL('../dip-worker.mjs', import.meta.url), threads) : [];
+  const pack = await packOrStop(schemeDir, workers);
+  const out = createLineWriter(values.output as string | undefined);
+  const progress = createProgress('grouping');
+  const totals = { records: 0, counts: { grouped: 0, fallback: 0, invalid: 0 } };
+  const onResult = async (r: DipGroupBlockResult) => {
+    for (const e of r.errors) process.stderr.write(e + '\n');
+    totals.records += r.records;
+    for (const k of Object.keys(r.counts) as (keyof typeof r.counts)[]) totals.counts[k] += r.counts[k];
+    await out.writeBlock(r.output);
+    progress.update(totals.records);
+  };
+  if (parallel) {
+    initWorkers(workers, { pack, catalog, explain } satisfies DipWorkerInit);
+    await inWorkers([input], workers, onResult);
+  } else {
+    const ctx: DipGroupContext = { catalog, codeSets: loadCodeSets(), reference: dipReference(pack), explain };
+    await inProcess([input], (raws) => onResult(dipGroupBlock(raws, ctx)));
+  }
+  await out.close();
+  progress.finish();
+  const seconds = (performance.now() - started) / 1000;
+  const { counts } = totals;
+  process.stderr.write(
+    `${totals.records.toLocaleString('en')} records: ${counts.grouped} in their packet, ${counts.fallback} in a catch-all packet, ${counts.invalid} invalid; ` +
+      `${seconds.toFixed(2)} s, ${Math.round(totals.records / Math.max(seconds, 1e-9)).toLocaleString('en')} cases/s\n`,
+  );
+  return 0;
+}
+
+function useWorkers(files: string[]): boolean {
+  return files.every((f) => detectFormat(f) === 'jsonl') && files.reduce((n, f) => n + statSync(f).size, 0) >= parallelFromBytes;
+}
+
+async function packOrStop(schemeDir: string, workers: Worker[]): Promise<RulePack> {
+  try {
+    return rulePackForDir(schemeDir);
+  } catch (error) {
+    await Promise.all(workers.map((w) => w.terminate()));
+    throw error;
+  }
+}
+
+/** Read each file's records in batches in this thread. */
+async function inProcess(files: string[], onBatch: (raws: RawRecord[]) => Promise<void> | void): Promise<void> {
+  for (const file of files) {
+    const format: RecordFormat = detectFormat(file);
+    for await (const batch of readRecordBatches(createReadStream(file, { highWaterMark: 1 << 20 }), format)) await onBatch(batch);
+  }
+}
+
+/** Cut JSON Lines files into ~1 MB blocks of whole lines for the workers; results come back in order. */
+async function inWorkers<R>(files: string[], workers: Worker[], onResult: (r: R) => Promise<void> | void): Promise<void> {
+  const pool = new OrderedWorkerPool<DipTask, R>(workers, onResult);
+  try {
+    for (const file of files) {
+      let line = 1;
+      let carry: Buffer = Buffer.alloc(0);
+      let first = true;
+      const dispatch = async (block: Buffer) => {
+        const bytes = new Uint8Array(block);
+        const firstLine = line;
+        line += countLines(block);
+        await pool.submit({ bytes, firstLine }, [bytes.buffer]);
+      };
+      for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) {
+        let bytes = chunk as Buffer;
+        if (first && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
+        first = false;
+        const text = carry.length > 0 ? Buffer.concat([carry, bytes]) : bytes;
+        const cut = text.lastIndexOf(10);
+        if (cut === -1) {
+          carry = Buffer.from(text);
+          continue;
+        }
+        carry = Buffer.from(text.subarray(cut + 1));
+        await dispatch(text.subarray(0, cut + 1));
+      }
+      if (carry.length > 0) await dispatch(carry);
+    }
+  } finally {
+    await pool.close();
+  }
+}
+
+function countLines(bytes: Buffer): number {
+  let n = 0;
+  for (let i = bytes.indexOf(10); i !== -1; i = bytes.indexOf(10, i + 1)) n++;
+  return bytes.length > 0 && bytes[bytes.length - 1] !== 10 ? n + 1 : n;
+}

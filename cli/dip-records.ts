@@ -1,0 +1,113 @@
+/**
+ * DIP record handling shared by the in-process path and the worker threads of `payreform dip`:
+ * raw records → validated → a DIP case row (for `dip build`) or a grouped output line (for
+ * `dip group`). Broken or invalid records are reported (a sentence with the line number) and
+ * skipped over; the run goes on.
+ */
+import { readFileSync } from 'node:fs';
+import type { DipCatalog } from '../models/grouping/dip/catalog.ts';
+import { DipCaseBlockBuilder, readDipCase, severityFromPack, type DipCaseBlock, type DipReference } from '../models/grouping/dip/cases.ts';
+import { parseProcedureClasses } from '../models/grouping/dip/codes.ts';
+import { groupDip } from '../models/grouping/dip/grouper.ts';
+import type { RulePack } from '../models/grouping/drg/pack.ts';
+import type { CodeSets } from '../models/settlement/codes.ts';
+import type { RawRecord } from '../models/settlement/readers.ts';
+import { validateRecord } from '../models/settlement/validate.ts';
+import { CliError } from '../lib/cli-error.ts';
+import { referencePath } from '../lib/reference.ts';
+
+/** Procedure classes from `$PAYREFORM_REFERENCE_DIR/codes/icd9cm3-procedure-class.dat`. */
+export function loadProcedureClasses(file = referencePath('codes', 'icd9cm3-procedure-class.dat')): ReturnType<typeof parseProcedureClasses> {
+  try {
+    return parseProcedureClasses(readFileSync(file, 'utf8'));
+  } catch {
+    throw new CliError(`cannot read the procedure classes ${file} (set PAYREFORM_REFERENCE_DIR to the reference directory).`);
+  }
+}
+
+export function dipReference(pack: RulePack, procedureClasses = loadProcedureClasses()): DipReference {
+  return { procedureClasses, severity: severityFromPack(pack) };
+}
+
+/** At most this many error sentences per block go back to the main thread. */
+const maxErrorsPerBlock = 20;
+
+export interface DipCaseBlockResult {
+  block: DipCaseBlock;
+  records: number;
+  invalid: number;
+  errors: string[];
+}
+
+/** Validate raw records and read them as DIP case rows. */
+export function dipCaseBlock(raws: readonly RawRecord[], codeSets: CodeSets, reference: DipReference): DipCaseBlockResult {
+  const builder = new DipCaseBlockBuilder();
+  const result = { records: raws.length, invalid: 0, errors: [] as string[] };
+  for (const raw of raws) {
+    const record = validRecord(raw, codeSets, result);
+    if (record) builder.add(readDipCase(record, reference));
+  }
+  return { block: builder.finish(), ...result };
+}
+
+export type DipLineStatus = 'grouped' | 'fallback' | 'invalid';
+
+export interface DipGroupBlockResult {
+  output: string;
+  records: number;
+  invalid: number;
+  errors: string[];
+  counts: Record<DipLineStatus, number>;
+}
+
+export interface DipGroupContext {
+  catalog: DipCatalog;
+  codeSets: CodeSets;
+  reference: DipReference;
+  explain: boolean;
+}
+
+/** Validate and group raw records; one output line per record, in order. */
+export function dipGroupBlock(raws: readonly RawRecord[], ctx: DipGroupContext): DipGroupBlockResult {
+  const result: DipGroupBlockResult = { output: '', records: raws.length, invalid: 0, errors: [], counts: { grouped: 0, fallback: 0, invalid: 0 } };
+  const lines: string[] = [];
+  for (const raw of raws) {
+    const record = validRecord(raw, ctx.codeSets, result);
+    if (!record) {
+      result.counts.invalid++;
+      const listId = typeof (raw.value as { listId?: unknown } | undefined)?.listId === 'string' ? (raw.value as { listId: string }).listId : null;
+      lines.push(JSON.stringify({ listId, status: 'invalid', packet: null, kind: null, score: null, auxiliary: null }));
+      continue;
+    }
+    const g = groupDip(ctx.catalog, record, ctx.reference, { trace: ctx.explain });
+    result.counts[g.status]++;
+    const row: Record<string, unknown> = { listId: record.listId, status: g.status, packet: g.packet, kind: g.kind, score: g.score, auxiliary: g.auxiliary && { tier: g.auxiliary.tier, coefficient: g.auxiliary.coefficient } };
+    if (ctx.explain) row.trace = g.trace;
+    lines.push(JSON.stringify(row));
+  }
+  result.output = lines.length > 0 ? lines.join('\n') + '\n' : '';
+  return result;
+}
+
+function validRecord(raw: RawRecord, codeSets: CodeSets, result: { invalid: number; errors: string[] }) {
+  const report = (message: string) => {
+    result.invalid++;
+    if (result.errors.length < maxErrorsPerBlock) result.errors.push(message);
+  };
+  if (raw.error !== undefined) {
+    report(raw.error); // the reader's sentence names the line
+    return null;
+  }
+  const v = validateRecord(raw.value, { mode: 'group', codeSets });
+  if (!v.ok) {
+    const e = v.errors[0]!;
+    report(`line ${raw.line}${v.listId ? ` (listId ${v.listId})` : ''}: ${e.path || 'the record'} ${e.message}${v.errors.length > 1 ? ` (and ${v.errors.length - 1} more problems)` : ''}`);
+    return null;
+  }
+  return v.record;
+}
+
+/** The typed arrays of a case block, to transfer to the main thread. */
+export function dipBlockTransfer(block: DipCaseBlock): ArrayBuffer[] {
+  return [block.core.buffer, block.comprehensive.buffer, block.year.buffer, block.cost.buffer, block.severity.buffer, block.ageBand.buffer, block.outcome.buffer] as ArrayBuffer[];
+}
