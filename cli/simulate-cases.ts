@@ -54,13 +54,13 @@ export function caseBlock(raws: readonly RawRecord[], ctx: CaseContext): CaseBlo
     status: ctx.modes.map(() => new Uint8Array(n)),
   };
   let k = 0;
-  const reject = (raw: RawRecord, listId: string | undefined, message: string) => {
+  const reject = (raw: RawRecord, listId: string | undefined, message: string | null) => {
     block.rejected++;
-    if (block.errors.length < maxErrorsPerBlock) block.errors.push(`line ${raw.line}${listId ? ` (listId ${listId})` : ''}: ${message}`);
+    if (block.errors.length < maxErrorsPerBlock) block.errors.push(message === null ? raw.error! : `line ${raw.line}${listId ? ` (listId ${listId})` : ''}: ${message}`);
   };
   for (const raw of raws) {
     if (raw.error !== undefined) {
-      reject(raw, undefined, raw.error);
+      reject(raw, undefined, null); // the reader's sentence names the line
       continue;
     }
     const v = validateRecord(raw.value, { mode: 'group', codeSets: ctx.codeSets });

@@ -100,7 +100,7 @@ export async function run(argv: string[]): Promise<number> {
   progress.finish();
   const table = builder.finish();
   const groupedAt = performance.now();
-  for (const e of errors) process.stderr.write(`rejected ${e}\n`);
+  for (const e of errors) process.stderr.write(`rejected: ${e}\n`);
   if (input.rejected > errors.length) process.stderr.write(`… ${input.rejected - errors.length} more rejected records\n`);
 
   const results = policies.map((policy, p) => price(table, policy, policyFiles[p]!));
