@@ -73,7 +73,7 @@ describe('payreform simulate', () => {
     expect(bad.stderr).toMatch(/the policy .* is not valid JSON/);
     expect(existsSync(path.join(dir, 'bad', 'summary.json'))).toBe(false);
     const tiny = path.join(dir, 'tiny.json');
-    writeFileSync(tiny, JSON.stringify({ ...JSON.parse(readFileSync(path.join(fixtures, 'policy-a.json'), 'utf8')), budget: 1000 }));
+    writeFileSync(tiny, JSON.stringify({ ...JSON.parse(readFileSync(path.join(fixtures, 'policy-a.json'), 'utf8')), budget: 1_000_000 }));
     const unreachable = spawnSync(process.execPath, [bin, 'simulate', '--cases', path.join(fixtures, 'cases.jsonl'), '--policy', tiny, '--output', path.join(dir, 'tiny')], { encoding: 'utf8' });
     expect(unreachable.status).not.toBe(0);
     expect(unreachable.stderr).toMatch(/tiny\.json: no base rate reaches the budget: .* a budget far below the cost cannot be spent/);
