@@ -1,0 +1,200 @@
+/**
+ * The payreform service on AWS: HTTP API (+ Lambda authorizer for the keys) over the functions
+ * of `infra/routes.ts`; one DynamoDB table and two S3 buckets (raw batches, the cases lake)
+ * encrypted with one KMS key, private and TLS-only; the pseudonymisation secret; the simulation
+ * state machine (S3 request object → EventBridge → Step Functions, a Distributed Map per phase
+ * over the lake's partitions); the monthly forecast schedule. Grants are per function, from the
+ * access each declares in routes.ts.
+ */
+import { Duration, RemovalPolicy, Stack, type StackProps, CfnOutput } from 'aws-cdk-lib';
+import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { Match, Rule, RuleTargetInput, EventField, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction, SfnStateMachine } from 'aws-cdk-lib/aws-events-targets';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { ParamsAndSecretsLayerVersion, ParamsAndSecretsVersions } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Chain, Choice, Condition, DefinitionBody, DistributedMap, Fail, JsonPath, LogLevel, S3JsonItemReader, StateMachine, Succeed, type IChainable } from 'aws-cdk-lib/aws-stepfunctions';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+import { indexNames } from '../../lambdas/shared/keys.ts';
+import { authorizer as authorizerDecl, jobs, routes, type RouteDecl } from '../routes.ts';
+import { ServiceFunction } from '../constructs/service-function.ts';
+
+export interface ServiceStackProps extends StackProps {
+  /** Directory with pack.json, codes/, payment-table.csv (built by infra/local/build.ts writeReference). */
+  referenceDir: string;
+}
+
+export class ServiceStack extends Stack {
+  readonly functions = new Map<string, ServiceFunction>();
+  readonly api: HttpApi;
+
+  constructor(scope: Construct, id: string, props: ServiceStackProps) {
+    super(scope, id, props);
+
+    const key = new Key(this, 'DataKey', { enableKeyRotation: true, description: 'payreform: table, buckets, secret', removalPolicy: RemovalPolicy.RETAIN });
+
+    const table = new TableV2(this, 'Table', {
+      partitionKey: { name: 'pk', type: AttributeType.STRING },
+      sortKey: { name: 'sk', type: AttributeType.STRING },
+      billing: Billing.onDemand(),
+      encryption: TableEncryptionV2.customerManagedKey(key),
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+      globalSecondaryIndexes: [
+        { indexName: indexNames.byMonth, partitionKey: { name: 'gsi1pk', type: AttributeType.STRING }, sortKey: { name: 'gsi1sk', type: AttributeType.STRING } },
+        { indexName: indexNames.byDrg, partitionKey: { name: 'gsi2pk', type: AttributeType.STRING }, sortKey: { name: 'gsi2sk', type: AttributeType.STRING } },
+      ],
+    });
+
+    const accessLogs = new Bucket(this, 'AccessLogs', {
+      encryption: BucketEncryption.S3_MANAGED, // the S3 log delivery service cannot write to KMS-encrypted buckets
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_PREFERRED,
+      removalPolicy: RemovalPolicy.RETAIN,
+      lifecycleRules: [{ expiration: Duration.days(365) }],
+    });
+    const bucket = (name: string, eventBridgeEnabled = false): Bucket => new Bucket(this, name, {
+      encryption: BucketEncryption.KMS,
+      encryptionKey: key,
+      bucketKeyEnabled: true,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      versioned: true,
+      serverAccessLogsBucket: accessLogs,
+      serverAccessLogsPrefix: `${name.toLowerCase()}/`,
+      eventBridgeEnabled,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const raw = bucket('RawBatches');
+    const lake = bucket('Lake', true);
+
+    const secret = new Secret(this, 'PseudonymSecret', {
+      description: 'HMAC key that pseudonymises patientId',
+      encryptionKey: key,
+      generateSecretString: { passwordLength: 48, excludePunctuation: true },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    const paramsAndSecrets = ParamsAndSecretsLayerVersion.fromVersion(ParamsAndSecretsVersions.V1_0_103, { cacheSize: 10 });
+
+    const environment = { TABLE_NAME: table.tableName, RAW_BUCKET: raw.bucketName, LAKE_BUCKET: lake.bucketName, PSEUDONYM_SECRET_ID: secret.secretArn };
+    const make = (decl: Pick<RouteDecl, 'id' | 'entry' | 'summary' | 'reference' | 'timeoutSeconds' | 'memoryMb' | 'access'>): ServiceFunction => {
+      const fn = new ServiceFunction(this, decl.id, {
+        entry: decl.entry,
+        description: decl.summary.slice(0, 250),
+        environment,
+        ...(decl.timeoutSeconds ? { timeoutSeconds: decl.timeoutSeconds } : {}),
+        ...(decl.memoryMb ? { memoryMb: decl.memoryMb } : {}),
+        ...(decl.reference ? { referenceDir: props.referenceDir } : {}),
+        ...(decl.access.secret ? { paramsAndSecrets } : {}),
+      });
+      const a = decl.access;
+      if (a.table === 'read') table.grantReadData(fn);
+      if (a.table === 'write') table.grantReadWriteData(fn);
+      if (a.raw === 'read') raw.grantRead(fn);
+      if (a.raw === 'write') raw.grantPut(fn);
+      if (a.lake === 'read') lake.grantRead(fn);
+      if (a.lake === 'write') lake.grantReadWrite(fn);
+      if (a.secret) secret.grantRead(fn);
+      this.functions.set(decl.id, fn);
+      return fn;
+    };
+
+    // HTTP API
+    const authorizerFn = make(authorizerDecl);
+    const authorizer = new HttpLambdaAuthorizer('Keys', authorizerFn, {
+      responseTypes: [HttpLambdaResponseType.SIMPLE],
+      identitySource: ['$request.header.Authorization'],
+      resultsCacheTtl: Duration.minutes(5),
+    });
+    this.api = new HttpApi(this, 'Api', { apiName: 'payreform', createDefaultStage: false });
+    const apiLogs = new LogGroup(this, 'ApiAccessLogs', { retention: RetentionDays.ONE_YEAR, removalPolicy: RemovalPolicy.RETAIN });
+    new HttpStage(this, 'DefaultStage', {
+      httpApi: this.api,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: 500, burstLimit: 1000 },
+      accessLogSettings: { destination: new LogGroupLogDestination(apiLogs) },
+    });
+    for (const r of routes) {
+      const fn = make(r);
+      this.api.addRoutes({
+        path: r.path,
+        methods: [r.method === 'GET' ? HttpMethod.GET : HttpMethod.POST],
+        integration: new HttpLambdaIntegration(`${r.id}Integration`, fn),
+        ...(r.roles ? { authorizer } : {}),
+      });
+    }
+
+    // Jobs
+    for (const j of jobs) make(j);
+    const fn = (id: string): ServiceFunction => this.functions.get(id)!;
+
+    // Simulation state machine
+    const failed = new LambdaInvoke(this, 'MarkFailed', { lambdaFunction: fn('SimulationStep'), payload: { type: 0, value: { 'id.$': '$.id', step: 'fail' } } as never, payloadResponseOnly: true, resultPath: JsonPath.DISCARD })
+      .next(new Fail(this, 'SimulationFailed'));
+    const task = (id: string, lambda: string, payload: Record<string, unknown>, resultPath?: string): LambdaInvoke => {
+      const t = new LambdaInvoke(this, id, {
+        lambdaFunction: fn(lambda),
+        payload: { type: 0, value: payload } as never,
+        payloadResponseOnly: true,
+        retryOnServiceExceptions: true,
+        ...(resultPath === undefined ? { resultPath: JsonPath.DISCARD } : { resultSelector: undefined }),
+      });
+      t.addCatch(failed, { resultPath: '$.error' });
+      return t;
+    };
+    const map = (phase: string): DistributedMap => {
+      const m = new DistributedMap(this, `Map${phase}`, {
+        itemReader: new S3JsonItemReader({ bucket: lake, key: JsonPath.stringAt('$.manifestKey') }),
+        itemSelector: { id: JsonPath.stringAt('$$.Map.Item.Value.id'), partition: JsonPath.stringAt('$$.Map.Item.Value.partition'), phase },
+        maxConcurrency: 200,
+        resultPath: JsonPath.DISCARD,
+      });
+      const worker = new LambdaInvoke(this, `Partition${phase}`, { lambdaFunction: fn('SimulationPartition'), payloadResponseOnly: true, retryOnServiceExceptions: true });
+      worker.addRetry({ errors: ['States.ALL'], maxAttempts: 2, interval: Duration.seconds(2), backoffRate: 2 });
+      m.itemProcessor(worker);
+      m.addCatch(failed, { resultPath: '$.error' });
+      return m;
+    };
+    const coordinate = new LambdaInvoke(this, 'Coordinate', { lambdaFunction: fn('SimulationCoordinator'), payloadResponseOnly: true, retryOnServiceExceptions: true });
+    coordinate.addCatch(new Fail(this, 'CoordinateFailed'), { resultPath: '$.error' });
+    const finalize = task('Finalize', 'SimulationStep', { 'id.$': '$.id', step: 'finalize' });
+    const price: IChainable = map('price').next(finalize).next(new Succeed(this, 'Done'));
+    const definition = Chain.start(coordinate)
+      .next(map('weights'))
+      .next(task('Derive', 'SimulationStep', { 'id.$': '$.id', step: 'derive' }))
+      .next(new Choice(this, 'Budget?')
+        .when(Condition.booleanEquals('$.budget', true), map('rate').next(task('Solve', 'SimulationStep', { 'id.$': '$.id', step: 'solve' })).next(price))
+        .otherwise(price));
+    const machine = new StateMachine(this, 'Simulation', {
+      definitionBody: DefinitionBody.fromChainable(definition),
+      tracingEnabled: true,
+      timeout: Duration.hours(2),
+      logs: { destination: new LogGroup(this, 'SimulationLogs', { retention: RetentionDays.ONE_YEAR, removalPolicy: RemovalPolicy.RETAIN }), level: LogLevel.ALL },
+    });
+    lake.grantRead(machine); // the Distributed Map's ItemReader reads the manifest
+
+    new Rule(this, 'SimulationRequested', {
+      description: 'A simulation request object in the lake bucket starts the state machine',
+      eventPattern: { source: ['aws.s3'], detailType: ['Object Created'], detail: { bucket: { name: [lake.bucketName] }, object: { key: Match.wildcard('jobs/simulations/*/request.json') } } },
+      targets: [new SfnStateMachine(machine, { input: RuleTargetInput.fromObject({ key: EventField.fromPath('$.detail.object.key') }) })],
+    });
+
+    // Monthly forecast
+    new Rule(this, 'MonthlyForecast', {
+      description: 'Monthly expenditure forecast (02:00 UTC on the 1st)',
+      schedule: Schedule.cron({ minute: '0', hour: '2', day: '1' }),
+      targets: [new LambdaFunction(fn('Forecast'))],
+    });
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint });
+  }
+}

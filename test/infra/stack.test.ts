@@ -1,0 +1,109 @@
+/**
+ * The CDK stack's template: resources, encryption, privacy, least privilege — and cdk-nag's
+ * AwsSolutions checks with every finding explained. Bundling is skipped here (the template is
+ * what is asserted); `npx cdk synth --no-notices` bundles for real.
+ */
+import path from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { projectRoot } from '../../lib/reference.ts';
+import { writeReference } from '../../infra/local/build.ts';
+import { explained, explanationFor, nagFindings } from '../../infra/nag.ts';
+import { authorizer, jobs, routes } from '../../infra/routes.ts';
+import { ServiceStack } from '../../infra/stacks/service-stack.ts';
+
+let stack: ServiceStack;
+let template: Template;
+
+beforeAll(() => {
+  const referenceDir = path.join(projectRoot, '.build', 'reference');
+  writeReference(referenceDir);
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  stack = new ServiceStack(app, 'Payreform', { referenceDir, env: { region: 'ap-southeast-1' } });
+  template = Template.fromStack(stack);
+});
+
+type Resource = { Type: string; Properties: Record<string, unknown> };
+const resources = (type: string): [string, Resource][] => Object.entries(template.findResources(type)) as [string, Resource][];
+
+describe('service stack', () => {
+  it('has one function per route, the authorizer and each job, all Node.js 22 on arm64 with X-Ray and their own log group', () => {
+    const fns = resources('AWS::Lambda::Function').filter(([id]) => !id.startsWith('LogRetention') && !id.includes('BucketNotifications'));
+    expect(fns.length).toBe(routes.length + 1 + jobs.length);
+    for (const [, fn] of fns) {
+      expect(fn.Properties.Runtime).toBe('nodejs22.x');
+      expect(fn.Properties.Architectures).toEqual(['arm64']);
+      expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
+      expect(fn.Properties.LoggingConfig).toBeDefined();
+    }
+    expect(authorizer.id).toBe('Authorizer');
+  });
+
+  it('encrypts the table and the data buckets with the customer-managed key, with rotation', () => {
+    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      SSESpecification: { SSEEnabled: true, SSEType: 'KMS' },
+      GlobalSecondaryIndexes: Match.arrayWith([Match.objectLike({ IndexName: 'byMonth' }), Match.objectLike({ IndexName: 'byDrg' })]),
+      Replicas: [Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true }, SSESpecification: Match.objectLike({ KMSMasterKeyId: Match.anyValue() }) })],
+    });
+    const kmsBuckets = resources('AWS::S3::Bucket').filter(([, b]) => JSON.stringify(b.Properties.BucketEncryption).includes('aws:kms'));
+    expect(kmsBuckets.length).toBe(2);
+  });
+
+  it('keeps every bucket private and TLS-only', () => {
+    for (const [, b] of resources('AWS::S3::Bucket')) {
+      expect(b.Properties.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+    }
+    const policies = resources('AWS::S3::BucketPolicy');
+    expect(policies.length).toBe(3);
+    for (const [, p] of policies) expect(JSON.stringify(p.Properties.PolicyDocument)).toContain('"aws:SecureTransport":"false"');
+  });
+
+  it('serves exactly the declared routes, the /v1 ones behind the Lambda authorizer', () => {
+    const declared = routes.map((r) => `${r.method} ${r.path}`).sort();
+    const inTemplate = resources('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties.RouteKey as string).sort();
+    expect(inTemplate).toEqual(declared);
+    for (const [, r] of resources('AWS::ApiGatewayV2::Route')) {
+      const key = r.Properties.RouteKey as string;
+      expect(r.Properties.AuthorizationType).toBe(key.includes('/v1/') ? 'CUSTOM' : 'NONE');
+    }
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', { AuthorizerType: 'REQUEST', EnableSimpleResponses: true, IdentitySource: ['$request.header.Authorization'] });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', { StageName: '$default', AccessLogSettings: Match.anyValue(), DefaultRouteSettings: Match.objectLike({ ThrottlingRateLimit: 500 }) });
+  });
+
+  it('runs simulations on Step Functions with Distributed Maps and the forecast monthly', () => {
+    const machines = resources('AWS::StepFunctions::StateMachine');
+    expect(machines.length).toBe(1);
+    const definition = JSON.stringify(machines[0]![1].Properties.DefinitionString);
+    expect(definition).toContain('DISTRIBUTED');
+    expect(definition).toContain('ItemReader');
+    template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'cron(0 2 1 * ? *)' });
+    template.hasResourceProperties('AWS::Events::Rule', { EventPattern: Match.objectLike({ source: ['aws.s3'], 'detail-type': ['Object Created'] }) });
+  });
+
+  it('grants least privilege: public and read routes cannot write, only ingest reads the secret', () => {
+    const policyOf = (fnId: string): string => {
+      const roleIds = Object.entries(template.findResources('AWS::IAM::Role')).map(([id]) => id).filter((id) => id.startsWith(`${fnId}ServiceRole`));
+      const policies = resources('AWS::IAM::Policy').filter(([, p]) => JSON.stringify(p.Properties.Roles).includes(roleIds[0] ?? '???'));
+      return JSON.stringify(policies.map(([, p]) => p.Properties.PolicyDocument));
+    };
+    expect(policyOf('Health')).not.toContain('dynamodb:');
+    expect(policyOf('Health')).not.toContain('s3:');
+    expect(policyOf('GetCase')).toContain('dynamodb:GetItem');
+    expect(policyOf('GetCase')).not.toContain('dynamodb:PutItem');
+    expect(policyOf('ListCases')).not.toContain('dynamodb:PutItem');
+    expect(policyOf('Group')).not.toContain('dynamodb:');
+    expect(policyOf('IngestSettlementLists')).toContain('dynamodb:PutItem');
+    expect(policyOf('IngestSettlementLists')).toContain('secretsmanager:GetSecretValue');
+    expect(policyOf('GetCase')).not.toContain('secretsmanager:');
+    expect(policyOf('Authorizer')).not.toContain('dynamodb:PutItem');
+  });
+
+  it('passes cdk-nag AwsSolutions: every finding is explained by a reason', () => {
+    const findings = nagFindings(stack);
+    const unexplained = findings.filter((f) => !explanationFor(f.id));
+    expect(unexplained).toEqual([]);
+    for (const e of explained) expect(e.reason.length).toBeGreaterThan(40);
+  });
+});
