@@ -63,7 +63,7 @@ function listen(server: Server, port: number): Promise<number> {
   });
 }
 
-async function ensureTable(endpoint: string): Promise<void> {
+export async function ensureTable(endpoint: string): Promise<void> {
   const db = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
   try {
     await db.send(new DescribeTableCommand({ TableName: localNames.table }));
@@ -85,7 +85,7 @@ async function ensureTable(endpoint: string): Promise<void> {
   db.destroy();
 }
 
-async function ensureBuckets(endpoint: string): Promise<void> {
+export async function ensureBuckets(endpoint: string): Promise<void> {
   const s3 = new S3Client({ endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
   for (const Bucket of [localNames.rawBucket, localNames.lakeBucket]) {
     try {
