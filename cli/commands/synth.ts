@@ -8,6 +8,7 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { impliedBaseAmount, parsePaymentTable, relativeWeights } from '../../models/payment/payment-table.ts';
 import { createGenerator } from '../../models/synthetic/generate.ts';
+import { createInjector, injectablePatterns, parseInjectSpec, type InjectSpec } from '../../models/synthetic/inject.ts';
 import { numberOption, parseOptions, requireOption } from '../../lib/args.ts';
 import { CliError } from '../../lib/cli-error.ts';
 import { loadCodeSets } from '../../lib/codesets.ts';
@@ -19,15 +20,19 @@ import { renderChunk, type SynthChunk } from '../synth-chunk.ts';
 import type { SynthInit } from '../synth-worker.ts';
 
 const usage = `usage: payreform synth --seed N --hospitals H --years 2023,2024,2025 --cases-per-year C --payment-table FILE --output DIR [--scheme-dir DIR] [--threads N]
+       [--inject PATTERN=RATE,...]
 
 Writes DIR/settlement-<year>.jsonl (valid settlement records), DIR/truth-<year>.jsonl (the DRG
 each case was generated for) and DIR/hospitals.json. Deterministic for a seed: the output is
-the same whatever --threads (default: one per core, at most 4, from 100 000 cases a year).`;
+the same whatever --threads (default: one per core, at most 4, from 100 000 cases a year).
+  --inject  abuse patterns to inject, each at a share of the cases (e.g. split-admission=0.01,upcoding=0.02):
+            ${injectablePatterns.join(', ')}. Truth lines then carry "patterns":[…], and
+            DIR/truth-hospitals.json names the hospitals chosen for upcoding, low-severity-admission and drug-share.`;
 
 export async function run(argv: string[]): Promise<number> {
   const parsed = parseOptions(
     argv,
-    { seed: { type: 'string' }, hospitals: { type: 'string' }, years: { type: 'string' }, 'cases-per-year': { type: 'string' }, 'payment-table': { type: 'string' }, output: { type: 'string', short: 'o' }, 'scheme-dir': { type: 'string' }, threads: { type: 'string' } },
+    { seed: { type: 'string' }, hospitals: { type: 'string' }, years: { type: 'string' }, 'cases-per-year': { type: 'string' }, 'payment-table': { type: 'string' }, output: { type: 'string', short: 'o' }, 'scheme-dir': { type: 'string' }, threads: { type: 'string' }, inject: { type: 'string' } },
     usage,
   );
   if (!parsed) return 0;
@@ -54,15 +59,26 @@ export async function run(argv: string[]): Promise<number> {
   const levelThree = table.standardColumns.findIndex((c) => c.level === 3 || c.level === undefined);
   const baseAmount = impliedBaseAmount(table, Math.max(0, levelThree)) ?? 10_000;
 
+  let inject: InjectSpec | null = null;
+  if (values.inject !== undefined) {
+    try {
+      inject = parseInjectSpec(String(values.inject));
+    } catch (error) {
+      throw new CliError(`--inject: ${(error as Error).message}.`, 2);
+    }
+  }
   const threads = Math.floor(numberOption(values, 'threads', casesPerYear >= 100_000 ? Math.min(4, availableParallelism()) : 1));
   if (threads < 1) throw new CliError(`--threads must be at least 1, got ${threads}.`, 2);
   const schemeDir = (values['scheme-dir'] as string | undefined) ?? defaultSchemeDir();
   const options = { seed, hospitals, years, casesPerYear, relativeWeights: weights, baseAmount };
   const workers = threads > 1 ? startWorkers(new URL('../synth-worker.mjs', import.meta.url), threads) : [];
   const started = performance.now();
-  const generator = createGenerator(rulePackForDir(schemeDir), loadCodeSets(), options);
+  const pack = rulePackForDir(schemeDir);
+  const generator = createGenerator(pack, loadCodeSets(), options);
+  const injector = inject ? createInjector(pack, generator, options, inject) : null;
   mkdirSync(output, { recursive: true });
   writeFileSync(path.join(output, 'hospitals.json'), JSON.stringify(generator.hospitals, null, 2) + '\n');
+  if (injector) writeFileSync(path.join(output, 'truth-hospitals.json'), JSON.stringify(injector.hospitals, null, 2) + '\n');
   const setupSeconds = (performance.now() - started) / 1000;
   let total = 0;
   const generationStart = performance.now();
@@ -78,12 +94,12 @@ export async function run(argv: string[]): Promise<number> {
       progress.update(n);
     };
     if (workers.length > 0) {
-      if (year === years[0]) initWorkers(workers, { schemeDir, options: { ...options, relativeWeights: [...weights] } } satisfies SynthInit);
+      if (year === years[0]) initWorkers(workers, { schemeDir, options: { ...options, relativeWeights: [...weights] }, inject } satisfies SynthInit);
       const pool = new OrderedWorkerPool<{ year: number; chunk: number }, SynthChunk>(workers, write);
       for (let chunk = 0; chunk < generator.chunkCount; chunk++) await pool.submit({ year, chunk });
       await pool.drain();
     } else {
-      for (let chunk = 0; chunk < generator.chunkCount; chunk++) await write(renderChunk(generator, year, chunk));
+      for (let chunk = 0; chunk < generator.chunkCount; chunk++) await write(renderChunk(generator, year, chunk, injector));
     }
     progress.finish();
     await records.close();
