@@ -47,7 +47,7 @@ interface PacketDraft {
 /** Build the catalogue. `builtAt` is passed in (models stay deterministic). */
 export function buildDipCatalog(table: DipCaseTable, policy: DipCatalogPolicy, builtAt: string): DipCatalog {
   const minTier = policy.minTierCases ?? policy.coreThreshold;
-  const years = resolveYears(policy, [...new Set(table.year)].filter((y) => y > 0));
+  const years = resolveYears(policy, distinctYears(table.year));
   const yearIndex = new Map(years.years.map((y, i) => [y, i]));
   const Y = years.years.length;
 
@@ -62,8 +62,16 @@ export function buildDipCatalog(table: DipCaseTable, policy: DipCatalogPolicy, b
   const rows = Int32Array.from(picked);
   const n = rows.length;
   if (n === 0) throw new Error(`no reference case: none of the ${table.size} cases was discharged in ${years.years.join(', ')} with a cost`);
-  const yearOf = Int32Array.from(rows, (i) => yearIndex.get(table.year[i]!)!);
-  const cost = Float64Array.from(rows, (i) => table.cost[i]!);
+  const firstYear = years.years[0]!;
+  const yearSlot = new Int32Array(years.years[Y - 1]! - firstYear + 1).fill(-1);
+  years.years.forEach((y, i) => (yearSlot[y - firstYear] = i));
+  const yearOf = new Int32Array(n);
+  const cost = new Float64Array(n);
+  for (let k = 0; k < n; k++) {
+    const i = rows[k]!;
+    yearOf[k] = yearSlot[table.year[i]! - firstYear]!;
+    cost[k] = table.cost[i]!;
+  }
 
   // 2. Core and comprehensive packets.
   const coreCount = new Int32Array(table.coreKeys.length);
@@ -94,8 +102,8 @@ export function buildDipCatalog(table: DipCaseTable, policy: DipCatalogPolicy, b
   // 3. Price level from the untiered packets.
   const firstLevel = allCaseMeans(packetOfRow, packets.length, yearOf, Y, cost, policy.trim);
   const priceLevel = firstLevel.map((m) => firstLevel[Y - 1]! / m);
-  const level = Float64Array.from(yearOf, (y) => priceLevel[y]!);
-  const adjusted = Float64Array.from(cost, (c, k) => c * level[k]!);
+  const adjusted = new Float64Array(n);
+  for (let k = 0; k < n; k++) adjusted[k] = cost[k]! * priceLevel[yearOf[k]!]!;
 
   // 4. Cost tiers of heterogeneous comprehensive packets.
   const packetMoments = momentsByGroup(packetOfRow, packets.length, adjusted);
@@ -104,7 +112,7 @@ export function buildDipCatalog(table: DipCaseTable, policy: DipCatalogPolicy, b
   const unitOfRow = new Int32Array(n);
   packets.forEach((p, index) => {
     const members = rowsOfPacket[index]!;
-    const tiering = p.kind === 'comprehensive' && packetMoments.cv[index]! > policy.targetCv ? costTiers(Float64Array.from(members, (k) => adjusted[k]!), { targetCv: policy.targetCv, maxTiers: policy.maxTiers, minTierCases: minTier, seed: policy.seed }) : null;
+    const tiering = p.kind === 'comprehensive' && packetMoments.cv[index]! > policy.targetCv ? costTiers(gather(adjusted, members), { targetCv: policy.targetCv, maxTiers: policy.maxTiers, minTierCases: minTier, seed: policy.seed }) : null;
     if (!tiering) {
       p.units = [units.length];
       units.push({ packet: index, tier: null });
@@ -115,7 +123,7 @@ export function buildDipCatalog(table: DipCaseTable, policy: DipCatalogPolicy, b
     p.units = tiering.bounds.map((_, t) => units.length + t).concat(units.length + tiering.bounds.length);
     const first = units.length;
     for (let t = 0; t <= tiering.bounds.length; t++) units.push({ packet: index, tier: t });
-    members.forEach((k, j) => (unitOfRow[k] = first + tiering.tierOf[j]!));
+    for (let j = 0; j < members.length; j++) unitOfRow[members[j]!] = first + tiering.tierOf[j]!;
   });
 
   // 5. Scores.
@@ -128,15 +136,15 @@ export function buildDipCatalog(table: DipCaseTable, policy: DipCatalogPolicy, b
 
   // 6. Auxiliary tiers of untiered units; 8. quality.
   const binned = auxiliaryFeatures(
-    Uint8Array.from(rows, (i) => table.severity[i]!),
-    Uint8Array.from(rows, (i) => table.ageBand[i]!),
-    Uint8Array.from(rows, (i) => table.outcome[i]!),
+    gather8(table.severity, rows),
+    gather8(table.ageBand, rows),
+    gather8(table.outcome, rows),
   );
   const leafGroup = new Int32Array(n);
   let leafGroups = 0;
   let withAuxiliary = 0;
   const out: Packet[] = packets.map((p, index) => {
-    const members = Int32Array.from(rowsOfPacket[index]!);
+    const members = rowsOfPacket[index]!;
     const packet: Packet = { id: p.id, kind: p.kind, definition: p.definition, score: round2(scoreOf(packetStats, index)), cases: members.length, meanCost: round2(packetMoments.mean[index]!), cv: round4(packetMoments.cv[index]!) };
     if (p.bounds) {
       const bounds = p.bounds;
@@ -162,7 +170,7 @@ export function buildDipCatalog(table: DipCaseTable, policy: DipCatalogPolicy, b
     withAuxiliary++;
     packet.auxiliary = auxiliaryTiers(p.id, fit, members, adjusted, policy.trim);
     packet.cvWithAuxiliary = round4(fit.cvWithin);
-    members.forEach((k, j) => (leafGroup[k] = leafGroups + fit.tierOfRow[j]!));
+    for (let j = 0; j < members.length; j++) leafGroup[members[j]!] = leafGroups + fit.tierOfRow[j]!;
     leafGroups += fit.tiers.length;
     return packet;
   });
@@ -224,7 +232,12 @@ function draftComprehensive(key: string): PacketDraft {
 
 /** Group id × year → one id per (group, year) pair: g·Y + y (−1 stays −1). */
 function yearGroups(group: Int32Array, Y: number, yearOf: Int32Array): Int32Array {
-  return Int32Array.from(group, (g, k) => (g < 0 ? -1 : g * Y + yearOf[k]!));
+  const out = new Int32Array(group.length);
+  for (let k = 0; k < group.length; k++) {
+    const g = group[k]!;
+    out[k] = g < 0 ? -1 : g * Y + yearOf[k]!;
+  }
+  return out;
 }
 
 /** M_y = Σ_g sum_{g,y} / Σ_g kept_{g,y} from trimmed (group, year) statistics. */
@@ -258,9 +271,15 @@ function score(stats: { count: Int32Array; mean: Float64Array }, g: number, Y: n
 }
 
 /** Row indices of each group, in row order. */
-function bucketRows(group: Int32Array, groups: number): number[][] {
-  const out: number[][] = Array.from({ length: groups }, () => []);
-  for (let k = 0; k < group.length; k++) if (group[k]! >= 0) out[group[k]!]!.push(k);
+function bucketRows(group: Int32Array, groups: number): Int32Array[] {
+  const count = new Int32Array(groups);
+  for (let k = 0; k < group.length; k++) if (group[k]! >= 0) count[group[k]!]!++;
+  const out = Array.from(count, (c) => new Int32Array(c));
+  const fill = new Int32Array(groups);
+  for (let k = 0; k < group.length; k++) {
+    const g = group[k]!;
+    if (g >= 0) out[g]![fill[g]!++] = k;
+  }
   return out;
 }
 
@@ -268,7 +287,7 @@ function auxiliaryTiers(packetId: string, fit: NonNullable<ReturnType<typeof fit
   const T = fit.tiers.length;
   const packetMean = trimmedByGroup(new Int32Array(members.length), 1, adjusted, trim, members).mean[0]!;
   const tierStats = trimmedByGroup(fit.tierOfRow, T, adjusted, trim, members);
-  const local = Float64Array.from(members, (k) => adjusted[k]!);
+  const local = gather(adjusted, members);
   const moments = momentsByGroup(fit.tierOfRow, T, local);
   return fit.tiers.map((t, j) => ({
     id: `${packetId}#A${j + 1}`,
@@ -291,14 +310,14 @@ function catchAllPackets(table: DipCaseTable, rows: Int32Array, yearOf: Int32Arr
   const years = new Int32Array(2 * rows.length);
   const costs = new Float64Array(2 * rows.length);
   const adj = new Float64Array(2 * rows.length);
-  rows.forEach((i, k) => {
-    group[2 * k] = classOfKey[table.comprehensive[i]!]!;
+  for (let k = 0; k < rows.length; k++) {
+    group[2 * k] = classOfKey[table.comprehensive[rows[k]!]!]!;
     group[2 * k + 1] = C;
     years[2 * k] = years[2 * k + 1] = yearOf[k]!;
     costs[2 * k] = costs[2 * k + 1] = cost[k]!;
     adj[2 * k] = adj[2 * k + 1] = adjusted[k]!;
-  });
-  const stats = trimmedByGroup(Int32Array.from(group, (g, k) => g * Y + years[k]!), (C + 1) * Y, costs, policy.trim);
+  }
+  const stats = trimmedByGroup(yearGroups(group, Y, years), (C + 1) * Y, costs, policy.trim);
   const moments = momentsByGroup(group, C + 1, adj);
   const out: Packet[] = [];
   for (let g = 0; g <= C; g++) {
@@ -306,6 +325,30 @@ function catchAllPackets(table: DipCaseTable, rows: Int32Array, yearOf: Int32Arr
     const draft = draftComprehensive(`*/${g === C ? '*' : comprehensiveClasses[g]!}`);
     out.push({ id: draft.id, kind: 'comprehensive', definition: draft.definition, score: round2(score(stats, g, Y, M, weights, policy.scoreScale)), cases: moments.count[g]!, meanCost: round2(moments.mean[g]!), cv: round4(moments.cv[g]!) });
   }
+  return out;
+}
+
+/** The distinct positive years of a column. */
+function distinctYears(year: Int32Array): number[] {
+  const seen = new Set<number>();
+  let last = -1;
+  for (let i = 0; i < year.length; i++) {
+    const y = year[i]!;
+    if (y !== last && y > 0) seen.add(y);
+    last = y;
+  }
+  return [...seen];
+}
+
+function gather(values: Float64Array, index: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(index.length);
+  for (let j = 0; j < index.length; j++) out[j] = values[index[j]!]!;
+  return out;
+}
+
+function gather8(values: Uint8Array, index: Int32Array): Uint8Array {
+  const out = new Uint8Array(index.length);
+  for (let j = 0; j < index.length; j++) out[j] = values[index[j]!]!;
   return out;
 }
 
