@@ -5,7 +5,7 @@
  * sets and the payment table — which the handlers load at cold start. The CDK stack bundles the
  * same entries with NodejsFunction and copies the same reference files (`referenceFiles`).
  */
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
 import { codeSetFiles } from '../../lib/codesets.ts';
@@ -19,9 +19,16 @@ export const paymentTableName = 'linyi-2022';
 /** Write the reference directory the handlers read (`pack.json`, `codes/`, `payment-table.csv`). */
 export function writeReference(dir: string): void {
   mkdirSync(path.join(dir, 'codes'), { recursive: true });
-  writeFileSync(path.join(dir, 'pack.json'), JSON.stringify(rulePackForDir(defaultSchemeDir())));
-  for (const file of Object.values(codeSetFiles)) copyFileSync(referencePath('codes', file), path.join(dir, 'codes', file));
-  copyFileSync(referencePath('payment-tables', `${paymentTableName}.csv`), path.join(dir, 'payment-table.csv'));
+  // Each file is written aside and renamed into place, so a process reading the directory while
+  // another (a parallel test file) rewrites it never sees half a file.
+  const place = (target: string, write: (temporary: string) => void): void => {
+    const temporary = `${target}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+    write(temporary);
+    renameSync(temporary, target);
+  };
+  place(path.join(dir, 'pack.json'), (t) => writeFileSync(t, JSON.stringify(rulePackForDir(defaultSchemeDir()))));
+  for (const file of Object.values(codeSetFiles)) place(path.join(dir, 'codes', file), (t) => copyFileSync(referencePath('codes', file), t));
+  place(path.join(dir, 'payment-table.csv'), (t) => copyFileSync(referencePath('payment-tables', `${paymentTableName}.csv`), t));
 }
 
 export const esmBanner = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";

@@ -1,0 +1,140 @@
+/**
+ * End to end through serverless-offline (the local stack, started once for this file): the
+ * authorizer, the middy stack and the handlers as bundled JS, on dynalite and s3rver.
+ */
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalStack, type LocalStack } from '../../infra/local/stack.ts';
+import { call, freePort, hospitalLines, key, tempDataDir } from './helpers.ts';
+
+let stack: LocalStack;
+let url: string;
+const lines = hospitalLines('HOSP001', 40);
+
+beforeAll(async () => {
+  const dataDir = tempDataDir();
+  stack = await startLocalStack({ port: await freePort(), dataDir, buildDir: path.join(dataDir, 'build'), quiet: true });
+  url = stack.url;
+});
+afterAll(async () => {
+  await stack?.stop();
+  if (stack) rmSync(stack.dataDir, { recursive: true, force: true });
+});
+
+describe('the API through serverless-offline', () => {
+  it('answers /health without a key, with security headers, and serves OpenAPI 3.1', async () => {
+    const h = await call(`${url}/health`, 'GET', null);
+    expect(h.status).toBe(200);
+    expect(h.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(h.headers.get('strict-transport-security')).toContain('max-age');
+    const doc = await call(`${url}/openapi.json`, 'GET', null);
+    expect(doc.json.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.json.paths as object)).toContain('/v1/settlement-lists');
+  });
+
+  it('refuses a missing key (401) and an unknown key (403)', async () => {
+    expect((await call(`${url}/v1/cases?limit=1`, 'GET', null)).status).toBe(401);
+    expect((await call(`${url}/v1/cases?limit=1`, 'GET', 'not-a-key-at-all-000000')).status).toBe(403);
+  });
+
+  let stored = '';
+  it('ingests, is idempotent on re-send, and fetches the case', async () => {
+    const first = await call(`${url}/v1/settlement-lists`, 'POST', key.hosp1, lines.join('\n'), 'application/x-ndjson');
+    expect(first.status).toBe(200);
+    expect((first.json.accepted as number) + (first.json.rejected as number)).toBe(lines.length);
+    expect(first.json.created).toBe(first.json.accepted);
+    const again = await call(`${url}/v1/settlement-lists`, 'POST', key.hosp1, lines.join('\n'), 'application/x-ndjson');
+    expect(again.json).toMatchObject({ created: 0, unchanged: first.json.accepted, batchId: first.json.batchId });
+    const rejected = new Set((first.json.errors as { index: number }[]).map((e) => e.index));
+    stored = (JSON.parse(lines[[...lines.keys()].find((i) => !rejected.has(i))!]!) as { listId: string }).listId;
+    const c = await call(`${url}/v1/cases/${stored}`, 'GET', key.hosp1);
+    expect(c.status).toBe(200);
+    expect(c.json).toMatchObject({ hospitalId: 'HOSP001', listId: stored, version: 1 });
+    expect(Array.isArray(c.json.trace)).toBe(true);
+    const list = await call(`${url}/v1/cases?from=2025-01-01&to=2025-12-31&limit=5`, 'GET', key.hosp1);
+    expect((list.json.items as unknown[]).length).toBe(5);
+    expect(typeof list.json.cursor).toBe('string');
+  });
+
+  it('ingests CSV', async () => {
+    const header = 'listId,hospitalId,sex,ageYears,lengthOfStay,dischargeDisposition,principalDiagnosis,secondaryDiagnoses,procedures,admissionDate,dischargeDate,totalCost';
+    const r = await call(`${url}/v1/settlement-lists`, 'POST', key.hosp1, `${header}\nCSV-1,HOSP001,1,60,5,1,I63.900,,,2025-03-01,2025-03-06,12000.5\n`, 'text/csv');
+    expect(r.status).toBe(200);
+    expect(r.json.accepted).toBe(1);
+  });
+
+  it('scopes hospitals: another hospital gets the same 404 as for a missing case, and 403 when naming another hospital', async () => {
+    const other = await call(`${url}/v1/cases/${stored}`, 'GET', key.hosp2);
+    const missing = await call(`${url}/v1/cases/NO-SUCH-CASE`, 'GET', key.hosp2);
+    expect(other.status).toBe(404);
+    expect(missing.status).toBe(404);
+    expect(other.json.code).toBe(missing.json.code);
+    expect((await call(`${url}/v1/cases/${stored}?hospitalId=HOSP001`, 'GET', key.hosp2)).status).toBe(403);
+    expect((await call(`${url}/v1/cases/NO-SUCH-CASE?hospitalId=HOSP001`, 'GET', key.hosp2)).status).toBe(403);
+    expect((await call(`${url}/v1/cases?hospitalId=HOSP001`, 'GET', key.hosp2)).status).toBe(403);
+    expect((await call(`${url}/v1/data-quality?hospitalId=HOSP001&month=2025-03`, 'GET', key.hosp2)).status).toBe(403);
+    expect((await call(`${url}/v1/cases/${stored}?hospitalId=HOSP001`, 'GET', key.analyst)).status).toBe(200);
+    expect((await call(`${url}/v1/settlement-lists`, 'POST', key.analyst, '[]')).status).toBe(403);
+    expect((await call(`${url}/v1/simulations`, 'POST', key.hosp1, '{}')).status).toBe(403);
+    // A hospital's records naming another hospital are rejected, record by record.
+    const foreign = JSON.stringify({ ...JSON.parse(lines[0]!), hospitalId: 'HOSP002', listId: 'FOREIGN-1' });
+    const r = await call(`${url}/v1/settlement-lists`, 'POST', key.hosp1, `[${foreign}]`);
+    expect(r.json).toMatchObject({ accepted: 0, rejected: 1 });
+  });
+
+  it('answers malformed bodies 400, unknown media types 415, oversized 413, schema failures 422 — never a stack trace', async () => {
+    const bad = await call(`${url}/v1/settlement-lists`, 'POST', key.hosp1, '[{"listId": ', 'application/json');
+    expect(bad.status).toBe(400);
+    const badLines = await call(`${url}/v1/settlement-lists`, 'POST', key.hosp1, '{"a":1}\n{oops\n', 'application/x-ndjson');
+    expect(badLines.status).toBe(400);
+    expect(JSON.stringify(badLines.json)).toContain('line 2');
+    expect((await call(`${url}/v1/settlement-lists`, 'POST', key.hosp1, 'x', 'text/plain')).status).toBe(415);
+    const big = await call(`${url}/v1/settlement-lists`, 'POST', key.hosp1, `[${'"x",'.repeat(1_600_000)}"x"]`);
+    expect(big.status).toBe(413);
+    const q = await call(`${url}/v1/cases?limit=5000`, 'GET', key.hosp1);
+    expect(q.status).toBe(422);
+    expect(JSON.stringify(q.json.problems)).toContain('query.limit');
+    const sim = await call(`${url}/v1/simulations`, 'POST', key.analyst, JSON.stringify({ year: '2025', policy: { method: 'drg' } }));
+    expect(sim.status).toBe(422);
+    for (const r of [bad, badLines, big, q, sim]) expect(JSON.stringify(r.json)).not.toMatch(/at .*\.(ts|js|mjs):\d+/);
+  });
+
+  it('groups 1–1 000 records without storing them', async () => {
+    const r = await call(`${url}/v1/group?explain=true`, 'POST', key.hosp2, JSON.stringify(lines.slice(0, 3).map((l) => JSON.parse(l))));
+    expect(r.status).toBe(200);
+    expect((r.json.results as unknown[]).length).toBe(3);
+    const many = await call(`${url}/v1/group`, 'POST', key.hosp2, lines.concat(...Array(30).fill(lines)).slice(0, 1001).join('\n'), 'application/x-ndjson');
+    expect(many.status).toBe(422);
+    const listId = (JSON.parse(lines[0]!) as { listId: string }).listId;
+    expect((await call(`${url}/v1/cases/${listId}`, 'GET', key.hosp2)).status).toBe(404);
+  });
+
+  it('reports data quality per hospital and month', async () => {
+    const month = (JSON.parse(lines[0]!) as { dischargeDate: string }).dischargeDate.slice(0, 7);
+    const r = await call(`${url}/v1/data-quality?month=${month}`, 'GET', key.hosp1);
+    expect(r.status).toBe(200);
+    expect(r.json.received as number).toBeGreaterThan(0);
+  });
+
+  it('runs an asynchronous simulation to completion', async () => {
+    await call(`${url}/v1/settlement-lists`, 'POST', key.hosp2, hospitalLines('HOSP002', 200).join('\n'), 'application/x-ndjson');
+    const start = await call(`${url}/v1/simulations`, 'POST', key.analyst, JSON.stringify({ year: '2025', policy: { method: 'drg', referenceYears: [2025], settlementYear: 2025, baseRate: 10000 } }));
+    expect(start.status).toBe(202);
+    const id = start.json.id as string;
+    let job: Record<string, unknown> = {};
+    for (let i = 0; i < 100; i++) {
+      job = (await call(`${url}/v1/simulations/${id}`, 'GET', key.analyst)).json;
+      if (job.status === 'succeeded' || job.status === 'failed') break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(job.status).toBe('succeeded');
+    expect((job.result as { totals: { cases: number } }).totals.cases).toBeGreaterThan(100);
+  });
+
+  it('says clearly what is not implemented yet', async () => {
+    const r = await call(`${url}/v1/forecasts/latest`, 'GET', key.analyst);
+    expect(r.status).toBe(501);
+    expect(r.json.message).toContain('fund issue');
+  });
+});
