@@ -43,6 +43,18 @@ export interface PeerComparison {
 }
 
 /** The peers' figures without hospital (x, n), or null when fewer than `minPeers` hospitals / `minPeerCases` cases remain or the rate is 0 or 1. */
+/** The peers' Pearson statistic without hospital (x, n): X² and its degrees of freedom (hospitals − 1) and Σ(n − 1), for pooling ρ over cells. */
+export function peerDispersion(sums: PeerSums, x: number, n: number): { chi: number; hospitals: number; cases: number } | null {
+  const px = sums.x - x;
+  const pn = sums.n - n;
+  const k = sums.hospitals - (n > 0 ? 1 : 0);
+  if (k < 2 || pn <= k) return null;
+  const p = px / pn;
+  if (p <= 0 || p >= 1) return null;
+  const x2n = sums.x2n - (n > 0 ? (x * x) / n : 0);
+  return { chi: (x2n - 2 * p * px + p * p * pn) / (p * (1 - p)), hospitals: k, cases: pn };
+}
+
 export function leaveOneOut(sums: PeerSums, x: number, n: number, minPeerCases: number, minPeers = 2): Omit<PeerComparison, 'pValue'> | null {
   const px = sums.x - x;
   const pn = sums.n - n;

@@ -4,8 +4,11 @@
  * Hospital level. A case is "MCC/CC-level" when its DRG's 4th character is 1 or 3 in an ADRG
  * split by complications (5 = without; 9-groups and ambiguous groups are not split and left out).
  * - Per (hospital h, ADRG a): x of n cases MCC/CC-level, tested against the same-level peers'
- *   rate in a (peer-rates.ts: leave-one-out rate, beta-binomial overdispersion) when n ≥ minCases
- *   and the peers have ≥ minPeerCases; Benjamini–Hochberg over all tested cells; flagged when
+ *   rate in a (peer-rates.ts: leave-one-out rate, beta-binomial) when n ≥ minCases; the
+ *   overdispersion ρ is pooled over all ADRGs of the level, h left out (Σ_a (X²_a − (K_a − 1)) /
+ *   Σ_a (N_a − K_a), K_a peer hospitals, N_a their cases: per-cell estimates from a handful of
+ *   hospitals are too noisy and, clamped at 0, anti-conservative),
+ *   with the peers having ≥ minPeerCases; Benjamini–Hochberg over all tested cells; flagged when
  *   q ≤ fdr and x/n − p ≥ minExcess.
  * - Per hospital, case-mix adjusted: O_h = Σ_a x, E_h = Σ_a n p_a, V_h = Σ_a n p_a (1 − p_a)
  *   (1 + (n − 1) ρ_a) over its ADRGs with a peer rate; z_h = (O − E)/√V, then divided by √φ,
@@ -31,7 +34,7 @@ import type { GroupNorms } from '../group-norms.ts';
 import type { RuleParams } from '../rule-set.ts';
 import { benjaminiHochberg, normalUpperTail } from '../statistics.ts';
 import { hospitalLevels } from './costs.ts';
-import { addToSums, compareWithPeers, emptySums, leaveOneOut, type PeerComparison, type PeerSums } from './peer-rates.ts';
+import { addToSums, compareWithPeers, emptySums, leaveOneOut, peerDispersion, type PeerComparison, type PeerSums } from './peer-rates.ts';
 
 /** Degrees of freedom of the cost density. */
 const nu = 4;
@@ -68,6 +71,19 @@ export function upcoding(t: SupervisionCases, norms: GroupNorms, p: RuleParams<'
       addToSums(all[a]!, x[k]!, n[k]!);
     }
   }
+  // Overdispersion pooled over the ADRGs, leaving hospital h out: ρ_h = Σ_a (X²_a − (K_a − 1)) / Σ_a (N_a − K_a)
+  // over its level's cells (and over all hospitals' for the fallback).
+  const pooledRho = (h: number, sums: PeerSums[], offset: number) => {
+    let num = 0;
+    let den = 0;
+    for (let a = 0; a < A; a++) {
+      const d = peerDispersion(sums[offset + a]!, x[h * A + a]!, n[h * A + a]!);
+      if (!d) continue;
+      num += d.chi - (d.hospitals - 1);
+      den += d.cases - d.hospitals;
+    }
+    return den > 0 ? Math.max(0, Math.min(0.5, num / den)) : 0;
+  };
   // Cell tests and the per-hospital observed / expected sums.
   const cells: { h: number; a: number; c: PeerComparison }[] = [];
   const O = new Float64Array(H);
@@ -75,11 +91,15 @@ export function upcoding(t: SupervisionCases, norms: GroupNorms, p: RuleParams<'
   const V = new Float64Array(H);
   const N = new Float64Array(H);
   for (let h = 0; h < H; h++) {
+    const rhoLevel = pooledRho(h, byLevel, levelOf[h]! * A);
+    const rhoAll = pooledRho(h, all, 0);
     for (let a = 0; a < A; a++) {
       const k = h * A + a;
       if (n[k]! === 0) continue;
-      const peers = leaveOneOut(byLevel[levelOf[h]! * A + a]!, x[k]!, n[k]!, p.minPeerCases) ?? leaveOneOut(all[a]!, x[k]!, n[k]!, p.minPeerCases);
-      if (!peers) continue;
+      const sameLevel = leaveOneOut(byLevel[levelOf[h]! * A + a]!, x[k]!, n[k]!, p.minPeerCases);
+      const peersOrNull = sameLevel ?? leaveOneOut(all[a]!, x[k]!, n[k]!, p.minPeerCases);
+      if (!peersOrNull) continue;
+      const peers = { ...peersOrNull, rho: sameLevel ? rhoLevel : rhoAll };
       const q = peers.peerRate;
       O[h]! += x[k]!;
       E[h]! += n[k]! * q;
