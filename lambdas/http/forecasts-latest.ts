@@ -1,7 +1,11 @@
-/** GET /v1/forecasts/latest — answers 501 until the fund issue wires models/fund (runStressTest, forecastExpenditure) into the service. */
-import { notImplemented } from '../shared/errors.ts';
+/** GET /v1/forecasts/latest — the latest monthly expenditure forecast the forecast job stored, with the history it was fitted on. */
+import { notFound } from '../shared/errors.ts';
+import { latestForecast } from '../shared/fund-store.ts';
 import { httpHandler } from '../shared/http.ts';
 
-export const handler = httpHandler({ name: 'LatestForecast', roles: ['analyst', 'admin'] }, async () => {
-  throw notImplemented('GET /v1/forecasts/latest is not available yet: fund stress tests and forecasts arrive with the fund issue; meanwhile use the CLI (npx payreform stress-test / forecast).');
+export const handler = httpHandler({ name: 'latestForecast', roles: ['analyst', 'admin'] }, async () => {
+  const found = await latestForecast();
+  if (!found) throw notFound('No forecast has been made yet: the forecast job runs on the 1st of each month.');
+  if (!found.report) throw notFound(found.message ?? 'The last forecast run could not make a forecast.');
+  return { status: 200, body: found };
 });

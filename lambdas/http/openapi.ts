@@ -18,8 +18,9 @@ const io: Record<string, Io> = {
   GetSimulation: { params: s.jobIdParams, response: s.jobResponse },
   DataQuality: { query: s.dataQualityQuery, response: s.dataQualityResponse },
   CreateStressTest: { body: s.stressTestRequest, status: 201 },
-  GetStressTest: { params: s.jobIdParams },
+  GetStressTest: { params: s.stressTestIdParams },
   LatestForecast: {},
+  Overview: { query: s.overviewQuery },
 };
 
 function json(schema: z.ZodType, io: 'input' | 'output' = 'output'): unknown {

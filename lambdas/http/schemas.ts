@@ -42,8 +42,19 @@ export const simulationRequest = z.object({
 });
 
 export const stressTestRequest = z.object({
-  /** A fund scenario (models/fund/scenario.ts) or a preset name. */
-  scenario: z.union([z.string().max(64), z.record(z.string(), z.unknown())]),
+  /** A fund scenario (models/fund/scenario.ts) or a preset name. With `preset`, the scenario's fields override the preset's. */
+  scenario: z.union([z.string().max(64), z.record(z.string(), z.unknown())]).optional(),
+  /** A preset name (baseline, ageing, high-cost-growth, epidemic). */
+  preset: z.string().max(64).optional(),
+  /** Sweep one numeric field from `from` to `to` by `step` (same seed: common random numbers). */
+  sweep: z.object({ parameter: z.string().max(64), from: z.number(), to: z.number(), step: z.number() }).optional(),
+}).refine((r) => r.scenario !== undefined || r.preset !== undefined, { error: 'give a scenario, a preset, or both', path: ['scenario'] });
+
+/** A stress test id, or `latest`. */
+export const stressTestIdParams = z.object({ id: z.string().regex(/^(latest|[a-z0-9-]{8,64})$/, { error: 'is not a stress test id' }) });
+
+export const overviewQuery = z.object({
+  year: z.string().regex(/^\d{4}$/, { error: 'must be a year such as 2025' }).optional(),
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -1,7 +1,11 @@
-/** GET /v1/stress-tests/{id} — answers 501 until the fund issue wires models/fund (runStressTest, forecastExpenditure) into the service. */
-import { notImplemented } from '../shared/errors.ts';
+/** GET /v1/stress-tests/{id} — a stored stress test (`latest`: the most recent one). */
+import { notFound } from '../shared/errors.ts';
+import { getStressTest } from '../shared/fund-store.ts';
 import { httpHandler } from '../shared/http.ts';
+import { stressTestIdParams } from './schemas.ts';
 
-export const handler = httpHandler({ name: 'GetStressTest', roles: ['analyst', 'admin'] }, async () => {
-  throw notImplemented('GET /v1/stress-tests/{id} is not available yet: fund stress tests and forecasts arrive with the fund issue; meanwhile use the CLI (npx payreform stress-test / forecast).');
+export const handler = httpHandler({ name: 'getStressTest', roles: ['analyst', 'admin'], params: stressTestIdParams }, async ({ params }) => {
+  const found = await getStressTest(params.id);
+  if (!found) throw notFound(params.id === 'latest' ? 'No stress test has been run yet.' : `There is no stress test ${params.id}.`);
+  return { status: 200, body: found };
 });

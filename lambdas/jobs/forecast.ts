@@ -1,11 +1,36 @@
 /**
- * Monthly forecast job (EventBridge schedule). Wired by the fund issue: it will aggregate the
- * monthly expenditure series from the lake and call `forecastExpenditure` (models/fund). Until
- * then it records that it ran, so the schedule, permissions and alarms can be exercised.
+ * Monthly forecast job (EventBridge schedule; run in-process by the local stack and its tests):
+ * the monthly expenditure series (Σ totalCost by discharge month over the whole lake, the longest
+ * run of consecutive months ending at the latest) → `forecastExpenditure` (ETS, 12 months, 80/95 %
+ * intervals, backtest) → stored as `FORECAST#<yyyy-mm>` and `FORECAST#latest` for
+ * `GET /v1/forecasts/latest`. With fewer than 24 months it stores why there is no forecast.
  */
+import { forecastExpenditure, formatMonth, MIN_FIT_MONTHS, parseMonth } from '../../models/fund/forecast.ts';
+import type { ObjectStore } from '../../models/ports.ts';
+import { putForecast } from '../shared/fund-store.ts';
+import { lakeYears, summariseLake } from '../shared/lake-summary.ts';
 import { logger } from '../shared/observability.ts';
+import { s3ObjectStore } from '../shared/object-store.ts';
 
-export const handler = async (event: { time?: string }): Promise<{ status: string }> => {
-  logger.info('forecast job ran (not wired yet: the fund issue connects forecastExpenditure)', { time: event.time });
-  return { status: 'not-implemented' };
-};
+export const horizon = 12;
+
+export async function runForecast(objects: ObjectStore, now: Date): Promise<{ status: string; months: number }> {
+  const summary = await summariseLake(objects, { years: await lakeYears(objects), weights: new Map() });
+  const byIndex = new Map(summary.months.map((m) => [parseMonth(m.month)!, m.totalCost]));
+  const last = Math.max(...byIndex.keys());
+  let first = last;
+  while (byIndex.has(first - 1)) first--;
+  const history = Number.isFinite(last) ? Array.from({ length: last - first + 1 }, (_, i) => ({ month: formatMonth(first + i), value: byIndex.get(first + i)! })) : [];
+  const run = now.toISOString().slice(0, 7);
+  if (history.length < MIN_FIT_MONTHS) {
+    const message = `The lake holds ${history.length} consecutive month${history.length === 1 ? '' : 's'} of expenditure; a forecast needs at least ${MIN_FIT_MONTHS}.`;
+    await putForecast(run, { createdAt: now.toISOString(), history, report: null, message });
+    return { status: 'insufficient', months: history.length };
+  }
+  const report = forecastExpenditure({ start: history[0]!.month, values: history.map((h) => h.value) }, horizon, { seed: 1 });
+  await putForecast(run, { createdAt: now.toISOString(), history, report });
+  logger.info('forecast stored', { months: history.length, model: report.model });
+  return { status: 'succeeded', months: history.length };
+}
+
+export const handler = async (event: { time?: string }): Promise<{ status: string; months: number }> => runForecast(s3ObjectStore, event.time ? new Date(event.time) : new Date());

@@ -1,0 +1,55 @@
+/**
+ * Stored fund results: stress tests (`STRESS#<id>`, and `STRESS#latest` for the overview's fund
+ * alert) and monthly forecasts (`FORECAST#<yyyy-mm>`, and `FORECAST#latest`). Keys come from keys.ts.
+ */
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { dynamo } from './aws.ts';
+import { config } from './config.ts';
+import * as k from './keys.ts';
+
+const table = (): string => config().TABLE_NAME;
+
+export interface StoredStressTest {
+  id: string;
+  status: 'succeeded';
+  createdAt: string;
+  scenario: unknown;
+  preset: string | null;
+  result: unknown;
+  sweep?: unknown;
+}
+
+export async function putStressTest(item: StoredStressTest): Promise<void> {
+  await dynamo().send(new PutCommand({ TableName: table(), Item: { pk: k.stressTestPk(item.id), sk: k.jobSk, type: 'stress-test', ...item } }));
+  await dynamo().send(new PutCommand({ TableName: table(), Item: { pk: k.stressTestPk('latest'), sk: k.jobSk, type: 'stress-test', ...item } }));
+}
+
+export async function getStressTest(id: string): Promise<StoredStressTest | null> {
+  const out = await dynamo().send(new GetCommand({ TableName: table(), Key: { pk: k.stressTestPk(id), sk: k.jobSk } }));
+  if (!out.Item) return null;
+  const { pk: _pk, sk: _sk, type: _type, ...item } = out.Item;
+  return item as StoredStressTest;
+}
+
+export interface StoredForecast {
+  /** When the job ran. */
+  createdAt: string;
+  /** The monthly expenditure series the forecast was fitted on (Σ totalCost by discharge month). */
+  history: { month: string; value: number }[];
+  /** The forecast report (models/fund/forecast.ts), or null with `message` when it could not be made. */
+  report: unknown;
+  message?: string;
+}
+
+export async function putForecast(month: string, item: StoredForecast): Promise<void> {
+  for (const pk of [k.forecastPk(month), k.forecastPk('latest')]) {
+    await dynamo().send(new PutCommand({ TableName: table(), Item: { pk, sk: k.forecastSk, type: 'forecast', ...item } }));
+  }
+}
+
+export async function latestForecast(): Promise<StoredForecast | null> {
+  const out = await dynamo().send(new GetCommand({ TableName: table(), Key: { pk: k.forecastPk('latest'), sk: k.forecastSk } }));
+  if (!out.Item) return null;
+  const { pk: _pk, sk: _sk, type: _type, ...item } = out.Item;
+  return item as StoredForecast;
+}
