@@ -10,7 +10,7 @@
  * 3. accepted cases are appended to the lake, one object per (year, month, hospital) partition
  *    named by the batch id — the batch id is the hash of the body, so an identical re-send
  *    overwrites the same objects; lake readers keep the latest version of each listId;
- * 4. cases are written to DynamoDB idempotently by (hospitalId, listId);
+ * 4. cases are written to DynamoDB idempotently by (hospitalId, listId) (`putCases`);
  * 5. data-quality counters for (hospital, month, batch) and the batch's outcome are stored.
  */
 import { createHash } from 'node:crypto';
@@ -26,7 +26,7 @@ import { config } from './config.ts';
 import * as k from './keys.ts';
 import { pseudonymise, pseudonymSecret } from './pseudonym.ts';
 import { reference } from './reference.ts';
-import { dynamoCaseStore, emptyCounters, putBatch, putQualityCounters, type QualityCounters } from './repositories.ts';
+import { emptyCounters, putBatch, putCases, putQualityCounters, type QualityCounters } from './repositories.ts';
 
 export interface IngestError {
   index: number;
@@ -213,7 +213,7 @@ export async function ingestBatch(input: IngestInput): Promise<IngestResult> {
   });
 
   // 4. DynamoDB, idempotent by (hospitalId, listId).
-  const outcomes = await mapLimit(cases, c.WRITE_CONCURRENCY, (cs) => dynamoCaseStore.putCase(cs));
+  const outcomes = await putCases(cases, Math.max(1, Math.ceil(c.WRITE_CONCURRENCY / 4)));
   const count = (o: PutOutcome): number => outcomes.filter((x) => x === o).length;
 
   // 5. Counters and the batch's outcome.

@@ -11,7 +11,7 @@
  * which the next re-send completes — never two cases.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { CasePage, CaseQuery, CaseStore, PutOutcome, StoredCase, StoredRecord } from '../../models/ports.ts';
 import { dynamo } from './aws.ts';
 import { config } from './config.ts';
@@ -108,6 +108,79 @@ export const dynamoCaseStore: CaseStore = {
     return listCases(query);
   },
 };
+
+/**
+ * Many cases at once, with the same outcomes as `putCase`: one BatchGetItem per 100 cases finds
+ * which exist; new ones are written with BatchWriteItem (25 a call), identical ones skipped, and
+ * only changed ones take the conditional one-by-one path with history. The one difference from
+ * `putCase`: two requests racing to create the same new listId with different content both
+ * write — still one case (same key), but the loser's version is not in the history.
+ */
+export async function putCases(items: readonly Omit<StoredCase, 'version'>[], concurrency: number): Promise<PutOutcome[]> {
+  const db = dynamo();
+  const outcomes = new Array<PutOutcome>(items.length);
+  const existing = new Map<string, string>();
+  const keyOf = (h: string, l: string): string => `${h}\u0000${l}`;
+  const gets: Record<string, unknown>[][] = [];
+  const seen = new Set<string>();
+  let chunk: Record<string, unknown>[] = [];
+  for (const c of items) {
+    const id = keyOf(c.hospitalId, c.listId);
+    if (seen.has(id)) continue;
+    seen.add(id);
+    chunk.push({ pk: k.hospitalPk(c.hospitalId), sk: k.caseSk(c.listId) });
+    if (chunk.length === 100) {
+      gets.push(chunk);
+      chunk = [];
+    }
+  }
+  if (chunk.length > 0) gets.push(chunk);
+  await runLimited(gets, concurrency, async (keys) => {
+    let request: Record<string, { Keys: Record<string, unknown>[]; ConsistentRead: boolean; ProjectionExpression: string }> | undefined = { [table()]: { Keys: keys, ConsistentRead: true, ProjectionExpression: 'hospitalId, listId, contentHash' } };
+    for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
+      const out = await db.send(new BatchGetCommand({ RequestItems: request }));
+      for (const item of out.Responses?.[table()] ?? []) existing.set(keyOf(item.hospitalId as string, item.listId as string), item.contentHash as string);
+      request = out.UnprocessedKeys as typeof request;
+      if (request && Object.keys(request).length > 0) await backoff(attempt);
+    }
+  });
+  const fresh: number[] = [];
+  const slow: number[] = [];
+  const firstOfKey = new Map<string, number>();
+  items.forEach((c, i) => {
+    const id = keyOf(c.hospitalId, c.listId);
+    const hash = existing.get(id);
+    if (hash === c.contentHash) outcomes[i] = 'unchanged';
+    else if (hash === undefined && !firstOfKey.has(id)) {
+      firstOfKey.set(id, i);
+      fresh.push(i);
+    } else slow.push(i); // changed, or a repeat of a listId inside this batch
+  });
+  const writes: number[][] = [];
+  for (let i = 0; i < fresh.length; i += 25) writes.push(fresh.slice(i, i + 25));
+  await runLimited(writes, concurrency, async (group) => {
+    let request: Record<string, { PutRequest: { Item: Record<string, unknown> } }[]> | undefined = { [table()]: group.map((i) => ({ PutRequest: { Item: caseItem({ ...items[i]!, version: 1 }) } })) };
+    for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
+      const out = await db.send(new BatchWriteCommand({ RequestItems: request }));
+      request = out.UnprocessedItems as typeof request;
+      if (request && Object.keys(request).length > 0) await backoff(attempt);
+    }
+    for (const i of group) outcomes[i] = 'created';
+  });
+  for (const i of slow) outcomes[i] = await dynamoCaseStore.putCase(items[i]!);
+  return outcomes;
+}
+
+async function runLimited<T>(work: readonly T[], concurrency: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(concurrency, work.length) }, async () => {
+    while (next < work.length) await fn(work[next++]!);
+  }));
+}
+
+function backoff(attempt: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt) * (0.5 + Math.random())));
+}
 
 /** Months `from`..`to` (YYYY-MM-DD), as YYYY-MM. */
 export function monthsBetween(from: string, to: string): string[] {
