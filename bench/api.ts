@@ -153,7 +153,8 @@ try {
   log(`re-sent everything in ${resendSeconds.toFixed(1)} s: ${after.cases} cases stored (${after.distinct} distinct, ${after.versions} history versions); expected ${accepted}`);
   if (after.cases !== accepted || after.distinct !== after.cases) throw new Error('ingest check failed: stored count differs from accepted');
 
-  // Per-partition throughput over this lake (20 hospitals × 12 months).
+  // Per-partition throughput over this lake (20 hospitals × 12 months); informative only.
+  try {
   const id = 'bench-partition';
   const now = new Date().toISOString();
   await putJob({ id, status: 'queued', createdAt: now, updatedAt: now, request: {} });
@@ -166,6 +167,9 @@ try {
   const ps = (performance.now() - tp) / 1000;
   results.partition = { partitions: unique.length, cases, seconds: Number(ps.toFixed(2)), casesPerSecond: Math.round(cases / ps), casesPerPartition: Math.round(cases / unique.length) };
   log(`partition worker: ${unique.length} partitions, ${cases} cases in ${ps.toFixed(2)} s = ${Math.round(cases / ps)} cases/s (one worker, sequential)`);
+  } catch (error) {
+    log(`partition throughput not measured: ${(error as Error).message.slice(0, 120)}`);
+  }
 } finally {
   await stack?.stop();
   mkdirSync(path.join(projectRoot, 'bench', 'out'), { recursive: true });
