@@ -1,14 +1,16 @@
 /**
  * Monthly fund expenditure forecast of models.md §6: ETS with additive or multiplicative
  * seasonality (period 12) and no, additive or damped trend, additive or multiplicative errors,
- * every form fitted by maximum likelihood and the one with the lowest AICc kept; 80 % and 95 %
+ * every form fitted by maximum likelihood (smoothing parameters, φ, initial level and trend; the
+ * initial seasonal indices come from the decomposition of the first four years, see ets.ts for
+ * why) and the one with the lowest AICc kept; 80 % and 95 %
  * prediction intervals; a backtest on the last 12 months (refit on the rest) reporting MASE
  * beside the seasonal-naive forecast's.
  *
  * MASE = mean |y − ŷ| over the 12 held-out months / in-sample MAE of the seasonal naive forecast
  * (m = 12) on the training months (Hyndman & Koehler 2006).
  */
-import { etsName, fitEts, forecastWithIntervals, needsPositiveData, type EtsFit, type EtsSpec, type ErrorType, type SeasonType, type TrendType } from './ets.ts';
+import { etsName, fitEts, forecastWithIntervals, needsPositiveData, pointForecast, type EtsFit, type EtsSpec, type ErrorType, type SeasonType, type TrendType } from './ets.ts';
 import { mase } from './statistics.ts';
 
 export const PERIOD = 12;
@@ -63,6 +65,8 @@ export interface SelectOptions {
   specs?: EtsSpec[];
   /** Evaluation budget per optimiser start (see fitEts). */
   maxEvaluations?: number;
+  /** Estimate the initial seasonal states too (see fitEts; default false). */
+  estimateInitialSeason?: boolean;
   /** Called after each form is fitted with (forms done, forms in all). */
   onProgress?: (done: number, total: number) => void;
 }
@@ -81,7 +85,7 @@ export function selectEts(y: ArrayLike<number>, options: SelectOptions = {}): Se
   const specs = options.specs ?? candidateSpecs();
   specs.forEach((spec, i) => {
     if (positive || !needsPositiveData(spec)) {
-      const fit = fitEts(y, spec, { period: PERIOD, maxEvaluations: options.maxEvaluations });
+      const fit = fitEts(y, spec, { period: PERIOD, maxEvaluations: options.maxEvaluations, estimateInitialSeason: options.estimateInitialSeason });
       if (fit && Number.isFinite(fit.aicc)) fits.push(fit);
     }
     options.onProgress?.(i + 1, specs.length);
@@ -104,10 +108,15 @@ export function backtest(y: ArrayLike<number>, options: SelectOptions = {}): Bac
   if (n < MIN_BACKTEST_MONTHS) throw new RangeError(`a backtest needs at least ${MIN_BACKTEST_MONTHS} months, got ${n}`);
   const training = Array.from({ length: n - HOLDOUT }, (_, i) => y[i]!);
   const actual = Array.from({ length: HOLDOUT }, (_, i) => y[n - HOLDOUT + i]!);
-  const { best } = selectEts(training, options);
-  const ets = forecastWithIntervals(best, HOLDOUT, { simulations: 1 }).map((p) => p.mean);
+  const { model, forecast } = pointForecastOf(training, HOLDOUT, options);
   const naive = seasonalNaive(training, HOLDOUT);
-  return { model: best.name, mase: mase(actual, ets, training, PERIOD), seasonalNaiveMase: mase(actual, naive, training, PERIOD) };
+  return { model, mase: mase(actual, forecast, training, PERIOD), seasonalNaiveMase: mase(actual, naive, training, PERIOD) };
+}
+
+/** The point forecast `horizon` months after y (what the backtest scores), with the form used. */
+export function pointForecastOf(y: ArrayLike<number>, horizon: number, options: SelectOptions = {}): { model: string; forecast: number[] } {
+  const { best } = selectEts(y, options);
+  return { model: best.name, forecast: pointForecast(best, horizon) };
 }
 
 export interface ForecastPoint {

@@ -47,9 +47,12 @@ describe('Nelder–Mead', () => {
 describe('ETS recursions and likelihood', () => {
   it('names forms in Hyndman notation and counts their parameters', () => {
     expect(etsName({ error: 'A', trend: 'Ad', season: 'M' })).toBe('ETS(A,Ad,M)');
-    // α, β, γ, φ, l₀, b₀, 11 seasonals, σ
-    expect(parameterCount({ error: 'A', trend: 'Ad', season: 'M' }, 12)).toBe(18);
-    expect(parameterCount({ error: 'M', trend: 'N', season: 'A' }, 12)).toBe(15);
+    // α, β, γ, φ, l₀, b₀, σ; the initial seasonals come from the decomposition …
+    expect(parameterCount({ error: 'A', trend: 'Ad', season: 'M' }, 12)).toBe(7);
+    expect(parameterCount({ error: 'M', trend: 'N', season: 'A' }, 12)).toBe(4);
+    // … unless they are estimated too: 11 more.
+    expect(parameterCount({ error: 'A', trend: 'Ad', season: 'M' }, 12, true)).toBe(18);
+    expect(parameterCount({ error: 'M', trend: 'N', season: 'A' }, 12, true)).toBe(15);
     expect(aicc(100, 3, 4)).toBe(Infinity);
     expect(aicc(100, 3, 24)).toBeCloseTo(100 + 6 + 24 / 20, 12);
   });
