@@ -16,7 +16,8 @@ import { decodeChunks } from '../../models/text/lines.ts';
 const usage = `usage: payreform forecast --input FILE.csv --horizon H [--output FILE] [--seed N]
 
 Fits ETS forms (additive/multiplicative error and season, none/additive/damped trend) by maximum
-likelihood, keeps the lowest AICc, and writes
+likelihood (initial seasonal indices from the classical decomposition of the first four years),
+keeps the lowest AICc, and writes
 { model, aicc, forecast:[{month, mean, lo80, hi80, lo95, hi95}], backtest:{mase, seasonalNaiveMase} }.
 
 options:
