@@ -132,9 +132,9 @@ describe('the API through serverless-offline', () => {
     expect((job.result as { totals: { cases: number } }).totals.cases).toBeGreaterThan(100);
   });
 
-  it('says clearly what is not implemented yet', async () => {
+  it('answers a forecast that does not exist yet with a sentence, not a stack trace', async () => {
     const r = await call(`${url}/v1/forecasts/latest`, 'GET', key.analyst);
-    expect(r.status).toBe(501);
-    expect(r.json.message).toContain('fund issue');
+    expect(r.status).toBe(404);
+    expect(r.json.message).toMatch(/forecast/);
   });
 });
