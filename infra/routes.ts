@@ -39,6 +39,7 @@ export const routes: readonly RouteDecl[] = [
   { id: 'DataQuality', method: 'GET', path: '/v1/data-quality', entry: 'lambdas/http/data-quality.ts', roles: ['hospital', 'analyst', 'admin'], summary: 'Records received, rejections by reason, grey codes, missing fields per hospital and month.', access: { table: 'read' } },
   { id: 'CreateStressTest', method: 'POST', path: '/v1/stress-tests', entry: 'lambdas/http/stress-tests-create.ts', roles: ['analyst', 'admin'], summary: 'Run a fund stress test (Monte Carlo) for a scenario.', memoryMb: 1024, timeoutSeconds: 29, access: { table: 'write' } },
   { id: 'GetStressTest', method: 'GET', path: '/v1/stress-tests/{id}', entry: 'lambdas/http/stress-tests-get.ts', roles: ['analyst', 'admin'], summary: 'A stress test\'s result.', access: { table: 'read' } },
+  { id: 'WhoAmI', method: 'GET', path: '/v1/me', entry: 'lambdas/http/me.ts', roles: all, summary: 'The role (and hospital) of the calling key.', access: {} },
   { id: 'Overview', method: 'GET', path: '/v1/overview', entry: 'lambdas/http/overview.ts', roles: all, summary: 'Cases by month, in-group rate and CMI by hospital for a year, from the cases lake (a hospital sees its own).', reference: true, memoryMb: 1024, access: { lake: 'read' } },
   { id: 'LatestForecast', method: 'GET', path: '/v1/forecasts/latest', entry: 'lambdas/http/forecasts-latest.ts', roles: ['analyst', 'admin'], summary: 'The latest monthly expenditure forecast.', access: { table: 'read' } },
 ];

@@ -16,6 +16,7 @@ import { CreateBucketCommand, HeadBucketCommand, S3Client } from '@aws-sdk/clien
 import { projectRoot } from '../../lib/reference.ts';
 import { apiKeySchema, hashKey, type ApiKey } from '../../lambdas/shared/auth.ts';
 import { buildLocal } from './build.ts';
+import { serveConsole } from './console.ts';
 import { serverlessConfig } from './serverless-config.ts';
 
 const require = createRequire(import.meta.url);
@@ -31,6 +32,8 @@ export interface LocalStackOptions {
   quiet?: boolean;
   /** Skip the esbuild step (bundles already built). */
   skipBuild?: boolean;
+  /** Serve this built console directory on `port` too (API paths pass through to serverless-offline on a port of its own). */
+  webDir?: string;
 }
 
 export interface LocalStack {
@@ -176,8 +179,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   });
 
   const port = options.port ?? 3000;
+  const apiPort = options.webDir ? await freePort() : port;
   const lambdaPort = await freePort();
-  writeFileSync(path.join(buildDir, 'serverless.json'), JSON.stringify(serverlessConfig({ httpPort: port, lambdaPort, environment }), null, 2));
+  writeFileSync(path.join(buildDir, 'serverless.json'), JSON.stringify(serverlessConfig({ httpPort: apiPort, lambdaPort, environment }), null, 2));
   const child = spawn(process.execPath, [path.join(projectRoot, 'node_modules', 'osls', 'bin', 'serverless.js'), 'offline', 'start'], {
     cwd: buildDir,
     env: { ...process.env, ...environment, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off', SLS_DEPRECATION_DISABLE: '*' },
@@ -189,13 +193,18 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   });
   const url = `http://127.0.0.1:${port}`;
   try {
-    await waitFor(`${url}/health`, child, 60_000);
+    await waitFor(`http://127.0.0.1:${apiPort}/health`, child, 60_000);
   } catch (error) {
     child.kill('SIGKILL');
     throw new Error(`${(error as Error).message}\n${stderr}`);
   }
+  const front = options.webDir ? await serveConsole({ port, webDir: options.webDir, apiUrl: `http://127.0.0.1:${apiPort}` }) : undefined;
 
   const closeStorage = async (): Promise<void> => {
+    if (front) {
+      front.closeAllConnections();
+      await new Promise((resolve) => front.close(resolve));
+    }
     await Promise.allSettled([...running]);
     await s3rver.close().catch(() => undefined);
     await new Promise((resolve) => dynamoServer.close(resolve));

@@ -6,12 +6,14 @@
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { ensureConsoleBuilt } from './console.ts';
 import { demoRecords, postBatches } from './demo.ts';
 import { devKeys, startLocalStack } from './stack.ts';
 
 const port = Number(process.env.PORT ?? 3000);
 const started = performance.now();
-const stack = await startLocalStack({ port, ...(process.env.DATA_DIR ? { dataDir: process.env.DATA_DIR } : {}), quiet: process.env.VERBOSE !== '1' });
+const webDir = await ensureConsoleBuilt();
+const stack = await startLocalStack({ port, webDir, ...(process.env.DATA_DIR ? { dataDir: process.env.DATA_DIR } : {}), quiet: process.env.VERBOSE !== '1' });
 const keys = devKeys();
 const admin = keys.find((k) => k.role === 'admin')!;
 const hospital = keys.find((k) => k.role === 'hospital')!;
@@ -24,6 +26,9 @@ if (!existsSync(marker) && process.env.DEMO !== '0') {
   const t = performance.now();
   const { accepted, rejected } = await postBatches(stack.url, admin.key, lines);
   writeFileSync(marker, new Date().toISOString());
+  const { runForecast } = await import('../../lambdas/jobs/forecast.ts');
+  const { s3ObjectStore } = await import('../../lambdas/shared/object-store.ts');
+  await runForecast(s3ObjectStore, new Date());
   loaded = `Loaded the demo year: ${accepted} cases accepted, ${rejected} rejected, in ${((performance.now() - t) / 1000).toFixed(1)} s.\n`;
 }
 
@@ -31,6 +36,8 @@ const url = `http://localhost:${port}`;
 const firstCase = 'HOSP001-2025-0000001';
 process.stdout.write(`payreform local stack ready on ${url} in ${((performance.now() - started) / 1000).toFixed(1)} s (data in ${stack.dataDir}).
 ${loaded}
+Console: ${url}/ (sign in with a demo key below)
+
 Demo keys (infra/local/dev-keys.json):
 ${keys.map((k) => `  ${k.role.padEnd(8)} ${k.hospitalId ? k.hospitalId.padEnd(8) : ''.padEnd(8)} ${k.key}`).join('\n')}
 

@@ -21,6 +21,7 @@ const io: Record<string, Io> = {
   GetStressTest: { params: s.stressTestIdParams },
   LatestForecast: {},
   Overview: { query: s.overviewQuery },
+  WhoAmI: {},
 };
 
 function json(schema: z.ZodType, io: 'input' | 'output' = 'output'): unknown {

@@ -1,0 +1,208 @@
+/**
+ * The console in a real browser: Debian's Chromium driven by playwright-core against the local
+ * stack (started once for this file, with the built console served on the same port). Three
+ * synthetic years are loaded through the API and the forecast job is run, so every page has data.
+ * Screenshots of each page go to test/e2e/screenshots/ (git-ignored) for a human to look at.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { projectRoot, referencePath } from '../../lib/reference.ts';
+import { ensureConsoleBuilt } from '../../infra/local/console.ts';
+import { postBatches } from '../../infra/local/demo.ts';
+import { startLocalStack, type LocalStack } from '../../infra/local/stack.ts';
+import { call, freePort, key, tempDataDir } from './helpers.ts';
+
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const shots = path.join(projectRoot, 'test', 'e2e', 'screenshots');
+const timeout = 180_000;
+
+let stack: LocalStack;
+let context: BrowserContext;
+let profile: string;
+const consoleErrors: string[] = [];
+
+beforeAll(async () => {
+  if (!existsSync(chromiumPath)) throw new Error(`Chromium is not installed at ${chromiumPath}: apt-get install -y chromium (.ci/run does it in CI).`);
+  const webDir = await ensureConsoleBuilt();
+  const dataDir = tempDataDir();
+  stack = await startLocalStack({ port: await freePort(), dataDir, buildDir: path.join(dataDir, 'build'), quiet: true, webDir });
+  // Three synthetic years (the forecast needs ≥ 24 months, its backtest 36), through the API.
+  const synth = path.join(dataDir, 'synth');
+  execFileSync(process.execPath, [path.join(projectRoot, 'bin', 'payreform.mjs'), 'synth', '--seed', '7', '--hospitals', '5', '--years', '2023,2024,2025', '--cases-per-year', '600', '--threads', '1', '--payment-table', referencePath('payment-tables', 'linyi-2022.csv'), '--output', synth], { stdio: 'ignore' });
+  const lines = ['2023', '2024', '2025'].flatMap((y) => readFileSync(path.join(synth, `settlement-${y}.jsonl`), 'utf8').split('\n').filter((l) => l.trim() !== ''));
+  await postBatches(stack.url, key.admin, lines, 600);
+  const { runForecast } = await import('../../lambdas/jobs/forecast.ts');
+  const { s3ObjectStore } = await import('../../lambdas/shared/object-store.ts');
+  await runForecast(s3ObjectStore, new Date('2026-01-02T02:00:00Z'));
+  // A stress test exists, so the overview's fund alert has something to show.
+  expect((await call(`${stack.url}/v1/stress-tests`, 'POST', key.analyst, JSON.stringify({ preset: 'baseline' }))).status).toBe(201);
+
+  mkdirSync(shots, { recursive: true });
+  profile = mkdtempSync(path.join(tmpdir(), 'payreform-chromium-'));
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: chromiumPath,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    viewport: { width: 1280, height: 900 },
+    timeout: 60_000,
+  });
+  context.setDefaultTimeout(60_000);
+}, 300_000);
+
+afterAll(async () => {
+  await context?.close();
+  if (profile) rmSync(profile, { recursive: true, force: true });
+  await stack?.stop();
+  if (stack) rmSync(stack.dataDir, { recursive: true, force: true });
+});
+
+async function newPage(): Promise<Page> {
+  const page = await context.newPage();
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(`${page.url()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => consoleErrors.push(`${page.url()}: ${e.message}`));
+  return page;
+}
+
+async function signIn(page: Page, k: string): Promise<void> {
+  await page.goto(`${stack.url}/sign-in`);
+  await page.getByLabel('API key').fill(k);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { level: 1, name: /Overview/ }).waitFor();
+}
+
+/** True when the page has a chart canvas with something drawn on it. */
+async function chartDrawn(page: Page): Promise<boolean> {
+  await page.locator('figure.chart canvas').first().waitFor();
+  // A string, evaluated in the page (this file is type-checked without the DOM library).
+  return page.evaluate(`(() => {
+    for (const c of document.querySelectorAll('figure.chart canvas')) {
+      if (c.width === 0 || c.height === 0) continue;
+      const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      for (let i = 3; i < data.length; i += 4) if (data[i] > 0) return true;
+    }
+    return false;
+  })()`) as Promise<boolean>;
+}
+
+describe('the console in Chromium', () => {
+  it('signs an analyst in and loads every page without a console error, with charts drawn', async () => {
+    const page = await newPage();
+    consoleErrors.length = 0;
+    await signIn(page, key.analyst);
+    const pages: [string, string, RegExp, boolean][] = [
+      ['/', 'overview', /Overview/, true],
+      ['/cases', 'cases', /Cases/, false],
+      ['/simulations', 'simulations', /Simulations/, false],
+      ['/stress-tests', 'stress-tests', /Stress tests/, false],
+      ['/data-quality', 'data-quality', /Data quality/, true],
+      ['/forecasts', 'forecasts', /Forecasts/, true],
+      ['/docs', 'docs', /API docs/, false],
+    ];
+    for (const [url, name, heading, chart] of pages) {
+      await page.goto(`${stack.url}${url}`);
+      await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+      if (chart) expect(await chartDrawn(page), `a chart is drawn on ${url}`).toBe(true);
+      await page.waitForLoadState('networkidle');
+      expect(await page.locator('.error').count()).toBe(0);
+      await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
+    }
+    expect(await page.getByText('Fund alert (year 1)').count()).toBe(0); // not on the docs page
+    await page.goto(`${stack.url}/`);
+    await page.getByText('Fund alert (year 1)').waitFor();
+    await page.getByText(/Forecast \d{4}-\d{2}/).waitFor();
+    await page.goto(`${stack.url}/forecasts`);
+    await page.getByRole('table', { name: /Backtest/ }).waitFor();
+    await page.goto(`${stack.url}/sign-in`);
+    await page.screenshot({ path: path.join(shots, 'sign-in.png'), fullPage: true });
+    expect(consoleErrors).toEqual([]);
+    await page.close();
+  }, timeout);
+
+  it('validates a policy with the schema\'s messages, runs two policies to completion and compares them', async () => {
+    const page = await newPage();
+    consoleErrors.length = 0;
+    await signIn(page, key.analyst);
+    await page.goto(`${stack.url}/simulations`);
+    await page.getByLabel('High-cost ratio').fill('1.5');
+    await page.getByText('outliers.high must be at least 2').first().waitFor();
+    await page.getByLabel('High-cost ratio').fill('2');
+    await page.getByRole('button', { name: 'Add to the comparison' }).click();
+    await page.getByRole('button', { name: 'Add to the comparison' }).click();
+    await page.getByRole('button', { name: 'Run and compare 2 policies' }).click();
+    await page.getByRole('heading', { name: 'Results' }).waitFor({ timeout: 150_000 });
+    await page.getByText(/Winners and losers/).first().waitFor();
+    expect(await chartDrawn(page)).toBe(true);
+    await page.getByRole('table', { name: 'Policies' }).locator('tbody tr').nth(1).waitFor();
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Download CSV' }).click();
+    const csv = readFileSync(await (await download).path(), 'utf8');
+    expect(csv.split('\n')[0]).toBe('hospitalId,policy,cases,cmi,totalCost,payment,paymentToCost,balance,lowOutliers,highOutliers,reviewOutliers,byItem,differenceFromFirst');
+    expect(csv.split('\n').filter((l) => l.startsWith('HOSP')).length).toBe(10);
+    await page.screenshot({ path: path.join(shots, 'simulations-compared.png'), fullPage: true });
+    expect(consoleErrors).toEqual([]);
+    await page.close();
+  }, timeout);
+
+  it('runs a stress test and a sweep from the form', async () => {
+    const page = await newPage();
+    consoleErrors.length = 0;
+    await signIn(page, key.analyst);
+    await page.goto(`${stack.url}/stress-tests`);
+    await page.getByLabel('Preset').selectOption('ageing');
+    await page.getByLabel('Monte Carlo paths').fill('-3');
+    await page.getByText('paths must be at least 1').first().waitFor();
+    await page.getByLabel('Monte Carlo paths').fill('5000');
+    await page.getByRole('button', { name: 'Run the stress test' }).click();
+    await page.getByRole('heading', { name: 'Result: ageing scenario' }).waitFor({ timeout: 120_000 });
+    await page.getByRole('table', { name: 'Deficit and depletion probability by year' }).locator('tbody tr').nth(9).waitFor();
+    expect(await chartDrawn(page)).toBe(true);
+    await page.getByLabel('Parameter', { exact: true }).selectOption('costGrowth.mean');
+    await page.getByLabel('From', { exact: true }).fill('0.05');
+    await page.getByLabel('To', { exact: true }).fill('0.09');
+    await page.getByLabel('Step', { exact: true }).fill('0.02');
+    await page.getByRole('button', { name: 'Run the sweep' }).click();
+    await page.locator('figcaption', { hasText: 'Depletion probability by costGrowth.mean' }).waitFor({ timeout: 120_000 });
+    expect(await page.getByRole('table', { name: /Depletion probability by costGrowth.mean/ }).locator('tbody tr').count()).toBe(3);
+    await page.screenshot({ path: path.join(shots, 'stress-tests-run.png'), fullPage: true });
+    expect(consoleErrors).toEqual([]);
+    await page.close();
+  }, timeout);
+
+  it('shows a hospital its own case with the trace, and not another hospital\'s', async () => {
+    // A case HOSP001 really has (a synthetic record may have been rejected at ingest).
+    const listed = await call(`${stack.url}/v1/cases?from=2025-01-01&to=2025-12-31&limit=1`, 'GET', key.hosp1);
+    const listId = (listed.json.items as { listId: string }[])[0]!.listId;
+    const own = await newPage();
+    await signIn(own, key.hosp1);
+    await own.goto(`${stack.url}/cases`);
+    expect(await own.getByLabel('Hospital', { exact: true }).count()).toBe(0);
+    await own.getByLabel('Settlement list id (listId)').fill(listId);
+    await own.getByRole('button', { name: 'Look up' }).click();
+    await own.locator('.result, .error').first().waitFor();
+    await own.screenshot({ path: path.join(shots, 'cases-own.png'), fullPage: true });
+    await own.getByRole('heading', { name: `${listId} — HOSP001` }).waitFor();
+    await own.getByText('How it was grouped').waitFor();
+    expect(await own.locator('ol.trace li').count()).toBeGreaterThan(0);
+    await own.screenshot({ path: path.join(shots, 'cases-own.png'), fullPage: true });
+    await own.close();
+
+    const other = await newPage();
+    await signIn(other, key.hosp2);
+    expect(await other.getByRole('link', { name: 'Simulations' }).count()).toBe(0);
+    await other.goto(`${stack.url}/cases`);
+    await other.getByLabel('Settlement list id (listId)').fill(listId);
+    await other.getByRole('button', { name: 'Look up' }).click();
+    await other.getByRole('alert').getByText(`There is no case ${listId} for hospital HOSP002.`).waitFor();
+    expect(await other.getByText('HOSP001').count()).toBe(0);
+    await other.screenshot({ path: path.join(shots, 'cases-other-hospital.png'), fullPage: true });
+    await other.goto(`${stack.url}/simulations`);
+    await other.getByText('This page is for analyst or admin keys; you are signed in with a hospital key.').waitFor();
+    await other.close();
+  }, timeout);
+});

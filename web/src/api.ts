@@ -1,0 +1,75 @@
+/**
+ * The API client: same origin (the local stack and CloudFront both serve the API's paths next
+ * to the console), the bearer key from the session, and errors carried as the sentences the
+ * API returns (`message`, and each field problem's `message`).
+ */
+import { getSession } from './session.ts';
+
+export interface Problem {
+  path: string;
+  message: string;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly problems: Problem[] = [],
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export async function api<T>(path: string, init: { method?: string; body?: unknown; text?: string; contentType?: string; key?: string } = {}): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  const key = init.key ?? getSession()?.key;
+  if (key) headers.authorization = `Bearer ${key}`;
+  let body: string | undefined;
+  if (init.text !== undefined) {
+    body = init.text;
+    headers['content-type'] = init.contentType ?? 'application/json';
+  } else if (init.body !== undefined) {
+    body = JSON.stringify(init.body);
+    headers['content-type'] = 'application/json';
+  }
+  let response: Response;
+  try {
+    response = await fetch(path, { method: init.method ?? 'GET', headers, ...(body !== undefined ? { body } : {}) });
+  } catch {
+    throw new ApiError(0, 'The service did not answer; check your connection and try again.');
+  }
+  const text = await response.text();
+  let json: unknown;
+  try {
+    json = text === '' ? undefined : JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  if (!response.ok) {
+    const e = (json ?? {}) as { message?: string; problems?: Problem[] };
+    const fallback = response.status === 401 ? 'An API key is required.' : response.status === 403 ? 'Your key is not allowed to do this.' : `The service answered ${response.status}.`;
+    throw new ApiError(response.status, e.message ?? fallback, Array.isArray(e.problems) ? e.problems : []);
+  }
+  return json as T;
+}
+
+/** An error as an element: the API's sentence, then each field problem. */
+export function errorBox(error: unknown): HTMLElement {
+  const box = document.createElement('div');
+  box.className = 'error';
+  box.setAttribute('role', 'alert');
+  const p = document.createElement('p');
+  p.textContent = error instanceof Error ? error.message : String(error);
+  box.append(p);
+  if (error instanceof ApiError && error.problems.length > 0) {
+    const ul = document.createElement('ul');
+    for (const problem of error.problems) {
+      const li = document.createElement('li');
+      li.textContent = problem.message;
+      ul.append(li);
+    }
+    box.append(ul);
+  }
+  return box;
+}

@@ -1,0 +1,160 @@
+/**
+ * Cases: look up a listId or filter the hospital's cases; a case shows its DRG (and DIP) group,
+ * weight, expected payment and the grouping trace in words; the pre-check groups pasted records
+ * through POST /v1/group without storing them.
+ */
+import { api, errorBox } from '../api.ts';
+import { field, h, input, num, status, table, yuan } from '../dom.ts';
+import { type Session } from '../session.ts';
+import type { Grouping, StoredCase, TraceStep } from '../types.ts';
+
+/** Base rate (yuan per RW) used for the expected payment until a policy is chosen: the demo policy's. */
+const defaultBaseRate = 9865;
+
+const statusText: Record<string, string> = { grouped: 'Grouped', ambiguous: 'Ambiguous group (QY)', ungroupable: 'Ungroupable (0000)', invalid: 'Invalid record' };
+
+function groupLines(g: Grouping, weight: number | null, baseRate: number): HTMLElement {
+  const rows: [string, string][] = [
+    ['Status', statusText[g.status] ?? g.status],
+    ['DRG', g.drg ?? '—'],
+    ['ADRG / MDC', `${g.adrg ?? '—'} / ${g.mdc ?? '—'}`],
+    ['Severity', g.severity === 'mcc' ? 'with a major complication (MCC)' : g.severity === 'cc' ? 'with a complication (CC)' : g.severity === 'none' ? 'without complications' : '—'],
+    ['DIP packet', g.dip ?? 'not assigned (no DIP catalogue in the service yet)'],
+    ['Relative weight (RW)', weight === null ? 'no weight in the payment table' : num(weight, 4)],
+    ['Expected payment', weight === null ? 'paid by item (no DRG price)' : `${yuan(weight * baseRate)} (RW × base rate ${num(baseRate)}; level coefficient 1)`],
+  ];
+  return h('dl', { class: 'facts' }, rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
+}
+
+function traceList(trace: TraceStep[] | undefined): HTMLElement {
+  if (!trace || trace.length === 0) return h('p', {}, 'No grouping trace was kept for this case.');
+  return h('ol', { class: 'trace' }, trace.map((t) => h('li', {}, t.text, t.codes && t.codes.length > 0 ? h('span', { class: 'codes' }, ` (${t.codes.join(', ')})`) : null)));
+}
+
+export async function casesPage(main: HTMLElement, session: Session | null): Promise<void> {
+  const hospitalScoped = session?.role === 'hospital';
+  main.append(h('h1', {}, hospitalScoped ? `Cases — ${session.hospitalId}` : 'Cases'));
+  const baseRate = input('number', defaultBaseRate, { min: 1, step: 'any' });
+
+  // Look up one case
+  const listId = input('text', '', { required: true, autocomplete: 'off', placeholder: 'e.g. HOSP001-2025-0000001' });
+  const hospital = input('text', '', { autocomplete: 'off', placeholder: 'e.g. HOSP001' });
+  const lookupOut = h('div', { 'aria-live': 'polite' });
+  const lookup = h('form', { class: 'card', 'aria-labelledby': 'lookup-title' },
+    h('h2', { id: 'lookup-title' }, 'Look up a case'),
+    h('div', { class: 'row' },
+      field('listId', 'Settlement list id (listId)', listId),
+      hospitalScoped ? null : field('hospitalId', 'Hospital', hospital, 'Analysts name the hospital: a listId is unique within a hospital.'),
+      field('baseRate', 'Base rate for the expected payment (yuan per RW)', baseRate),
+    ),
+    h('button', { type: 'submit' }, 'Look up'),
+    lookupOut,
+  );
+  lookup.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    lookupOut.replaceChildren(status('Looking up…'));
+    try {
+      const q = hospitalScoped || hospital.value.trim() === '' ? '' : `?hospitalId=${encodeURIComponent(hospital.value.trim())}`;
+      const c = await api<StoredCase>(`/v1/cases/${encodeURIComponent(listId.value.trim())}${q}`);
+      lookupOut.replaceChildren(showCase(c, Number(baseRate.value) || defaultBaseRate));
+    } catch (error) {
+      lookupOut.replaceChildren(errorBox(error));
+    }
+  });
+  main.append(lookup);
+
+  // Filter cases
+  const from = input('date', '2025-01-01');
+  const to = input('date', '2025-12-31');
+  const drg = input('text', '', { placeholder: 'e.g. FM19', autocomplete: 'off' });
+  const hospitalFilter = input('text', '', { placeholder: 'e.g. HOSP001', autocomplete: 'off' });
+  const listOut = h('div', { 'aria-live': 'polite' });
+  let cursor: string | undefined;
+  const more = h('button', { type: 'button', hidden: true }, 'Next page');
+  const filter = h('form', { class: 'card', 'aria-labelledby': 'filter-title' },
+    h('h2', { id: 'filter-title' }, 'Filter cases'),
+    h('div', { class: 'row' },
+      hospitalScoped ? null : field('filterHospital', 'Hospital', hospitalFilter),
+      field('from', 'Discharged from', from),
+      field('to', 'Discharged to', to),
+      field('drg', 'DRG', drg, 'A CHS-DRG code, or NONE for ungroupable cases.'),
+    ),
+    h('button', { type: 'submit' }, 'Filter'),
+    listOut,
+    more,
+  );
+  const load = async (append: boolean): Promise<void> => {
+    const params = new URLSearchParams({ from: from.value, to: to.value, limit: '25' });
+    if (!hospitalScoped && hospitalFilter.value.trim()) params.set('hospitalId', hospitalFilter.value.trim());
+    if (drg.value.trim()) params.set('drg', drg.value.trim().toUpperCase());
+    if (append && cursor) params.set('cursor', cursor);
+    if (!append) listOut.replaceChildren(status('Loading…'));
+    try {
+      const page = await api<{ items: StoredCase[]; cursor?: string }>(`/v1/cases?${params}`);
+      cursor = page.cursor;
+      more.hidden = !cursor;
+      const rows = page.items.map((c) => {
+        const open = h('button', { type: 'button', class: 'link' }, c.listId);
+        open.addEventListener('click', () => {
+          listId.value = c.listId;
+          hospital.value = c.hospitalId;
+          lookup.requestSubmit();
+          lookup.scrollIntoView();
+        });
+        return [open, c.hospitalId, c.record.dischargeDate ?? '', c.grouping.drg ?? '—', statusText[c.grouping.status] ?? c.grouping.status, yuan(c.record.totalCost)];
+      });
+      const t = table(`Cases ${from.value} to ${to.value}`, ['listId', 'Hospital', 'Discharged', 'DRG', 'Status', 'Total cost'], rows, { numeric: [false, false, false, false, false, true] });
+      if (append) listOut.querySelector('tbody')?.append(...t.querySelectorAll('tbody tr'));
+      else listOut.replaceChildren(page.items.length === 0 ? h('p', {}, 'No cases match.') : t);
+    } catch (error) {
+      listOut.replaceChildren(errorBox(error));
+      more.hidden = true;
+    }
+  };
+  filter.addEventListener('submit', (event) => {
+    event.preventDefault();
+    void load(false);
+  });
+  more.addEventListener('click', () => void load(true));
+  main.append(filter);
+
+  // Pre-check
+  const records = h('textarea', { rows: 8, spellcheck: 'false', placeholder: '{"listId":"…","hospitalId":"…", …}' });
+  const checkOut = h('div', { 'aria-live': 'polite' });
+  const check = h('form', { class: 'card', 'aria-labelledby': 'precheck-title' },
+    h('h2', { id: 'precheck-title' }, 'Pre-check records'),
+    h('p', {}, 'Paste one settlement record (JSON), a JSON array or JSON Lines. They are validated and grouped, not stored.'),
+    field('records', 'Settlement records', records),
+    h('button', { type: 'submit' }, 'Pre-check'),
+    checkOut,
+  );
+  check.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    checkOut.replaceChildren(status('Grouping…'));
+    const text = records.value.trim();
+    const jsonLines = !text.startsWith('[') && text.split('\n').filter((l) => l.trim()).length > 1;
+    try {
+      const out = await api<{ results: (Grouping & { index: number; listId: string | null; status: string; weight: number | null; errors?: { message: string }[]; warnings?: { message: string }[]; trace?: TraceStep[] })[] }>('/v1/group?explain=true', { method: 'POST', text: jsonLines || text.startsWith('[') ? text : `[${text}]`, contentType: jsonLines ? 'application/x-ndjson' : 'application/json' });
+      checkOut.replaceChildren(...out.results.map((r) => h('section', { class: 'result' },
+        h('h3', {}, `Record ${r.index + 1}${r.listId ? ` — ${r.listId}` : ''}: ${statusText[r.status] ?? r.status}`),
+        r.errors && r.errors.length > 0 ? h('div', { class: 'error', role: 'alert' }, h('p', {}, 'This record would be rejected:'), h('ul', {}, r.errors.map((e) => h('li', {}, e.message)))) : groupLines(r, r.weight, Number(baseRate.value) || defaultBaseRate),
+        r.warnings && r.warnings.length > 0 ? h('div', { class: 'warning' }, h('p', {}, 'Warnings:'), h('ul', {}, r.warnings.map((w) => h('li', {}, w.message)))) : null,
+        r.trace ? h('details', { open: true }, h('summary', {}, 'How it was grouped'), traceList(r.trace)) : null,
+      )));
+    } catch (error) {
+      checkOut.replaceChildren(errorBox(error));
+    }
+  });
+  main.append(check);
+}
+
+function showCase(c: StoredCase, baseRate: number): HTMLElement {
+  const r = c.record;
+  return h('section', { class: 'result', 'aria-label': `Case ${c.listId}` },
+    h('h3', {}, `${c.listId} — ${c.hospitalId}`),
+    h('p', { class: 'hint' }, `Principal diagnosis ${String(r.principalDiagnosis ?? '—')}, stay ${String(r.lengthOfStay ?? '—')} days, discharged ${r.dischargeDate ?? '—'}, total cost ${yuan(r.totalCost)}; version ${c.version}, received ${c.ingestedAt.slice(0, 19).replace('T', ' ')}.`),
+    groupLines(c.grouping, c.weight, baseRate),
+    h('h4', {}, 'How it was grouped'),
+    traceList(c.trace),
+  );
+}

@@ -1,0 +1,47 @@
+/** Shapes of the API's answers the console reads (the API's zod schemas are the source; these are the parts used here). */
+export interface HospitalSummary { hospitalId: string; cases: number; grouped: number; ambiguous: number; ungroupable: number; inGroupRate: number; cmi: number | null; totalCost: number }
+export interface Overview {
+  year: string | null;
+  years: string[];
+  hospitalId?: string;
+  months: { month: string; cases: number; totalCost: number }[];
+  hospitals: HospitalSummary[];
+  totals: { cases: number; inGroupRate: number; cmi: number | null; totalCost: number };
+}
+export interface ForecastPoint { month: string; mean: number; lo80: number; hi80: number; lo95: number; hi95: number }
+export interface StoredForecast {
+  createdAt: string;
+  history: { month: string; value: number }[];
+  report: { model: string; aicc: number; forecast: ForecastPoint[]; backtest: { mase: number; seasonalNaiveMase: number } | null };
+}
+export type Alert = 'insufficient' | 'warning' | 'target' | 'high' | 'excessive';
+export interface YearSummary { year: number; deficitProbability: number; depletionProbability: number; monthsOfReserve: { p5: number; p25: number; p50: number; p75: number; p95: number }; alert: Alert }
+export interface StressTest {
+  id: string;
+  createdAt: string;
+  preset: string | null;
+  scenario: Record<string, unknown> & { alerts: { insufficientBelow: number; warningBelow: number; targetUpTo: number; excessiveAbove: number }; paths: number; years: number };
+  result: { years: YearSummary[]; depletionYear: Record<string, number>; paths: number; seed: number; elapsedMs: number };
+  sweep?: { parameter: string; paths: number; seed: number; years: number[]; rows: { value: number; depletionProbability: number[]; deficitProbability: number[]; neverDepleted: number }[] };
+}
+export interface TraceStep { step: string; text: string; codes?: string[] }
+export interface Grouping { status: 'grouped' | 'ambiguous' | 'ungroupable'; mdc: string | null; adrg: string | null; drg: string | null; severity?: string; dip?: string | null }
+export interface StoredCase {
+  hospitalId: string;
+  listId: string;
+  record: Record<string, unknown> & { dischargeDate?: string; totalCost?: number; principalDiagnosis?: string; lengthOfStay?: number; hospitalLevel?: number };
+  grouping: Grouping;
+  weight: number | null;
+  trace?: TraceStep[];
+  version: number;
+  ingestedAt: string;
+}
+export interface HospitalResult { hospitalId: string; level: number; cases: number; pricedCases: number; totalCost: number; payment: number; cmi: number; balance: number; normal: number; low: number; high: number; review: number; byItem: number }
+export interface SimulationJob {
+  id: string;
+  status: 'queued' | 'running' | 'succeeded' | 'failed';
+  progress: { partitionsDone: number; partitionsTotal: number | null; casesRead: number };
+  result?: { policy: { name: string | null }; rate: { baseRate: number }; totals: { cases: number; totalCost: number; payment: number }; hospitals: HospitalResult[] };
+  error?: string;
+}
+export const alertText: Record<Alert, string> = { insufficient: 'Insufficient (< 3 months)', warning: 'Warning (3–6 months)', target: 'Target (6–9 months)', high: 'High (9–15 months)', excessive: 'Excessive (> 15 months)' };
