@@ -53,7 +53,7 @@ export async function forecastsPage(main: HTMLElement): Promise<void> {
   main.append(h('section', { class: 'card' },
     h('h2', {}, 'Backtest'),
     r.backtest
-      ? table('Backtest on the last 12 months (refitted without them); MASE below 1 beats the in-sample seasonal naive forecast', ['Forecast', 'MASE'], [[`ETS (${r.model})`, num(r.backtest.mase, 3)], ['Seasonal naive', num(r.backtest.seasonalNaiveMase, 3)]], { numeric: [false, true] })
+      ? table('Backtest on the last 12 months (refitted without them); MASE below 1 beats the in-sample seasonal naive forecast', ['Forecast', 'MASE'], [[r.model, num(r.backtest.mase, 3)], ['Seasonal naive', num(r.backtest.seasonalNaiveMase, 3)]], { numeric: [false, true] })
       : h('p', {}, 'No backtest: it needs at least 36 months (24 to fit, 12 held out).'),
   ));
 }
