@@ -5,9 +5,11 @@
  * (shared/docs/models.md §1, §3). This zod schema is the contract (CLI files, API bodies);
  * every number marked *param* in models.md is a field here with models.md's default.
  *
- * `method` is a discriminated union so DIP (point value, issue 5) can be added as another
- * member; only `"drg"` exists now. Unknown fields are rejected: a misspelt `yearWeight` must
- * not silently fall back to a default.
+ * `method` is a discriminated union: `"drg"` (relative weights, base rate) and `"dip"` (a DIP
+ * catalogue's scores, point value from the DIP fund budget, models.md §2; the same outlier rules).
+ * Unknown fields are rejected: a misspelt `yearWeight` must not silently fall back to a default.
+ * The partitioned service pays DRG policies only: `parsePolicy` (its entry) refuses `"dip"` in a
+ * sentence; `parsePaymentPolicy` (the CLI's) accepts both.
  */
 import { z } from 'zod';
 
@@ -85,7 +87,7 @@ const drgPolicySchema = z
     version: z.union([z.string().min(1), z.number()], { error: 'must be a string or a number' }).transform(String).default('1'),
     /** Grouping scheme the cases are grouped by. */
     scheme: z.string({ error: 'must be a string such as "chs-drg-1.1"' }).min(1).default('chs-drg-1.1'),
-    method: z.literal('drg', { error: 'must be "drg" (DIP arrives with issue 5)' }),
+    method: z.literal('drg', { error: 'must be "drg" or "dip"' }),
     /** Years whose cases give the relative weights. */
     referenceYears: z.array(year('a reference year'), { error: 'must be a list of years' }).min(1, { error: 'must list at least one year' }).max(10, { error: 'must list at most 10 years' }),
     /** Weight of each reference year (same order). Default: the last n of 1 : 2 : 7. */
@@ -115,34 +117,100 @@ const drgPolicySchema = z
     if ((p.budget === undefined) === (p.baseRate === undefined)) {
       ctx.addIssue({ code: 'custom', path: p.budget === undefined ? [] : ['baseRate'], message: 'give exactly one of budget (the base rate is then derived) and baseRate' });
     }
-    if (new Set(p.referenceYears).size !== p.referenceYears.length) ctx.addIssue({ code: 'custom', path: ['referenceYears'], message: 'must not repeat a year' });
-    if (p.yearWeights !== undefined && p.yearWeights.length !== p.referenceYears.length) {
-      ctx.addIssue({ code: 'custom', path: ['yearWeights'], message: `must have one weight per reference year (${p.referenceYears.length}), got ${p.yearWeights.length}` });
-    }
-    if (p.yearWeights === undefined && p.referenceYears.length > defaultYearWeights.length) {
-      ctx.addIssue({ code: 'custom', path: ['yearWeights'], message: `is required with more than ${defaultYearWeights.length} reference years (the default is 1 : 2 : 7 for three)` });
-    }
+    checkYears(p, ctx);
     if (p.excludeStays && p.excludeStays.maxDays <= p.excludeStays.minDays + 1) {
       ctx.addIssue({ code: 'custom', path: ['excludeStays', 'maxDays'], message: 'must leave some stays between minDays and maxDays' });
     }
   })
-  .transform((p) => {
-    // Year weights in the order of the years, oldest first, so weights and years stay paired.
-    // The default weights go oldest → newest, so they are assigned after sorting the years.
-    if (p.yearWeights === undefined) {
-      const years = [...p.referenceYears].sort((a, b) => a - b);
-      return { ...p, referenceYears: years, yearWeights: defaultYearWeights.slice(defaultYearWeights.length - years.length) };
+  .transform(pairYearWeights);
+
+type YearFields = { referenceYears: number[]; yearWeights?: number[] | undefined };
+
+function checkYears(p: YearFields, ctx: z.core.$RefinementCtx): void {
+  if (new Set(p.referenceYears).size !== p.referenceYears.length) ctx.addIssue({ code: 'custom', path: ['referenceYears'], message: 'must not repeat a year' });
+  if (p.yearWeights !== undefined && p.yearWeights.length !== p.referenceYears.length) {
+    ctx.addIssue({ code: 'custom', path: ['yearWeights'], message: `must have one weight per reference year (${p.referenceYears.length}), got ${p.yearWeights.length}` });
+  }
+  if (p.yearWeights === undefined && p.referenceYears.length > defaultYearWeights.length) {
+    ctx.addIssue({ code: 'custom', path: ['yearWeights'], message: `is required with more than ${defaultYearWeights.length} reference years (the default is 1 : 2 : 7 for three)` });
+  }
+}
+
+/**
+ * Year weights in the order of the years, oldest first, so weights and years stay paired.
+ * The default weights go oldest → newest, so they are assigned after sorting the years.
+ */
+function pairYearWeights<P extends YearFields>(p: P): Omit<P, 'referenceYears' | 'yearWeights'> & { referenceYears: number[]; yearWeights: number[] } {
+  if (p.yearWeights === undefined) {
+    const years = [...p.referenceYears].sort((a, b) => a - b);
+    return { ...p, referenceYears: years, yearWeights: defaultYearWeights.slice(defaultYearWeights.length - years.length) };
+  }
+  const given = p.yearWeights;
+  const pairs = p.referenceYears.map((y, i) => [y, given[i]!] as const).sort((a, b) => a[0] - b[0]);
+  return { ...p, referenceYears: pairs.map((x) => x[0]), yearWeights: pairs.map((x) => x[1]) };
+}
+
+const positiveInt = (what: string) => int(what).min(1, { error: 'must be at least 1' });
+
+const dipPolicySchema = z
+  .strictObject({
+    name: z.string({ error: 'must be a string' }).min(1, { error: 'must not be empty' }).max(200).optional(),
+    version: z.union([z.string().min(1), z.number()], { error: 'must be a string or a number' }).transform(String).default('1'),
+    /** DRG scheme whose MCC/CC lists give a case's severity (the auxiliary catalogue reads it). */
+    scheme: z.string({ error: 'must be a string such as "chs-drg-1.1"' }).min(1).default('chs-drg-1.1'),
+    method: z.literal('dip', { error: 'must be "drg" or "dip"' }),
+    /** Years whose cases build the catalogue and the budget point value. */
+    referenceYears: z.array(year('a reference year'), { error: 'must be a list of years' }).min(1, { error: 'must list at least one year' }).max(10, { error: 'must list at most 10 years' }),
+    yearWeights: z.array(num('a year weight').gt(0, { error: 'must be positive' }), { error: 'must be a list of positive numbers' }).optional(),
+    /** Cost percentiles kept when averaging a packet's cost. *param* [0.025, 0.975]. */
+    trim: z
+      .tuple([num('the lower trim percentile').min(0, { error: 'must be from 0 to 1' }).max(1, { error: 'must be from 0 to 1' }), num('the upper trim percentile').min(0, { error: 'must be from 0 to 1' }).max(1, { error: 'must be from 0 to 1' })], { error: 'must be [lower, upper], e.g. [0.025, 0.975]' })
+      .refine(([lo, hi]) => lo < hi, { error: 'the lower percentile must be below the upper one' })
+      .default([0.025, 0.975]),
+    settlementYear: year('the settlement year'),
+    /** DIP fund budget in yuan (exactly one of budget and pointValue): Σ fund payments = budget to the cent. */
+    budget: num('the DIP fund budget in yuan').gt(0, { error: 'must be positive' }).optional(),
+    /** 点值: yuan per score point (exactly one of budget and pointValue). */
+    pointValue: num('the point value in yuan per score point').gt(0, { error: 'must be positive' }).optional(),
+    /** 统筹基金支付比例: the fund's share of a case's payment. *param* 1. */
+    fundRatio: num('the fund payment ratio').gt(0, { error: 'must be above 0 and at most 1' }).max(1, { error: 'must be above 0 and at most 1' }).default(1),
+    /** Share of the fund payment prepaid monthly (the rest at year end). *param* 0.9. */
+    prepaymentShare: num('the monthly prepayment share').min(0, { error: 'must be from 0 to 1' }).max(1, { error: 'must be from 0 to 1' }).default(0.9),
+    levelCoefficients: levelCoefficientsSchema,
+    outliers: outliersSchema.default({ low: 0.5, high: 2, review: 5 }),
+    /** A catalogue built by `payreform dip build` (path relative to the policy file); default: built from the reference years. */
+    catalog: z.string({ error: 'must be a file path' }).min(1, { error: 'must not be empty' }).optional(),
+    // Catalogue fields (models/grouping/dip/policy.ts, same names and defaults).
+    coreThreshold: positiveInt('the core packet threshold in cases').default(15),
+    targetCv: num('the CV above which a comprehensive packet is tiered').gt(0, { error: 'must be positive' }).default(0.8),
+    maxTiers: int('the most cost tiers of a packet').min(2, { error: 'must be at least 2' }).max(10, { error: 'must be at most 10' }).default(4),
+    auxiliaryCvReduction: num('the CV reduction an auxiliary split must bring').min(0, { error: 'must be from 0 to 1' }).max(1, { error: 'must be from 0 to 1' }).default(0.2),
+    auxiliaryMaxDepth: int('the depth of the auxiliary tree').min(1, { error: 'must be from 1 to 4' }).max(4, { error: 'must be from 1 to 4' }).default(2),
+    minTierCases: positiveInt('the fewest cases in a tier').optional(),
+    scoreScale: num('the score scale').gt(0, { error: 'must be positive' }).default(1000),
+    seed: int('the k-means seed').default(42),
+  })
+  .superRefine((p, ctx) => {
+    if ((p.budget === undefined) === (p.pointValue === undefined)) {
+      ctx.addIssue({ code: 'custom', path: p.budget === undefined ? [] : ['pointValue'], message: 'give exactly one of budget (the point value is then derived) and pointValue' });
     }
-    const given = p.yearWeights;
-    const pairs = p.referenceYears.map((y, i) => [y, given[i]!] as const).sort((a, b) => a[0] - b[0]);
-    return { ...p, referenceYears: pairs.map((x) => x[0]), yearWeights: pairs.map((x) => x[1]) };
-  });
+    checkYears(p, ctx);
+  })
+  .transform(pairYearWeights);
 
-/** The policy document: a discriminated union on `method` (DIP joins later). */
-export const paymentPolicySchema = drgPolicySchema;
+/** The policy document: a discriminated union on `method`. */
+export const paymentPolicySchema = z.discriminatedUnion('method', [drgPolicySchema, dipPolicySchema], {
+  error: (issue: { code?: string; input?: unknown }) => (issue.code === 'invalid_union' ? 'must be "drg" or "dip"' : issue.code === 'invalid_type' ? 'must be an object' : undefined),
+});
 
-export type PaymentPolicy = z.output<typeof paymentPolicySchema>;
-export type PaymentPolicyInput = z.input<typeof paymentPolicySchema>;
+export type DrgPaymentPolicy = z.output<typeof drgPolicySchema>;
+export type DipPaymentPolicy = z.output<typeof dipPolicySchema>;
+/** A DRG policy (what the DRG phases and the partitioned service read). */
+export type PaymentPolicy = DrgPaymentPolicy;
+export type PaymentPolicyInput = z.input<typeof drgPolicySchema>;
+export type DipPaymentPolicyInput = z.input<typeof dipPolicySchema>;
+/** Any policy `payreform simulate` runs. */
+export type AnyPaymentPolicy = DrgPaymentPolicy | DipPaymentPolicy;
 export type OutlierThresholds = PaymentPolicy['outliers'];
 
 /** The error thrown for an invalid policy; `issues` are sentences naming the field path. */
@@ -166,9 +234,16 @@ export function describePolicyIssues(issues: readonly z.core.$ZodIssue[]): strin
   });
 }
 
-/** Validate a policy document; throws PolicyError with field-path sentences. */
-export function parsePolicy(input: unknown): PaymentPolicy {
+/** Validate a policy document of either method; throws PolicyError with field-path sentences. */
+export function parsePaymentPolicy(input: unknown): AnyPaymentPolicy {
   const result = paymentPolicySchema.safeParse(input);
   if (!result.success) throw new PolicyError(describePolicyIssues(result.error.issues));
   return result.data;
+}
+
+/** Validate a DRG policy document (the service's entry: it pays DRG policies only); throws PolicyError. */
+export function parsePolicy(input: unknown): PaymentPolicy {
+  const policy = parsePaymentPolicy(input);
+  if (policy.method !== 'drg') throw new PolicyError(['method "dip" is simulated by `payreform simulate` only; the service pays "drg" policies']);
+  return policy;
 }

@@ -1,6 +1,6 @@
 /** The policy document: defaults from models.md, and errors as sentences naming the field. */
 import { describe, expect, it } from 'vitest';
-import { parsePolicy, PolicyError } from '../../../models/payment/policy.ts';
+import { parsePaymentPolicy, parsePolicy, PolicyError } from '../../../models/payment/policy.ts';
 
 const issueExample = {
   scheme: 'chs-drg-1.1', method: 'drg', referenceYears: [2023, 2024], yearWeights: [3, 7], trim: [0.025, 0.975],
@@ -43,7 +43,48 @@ describe('payment policy', () => {
     expect(issues({ ...issueExample, trim: [0.9, 0.1] })).toEqual(['trim the lower percentile must be below the upper one']);
     expect(issues({ ...issueExample, levelCoefficients: { '2': -1 } })).toEqual(['levelCoefficients.2 must be positive']);
     expect(issues({ ...issueExample, yearWeight: [1, 2] })).toEqual(['yearWeight is not a policy field']);
-    expect(issues({ ...issueExample, method: 'dip' })).toEqual(['method must be "drg" (DIP arrives with issue 5)']);
+    expect(issues({ ...issueExample, method: 'cart' })).toEqual(['method must be "drg" or "dip"']);
+    expect(issues({ ...issueExample, method: undefined })).toEqual(['method must be "drg" or "dip"']);
+    expect(issues([])).toEqual(['the policy must be an object']);
+    expect(issues({ ...issueExample, method: 'dip' })).toEqual(['method "dip" is simulated by `payreform simulate` only; the service pays "drg" policies']);
     expect(issues({ ...issueExample, settlementYear: undefined })).toEqual(['settlementYear is required: the settlement year']);
+  });
+});
+
+function paymentIssues(input: unknown): string[] {
+  try {
+    parsePaymentPolicy(input);
+  } catch (error) {
+    if (error instanceof PolicyError) return error.issues;
+    throw error;
+  }
+  return [];
+}
+
+describe('payment policy: the method union', () => {
+  const dip = { method: 'dip', referenceYears: [2024, 2023], settlementYear: 2025, budget: 1e6 };
+
+  it('reads a DRG policy as before and a DIP policy with the models.md defaults', () => {
+    expect(parsePaymentPolicy(issueExample)).toEqual(parsePolicy(issueExample));
+    const p = parsePaymentPolicy(dip);
+    if (p.method !== 'dip') throw new Error('expected a DIP policy');
+    expect(p).toMatchObject({ referenceYears: [2023, 2024], yearWeights: [2, 7], fundRatio: 1, prepaymentShare: 0.9, outliers: { low: 0.5, high: 2, review: 5 }, coreThreshold: 15, targetCv: 0.8, scoreScale: 1000, trim: [0.025, 0.975] });
+    expect(p.levelCoefficients).toEqual({ '1': 1, '2': 1, '3': 1 });
+    expect(p.catalog).toBeUndefined();
+    expect(parsePaymentPolicy({ ...dip, budget: undefined, pointValue: 12.5, catalog: 'catalog.json' })).toMatchObject({ pointValue: 12.5, catalog: 'catalog.json' });
+  });
+
+  it('says what is wrong with a DIP policy, with the field path', () => {
+    expect(paymentIssues({ ...dip, pointValue: 10 })).toEqual(['pointValue give exactly one of budget (the point value is then derived) and pointValue']);
+    expect(paymentIssues({ ...dip, budget: undefined })).toEqual(['the policy give exactly one of budget (the point value is then derived) and pointValue']);
+    expect(paymentIssues({ ...dip, fundRatio: 1.2 })).toEqual(['fundRatio must be above 0 and at most 1']);
+    expect(paymentIssues({ ...dip, prepaymentShare: -0.1 })).toEqual(['prepaymentShare must be from 0 to 1']);
+    expect(paymentIssues({ ...dip, coreThreshold: 0 })).toEqual(['coreThreshold must be at least 1']);
+    expect(paymentIssues({ ...dip, outliers: { high: 1.5 } })[0]).toMatch(/^outliers\.high must be at least 2/);
+    expect(paymentIssues({ ...dip, yearWeights: [1] })).toEqual(['yearWeights must have one weight per reference year (2), got 1']);
+    expect(paymentIssues({ ...dip, baseRate: 9000 })).toEqual(['baseRate is not a policy field']);
+    expect(paymentIssues({ ...dip, settlementYear: undefined })).toEqual(['settlementYear is required: the settlement year']);
+    // DRG fields stay DRG-only, and DIP fields DIP-only.
+    expect(paymentIssues({ ...issueExample, fundRatio: 0.8 })).toEqual(['fundRatio is not a policy field']);
   });
 });
