@@ -1,12 +1,18 @@
 /**
  * Settlement records → a grouped CaseTable for `payreform simulate`: parse, validate (group
  * mode: grey codes warn), require what pricing needs (hospitalId, dischargeDate, totalCost),
- * group once per `ambiguous` mode the policies use. Shared by the in-process path and the
- * worker threads (simulate-worker.ts), which return the same `CaseBlock`s.
+ * group once per `ambiguous` mode the policies use. With a DIP policy (`dip: true`) a block also
+ * carries what the DIP catalogue and grouper read (`DipColumns`: diagnosis, procedures, severity,
+ * age, disposition), since the catalogue is built from the reference years before any case can be
+ * placed in a packet. Shared by the in-process path and the worker threads (simulate-worker.ts),
+ * which return the same `CaseBlock`s.
  */
-import { groupCase, type AmbiguousMode } from '../models/grouping/drg/grouper.ts';
+import { groupCase, type AmbiguousMode, type GroupingInput, type Severity } from '../models/grouping/drg/grouper.ts';
+import { severityFromPack } from '../models/grouping/dip/cases.ts';
+import { severityIndex } from '../models/grouping/dip/codes.ts';
 import type { RulePack } from '../models/grouping/drg/pack.ts';
 import { GroupStatus, type CaseTableBuilder } from '../models/payment/cases.ts';
+import type { DipColumns } from '../models/payment/simulate-dip.ts';
 import type { CodeSets } from '../models/settlement/codes.ts';
 import type { RawRecord } from '../models/settlement/readers.ts';
 import { validateRecord } from '../models/settlement/validate.ts';
@@ -15,6 +21,8 @@ export interface CaseContext {
   pack: RulePack;
   codeSets: CodeSets;
   modes: AmbiguousMode[];
+  /** Carry the DIP columns (a DIP policy is simulated). */
+  dip?: boolean;
 }
 
 /** A block of records in columns (what a worker sends back: typed arrays and short string lists). */
@@ -32,6 +40,19 @@ export interface CaseBlock {
   /** Per mode (context order): DRG code or null, and GroupStatus. */
   drgs: (string | null)[][];
   status: Uint8Array[];
+  /** With `dip`: the DIP fields of each accepted case. */
+  dip?: DipColumns;
+}
+
+const severityCache = new WeakMap<RulePack, (record: GroupingInput) => Severity>();
+
+function severityOf(pack: RulePack): (record: GroupingInput) => Severity {
+  let f = severityCache.get(pack);
+  if (!f) {
+    f = severityFromPack(pack);
+    severityCache.set(pack, f);
+  }
+  return f;
 }
 
 const statusCode = { grouped: GroupStatus.Grouped, ambiguous: GroupStatus.Ambiguous, ungroupable: GroupStatus.Ungroupable } as const;
@@ -53,6 +74,8 @@ export function caseBlock(raws: readonly RawRecord[], ctx: CaseContext): CaseBlo
     drgs: ctx.modes.map(() => []),
     status: ctx.modes.map(() => new Uint8Array(n)),
   };
+  const dip: DipColumns | null = ctx.dip ? { diagnosis: [], procedures: [], severity: new Uint8Array(n), ageYears: new Float64Array(n), ageDays: new Int32Array(n), disposition: [] } : null;
+  const severity = ctx.dip ? severityOf(ctx.pack) : null;
   let k = 0;
   const reject = (raw: RawRecord, listId: string | undefined, message: string | null) => {
     block.rejected++;
@@ -86,6 +109,14 @@ export function caseBlock(raws: readonly RawRecord[], ctx: CaseContext): CaseBlo
       block.drgs[m]!.push(g.drg);
       block.status[m]![k] = statusCode[g.status];
     }
+    if (dip) {
+      dip.diagnosis.push(r.principalDiagnosis);
+      dip.procedures.push(r.procedures.join('|'));
+      dip.severity[k] = severityIndex(severity!(r));
+      dip.ageYears[k] = r.ageYears;
+      dip.ageDays[k] = r.ageDays ?? -1;
+      dip.disposition.push(r.dischargeDisposition);
+    }
     k++;
   }
   if (k < n) {
@@ -94,13 +125,20 @@ export function caseBlock(raws: readonly RawRecord[], ctx: CaseContext): CaseBlo
     block.cost = block.cost.slice(0, k);
     block.level = block.level.slice(0, k);
     block.status = block.status.map((s) => s.slice(0, k));
+    if (dip) {
+      dip.severity = dip.severity.slice(0, k);
+      dip.ageYears = dip.ageYears.slice(0, k);
+      dip.ageDays = dip.ageDays.slice(0, k);
+    }
   }
+  if (dip) block.dip = dip;
   return block;
 }
 
 /** The typed arrays of a block, to transfer to the main thread. */
 export function blockTransfer(block: CaseBlock): ArrayBuffer[] {
-  return [block.year.buffer, block.lengthOfStay.buffer, block.cost.buffer, block.level.buffer, ...block.status.map((s) => s.buffer)] as ArrayBuffer[];
+  const dip = block.dip ? [block.dip.severity.buffer, block.dip.ageYears.buffer, block.dip.ageDays.buffer] : [];
+  return [block.year.buffer, block.lengthOfStay.buffer, block.cost.buffer, block.level.buffer, ...block.status.map((s) => s.buffer), ...dip] as ArrayBuffer[];
 }
 
 /** Append a block's accepted cases to the table (modes in the builder's order = the context's). */

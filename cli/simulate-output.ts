@@ -10,6 +10,7 @@ import { roundHalfUpCents } from '../models/payment/cents.ts';
 import { outlierNames } from '../models/payment/outliers.ts';
 import { caseMixIndex, type HospitalTotals } from '../models/payment/price.ts';
 import type { PolicyResult } from '../models/payment/simulate.ts';
+import type { DipResult } from '../models/payment/simulate-dip.ts';
 import { createLineWriter } from '../lib/output.ts';
 
 /** What the input gave (for summary.json). */
@@ -23,6 +24,8 @@ export interface InputCounts {
 
 export const hospitalsHeader = ['hospitalId', 'level', 'cases', 'cmi', 'totalCost', 'totalPayment', 'paymentToCost', 'surplus', 'lowOutliers', 'highOutliers', 'reviewOutliers'];
 export const groupsHeader = ['drg', 'cases', 'meanCost', 'rw', 'cv'];
+/** DIP: packets (or their cost tiers) as the groups, scores as the weights. */
+export const packetsHeader = ['packet', 'cases', 'meanCost', 'score', 'cv'];
 
 const yuan = (x: number) => (roundHalfUpCents(x) / 100).toFixed(2);
 const centsToYuan = (cents: number) => (cents / 100).toFixed(2);
@@ -35,6 +38,10 @@ export function csvCell(value: string | number): string {
 }
 
 export function summaryOf(result: PolicyResult, label: string, input: InputCounts) {
+  return result.dip ? dipSummaryOf(result, result.dip, label, input) : drgSummaryOf(result, label, input);
+}
+
+function drgSummaryOf(result: PolicyResult, label: string, input: InputCounts) {
   const { policy, weights, rate, totals, grouping } = result;
   return {
     policy: { label, name: policy.name ?? null, version: policy.version },
@@ -72,6 +79,55 @@ export function summaryOf(result: PolicyResult, label: string, input: InputCount
   };
 }
 
+/** summary.json of a DIP policy: the DRG keys, with the point value (点值) in place of the base rate and the catalogue in place of the weights. */
+function dipSummaryOf(result: PolicyResult, dip: DipResult, label: string, input: InputCounts) {
+  const { policy, rate, totals, grouping } = result;
+  const q = dip.catalog.quality;
+  return {
+    policy: { label, name: policy.name ?? null, version: policy.version },
+    scheme: policy.scheme,
+    method: policy.method,
+    settlementYear: policy.settlementYear,
+    referenceYears: policy.referenceYears,
+    yearWeights: policy.yearWeights,
+    budget: policy.budget ?? null,
+    pointValue: Number(rate.baseRate.toFixed(6)),
+    pointValueDerived: policy.budget !== undefined,
+    budgetPointValue: nullable(dip.budgetPointValue, 6),
+    settlementPointValue: dip.settlementPointValue === null ? null : nullable(dip.settlementPointValue, 6),
+    fundRatio: dip.fundRatio,
+    totalCaseValue: roundHalfUpCents(dip.totalCaseValue) / 100,
+    totalPayment: totals.paymentCents / 100,
+    prepayment: { share: dip.prepaymentShare, prepaid: dip.prepaidCents / 100, yearEnd: dip.yearEndCents / 100 },
+    totalCost: roundHalfUpCents(totals.totalCost) / 100,
+    paymentToCost: totals.totalCost > 0 ? Number((totals.paymentCents / 100 / totals.totalCost).toFixed(6)) : null,
+    cases: totals.cases,
+    inGroupRate: nullable(grouping.settlement.inGroupRate, 6),
+    riv: nullable(q.riv, 6),
+    outliers: totals.outliers,
+    levelCoefficients: policy.levelCoefficients,
+    outlierThresholds: policy.outliers,
+    grouping: {
+      settlement: { ...grouping.settlement, inGroupRate: nullable(grouping.settlement.inGroupRate, 6) },
+      reference: { ...grouping.reference, inGroupRate: nullable(grouping.reference.inGroupRate, 6) },
+    },
+    catalog: {
+      source: dip.catalogSource,
+      referenceYears: dip.catalog.referenceYears,
+      packets: dip.catalog.packets.length,
+      units: q.units,
+      corePackets: q.corePackets,
+      comprehensivePackets: q.comprehensivePackets,
+      coreCoverage: nullable(q.coreCoverage, 6),
+      referenceCases: q.cases,
+      cvBelowHalf: q.cvBelowHalf,
+      cvAboveOne: q.cvAboveOne,
+    },
+    solver: { normalScale: rate.normalScale, gap: Number(rate.gap.toFixed(6)), evaluations: rate.evaluations },
+    input,
+  };
+}
+
 function nullable(x: number, digits: number): number | null {
   return Number.isFinite(x) ? Number(x.toFixed(digits)) : null;
 }
@@ -87,16 +143,17 @@ export async function writePolicyFiles(dir: string, table: CaseTable, result: Po
   writeFileSync(path.join(dir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
   const hospitals = [hospitalsHeader.join(','), ...result.hospitals.map((t) => hospitalRow(t).join(','))];
   writeFileSync(path.join(dir, 'hospitals.csv'), hospitals.join('\n') + '\n');
-  const groups = [groupsHeader.join(',')];
+  const groups = [(result.dip ? packetsHeader : groupsHeader).join(',')];
   for (const g of result.weights.groups.values()) groups.push([g.drg, g.cases, yuan(g.meanCost), fixed(g.relativeWeight, 6), fixed(g.cv, 4)].join(','));
   writeFileSync(path.join(dir, 'groups.csv'), groups.join('\n') + '\n');
-  if (cases) await writeCases(path.join(dir, 'cases.jsonl'), table, result);
+  if (cases) await (result.dip ? writeDipCases(path.join(dir, 'cases.jsonl'), table, result, result.dip) : writeCases(path.join(dir, 'cases.jsonl'), table, result));
 }
 
 /** cases.jsonl: one line per settlement-year case, written by hand (1M lines ≈ 1 s). */
 async function writeCases(file: string, table: CaseTable, result: PolicyResult): Promise<void> {
   const out = createLineWriter(file);
   const { priced, cents } = result;
+  if (result.policy.method !== 'drg') throw new Error('writeCases: a DRG policy result was expected');
   const grouping = table.groupings[result.policy.ambiguous]!;
   const hospitalJson = table.hospitals.map((h) => JSON.stringify(h));
   const drgJson = table.drgs.map((d) => `"${d}"`);
@@ -110,6 +167,25 @@ async function writeCases(file: string, table: CaseTable, result: PolicyResult):
       `{"listId":"${table.listIds[i]}","hospitalId":${hospitalJson[table.hospital[i]!]},"drg":${g < 0 ? 'null' : drgJson[g]},` +
       `"rw":${byItem ? 'null' : rw.toFixed(4)},"totalCost":${table.cost[i]},"standard":${byItem ? 'null' : yuan(priced.standard[k]!)},` +
       `"ratio":${byItem ? 'null' : priced.ratio[k]!.toFixed(4)},"outlier":${outlier ? `"${outlier}"` : 'null'},"payment":${centsToYuan(cents[k]!)}}`;
+    const w = out.write(line);
+    if (w) await w;
+  }
+  await out.close();
+}
+
+/** cases.jsonl of a DIP policy: the DRG columns with the packet (cost tier) and its case score in place of the DRG and RW, and the auxiliary tier. */
+async function writeDipCases(file: string, table: CaseTable, result: PolicyResult, dip: DipResult): Promise<void> {
+  const out = createLineWriter(file);
+  const { priced, cents } = result;
+  const hospitalJson = table.hospitals.map((h) => JSON.stringify(h));
+  const packetJson = dip.packets.map((p) => JSON.stringify(p));
+  for (let k = 0; k < priced.rows.length; k++) {
+    const i = priced.rows[k]!;
+    const auxiliary = dip.auxiliaryOf[k];
+    const line =
+      `{"listId":${JSON.stringify(table.listIds[i])},"hospitalId":${hospitalJson[table.hospital[i]!]},"packet":${packetJson[dip.packetOf[k]!]},` +
+      `"score":${priced.relativeWeight[k]!.toFixed(4)},"auxiliary":${auxiliary ? JSON.stringify(auxiliary) : 'null'},"totalCost":${table.cost[i]},"standard":${yuan(priced.standard[k]!)},` +
+      `"ratio":${priced.ratio[k]!.toFixed(4)},"outlier":"${outlierNames[priced.outlier[k]!]}","payment":${centsToYuan(cents[k]!)}}`;
     const w = out.write(line);
     if (w) await w;
   }

@@ -124,7 +124,7 @@ export function reportHtml(labels: string[], results: PolicyResult[]): string {
   const charts: Chart[] = [paymentVsCost(labels[0]!, base), cmiByHospital(labels[0]!, base), outlierShares(labels, results)];
   results.slice(1).forEach((r, i) => charts.push(winnersAndLosers(labels[0]!, base, labels[i + 1]!, r, i + 1)));
   const summaryRows = results
-    .map((r, p) => `<tr><th scope="row">${escapeHtml(labels[p]!)}</th><td>${r.policy.budget !== undefined ? money(r.policy.budget) : '—'}</td><td>${r.rate.baseRate.toFixed(2)}</td><td>${money(r.totals.paymentCents / 100)}</td><td>${money(r.totals.totalCost)}</td><td>${r.totals.cases}</td><td>${(100 * r.grouping.settlement.inGroupRate).toFixed(2)} %</td><td>${r.weights.quality.riv.toFixed(3)}</td></tr>`)
+    .map((r, p) => `<tr><th scope="row">${escapeHtml(labels[p]!)}</th><td>${r.policy.budget !== undefined ? money(r.policy.budget) : '—'}</td><td>${r.dip ? `${r.rate.baseRate.toFixed(4)} (DIP point value)` : r.rate.baseRate.toFixed(2)}</td><td>${money(r.totals.paymentCents / 100)}</td><td>${money(r.totals.totalCost)}</td><td>${r.totals.cases}</td><td>${(100 * r.grouping.settlement.inGroupRate).toFixed(2)} %</td><td>${r.weights.quality.riv.toFixed(3)}</td></tr>`)
     .join('\n');
   const configs = Object.fromEntries(charts.map((c) => [c.id, c.config]));
   return `<!doctype html>
@@ -145,8 +145,8 @@ section { margin-bottom: 2.5rem; }
 <body>
 <main>
 <h1>Payment simulation</h1>
-<p>Settlement year ${base.policy.settlementYear}; weights from ${base.policy.referenceYears.join(', ')}. Money in yuan.</p>
-<table><caption>Policies</caption><thead><tr><th scope="col">policy</th><th scope="col">budget</th><th scope="col">base rate (费率)</th><th scope="col">total payment</th><th scope="col">total cost</th><th scope="col">cases</th><th scope="col">in-group rate</th><th scope="col">RIV</th></tr></thead>
+<p>Settlement year ${base.policy.settlementYear}; ${base.dip ? 'DIP catalogue' : 'weights'} from ${base.policy.referenceYears.join(', ')}. Money in yuan.</p>
+<table><caption>Policies</caption><thead><tr><th scope="col">policy</th><th scope="col">budget</th><th scope="col">base rate (费率) / point value (点值)</th><th scope="col">total payment</th><th scope="col">total cost</th><th scope="col">cases</th><th scope="col">in-group rate</th><th scope="col">RIV</th></tr></thead>
 <tbody>
 ${summaryRows}
 </tbody></table>

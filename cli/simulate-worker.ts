@@ -16,7 +16,7 @@ const codeSets = loadCodeSets();
 let ctx: CaseContext | null = null;
 const decoder = new TextDecoder('utf-8');
 
-serveTasks<LineBlock, CaseBlock, { pack: RulePack; modes: AmbiguousMode[] }>(
+serveTasks<LineBlock, CaseBlock, { pack: RulePack; modes: AmbiguousMode[]; dip: boolean }>(
   parentPort!,
   ({ bytes, firstLine }) => {
     if (!ctx) throw new Error('payreform simulate worker: a block arrived before the rule pack');
@@ -35,7 +35,7 @@ serveTasks<LineBlock, CaseBlock, { pack: RulePack; modes: AmbiguousMode[] }>(
     const block = caseBlock(raws, ctx);
     return { result: block, transfer: blockTransfer(block) };
   },
-  ({ pack, modes }) => {
-    ctx = { pack, codeSets, modes };
+  ({ pack, modes, dip }) => {
+    ctx = { pack, codeSets, modes, dip };
   },
 );

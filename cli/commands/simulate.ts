@@ -2,7 +2,9 @@
  * `payreform simulate`: settlement lists + a payment policy (+ policies to compare) → what each
  * hospital would be paid. Cases are read, validated and grouped once (worker threads for large
  * JSON Lines input), then every policy prices the same typed arrays with the pure phases of
- * models/payment/. Writes summary.json, hospitals.csv, groups.csv, cases.jsonl (the first
+ * models/payment/. A `"method": "dip"` policy builds its DIP catalogue from the reference-year
+ * cases (or reads the policy's `catalog`) and pays by packet score and point value
+ * (models/payment/simulate-dip.ts); DRG and DIP policies can be compared. Writes summary.json, hospitals.csv, groups.csv, cases.jsonl (the first
  * policy at the top of DIR, each compared one in DIR/<label>/), comparison.csv and report.html.
  */
 import { createReadStream, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -13,8 +15,10 @@ import type { AmbiguousMode } from '../../models/grouping/drg/grouper.ts';
 import type { RulePack } from '../../models/grouping/drg/pack.ts';
 import { BudgetError } from '../../models/payment/base-rate.ts';
 import { CaseTableBuilder, type CaseTable } from '../../models/payment/cases.ts';
-import { parsePolicy, PolicyError, type PaymentPolicy } from '../../models/payment/policy.ts';
+import { parseDipCatalog, type DipCatalog } from '../../models/grouping/dip/catalog.ts';
+import { parsePaymentPolicy, PolicyError, type AnyPaymentPolicy, type DipPaymentPolicy } from '../../models/payment/policy.ts';
 import { simulatePolicy, type PolicyResult } from '../../models/payment/simulate.ts';
+import { concatDipColumns, simulateDipPolicy, type DipColumns } from '../../models/payment/simulate-dip.ts';
 import { detectFormat, readRecordBatches, type RecordFormat } from '../../models/settlement/readers.ts';
 import { numberOption, parseOptions, requireOption } from '../../lib/args.ts';
 import { CliError } from '../../lib/cli-error.ts';
@@ -22,6 +26,7 @@ import { loadCodeSets } from '../../lib/codesets.ts';
 import { createProgress } from '../../lib/progress.ts';
 import { defaultSchemeDir, rulePackForDir } from '../../lib/scheme.ts';
 import { initWorkers, OrderedWorkerPool, startWorkers } from '../../lib/worker-pool.ts';
+import { loadProcedureClasses } from '../dip-records.ts';
 import { lineBlocks, type LineBlock } from '../line-blocks.ts';
 import { appendBlock, caseBlock, type CaseBlock, type CaseContext } from '../simulate-cases.ts';
 import { summaryOf, writeComparison, writePolicyFiles, type InputCounts } from '../simulate-output.ts';
@@ -29,8 +34,10 @@ import { reportHtml } from '../simulate-report.ts';
 
 const usage = `usage: payreform simulate --cases FILE... --policy FILE [--compare FILE...] --output DIR [--scheme-dir DIR] [--threads N] [--no-case-files]
 
-Simulates a DRG payment policy over settlement lists (JSON Lines, CSV or JSON; cases are paid
-in the policy's settlementYear by discharge date, weights come from its referenceYears).
+Simulates a DRG or DIP payment policy ("method": "drg" | "dip") over settlement lists (JSON
+Lines, CSV or JSON; cases are paid in the policy's settlementYear by discharge date, DRG weights
+or the DIP catalogue come from its referenceYears; a DIP policy's "catalog" file is used instead
+when given, its path relative to the policy file).
 Writes to DIR: summary.json, hospitals.csv, groups.csv, cases.jsonl and report.html; with
 --compare, the same four files for each compared policy in DIR/<policy>/ and comparison.csv
 (per hospital the payment under each policy and the differences from the first).
@@ -66,13 +73,15 @@ export async function run(argv: string[]): Promise<number> {
   for (const f of files) if (!existsSync(f)) throw new CliError(`cannot read the cases: ${f} does not exist.`);
   const policyFiles = [requireOption(values, 'policy', usage), ...((values.compare as string[] | undefined) ?? [])];
   const policies = policyFiles.map(readPolicy);
+  const catalogs = policies.map((p, i) => (p.method === 'dip' && p.catalog !== undefined ? readCatalog(path.resolve(path.dirname(policyFiles[i]!), p.catalog), policyFiles[i]!) : undefined));
+  const dip = policies.some((p) => p.method === 'dip');
   const labels = policyLabels(policyFiles, policies);
   const output = requireOption(values, 'output', usage);
   const threads = Math.floor(numberOption(values, 'threads', Math.min(4, availableParallelism())));
   if (threads < 1) throw new CliError(`--threads must be at least 1, got ${threads}.`, 2);
   const started = performance.now();
 
-  const modes = [...new Set(policies.map((p) => p.ambiguous))] as AmbiguousMode[];
+  const modes = [...new Set(policies.flatMap((p) => (p.method === 'drg' ? [p.ambiguous] : [])))] as AmbiguousMode[];
   const formats = files.map((f) => detectFormat(f));
   const bytes = files.reduce((s, f) => s + statSync(f).size, 0);
   const parallel = threads > 1 && formats.every((f) => f === 'jsonl') && bytes >= parallelFromBytes;
@@ -88,22 +97,25 @@ export async function run(argv: string[]): Promise<number> {
   const builder = new CaseTableBuilder(modes, 1 << 16);
   const input: InputCounts = { files, records: 0, rejected: 0, otherYears: 0 };
   const errors: string[] = [];
+  const dipBlocks: DipColumns[] = [];
   const take = (block: CaseBlock) => {
     appendBlock(builder, block);
+    if (block.dip) dipBlocks.push(block.dip);
     input.records += block.records;
     input.rejected += block.rejected;
     for (const e of block.errors) if (errors.length < 10) errors.push(e);
     progress.update(input.records);
   };
-  if (parallel) await readInWorkers(files, { pack, modes }, workers, take);
-  else await readInProcess(files, formats, { pack, codeSets: loadCodeSets(), modes }, take);
+  if (parallel) await readInWorkers(files, { pack, modes, dip }, workers, take);
+  else await readInProcess(files, formats, { pack, codeSets: loadCodeSets(), modes, dip }, take);
   progress.finish();
   const table = builder.finish();
   const groupedAt = performance.now();
   for (const e of errors) process.stderr.write(`rejected: ${e}\n`);
   if (input.rejected > errors.length) process.stderr.write(`… ${input.rejected - errors.length} more rejected records\n`);
 
-  const results = policies.map((policy, p) => price(table, policy, policyFiles[p]!));
+  const dipInput = dip ? { dip: concatDipColumns(dipBlocks), procedureClasses: loadProcedureClasses(), builtAt: new Date().toISOString() } : null;
+  const results = policies.map((policy, p) => price(table, policy, policyFiles[p]!, (dipPolicy) => simulateDipPolicy(table, dipPolicy, { ...dipInput!, catalog: catalogs[p] })));
   const pricedAt = performance.now();
   const years = new Set(policies.flatMap((p) => [...p.referenceYears, p.settlementYear]));
   for (let i = 0; i < table.size; i++) if (!years.has(table.year[i]!)) input.otherYears++;
@@ -125,7 +137,15 @@ export async function run(argv: string[]): Promise<number> {
   return 0;
 }
 
-function readPolicy(file: string): PaymentPolicy {
+function readCatalog(file: string, policyFile: string): DipCatalog {
+  try {
+    return parseDipCatalog(JSON.parse(readFileSync(file, 'utf8')));
+  } catch (error) {
+    throw new CliError(existsSync(file) ? `the DIP catalogue ${file} of the policy ${policyFile} cannot be used: ${(error as Error).message}.` : `cannot read the DIP catalogue of the policy ${policyFile}: ${file} does not exist.`);
+  }
+}
+
+function readPolicy(file: string): AnyPaymentPolicy {
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(file, 'utf8'));
@@ -133,7 +153,7 @@ function readPolicy(file: string): PaymentPolicy {
     throw new CliError(existsSync(file) ? `the policy ${file} is not valid JSON: ${(error as Error).message}.` : `cannot read the policy: ${file} does not exist.`);
   }
   try {
-    return parsePolicy(json);
+    return parsePaymentPolicy(json);
   } catch (error) {
     if (error instanceof PolicyError) throw new CliError(`the policy ${file} is not valid: ${error.issues.join('; ')}.`);
     throw error;
@@ -141,7 +161,7 @@ function readPolicy(file: string): PaymentPolicy {
 }
 
 /** Folder-safe, distinct labels: the policy's name, else its file name. */
-function policyLabels(files: string[], policies: PaymentPolicy[]): string[] {
+function policyLabels(files: string[], policies: AnyPaymentPolicy[]): string[] {
   const seen = new Set<string>();
   return policies.map((p, i) => {
     const raw = p.name ?? path.basename(files[i]!).replace(/\.json$/i, '');
@@ -153,11 +173,13 @@ function policyLabels(files: string[], policies: PaymentPolicy[]): string[] {
   });
 }
 
-function price(table: CaseTable, policy: PaymentPolicy, file: string): PolicyResult {
+function price(table: CaseTable, policy: AnyPaymentPolicy, file: string, simulateDip: (policy: DipPaymentPolicy) => PolicyResult): PolicyResult {
   try {
-    return simulatePolicy(table, policy);
+    return policy.method === 'dip' ? simulateDip(policy) : simulatePolicy(table, policy);
   } catch (error) {
     if (error instanceof BudgetError) throw new CliError(`the policy ${file}: ${error.message}.`);
+    // The DIP catalogue build speaks in sentences too (e.g. no reference case).
+    if (policy.method === 'dip' && error instanceof Error) throw new CliError(`the policy ${file}: ${error.message}.`);
     throw error;
   }
 }
@@ -169,7 +191,7 @@ async function readInProcess(files: string[], formats: RecordFormat[], ctx: Case
 }
 
 /** JSON Lines over worker threads: blocks of whole lines out, CaseBlocks back in input order. */
-async function readInWorkers(files: string[], init: { pack: RulePack; modes: AmbiguousMode[] }, workers: Worker[], take: (b: CaseBlock) => void): Promise<void> {
+async function readInWorkers(files: string[], init: { pack: RulePack; modes: AmbiguousMode[]; dip: boolean }, workers: Worker[], take: (b: CaseBlock) => void): Promise<void> {
   initWorkers(workers, init);
   const pool = new OrderedWorkerPool<LineBlock, CaseBlock>(workers, take);
   try {
@@ -187,7 +209,7 @@ function report(input: InputCounts, table: CaseTable, labels: string[], results:
     const o = r.totals.outliers;
     lines.push(
       `${labels[p]}: ${r.totals.cases.toLocaleString('en')} cases paid ${(r.totals.paymentCents / 100).toLocaleString('en', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} yuan for a cost of ${r.totals.totalCost.toLocaleString('en', { maximumFractionDigits: 0 })}` +
-        `; base rate ${r.rate.baseRate.toFixed(2)}${r.policy.budget !== undefined ? ' (from the budget)' : ''}; in-group rate ${(100 * r.grouping.settlement.inGroupRate).toFixed(2)} %, RIV ${r.weights.quality.riv.toFixed(3)}` +
+        `; ${r.dip ? 'point value' : 'base rate'} ${r.rate.baseRate.toFixed(r.dip ? 4 : 2)}${r.policy.budget !== undefined ? ' (from the budget)' : ''}; in-group rate ${(100 * r.grouping.settlement.inGroupRate).toFixed(2)} %, RIV ${r.weights.quality.riv.toFixed(3)}` +
         `; outliers low ${o.low}, high ${o.high}, review ${o.review}; by item ${o.byItem}`,
     );
   });

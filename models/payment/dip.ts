@@ -16,9 +16,8 @@
  * - hospital payment = Σ payment_i × fund ratio (the fund's share), of which `prepayment` (*param*
  *   90 %) is paid monthly and the rest at year end.
  *
- * Wiring into `payreform simulate` (a `method: "dip"` member of the payment policy union) is not
- * done yet: the simulate case table carries DRG groupings only. These functions are what that
- * branch will call once the table also carries each case's DIP score.
+ * `payreform simulate` calls these for a `"method": "dip"` policy (simulate-dip.ts), which also
+ * rounds the fund payments to whole cents summing to the budget.
  */
 import { solveBaseRate, type RateSample, type RateSolution } from './base-rate.ts';
 import { levelCoefficient, Outlier, outlierClass, outlierPayment, paymentStandard } from './outliers.ts';

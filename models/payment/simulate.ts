@@ -9,7 +9,8 @@ import { solveBaseRate, type RateSolution } from './base-rate.ts';
 import { GroupStatus, groupingOf, type CaseTable } from './cases.ts';
 import { allocateCents, applyCents, roundPayments } from './cents.ts';
 import { Outlier } from './outliers.ts';
-import type { PaymentPolicy } from './policy.ts';
+import type { AnyPaymentPolicy, PaymentPolicy } from './policy.ts';
+import type { DipResult } from './simulate-dip.ts';
 import { collectRateSample, hospitalTotals, mergeHospitalTotals, paidByRate, priceCases, type HospitalTotals, type PricedCases } from './price.ts';
 import { collectWeightSample, deriveWeights, relativeWeightMap, type Weights } from './weights.ts';
 
@@ -19,11 +20,15 @@ export interface GroupingCounts {
   grouped: number;
   ambiguous: number;
   ungroupable: number;
+  /** DIP: cases only a catch-all packet took (not counted as grouped). */
+  fallback?: number;
   inGroupRate: number;
 }
 
+/** One policy's result. DIP (`simulate-dip.ts`) fills the same fields — packets as groups, scores as RW, the point value as the rate — and `dip`. */
 export interface PolicyResult {
-  policy: PaymentPolicy;
+  policy: AnyPaymentPolicy;
+  /** DRG: relative weights; DIP: the catalogue's units with their scores. */
   weights: Weights;
   rate: RateSolution;
   priced: PricedCases;
@@ -37,6 +42,8 @@ export interface PolicyResult {
     outliers: { normal: number; low: number; high: number; review: number; byItem: number };
   };
   grouping: { reference: GroupingCounts; settlement: GroupingCounts };
+  /** DIP policies only. */
+  dip?: DipResult;
 }
 
 /** Grouping counts of the cases whose discharge year is in `years`. */
