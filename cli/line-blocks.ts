@@ -3,8 +3,11 @@
  * with its own buffer (transferable) and the number of its first line, so workers report
  * line numbers as the single-threaded reader does. A UTF-8 BOM at the start is dropped.
  */
+import { parseJsonLine, type RawRecord } from '../models/settlement/readers.ts';
+
 export interface LineBlock {
-  bytes: Uint8Array;
+  /** A copy with its own ArrayBuffer, so it can be transferred to a worker. */
+  bytes: Uint8Array<ArrayBuffer>;
   firstLine: number;
 }
 
@@ -38,4 +41,23 @@ export function countLines(bytes: Uint8Array): number {
   let n = 0;
   for (let i = bytes.indexOf(10); i !== -1; i = bytes.indexOf(10, i + 1)) n++;
   return bytes.length > 0 && bytes[bytes.length - 1] !== 10 ? n + 1 : n;
+}
+
+const decoder = new TextDecoder('utf-8');
+
+/** The raw records of a block (worker side): each line parsed as the single-threaded reader would, blank lines skipped. */
+export function rawRecordsOfBlock({ bytes, firstLine }: LineBlock): RawRecord[] {
+  const text = decoder.decode(bytes);
+  const raws: RawRecord[] = [];
+  let start = 0;
+  let line = firstLine;
+  while (start < text.length) {
+    let end = text.indexOf('\n', start);
+    if (end === -1) end = text.length;
+    const raw = parseJsonLine(text.slice(start, end), line - 1, line);
+    if (raw !== null) raws.push(raw);
+    start = end + 1;
+    line++;
+  }
+  return raws;
 }

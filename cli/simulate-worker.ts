@@ -5,33 +5,20 @@
 import { parentPort } from 'node:worker_threads';
 import type { AmbiguousMode } from '../models/grouping/drg/grouper.ts';
 import type { RulePack } from '../models/grouping/drg/pack.ts';
-import { parseJsonLine, type RawRecord } from '../models/settlement/readers.ts';
 import { loadCodeSets } from '../lib/codesets.ts';
 import { serveTasks } from '../lib/worker-pool.ts';
 import { blockTransfer, caseBlock, type CaseBlock, type CaseContext } from './simulate-cases.ts';
-import type { LineBlock } from './line-blocks.ts';
+import { rawRecordsOfBlock, type LineBlock } from './line-blocks.ts';
 
 // Code sets load while the main thread compiles the scheme; the pack arrives in the init message.
 const codeSets = loadCodeSets();
 let ctx: CaseContext | null = null;
-const decoder = new TextDecoder('utf-8');
 
 serveTasks<LineBlock, CaseBlock, { pack: RulePack; modes: AmbiguousMode[]; dip: boolean }>(
   parentPort!,
-  ({ bytes, firstLine }) => {
+  (lines) => {
     if (!ctx) throw new Error('payreform simulate worker: a block arrived before the rule pack');
-    const text = decoder.decode(bytes);
-    const raws: RawRecord[] = [];
-    let start = 0;
-    let line = firstLine;
-    while (start < text.length) {
-      let end = text.indexOf('\n', start);
-      if (end === -1) end = text.length;
-      const raw = parseJsonLine(text.slice(start, end), line - 1, line);
-      if (raw !== null) raws.push(raw);
-      start = end + 1;
-      line++;
-    }
+    const raws = rawRecordsOfBlock(lines);
     const block = caseBlock(raws, ctx);
     return { result: block, transfer: blockTransfer(block) };
   },

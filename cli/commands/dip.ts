@@ -24,7 +24,8 @@ import { createProgress } from '../../lib/progress.ts';
 import { defaultSchemeDir, rulePackForDir } from '../../lib/scheme.ts';
 import { initWorkers, OrderedWorkerPool, startWorkers } from '../../lib/worker-pool.ts';
 import { dipCaseBlock, dipGroupBlock, dipReference, type DipCaseBlockResult, type DipGroupBlockResult, type DipGroupContext } from '../dip-records.ts';
-import type { DipTask, DipWorkerInit } from '../dip-worker.ts';
+import type { DipWorkerInit } from '../dip-worker.ts';
+import { lineBlocks, type LineBlock } from '../line-blocks.ts';
 
 const usage = `usage: payreform dip build --cases FILE... --policy FILE --output catalog.json [--scheme-dir DIR] [--threads N]
        payreform dip group --catalog FILE --input FILE [--output FILE] [--explain] [--scheme-dir DIR] [--threads N]
@@ -205,40 +206,12 @@ async function inProcess(files: string[], onBatch: (raws: RawRecord[]) => Promis
 
 /** Cut JSON Lines files into ~1 MB blocks of whole lines for the workers; results come back in order. */
 async function inWorkers<R>(files: string[], workers: Worker[], onResult: (r: R) => Promise<void> | void): Promise<void> {
-  const pool = new OrderedWorkerPool<DipTask, R>(workers, onResult);
+  const pool = new OrderedWorkerPool<LineBlock, R>(workers, onResult);
   try {
     for (const file of files) {
-      let line = 1;
-      let carry: Buffer = Buffer.alloc(0);
-      let first = true;
-      const dispatch = async (block: Buffer) => {
-        const bytes = new Uint8Array(block);
-        const firstLine = line;
-        line += countLines(block);
-        await pool.submit({ bytes, firstLine }, [bytes.buffer]);
-      };
-      for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) {
-        let bytes = chunk as Buffer;
-        if (first && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
-        first = false;
-        const text = carry.length > 0 ? Buffer.concat([carry, bytes]) : bytes;
-        const cut = text.lastIndexOf(10);
-        if (cut === -1) {
-          carry = Buffer.from(text);
-          continue;
-        }
-        carry = Buffer.from(text.subarray(cut + 1));
-        await dispatch(text.subarray(0, cut + 1));
-      }
-      if (carry.length > 0) await dispatch(carry);
+      for await (const block of lineBlocks(createReadStream(file, { highWaterMark: 1 << 20 }))) await pool.submit(block, [block.bytes.buffer]);
     }
   } finally {
     await pool.close();
   }
-}
-
-function countLines(bytes: Buffer): number {
-  let n = 0;
-  for (let i = bytes.indexOf(10); i !== -1; i = bytes.indexOf(10, i + 1)) n++;
-  return bytes.length > 0 && bytes[bytes.length - 1] !== 10 ? n + 1 : n;
 }

@@ -17,7 +17,7 @@ import { createLineWriter, type LineWriter } from '../../lib/output.ts';
 import { createProgress, type Progress } from '../../lib/progress.ts';
 import { defaultSchemeDir, rulePackForDir } from '../../lib/scheme.ts';
 import { emptyCounts, groupRawRecord, type ChunkResult } from '../group-record.ts';
-import type { GroupTask } from '../group-worker.ts';
+import { lineBlocks, type LineBlock } from '../line-blocks.ts';
 import { initWorkers, OrderedWorkerPool, startWorkers } from '../../lib/worker-pool.ts';
 
 const usage = `usage: payreform group --input FILE [--output FILE] [--scheme-dir DIR] [--ambiguous qy|fallthrough] [--explain] [--format jsonl|csv|json] [--threads N]
@@ -118,7 +118,7 @@ async function groupInProcess(source: AsyncIterable<Uint8Array | string>, format
 async function groupInWorkers(source: AsyncIterable<Uint8Array | string>, pack: RulePack, options: GroupOptions, workers: Worker[], out: LineWriter, progress: Progress): Promise<Totals> {
   initWorkers(workers, { pack, options });
   const totals: Totals = { counts: emptyCounts(), warned: 0, records: 0 };
-  const pool = new OrderedWorkerPool<GroupTask, ChunkResult>(workers, async (r) => {
+  const pool = new OrderedWorkerPool<LineBlock, ChunkResult>(workers, async (r) => {
     for (const e of r.errors) process.stderr.write(e + '\n');
     totals.records += r.records;
     totals.warned += r.warned;
@@ -126,39 +126,10 @@ async function groupInWorkers(source: AsyncIterable<Uint8Array | string>, pack: 
     await out.writeBlock(r.output);
     progress.update(totals.records);
   });
-  let line = 1;
-  const dispatch = async (block: Buffer) => {
-    const bytes = new Uint8Array(block); // a copy with its own buffer, transferred to the worker
-    const firstLine = line;
-    line += countLines(block);
-    await pool.submit({ bytes, firstLine }, [bytes.buffer]);
-  };
   try {
-    let carry: Buffer = Buffer.alloc(0);
-    let first = true;
-    for await (const chunk of source) {
-      let bytes = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-      if (first && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3); // UTF-8 BOM
-      first = false;
-      const text = carry.length > 0 ? Buffer.concat([carry, bytes]) : bytes;
-      const cut = text.lastIndexOf(10);
-      if (cut === -1) {
-        carry = Buffer.from(text);
-        continue;
-      }
-      carry = Buffer.from(text.subarray(cut + 1));
-      await dispatch(text.subarray(0, cut + 1));
-    }
-    if (carry.length > 0) await dispatch(carry);
+    for await (const block of lineBlocks(source)) await pool.submit(block, [block.bytes.buffer]);
   } finally {
     await pool.close();
   }
   return totals;
-}
-
-/** Lines in a block of UTF-8 bytes (a last line without a newline counts). */
-function countLines(bytes: Buffer): number {
-  let n = 0;
-  for (let i = bytes.indexOf(10); i !== -1; i = bytes.indexOf(10, i + 1)) n++;
-  return bytes.length > 0 && bytes[bytes.length - 1] !== 10 ? n + 1 : n;
 }

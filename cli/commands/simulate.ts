@@ -196,7 +196,7 @@ async function readInWorkers(files: string[], init: { pack: RulePack; modes: Amb
   const pool = new OrderedWorkerPool<LineBlock, CaseBlock>(workers, take);
   try {
     for (const file of files) {
-      for await (const block of lineBlocks(createReadStream(file, { highWaterMark: 1 << 20 }))) await pool.submit(block, [block.bytes.buffer as ArrayBuffer]);
+      for await (const block of lineBlocks(createReadStream(file, { highWaterMark: 1 << 20 }))) await pool.submit(block, [block.bytes.buffer]);
     }
   } finally {
     await pool.close();
