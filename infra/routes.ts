@@ -21,8 +21,11 @@ export interface RouteDecl {
   reference?: boolean;
   timeoutSeconds?: number;
   memoryMb?: number;
-  /** Access it needs: table read/write, raw bucket write, lake read/write. */
-  access: { table?: 'read' | 'write'; raw?: 'read' | 'write'; lake?: 'read' | 'write'; secret?: boolean };
+  /**
+   * Access it needs: table read/write, raw bucket write, lake read/write; `lakeScope` narrows the
+   * lake grant to keys matching a pattern, `lakePut` adds puts of keys matching one.
+   */
+  access: { table?: 'read' | 'write'; raw?: 'read' | 'write'; lake?: 'read' | 'write'; lakeScope?: string; lakePut?: string; secret?: boolean };
 }
 
 const all: Role[] = ['hospital', 'analyst', 'admin'];
@@ -41,6 +44,9 @@ export const routes: readonly RouteDecl[] = [
   { id: 'GetStressTest', method: 'GET', path: '/v1/stress-tests/{id}', entry: 'lambdas/http/stress-tests-get.ts', roles: ['analyst', 'admin'], summary: 'A stress test\'s result.', access: { table: 'read' } },
   { id: 'WhoAmI', method: 'GET', path: '/v1/me', entry: 'lambdas/http/me.ts', roles: all, summary: 'The role (and hospital) of the calling key.', access: {} },
   { id: 'Overview', method: 'GET', path: '/v1/overview', entry: 'lambdas/http/overview.ts', roles: all, summary: 'Cases by month, in-group rate and CMI by hospital for a year, from the cases lake (a hospital sees its own).', reference: true, memoryMb: 1024, access: { lake: 'read' } },
+  { id: 'CreateSupervisionRun', method: 'POST', path: '/v1/supervision-runs', entry: 'lambdas/http/supervision-runs-create.ts', roles: ['analyst', 'admin'], summary: 'Start a supervision run (rule-set overrides, discharge months, hospitals): screens the lake for abuse patterns (async job).', access: { table: 'write', lakePut: 'jobs/supervision/*' } },
+  { id: 'GetSupervisionRun', method: 'GET', path: '/v1/supervision-runs/{id}', entry: 'lambdas/http/supervision-runs-get.ts', roles: all, summary: 'Status, progress and results of a supervision run: hospitals ranked by risk, a hospital\'s flags with evidence (a hospital sees its own).', access: { table: 'read', lake: 'read', lakeScope: 'jobs/supervision/*' } },
+  { id: 'LatestSupervisionRun', method: 'GET', path: '/v1/supervision-runs/latest', entry: 'lambdas/http/supervision-runs-latest.ts', roles: all, summary: 'The last supervision run that succeeded, as GET /v1/supervision-runs/{id}.', access: { table: 'read', lake: 'read', lakeScope: 'jobs/supervision/*' } },
   { id: 'LatestForecast', method: 'GET', path: '/v1/forecasts/latest', entry: 'lambdas/http/forecasts-latest.ts', roles: ['analyst', 'admin'], summary: 'The latest monthly expenditure forecast.', access: { table: 'read' } },
 ];
 
@@ -62,6 +68,7 @@ export const jobs: readonly JobDecl[] = [
   { id: 'SimulationPartition', entry: 'lambdas/jobs/simulation-partition.ts', summary: 'One phase of the payment model (weights, rate, price) over one lake partition.', reference: true, timeoutSeconds: 300, memoryMb: 1769, access: { table: 'write', lake: 'write' } },
   { id: 'SimulationStep', entry: 'lambdas/jobs/simulation-step.ts', summary: 'Merges the partitions\' aggregates: derives weights, solves the base rate, finalizes the result.', timeoutSeconds: 300, memoryMb: 1769, access: { table: 'write', lake: 'write' } },
   { id: 'Forecast', entry: 'lambdas/jobs/forecast.ts', summary: 'Monthly: expenditure series from the lake → ETS forecast.', timeoutSeconds: 600, memoryMb: 1024, access: { table: 'write', lake: 'read' } },
+  { id: 'SupervisionRun', entry: 'lambdas/jobs/supervision-run.ts', summary: 'A supervision run over a period of the lake (requested, or monthly for the previous month): screen, rank hospitals, store flags.', reference: true, timeoutSeconds: 900, memoryMb: 3008, access: { table: 'write', lake: 'read', lakePut: 'jobs/supervision/*' } },
   { id: 'ReplayBatch', entry: 'lambdas/jobs/replay-batch.ts', summary: 'Re-processes a raw batch kept in S3 (after a failure midway).', reference: true, timeoutSeconds: 300, memoryMb: 1769, access: { table: 'write', raw: 'read', lake: 'write', secret: true } },
 ];
 

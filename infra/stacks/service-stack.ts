@@ -3,7 +3,8 @@
  * of `infra/routes.ts`; one DynamoDB table and two S3 buckets (raw batches, the cases lake)
  * encrypted with one KMS key, private and TLS-only; the pseudonymisation secret; the simulation
  * state machine (S3 request object → EventBridge → Step Functions, a Distributed Map per phase
- * over the lake's partitions); the monthly forecast schedule. Grants are per function, from the
+ * over the lake's partitions); the monthly forecast schedule; supervision runs (a request object or
+ * the monthly schedule → the SupervisionRun function). Grants are per function, from the
  * access each declares in routes.ts.
  */
 import { Duration, RemovalPolicy, Stack, type StackProps, CfnOutput } from 'aws-cdk-lib';
@@ -100,8 +101,9 @@ export class ServiceStack extends Stack {
       if (a.table === 'write') table.grantReadWriteData(fn);
       if (a.raw === 'read') raw.grantRead(fn);
       if (a.raw === 'write') raw.grantPut(fn);
-      if (a.lake === 'read') lake.grantRead(fn);
-      if (a.lake === 'write') lake.grantReadWrite(fn);
+      if (a.lake === 'read') lake.grantRead(fn, a.lakeScope);
+      if (a.lake === 'write') lake.grantReadWrite(fn, a.lakeScope);
+      if (a.lakePut) lake.grantPut(fn, a.lakePut);
       if (a.secret) secret.grantRead(fn);
       this.functions.set(decl.id, fn);
       return fn;
@@ -193,6 +195,18 @@ export class ServiceStack extends Stack {
       description: 'Monthly expenditure forecast (02:00 UTC on the 1st)',
       schedule: Schedule.cron({ minute: '0', hour: '2', day: '1' }),
       targets: [new LambdaFunction(fn('Forecast'))],
+    });
+
+    // Supervision: a run request object starts its run; the monthly schedule screens the previous month.
+    new Rule(this, 'SupervisionRequested', {
+      description: 'A supervision run request object in the lake bucket starts the run',
+      eventPattern: { source: ['aws.s3'], detailType: ['Object Created'], detail: { bucket: { name: [lake.bucketName] }, object: { key: Match.wildcard('jobs/supervision/*/request.json') } } },
+      targets: [new LambdaFunction(fn('SupervisionRun'), { event: RuleTargetInput.fromObject({ key: EventField.fromPath('$.detail.object.key') }), retryAttempts: 2 })],
+    });
+    new Rule(this, 'MonthlySupervision', {
+      description: 'Monthly supervision run over the previous month (03:00 UTC on the 1st, after the forecast)',
+      schedule: Schedule.cron({ minute: '0', hour: '3', day: '1' }),
+      targets: [new LambdaFunction(fn('SupervisionRun'), { retryAttempts: 2 })],
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.apiEndpoint });

@@ -20,6 +20,9 @@ const io: Record<string, Io> = {
   CreateStressTest: { body: s.stressTestRequest, status: 201 },
   GetStressTest: { params: s.stressTestIdParams },
   LatestForecast: {},
+  CreateSupervisionRun: { body: s.supervisionRunRequest, response: s.supervisionRunResponse, status: 202 },
+  GetSupervisionRun: { params: s.jobIdParams, query: s.supervisionRunQuery, response: s.supervisionRunResponse },
+  LatestSupervisionRun: { query: s.supervisionRunQuery, response: s.supervisionRunResponse },
   Overview: { query: s.overviewQuery },
   WhoAmI: {},
 };

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { settlementRecordSchema } from '../../models/settlement/schema.ts';
+import { ruleIds, ruleSetSchema } from '../../models/supervision/rule-set.ts';
 
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'must be a date written YYYY-MM-DD' });
 const id = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, { error: 'must be 1–64 characters of letters, digits, "_", "." or "-"' });
@@ -55,6 +56,42 @@ export const stressTestIdParams = z.object({ id: z.string().regex(/^(latest|[a-z
 
 export const overviewQuery = z.object({
   year: z.string().regex(/^\d{4}$/, { error: 'must be a year such as 2025' }).optional(),
+});
+
+const yearMonth = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, { error: 'must be a month written YYYY-MM' });
+
+/** A supervision run: rule-set overrides (the rule set's own zod schema: `{}` = national defaults), discharge months, hospitals. */
+export const supervisionRunRequest = z.object({
+  /** The rule set, or the parts of it that differ from the defaults (unknown fields are refused). */
+  ruleSet: ruleSetSchema.optional(),
+  /** First and last discharge month screened (default: the latest month in the lake). */
+  from: yearMonth.optional(),
+  to: yearMonth.optional(),
+  /** Only these hospitals (peers are then only each other). Default: all. */
+  hospitalIds: z.array(id).min(1).max(5000).optional(),
+}).refine((r) => (r.from === undefined) === (r.to === undefined), { error: 'give both from and to, or neither', path: ['from'] })
+  .refine((r) => r.from === undefined || r.to === undefined || r.from <= r.to, { error: 'from must not be after to', path: ['from'] })
+  .refine((r) => r.from === undefined || r.to === undefined || (Number(r.to.slice(0, 4)) - Number(r.from.slice(0, 4))) * 12 + Number(r.to.slice(5)) - Number(r.from.slice(5)) < 24, { error: 'a run screens at most 24 months', path: ['to'] });
+
+/** The flags page of a supervision run: one hospital's flags (a hospital key: its own), optionally one rule. */
+export const supervisionRunQuery = z.object({
+  hospitalId: id.optional(),
+  rule: z.enum(ruleIds).optional(),
+  limit: z.coerce.number().int().min(1, { error: 'must be from 1 to 500' }).max(500, { error: 'must be from 1 to 500' }).default(50),
+  cursor: z.string().regex(/^\d{1,9}$/, { error: 'is not a cursor from a previous page' }).optional(),
+});
+
+export const supervisionRunResponse = z.object({
+  id: z.string(),
+  status: z.enum(['queued', 'running', 'succeeded', 'failed']),
+  trigger: z.enum(['api', 'schedule']),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  request: z.unknown(),
+  progress: z.object({ phase: z.string(), partitionsDone: z.number().int(), partitionsTotal: z.number().int().nullable(), casesRead: z.number().int() }),
+  result: z.unknown().optional(),
+  flags: z.object({ hospitalId: z.string(), rule: z.string().nullable(), total: z.number().int(), items: z.array(z.unknown()), cursor: z.string().optional() }).optional(),
+  error: z.string().optional(),
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@
  * | simulation job / partition result | `SIM#<id>` | `JOB` / `PART#<partition>` |
  * | stress test | `STRESS#<id>` | `JOB` |
  * | forecast | `FORECAST#<yyyy-mm>` | `FORECAST` |
+ * | supervision run (and `latest`, the last that succeeded) | `SUPERVISION#<id>` | `JOB` |
  *
  * GSI1 (`gsi1pk`/`gsi1sk`) lists a hospital's cases by discharge month:
  * `HOSP#<h>#MONTH#<yyyy-mm>` / `<dischargeDate>#<listId>`.
@@ -34,6 +35,7 @@ export const partitionPrefix = 'PART#';
 export const stressTestPk = (id: string): string => `STRESS#${id}`;
 export const forecastPk = (month: string): string => `FORECAST#${month}`;
 export const forecastSk = 'FORECAST';
+export const supervisionPk = (id: string): string => `SUPERVISION#${id}`;
 
 /** GSI1: a hospital's cases discharged in one month. */
 export const byMonthPk = (hospitalId: string, month: string): string => `HOSP#${hospitalId}#MONTH#${month}`;
@@ -54,6 +56,11 @@ export const lakeObjectKey = (year: string, month: string, hospitalId: string, b
 export const lakeYearPrefix = (year: string): string => `cases/year=${year}/`;
 export const simulationRequestKey = (id: string): string => `jobs/simulations/${id}/request.json`;
 export const simulationRequestPrefix = 'jobs/simulations/';
+/** A supervision run's request (its creation starts the run), result (ranking, counts) and flags, one object per hospital. */
+export const supervisionRequestPrefix = 'jobs/supervision/';
+export const supervisionRequestKey = (id: string): string => `${supervisionRequestPrefix}${id}/request.json`;
+export const supervisionResultKey = (id: string): string => `${supervisionRequestPrefix}${id}/result.json`;
+export const supervisionFlagsKey = (id: string, hospitalId: string): string => `${supervisionRequestPrefix}${id}/flags/hospital=${hospitalId}.json`;
 
 /** Parse `cases/year=2025/month=03/hospital=H1/…` into its partition, or null. */
 export function parseLakeKey(key: string): { year: string; month: string; hospitalId: string } | null {

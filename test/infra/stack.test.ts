@@ -82,6 +82,22 @@ describe('service stack', () => {
     template.hasResourceProperties('AWS::Events::Rule', { EventPattern: Match.objectLike({ source: ['aws.s3'], 'detail-type': ['Object Created'] }) });
   });
 
+  it('runs supervision monthly and on request, with grants scoped to the supervision objects', () => {
+    template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'cron(0 3 1 * ? *)', Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SupervisionRun'), 'Arn'] } })] });
+    const requested = JSON.stringify(template.findResources('AWS::Events::Rule'));
+    expect(requested).toContain('jobs/supervision/*/request.json');
+    const policyOf = (fnId: string): string => {
+      const roleId = Object.keys(template.findResources('AWS::IAM::Role')).find((id) => id.startsWith(`${fnId}ServiceRole`)) ?? '???';
+      return JSON.stringify(resources('AWS::IAM::Policy').filter(([, p]) => JSON.stringify(p.Properties.Roles).includes(roleId)).map(([, p]) => p.Properties.PolicyDocument));
+    };
+    expect(policyOf('CreateSupervisionRun')).toContain('/jobs/supervision/*');
+    expect(policyOf('CreateSupervisionRun')).not.toContain('s3:GetObject');
+    expect(policyOf('GetSupervisionRun')).not.toContain('s3:PutObject');
+    expect(policyOf('GetSupervisionRun')).not.toContain('dynamodb:PutItem');
+    expect(policyOf('SupervisionRun')).toContain('s3:GetObject');
+    expect(policyOf('SupervisionRun')).not.toContain('s3:DeleteObject');
+  });
+
   it('grants least privilege: public and read routes cannot write, only ingest reads the secret', () => {
     const policyOf = (fnId: string): string => {
       const roleIds = Object.entries(template.findResources('AWS::IAM::Role')).map(([id]) => id).filter((id) => id.startsWith(`${fnId}ServiceRole`));

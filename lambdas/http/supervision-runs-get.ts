@@ -1,0 +1,87 @@
+/**
+ * GET /v1/supervision-runs/{id} — status and progress of a supervision run and, once it has
+ * succeeded, its results: the hospitals ranked by risk with each rule's contribution, counts by
+ * rule, the rule set and its definitions; with `?hospitalId=` (and optionally `rule=`), that
+ * hospital's flags with their evidence, highest score first, `limit` per page with a `cursor`.
+ *
+ * A hospital key (decided here, documented in the README) sees only its own hospital: the
+ * ranking holds its own entry (its rank among `hospitalsRanked`), counts are its own, its flags
+ * are served whatever `hospitalId` it leaves out (another hospital's → 403), and the evidence
+ * of a flag that names another hospital's stay (a frequent-admission window spanning hospitals)
+ * keeps only that stay's date and DRG.
+ */
+import type { Principal } from '../shared/auth.ts';
+import { scopeHospital } from '../shared/auth.ts';
+import { config } from '../shared/config.ts';
+import { notFound } from '../shared/errors.ts';
+import { httpHandler, type RouteResult } from '../shared/http.ts';
+import * as k from '../shared/keys.ts';
+import { s3ObjectStore } from '../shared/object-store.ts';
+import { getSupervisionRun, type SupervisionRun } from '../shared/supervision-store.ts';
+import type { StoredFlag, SupervisionResult } from '../jobs/supervision.ts';
+import { jobIdParams, supervisionRunQuery } from './schemas.ts';
+import type { z } from 'zod';
+
+async function readJson<T>(key: string): Promise<T | null> {
+  const bytes = await s3ObjectStore.get(config().LAKE_BUCKET, key);
+  return bytes ? (JSON.parse(Buffer.from(bytes).toString('utf8')) as T) : null;
+}
+
+/** Another hospital's stays inside evidence → only their dates and DRG. */
+export function redactEvidence(value: unknown, own: string): unknown {
+  if (Array.isArray(value)) return value.map((v) => redactEvidence(v, own));
+  if (value === null || typeof value !== 'object') return value;
+  const o = value as Record<string, unknown>;
+  if (typeof o.hospitalId === 'string' && o.hospitalId !== own) {
+    const kept: Record<string, unknown> = { otherHospital: true };
+    for (const f of ['admissionDate', 'dischargeDate', 'drg']) if (f in o) kept[f] = o[f];
+    return kept;
+  }
+  return Object.fromEntries(Object.entries(o).map(([key, v]) => [key, redactEvidence(v, own)]));
+}
+
+/** The answer for one run, as the principal may see it. */
+export async function supervisionRunAnswer(principal: Principal, run: SupervisionRun, query: z.output<typeof supervisionRunQuery>): Promise<RouteResult> {
+  const own = principal.role === 'hospital' ? principal.hospitalId : null;
+  const flagsOf = scopeHospital(principal, query.hospitalId);
+  const { summary, ...base } = run;
+  const body: Record<string, unknown> = { ...base, ...(summary && !own ? { summary } : {}) };
+  if (run.status === 'succeeded') {
+    const result = await readJson<SupervisionResult>(k.supervisionResultKey(run.id));
+    if (!result) throw notFound(`The results of supervision run ${run.id} are missing.`);
+    const hospitals = own ? result.hospitals.filter((h) => h.hospitalId === own) : result.hospitals;
+    const byRule = own ? Object.fromEntries(Object.entries(hospitals[0]?.rules ?? {}).map(([r, x]) => [r, { caseFlags: x.caseFlags, hospitalFlags: x.hospitalFlags }])) : result.byRule;
+    const flagCount = own ? Object.values(byRule).reduce((s, x) => s + x.caseFlags + x.hospitalFlags, 0) : result.flags;
+    body.result = {
+      period: result.period,
+      hospitalIds: own ? [own] : result.hospitalIds,
+      ruleSet: result.ruleSet,
+      definitions: result.definitions,
+      cases: own ? (hospitals[0]?.cases ?? 0) : result.cases,
+      flags: flagCount,
+      byRule,
+      hospitalsRanked: result.hospitals.length,
+      hospitals,
+    };
+    if (flagsOf !== undefined) {
+      let all = (await readJson<StoredFlag[]>(k.supervisionFlagsKey(run.id, flagsOf))) ?? [];
+      if (query.rule) all = all.filter((f) => f.rule === query.rule);
+      const start = Number(query.cursor ?? 0);
+      const page = all.slice(start, start + query.limit);
+      body.flags = {
+        hospitalId: flagsOf,
+        rule: query.rule ?? null,
+        total: all.length,
+        items: own ? page.map((f) => ({ ...f, evidence: redactEvidence(f.evidence, own) })) : page,
+        ...(start + query.limit < all.length ? { cursor: String(start + query.limit) } : {}),
+      };
+    }
+  }
+  return { status: 200, body };
+}
+
+export const handler = httpHandler({ name: 'getSupervisionRun', roles: ['hospital', 'analyst', 'admin'], params: jobIdParams, query: supervisionRunQuery }, async ({ principal, params, query }) => {
+  const run = await getSupervisionRun(params.id);
+  if (!run) throw notFound(`There is no supervision run ${params.id}.`);
+  return supervisionRunAnswer(principal!, run, query);
+});
