@@ -9,7 +9,7 @@ import type { Role } from '../lambdas/shared/auth.ts';
 export interface RouteDecl {
   /** Function id: CDK construct id and serverless function name. */
   id: string;
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT';
   /** API Gateway path, `{param}` for path parameters. */
   path: string;
   /** Handler source, relative to the repository root; the export is `handler`. */
@@ -36,7 +36,9 @@ export const routes: readonly RouteDecl[] = [
   { id: 'IngestSettlementLists', method: 'POST', path: '/v1/settlement-lists', entry: 'lambdas/http/settlement-lists.ts', roles: ['hospital', 'admin'], summary: 'Ingest settlement records (JSON array, JSON Lines or CSV, ≤ 6 MB): validate, pseudonymise, group, store.', reference: true, timeoutSeconds: 29, memoryMb: 1769, access: { table: 'write', raw: 'write', lake: 'write', secret: true } },
   { id: 'GetCase', method: 'GET', path: '/v1/cases/{listId}', entry: 'lambdas/http/cases-get.ts', roles: all, summary: 'One stored case with its DRG, weight and trace.', reference: true, access: { table: 'read' } },
   { id: 'ListCases', method: 'GET', path: '/v1/cases', entry: 'lambdas/http/cases-list.ts', roles: all, summary: 'Cases by hospital and/or DRG and discharge dates, paginated.', access: { table: 'read' } },
-  { id: 'Group', method: 'POST', path: '/v1/group', entry: 'lambdas/http/group.ts', roles: all, summary: 'Group 1–1 000 records without storing them.', reference: true, memoryMb: 1024, access: {} },
+  { id: 'Group', method: 'POST', path: '/v1/group', entry: 'lambdas/http/group.ts', roles: all, summary: 'Group 1–1 000 records without storing them (DRG, and DIP when a catalogue is active).', reference: true, memoryMb: 1024, access: { table: 'read', lake: 'read', lakeScope: 'catalogs/dip/*' } },
+  { id: 'PutDipCatalog', method: 'PUT', path: '/v1/dip-catalog', entry: 'lambdas/http/dip-catalog-put.ts', roles: ['admin'], summary: 'Make a DIP catalogue (written by payreform dip build) the active one: validated, stored in S3, pointer in the table.', memoryMb: 1024, timeoutSeconds: 29, access: { table: 'write', lake: 'write', lakeScope: 'catalogs/dip/*' } },
+  { id: 'GetDipCatalog', method: 'GET', path: '/v1/dip-catalog', entry: 'lambdas/http/dip-catalog-get.ts', roles: ['analyst', 'admin'], summary: 'The active DIP catalogue: id (sha-256), builtAt, packets, core coverage, RIV.', access: { table: 'read' } },
   { id: 'CreateSimulation', method: 'POST', path: '/v1/simulations', entry: 'lambdas/http/simulations-create.ts', roles: ['analyst', 'admin'], summary: 'Start a payment simulation over the stored cases (async job).', access: { table: 'write', lake: 'write' } },
   { id: 'GetSimulation', method: 'GET', path: '/v1/simulations/{id}', entry: 'lambdas/http/simulations-get.ts', roles: ['analyst', 'admin'], summary: 'Status, progress and results of a simulation.', access: { table: 'read', lake: 'read' } },
   { id: 'DataQuality', method: 'GET', path: '/v1/data-quality', entry: 'lambdas/http/data-quality.ts', roles: ['hospital', 'analyst', 'admin'], summary: 'Records received, rejections by reason, grey codes, missing fields per hospital and month.', access: { table: 'read' } },

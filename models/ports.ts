@@ -23,12 +23,26 @@ export interface CaseGrouping {
   severity?: GroupResult['severity'];
 }
 
+/** The DIP packet of a stored case, when a DIP catalogue was active at ingest (`groupDip`'s result without the trace). */
+export interface CaseDip {
+  /** 'fallback': a catch-all packet (the catalogue's reference years never saw the case's category × class). */
+  status: 'grouped' | 'fallback';
+  packet: string;
+  kind: 'core' | 'comprehensive';
+  score: number;
+  auxiliary: { tier: string; rule: string; coefficient: number } | null;
+  /** The catalogue it was grouped with (sha-256 of the document). */
+  catalog: string;
+}
+
 /** One case as stored: the pseudonymised record, its grouping and bookkeeping. */
 export interface StoredCase {
   hospitalId: string;
   listId: string;
   record: StoredRecord;
   grouping: CaseGrouping;
+  /** Present when a DIP catalogue was active when the case was ingested. */
+  dip?: CaseDip;
   trace: GroupResult['trace'];
   /** sha256 of the canonical record: equal hashes mean an identical re-send. */
   contentHash: string;

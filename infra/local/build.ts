@@ -16,7 +16,10 @@ import { authorizer, jobs, routes } from '../routes.ts';
 /** The payment table whose RW the service reports with each case. */
 export const paymentTableName = 'linyi-2022';
 
-/** Write the reference directory the handlers read (`pack.json`, `codes/`, `payment-table.csv`). */
+/** Procedure classes (surgery, intervention, …) that DIP packets count: read by the DIP grouping of ingest and /v1/group. */
+export const dipProcedureClassFile = 'icd9cm3-procedure-class.dat';
+
+/** Write the reference directory the handlers read (`pack.json`, `codes/` with the DIP procedure classes, `payment-table.csv`). */
 export function writeReference(dir: string): void {
   mkdirSync(path.join(dir, 'codes'), { recursive: true });
   // Each file is written aside and renamed into place, so a process reading the directory while
@@ -27,7 +30,7 @@ export function writeReference(dir: string): void {
     renameSync(temporary, target);
   };
   place(path.join(dir, 'pack.json'), (t) => writeFileSync(t, JSON.stringify(rulePackForDir(defaultSchemeDir()))));
-  for (const file of Object.values(codeSetFiles)) place(path.join(dir, 'codes', file), (t) => copyFileSync(referencePath('codes', file), t));
+  for (const file of [...Object.values(codeSetFiles), dipProcedureClassFile]) place(path.join(dir, 'codes', file), (t) => copyFileSync(referencePath('codes', file), t));
   place(path.join(dir, 'payment-table.csv'), (t) => copyFileSync(referencePath('payment-tables', `${paymentTableName}.csv`), t));
 }
 

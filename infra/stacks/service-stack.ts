@@ -129,7 +129,7 @@ export class ServiceStack extends Stack {
       const fn = make(r);
       this.api.addRoutes({
         path: r.path,
-        methods: [r.method === 'GET' ? HttpMethod.GET : HttpMethod.POST],
+        methods: [HttpMethod[r.method]],
         integration: new HttpLambdaIntegration(`${r.id}Integration`, fn),
         ...(r.roles ? { authorizer } : {}),
       });

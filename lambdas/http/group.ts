@@ -1,10 +1,12 @@
-/** POST /v1/group — group 1–1 000 records without storing them (a hospital's pre-check). */
+/** POST /v1/group — group 1–1 000 records without storing them (a hospital's pre-check); DIP too when a catalogue is active. */
 import { groupCase } from '../../models/grouping/drg/grouper.ts';
 import { validateRecord } from '../../models/settlement/validate.ts';
 import { parseRecords, recordFormat } from '../shared/body.ts';
 import { config } from '../shared/config.ts';
+import { activeDipCatalog, dipOfCase } from '../shared/dip-catalog.ts';
 import { invalid } from '../shared/errors.ts';
 import { httpHandler } from '../shared/http.ts';
+import { s3ObjectStore } from '../shared/object-store.ts';
 import { reference } from '../shared/reference.ts';
 import { groupQuery } from './schemas.ts';
 
@@ -14,6 +16,7 @@ export const handler = httpHandler({ name: 'group', roles: ['hospital', 'analyst
   if (raws.length > max) throw invalid(`Send 1 to ${max} records per call; this body has ${raws.length}.`, [{ path: 'body', message: `body holds ${raws.length} records; the limit is ${max}.` }]);
   const { pack, codeSets, weights } = reference();
   const explain = query.explain === 'true';
+  const dip = await activeDipCatalog(s3ObjectStore);
   const counts: Record<string, number> = { grouped: 0, ambiguous: 0, ungroupable: 0, invalid: 0 };
   const results = raws.map((raw, index) => {
     const v = validateRecord(raw, { mode: 'group', codeSets });
@@ -28,6 +31,7 @@ export const handler = httpHandler({ name: 'group', roles: ['hospital', 'analyst
       index, listId: v.record.listId, status: g.status, mdc: g.mdc, adrg: g.adrg, drg: g.drg,
       ...(g.severity ? { severity: g.severity } : {}),
       weight: g.drg ? (weights.get(g.drg) ?? null) : null,
+      ...(dip ? { dip: dipOfCase(dip, v.record) } : {}),
       ...warnings,
       ...(explain ? { trace: g.trace } : {}),
     };

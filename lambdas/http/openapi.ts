@@ -1,6 +1,7 @@
 /** GET /openapi.json — OpenAPI 3.1, generated from the route declaration and the zod schemas. */
 import { z } from 'zod';
 import { routes, type RouteDecl } from '../../infra/routes.ts';
+import { dipCatalogSchema } from '../../models/grouping/dip/catalog.ts';
 import { settlementRecordSchema } from '../../models/settlement/schema.ts';
 import { httpHandler } from '../shared/http.ts';
 import * as s from './schemas.ts';
@@ -24,6 +25,7 @@ const io: Record<string, Io> = {
   GetSupervisionRun: { params: s.jobIdParams, query: s.supervisionRunQuery, response: s.supervisionRunResponse },
   LatestSupervisionRun: { query: s.supervisionRunQuery, response: s.supervisionRunResponse },
   Overview: { query: s.overviewQuery },
+  PutDipCatalog: { body: dipCatalogSchema },
   WhoAmI: {},
 };
 

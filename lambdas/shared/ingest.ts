@@ -6,7 +6,8 @@
  * 1. the raw body goes to the raw bucket and a BATCH item is written — before any processing,
  *    so a batch that fails midway can be replayed from S3;
  * 2. records are parsed (400 if the body is not well-formed), validated (ingest mode, code
- *    sets), scoped to the caller's hospital, pseudonymised and grouped;
+ *    sets), scoped to the caller's hospital, pseudonymised and grouped (DRG; DIP too when a DIP
+ *    catalogue is active, see `dip-catalog.ts`);
  * 3. accepted cases are appended to the lake, one object per (year, month, hospital) partition
  *    named by the batch id — the batch id is the hash of the body, so an identical re-send
  *    overwrites the same objects; lake readers keep the latest version of each listId;
@@ -22,6 +23,7 @@ import { validateRecord, type Problem } from '../../models/settlement/validate.t
 import type { RecordFormat } from '../../models/settlement/readers.ts';
 import type { Principal } from './auth.ts';
 import { parseRecords } from './body.ts';
+import { activeDipCatalog, dipOfCase } from './dip-catalog.ts';
 import { config } from './config.ts';
 import * as k from './keys.ts';
 import { pseudonymise, pseudonymSecret } from './pseudonym.ts';
@@ -144,6 +146,7 @@ export async function ingestBatch(input: IngestInput): Promise<IngestResult> {
   }
   const { pack, codeSets } = reference();
   const secret = await pseudonymSecret();
+  const dip = await activeDipCatalog(input.objects);
   const errors: IngestError[] = [];
   const cases: Omit<StoredCase, 'version'>[] = [];
   const counters = new Map<string, QualityCounters>();
@@ -191,6 +194,7 @@ export async function ingestBatch(input: IngestInput): Promise<IngestResult> {
       listId: record.listId,
       record: stored,
       grouping: { status: grouped.status, mdc: grouped.mdc, adrg: grouped.adrg, drg: grouped.drg, ...(grouped.severity ? { severity: grouped.severity } : {}) },
+      ...(dip ? { dip: dipOfCase(dip, record) } : {}),
       trace: grouped.trace,
       contentHash: canonicalHash(stored),
       batchId,

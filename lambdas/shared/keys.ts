@@ -12,6 +12,7 @@
  * | stress test | `STRESS#<id>` | `JOB` |
  * | forecast | `FORECAST#<yyyy-mm>` | `FORECAST` |
  * | supervision run (and `latest`, the last that succeeded) | `SUPERVISION#<id>` | `JOB` |
+ * | active DIP catalogue (pointer to its S3 object) | `CATALOG#DIP` | `ACTIVE` |
  *
  * GSI1 (`gsi1pk`/`gsi1sk`) lists a hospital's cases by discharge month:
  * `HOSP#<h>#MONTH#<yyyy-mm>` / `<dischargeDate>#<listId>`.
@@ -36,6 +37,8 @@ export const stressTestPk = (id: string): string => `STRESS#${id}`;
 export const forecastPk = (month: string): string => `FORECAST#${month}`;
 export const forecastSk = 'FORECAST';
 export const supervisionPk = (id: string): string => `SUPERVISION#${id}`;
+export const dipCatalogPk = 'CATALOG#DIP';
+export const dipCatalogSk = 'ACTIVE';
 
 /** GSI1: a hospital's cases discharged in one month. */
 export const byMonthPk = (hospitalId: string, month: string): string => `HOSP#${hospitalId}#MONTH#${month}`;
@@ -61,6 +64,9 @@ export const supervisionRequestPrefix = 'jobs/supervision/';
 export const supervisionRequestKey = (id: string): string => `${supervisionRequestPrefix}${id}/request.json`;
 export const supervisionResultKey = (id: string): string => `${supervisionRequestPrefix}${id}/result.json`;
 export const supervisionFlagsKey = (id: string, hospitalId: string): string => `${supervisionRequestPrefix}${id}/flags/hospital=${hospitalId}.json`;
+/** DIP catalogues in the lake bucket, one object per content hash (never overwritten); the table's pointer names the active one. */
+export const dipCatalogPrefix = 'catalogs/dip/';
+export const dipCatalogKey = (sha256: string): string => `${dipCatalogPrefix}${sha256}.json`;
 
 /** Parse `cases/year=2025/month=03/hospital=H1/…` into its partition, or null. */
 export function parseLakeKey(key: string): { year: string; month: string; hospitalId: string } | null {

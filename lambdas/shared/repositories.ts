@@ -49,6 +49,7 @@ function fromItem(item: Record<string, unknown>): StoredCase {
     listId: item.listId as string,
     record: item.record as StoredRecord,
     grouping: item.grouping as StoredCase['grouping'],
+    ...(item.dip ? { dip: item.dip as NonNullable<StoredCase['dip']> } : {}),
     trace: (item.trace ?? []) as StoredCase['trace'],
     contentHash: item.contentHash as string,
     version: item.version as number,

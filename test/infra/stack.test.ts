@@ -109,7 +109,15 @@ describe('service stack', () => {
     expect(policyOf('GetCase')).toContain('dynamodb:GetItem');
     expect(policyOf('GetCase')).not.toContain('dynamodb:PutItem');
     expect(policyOf('ListCases')).not.toContain('dynamodb:PutItem');
-    expect(policyOf('Group')).not.toContain('dynamodb:');
+    expect(policyOf('Group')).not.toContain('dynamodb:PutItem');
+    expect(policyOf('Group')).not.toContain('s3:PutObject');
+    // The DIP catalogue: only its prefix of the lake, for the routes that read or put it.
+    expect(policyOf('Group')).toContain('catalogs/dip/*');
+    expect(policyOf('PutDipCatalog')).toContain('s3:PutObject');
+    expect(policyOf('PutDipCatalog')).toContain('catalogs/dip/*');
+    expect(policyOf('PutDipCatalog')).not.toContain('cases/');
+    expect(policyOf('GetDipCatalog')).not.toContain('s3:');
+    expect(policyOf('GetDipCatalog')).not.toContain('dynamodb:PutItem');
     expect(policyOf('IngestSettlementLists')).toContain('dynamodb:PutItem');
     expect(policyOf('IngestSettlementLists')).toContain('secretsmanager:GetSecretValue');
     expect(policyOf('GetCase')).not.toContain('secretsmanager:');
