@@ -174,6 +174,45 @@ describe('the console in Chromium', () => {
     await page.close();
   }, timeout);
 
+  it('runs supervision from its page, ranks the hospitals with each rule\'s contribution, and shows a hospital only its own', async () => {
+    // The monthly run (in-process, as the schedule would) for December 2025: the page opens on it.
+    const { runMonthlySupervision } = await import('../../lambdas/jobs/supervision.ts');
+    const { s3ObjectStore } = await import('../../lambdas/shared/object-store.ts');
+    expect((await runMonthlySupervision(s3ObjectStore, new Date('2026-01-01T03:00:00Z'))).status).toBe('succeeded');
+    const page = await newPage();
+    consoleErrors.length = 0;
+    await signIn(page, key.analyst);
+    await page.goto(`${stack.url}/supervision`);
+    await page.getByRole('heading', { level: 1, name: 'Supervision' }).waitFor();
+    await page.getByText(/Discharges of 2025-12: [\d,]+ cases screened/).waitFor();
+    await page.getByLabel('From month (optional)').fill('2025-01');
+    await page.getByLabel('To month (optional)').fill('2025-12');
+    await page.getByRole('button', { name: 'Run supervision' }).click();
+    const ranking = page.getByRole('table', { name: 'Hospitals by risk, with what contributes' });
+    await ranking.locator('tbody tr').nth(4).waitFor({ timeout: 120_000 });
+    await page.getByText(/Discharges from 2025-01 to 2025-12: [\d,]+ cases screened/).waitFor();
+    expect(await chartDrawn(page)).toBe(true);
+    await page.getByRole('button', { name: 'Flags of HOSP001' }).click();
+    await page.getByRole('heading', { name: 'Flags of HOSP001' }).waitFor();
+    await page.getByText(/flags? for HOSP001/).waitFor();
+    expect(await page.locator('.error').count()).toBe(0);
+    await page.screenshot({ path: path.join(shots, 'supervision.png'), fullPage: true });
+    expect(consoleErrors).toEqual([]);
+    await page.close();
+
+    const own = await newPage();
+    await signIn(own, key.hosp2);
+    await own.goto(`${stack.url}/supervision`);
+    await own.getByText(/Your hospital ranks \d of 5 by risk/).waitFor();
+    await own.getByRole('heading', { name: 'Flags of HOSP002' }).waitFor();
+    expect(await own.getByRole('table', { name: 'Hospitals by risk, with what contributes' }).locator('tbody tr').count()).toBe(1);
+    expect(await own.getByRole('button', { name: 'Run supervision' }).count()).toBe(0);
+    expect(await own.getByText('HOSP001').count()).toBe(0);
+    await own.screenshot({ path: path.join(shots, 'supervision-hospital.png'), fullPage: true });
+    expect(consoleErrors).toEqual([]);
+    await own.close();
+  }, timeout);
+
   it('shows a hospital its own case with the trace, and not another hospital\'s', async () => {
     // A case HOSP001 really has (a synthetic record may have been rejected at ingest).
     const listed = await call(`${stack.url}/v1/cases?from=2025-01-01&to=2025-12-31&limit=1`, 'GET', key.hosp1);

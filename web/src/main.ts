@@ -13,6 +13,7 @@ import { simulationsPage } from './pages/simulations.ts';
 import { stressTestsPage } from './pages/stress-tests.ts';
 import { dataQualityPage } from './pages/data-quality.ts';
 import { forecastsPage } from './pages/forecasts.ts';
+import { supervisionPage } from './pages/supervision.ts';
 import { docsPage } from './pages/docs.ts';
 
 export interface Page {
@@ -32,6 +33,7 @@ const pages: Page[] = [
   { path: '/stress-tests', title: 'Stress tests', roles: analysts, render: stressTestsPage },
   { path: '/data-quality', title: 'Data quality', roles: everyone, render: dataQualityPage },
   { path: '/forecasts', title: 'Forecasts', roles: analysts, render: forecastsPage },
+  { path: '/supervision', title: 'Supervision', roles: everyone, render: supervisionPage },
   { path: '/docs', title: 'API docs', roles: 'public', render: docsPage },
 ];
 const signIn: Page = { path: '/sign-in', title: 'Sign in', roles: 'public', render: signInPage };
