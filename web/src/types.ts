@@ -25,12 +25,15 @@ export interface StressTest {
   sweep?: { parameter: string; paths: number; seed: number; years: number[]; rows: { value: number; depletionProbability: number[]; deficitProbability: number[]; neverDepleted: number }[] };
 }
 export interface TraceStep { step: string; text: string; codes?: string[] }
-export interface Grouping { status: 'grouped' | 'ambiguous' | 'ungroupable'; mdc: string | null; adrg: string | null; drg: string | null; severity?: string; dip?: string | null }
+export interface Grouping { status: 'grouped' | 'ambiguous' | 'ungroupable'; mdc: string | null; adrg: string | null; drg: string | null; severity?: string }
+/** A case's DIP packet (present when the service had an active DIP catalogue). */
+export interface CaseDip { status: 'grouped' | 'fallback'; packet: string; kind: 'core' | 'comprehensive'; score: number; auxiliary: { tier: string; rule: string; coefficient: number } | null; catalog: string }
 export interface StoredCase {
   hospitalId: string;
   listId: string;
   record: Record<string, unknown> & { dischargeDate?: string; totalCost?: number; principalDiagnosis?: string; lengthOfStay?: number; hospitalLevel?: number };
   grouping: Grouping;
+  dip?: CaseDip;
   weight: number | null;
   trace?: TraceStep[];
   version: number;

@@ -6,20 +6,28 @@
 import { api, errorBox } from '../api.ts';
 import { field, h, input, num, status, table, yuan } from '../dom.ts';
 import { type Session } from '../session.ts';
-import type { Grouping, StoredCase, TraceStep } from '../types.ts';
+import type { CaseDip, Grouping, StoredCase, TraceStep } from '../types.ts';
 
 /** Base rate (yuan per RW) used for the expected payment until a policy is chosen: the demo policy's. */
 const defaultBaseRate = 9865;
 
 const statusText: Record<string, string> = { grouped: 'Grouped', ambiguous: 'Ambiguous group (QY)', ungroupable: 'Ungroupable (0000)', invalid: 'Invalid record' };
 
-function groupLines(g: Grouping, weight: number | null, baseRate: number): HTMLElement {
+/** The DIP packet in words: packet (kind, catch-all), score, auxiliary tier and the case score. */
+function dipText(d: CaseDip | undefined): string {
+  if (!d) return 'not assigned (no DIP catalogue was active for this case)';
+  const kind = d.status === 'fallback' ? 'catch-all packet: the reference years had no such case' : d.kind === 'core' ? 'core packet' : 'comprehensive packet';
+  const aux = d.auxiliary ? `; auxiliary tier ${d.auxiliary.tier} (${d.auxiliary.rule}), coefficient ${num(d.auxiliary.coefficient, 3)}, case score ${num(d.score * d.auxiliary.coefficient, 2)}` : '; no auxiliary tier';
+  return `${d.packet} (${kind}), score ${num(d.score, 2)}${aux}`;
+}
+
+function groupLines(g: Grouping, weight: number | null, baseRate: number, dip?: CaseDip): HTMLElement {
   const rows: [string, string][] = [
     ['Status', statusText[g.status] ?? g.status],
     ['DRG', g.drg ?? '—'],
     ['ADRG / MDC', `${g.adrg ?? '—'} / ${g.mdc ?? '—'}`],
     ['Severity', g.severity === 'mcc' ? 'with a major complication (MCC)' : g.severity === 'cc' ? 'with a complication (CC)' : g.severity === 'none' ? 'without complications' : '—'],
-    ['DIP packet', g.dip ?? 'not assigned (no DIP catalogue in the service yet)'],
+    ['DIP packet', dipText(dip)],
     ['Relative weight (RW)', weight === null ? 'no weight in the payment table' : num(weight, 4)],
     ['Expected payment', weight === null ? 'paid by item (no DRG price)' : `${yuan(weight * baseRate)} (RW × base rate ${num(baseRate)}; level coefficient 1)`],
   ];
@@ -134,10 +142,10 @@ export async function casesPage(main: HTMLElement, session: Session | null): Pro
     const text = records.value.trim();
     const jsonLines = !text.startsWith('[') && text.split('\n').filter((l) => l.trim()).length > 1;
     try {
-      const out = await api<{ results: (Grouping & { index: number; listId: string | null; status: string; weight: number | null; errors?: { message: string }[]; warnings?: { message: string }[]; trace?: TraceStep[] })[] }>('/v1/group?explain=true', { method: 'POST', text: jsonLines || text.startsWith('[') ? text : `[${text}]`, contentType: jsonLines ? 'application/x-ndjson' : 'application/json' });
+      const out = await api<{ results: (Grouping & { dip?: CaseDip; index: number; listId: string | null; status: string; weight: number | null; errors?: { message: string }[]; warnings?: { message: string }[]; trace?: TraceStep[] })[] }>('/v1/group?explain=true', { method: 'POST', text: jsonLines || text.startsWith('[') ? text : `[${text}]`, contentType: jsonLines ? 'application/x-ndjson' : 'application/json' });
       checkOut.replaceChildren(...out.results.map((r) => h('section', { class: 'result' },
         h('h3', {}, `Record ${r.index + 1}${r.listId ? ` — ${r.listId}` : ''}: ${statusText[r.status] ?? r.status}`),
-        r.errors && r.errors.length > 0 ? h('div', { class: 'error', role: 'alert' }, h('p', {}, 'This record would be rejected:'), h('ul', {}, r.errors.map((e) => h('li', {}, e.message)))) : groupLines(r, r.weight, Number(baseRate.value) || defaultBaseRate),
+        r.errors && r.errors.length > 0 ? h('div', { class: 'error', role: 'alert' }, h('p', {}, 'This record would be rejected:'), h('ul', {}, r.errors.map((e) => h('li', {}, e.message)))) : groupLines(r, r.weight, Number(baseRate.value) || defaultBaseRate, r.dip),
         r.warnings && r.warnings.length > 0 ? h('div', { class: 'warning' }, h('p', {}, 'Warnings:'), h('ul', {}, r.warnings.map((w) => h('li', {}, w.message)))) : null,
         r.trace ? h('details', { open: true }, h('summary', {}, 'How it was grouped'), traceList(r.trace)) : null,
       )));
@@ -153,7 +161,7 @@ function showCase(c: StoredCase, baseRate: number): HTMLElement {
   return h('section', { class: 'result', 'aria-label': `Case ${c.listId}` },
     h('h3', {}, `${c.listId} — ${c.hospitalId}`),
     h('p', { class: 'hint' }, `Principal diagnosis ${String(r.principalDiagnosis ?? '—')}, stay ${String(r.lengthOfStay ?? '—')} days, discharged ${r.dischargeDate ?? '—'}, total cost ${yuan(r.totalCost)}; version ${c.version}, received ${c.ingestedAt.slice(0, 19).replace('T', ' ')}.`),
-    groupLines(c.grouping, c.weight, baseRate),
+    groupLines(c.grouping, c.weight, baseRate, c.dip),
     h('h4', {}, 'How it was grouped'),
     traceList(c.trace),
   );
