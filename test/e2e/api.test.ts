@@ -137,4 +137,32 @@ describe('the API through serverless-offline', () => {
     expect(r.status).toBe(404);
     expect(r.json.message).toMatch(/forecast/);
   });
+
+  it('runs supervision asynchronously, serves the ranking, and scopes a hospital key to its own hospital', async () => {
+    expect((await call(`${url}/v1/supervision-runs/latest`, 'GET', key.analyst)).status).toBe(404);
+    expect((await call(`${url}/v1/supervision-runs`, 'POST', key.hosp1, '{}')).status).toBe(403);
+    const bad = await call(`${url}/v1/supervision-runs`, 'POST', key.analyst, JSON.stringify({ ruleSet: { rules: { upcoding: { fdr: 2 } } } }));
+    expect(bad.status).toBe(422);
+    expect(JSON.stringify(bad.json)).toContain('ruleSet.rules.upcoding.fdr');
+    const start = await call(`${url}/v1/supervision-runs`, 'POST', key.analyst, JSON.stringify({ from: '2025-01', to: '2025-12' }));
+    expect(start.status).toBe(202);
+    const id = start.json.id as string;
+    let run: Record<string, unknown> = {};
+    for (let i = 0; i < 100; i++) {
+      run = (await call(`${url}/v1/supervision-runs/${id}`, 'GET', key.analyst)).json;
+      if (run.status === 'succeeded' || run.status === 'failed') break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(run.status).toBe('succeeded');
+    const hospitals = (run.result as { hospitals: { hospitalId: string; rank: number }[] }).hospitals;
+    expect(hospitals.map((h) => h.hospitalId).sort()).toEqual(['HOSP001', 'HOSP002']);
+    const latest = await call(`${url}/v1/supervision-runs/latest?hospitalId=HOSP002&limit=5`, 'GET', key.analyst);
+    expect(latest.json.id).toBe(id);
+    expect((latest.json.flags as { hospitalId: string }).hospitalId).toBe('HOSP002');
+    const own = await call(`${url}/v1/supervision-runs/${id}`, 'GET', key.hosp1);
+    expect((own.json.result as { hospitals: { hospitalId: string }[] }).hospitals.map((h) => h.hospitalId)).toEqual(['HOSP001']);
+    expect((own.json.flags as { hospitalId: string }).hospitalId).toBe('HOSP001');
+    expect((await call(`${url}/v1/supervision-runs/${id}?hospitalId=HOSP002`, 'GET', key.hosp1)).status).toBe(403);
+    expect((await call(`${url}/v1/supervision-runs/no-such-run-0000`, 'GET', key.analyst)).status).toBe(404);
+  });
 });
