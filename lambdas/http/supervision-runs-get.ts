@@ -46,6 +46,8 @@ export async function supervisionRunAnswer(principal: Principal, run: Supervisio
   const flagsOf = scopeHospital(principal, query.hospitalId);
   const { summary, ...base } = run;
   const body: Record<string, unknown> = { ...base, ...(summary && !own ? { summary } : {}) };
+  // Which hospitals an analyst asked for is not a hospital's business: only whether it was one.
+  if (own && run.request.hospitalIds) body.request = { ...run.request, hospitalIds: run.request.hospitalIds.filter((h) => h === own) };
   if (run.status === 'succeeded') {
     const result = await readJson<SupervisionResult>(k.supervisionResultKey(run.id));
     if (!result) throw notFound(`The results of supervision run ${run.id} are missing.`);

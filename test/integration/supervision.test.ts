@@ -137,6 +137,11 @@ describe.skipIf(!referenceAvailable())('supervision runs on dynalite + s3rver', 
     expect(own.flags!.items.every((f) => f.hospitalId === 'HOSP002')).toBe(true);
     expect(JSON.stringify(own)).not.toMatch(/HOSP00[13456]/);
     await expect(answer({ role: 'hospital', hospitalId: 'HOSP002' }, id, { hospitalId: 'HOSP003' })).rejects.toMatchObject({ code: 'forbidden' });
+    // A run an analyst asked for some hospitals: a hospital learns only whether it was one of them.
+    const queued = { ...(await m.store.getSupervisionRun(id))!, status: 'queued' as const, request: { from: '2025-01', to: '2025-06', hospitalIds: ['HOSP001', 'HOSP002'], ruleSet: { name: 'x', version: '1' } } };
+    const seen = await m.view.supervisionRunAnswer({ role: 'hospital', hospitalId: 'HOSP002' }, queued, { limit: 50 });
+    expect((seen.body as { request: { hospitalIds: string[] } }).request.hospitalIds).toEqual(['HOSP002']);
+    expect(JSON.stringify(seen.body)).not.toContain('HOSP001');
   });
 
   it('runs monthly for the previous month, once, and becomes the latest', async () => {
