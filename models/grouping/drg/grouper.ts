@@ -105,14 +105,25 @@ interface PackIndex {
   /** For open MDCs: every procedure any of its conditions names; a case with none of them skips the MDC. */
   openMdcProcedures: Set<string>;
   operatingRoom: Set<string>;
-  mcc: Map<string, string | null>;
-  cc: Map<string, string | null>;
+  /** Secondary diagnosis → its MCC and/or CC exclusion table (null: excluded by nothing); one lookup per secondary. */
+  severityOf: Map<string, { mcc?: string | null; cc?: string | null }>;
   /** Principal diagnosis → exclusion tables it belongs to (a principal can be in several). */
   excludingTables: Map<string, Set<string>>;
 }
 
 const indexCache = new WeakMap<RulePack, PackIndex>();
 const noMdcs: IndexedMdc[] = [];
+
+function severityIndex(pack: RulePack): PackIndex['severityOf'] {
+  const out: PackIndex['severityOf'] = new Map();
+  for (const [code, table] of Object.entries(pack.mcc)) out.set(code, { mcc: table });
+  for (const [code, table] of Object.entries(pack.cc)) {
+    const entry = out.get(code);
+    if (entry) entry.cc = table;
+    else out.set(code, { cc: table });
+  }
+  return out;
+}
 
 /** Index a rule pack for grouping (done once per pack; `groupCase` calls it). */
 export function indexRulePack(pack: RulePack): PackIndex {
@@ -199,8 +210,7 @@ export function indexRulePack(pack: RulePack): PackIndex {
     mdcsByPrincipal,
     openMdcProcedures,
     operatingRoom: setOf(pack.operatingRoomProcedures),
-    mcc: new Map(Object.entries(pack.mcc)),
-    cc: new Map(Object.entries(pack.cc)),
+    severityOf: severityIndex(pack),
     excludingTables,
   };
   indexCache.set(pack, index);
@@ -215,10 +225,12 @@ export function groupCase(pack: RulePack, record: GroupingInput, options: GroupO
   const orProcedure = principalOperatingRoomProcedure(index, record.procedures);
 
   const candidates = index.mdcsByPrincipal.get(record.principalDiagnosis) ?? noMdcs;
-  const tryOpen = record.procedures.some((p) => index.openMdcProcedures.has(p));
+  let tryOpen = false;
+  for (let p = 0; p < record.procedures.length && !tryOpen; p++) tryOpen = index.openMdcProcedures.has(record.procedures[p]!);
   for (let i = -index.openMdcs.length; i < candidates.length; i++) {
     const entry = i < 0 ? index.openMdcs[i + index.openMdcs.length]! : candidates[i]!;
     if (i < 0 && !tryOpen) continue;
+    // Candidates come from the principal-diagnosis index, so only MDCA needs no table check.
     if (!entersMdc(entry, record, trace)) continue;
     const letter = entry.mdc.code[3]!;
     const surgical = record.procedures.length > 0 ? (entry.surgical.byCode.get(record.procedures[0]!) ?? entry.surgical.open) : entry.surgical.open;
@@ -256,8 +268,7 @@ function principalOperatingRoomProcedure(index: PackIndex, procedures: readonly 
 
 function entersMdc(entry: IndexedMdc, record: GroupingInput, trace: TraceStep[] | null): boolean {
   const { mdc, principal } = entry;
-  if (principal === null) return true; // MDCA: entered through its ADRGs
-  if (!principal.has(record.principalDiagnosis)) return false;
+  if (principal === null) return true; // MDCA: entered through its ADRGs (candidates are already known to list the principal)
   if (mdc.maxAgeYears !== undefined && record.ageYears > mdc.maxAgeYears) {
     trace?.push({ step: 'mdc', text: `Principal diagnosis ${record.principalDiagnosis} is in the ${mdc.code} table, but ${mdc.code} takes patients under ${mdc.maxAgeYears + 1} year(s) and this one is ${record.ageYears}.`, codes: [record.principalDiagnosis] });
     return false;
@@ -400,7 +411,9 @@ export function caseSeverity(index: PackIndex, record: GroupingInput, trace: Tra
 
 /** The level at which a secondary diagnosis counts: MCC, else CC, unless its exclusion table holds the principal. */
 function countedLevel(index: PackIndex, dx: string, excluding: Set<string> | undefined, principal: string, trace: TraceStep[] | null): Severity {
-  const mccTable = index.mcc.get(dx);
+  const entry = index.severityOf.get(dx);
+  if (entry === undefined) return 'none';
+  const mccTable = entry.mcc;
   if (mccTable !== undefined) {
     if (mccTable === null || !excluding?.has(mccTable)) {
       trace?.push({ step: 'severity', text: `Secondary diagnosis ${dx} is an MCC (严重并发症或合并症)${mccTable === null ? ' that no principal diagnosis excludes' : ` and the principal diagnosis is not in its exclusion table ${mccTable}`}: it counts.`, codes: [dx] });
@@ -408,7 +421,7 @@ function countedLevel(index: PackIndex, dx: string, excluding: Set<string> | und
     }
     trace?.push({ step: 'severity', text: `Secondary diagnosis ${dx} is an MCC (严重并发症或合并症) of exclusion table ${mccTable}, and the principal diagnosis ${principal} is in that table: it does not count.`, codes: [dx, principal] });
   }
-  const ccTable = index.cc.get(dx);
+  const ccTable = entry.cc;
   if (ccTable !== undefined) {
     if (ccTable === null || !excluding?.has(ccTable)) {
       trace?.push({ step: 'severity', text: `Secondary diagnosis ${dx} is a CC (并发症或合并症)${ccTable === null ? ' that no principal diagnosis excludes' : ` and the principal diagnosis is not in its exclusion table ${ccTable}`}: it counts.`, codes: [dx] });
