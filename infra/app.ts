@@ -30,7 +30,8 @@ export function buildApp(app = new App()): { app: App; stack: ServiceStack; cons
   // A region is needed for the customer-managed-key table (TableV2) and the Parameters and Secrets layer.
   const region = process.env.CDK_DEFAULT_REGION ?? 'ap-southeast-1';
   const env = { region, ...(process.env.CDK_DEFAULT_ACCOUNT ? { account: process.env.CDK_DEFAULT_ACCOUNT } : {}) };
-  const stack = new ServiceStack(app, 'Payreform', { referenceDir, description: 'payreform: DRG/DIP payment reform service', env });
+  const budget = app.node.tryGetContext('fundBudgetYuan') as string | number | undefined;
+  const stack = new ServiceStack(app, 'Payreform', { referenceDir, ...(budget !== undefined ? { fundBudgetYuan: Number(budget) } : {}), description: 'payreform: DRG/DIP payment reform service', env });
   acknowledgeExplained(stack);
   const consoleStack = new ConsoleStack(app, 'PayreformConsole', { api: stack.api, siteDir: consoleSiteDir(), description: 'payreform: analyst console (S3 + CloudFront)', env });
   acknowledgeExplained(consoleStack);

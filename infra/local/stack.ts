@@ -150,6 +150,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     POWERTOOLS_METRICS_DISABLED: 'true',
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
     POWERTOOLS_DEV: 'false',
+    ...(process.env.FUND_BUDGET_YUAN ? { FUND_BUDGET_YUAN: process.env.FUND_BUDGET_YUAN } : {}),
   };
 
   // The handlers' own modules, in this process, for the dev keys and the local job runner.

@@ -29,6 +29,8 @@ import { ServiceFunction } from '../constructs/service-function.ts';
 export interface ServiceStackProps extends StackProps {
   /** Directory with pack.json, codes/, payment-table.csv (built by infra/local/build.ts writeReference). */
   referenceDir: string;
+  /** FUND_BUDGET_YUAN for the forecast job's budget alert (`cdk deploy -c fundBudgetYuan=…`); unset: no alert. */
+  fundBudgetYuan?: number;
 }
 
 export class ServiceStack extends Stack {
@@ -85,7 +87,8 @@ export class ServiceStack extends Stack {
     });
     const paramsAndSecrets = ParamsAndSecretsLayerVersion.fromVersion(ParamsAndSecretsVersions.V1_0_103, { cacheSize: 10 });
 
-    const environment = { TABLE_NAME: table.tableName, RAW_BUCKET: raw.bucketName, LAKE_BUCKET: lake.bucketName, PSEUDONYM_SECRET_ID: secret.secretArn };
+    const environment: Record<string, string> = { TABLE_NAME: table.tableName, RAW_BUCKET: raw.bucketName, LAKE_BUCKET: lake.bucketName, PSEUDONYM_SECRET_ID: secret.secretArn };
+    if (props.fundBudgetYuan !== undefined) environment.FUND_BUDGET_YUAN = String(props.fundBudgetYuan);
     const make = (decl: Pick<RouteDecl, 'id' | 'entry' | 'summary' | 'reference' | 'timeoutSeconds' | 'memoryMb' | 'access'>): ServiceFunction => {
       const fn = new ServiceFunction(this, decl.id, {
         entry: decl.entry,

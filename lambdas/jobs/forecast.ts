@@ -4,17 +4,21 @@
  * run of consecutive months ending at the latest) → `forecastExpenditure` (ETS, 12 months, 80/95 %
  * intervals, backtest) → stored as `FORECAST#<yyyy-mm>` and `FORECAST#latest` for
  * `GET /v1/forecasts/latest`. With fewer than 24 months it stores why there is no forecast.
+ * Budget alert: when FUND_BUDGET_YUAN is set and the 12 forecast months' expected expenditure
+ * (Σ mean — the next 12 months, not the rest of the calendar year) exceeds it, an alert record
+ * `ALERT#forecast#<run month>` is stored and the forecast carries it as `alert` (else `alert: null`).
  */
 import { forecastExpenditure, formatMonth, MIN_FIT_MONTHS, parseMonth } from '../../models/fund/forecast.ts';
 import type { ObjectStore } from '../../models/ports.ts';
-import { putForecast } from '../shared/fund-store.ts';
+import { config } from '../shared/config.ts';
+import { putForecast, putForecastAlert, type ForecastAlert } from '../shared/fund-store.ts';
 import { lakeYears, summariseLake } from '../shared/lake-summary.ts';
 import { logger } from '../shared/observability.ts';
 import { s3ObjectStore } from '../shared/object-store.ts';
 
 export const horizon = 12;
 
-export async function runForecast(objects: ObjectStore, now: Date): Promise<{ status: string; months: number }> {
+export async function runForecast(objects: ObjectStore, now: Date): Promise<{ status: string; months: number; alert: ForecastAlert | null }> {
   const summary = await summariseLake(objects, { years: await lakeYears(objects), weights: new Map() });
   const byIndex = new Map(summary.months.map((m) => [parseMonth(m.month)!, m.totalCost]));
   const last = Math.max(...byIndex.keys());
@@ -24,13 +28,27 @@ export async function runForecast(objects: ObjectStore, now: Date): Promise<{ st
   const run = now.toISOString().slice(0, 7);
   if (history.length < MIN_FIT_MONTHS) {
     const message = `The lake holds ${history.length} consecutive month${history.length === 1 ? '' : 's'} of expenditure; a forecast needs at least ${MIN_FIT_MONTHS}.`;
-    await putForecast(run, { createdAt: now.toISOString(), history, report: null, message });
-    return { status: 'insufficient', months: history.length };
+    await putForecast(run, { createdAt: now.toISOString(), history, report: null, message, alert: null });
+    return { status: 'insufficient', months: history.length, alert: null };
   }
   const report = forecastExpenditure({ start: history[0]!.month, values: history.map((h) => h.value) }, horizon, { seed: 1 });
-  await putForecast(run, { createdAt: now.toISOString(), history, report });
+  const budget = config().FUND_BUDGET_YUAN;
+  const forecastTotal = Math.round(report.forecast.reduce((s, p) => s + p.mean, 0) * 100) / 100;
+  let alert: ForecastAlert | null = null;
+  if (budget !== undefined && forecastTotal > budget) {
+    const from = report.forecast[0]!.month;
+    const to = report.forecast[report.forecast.length - 1]!.month;
+    const excess = Math.round((forecastTotal - budget) * 100) / 100;
+    alert = {
+      kind: 'forecast-over-budget', month: run, createdAt: now.toISOString(), budget, forecastTotal, from, to, excess,
+      message: `Expected expenditure ${from} – ${to} is ${forecastTotal.toFixed(0)} yuan, ${excess.toFixed(0)} over the budget of ${budget.toFixed(0)}.`,
+    };
+    await putForecastAlert(alert);
+    logger.warn('forecast exceeds the budget', { budget, forecastTotal });
+  }
+  await putForecast(run, { createdAt: now.toISOString(), history, report, alert });
   logger.info('forecast stored', { months: history.length, model: report.model });
-  return { status: 'succeeded', months: history.length };
+  return { status: 'succeeded', months: history.length, alert };
 }
 
-export const handler = async (event: { time?: string }): Promise<{ status: string; months: number }> => runForecast(s3ObjectStore, event.time ? new Date(event.time) : new Date());
+export const handler = async (event: { time?: string }): Promise<{ status: string; months: number; alert: ForecastAlert | null }> => runForecast(s3ObjectStore, event.time ? new Date(event.time) : new Date());

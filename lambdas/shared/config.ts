@@ -25,6 +25,8 @@ const configSchema = z.object({
   MAX_GROUP_RECORDS: z.coerce.number().int().positive().default(1000),
   /** Parallel DynamoDB writes while ingesting one batch. */
   WRITE_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(32),
+  /** The fund's yearly expenditure budget (yuan); the forecast job raises an alert when the next 12 forecast months exceed it. Unset: no alert. */
+  FUND_BUDGET_YUAN: z.coerce.number().positive().optional(),
 }).refine((c) => c.PSEUDONYM_SECRET !== undefined || c.PSEUDONYM_SECRET_ID !== undefined, {
   message: 'PSEUDONYM_SECRET (local) or PSEUDONYM_SECRET_ID (AWS) must be set',
   path: ['PSEUDONYM_SECRET'],

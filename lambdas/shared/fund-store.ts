@@ -1,6 +1,7 @@
 /**
  * Stored fund results: stress tests (`STRESS#<id>`, and `STRESS#latest` for the overview's fund
- * alert) and monthly forecasts (`FORECAST#<yyyy-mm>`, and `FORECAST#latest`). Keys come from keys.ts.
+ * alert), monthly forecasts (`FORECAST#<yyyy-mm>`, and `FORECAST#latest`) and the forecast's budget
+ * alerts (`ALERT#forecast#<yyyy-mm>`). Keys come from keys.ts.
  */
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from './aws.ts';
@@ -39,6 +40,35 @@ export interface StoredForecast {
   /** The forecast report (models/fund/forecast.ts), or null with `message` when it could not be made. */
   report: unknown;
   message?: string;
+  /** The budget alert this run raised (also stored as `ALERT#forecast#<yyyy-mm>`), or null. */
+  alert?: ForecastAlert | null;
+}
+
+export interface ForecastAlert {
+  kind: 'forecast-over-budget';
+  /** The run's month (YYYY-MM). */
+  month: string;
+  createdAt: string;
+  /** FUND_BUDGET_YUAN when the job ran. */
+  budget: number;
+  /** Σ mean of the 12 forecast months, and the months. */
+  forecastTotal: number;
+  from: string;
+  to: string;
+  /** forecastTotal − budget. */
+  excess: number;
+  message: string;
+}
+
+export async function putForecastAlert(alert: ForecastAlert): Promise<void> {
+  await dynamo().send(new PutCommand({ TableName: table(), Item: { pk: k.alertPk('forecast', alert.month), sk: k.alertSk, type: 'alert', ...alert } }));
+}
+
+export async function getForecastAlert(month: string): Promise<ForecastAlert | null> {
+  const out = await dynamo().send(new GetCommand({ TableName: table(), Key: { pk: k.alertPk('forecast', month), sk: k.alertSk } }));
+  if (!out.Item) return null;
+  const { pk: _pk, sk: _sk, type: _type, ...item } = out.Item;
+  return item as ForecastAlert;
 }
 
 export async function putForecast(month: string, item: StoredForecast): Promise<void> {

@@ -11,6 +11,7 @@
  * | simulation job / partition result | `SIM#<id>` | `JOB` / `PART#<partition>` |
  * | stress test | `STRESS#<id>` | `JOB` |
  * | forecast | `FORECAST#<yyyy-mm>` | `FORECAST` |
+ * | forecast budget alert (the run's month) | `ALERT#forecast#<yyyy-mm>` | `ALERT` |
  * | supervision run (and `latest`, the last that succeeded) | `SUPERVISION#<id>` | `JOB` |
  * | active DIP catalogue (pointer to its S3 object) | `CATALOG#DIP` | `ACTIVE` |
  *
@@ -36,6 +37,8 @@ export const partitionPrefix = 'PART#';
 export const stressTestPk = (id: string): string => `STRESS#${id}`;
 export const forecastPk = (month: string): string => `FORECAST#${month}`;
 export const forecastSk = 'FORECAST';
+export const alertPk = (kind: 'forecast', month: string): string => `ALERT#${kind}#${month}`;
+export const alertSk = 'ALERT';
 export const supervisionPk = (id: string): string => `SUPERVISION#${id}`;
 export const dipCatalogPk = 'CATALOG#DIP';
 export const dipCatalogSk = 'ACTIVE';
