@@ -7,7 +7,7 @@
  * Used by `npm start`, the e2e tests and `npm run bench:api`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
@@ -23,6 +23,8 @@ import { serverlessConfig } from './serverless-config.ts';
 const require = createRequire(import.meta.url);
 
 export const localNames = { table: 'payreform-local', rawBucket: 'payreform-raw', lakeBucket: 'payreform-lake' } as const;
+/** In the data directory while a stack runs: its dynalite and s3rver endpoints (`{ dynamodb, s3, pid }`). */
+export const localEndpointsFile = 'endpoints.json';
 
 export interface LocalStackOptions {
   port?: number;
@@ -134,6 +136,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const s3Endpoint = `http://127.0.0.1:${s3Port}`;
   await ensureTable(dynamoEndpoint);
   await ensureBuckets(s3Endpoint);
+  // `npm run job:forecast` reads this to reach the running stack's storage (dynalite holds a lock on its data).
+  const endpointsFile = path.join(dataDir, localEndpointsFile);
+  writeFileSync(endpointsFile, JSON.stringify({ dynamodb: dynamoEndpoint, s3: s3Endpoint, pid: process.pid }));
 
   const environment: Record<string, string> = {
     TABLE_NAME: localNames.table,
@@ -216,6 +221,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await Promise.allSettled([...running]);
     await s3rver.close().catch(() => undefined);
     await new Promise((resolve) => dynamoServer.close(resolve));
+    rmSync(endpointsFile, { force: true });
   };
   return {
     url,

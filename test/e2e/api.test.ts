@@ -2,10 +2,13 @@
  * End to end through serverless-offline (the local stack, started once for this file): the
  * authorizer, the middy stack and the handlers as bundled JS, on dynalite and s3rver.
  */
+import { execFile } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '../../infra/local/stack.ts';
+import { projectRoot } from '../../lib/reference.ts';
 import { call, freePort, hospitalLines, key, tempDataDir } from './helpers.ts';
 
 let stack: LocalStack;
@@ -137,6 +140,16 @@ describe('the API through serverless-offline', () => {
     expect(r.status).toBe(404);
     expect(r.json.message).toMatch(/forecast/);
   });
+
+  it('runs the forecast job once against the running stack (npm run job:forecast)', async () => {
+    const { FUND_BUDGET_YUAN: _budget, ...env } = process.env;
+    const { stdout } = await promisify(execFile)(process.execPath, [path.join(projectRoot, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(projectRoot, 'infra', 'local', 'job-forecast.ts')], { cwd: projectRoot, env: { ...env, DATA_DIR: stack.dataDir } });
+    expect(stdout).toMatch(/forecast job .*: insufficient, \d+ months? of history/);
+    expect(stdout).toMatch(/stored FORECAST#latest without a forecast/);
+    const r = await call(`${url}/v1/forecasts/latest`, 'GET', key.analyst);
+    expect(r.status).toBe(404);
+    expect(r.json.message).toMatch(/consecutive month/);
+  }, 60_000);
 
   it('runs supervision asynchronously, serves the ranking, and scopes a hospital key to its own hospital', async () => {
     expect((await call(`${url}/v1/supervision-runs/latest`, 'GET', key.analyst)).status).toBe(404);
