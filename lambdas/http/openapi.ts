@@ -18,7 +18,7 @@ const io: Record<string, Io> = {
   CreateSimulation: { body: s.simulationRequest, response: s.jobResponse, status: 202 },
   GetSimulation: { params: s.jobIdParams, response: s.jobResponse },
   DataQuality: { query: s.dataQualityQuery, response: s.dataQualityResponse },
-  CreateStressTest: { body: s.stressTestRequest, status: 201 },
+  CreateStressTest: { body: s.stressTestRequest, status: 202 },
   GetStressTest: { params: s.stressTestIdParams },
   LatestForecast: {},
   CreateSupervisionRun: { body: s.supervisionRunRequest, response: s.supervisionRunResponse, status: 202 },

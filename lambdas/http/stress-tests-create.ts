@@ -1,8 +1,10 @@
 /**
  * POST /v1/stress-tests — run a fund stress test (models/fund `runStressTest`, and
  * `sweepScenario` when a sweep is asked for) for a scenario, a preset, or a preset with
- * overrides. 10 000 paths × 10 years take ~50 ms, so it runs within the request; the result is
- * stored (`GET /v1/stress-tests/{id}`, and `latest` for the overview's fund alert) and returned.
+ * overrides. Answers 202 + `Location: /v1/stress-tests/{id}` like the other jobs, so clients poll
+ * `GET /v1/stress-tests/{id}` until `status` is `succeeded`. The model still runs within the
+ * request (10 000 paths × 10 years take ~50 ms; the request is capped at ~10 s of CPU), so the
+ * 202 already carries the stored result — moving the run to a background job changes no client.
  */
 import { randomUUID } from 'node:crypto';
 import { findPreset, mergeScenario, parseScenario, presetNames, ScenarioError, type Scenario } from '../../models/fund/scenario.ts';
@@ -52,5 +54,5 @@ export const handler = httpHandler({ name: 'createStressTest', roles: ['analyst'
   const id = randomUUID();
   const item = { id, status: 'succeeded' as const, createdAt: systemClock.now().toISOString(), scenario, preset: presetName ?? null, result, ...(sweep ? { sweep } : {}) };
   await putStressTest(item);
-  return { status: 201, headers: { location: `/v1/stress-tests/${id}` }, body: item };
+  return { status: 202, headers: { location: `/v1/stress-tests/${id}` }, body: item };
 });

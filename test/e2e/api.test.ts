@@ -151,6 +151,23 @@ describe('the API through serverless-offline', () => {
     expect(r.json.message).toMatch(/consecutive month/);
   }, 60_000);
 
+  it('answers a stress test 202 with its id and Location, then serves it by id and as latest', async () => {
+    const r = await call(`${url}/v1/stress-tests`, 'POST', key.analyst, JSON.stringify({ preset: 'baseline', scenario: { paths: 500 } }));
+    expect(r.status).toBe(202);
+    const id = r.json.id as string;
+    expect(r.headers.get('location')).toBe(`/v1/stress-tests/${id}`);
+    expect(['running', 'succeeded']).toContain(r.json.status);
+    let t: Record<string, unknown> = r.json;
+    for (let i = 0; i < 50 && t.status === 'running'; i++) {
+      await new Promise((res) => setTimeout(res, 200));
+      t = (await call(`${url}/v1/stress-tests/${id}`, 'GET', key.analyst)).json;
+    }
+    expect(t).toMatchObject({ id, status: 'succeeded', preset: 'baseline' });
+    expect((t.result as { paths: number }).paths).toBe(500);
+    expect((await call(`${url}/v1/stress-tests/latest`, 'GET', key.analyst)).json.id).toBe(id);
+    expect((await call(`${url}/v1/stress-tests`, 'POST', key.hosp1, '{}')).status).toBe(403);
+  });
+
   it('runs supervision asynchronously, serves the ranking, and scopes a hospital key to its own hospital', async () => {
     expect((await call(`${url}/v1/supervision-runs/latest`, 'GET', key.analyst)).status).toBe(404);
     expect((await call(`${url}/v1/supervision-runs`, 'POST', key.hosp1, '{}')).status).toBe(403);

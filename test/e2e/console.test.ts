@@ -39,7 +39,7 @@ beforeAll(async () => {
   const { s3ObjectStore } = await import('../../lambdas/shared/object-store.ts');
   await runForecast(s3ObjectStore, new Date('2026-01-02T02:00:00Z'));
   // A stress test exists, so the overview's fund alert has something to show.
-  expect((await call(`${stack.url}/v1/stress-tests`, 'POST', key.analyst, JSON.stringify({ preset: 'baseline' }))).status).toBe(201);
+  expect((await call(`${stack.url}/v1/stress-tests`, 'POST', key.analyst, JSON.stringify({ preset: 'baseline' }))).status).toBe(202);
 
   mkdirSync(shots, { recursive: true });
   profile = mkdtempSync(path.join(tmpdir(), 'payreform-chromium-'));

@@ -18,6 +18,8 @@ export type Alert = 'insufficient' | 'warning' | 'target' | 'high' | 'excessive'
 export interface YearSummary { year: number; deficitProbability: number; depletionProbability: number; monthsOfReserve: { p5: number; p25: number; p50: number; p75: number; p95: number }; alert: Alert }
 export interface StressTest {
   id: string;
+  /** POST answers 202; `succeeded` once the result is stored (GET /v1/stress-tests/{id}). */
+  status: 'running' | 'succeeded' | 'failed';
   createdAt: string;
   preset: string | null;
   scenario: Record<string, unknown> & { alerts: { insufficientBelow: number; warningBelow: number; targetUpTo: number; excessiveAbove: number }; paths: number; years: number };

@@ -9,6 +9,17 @@ import { figure, palette } from '../charts.ts';
 import { field, h, input, num, pct, progress, select, table } from '../dom.ts';
 import { alertText, type StressTest } from '../types.ts';
 
+/** POST /v1/stress-tests answers 202 with the id; poll GET /v1/stress-tests/{id} until it is no longer running. */
+async function startStressTest(body: Record<string, unknown>): Promise<StressTest> {
+  let t = await api<StressTest>('/v1/stress-tests', { method: 'POST', body });
+  while (t.status === 'running') {
+    await new Promise((r) => setTimeout(r, 250));
+    t = await api<StressTest>(`/v1/stress-tests/${t.id}`);
+  }
+  if (t.status !== 'succeeded') throw new Error('The stress test failed.');
+  return t;
+}
+
 const fields = ['seed', 'paths', 'years', ...sweepableFields] as const;
 
 const labels: Record<string, string> = {
@@ -88,7 +99,7 @@ export function stressTestsPage(main: HTMLElement): void {
     bar.set(null, undefined, 'simulating…');
     runOut.replaceChildren(bar.el);
     try {
-      const t = await api<StressTest>('/v1/stress-tests', { method: 'POST', body });
+      const t = await startStressTest(body);
       bar.set(1, 1, `done: ${t.result.paths.toLocaleString('en')} paths in ${num(t.result.elapsedMs, 0)} ms`);
       return t;
     } catch (error) {
@@ -135,7 +146,7 @@ export function stressTestsPage(main: HTMLElement): void {
     bar.set(null, undefined, 'simulating every value…');
     sweepOut.replaceChildren(bar.el);
     try {
-      const t = await api<StressTest>('/v1/stress-tests', { method: 'POST', body: { preset: preset.value, scenario, sweep: { parameter: parameter.value, from: Number(from.value), to: Number(to.value), step: Number(step.value) } } });
+      const t = await startStressTest({ preset: preset.value, scenario, sweep: { parameter: parameter.value, from: Number(from.value), to: Number(to.value), step: Number(step.value) } });
       sweepOut.replaceChildren(...showSweep(t));
     } catch (error) {
       sweepOut.replaceChildren(errorBox(error));
