@@ -3,7 +3,8 @@
  * `dataDir` so a restart keeps it, and serverless-offline (osls) in a child process serving the
  * bundled handlers. Creates the table, buckets and dev keys when missing. A simulation request
  * written to S3 runs in-process here — the local stand-in for S3 → EventBridge → Step Functions —
- * and so does a supervision run request (S3 → EventBridge → the SupervisionRun function).
+ * and so does a supervision run request (S3 → EventBridge → the SupervisionRun function) and a
+ * stress test request (→ the StressTestRun function).
  * Used by `npm start`, the e2e tests and `npm run bench:api`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -171,6 +172,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const { s3ObjectStore } = await import('../../lambdas/shared/object-store.ts');
   const { simulationRequestPrefix, supervisionRequestPrefix } = await import('../../lambdas/shared/keys.ts');
   const { runRequestedSupervision } = await import('../../lambdas/jobs/supervision.ts');
+  const { runRequestedStressTest } = await import('../../lambdas/jobs/stress-test.ts');
+  const { stressTestRequestPrefix } = await import('../../lambdas/shared/keys.ts');
   process.env.REFERENCE_DIR = path.join(buildDir, 'handlers', 'reference');
   resetConfig();
   const running = new Set<Promise<void>>();
@@ -181,6 +184,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       if (r.s3?.bucket?.name === localNames.lakeBucket && r.eventName?.startsWith('ObjectCreated') && key.startsWith(simulationRequestPrefix) && key.endsWith('/request.json')) {
         const id = key.slice(simulationRequestPrefix.length).split('/')[0]!;
         const p = runSimulationInProcess(s3ObjectStore, id).finally(() => running.delete(p));
+        running.add(p);
+      }
+      if (r.s3?.bucket?.name === localNames.lakeBucket && r.eventName?.startsWith('ObjectCreated') && key.startsWith(stressTestRequestPrefix) && key.endsWith('/request.json')) {
+        const id = key.slice(stressTestRequestPrefix.length).split('/')[0]!;
+        const p = runRequestedStressTest(s3ObjectStore, id).then(() => undefined).finally(() => running.delete(p));
         running.add(p);
       }
       if (r.s3?.bucket?.name === localNames.lakeBucket && r.eventName?.startsWith('ObjectCreated') && key.startsWith(supervisionRequestPrefix) && key.endsWith('/request.json')) {

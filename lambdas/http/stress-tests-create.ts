@@ -1,17 +1,22 @@
 /**
  * POST /v1/stress-tests — run a fund stress test (models/fund `runStressTest`, and
  * `sweepScenario` when a sweep is asked for) for a scenario, a preset, or a preset with
- * overrides. Answers 202 + `Location: /v1/stress-tests/{id}` like the other jobs, so clients poll
- * `GET /v1/stress-tests/{id}` until `status` is `succeeded`. The model still runs within the
- * request (10 000 paths × 10 years take ~50 ms; the request is capped at ~10 s of CPU), so the
- * 202 already carries the stored result — moving the run to a background job changes no client.
+ * overrides. Everything is validated here (422 with field paths: scenario, preset, every sweep
+ * value, the size cap); then a `running` job item and the request object
+ * `jobs/stress-tests/<id>/request.json` are stored and it answers 202 + `Location`. The object's
+ * creation runs it in the background (lambdas/jobs/stress-test.ts, like supervision runs);
+ * clients poll `GET /v1/stress-tests/{id}` until `status` is `succeeded` or `failed`.
  */
 import { randomUUID } from 'node:crypto';
-import { findPreset, mergeScenario, parseScenario, presetNames, ScenarioError, type Scenario } from '../../models/fund/scenario.ts';
-import { runStressTest, sweepScenario, sweepValues } from '../../models/fund/stress-test.ts';
+import { findPreset, mergeScenario, parseScenario, presetNames, ScenarioError, withField, type Scenario } from '../../models/fund/scenario.ts';
+import type { StressTestRequest } from '../jobs/stress-test.ts';
+import { sweepValues } from '../../models/fund/stress-test.ts';
 import { systemClock } from '../shared/clock.ts';
 import { invalid } from '../shared/errors.ts';
+import { config } from '../shared/config.ts';
 import { putStressTest } from '../shared/fund-store.ts';
+import * as k from '../shared/keys.ts';
+import { s3ObjectStore } from '../shared/object-store.ts';
 import { httpHandler } from '../shared/http.ts';
 import { stressTestRequest } from './schemas.ts';
 
@@ -40,19 +45,19 @@ export const handler = httpHandler({ name: 'createStressTest', roles: ['analyst'
   }
   const runs = scenario.paths * (1 + (values?.length ?? 0));
   if (runs > maxPathRuns) throw invalid(`This asks for ${runs.toLocaleString('en')} simulated paths; one request runs at most ${maxPathRuns.toLocaleString('en')} (fewer paths or sweep values).`, [{ path: 'scenario.paths', message: 'scenario.paths × (1 + sweep values) is too large.' }]);
-  const clock = (): number => performance.now();
-  const result = runStressTest(scenario, { clock });
-  let sweep: unknown;
   if (body.sweep && values) {
     try {
-      sweep = sweepScenario(scenario, body.sweep.parameter, values);
+      for (const value of values) withField(scenario, body.sweep.parameter, value);
     } catch (error) {
       if (error instanceof ScenarioError) throw invalid('The sweep is not valid.', error.issues.map((m) => ({ path: 'sweep.parameter', message: `sweep: ${m}` })));
       throw error;
     }
   }
   const id = randomUUID();
-  const item = { id, status: 'succeeded' as const, createdAt: systemClock.now().toISOString(), scenario, preset: presetName ?? null, result, ...(sweep ? { sweep } : {}) };
+  const createdAt = systemClock.now().toISOString();
+  const request: StressTestRequest = { id, createdAt, scenario, preset: presetName ?? null, ...(body.sweep && values ? { sweep: { parameter: body.sweep.parameter, values } } : {}) };
+  const item = { id, status: 'running' as const, createdAt, scenario, preset: presetName ?? null };
   await putStressTest(item);
+  await s3ObjectStore.put(config().LAKE_BUCKET, k.stressTestRequestKey(id), JSON.stringify(request), 'application/json');
   return { status: 202, headers: { location: `/v1/stress-tests/${id}` }, body: item };
 });

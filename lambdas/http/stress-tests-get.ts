@@ -1,4 +1,4 @@
-/** GET /v1/stress-tests/{id} — a stored stress test (`latest`: the most recent one). */
+/** GET /v1/stress-tests/{id} — a stress test's status (`running`, `succeeded` with the result, `failed` with `error`); `latest`: the most recent that succeeded. */
 import { notFound } from '../shared/errors.ts';
 import { getStressTest } from '../shared/fund-store.ts';
 import { httpHandler } from '../shared/http.ts';

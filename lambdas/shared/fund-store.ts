@@ -12,17 +12,20 @@ const table = (): string => config().TABLE_NAME;
 
 export interface StoredStressTest {
   id: string;
-  status: 'succeeded';
+  status: 'running' | 'succeeded' | 'failed';
   createdAt: string;
   scenario: unknown;
   preset: string | null;
-  result: unknown;
+  result?: unknown;
   sweep?: unknown;
+  /** Why it failed (status `failed`). */
+  error?: string;
 }
 
+/** Stores the job item; a succeeded one is also `latest` (the overview's fund alert). */
 export async function putStressTest(item: StoredStressTest): Promise<void> {
   await dynamo().send(new PutCommand({ TableName: table(), Item: { pk: k.stressTestPk(item.id), sk: k.jobSk, type: 'stress-test', ...item } }));
-  await dynamo().send(new PutCommand({ TableName: table(), Item: { pk: k.stressTestPk('latest'), sk: k.jobSk, type: 'stress-test', ...item } }));
+  if (item.status === 'succeeded') await dynamo().send(new PutCommand({ TableName: table(), Item: { pk: k.stressTestPk('latest'), sk: k.jobSk, type: 'stress-test', ...item } }));
 }
 
 export async function getStressTest(id: string): Promise<StoredStressTest | null> {

@@ -62,6 +62,9 @@ export const lakeObjectKey = (year: string, month: string, hospitalId: string, b
 export const lakeYearPrefix = (year: string): string => `cases/year=${year}/`;
 export const simulationRequestKey = (id: string): string => `jobs/simulations/${id}/request.json`;
 export const simulationRequestPrefix = 'jobs/simulations/';
+/** A stress test's request (its creation starts the run). */
+export const stressTestRequestPrefix = 'jobs/stress-tests/';
+export const stressTestRequestKey = (id: string): string => `${stressTestRequestPrefix}${id}/request.json`;
 /** A supervision run's request (its creation starts the run), result (ranking, counts) and flags, one object per hospital. */
 export const supervisionRequestPrefix = 'jobs/supervision/';
 export const supervisionRequestKey = (id: string): string => `${supervisionRequestPrefix}${id}/request.json`;

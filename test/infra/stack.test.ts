@@ -96,6 +96,13 @@ describe('service stack', () => {
     expect(policyOf('GetSupervisionRun')).not.toContain('dynamodb:PutItem');
     expect(policyOf('SupervisionRun')).toContain('s3:GetObject');
     expect(policyOf('SupervisionRun')).not.toContain('s3:DeleteObject');
+    // Stress tests: the request object starts StressTestRun; POST may only put request objects.
+    expect(requested).toContain('jobs/stress-tests/*/request.json');
+    template.hasResourceProperties('AWS::Events::Rule', { EventPattern: Match.objectLike({ detail: Match.objectLike({ object: { key: [{ wildcard: 'jobs/stress-tests/*/request.json' }] } }) }), Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^StressTestRun'), 'Arn'] } })] });
+    expect(policyOf('CreateStressTest')).toContain('/jobs/stress-tests/*');
+    expect(policyOf('CreateStressTest')).not.toContain('s3:GetObject');
+    expect(policyOf('StressTestRun')).toContain('s3:GetObject');
+    expect(policyOf('StressTestRun')).not.toContain('s3:PutObject');
   });
 
   it('grants least privilege: public and read routes cannot write, only ingest reads the secret', () => {

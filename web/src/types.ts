@@ -20,6 +20,7 @@ export interface StressTest {
   id: string;
   /** POST answers 202; `succeeded` once the result is stored (GET /v1/stress-tests/{id}). */
   status: 'running' | 'succeeded' | 'failed';
+  error?: string;
   createdAt: string;
   preset: string | null;
   scenario: Record<string, unknown> & { alerts: { insufficientBelow: number; warningBelow: number; targetUpTo: number; excessiveAbove: number }; paths: number; years: number };

@@ -16,7 +16,7 @@ async function startStressTest(body: Record<string, unknown>): Promise<StressTes
     await new Promise((r) => setTimeout(r, 250));
     t = await api<StressTest>(`/v1/stress-tests/${t.id}`);
   }
-  if (t.status !== 'succeeded') throw new Error('The stress test failed.');
+  if (t.status !== 'succeeded') throw new Error(t.error ?? 'The stress test failed.');
   return t;
 }
 
