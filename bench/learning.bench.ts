@@ -24,6 +24,7 @@ import { trainCart } from '../models/learning/cart.ts';
 import { fitKMeans } from '../models/learning/kmeans.ts';
 import { rSquared } from '../models/learning/quality.ts';
 import type { Figure } from './run.ts';
+import { createRandom } from '../models/random.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const PYTHON = '/usr/bin/python3';
@@ -31,16 +32,10 @@ const SCRIPT = path.join(here, 'baselines', 'sklearn_learning.py');
 const MAX_DEPTH = 6;
 const MIN_LEAF = 100;
 
-/** Deterministic pseudo-random numbers (mulberry32). */
+/** Uniform draws in [0, 1) from the project's seeded generator (models/random.ts). */
 function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = createRandom(seed);
+  return () => random.uniform();
 }
 
 const CC = ['none', 'CC', 'MCC'];

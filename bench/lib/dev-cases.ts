@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { referencePath } from '../../lib/reference.ts';
+import { createRandom } from '../../models/random.ts';
 
 export type DevCase = Record<string, unknown> & { listId: string; secondaryDiagnoses: string[] };
 
@@ -12,16 +13,10 @@ export function readDevCases(): DevCase[] {
   return readFileSync(referencePath('dev-cases', 'chs-drg-1.1-cases.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as DevCase);
 }
 
-/** Mulberry32: a small seeded uniform generator for bench inputs. */
+/** Uniform draws in [0, 1) from the project's seeded generator (models/random.ts). */
 function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = createRandom(seed);
+  return () => random.uniform();
 }
 
 export function* resampledCases(n: number, seed = 1): Generator<DevCase> {

@@ -1,16 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { assignCluster, assignClusters, chooseK, fitKMeans, parseKMeansModel, zScoreParameters } from '../../../models/learning/kmeans.ts';
+import { createRandom } from '../../../models/random.ts';
 
-/** Deterministic pseudo-random numbers (mulberry32). */
+/** Uniform draws in [0, 1) from the project's seeded generator (models/random.ts). */
 function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const random = createRandom(seed);
+  return () => random.uniform();
 }
 
 /** Three well-separated blobs: cost around 1 000 / 5 000 / 20 000 yuan, length of stay around 3 / 8 / 20 days. */
