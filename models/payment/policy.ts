@@ -79,33 +79,38 @@ const levelCoefficientsSchema = z
   )
   .default({ '1': 1, '2': 1, '3': 1 });
 
+/** Fields every policy has, whatever its method. */
+const commonPolicyFields = {
+  /** Policy name, for reports (defaults to the file name in the CLI). */
+  name: z.string({ error: 'must be a string' }).min(1, { error: 'must not be empty' }).max(200).optional(),
+  /** Version of this policy document (a number or a string such as "2025.1"). */
+  version: z.union([z.string().min(1), z.number()], { error: 'must be a string or a number' }).transform(String).default('1'),
+  /** Grouping scheme the cases are grouped by (for DIP: whose MCC/CC lists give a case's severity). */
+  scheme: z.string({ error: 'must be a string such as "chs-drg-1.1"' }).min(1).default('chs-drg-1.1'),
+  /** Years whose cases give the weights (DRG) or build the catalogue and budget point value (DIP). */
+  referenceYears: z.array(year('a reference year'), { error: 'must be a list of years' }).min(1, { error: 'must list at least one year' }).max(10, { error: 'must list at most 10 years' }),
+  /** Weight of each reference year (same order). Default: the last n of 1 : 2 : 7. */
+  yearWeights: z.array(num('a year weight').gt(0, { error: 'must be positive' }), { error: 'must be a list of positive numbers' }).optional(),
+  /** Cost percentiles kept within each group or packet. *param* [0.025, 0.975]. */
+  trim: z
+    .tuple([num('the lower trim percentile').min(0, { error: 'must be from 0 to 1' }).max(1, { error: 'must be from 0 to 1' }), num('the upper trim percentile').min(0, { error: 'must be from 0 to 1' }).max(1, { error: 'must be from 0 to 1' })], { error: 'must be [lower, upper], e.g. [0.025, 0.975]' })
+    .refine(([lo, hi]) => lo < hi, { error: 'the lower percentile must be below the upper one' })
+    .default([0.025, 0.975]),
+  /** The year whose cases are paid. */
+  settlementYear: year('the settlement year'),
+  /** Hospital-level coefficients. *param* 1 for every level. */
+  levelCoefficients: levelCoefficientsSchema,
+  outliers: outliersSchema.default({ low: 0.5, high: 2, review: 5 }),
+};
+
 const drgPolicySchema = z
   .strictObject({
-    /** Policy name, for reports (defaults to the file name in the CLI). */
-    name: z.string({ error: 'must be a string' }).min(1, { error: 'must not be empty' }).max(200).optional(),
-    /** Version of this policy document (a number or a string such as "2025.1"). */
-    version: z.union([z.string().min(1), z.number()], { error: 'must be a string or a number' }).transform(String).default('1'),
-    /** Grouping scheme the cases are grouped by. */
-    scheme: z.string({ error: 'must be a string such as "chs-drg-1.1"' }).min(1).default('chs-drg-1.1'),
+    ...commonPolicyFields,
     method: z.literal('drg', { error: 'must be "drg" or "dip"' }),
-    /** Years whose cases give the relative weights. */
-    referenceYears: z.array(year('a reference year'), { error: 'must be a list of years' }).min(1, { error: 'must list at least one year' }).max(10, { error: 'must list at most 10 years' }),
-    /** Weight of each reference year (same order). Default: the last n of 1 : 2 : 7. */
-    yearWeights: z.array(num('a year weight').gt(0, { error: 'must be positive' }), { error: 'must be a list of positive numbers' }).optional(),
-    /** Cost percentiles kept within each group. *param* [0.025, 0.975]. */
-    trim: z
-      .tuple([num('the lower trim percentile').min(0, { error: 'must be from 0 to 1' }).max(1, { error: 'must be from 0 to 1' }), num('the upper trim percentile').min(0, { error: 'must be from 0 to 1' }).max(1, { error: 'must be from 0 to 1' })], { error: 'must be [lower, upper], e.g. [0.025, 0.975]' })
-      .refine(([lo, hi]) => lo < hi, { error: 'the lower percentile must be below the upper one' })
-      .default([0.025, 0.975]),
-    /** The year whose cases are paid. */
-    settlementYear: year('the settlement year'),
     /** DRG budget in yuan (exactly one of budget and baseRate). */
     budget: num('the budget in yuan').gt(0, { error: 'must be positive' }).optional(),
     /** 费率: yuan per unit of RW (exactly one of budget and baseRate). */
     baseRate: num('the base rate in yuan per RW').gt(0, { error: 'must be positive' }).optional(),
-    /** Hospital-level coefficients. *param* 1 for every level. */
-    levelCoefficients: levelCoefficientsSchema,
-    outliers: outliersSchema.default({ low: 0.5, high: 2, review: 5 }),
     /** Stay lengths left out of the weights (never out of payment); null keeps every stay. */
     excludeStays: excludeStaysSchema.nullable().default({ minDays: 2, maxDays: 60 }),
     /** Grouping of operating-room cases no surgical ADRG takes: `qy` (official) or `fallthrough`. */
@@ -154,20 +159,8 @@ const positiveInt = (what: string) => int(what).min(1, { error: 'must be at leas
 
 const dipPolicySchema = z
   .strictObject({
-    name: z.string({ error: 'must be a string' }).min(1, { error: 'must not be empty' }).max(200).optional(),
-    version: z.union([z.string().min(1), z.number()], { error: 'must be a string or a number' }).transform(String).default('1'),
-    /** DRG scheme whose MCC/CC lists give a case's severity (the auxiliary catalogue reads it). */
-    scheme: z.string({ error: 'must be a string such as "chs-drg-1.1"' }).min(1).default('chs-drg-1.1'),
+    ...commonPolicyFields,
     method: z.literal('dip', { error: 'must be "drg" or "dip"' }),
-    /** Years whose cases build the catalogue and the budget point value. */
-    referenceYears: z.array(year('a reference year'), { error: 'must be a list of years' }).min(1, { error: 'must list at least one year' }).max(10, { error: 'must list at most 10 years' }),
-    yearWeights: z.array(num('a year weight').gt(0, { error: 'must be positive' }), { error: 'must be a list of positive numbers' }).optional(),
-    /** Cost percentiles kept when averaging a packet's cost. *param* [0.025, 0.975]. */
-    trim: z
-      .tuple([num('the lower trim percentile').min(0, { error: 'must be from 0 to 1' }).max(1, { error: 'must be from 0 to 1' }), num('the upper trim percentile').min(0, { error: 'must be from 0 to 1' }).max(1, { error: 'must be from 0 to 1' })], { error: 'must be [lower, upper], e.g. [0.025, 0.975]' })
-      .refine(([lo, hi]) => lo < hi, { error: 'the lower percentile must be below the upper one' })
-      .default([0.025, 0.975]),
-    settlementYear: year('the settlement year'),
     /** DIP fund budget in yuan (exactly one of budget and pointValue): Σ fund payments = budget to the cent. */
     budget: num('the DIP fund budget in yuan').gt(0, { error: 'must be positive' }).optional(),
     /** 点值: yuan per score point (exactly one of budget and pointValue). */
@@ -176,8 +169,6 @@ const dipPolicySchema = z
     fundRatio: num('the fund payment ratio').gt(0, { error: 'must be above 0 and at most 1' }).max(1, { error: 'must be above 0 and at most 1' }).default(1),
     /** Share of the fund payment prepaid monthly (the rest at year end). *param* 0.9. */
     prepaymentShare: num('the monthly prepayment share').min(0, { error: 'must be from 0 to 1' }).max(1, { error: 'must be from 0 to 1' }).default(0.9),
-    levelCoefficients: levelCoefficientsSchema,
-    outliers: outliersSchema.default({ low: 0.5, high: 2, review: 5 }),
     /** A catalogue built by `payreform dip build` (path relative to the policy file); default: built from the reference years. */
     catalog: z.string({ error: 'must be a file path' }).min(1, { error: 'must not be empty' }).optional(),
     // Catalogue fields (models/grouping/dip/policy.ts, same names and defaults).
