@@ -2,6 +2,8 @@
  * Command-line option parsing for the CLI subcommands, on node:util parseArgs, turning its
  * errors into clear sentences (CliError, exit code 2).
  */
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { CliError } from './cli-error.ts';
 
@@ -40,4 +42,19 @@ export function numberOption(values: Record<string, unknown>, name: string, fall
     throw new CliError(`--${name} must be a number, got "${String(raw)}".`, 2);
   }
   return value;
+}
+
+/** `--threads N` (default: one per core, at most 4, or `fallback`), a whole number ≥ 1. */
+export function threadsOption(values: Record<string, unknown>, fallback = Math.min(4, availableParallelism())): number {
+  const threads = Math.floor(numberOption(values, 'threads', fallback));
+  if (threads < 1) throw new CliError(`--threads must be at least 1, got ${threads}.`, 2);
+  return threads;
+}
+
+/** The case files of `--cases a.jsonl b.jsonl` (or repeated `--cases`), each of which must exist. */
+export function caseFilesOption(values: Record<string, unknown>, positionals: string[], usage: string): string[] {
+  const files = [...((values.cases as string[] | undefined) ?? []), ...positionals];
+  if (files.length === 0) throw new CliError(`--cases is required.\n${usage}`, 2);
+  for (const f of files) if (!existsSync(f)) throw new CliError(`cannot read the cases: ${f} does not exist.`);
+  return files;
 }

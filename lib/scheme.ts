@@ -74,3 +74,16 @@ export function rulePackForDir(dir: string, cacheDir = path.join(projectRoot, 'n
   }
   return pack;
 }
+
+/**
+ * The rule pack, loaded while worker threads boot; if it cannot be loaded the workers are
+ * stopped before the error goes on (so a missing scheme never leaves threads running).
+ */
+export async function rulePackWhileWorkersBoot(dir: string, workers: { terminate(): Promise<number> }[]): Promise<RulePack> {
+  try {
+    return rulePackForDir(dir);
+  } catch (error) {
+    await Promise.all(workers.map((w) => w.terminate()));
+    throw error;
+  }
+}

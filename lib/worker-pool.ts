@@ -6,6 +6,9 @@
  */
 import { Worker, type Transferable } from 'node:worker_threads';
 
+/** JSON Lines inputs below this size are read in-process: booting workers costs more than it saves. */
+export const parallelFromBytes = 8 << 20;
+
 /** Start worker threads on a `.mjs` entry (which registers the TypeScript loader itself). */
 export function startWorkers(entry: URL, count: number, workerData?: unknown): Worker[] {
   // A larger young generation: the workers allocate many short-lived objects per record, and

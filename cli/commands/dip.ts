@@ -8,21 +8,19 @@
  * Broken and invalid records are reported on stderr with their line and skipped over.
  */
 import { createReadStream, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { buildDipCatalog } from '../../models/grouping/dip/build.ts';
 import { parseDipCatalog, type DipCatalog } from '../../models/grouping/dip/catalog.ts';
 import { DipCaseTableBuilder } from '../../models/grouping/dip/cases.ts';
 import { pickCatalogPolicy } from '../../models/grouping/dip/policy.ts';
-import type { RulePack } from '../../models/grouping/drg/pack.ts';
 import { detectFormat, readRecordBatches, type RawRecord, type RecordFormat } from '../../models/settlement/readers.ts';
-import { numberOption, parseOptions } from '../../lib/args.ts';
+import { caseFilesOption, parseOptions, threadsOption } from '../../lib/args.ts';
 import { CliError } from '../../lib/cli-error.ts';
 import { loadCodeSets } from '../../lib/codesets.ts';
 import { createLineWriter } from '../../lib/output.ts';
 import { createProgress } from '../../lib/progress.ts';
-import { defaultSchemeDir, rulePackForDir } from '../../lib/scheme.ts';
-import { initWorkers, OrderedWorkerPool, startWorkers } from '../../lib/worker-pool.ts';
+import { defaultSchemeDir, rulePackWhileWorkersBoot } from '../../lib/scheme.ts';
+import { initWorkers, OrderedWorkerPool, parallelFromBytes, startWorkers } from '../../lib/worker-pool.ts';
 import { dipCaseBlock, dipGroupBlock, dipReference, type DipCaseBlockResult, type DipGroupBlockResult, type DipGroupContext } from '../dip-records.ts';
 import type { DipWorkerInit } from '../dip-worker.ts';
 import { lineBlocks, type LineBlock } from '../line-blocks.ts';
@@ -38,8 +36,6 @@ build  mines a DIP catalogue from settlement records (shared/docs/models.md §2)
 group  assigns each record its packet: one JSON line per record, in input order.
   --scheme-dir  CHS-DRG scheme (for the MCC/CC lists of the auxiliary severity); default as payreform group
   --threads     worker threads for JSON Lines input of 8 MB or more (default: one per core, at most 4)`;
-
-const parallelFromBytes = 8 << 20;
 
 export async function run(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
@@ -58,9 +54,7 @@ interface Common {
 }
 
 function common(values: Record<string, unknown>): Common {
-  const threads = Math.floor(numberOption(values, 'threads', Math.min(4, availableParallelism())));
-  if (threads < 1) throw new CliError(`--threads must be at least 1, got ${threads}.`, 2);
-  return { threads, schemeDir: (values['scheme-dir'] as string | undefined) ?? defaultSchemeDir() };
+  return { threads: threadsOption(values), schemeDir: (values['scheme-dir'] as string | undefined) ?? defaultSchemeDir() };
 }
 
 const commonOptions = { 'scheme-dir': { type: 'string' }, threads: { type: 'string' } } as const;
@@ -70,13 +64,11 @@ async function build(argv: string[]): Promise<number> {
   if (!parsed) return 0;
   const { values, positionals } = parsed;
   // `--cases a.jsonl b.jsonl`: parseArgs takes the first file as the option's value and the rest as positionals.
-  const files = [...((values.cases as string[] | undefined) ?? []), ...positionals];
-  if (files.length === 0) throw new CliError(`--cases is required.\n${usage}`, 2);
+  const files = caseFilesOption(values, positionals, usage);
   const policyFile = values.policy as string | undefined;
   if (!policyFile) throw new CliError(`--policy is required.\n${usage}`, 2);
   const output = values.output as string | undefined;
   if (!output) throw new CliError(`--output is required.\n${usage}`, 2);
-  for (const f of files) if (!existsSync(f)) throw new CliError(`cannot read the cases: ${f} does not exist.`);
   let policyJson: unknown;
   try {
     policyJson = JSON.parse(readFileSync(policyFile, 'utf8'));
@@ -93,7 +85,7 @@ async function build(argv: string[]): Promise<number> {
   const started = performance.now();
   const parallel = threads > 1 && useWorkers(files);
   const workers = parallel ? startWorkers(new URL('../dip-worker.mjs', import.meta.url), threads) : [];
-  const pack = await packOrStop(schemeDir, workers);
+  const pack = await rulePackWhileWorkersBoot(schemeDir, workers);
   const table = new DipCaseTableBuilder();
   const totals = { records: 0, invalid: 0 };
   const progress = createProgress('reading cases');
@@ -154,7 +146,7 @@ async function group(argv: string[]): Promise<number> {
   const started = performance.now();
   const parallel = threads > 1 && useWorkers([input]);
   const workers = parallel ? startWorkers(new URL('../dip-worker.mjs', import.meta.url), threads) : [];
-  const pack = await packOrStop(schemeDir, workers);
+  const pack = await rulePackWhileWorkersBoot(schemeDir, workers);
   const out = createLineWriter(values.output as string | undefined);
   const progress = createProgress('grouping');
   const totals = { records: 0, counts: { grouped: 0, fallback: 0, invalid: 0 } };
@@ -185,15 +177,6 @@ async function group(argv: string[]): Promise<number> {
 
 function useWorkers(files: string[]): boolean {
   return files.every((f) => detectFormat(f) === 'jsonl') && files.reduce((n, f) => n + statSync(f).size, 0) >= parallelFromBytes;
-}
-
-async function packOrStop(schemeDir: string, workers: Worker[]): Promise<RulePack> {
-  try {
-    return rulePackForDir(schemeDir);
-  } catch (error) {
-    await Promise.all(workers.map((w) => w.terminate()));
-    throw error;
-  }
 }
 
 /** Read each file's records in batches in this thread. */

@@ -5,14 +5,14 @@
  * invalid records, ungroupable and ambiguous (QY) cases and cases without a cost are left out
  * (counted on stderr).
  */
-import { createReadStream, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { createReadStream, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { caseSeverity, groupCase, indexRulePack } from '../../models/grouping/drg/grouper.ts';
 import { ageBandIndex, comprehensiveClasses, readProcedures } from '../../models/grouping/dip/codes.ts';
 import { designMarkdown, designSplits, dispositionLabels, type SplitDesignCases } from '../../models/grouping/dip/split-design.ts';
 import { detectFormat, readRecordBatches } from '../../models/settlement/readers.ts';
 import { validateRecord } from '../../models/settlement/validate.ts';
-import { numberOption, parseOptions, requireOption } from '../../lib/args.ts';
+import { caseFilesOption, numberOption, parseOptions, requireOption } from '../../lib/args.ts';
 import { CliError } from '../../lib/cli-error.ts';
 import { loadCodeSets } from '../../lib/codesets.ts';
 import { createProgress } from '../../lib/progress.ts';
@@ -39,9 +39,7 @@ export async function run(argv: string[]): Promise<number> {
   const parsed = parseOptions(rest, { cases: { type: 'string', multiple: true }, output: { type: 'string', short: 'o' }, 'min-cases': { type: 'string' }, 'max-depth': { type: 'string' }, 'min-group-cases': { type: 'string' }, 'min-riv-gain': { type: 'string' }, 'scheme-dir': { type: 'string' } }, usage, true);
   if (!parsed) return 0;
   const { values, positionals } = parsed;
-  const files = [...((values.cases as string[] | undefined) ?? []), ...positionals];
-  if (files.length === 0) throw new CliError(`--cases is required.\n${usage}`, 2);
-  for (const f of files) if (!existsSync(f)) throw new CliError(`cannot read the cases: ${f} does not exist.`);
+  const files = caseFilesOption(values, positionals, usage);
   const output = requireOption(values, 'output', usage);
   const options = { minCases: numberOption(values, 'min-cases', 500), maxDepth: numberOption(values, 'max-depth', 2), minGroupCases: numberOption(values, 'min-group-cases', 50), minRivGain: numberOption(values, 'min-riv-gain', 0.05) };
   if (!Number.isInteger(options.maxDepth) || options.maxDepth < 1 || options.maxDepth > 6) throw new CliError(`--max-depth must be a whole number from 1 to 6, got ${options.maxDepth}.`, 2);

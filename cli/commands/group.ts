@@ -5,20 +5,19 @@
  * is the input order whatever the thread count.
  */
 import { createReadStream, existsSync, statSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import type { AmbiguousMode, GroupOptions } from '../../models/grouping/drg/grouper.ts';
 import type { RulePack } from '../../models/grouping/drg/pack.ts';
 import { detectFormat, readRecordBatches, type RecordFormat } from '../../models/settlement/readers.ts';
-import { numberOption, parseOptions } from '../../lib/args.ts';
+import { parseOptions, threadsOption } from '../../lib/args.ts';
 import { CliError } from '../../lib/cli-error.ts';
 import { loadCodeSets } from '../../lib/codesets.ts';
 import { createLineWriter, type LineWriter } from '../../lib/output.ts';
 import { createProgress, type Progress } from '../../lib/progress.ts';
-import { defaultSchemeDir, rulePackForDir } from '../../lib/scheme.ts';
+import { defaultSchemeDir, rulePackWhileWorkersBoot } from '../../lib/scheme.ts';
 import { emptyCounts, groupRawRecord, type ChunkResult } from '../group-record.ts';
 import { lineBlocks, type LineBlock } from '../line-blocks.ts';
-import { initWorkers, OrderedWorkerPool, startWorkers } from '../../lib/worker-pool.ts';
+import { initWorkers, OrderedWorkerPool, parallelFromBytes, startWorkers } from '../../lib/worker-pool.ts';
 
 const usage = `usage: payreform group --input FILE [--output FILE] [--scheme-dir DIR] [--ambiguous qy|fallthrough] [--explain] [--format jsonl|csv|json] [--threads N]
 
@@ -29,9 +28,6 @@ input order: {"listId","status","mdc","adrg","drg"}, plus "errors" for invalid r
   --ambiguous   qy (official, default): an unmatched operating-room procedure → the MDC's QY group;
                 fallthrough: such cases go on to the MDC's medical ADRGs
   --threads     worker threads for JSON Lines input (default: one per core, at most 4, for files of 8 MB or more; 1 = in-process)`;
-
-/** Inputs below this size are grouped in-process: booting workers costs more than it saves. */
-const parallelFromBytes = 8 << 20;
 
 interface Totals {
   counts: ChunkResult['counts'];
@@ -62,19 +58,12 @@ export async function run(argv: string[]): Promise<number> {
   if (ambiguous !== 'qy' && ambiguous !== 'fallthrough') throw new CliError(`--ambiguous must be "qy" or "fallthrough", got "${ambiguous}".`, 2);
   const format = (values.format as RecordFormat | undefined) ?? detectFormat(input === '-' ? 'stdin.jsonl' : input);
   if (!['jsonl', 'csv', 'json'].includes(format)) throw new CliError(`--format must be jsonl, csv or json, got "${format}".`, 2);
-  const threads = Math.floor(numberOption(values, 'threads', Math.min(4, availableParallelism())));
-  if (threads < 1) throw new CliError(`--threads must be at least 1, got ${threads}.`, 2);
+  const threads = threadsOption(values);
 
   // Worker threads pay off on large JSON Lines files; they boot while the scheme compiles.
   const parallel = format === 'jsonl' && threads > 1 && input !== '-' && statSync(input).size >= parallelFromBytes;
   const workers = parallel ? startWorkers(new URL('../group-worker.mjs', import.meta.url), threads) : [];
-  let pack: RulePack;
-  try {
-    pack = rulePackForDir((values['scheme-dir'] as string | undefined) ?? defaultSchemeDir());
-  } catch (error) {
-    await Promise.all(workers.map((w) => w.terminate()));
-    throw error;
-  }
+  const pack = await rulePackWhileWorkersBoot((values['scheme-dir'] as string | undefined) ?? defaultSchemeDir(), workers);
   const options: GroupOptions = { ambiguous: ambiguous as AmbiguousMode, trace: values.explain === true };
   const out = createLineWriter(values.output as string | undefined);
   const progress = createProgress('grouping');

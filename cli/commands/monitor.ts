@@ -4,7 +4,7 @@
  * and groups the cases itself, writes one JSON line per flag and prints a summary by hospital
  * and rule on stderr.
  */
-import { createReadStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createReadStream, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { AmbiguousMode } from '../../models/grouping/drg/grouper.ts';
 import { parsePaymentTable, relativeWeights } from '../../models/payment/payment-table.ts';
@@ -13,7 +13,7 @@ import { SupervisionTableBuilder } from '../../models/supervision/case-table.ts'
 import type { PolicyFigures } from '../../models/supervision/group-norms.ts';
 import { parseRuleSet, ruleDefinitions, ruleIds, RuleSetError, type RuleSet } from '../../models/supervision/rule-set.ts';
 import { screenCases, type ScreenResult } from '../../models/supervision/screen.ts';
-import { parseOptions } from '../../lib/args.ts';
+import { caseFilesOption, parseOptions } from '../../lib/args.ts';
 import { CliError } from '../../lib/cli-error.ts';
 import { loadCodeSets } from '../../lib/codesets.ts';
 import { createLineWriter } from '../../lib/output.ts';
@@ -45,9 +45,7 @@ export async function run(argv: string[]): Promise<number> {
   );
   if (!parsed) return 0;
   const { values, positionals } = parsed;
-  const files = [...((values.cases as string[] | undefined) ?? []), ...positionals];
-  if (files.length === 0) throw new CliError(`--cases is required.\n${usage}`, 2);
-  for (const f of files) if (!existsSync(f)) throw new CliError(`cannot read the cases: ${f} does not exist.`);
+  const files = caseFilesOption(values, positionals, usage);
   const output = values.output as string | undefined;
   if (!output) throw new CliError(`--output is required.\n${usage}`, 2);
   const ambiguous = (values.ambiguous as string | undefined) ?? 'qy';

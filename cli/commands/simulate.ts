@@ -8,7 +8,6 @@
  * policy at the top of DIR, each compared one in DIR/<label>/), comparison.csv and report.html.
  */
 import { createReadStream, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import type { AmbiguousMode } from '../../models/grouping/drg/grouper.ts';
@@ -20,12 +19,12 @@ import { parsePaymentPolicy, PolicyError, type AnyPaymentPolicy, type DipPayment
 import { simulatePolicy, type PolicyResult } from '../../models/payment/simulate.ts';
 import { concatDipColumns, simulateDipPolicy, type DipColumns } from '../../models/payment/simulate-dip.ts';
 import { detectFormat, readRecordBatches, type RecordFormat } from '../../models/settlement/readers.ts';
-import { numberOption, parseOptions, requireOption } from '../../lib/args.ts';
+import { caseFilesOption, parseOptions, requireOption, threadsOption } from '../../lib/args.ts';
 import { CliError } from '../../lib/cli-error.ts';
 import { loadCodeSets } from '../../lib/codesets.ts';
 import { createProgress } from '../../lib/progress.ts';
-import { defaultSchemeDir, rulePackForDir } from '../../lib/scheme.ts';
-import { initWorkers, OrderedWorkerPool, startWorkers } from '../../lib/worker-pool.ts';
+import { defaultSchemeDir, rulePackWhileWorkersBoot } from '../../lib/scheme.ts';
+import { initWorkers, OrderedWorkerPool, parallelFromBytes, startWorkers } from '../../lib/worker-pool.ts';
 import { loadProcedureClasses } from '../dip-records.ts';
 import { lineBlocks, type LineBlock } from '../line-blocks.ts';
 import { appendBlock, caseBlock, type CaseBlock, type CaseContext } from '../simulate-cases.ts';
@@ -47,9 +46,6 @@ Writes to DIR: summary.json, hospitals.csv, groups.csv, cases.jsonl and report.h
   --threads        worker threads for grouping large JSON Lines input (default: one per core, at most 4)
   --no-case-files  skip cases.jsonl of the compared policies (the first policy's is always written)`;
 
-/** Inputs below this size are grouped in-process: booting workers costs more than it saves. */
-const parallelFromBytes = 8 << 20;
-
 export async function run(argv: string[]): Promise<number> {
   const parsed = parseOptions(
     argv,
@@ -68,17 +64,14 @@ export async function run(argv: string[]): Promise<number> {
   if (!parsed) return 0;
   const { values, positionals } = parsed;
   // `--cases a.jsonl b.jsonl` as well as `--cases a.jsonl --cases b.jsonl`.
-  const files = [...((values.cases as string[] | undefined) ?? []), ...positionals];
-  if (files.length === 0) throw new CliError(`--cases is required.\n${usage}`, 2);
-  for (const f of files) if (!existsSync(f)) throw new CliError(`cannot read the cases: ${f} does not exist.`);
+  const files = caseFilesOption(values, positionals, usage);
   const policyFiles = [requireOption(values, 'policy', usage), ...((values.compare as string[] | undefined) ?? [])];
   const policies = policyFiles.map(readPolicy);
   const catalogs = policies.map((p, i) => (p.method === 'dip' && p.catalog !== undefined ? readCatalog(path.resolve(path.dirname(policyFiles[i]!), p.catalog), policyFiles[i]!) : undefined));
   const dip = policies.some((p) => p.method === 'dip');
   const labels = policyLabels(policyFiles, policies);
   const output = requireOption(values, 'output', usage);
-  const threads = Math.floor(numberOption(values, 'threads', Math.min(4, availableParallelism())));
-  if (threads < 1) throw new CliError(`--threads must be at least 1, got ${threads}.`, 2);
+  const threads = threadsOption(values);
   const started = performance.now();
 
   const modes = [...new Set(policies.flatMap((p) => (p.method === 'drg' ? [p.ambiguous] : [])))] as AmbiguousMode[];
@@ -86,13 +79,7 @@ export async function run(argv: string[]): Promise<number> {
   const bytes = files.reduce((s, f) => s + statSync(f).size, 0);
   const parallel = threads > 1 && formats.every((f) => f === 'jsonl') && bytes >= parallelFromBytes;
   const workers = parallel ? startWorkers(new URL('../simulate-worker.mjs', import.meta.url), threads) : [];
-  let pack: RulePack;
-  try {
-    pack = rulePackForDir((values['scheme-dir'] as string | undefined) ?? defaultSchemeDir());
-  } catch (error) {
-    await Promise.all(workers.map((w) => w.terminate()));
-    throw error;
-  }
+  const pack = await rulePackWhileWorkersBoot((values['scheme-dir'] as string | undefined) ?? defaultSchemeDir(), workers);
   const progress = createProgress('grouping');
   const builder = new CaseTableBuilder(modes, 1 << 16);
   const input: InputCounts = { files, records: 0, rejected: 0, otherYears: 0 };

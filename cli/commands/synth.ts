@@ -9,7 +9,7 @@ import path from 'node:path';
 import { impliedBaseAmount, parsePaymentTable, relativeWeights } from '../../models/payment/payment-table.ts';
 import { createGenerator } from '../../models/synthetic/generate.ts';
 import { createInjector, injectablePatterns, parseInjectSpec, type InjectSpec } from '../../models/synthetic/inject.ts';
-import { numberOption, parseOptions, requireOption } from '../../lib/args.ts';
+import { numberOption, parseOptions, requireOption, threadsOption } from '../../lib/args.ts';
 import { CliError } from '../../lib/cli-error.ts';
 import { loadCodeSets } from '../../lib/codesets.ts';
 import { createLineWriter } from '../../lib/output.ts';
@@ -67,8 +67,7 @@ export async function run(argv: string[]): Promise<number> {
       throw new CliError(`--inject: ${(error as Error).message}.`, 2);
     }
   }
-  const threads = Math.floor(numberOption(values, 'threads', casesPerYear >= 100_000 ? Math.min(4, availableParallelism()) : 1));
-  if (threads < 1) throw new CliError(`--threads must be at least 1, got ${threads}.`, 2);
+  const threads = threadsOption(values, casesPerYear >= 100_000 ? Math.min(4, availableParallelism()) : 1);
   const schemeDir = (values['scheme-dir'] as string | undefined) ?? defaultSchemeDir();
   const options = { seed, hospitals, years, casesPerYear, relativeWeights: weights, baseAmount };
   const workers = threads > 1 ? startWorkers(new URL('../synth-worker.mjs', import.meta.url), threads) : [];
