@@ -153,3 +153,52 @@ export function randomFromState(state: Uint32Array): Random {
 export function createRandom(seed: number, stream = 0): Random {
   return new Xoshiro128(seed, stream);
 }
+
+/**
+ * Walker's alias method (Vose's construction): a table for drawing index i with probability
+ * wᵢ / Σw in O(1) from one uniform u — i = ⌊u·n⌋ is kept when the fractional part of u·n is
+ * below `keep[i]`, and otherwise replaced by `alias[i]`. Built in O(n); weights must be ≥ 0
+ * with a positive sum.
+ */
+export interface AliasTable {
+  keep: Float64Array;
+  alias: Int32Array;
+}
+
+export function aliasTable(weights: ArrayLike<number>): AliasTable {
+  const n = weights.length;
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const w = weights[i]!;
+    if (!(w >= 0) || !Number.isFinite(w)) throw new RangeError(`weight ${i} must be a finite number ≥ 0, got ${w}`);
+    sum += w;
+  }
+  if (!(sum > 0)) throw new RangeError('the weights must have a positive sum');
+  const keep = new Float64Array(n);
+  const alias = new Int32Array(n);
+  const scaled = Float64Array.from({ length: n }, (_, i) => (weights[i]! * n) / sum);
+  const small: number[] = [];
+  const large: number[] = [];
+  for (let i = n - 1; i >= 0; i--) (scaled[i]! < 1 ? small : large).push(i);
+  while (small.length > 0 && large.length > 0) {
+    const s = small.pop()!;
+    const l = large.pop()!;
+    keep[s] = scaled[s]!;
+    alias[s] = l;
+    scaled[l] = scaled[l]! + scaled[s]! - 1;
+    (scaled[l]! < 1 ? small : large).push(l);
+  }
+  // What is left has probability 1 up to rounding.
+  for (const i of [...large, ...small]) {
+    keep[i] = 1;
+    alias[i] = i;
+  }
+  return { keep, alias };
+}
+
+/** An index drawn from an alias table with the uniform u ∈ [0, 1). */
+export function drawAlias(table: AliasTable, u: number): number {
+  const x = u * table.keep.length;
+  const i = Math.floor(x);
+  return x - i < table.keep[i]! ? i : table.alias[i]!;
+}

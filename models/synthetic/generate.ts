@@ -12,7 +12,7 @@
  * Deterministic for a seed.
  */
 import type { RulePack } from '../grouping/drg/pack.ts';
-import { createRandom, type Random } from '../random.ts';
+import { aliasTable, createRandom, drawAlias, type Random } from '../random.ts';
 import type { CodeSets } from '../settlement/codes.ts';
 import { costCategories, type CostCategory, type SettlementRecord } from '../settlement/schema.ts';
 import { buildTemplateLibrary, type CaseTemplate, type SecondaryPools, type TemplateLibrary } from './templates.ts';
@@ -91,9 +91,14 @@ export interface SyntheticGenerator {
 /** Cases per chunk: the unit of parallel generation (a fixed constant, so output is thread-independent). */
 export const synthChunkSize = 25_000;
 
-export function createGenerator(pack: RulePack, codeSets: CodeSets, options: SynthOptions): SyntheticGenerator {
+/**
+ * A generator for `options`. Its templates are built from the code sets (with the seed's own
+ * random stream), or given: a library built earlier for the same pack and seed (worker threads
+ * get the main thread's instead of building their own).
+ */
+export function createGenerator(pack: RulePack, templates: CodeSets | TemplateLibrary, options: SynthOptions): SyntheticGenerator {
   const random = createRandom(options.seed, 0);
-  const library = buildTemplateLibrary(pack, codeSets, createRandom(options.seed, 1));
+  const library = 'byAdrg' in templates ? templates : buildTemplateLibrary(pack, templates, createRandom(options.seed, 1));
   const hospitals = makeHospitals(options.hospitals, random);
   const drgName = new Map(pack.adrgs.flatMap((a) => a.drgs.map((d) => [d.code, a] as const)));
   const drgs: string[] = [];
@@ -108,8 +113,12 @@ export function createGenerator(pack: RulePack, codeSets: CodeSets, options: Syn
   // Case-mix: lighter groups are more common; 1/3 (complication) variants rarer than 5/9.
   const suffixShare: Record<string, number> = { '1': 0.35, '3': 0.6, '5': 1, '9': 0.9 };
   const baseFrequency = Float64Array.from(drgs, (d, i) => Math.pow(rws[i]!, -0.8) * (suffixShare[d[3]!] ?? 1));
-  const cumulativeByHospital = hospitals.map((h) => cumulative(Float64Array.from(baseFrequency, (f, i) => f * Math.pow(rws[i]!, h.caseMixTilt))));
-  const hospitalCumulative = cumulative(Float64Array.from(hospitals, (h) => h.size));
+  // Draws by Walker's alias method: O(1) per case where a binary search over 600 groups cost ~10 branches.
+  // One table per distinct case-mix tilt (one per level), shared by its hospitals: three small tables stay in cache, 200 did not.
+  const tilts = [...new Set(hospitals.map((h) => h.caseMixTilt))];
+  const drgAliasByTilt = new Map(tilts.map((tilt) => [tilt, aliasTable(Float64Array.from(baseFrequency, (f, i) => f * Math.pow(rws[i]!, tilt)))]));
+  const drgAliasByHospital = hospitals.map((h) => drgAliasByTilt.get(h.caseMixTilt)!);
+  const hospitalAlias = aliasTable(Float64Array.from(hospitals, (h) => h.size));
   const baseAmount = options.baseAmount ?? 10_000;
   const inflation = options.inflation ?? 0.04;
   const sigma = options.costSigma ?? 0.35;
@@ -119,6 +128,8 @@ export function createGenerator(pack: RulePack, codeSets: CodeSets, options: Syn
   const adrgOf = (drg: string) => drgName.get(drg)!;
   /** Whether DRG i's ADRG has a `1` (with MCC) group, so its `3` group must not get an MCC. */
   const hasMccVariant = drgs.map((d) => adrgOf(d).drgs.some((x) => x.code.endsWith('1')));
+  // Per DRG index, looked up once: its ADRG's templates, flattened for the loop below.
+  const templatesOf = drgs.map((d) => library.byAdrg.get(adrgOf(d).code)!.map((t) => drawTemplate(t, library.pools)));
   const nineSeverities = ['none', 'none', 'cc', 'mcc'] as const;
 
   return {
@@ -138,26 +149,27 @@ export function createGenerator(pack: RulePack, codeSets: CodeSets, options: Syn
       const count = Math.max(0, Math.min(synthChunkSize, options.casesPerYear - first));
       const yearStart = Date.UTC(year, 0, 1);
       const daysInYear = (Date.UTC(year + 1, 0, 1) - yearStart) / 86_400_000;
-      const dayCumulative = cumulative(Float64Array.from({ length: daysInYear }, (_, d) => monthWeights[new Date(yearStart + d * 86_400_000).getUTCMonth()]!));
+      const dayAlias = aliasTable(Float64Array.from({ length: daysInYear }, (_, d) => monthWeights[new Date(yearStart + d * 86_400_000).getUTCMonth()]!));
+      const listIdPrefix = hospitals.map((hospital) => `${hospital.hospitalId}-${year}-`);
+      const patientIdPrefix = `PT${String(options.seed % 1000).padStart(3, '0')}${year}${String(chunkIndex).padStart(3, '0')}`;
       const yearFactor = Math.pow(1 + inflation, year - firstYear);
       // ISO dates of the days around the year (admissions may start in the year before), built once.
       const isoDays = Array.from({ length: daysInYear + 200 }, (_, i) => isoDay(yearStart, i - 200));
       const dateOf = (day: number) => isoDays[day + 200] ?? isoDay(yearStart, day);
       for (let n = 0; n < count; n++) {
-        const h = sample(hospitalCumulative, r.uniform());
+        const h = drawAlias(hospitalAlias, r.uniform());
         const hospital = hospitals[h]!;
-        const g = sample(cumulativeByHospital[h]!, r.uniform());
+        const g = drawAlias(drgAliasByHospital[h]!, r.uniform());
         const drg = drgs[g]!;
-        const adrg = adrgOf(drg);
-        const templates = library.byAdrg.get(adrg.code)!;
+        const templates = templatesOf[g]!;
         const template = templates[Math.floor(r.uniform() * templates.length)]!;
-        const listId = `${hospital.hospitalId}-${year}-${String(first + n + 1).padStart(7, '0')}`;
+        const listId = listIdPrefix[h]! + String(first + n + 1).padStart(7, '0');
 
         // Demographics.
         const sex = template.sex ?? (r.uniform() < 0.5 ? 'M' : 'F');
         // Adults by default; some children where the template does not fix the age or sex.
-        const child = template.ageYears[0] === 18 && template.ageYears[1] === 85 && template.sex === undefined && r.uniform() < 0.08;
-        const ageYears = template.ageYears[0] === template.ageYears[1] ? template.ageYears[0] : child ? 1 + Math.floor(r.uniform() * 17) : sampleAge(r, template.ageYears);
+        const child = template.mayBeChild && r.uniform() < 0.08;
+        const ageYears = template.ageLow === template.ageHigh ? template.ageLow : child ? 1 + Math.floor(r.uniform() * 17) : sampleAge(r, template.ageLow, template.ageHigh);
         const record: SettlementRecord = {
           listId,
           hospitalId: hospital.hospitalId,
@@ -173,10 +185,10 @@ export function createGenerator(pack: RulePack, codeSets: CodeSets, options: Syn
           procedures: template.procedures,
         };
         if (ageYears === 0) {
-          const [lo, hi] = template.ageDays ?? [0, 364];
+          const [lo, hi] = template.source.ageDays ?? [0, 364];
           record.ageDays = lo + Math.floor(r.uniform() * (hi - lo + 1));
-          if (record.ageDays <= 28 || template.birthWeight) {
-            const [wlo, whi] = template.birthWeight ?? [2500, 4200];
+          if (record.ageDays <= 28 || template.source.birthWeight) {
+            const [wlo, whi] = template.source.birthWeight ?? [2500, 4200];
             record.birthWeightGrams = wlo + Math.floor(r.uniform() * (whi - wlo + 1));
           }
         }
@@ -184,7 +196,7 @@ export function createGenerator(pack: RulePack, codeSets: CodeSets, options: Syn
         // Complications for the DRG's 4th character.
         const suffix = drg[3]!;
         const severity = suffix === '1' ? 'mcc' : suffix === '3' ? (hasMccVariant[g] || r.uniform() < 0.8 ? 'cc' : 'mcc') : suffix === '5' ? 'none' : nineSeverities[Math.floor(r.uniform() * 4)]!;
-        record.secondaryDiagnoses = [...template.requiredDiagnoses, ...secondaries(library, template.principalDiagnosis, severity, r)];
+        record.secondaryDiagnoses = secondaries(library.pools, template, severity, r);
 
         // Cost, stay, dates.
         const rw = rws[g]!;
@@ -196,7 +208,7 @@ export function createGenerator(pack: RulePack, codeSets: CodeSets, options: Syn
         const baseStay = 2 + 3.2 * Math.sqrt(rw);
         const lengthOfStay = Math.max(1, Math.min(180, Math.round(baseStay * Math.pow(shock, 0.6) * Math.exp(0.15 * r.normal()))));
         record.lengthOfStay = lengthOfStay;
-        let discharge = sample(dayCumulative, r.uniform());
+        let discharge = drawAlias(dayAlias, r.uniform());
         let patientId: string | null = null;
         if (recent.length > 50 && r.uniform() < 0.06) {
           // A readmission: an earlier patient of (mostly) the same hospital comes back within a month.
@@ -208,7 +220,7 @@ export function createGenerator(pack: RulePack, codeSets: CodeSets, options: Syn
             discharge = readmitDischarge;
           }
         }
-        patientId ??= `PT${String(options.seed % 1000).padStart(3, '0')}${year}${String(chunkIndex).padStart(3, '0')}${String(++patientSeq).padStart(5, '0')}`;
+        patientId ??= patientIdPrefix + String(++patientSeq).padStart(5, '0');
         if (recent.length < 5000) recent.push({ patientId, discharge, hospital: h });
         else recent[Math.floor(r.uniform() * recent.length)] = { patientId, discharge, hospital: h };
         record.patientId = patientId;
@@ -217,7 +229,7 @@ export function createGenerator(pack: RulePack, codeSets: CodeSets, options: Syn
         record.dischargeDate = dateOf(discharge);
         record.dischargeDisposition = disposition(r, severity);
         record.totalCost = totalCost;
-        record.costs = splitCost(totalCost, profileShares[template.kind], r);
+        record.costs = splitCost(totalCost, template.costProfile, r);
         const fundShare = record.insuranceType === 'employee' ? 0.8 : 0.65;
         record.fundPayment = round2(totalCost * fundShare * (0.92 + 0.08 * r.uniform()));
         record.selfPay = round2(totalCost - record.fundPayment);
@@ -245,11 +257,49 @@ function makeHospitals(count: number, random: Random): SyntheticHospital[] {
   return out;
 }
 
-/** Secondary diagnoses that give the case `severity` (MCC / CC / none) with this principal diagnosis. */
-function secondaries(library: TemplateLibrary, principal: string, severity: 'mcc' | 'cc' | 'none', r: Random): string[] {
-  const { pools } = library;
-  const excluding = pools.excludingTables.get(principal);
-  const out: string[] = [];
+/**
+ * A case template flattened for the generator's loop: every one has the same fields (no
+ * optional ones), so reading them stays monomorphic, and what a case needs from lookups
+ * (the exclusion tables holding its principal, its cost profile) is looked up once.
+ */
+interface DrawTemplate {
+  source: CaseTemplate;
+  principalDiagnosis: string;
+  requiredDiagnoses: string[];
+  procedures: string[];
+  sex: 'M' | 'F' | undefined;
+  ageLow: number;
+  ageHigh: number;
+  /** An adult template without a fixed sex: some of its cases are children. */
+  mayBeChild: boolean;
+  /** The exclusion tables that contain the principal diagnosis. */
+  excluding: Set<string> | undefined;
+  costProfile: Float64Array;
+}
+
+function drawTemplate(t: CaseTemplate, pools: SecondaryPools): DrawTemplate {
+  return {
+    source: t,
+    principalDiagnosis: t.principalDiagnosis,
+    requiredDiagnoses: t.requiredDiagnoses,
+    procedures: t.procedures,
+    sex: t.sex,
+    ageLow: t.ageYears[0],
+    ageHigh: t.ageYears[1],
+    mayBeChild: t.ageYears[0] === 18 && t.ageYears[1] === 85 && t.sex === undefined,
+    excluding: pools.excludingTables.get(t.principalDiagnosis),
+    costProfile: profileShares[t.kind],
+  };
+}
+
+/**
+ * The template's required diagnoses, then secondary diagnoses that give the case `severity`
+ * (MCC / CC / none) with its principal diagnosis.
+ */
+function secondaries(pools: SecondaryPools, template: DrawTemplate, severity: 'mcc' | 'cc' | 'none', r: Random): string[] {
+  const principal = template.principalDiagnosis;
+  const excluding = template.excluding;
+  const out = template.requiredDiagnoses.slice();
   if (severity === 'mcc') {
     const code = pickCounted(pools.mcc, excluding, principal, r);
     if (code) out.push(code);
@@ -307,42 +357,41 @@ function splitCost(total: number, profile: Float64Array, r: Random): Partial<Rec
   }
   const cents = Math.round(total * 100);
   let allocated = 0;
-  const parts = new Int32Array(profile.length);
+  const parts = partScratch;
+  let positive = 0;
   for (let i = 0; i < profile.length; i++) {
     const part = Math.floor((cents * shareScratch[i]!) / sum);
     parts[i] = part;
     allocated += part;
   }
   parts[largest]! += cents - allocated;
+  for (let i = 0; i < parts.length; i++) if (parts[i]! > 0) positive++;
+  return positive === parts.length ? allCategories(parts) : positive === parts.length - 1 && parts[surgery] === 0 ? allButSurgery(parts) : someCategories(parts);
+}
+
+const partScratch = new Int32Array(costCategories.length);
+const surgery = costCategories.indexOf('surgery');
+
+// Cost objects in their two common shapes are built as literals (one hidden class each, no
+// key-by-key transitions); the order is `costCategories`'.
+function allCategories(p: Int32Array): Partial<Record<CostCategory, number>> {
+  return { bed: p[0]! / 100, consultation: p[1]! / 100, exam: p[2]! / 100, lab: p[3]! / 100, treatment: p[4]! / 100, surgery: p[5]! / 100, nursing: p[6]! / 100, materials: p[7]! / 100, westernDrugs: p[8]! / 100, herbalDrugs: p[9]! / 100, patentDrugs: p[10]! / 100, generalCare: p[11]! / 100, registration: p[12]! / 100, other: p[13]! / 100 };
+}
+
+function allButSurgery(p: Int32Array): Partial<Record<CostCategory, number>> {
+  return { bed: p[0]! / 100, consultation: p[1]! / 100, exam: p[2]! / 100, lab: p[3]! / 100, treatment: p[4]! / 100, nursing: p[6]! / 100, materials: p[7]! / 100, westernDrugs: p[8]! / 100, herbalDrugs: p[9]! / 100, patentDrugs: p[10]! / 100, generalCare: p[11]! / 100, registration: p[12]! / 100, other: p[13]! / 100 };
+}
+
+function someCategories(p: Int32Array): Partial<Record<CostCategory, number>> {
   const out: Partial<Record<CostCategory, number>> = {};
-  for (let i = 0; i < profile.length; i++) if (parts[i]! > 0) out[costCategories[i]!] = parts[i]! / 100;
+  for (let i = 0; i < p.length; i++) if (p[i]! > 0) out[costCategories[i]!] = p[i]! / 100;
   return out;
 }
 
-function sampleAge(r: Random, [lo, hi]: [number, number]): number {
+function sampleAge(r: Random, lo: number, hi: number): number {
   // Adults skew old (inpatients): a triangular-ish draw towards the upper middle of the range.
   const u = Math.max(r.uniform(), r.uniform());
   return lo + Math.floor(u * (hi - lo + 1));
-}
-
-function cumulative(weights: Float64Array): Float64Array {
-  const out = new Float64Array(weights.length);
-  let sum = 0;
-  for (let i = 0; i < weights.length; i++) out[i] = sum += weights[i]!;
-  for (let i = 0; i < out.length; i++) out[i]! /= sum;
-  return out;
-}
-
-/** Index of the first cumulative share ≥ u (binary search). */
-function sample(cumulativeShares: Float64Array, u: number): number {
-  let lo = 0;
-  let hi = cumulativeShares.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (cumulativeShares[mid]! < u) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 function isoDay(yearStart: number, day: number): string {

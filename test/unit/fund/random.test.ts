@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { createRandom, randomFromState, seedState } from '../../../models/fund/random.ts';
+import { aliasTable, createRandom, drawAlias, randomFromState, seedState } from '../../../models/fund/random.ts';
 
 describe('xoshiro128**', () => {
   it('matches the reference output from state {1, 2, 3, 4}', () => {
@@ -87,5 +87,22 @@ describe('distributions', () => {
       expect(Math.abs(zeros / n - Math.exp(-lambda))).toBeLessThan(0.005);
     }
     expect(createRandom(1).poisson(0)).toBe(0);
+  });
+
+  it("Walker's alias method draws each index with probability w_i / Σw, and never a zero weight", () => {
+    // Hand check: weights 1, 3, 0, 4 (Σ 8); the table's exact probability of each index is
+    // (keep_i + Σ_{j: alias_j = i, j ≠ i} (1 − keep_j)) / n.
+    const weights = [1, 3, 0, 4];
+    const table = aliasTable(weights);
+    const exact = weights.map((_, i) => weights.reduce((p, _w, j) => p + (j === i ? table.keep[j]! : 0) + (j !== i && table.alias[j] === i ? 1 - table.keep[j]! : 0), 0) / weights.length);
+    exact.forEach((p, i) => expect(p).toBeCloseTo(weights[i]! / 8, 12));
+    const r = createRandom(9);
+    const counts = [0, 0, 0, 0];
+    for (let i = 0; i < n; i++) counts[drawAlias(table, r.uniform())]!++;
+    expect(counts[2]).toBe(0);
+    counts.forEach((c, i) => expect(Math.abs(c / n - weights[i]! / 8)).toBeLessThan(0.005));
+    expect(drawAlias(table, 0)).toBe(drawAlias(table, 0));
+    expect(() => aliasTable([1, -1])).toThrow(/weight 1/);
+    expect(() => aliasTable([0, 0])).toThrow(/positive sum/);
   });
 });
