@@ -1,27 +1,64 @@
-/** One chunk of synthetic cases as JSON Lines text — shared by the in-process and worker paths. */
-import type { SyntheticGenerator } from '../models/synthetic/generate.ts';
+/**
+ * One chunk of synthetic cases as JSON Lines bytes — shared by the in-process and worker paths.
+ * Bytes, not strings: a worker hands them to the main thread by transfer (no copy), and the
+ * main thread writes them to the file as they are.
+ */
+import type { SyntheticGenerator, SyntheticTruth } from '../models/synthetic/generate.ts';
+import { synthChunkSize } from '../models/synthetic/generate.ts';
 import type { Injector } from '../models/synthetic/inject.ts';
+import { JsonBytes, writeSettlementRecordLine } from '../models/settlement/json.ts';
 
 export interface SynthChunk {
-  records: string;
-  truth: string;
+  records: Uint8Array<ArrayBuffer>;
+  truth: Uint8Array<ArrayBuffer>;
   count: number;
 }
 
-/** With an injector, the chunk's cases go through it and each truth line gains `"patterns":[…]`. */
-export function renderChunk(generator: SyntheticGenerator, year: number, chunk: number, injector?: Injector | null): SynthChunk {
-  const records: string[] = [];
-  const truth: string[] = [];
+/** Bytes a synthetic record takes, a little over (so a chunk's buffer is rarely regrown). */
+const recordBytes = 720;
+
+/** Buffers of an earlier chunk that has been written, to render the next one into (no new allocation, no GC pressure). */
+export interface ChunkBuffers {
+  records: ArrayBuffer;
+  truth: ArrayBuffer;
+}
+
+/** The buffers of a written chunk, for `renderChunk` to reuse. */
+export function buffersOf(chunk: SynthChunk): ChunkBuffers {
+  return { records: chunk.records.buffer, truth: chunk.truth.buffer };
+}
+
+/**
+ * Chunk `chunk` of `year`, rendered into `reuse` when given. With an injector, the chunk's
+ * cases go through it and each truth line gains `"patterns":[…]`.
+ */
+export function renderChunk(generator: SyntheticGenerator, year: number, chunk: number, injector?: Injector | null, reuse?: ChunkBuffers): SynthChunk {
+  const records = new JsonBytes(reuse?.records ?? synthChunkSize * recordBytes);
+  const truth = new JsonBytes(reuse?.truth ?? synthChunkSize * 64);
+  let count = 0;
+  const writeTruth = (t: SyntheticTruth, patterns?: readonly string[]) => {
+    truth.ascii('{"listId":');
+    truth.string(t.listId);
+    truth.ascii(',"intendedDrg":');
+    truth.string(t.intendedDrg);
+    if (patterns) {
+      truth.ascii(',"patterns":');
+      truth.strings(patterns);
+    }
+    truth.ascii('}\n');
+  };
   if (injector) {
     for (const { record, truth: t, patterns } of injector.apply(year, chunk, [...generator.chunk(year, chunk)])) {
-      records.push(JSON.stringify(record));
-      truth.push(`{"listId":"${t.listId}","intendedDrg":"${t.intendedDrg}","patterns":${JSON.stringify(patterns)}}`);
+      writeSettlementRecordLine(records, record);
+      writeTruth(t, patterns);
+      count++;
     }
   } else {
     for (const { record, truth: t } of generator.chunk(year, chunk)) {
-      records.push(JSON.stringify(record));
-      truth.push(`{"listId":"${t.listId}","intendedDrg":"${t.intendedDrg}"}`);
+      writeSettlementRecordLine(records, record);
+      writeTruth(t);
+      count++;
     }
   }
-  return { records: records.length > 0 ? records.join('\n') + '\n' : '', truth: truth.length > 0 ? truth.join('\n') + '\n' : '', count: records.length };
+  return { records: records.result(), truth: truth.result(), count };
 }

@@ -1,17 +1,21 @@
 /**
- * Worker thread of `payreform synth`: builds the same generator as the main thread (same seed,
- * so the same templates) and turns chunk tasks into JSON Lines text.
+ * Worker thread of `payreform synth`: builds the same generator as the main thread from the
+ * main thread's rule pack and template library, and renders chunk tasks into JSON Lines bytes
+ * (handed back by transfer, its buffers handed back again once written).
  */
 import { parentPort } from 'node:worker_threads';
+import type { RulePack } from '../models/grouping/drg/pack.ts';
 import { createGenerator, type SynthOptions, type SyntheticGenerator } from '../models/synthetic/generate.ts';
 import { createInjector, type InjectSpec, type Injector } from '../models/synthetic/inject.ts';
-import { loadCodeSets } from '../lib/codesets.ts';
-import { rulePackForDir } from '../lib/scheme.ts';
+import type { TemplateLibrary } from '../models/synthetic/templates.ts';
 import { serveTasks } from '../lib/worker-pool.ts';
-import { renderChunk, type SynthChunk } from './synth-chunk.ts';
+import { renderChunk, type ChunkBuffers, type SynthChunk } from './synth-chunk.ts';
 
 export interface SynthInit {
-  schemeDir: string;
+  /** The main thread's rule pack (a copy arrives faster than reading and checking the cached file again). */
+  pack: RulePack;
+  /** The main thread's template library (building one per thread cost each ~0.5 s of CPU). */
+  library: TemplateLibrary;
   options: Omit<SynthOptions, 'relativeWeights'> & { relativeWeights: [string, number][] };
   /** Patterns to inject (`--inject`), or null. */
   inject?: InjectSpec | null;
@@ -20,16 +24,23 @@ export interface SynthInit {
 let generator: SyntheticGenerator | null = null;
 let injector: Injector | null = null;
 
-serveTasks<{ year: number; chunk: number }, SynthChunk, SynthInit>(
+/** A chunk to render; `reuse` carries the buffers of a chunk the main thread has written, transferred back. */
+export interface SynthTask {
+  year: number;
+  chunk: number;
+  reuse?: ChunkBuffers;
+}
+
+serveTasks<SynthTask, SynthChunk, SynthInit>(
   parentPort!,
-  ({ year, chunk }) => {
+  ({ year, chunk, reuse }) => {
     if (!generator) throw new Error('payreform synth worker: a task arrived before the set-up');
-    return { result: renderChunk(generator, year, chunk, injector) };
+    const result = renderChunk(generator, year, chunk, injector, reuse);
+    return { result, transfer: [result.records.buffer, result.truth.buffer] };
   },
-  ({ schemeDir, options, inject }) => {
-    const pack = rulePackForDir(schemeDir);
+  ({ pack, library, options, inject }) => {
     const synthOptions = { ...options, relativeWeights: new Map(options.relativeWeights) };
-    generator = createGenerator(pack, loadCodeSets(), synthOptions);
+    generator = createGenerator(pack, library, synthOptions);
     injector = inject ? createInjector(pack, generator, synthOptions, inject) : null;
   },
 );

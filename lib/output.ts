@@ -8,8 +8,11 @@ import type { Writable } from 'node:stream';
 
 export interface LineWriter {
   write(line: string): Promise<void> | void;
-  /** Write text that is already whole lines ending in a newline. */
-  writeBlock(text: string): Promise<void>;
+  /**
+   * Write text (or UTF-8 bytes) that is already whole lines ending in a newline. Bytes are
+   * written when the promise resolves, so their buffer may then be reused.
+   */
+  writeBlock(text: string | Uint8Array): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -32,7 +35,12 @@ export function createLineWriter(file: string | undefined, highWaterMark = 1 << 
     },
     async writeBlock(text) {
       await flush();
-      if (text.length > 0 && !stream.write(text)) await once(stream, 'drain');
+      if (text.length === 0) return;
+      if (typeof text === 'string') {
+        if (!stream.write(text)) await once(stream, 'drain');
+        return;
+      }
+      await new Promise<void>((resolve, reject) => stream.write(text, (error) => (error ? reject(error) : resolve())));
     },
     async close() {
       await flush();

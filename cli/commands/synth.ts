@@ -16,8 +16,8 @@ import { createLineWriter } from '../../lib/output.ts';
 import { createProgress } from '../../lib/progress.ts';
 import { defaultSchemeDir, rulePackForDir } from '../../lib/scheme.ts';
 import { initWorkers, OrderedWorkerPool, startWorkers } from '../../lib/worker-pool.ts';
-import { renderChunk, type SynthChunk } from '../synth-chunk.ts';
-import type { SynthInit } from '../synth-worker.ts';
+import { buffersOf, renderChunk, type ChunkBuffers, type SynthChunk } from '../synth-chunk.ts';
+import type { SynthInit, SynthTask } from '../synth-worker.ts';
 
 const usage = `usage: payreform synth --seed N --hospitals H --years 2023,2024,2025 --cases-per-year C --payment-table FILE --output DIR [--scheme-dir DIR] [--threads N]
        [--inject PATTERN=RATE,...]
@@ -86,19 +86,32 @@ export async function run(argv: string[]): Promise<number> {
     const truth = createLineWriter(path.join(output, `truth-${year}.jsonl`));
     const progress = createProgress(`synth ${year}`, casesPerYear);
     let n = 0;
+    // Written chunks' buffers go back into rendering: a million records then allocate a few buffers, not 40 of 18 MB.
+    const spare: ChunkBuffers[] = [];
     const write = async (chunk: SynthChunk) => {
       await records.writeBlock(chunk.records);
       await truth.writeBlock(chunk.truth);
+      spare.push(buffersOf(chunk));
       n += chunk.count;
       progress.update(n);
     };
     if (workers.length > 0) {
-      if (year === years[0]) initWorkers(workers, { schemeDir, options: { ...options, relativeWeights: [...weights] }, inject } satisfies SynthInit);
-      const pool = new OrderedWorkerPool<{ year: number; chunk: number }, SynthChunk>(workers, write);
-      for (let chunk = 0; chunk < generator.chunkCount; chunk++) await pool.submit({ year, chunk });
+      if (year === years[0]) initWorkers(workers, { pack, library: generator.library, options: { ...options, relativeWeights: [...weights] }, inject } satisfies SynthInit);
+      const pool = new OrderedWorkerPool<SynthTask, SynthChunk>(workers, write);
+      for (let chunk = 0; chunk < generator.chunkCount; chunk++) {
+        const reuse = spare.pop();
+        await pool.submit({ year, chunk, reuse }, reuse ? [reuse.records, reuse.truth] : []);
+      }
       await pool.drain();
     } else {
-      for (let chunk = 0; chunk < generator.chunkCount; chunk++) await write(renderChunk(generator, year, chunk, injector));
+      // The file write of one chunk runs (in libuv's thread pool) while the next is rendered.
+      let writing: Promise<void> = Promise.resolve();
+      for (let chunk = 0; chunk < generator.chunkCount; chunk++) {
+        const rendered = renderChunk(generator, year, chunk, injector, spare.pop());
+        await writing;
+        writing = write(rendered);
+      }
+      await writing;
     }
     progress.finish();
     await records.close();
