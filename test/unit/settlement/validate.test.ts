@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { loadCodeSets } from '../../../lib/codesets.ts';
 import { referenceAvailable, referencePath } from '../../../lib/reference.ts';
+import { daysBetween } from '../../../models/settlement/schema.ts';
 import { normaliseInput, validateRecord, type Problem, type Validation, type ValidationMode } from '../../../models/settlement/validate.ts';
 import { baseRecord, miniCodeSets } from './helpers.ts';
 
@@ -241,5 +243,22 @@ describe.runIf(referenceAvailable())('the dev cases', () => {
     expect(lines).toHaveLength(2000);
     const failures = lines.map((line) => validateRecord(JSON.parse(line), { mode: 'group', codeSets: sets })).filter((v) => !v.ok);
     expect(failures).toEqual([]);
+  });
+});
+
+describe('daysBetween', () => {
+  it('agrees with the calendar (Date.UTC) for any two dates from 0001 to 9999, leap years included', () => {
+    const iso = fc.date({ min: new Date('0001-01-01T00:00:00Z'), max: new Date('9999-12-31T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10));
+    fc.assert(
+      fc.property(iso, iso, (a, b) => {
+        expect(daysBetween(a, b)).toBe(Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000));
+      }),
+      { numRuns: 2000 },
+    );
+    // Hand-checked: across 29 February of a leap year, of 2000 (leap) and of 1900 (not leap).
+    expect(daysBetween('2024-02-28', '2024-03-01')).toBe(2);
+    expect(daysBetween('2000-02-28', '2000-03-01')).toBe(2);
+    expect(daysBetween('1900-02-28', '1900-03-01')).toBe(1);
+    expect(daysBetween('2025-01-07', '2025-01-02')).toBe(-5);
   });
 });
