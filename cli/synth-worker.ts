@@ -11,15 +11,21 @@ import type { TemplateLibrary } from '../models/synthetic/templates.ts';
 import { serveTasks } from '../lib/worker-pool.ts';
 import { renderChunk, type ChunkBuffers, type SynthChunk } from './synth-chunk.ts';
 
-export interface SynthInit {
-  /** The main thread's rule pack (a copy arrives faster than reading and checking the cached file again). */
-  pack: RulePack;
-  /** The main thread's template library (building one per thread cost each ~0.5 s of CPU). */
-  library: TemplateLibrary;
-  options: Omit<SynthOptions, 'relativeWeights'> & { relativeWeights: [string, number][] };
-  /** Patterns to inject (`--inject`), or null. */
-  inject?: InjectSpec | null;
-}
+/**
+ * Set-up, in two messages: first the main thread's rule pack (a copy arrives faster than reading
+ * and checking the cached file again), then — once the main thread has built it — its template
+ * library (building one per thread cost each ~0.5 s of CPU) with the options.
+ */
+export type SynthInit =
+  | { pack: RulePack }
+  | {
+      library: TemplateLibrary;
+      options: Omit<SynthOptions, 'relativeWeights'> & { relativeWeights: [string, number][] };
+      /** Patterns to inject (`--inject`), or null. */
+      inject?: InjectSpec | null;
+    };
+
+let pack: RulePack | null = null;
 
 let generator: SyntheticGenerator | null = null;
 let injector: Injector | null = null;
@@ -38,7 +44,13 @@ serveTasks<SynthTask, SynthChunk, SynthInit>(
     const result = renderChunk(generator, year, chunk, injector, reuse);
     return { result, transfer: [result.records.buffer, result.truth.buffer] };
   },
-  ({ pack, library, options, inject }) => {
+  (init) => {
+    if ('pack' in init) {
+      pack = init.pack;
+      return;
+    }
+    if (!pack) throw new Error('payreform synth worker: the templates arrived before the rule pack');
+    const { library, options, inject } = init;
     const synthOptions = { ...options, relativeWeights: new Map(options.relativeWeights) };
     generator = createGenerator(pack, library, synthOptions);
     injector = inject ? createInjector(pack, generator, synthOptions, inject) : null;

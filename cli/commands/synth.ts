@@ -14,7 +14,7 @@ import { CliError } from '../../lib/cli-error.ts';
 import { loadCodeSets } from '../../lib/codesets.ts';
 import { createLineWriter } from '../../lib/output.ts';
 import { createProgress } from '../../lib/progress.ts';
-import { defaultSchemeDir, rulePackForDir } from '../../lib/scheme.ts';
+import { defaultSchemeDir, rulePackWhileWorkersBoot } from '../../lib/scheme.ts';
 import { initWorkers, OrderedWorkerPool, startWorkers } from '../../lib/worker-pool.ts';
 import { buffersOf, renderChunk, type ChunkBuffers, type SynthChunk } from '../synth-chunk.ts';
 import type { SynthInit, SynthTask } from '../synth-worker.ts';
@@ -72,7 +72,9 @@ export async function run(argv: string[]): Promise<number> {
   const options = { seed, hospitals, years, casesPerYear, relativeWeights: weights, baseAmount };
   const workers = threads > 1 ? startWorkers(new URL('../synth-worker.mjs', import.meta.url), threads) : [];
   const started = performance.now();
-  const pack = rulePackForDir(schemeDir);
+  const pack = await rulePackWhileWorkersBoot(schemeDir, workers);
+  // The pack goes to the workers now: they unpack it while this thread builds the templates.
+  initWorkers(workers, { pack } satisfies SynthInit);
   const generator = createGenerator(pack, loadCodeSets(), options);
   const injector = inject ? createInjector(pack, generator, options, inject) : null;
   mkdirSync(output, { recursive: true });
@@ -96,7 +98,7 @@ export async function run(argv: string[]): Promise<number> {
       progress.update(n);
     };
     if (workers.length > 0) {
-      if (year === years[0]) initWorkers(workers, { pack, library: generator.library, options: { ...options, relativeWeights: [...weights] }, inject } satisfies SynthInit);
+      if (year === years[0]) initWorkers(workers, { library: generator.library, options: { ...options, relativeWeights: [...weights] }, inject } satisfies SynthInit);
       const pool = new OrderedWorkerPool<SynthTask, SynthChunk>(workers, write);
       for (let chunk = 0; chunk < generator.chunkCount; chunk++) {
         const reuse = spare.pop();

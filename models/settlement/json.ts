@@ -44,12 +44,9 @@ export class JsonBytes {
 
   /** Bytes that are already JSON (a key and its colon, encoded once). */
   raw(encoded: Uint8Array): void {
-    const n = encoded.length;
-    this.reserve(n);
-    const bytes = this.bytes;
-    let at = this.length;
-    for (let i = 0; i < n; i++) bytes[at++] = encoded[i]!;
-    this.length = at;
+    this.reserve(encoded.length);
+    this.bytes.set(encoded, this.length);
+    this.length += encoded.length;
   }
 
   /** A JSON string: printable ASCII without `"` or `\` copied between quotes, anything else as JSON.stringify escapes it. */
