@@ -68,6 +68,20 @@ export class JsonBytes {
     this.length = at;
   }
 
+  /** `,"key":"value"` (the key already encoded), or nothing when the value is absent. */
+  stringField(key: Uint8Array, value: string | undefined): void {
+    if (value === undefined) return;
+    this.raw(key);
+    this.string(value);
+  }
+
+  /** `,"key":number` (the key already encoded), or nothing when the value is absent. */
+  numberField(key: Uint8Array, value: number | undefined): void {
+    if (value === undefined) return;
+    this.raw(key);
+    this.number(value);
+  }
+
   /** A list of strings. */
   strings(values: readonly string[]): void {
     this.byte(0x5b);
@@ -162,68 +176,27 @@ const costKeys = costCategories.map((c) => utf8.encode(`"${c}":`));
 export function writeSettlementRecordLine(out: JsonBytes, r: SettlementRecord): void {
   out.ascii('{"listId":');
   out.string(r.listId);
-  if (r.hospitalId !== undefined) {
-    out.raw(fieldKey.hospitalId);
-    out.string(r.hospitalId);
-  }
-  if (r.hospitalLevel !== undefined) {
-    out.raw(fieldKey.hospitalLevel);
-    out.number(r.hospitalLevel);
-  }
-  if (r.insuranceType !== undefined) {
-    out.raw(fieldKey.insuranceType);
-    out.string(r.insuranceType);
-  }
-  if (r.patientId !== undefined) {
-    out.raw(fieldKey.patientId);
-    out.string(r.patientId);
-  }
-  out.raw(fieldKey.sex);
-  out.string(r.sex);
-  out.raw(fieldKey.ageYears);
-  out.number(r.ageYears);
-  if (r.ageDays !== undefined) {
-    out.raw(fieldKey.ageDays);
-    out.number(r.ageDays);
-  }
-  if (r.birthWeightGrams !== undefined) {
-    out.raw(fieldKey.birthWeightGrams);
-    out.number(r.birthWeightGrams);
-  }
-  if (r.admissionWeightGrams !== undefined) {
-    out.raw(fieldKey.admissionWeightGrams);
-    out.number(r.admissionWeightGrams);
-  }
-  if (r.admissionDate !== undefined) {
-    out.raw(fieldKey.admissionDate);
-    out.string(r.admissionDate);
-  }
-  if (r.dischargeDate !== undefined) {
-    out.raw(fieldKey.dischargeDate);
-    out.string(r.dischargeDate);
-  }
-  out.raw(fieldKey.lengthOfStay);
-  out.number(r.lengthOfStay);
-  out.raw(fieldKey.dischargeDisposition);
-  out.string(r.dischargeDisposition);
-  out.raw(fieldKey.principalDiagnosis);
-  out.string(r.principalDiagnosis);
+  out.stringField(fieldKey.hospitalId, r.hospitalId);
+  out.numberField(fieldKey.hospitalLevel, r.hospitalLevel);
+  out.stringField(fieldKey.insuranceType, r.insuranceType);
+  out.stringField(fieldKey.patientId, r.patientId);
+  out.stringField(fieldKey.sex, r.sex);
+  out.numberField(fieldKey.ageYears, r.ageYears);
+  out.numberField(fieldKey.ageDays, r.ageDays);
+  out.numberField(fieldKey.birthWeightGrams, r.birthWeightGrams);
+  out.numberField(fieldKey.admissionWeightGrams, r.admissionWeightGrams);
+  out.stringField(fieldKey.admissionDate, r.admissionDate);
+  out.stringField(fieldKey.dischargeDate, r.dischargeDate);
+  out.numberField(fieldKey.lengthOfStay, r.lengthOfStay);
+  out.stringField(fieldKey.dischargeDisposition, r.dischargeDisposition);
+  out.stringField(fieldKey.principalDiagnosis, r.principalDiagnosis);
   out.raw(fieldKey.secondaryDiagnoses);
   out.strings(r.secondaryDiagnoses);
   out.raw(fieldKey.procedures);
   out.strings(r.procedures);
-  if (r.ventilationHours !== undefined) {
-    out.raw(fieldKey.ventilationHours);
-    out.number(r.ventilationHours);
-  }
-  if (r.department !== undefined) {
-    out.raw(fieldKey.department);
-    out.string(r.department);
-  }
-  if (r.totalCost !== undefined) {
-    out.raw(fieldKey.totalCost);
-    out.number(r.totalCost);
-  }
+  out.numberField(fieldKey.ventilationHours, r.ventilationHours);
+  out.stringField(fieldKey.department, r.department);
+  out.numberField(fieldKey.totalCost, r.totalCost);
   if (r.costs !== undefined) {
     out.ascii(',"costs":{');
     let first = true;
@@ -237,13 +210,7 @@ export function writeSettlementRecordLine(out: JsonBytes, r: SettlementRecord): 
     }
     out.byte(0x7d);
   }
-  if (r.fundPayment !== undefined) {
-    out.raw(fieldKey.fundPayment);
-    out.number(r.fundPayment);
-  }
-  if (r.selfPay !== undefined) {
-    out.raw(fieldKey.selfPay);
-    out.number(r.selfPay);
-  }
+  out.numberField(fieldKey.fundPayment, r.fundPayment);
+  out.numberField(fieldKey.selfPay, r.selfPay);
   out.ascii('}\n');
 }
