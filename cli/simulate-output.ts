@@ -42,30 +42,13 @@ export function summaryOf(result: PolicyResult, label: string, input: InputCount
 }
 
 function drgSummaryOf(result: PolicyResult, label: string, input: InputCounts) {
-  const { policy, weights, rate, totals, grouping } = result;
+  const { policy, weights, rate, totals } = result;
   return {
-    policy: { label, name: policy.name ?? null, version: policy.version },
-    scheme: policy.scheme,
-    method: policy.method,
-    settlementYear: policy.settlementYear,
-    referenceYears: policy.referenceYears,
-    yearWeights: policy.yearWeights,
-    budget: policy.budget ?? null,
+    ...policyHead(result, label),
     baseRate: Number(rate.baseRate.toFixed(6)),
     baseRateDerived: policy.budget !== undefined,
     totalPayment: totals.paymentCents / 100,
-    totalCost: roundHalfUpCents(totals.totalCost) / 100,
-    paymentToCost: totals.totalCost > 0 ? Number((totals.paymentCents / 100 / totals.totalCost).toFixed(6)) : null,
-    cases: totals.cases,
-    inGroupRate: nullable(grouping.settlement.inGroupRate, 6),
-    riv: nullable(weights.quality.riv, 6),
-    outliers: totals.outliers,
-    levelCoefficients: policy.levelCoefficients,
-    outlierThresholds: policy.outliers,
-    grouping: {
-      settlement: { ...grouping.settlement, inGroupRate: nullable(grouping.settlement.inGroupRate, 6) },
-      reference: { ...grouping.reference, inGroupRate: nullable(grouping.reference.inGroupRate, 6) },
-    },
+    ...outcome(result, weights.quality.riv),
     weights: {
       groups: weights.groups.size,
       allCaseTrimmedMean: weights.allCaseMean.map((m) => nullable(m, 2)),
@@ -74,23 +57,17 @@ function drgSummaryOf(result: PolicyResult, label: string, input: InputCounts) {
       cvBelowHalf: weights.quality.cvBelowHalf,
       cvAboveOne: weights.quality.cvAboveOne,
     },
-    solver: { normalScale: rate.normalScale, gap: Number(rate.gap.toFixed(6)), evaluations: rate.evaluations },
+    solver: solverOf(result),
     input,
   };
 }
 
 /** summary.json of a DIP policy: the DRG keys, with the point value (点值) in place of the base rate and the catalogue in place of the weights. */
 function dipSummaryOf(result: PolicyResult, dip: DipResult, label: string, input: InputCounts) {
-  const { policy, rate, totals, grouping } = result;
+  const { policy, rate, totals } = result;
   const q = dip.catalog.quality;
   return {
-    policy: { label, name: policy.name ?? null, version: policy.version },
-    scheme: policy.scheme,
-    method: policy.method,
-    settlementYear: policy.settlementYear,
-    referenceYears: policy.referenceYears,
-    yearWeights: policy.yearWeights,
-    budget: policy.budget ?? null,
+    ...policyHead(result, label),
     pointValue: Number(rate.baseRate.toFixed(6)),
     pointValueDerived: policy.budget !== undefined,
     budgetPointValue: nullable(dip.budgetPointValue, 6),
@@ -99,18 +76,7 @@ function dipSummaryOf(result: PolicyResult, dip: DipResult, label: string, input
     totalCaseValue: roundHalfUpCents(dip.totalCaseValue) / 100,
     totalPayment: totals.paymentCents / 100,
     prepayment: { share: dip.prepaymentShare, prepaid: dip.prepaidCents / 100, yearEnd: dip.yearEndCents / 100 },
-    totalCost: roundHalfUpCents(totals.totalCost) / 100,
-    paymentToCost: totals.totalCost > 0 ? Number((totals.paymentCents / 100 / totals.totalCost).toFixed(6)) : null,
-    cases: totals.cases,
-    inGroupRate: nullable(grouping.settlement.inGroupRate, 6),
-    riv: nullable(q.riv, 6),
-    outliers: totals.outliers,
-    levelCoefficients: policy.levelCoefficients,
-    outlierThresholds: policy.outliers,
-    grouping: {
-      settlement: { ...grouping.settlement, inGroupRate: nullable(grouping.settlement.inGroupRate, 6) },
-      reference: { ...grouping.reference, inGroupRate: nullable(grouping.reference.inGroupRate, 6) },
-    },
+    ...outcome(result, q.riv),
     catalog: {
       source: dip.catalogSource,
       referenceYears: dip.catalog.referenceYears,
@@ -123,9 +89,44 @@ function dipSummaryOf(result: PolicyResult, dip: DipResult, label: string, input
       cvBelowHalf: q.cvBelowHalf,
       cvAboveOne: q.cvAboveOne,
     },
-    solver: { normalScale: rate.normalScale, gap: Number(rate.gap.toFixed(6)), evaluations: rate.evaluations },
+    solver: solverOf(result),
     input,
   };
+}
+
+/** The summary keys that name the policy (the same for DRG and DIP). */
+function policyHead({ policy }: PolicyResult, label: string) {
+  return {
+    policy: { label, name: policy.name ?? null, version: policy.version },
+    scheme: policy.scheme,
+    method: policy.method,
+    settlementYear: policy.settlementYear,
+    referenceYears: policy.referenceYears,
+    yearWeights: policy.yearWeights,
+    budget: policy.budget ?? null,
+  };
+}
+
+/** The summary keys of what the policy pays against what the cases cost (the same for DRG and DIP; `riv` from the weights or the catalogue). */
+function outcome({ policy, totals, grouping }: PolicyResult, riv: number) {
+  return {
+    totalCost: roundHalfUpCents(totals.totalCost) / 100,
+    paymentToCost: totals.totalCost > 0 ? Number((totals.paymentCents / 100 / totals.totalCost).toFixed(6)) : null,
+    cases: totals.cases,
+    inGroupRate: nullable(grouping.settlement.inGroupRate, 6),
+    riv: nullable(riv, 6),
+    outliers: totals.outliers,
+    levelCoefficients: policy.levelCoefficients,
+    outlierThresholds: policy.outliers,
+    grouping: {
+      settlement: { ...grouping.settlement, inGroupRate: nullable(grouping.settlement.inGroupRate, 6) },
+      reference: { ...grouping.reference, inGroupRate: nullable(grouping.reference.inGroupRate, 6) },
+    },
+  };
+}
+
+function solverOf({ rate }: PolicyResult) {
+  return { normalScale: rate.normalScale, gap: Number(rate.gap.toFixed(6)), evaluations: rate.evaluations };
 }
 
 function nullable(x: number, digits: number): number | null {
