@@ -12,7 +12,7 @@ import { groupDip } from '../models/grouping/dip/grouper.ts';
 import type { RulePack } from '../models/grouping/drg/pack.ts';
 import type { CodeSets } from '../models/settlement/codes.ts';
 import type { RawRecord } from '../models/settlement/readers.ts';
-import { validateRecord } from '../models/settlement/validate.ts';
+import { validForGrouping } from './valid-record.ts';
 import { CliError } from '../lib/cli-error.ts';
 import { referencePath } from '../lib/reference.ts';
 
@@ -94,17 +94,12 @@ function validRecord(raw: RawRecord, codeSets: CodeSets, result: { invalid: numb
     result.invalid++;
     if (result.errors.length < maxErrorsPerBlock) result.errors.push(message);
   };
-  if (raw.error !== undefined) {
-    report(raw.error); // the reader's sentence names the line
+  const { record, rejection } = validForGrouping(raw, codeSets);
+  if (!record) {
+    report(rejection);
     return null;
   }
-  const v = validateRecord(raw.value, { mode: 'group', codeSets });
-  if (!v.ok) {
-    const e = v.errors[0]!;
-    report(`line ${raw.line}${v.listId ? ` (listId ${v.listId})` : ''}: ${e.path || 'the record'} ${e.message}${v.errors.length > 1 ? ` (and ${v.errors.length - 1} more problems)` : ''}`);
-    return null;
-  }
-  return v.record;
+  return record;
 }
 
 /** The typed arrays of a case block, to transfer to the main thread. */

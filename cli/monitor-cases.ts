@@ -8,7 +8,7 @@ import type { AmbiguousMode } from '../models/grouping/drg/grouper.ts';
 import type { RulePack } from '../models/grouping/drg/pack.ts';
 import type { CodeSets } from '../models/settlement/codes.ts';
 import type { RawRecord } from '../models/settlement/readers.ts';
-import { validateRecord } from '../models/settlement/validate.ts';
+import { lineRejection, validForGrouping } from './valid-record.ts';
 import { caseRow, type SupervisionTableBuilder } from '../models/supervision/case-table.ts';
 
 export interface MonitorContext {
@@ -33,27 +33,22 @@ const maxErrors = 20;
 
 /** Validate, group and append each raw record of a batch. */
 export function addRecords(raws: readonly RawRecord[], ctx: MonitorContext, builder: SupervisionTableBuilder, tally: Tally, file: string): void {
-  const reject = (raw: RawRecord, listId: string | undefined, message: string) => {
+  const reject = (rejection: string) => {
     tally.rejected++;
-    if (tally.errors.length < maxErrors) tally.errors.push(`${file} line ${raw.line}${listId ? ` (listId ${listId})` : ''}: ${message}`);
+    if (tally.errors.length < maxErrors) tally.errors.push(`${file} ${rejection}`);
   };
   for (const raw of raws) {
     tally.records++;
-    if (raw.error !== undefined) {
-      reject(raw, undefined, raw.error);
+    const { record, rejection } = validForGrouping(raw, ctx.codeSets);
+    if (!record) {
+      reject(rejection);
       continue;
     }
-    const v = validateRecord(raw.value, { mode: 'group', codeSets: ctx.codeSets });
-    if (!v.ok) {
-      const e = v.errors[0]!;
-      reject(raw, v.listId, `${e.path || 'the record'} ${e.message}${v.errors.length > 1 ? ` (and ${v.errors.length - 1} more problems)` : ''}`);
+    if (record.hospitalId === undefined) {
+      reject(lineRejection(raw, record.listId, 'hospitalId is required to screen a case (every rule compares hospitals)'));
       continue;
     }
-    if (v.record.hospitalId === undefined) {
-      reject(raw, v.record.listId, 'hospitalId is required to screen a case (every rule compares hospitals)');
-      continue;
-    }
-    builder.add(caseRow(v.record, ctx.pack, ctx.ambiguous));
+    builder.add(caseRow(record, ctx.pack, ctx.ambiguous));
     tally.accepted++;
   }
 }

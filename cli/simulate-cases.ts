@@ -15,7 +15,7 @@ import { GroupStatus, type CaseTableBuilder } from '../models/payment/cases.ts';
 import type { DipColumns } from '../models/payment/simulate-dip.ts';
 import type { CodeSets } from '../models/settlement/codes.ts';
 import type { RawRecord } from '../models/settlement/readers.ts';
-import { validateRecord } from '../models/settlement/validate.ts';
+import { lineRejection, validForGrouping } from './valid-record.ts';
 
 export interface CaseContext {
   pack: RulePack;
@@ -77,25 +77,19 @@ export function caseBlock(raws: readonly RawRecord[], ctx: CaseContext): CaseBlo
   const dip: DipColumns | null = ctx.dip ? { diagnosis: [], procedures: [], severity: new Uint8Array(n), ageYears: new Float64Array(n), ageDays: new Int32Array(n), disposition: [] } : null;
   const severity = ctx.dip ? severityOf(ctx.pack) : null;
   let k = 0;
-  const reject = (raw: RawRecord, listId: string | undefined, message: string | null) => {
+  const reject = (rejection: string) => {
     block.rejected++;
-    if (block.errors.length < maxErrorsPerBlock) block.errors.push(message === null ? raw.error! : `line ${raw.line}${listId ? ` (listId ${listId})` : ''}: ${message}`);
+    if (block.errors.length < maxErrorsPerBlock) block.errors.push(rejection);
   };
   for (const raw of raws) {
-    if (raw.error !== undefined) {
-      reject(raw, undefined, null); // the reader's sentence names the line
+    const { record: r, rejection } = validForGrouping(raw, ctx.codeSets);
+    if (!r) {
+      reject(rejection);
       continue;
     }
-    const v = validateRecord(raw.value, { mode: 'group', codeSets: ctx.codeSets });
-    if (!v.ok) {
-      const e = v.errors[0]!;
-      reject(raw, v.listId, `${e.path || 'the record'} ${e.message}${v.errors.length > 1 ? ` (and ${v.errors.length - 1} more problems)` : ''}`);
-      continue;
-    }
-    const r = v.record;
     const missing = r.hospitalId === undefined ? 'hospitalId' : r.dischargeDate === undefined ? 'dischargeDate' : r.totalCost === undefined ? 'totalCost' : null;
     if (missing) {
-      reject(raw, r.listId, `${missing} is required to pay a case (the hospital, the settlement year and the cost)`);
+      reject(lineRejection(raw, r.listId, `${missing} is required to pay a case (the hospital, the settlement year and the cost)`));
       continue;
     }
     block.listIds.push(r.listId);

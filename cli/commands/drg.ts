@@ -11,7 +11,7 @@ import { caseSeverity, groupCase, indexRulePack } from '../../models/grouping/dr
 import { ageBandIndex, comprehensiveClasses, readProcedures } from '../../models/grouping/dip/codes.ts';
 import { designMarkdown, designSplits, dispositionLabels, type SplitDesignCases } from '../../models/grouping/dip/split-design.ts';
 import { detectFormat, readRecordBatches } from '../../models/settlement/readers.ts';
-import { validateRecord } from '../../models/settlement/validate.ts';
+import { validForGrouping } from '../valid-record.ts';
 import { caseFilesOption, numberOption, parseOptions, requireOption } from '../../lib/args.ts';
 import { CliError } from '../../lib/cli-error.ts';
 import { loadCodeSets } from '../../lib/codesets.ts';
@@ -60,18 +60,12 @@ export async function run(argv: string[]): Promise<number> {
     for await (const batch of readRecordBatches(createReadStream(file, { highWaterMark: 1 << 20 }), detectFormat(file))) {
       for (const raw of batch) {
         counts.records++;
-        if (raw.error !== undefined) {
+        const { record: r, rejection } = validForGrouping(raw, codeSets);
+        if (!r) {
           counts.invalid++;
-          process.stderr.write(`${file}: ${raw.error}\n`);
+          process.stderr.write(`${file}: ${rejection}\n`);
           continue;
         }
-        const v = validateRecord(raw.value, { mode: 'group', codeSets });
-        if (!v.ok) {
-          counts.invalid++;
-          process.stderr.write(`${file}: line ${raw.line}: ${v.errors[0]!.path || 'the record'} ${v.errors[0]!.message}\n`);
-          continue;
-        }
-        const r = v.record;
         if (r.totalCost === undefined) {
           counts.noCost++;
           continue;

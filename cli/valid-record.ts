@@ -1,0 +1,24 @@
+/**
+ * A raw record of a bulk CLI (simulate, monitor, dip, drg design) validated for grouping: the
+ * record, or the one sentence that refuses it — the reader's own for a broken line (it names the
+ * line), else `line N (listId X): <the first problem> (and k more problems)`.
+ */
+import type { CodeSets } from '../models/settlement/codes.ts';
+import type { RawRecord } from '../models/settlement/readers.ts';
+import type { SettlementRecord } from '../models/settlement/schema.ts';
+import { validateRecord } from '../models/settlement/validate.ts';
+
+export type ValidRecord = { record: SettlementRecord; rejection?: undefined } | { record?: undefined; rejection: string };
+
+export function validForGrouping(raw: RawRecord, codeSets: CodeSets): ValidRecord {
+  if (raw.error !== undefined) return { rejection: raw.error };
+  const v = validateRecord(raw.value, { mode: 'group', codeSets });
+  if (v.ok) return { record: v.record };
+  const e = v.errors[0]!;
+  return { rejection: lineRejection(raw, v.listId, `${e.path || 'the record'} ${e.message}${v.errors.length > 1 ? ` (and ${v.errors.length - 1} more problems)` : ''}`) };
+}
+
+/** `line N (listId X): message` — a valid record refused for a command's own reason (a field it needs). */
+export function lineRejection(raw: RawRecord, listId: string | undefined, message: string): string {
+  return `line ${raw.line}${listId ? ` (listId ${listId})` : ''}: ${message}`;
+}
