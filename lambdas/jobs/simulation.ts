@@ -13,7 +13,6 @@
  * `allocateCents`). Intermediate aggregates live in S3 under `jobs/simulations/<id>/`;
  * progress (partitions done per phase, cases read) in the job item.
  */
-import { gunzipSync } from 'node:zlib';
 import { groupCase } from '../../models/grouping/drg/grouper.ts';
 import { solveBaseRate } from '../../models/payment/base-rate.ts';
 import { CaseTableBuilder, GroupStatus, type CaseTable } from '../../models/payment/cases.ts';
@@ -24,6 +23,7 @@ import { collectWeightSample, deriveWeights, mergeWeightSamples, relativeWeightM
 import type { ObjectStore } from '../../models/ports.ts';
 import { config } from '../shared/config.ts';
 import * as k from '../shared/keys.ts';
+import { latestLakeLines } from '../shared/lake-reader.ts';
 import { reference } from '../shared/reference.ts';
 import { getJob, putPartitionResult, updateJob } from '../shared/repositories.ts';
 
@@ -107,21 +107,10 @@ const statusCode = { grouped: GroupStatus.Grouped, ambiguous: GroupStatus.Ambigu
 export async function readPartition(objects: ObjectStore, partition: string, mode: PaymentPolicy['ambiguous']): Promise<CaseTable> {
   const m = /^(\d{4})-(\d{2})-(.+)$/.exec(partition);
   if (!m) throw new Error(`bad partition id ${partition}`);
-  const bucket = config().LAKE_BUCKET;
-  const latest = new Map<string, LakeLine>();
-  for (const key of await objects.list(bucket, k.lakePartitionPrefix(m[1]!, m[2]!, m[3]!))) {
-    const bytes = await objects.get(bucket, key);
-    if (!bytes) continue;
-    for (const line of gunzipSync(bytes).toString('utf8').split('\n')) {
-      if (line === '') continue;
-      const c = JSON.parse(line) as LakeLine;
-      const seen = latest.get(c.listId);
-      if (!seen || seen.ingestedAt <= c.ingestedAt) latest.set(c.listId, c);
-    }
-  }
-  const builder = new CaseTableBuilder([mode], Math.max(16, latest.size));
+  const latest = await latestLakeLines<LakeLine>(objects, await objects.list(config().LAKE_BUCKET, k.lakePartitionPrefix(m[1]!, m[2]!, m[3]!)));
+  const builder = new CaseTableBuilder([mode], Math.max(16, latest.length));
   const pack = mode === 'fallthrough' ? reference().pack : null;
-  for (const c of latest.values()) {
+  for (const c of latest) {
     let group: { drg: string | null; status: GroupStatus };
     if (pack) {
       const g = groupCase(pack, c, { ambiguous: 'fallthrough', trace: false });

@@ -21,7 +21,6 @@
  * ranked by risk with each rule's contribution) and `…/flags/hospital=<h>.json` (that hospital's
  * flags, highest score first) — per hospital, so a hospital key's read touches only its own.
  */
-import { gunzipSync } from 'node:zlib';
 import type { ObjectStore } from '../../models/ports.ts';
 import type { SettlementRecord } from '../../models/settlement/schema.ts';
 import { caseRow, SupervisionTableBuilder } from '../../models/supervision/case-table.ts';
@@ -30,6 +29,7 @@ import { parseRuleSet, ruleDefinitions, type RuleSet } from '../../models/superv
 import { screenCases } from '../../models/supervision/screen.ts';
 import { config } from '../shared/config.ts';
 import * as k from '../shared/keys.ts';
+import { latestLakeLines, type LakeLineKey } from '../shared/lake-reader.ts';
 import { logger } from '../shared/observability.ts';
 import { reference } from '../shared/reference.ts';
 import { claimSupervisionRun, getSupervisionRun, putSupervisionRun, setLatestSupervisionRun, updateSupervisionRun, type SupervisionRun } from '../shared/supervision-store.ts';
@@ -118,26 +118,13 @@ async function partitionsOf(objects: ObjectStore, request: SupervisionRequest): 
   return { from, to, partitions: new Map([...partitions].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) };
 }
 
-interface LakeLine extends Record<string, unknown> {
-  listId: string;
+interface LakeLine extends LakeLineKey, Record<string, unknown> {
   patientRef?: string;
-  ingestedAt: string;
 }
 
 /** One partition's cases, latest version of each listId, as settlement records (the pseudonym stands in for patientId). */
 async function readPartition(objects: ObjectStore, keys: readonly string[]): Promise<SettlementRecord[]> {
-  const latest = new Map<string, LakeLine>();
-  for (const key of keys) {
-    const bytes = await objects.get(config().LAKE_BUCKET, key);
-    if (!bytes) continue;
-    for (const line of gunzipSync(bytes).toString('utf8').split('\n')) {
-      if (line === '') continue;
-      const c = JSON.parse(line) as LakeLine;
-      const seen = latest.get(c.listId);
-      if (!seen || seen.ingestedAt <= c.ingestedAt) latest.set(c.listId, c);
-    }
-  }
-  return [...latest.values()].map(({ patientRef, group: _g, contentHash: _h, batchId: _b, ingestedAt: _i, ...record }) => ({ ...record, ...(patientRef ? { patientId: patientRef } : {}) }) as unknown as SettlementRecord);
+  return (await latestLakeLines<LakeLine>(objects, keys)).map(({ patientRef, group: _g, contentHash: _h, batchId: _b, ingestedAt: _i, ...record }) => ({ ...record, ...(patientRef ? { patientId: patientRef } : {}) }) as unknown as SettlementRecord);
 }
 
 const round4 = (x: number): number => Math.round(x * 10_000) / 10_000;

@@ -6,10 +6,10 @@
  * answer carries). One year of a city (a few hundred thousand cases) reads in seconds; a province
  * is the forecast job's business (it runs monthly with a 10-minute budget), not a page's.
  */
-import { gunzipSync } from 'node:zlib';
 import type { ObjectStore } from '../../models/ports.ts';
 import { config } from './config.ts';
 import * as k from './keys.ts';
+import { latestLakeLines } from './lake-reader.ts';
 
 interface LakeCase {
   listId: string;
@@ -53,26 +53,17 @@ export async function lakeYears(objects: ObjectStore): Promise<string[]> {
 const round = (x: number, digits: number): number => Math.round(x * 10 ** digits) / 10 ** digits;
 
 export async function summariseLake(objects: ObjectStore, options: { years: string[]; hospitalId?: string; weights: Map<string, number> }): Promise<LakeSummary> {
-  const bucket = config().LAKE_BUCKET;
-  const latest = new Map<string, LakeCase>();
+  const keys: string[] = [];
   for (const year of options.years) {
-    for (const key of await objects.list(bucket, k.lakeYearPrefix(year))) {
+    for (const key of await objects.list(config().LAKE_BUCKET, k.lakeYearPrefix(year))) {
       const p = k.parseLakeKey(key);
-      if (!p || (options.hospitalId !== undefined && p.hospitalId !== options.hospitalId)) continue;
-      const bytes = await objects.get(bucket, key);
-      if (!bytes) continue;
-      for (const line of gunzipSync(bytes).toString('utf8').split('\n')) {
-        if (line === '') continue;
-        const c = JSON.parse(line) as LakeCase;
-        const id = `${c.hospitalId}\u0000${c.listId}`;
-        const seen = latest.get(id);
-        if (!seen || seen.ingestedAt <= c.ingestedAt) latest.set(id, c);
-      }
+      if (p && (options.hospitalId === undefined || p.hospitalId === options.hospitalId)) keys.push(key);
     }
   }
+  const latest = await latestLakeLines<LakeCase>(objects, keys);
   const months = new Map<string, { cases: number; totalCost: number }>();
   const hospitals = new Map<string, HospitalSummary & { rwSum: number; rwCases: number }>();
-  for (const c of latest.values()) {
+  for (const c of latest) {
     const month = c.dischargeDate.slice(0, 7);
     const m = months.get(month) ?? { cases: 0, totalCost: 0 };
     m.cases++;
