@@ -158,8 +158,13 @@ def write_classic():
 
 
 def read_series(name):
+    return read_series_file(path_of(name))
+
+
+def read_series_file(path):
+    """A month,value CSV (with a header line) as (months, numpy values)."""
     months, values = [], []
-    with open(path_of(name)) as f:
+    with open(path) as f:
         next(f)
         for line in f:
             m, v = line.strip().split(',')

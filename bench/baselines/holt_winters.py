@@ -31,6 +31,8 @@ import warnings
 
 import numpy as np
 
+from accuracy import mase, read_series_file as read_series
+
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 DATA = os.path.join(ROOT, 'bench', 'baselines', 'data')
 SERIES = {
@@ -80,22 +82,6 @@ def write_data():
             growth = 0.08 + 0.9 * (growth - 0.08) + 0.004 * rng.standard_normal()
             level *= (1 + growth) ** (1 / 12)
     write_csv(SERIES['fund-expenditure'], 2015, np.array(values))
-
-
-def read_series(path):
-    months, values = [], []
-    with open(path) as f:
-        next(f)
-        for line in f:
-            m, v = line.strip().split(',')
-            months.append(m)
-            values.append(float(v))
-    return months, np.array(values)
-
-
-def mase(actual, forecast, training):
-    scale = np.mean(np.abs(training[M:] - training[:-M]))
-    return float(np.mean(np.abs(actual - forecast)) / scale)
 
 
 def statsmodels_hw(training):
