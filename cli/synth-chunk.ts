@@ -3,7 +3,7 @@
  * Bytes, not strings: a worker hands them to the main thread by transfer (no copy), and the
  * main thread writes them to the file as they are.
  */
-import type { SyntheticGenerator, SyntheticTruth } from '../models/synthetic/generate.ts';
+import type { SyntheticCase, SyntheticGenerator, SyntheticTruth } from '../models/synthetic/generate.ts';
 import { synthChunkSize } from '../models/synthetic/generate.ts';
 import type { Injector } from '../models/synthetic/inject.ts';
 import { JsonBytes, writeSettlementRecordLine } from '../models/settlement/json.ts';
@@ -47,18 +47,11 @@ export function renderChunk(generator: SyntheticGenerator, year: number, chunk: 
     }
     truth.ascii('}\n');
   };
-  if (injector) {
-    for (const { record, truth: t, patterns } of injector.apply(year, chunk, [...generator.chunk(year, chunk)])) {
-      writeSettlementRecordLine(records, record);
-      writeTruth(t, patterns);
-      count++;
-    }
-  } else {
-    for (const { record, truth: t } of generator.chunk(year, chunk)) {
-      writeSettlementRecordLine(records, record);
-      writeTruth(t);
-      count++;
-    }
+  const cases: Iterable<SyntheticCase & { patterns?: readonly string[] }> = injector ? injector.apply(year, chunk, [...generator.chunk(year, chunk)]) : generator.chunk(year, chunk);
+  for (const { record, truth: t, patterns } of cases) {
+    writeSettlementRecordLine(records, record);
+    writeTruth(t, patterns);
+    count++;
   }
   return { records: records.result(), truth: truth.result(), count };
 }
