@@ -13,7 +13,7 @@ import { groupQuery } from './schemas.ts';
 export const handler = httpHandler({ name: 'group', roles: ['hospital', 'analyst', 'admin'], query: groupQuery, body: 'text' }, async ({ query, text, contentType }) => {
   const raws = await parseRecords(text, recordFormat(contentType));
   const max = config().MAX_GROUP_RECORDS;
-  if (raws.length > max) throw invalid(`Send 1 to ${max} records per call; this body has ${raws.length}.`, [{ path: 'body', message: `body holds ${raws.length} records; the limit is ${max}.` }]);
+  if (raws.length > max) throw invalid(`Send 1 to ${max} records per call; this body has ${raws.length}.`, [{ code: 'too-many', path: 'body', message: `body holds ${raws.length} records; the limit is ${max}.` }]);
   const { pack, codeSets, weights } = reference();
   const explain = query.explain === 'true';
   const dip = await activeDipCatalog(s3ObjectStore);

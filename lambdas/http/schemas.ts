@@ -4,6 +4,7 @@
  * cannot drift from what the handlers accept.
  */
 import { z } from 'zod';
+import { problemSchema } from '../../models/problem.ts';
 import { settlementRecordSchema } from '../../models/settlement/schema.ts';
 import { ruleIds, ruleSetSchema } from '../../models/supervision/rule-set.ts';
 
@@ -100,7 +101,7 @@ export const supervisionRunResponse = z.object({
 export const errorBody = z.object({
   code: z.string(),
   message: z.string(),
-  problems: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  problems: z.array(problemSchema).optional(),
 });
 
 export const ingestResponse = z.object({
@@ -111,7 +112,7 @@ export const ingestResponse = z.object({
   unchanged: z.number().int(),
   replaced: z.number().int(),
   warnings: z.number().int(),
-  errors: z.array(z.object({ index: z.number().int(), listId: z.string().nullable(), path: z.string(), message: z.string() })),
+  errors: z.array(problemSchema.extend({ index: z.number().int(), listId: z.string().nullable() })),
   errorsTruncated: z.boolean().optional(),
 });
 
@@ -154,8 +155,8 @@ export const groupResponse = z.object({
     drg: z.string().nullable(),
     severity: z.enum(['mcc', 'cc', 'none']).optional(),
     weight: z.number().nullable(),
-    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-    warnings: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    errors: z.array(problemSchema).optional(),
+    warnings: z.array(problemSchema).optional(),
     trace: trace.optional(),
   })),
   counts: z.record(z.string(), z.number().int()),

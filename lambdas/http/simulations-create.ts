@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { parsePolicy, PolicyError } from '../../models/payment/policy.ts';
+import { underPath } from '../../models/problem.ts';
 import { systemClock } from '../shared/clock.ts';
 import { config } from '../shared/config.ts';
 import { invalid } from '../shared/errors.ts';
@@ -20,7 +21,7 @@ export const handler = httpHandler({ name: 'createSimulation', roles: ['analyst'
   try {
     parsePolicy(body.policy);
   } catch (error) {
-    if (error instanceof PolicyError) throw invalid('The policy is not valid.', error.issues.map((m) => ({ path: `policy.${m.split(' ')[0]}`, message: `policy: ${m}` })));
+    if (error instanceof PolicyError) throw invalid('The policy is not valid.', underPath(error.problems, 'policy'));
     throw error;
   }
   const id = randomUUID();

@@ -19,7 +19,7 @@ import { principalFrom, requireRole, type Principal, type Role } from './auth.ts
 import { config } from './config.ts';
 import { errorResponse, invalid, malformed, tooLarge, type FieldProblem } from './errors.ts';
 import { logger, metrics, tracer } from './observability.ts';
-import { formatPath } from '../../models/settlement/validate.ts';
+import { codeOfIssue, formatPath, valueAt } from '../../models/problem.ts';
 
 export const securityHeaders: Record<string, string> = {
   'content-type': 'application/json; charset=utf-8',
@@ -66,19 +66,29 @@ interface Internal {
   input?: RouteInput<unknown, unknown, unknown>;
 }
 
-/** zod issues → field problems (`secondaryDiagnoses[2]`, `limit`). */
-export function zodProblems(error: z.ZodError, prefix: string): FieldProblem[] {
-  return error.issues.map((issue) => {
-    const path = formatPath([prefix, ...issue.path].filter((p) => p !== '') as PropertyKey[]);
-    return { path, message: `${path || 'the body'}: ${issue.message}` };
-  });
+/** zod issues of `input` → field problems with their codes (`ruleSet.rules.upcoding.fdr`, `query.limit`); one per unknown key. */
+export function zodProblems(error: z.ZodError, prefix: string, input: unknown): FieldProblem[] {
+  const out: FieldProblem[] = [];
+  for (const issue of error.issues) {
+    const keys = issue.code === 'unrecognized_keys' ? issue.keys.map((k) => [...issue.path, k]) : [issue.path];
+    for (const at of keys) {
+      const path = formatPath([prefix, ...at].filter((p) => p !== '') as PropertyKey[]);
+      const code = issue.code === 'unrecognized_keys' ? 'unknown-field' : codeOfIssue(issue, valueAt(input, issue.path));
+      out.push({ code, path, message: `${path || 'the body'}: ${issue.code === 'unrecognized_keys' ? 'is not a field of this request' : issue.message}` });
+    }
+  }
+  return out;
 }
 
 function parseWith<T>(schema: z.ZodType<T> | undefined, value: unknown, where: string): T {
   if (!schema) return undefined as T;
-  const parsed = schema.safeParse(value ?? {});
-  if (!parsed.success) throw invalid(`The ${where} does not match what this route accepts.`, zodProblems(parsed.error, where === 'body' ? '' : where));
-  return parsed.data;
+  const input = value ?? {};
+  const parsed = schema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const problems = zodProblems(parsed.error, where === 'body' ? '' : where, input);
+  // A paging cursor is opaque: one not handed out by this service is a malformed request (400), not a field to correct.
+  if (where === 'query' && problems.some((p) => p.path === 'query.cursor')) throw malformed('The cursor is not one this service handed out; start again without it.', { problems });
+  throw invalid(`The ${where} does not match what this route accepts.`, problems);
 }
 
 function bodyText(event: APIGatewayProxyEventV2): string {
