@@ -3,7 +3,7 @@
  * (models/payment/policy.ts — the same messages the API gives), run one or more policies as
  * simulation jobs with their progress, compare them by hospital, download the comparison as CSV.
  */
-import { describePolicyIssues, paymentPolicySchema } from '../../../models/payment/policy.ts';
+import { paymentPolicySchema, policyProblems } from '../../../models/payment/policy.ts';
 import { api, errorBox } from '../api.ts';
 import { figure, palette } from '../charts.ts';
 import { downloadCsv, field, h, input, num, pct, progress, select, table, yuan } from '../dom.ts';
@@ -16,7 +16,7 @@ const fieldIds: Record<string, string> = {
   budget: 'p-amount', baseRate: 'p-amount', '': 'p-amount',
   'levelCoefficients.1': 'p-level1', 'levelCoefficients.2': 'p-level2', 'levelCoefficients.3': 'p-level3',
   'outliers.low': 'p-low', 'outliers.high': 'p-high', 'outliers.review': 'p-review', outliers: 'p-review',
-  trim: 'p-trimLow', 'trim.0': 'p-trimLow', 'trim.1': 'p-trimHigh',
+  trim: 'p-trimLow', 'trim[0]': 'p-trimLow', 'trim[1]': 'p-trimHigh',
   'excludeStays.minDays': 'p-minDays', 'excludeStays.maxDays': 'p-maxDays',
   ambiguous: 'p-ambiguous', 'feeForService.share': 'p-share',
 };
@@ -67,13 +67,15 @@ export function simulationsPage(main: HTMLElement): void {
       summary.replaceChildren();
       return policy;
     }
-    const sentences = describePolicyIssues(parsed.error.issues);
-    parsed.error.issues.forEach((issue, i) => {
-      const id = fieldIds[issue.path.join('.')] ?? fieldIds[String(issue.path[0] ?? '')] ?? 'p-name';
+    // Each problem goes next to its field, found by the problem's path (never by its sentence).
+    const problems = policyProblems(parsed.error.issues, policy);
+    const sentences = problems.map((p) => p.message);
+    for (const problem of problems) {
+      const id = fieldIds[problem.path] ?? fieldIds[problem.path.split(/[.[]/)[0] ?? ''] ?? 'p-name';
       const err = document.getElementById(`${id}-error`);
-      if (err) err.textContent = [err.textContent, sentences[i]].filter(Boolean).join(' ');
+      if (err) err.textContent = [err.textContent, problem.message].filter(Boolean).join(' ');
       document.getElementById(id)?.setAttribute('aria-invalid', 'true');
-    });
+    }
     summary.replaceChildren(h('div', { class: 'error', role: 'alert' }, h('p', {}, 'The policy is not valid:'), h('ul', {}, sentences.map((s) => h('li', {}, s)))));
     return null;
   };
