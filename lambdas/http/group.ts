@@ -1,19 +1,18 @@
 /** POST /v1/group — group 1–1 000 records without storing them (a hospital's pre-check); DIP too when a catalogue is active. */
 import { groupCase } from '../../models/grouping/drg/grouper.ts';
 import { validateRecord } from '../../models/settlement/validate.ts';
-import { parseRecords, recordFormat } from '../shared/body.ts';
+import { enforceRecordLimit, parseRecords, recordFormat } from '../shared/body.ts';
 import { config } from '../shared/config.ts';
 import { activeDipCatalog, dipOfCase } from '../shared/dip-catalog.ts';
-import { invalid } from '../shared/errors.ts';
 import { httpHandler } from '../shared/http.ts';
 import { s3ObjectStore } from '../shared/object-store.ts';
 import { reference } from '../shared/reference.ts';
 import { groupQuery } from './schemas.ts';
 
 export const handler = httpHandler({ name: 'group', roles: ['hospital', 'analyst', 'admin'], query: groupQuery, body: 'text' }, async ({ query, text, contentType }) => {
-  const raws = await parseRecords(text, recordFormat(contentType));
-  const max = config().MAX_GROUP_RECORDS;
-  if (raws.length > max) throw invalid(`Send 1 to ${max} records per call; this body has ${raws.length}.`, [{ code: 'too-many', path: 'body', message: `body holds ${raws.length} records; the limit is ${max}.` }]);
+  const format = recordFormat(contentType);
+  enforceRecordLimit(text, format, config().MAX_GROUP_RECORDS, 'MAX_GROUP_RECORDS');
+  const raws = await parseRecords(text, format);
   const { pack, codeSets, weights } = reference();
   const explain = query.explain === 'true';
   const dip = await activeDipCatalog(s3ObjectStore);

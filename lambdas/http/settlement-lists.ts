@@ -1,6 +1,7 @@
 /** POST /v1/settlement-lists — ingest a batch of settlement records (hospital: own only; admin). */
 import { ingestBatch } from '../shared/ingest.ts';
-import { recordFormat } from '../shared/body.ts';
+import { enforceRecordLimit, recordFormat } from '../shared/body.ts';
+import { config } from '../shared/config.ts';
 import { httpHandler } from '../shared/http.ts';
 import { s3ObjectStore } from '../shared/object-store.ts';
 import { systemClock } from '../shared/clock.ts';
@@ -11,6 +12,7 @@ const maxErrors = 5000;
 
 export const handler = httpHandler({ name: 'ingest', roles: ['hospital', 'admin'], body: 'text' }, async (input) => {
   const format = recordFormat(input.contentType);
+  enforceRecordLimit(input.text, format, config().MAX_RECORDS_PER_REQUEST, 'MAX_RECORDS_PER_REQUEST');
   const result = await ingestBatch({
     principal: input.principal!,
     body: input.text,

@@ -54,6 +54,17 @@ export function principalFrom(event: { requestContext?: unknown }): Principal {
   return parsed.data;
 }
 
+/**
+ * Who is calling, for throttling: the key's id the authorizer handed over (a prefix of the key's
+ * hash, never the key), or — from an authorizer that did not send one — the role and hospital.
+ */
+export function callerKey(event: { requestContext?: unknown }, principal: Principal): string {
+  const lambda = (event.requestContext as { authorizer?: { lambda?: Record<string, unknown> } } | undefined)?.authorizer?.lambda;
+  const keyId = lambda?.keyId;
+  if (typeof keyId === 'string' && keyId !== '') return keyId;
+  return principal.role === 'hospital' ? `hospital:${principal.hospitalId}` : principal.role;
+}
+
 export function requireRole(principal: Principal, allowed: readonly Role[]): void {
   if (!allowed.includes(principal.role)) {
     throw forbidden(`This route is for ${allowed.join(' or ')} keys; yours is a ${principal.role} key.`);

@@ -15,9 +15,10 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
-import { principalFrom, requireRole, type Principal, type Role } from './auth.ts';
+import { callerKey, principalFrom, requireRole, type Principal, type Role } from './auth.ts';
 import { config } from './config.ts';
-import { errorResponse, invalid, malformed, tooLarge, type FieldProblem } from './errors.ts';
+import { errorResponse, invalid, malformed, throttled, tooLarge, type FieldProblem } from './errors.ts';
+import { keyBuckets } from './throttle.ts';
 import { logger, metrics, tracer } from './observability.ts';
 import { codeOfIssue, formatPath, valueAt } from '../../models/problem.ts';
 
@@ -117,10 +118,15 @@ export function httpHandler<Q extends z.ZodType = z.ZodType<undefined>, P extend
   const prepare: middy.MiddlewareObj<APIGatewayProxyEventV2, Out, Error, Context> = {
     before: async (request) => {
       const event = request.event;
-      const bytes = bodyBytes(event);
-      const limit = config().MAX_BODY_BYTES;
-      if (bytes > limit) throw tooLarge(`The body is ${bytes} bytes; the limit is ${limit} bytes (6 MB). Split it into smaller batches.`);
+      const c = config();
       const principal = spec.roles === 'public' ? null : principalFrom(event);
+      if (principal) {
+        const take = keyBuckets(c.THROTTLE_RATE_PER_SECOND, c.THROTTLE_BURST).take(callerKey(event, principal));
+        if (!take.ok) throw throttled(`This key makes more than ${c.THROTTLE_RATE_PER_SECOND} requests a second (bursts of ${c.THROTTLE_BURST}); retry after the Retry-After seconds.`, take.retryAfterSeconds);
+      }
+      const bytes = bodyBytes(event);
+      const limit = c.MAX_BODY_BYTES;
+      if (bytes > limit) throw tooLarge(`The body is ${bytes} bytes; the limit is ${limit} bytes (6 MB). Split it into smaller batches.`);
       if (principal && spec.roles !== 'public') requireRole(principal, spec.roles);
       const params = parseWith(spec.params, event.pathParameters, 'path');
       const query = parseWith(spec.query, event.queryStringParameters, 'query');
