@@ -99,7 +99,7 @@ export function validateRecord(raw: unknown, options: ValidateOptions): Validati
     }
     record = parsed.data;
   }
-  const errors = checkRules(record, options, latestDate(options.today), warnings);
+  const errors = checkRules(record, options, warnings);
   if (errors !== null) return failure(errors, warnings, input);
   return { ok: true, record, warnings };
 }
@@ -113,11 +113,14 @@ function failure(errors: Problem[], warnings: Problem[], input: unknown): Valida
 // Rules beyond shape
 
 /** Run every cross-field / reference rule; errors (null when none) are returned, warnings pushed. */
-function checkRules(r: SettlementRecord, options: ValidateOptions, latest: string, warnings: Problem[]): Problem[] | null {
+function checkRules(r: SettlementRecord, options: ValidateOptions, warnings: Problem[]): Problem[] | null {
   let errors: Problem[] | null = null;
   if (options.codeSets) errors = checkCodes(r, options.codeSets, options.mode, warnings, errors);
-  if (r.admissionDate !== undefined) errors = add(errors, checkDateRange('admissionDate', r.admissionDate, latest));
-  if (r.dischargeDate !== undefined) errors = add(errors, checkDateRange('dischargeDate', r.dischargeDate, latest));
+  if (r.admissionDate !== undefined || r.dischargeDate !== undefined) {
+    const latest = latestDate(options.today);
+    if (r.admissionDate !== undefined) errors = add(errors, checkDateRange('admissionDate', r.admissionDate, latest));
+    if (r.dischargeDate !== undefined) errors = add(errors, checkDateRange('dischargeDate', r.dischargeDate, latest));
+  }
   errors = add(errors, checkDischargeOrder(r));
   errors = add(errors, checkLengthOfStay(r));
   errors = add(errors, checkAgeDays(r));
