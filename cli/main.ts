@@ -3,6 +3,7 @@
  * Each subcommand lives in cli/commands/<name>.ts and exports `run(argv)` → exit code.
  * Exit code ≠ 0 only when the run itself cannot proceed (unreadable input, missing scheme…).
  */
+import { readFileSync } from 'node:fs';
 import { CliError } from '../lib/cli-error.ts';
 
 type CommandModule = { run: (argv: string[]) => Promise<number> };
@@ -32,6 +33,11 @@ export async function main(argv: string[]): Promise<number> {
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(usage() + '\n');
     return name ? 0 : 2;
+  }
+  if (name === '--version' || name === '-v' || name === 'version') {
+    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    process.stdout.write(`payreform ${version}\n`);
+    return 0;
   }
   const command = commands[name];
   if (!command) {
