@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { CliError } from '../lib/cli-error.ts';
+import { HeaderError } from '../models/settlement/readers.ts';
 
 type CommandModule = { run: (argv: string[]) => Promise<number> };
 type Command = { summary: string };
@@ -51,6 +52,10 @@ export async function main(argv: string[]): Promise<number> {
     if (error instanceof CliError) {
       process.stderr.write(`payreform ${name}: ${error.message}\n`);
       return error.exitCode;
+    }
+    if (error instanceof HeaderError) {
+      process.stderr.write(`payreform ${name}: ${error.message}\n`);
+      return 2;
     }
     if (isMissingModule(error)) {
       process.stderr.write(`payreform ${name}: this command is not available in this version yet.\n`);
