@@ -25,6 +25,8 @@ export const problemCodes = [
   'unknown-field',
   /** A diagnosis or procedure code that is not in the code set. */
   'unknown-code',
+  /** A clinical-edition (国临版) code with no insurance-edition (医保版) mapping. */
+  'unmapped-code',
   /** A grey code (灰码) where it must not be (principal diagnosis, principal procedure). */
   'grey-code',
   /** Fields that disagree with each other (dates and length of stay, costs and their total…). */

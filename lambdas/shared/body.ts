@@ -8,8 +8,8 @@
  * `countRecordsUpTo` scans the text once, without building a value, and stops one record past
  * the limit — a million `{}` in 3 MB is refused after reading its first ~30 KB.
  */
-import { readRecordBatches, type RawRecord, type RecordFormat } from '../../models/settlement/readers.ts';
-import { malformed, tooLarge, unsupportedMediaType } from './errors.ts';
+import { HeaderError, readRecordBatches, type RawRecord, type RecordFormat } from '../../models/settlement/readers.ts';
+import { invalid, malformed, tooLarge, unsupportedMediaType } from './errors.ts';
 
 export const recordMediaTypes: Record<string, RecordFormat> = {
   'application/json': 'json',
@@ -149,11 +149,17 @@ export async function parseRecords(body: string, format: RecordFormat): Promise<
   }
   const records: unknown[] = [];
   const broken: RawRecord[] = [];
-  for await (const batch of readRecordBatches(single(body), format)) {
-    for (const r of batch) {
-      if (r.error !== undefined) broken.push(r);
-      else records.push(r.value);
+  try {
+    for await (const batch of readRecordBatches(single(body), format)) {
+      for (const r of batch) {
+        if (r.error !== undefined) broken.push(r);
+        else records.push(r.value);
+      }
     }
+  } catch (error) {
+    // A CSV header that names no settlement fields: every record would be wrong, so none is read.
+    if (error instanceof HeaderError) throw invalid(`The CSV body cannot be read: ${error.message}`, [{ code: error.missingColumns.length > 0 ? 'required' : 'unknown-field', path: 'header', message: error.message }]);
+    throw error;
   }
   if (broken.length > 0) {
     const what = format === 'csv' ? 'CSV' : 'JSON Lines';

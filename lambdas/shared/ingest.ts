@@ -83,6 +83,7 @@ const reasonKind: Record<ProblemCode, string> = {
   required: 'missing',
   'grey-code': 'grey-code',
   'unknown-code': 'unknown-code',
+  'unmapped-code': 'unmapped-code',
   inconsistent: 'inconsistent',
   'wrong-hospital': 'wrong-hospital',
   'invalid-type': 'invalid',
