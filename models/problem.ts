@@ -135,6 +135,8 @@ export function codeOfIssue(issue: ZodIssueLike, value: unknown): ProblemCode {
 }
 
 export interface IssueWording {
+  /** Where the input sits (`['query']`): prefixed to every path, not used to look values up. */
+  prefix?: readonly PropertyKey[];
   /** What the input is called when the path is empty (`the policy`). */
   subject: string;
   /** The sentence for an unknown field at `path`. */
@@ -146,15 +148,16 @@ export interface IssueWording {
 /** One problem per zod issue (one per key for unknown fields), worded `<path> <zod message>` unless `wording.sentence` says otherwise. */
 export function problemsOfIssues(issues: readonly ZodIssueLike[], input: unknown, wording: IssueWording): Problem[] {
   const out: Problem[] = [];
+  const prefix = wording.prefix ?? [];
   for (const issue of issues) {
     if (issue.code === 'unrecognized_keys' && issue.keys) {
       for (const key of issue.keys) {
-        const path = formatPath([...issue.path, key]);
+        const path = formatPath([...prefix, ...issue.path, key]);
         out.push({ code: 'unknown-field', path, message: wording.unknownField(path) });
       }
       continue;
     }
-    const path = formatPath(issue.path);
+    const path = formatPath([...prefix, ...issue.path]);
     const value = valueAt(input, issue.path);
     const where = path === '' ? wording.subject : path;
     const message = wording.sentence?.(issue, where, value) ?? `${where} ${issue.message}`;

@@ -20,7 +20,7 @@ import { config } from './config.ts';
 import { errorResponse, invalid, malformed, throttled, tooLarge, type FieldProblem } from './errors.ts';
 import { keyBuckets } from './throttle.ts';
 import { logger, metrics, tracer } from './observability.ts';
-import { codeOfIssue, formatPath, valueAt } from '../../models/problem.ts';
+import { problemsOfIssues } from '../../models/problem.ts';
 
 export const securityHeaders: Record<string, string> = {
   'content-type': 'application/json; charset=utf-8',
@@ -69,16 +69,12 @@ interface Internal {
 
 /** zod issues of `input` → field problems with their codes (`ruleSet.rules.upcoding.fdr`, `query.limit`); one per unknown key. */
 export function zodProblems(error: z.ZodError, prefix: string, input: unknown): FieldProblem[] {
-  const out: FieldProblem[] = [];
-  for (const issue of error.issues) {
-    const keys = issue.code === 'unrecognized_keys' ? issue.keys.map((k) => [...issue.path, k]) : [issue.path];
-    for (const at of keys) {
-      const path = formatPath([prefix, ...at].filter((p) => p !== '') as PropertyKey[]);
-      const code = issue.code === 'unrecognized_keys' ? 'unknown-field' : codeOfIssue(issue, valueAt(input, issue.path));
-      out.push({ code, path, message: `${path || 'the body'}: ${issue.code === 'unrecognized_keys' ? 'is not a field of this request' : issue.message}` });
-    }
-  }
-  return out;
+  return problemsOfIssues(error.issues, input, {
+    prefix: prefix === '' ? [] : [prefix],
+    subject: 'the body',
+    unknownField: (path) => `${path}: is not a field of this request`,
+    sentence: (issue, where) => `${where}: ${issue.message}`,
+  });
 }
 
 function parseWith<T>(schema: z.ZodType<T> | undefined, value: unknown, where: string): T {
