@@ -27,8 +27,8 @@ if (!existsSync(marker) && process.env.DEMO !== '0') {
   const { accepted, rejected } = await postBatches(stack.url, admin.key, lines);
   writeFileSync(marker, new Date().toISOString());
   const { runForecast } = await import('../../lambdas/jobs/forecast.ts');
-  const { s3ObjectStore } = await import('../../lambdas/shared/object-store.ts');
-  await runForecast(s3ObjectStore, new Date());
+  const { awsDeps } = await import('../../lambdas/shared/deps.ts');
+  await runForecast(awsDeps, new Date());
   loaded = `Loaded the demo year: ${accepted} cases accepted, ${rejected} rejected, in ${((performance.now() - t) / 1000).toFixed(1)} s.\n`;
 }
 
