@@ -1,7 +1,8 @@
 /**
- * Calling a handler the way API Gateway does, over in-memory ports. Import this first in a
- * handler test: it sets the service's environment before any handler module reads it (bucket
- * names, the pseudonym key, the reference directory, silent Powertools).
+ * Calling a handler the way API Gateway does, over in-memory ports. Imported first (by
+ * handlers.test.ts and by every area module): it sets the service's environment before any
+ * handler module reads it (bucket names, the pseudonym key, the reference directory, silent
+ * Powertools).
  */
 import { existsSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
