@@ -7,12 +7,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { parseRuleSet } from '../../models/supervision/rule-set.ts';
-import type { Ports } from '../../models/ports.ts';
+import type { Ports, SupervisionRun } from '../../models/ports.ts';
 import { config } from '../shared/config.ts';
 import { awsDeps } from '../shared/deps.ts';
 import { httpHandler } from '../shared/http.ts';
 import * as k from '../shared/keys.ts';
-import type { SupervisionRun } from '../shared/supervision-store.ts';
 import { supervisionRunRequest } from './schemas.ts';
 
 export const createSupervisionRunHandler = (deps: Pick<Ports, 'supervisionRuns' | 'objects' | 'clock'>) => httpHandler({ name: 'createSupervisionRun', roles: ['analyst', 'admin'], body: supervisionRunRequest }, async ({ body }) => {

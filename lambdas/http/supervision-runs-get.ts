@@ -10,7 +10,7 @@
  * of a flag that names another hospital's stay (a frequent-admission window spanning hospitals)
  * keeps only that stay's date and DRG.
  */
-import type { ObjectStore, Ports } from '../../models/ports.ts';
+import type { ObjectStore, Ports, SupervisionRun } from '../../models/ports.ts';
 import type { Principal } from '../shared/auth.ts';
 import { scopeHospital } from '../shared/auth.ts';
 import { config } from '../shared/config.ts';
@@ -18,7 +18,6 @@ import { awsDeps } from '../shared/deps.ts';
 import { notFound } from '../shared/errors.ts';
 import { httpHandler, type RouteResult } from '../shared/http.ts';
 import * as k from '../shared/keys.ts';
-import type { SupervisionRun } from '../shared/supervision-store.ts';
 import type { StoredFlag, SupervisionResult } from '../jobs/supervision.ts';
 import { jobIdParams, supervisionRunQuery } from './schemas.ts';
 import type { z } from 'zod';

@@ -9,10 +9,9 @@
  * `ALERT#forecast#<run month>` is stored and the forecast carries it as `alert` (else `alert: null`).
  */
 import { forecastExpenditure, formatMonth, MIN_FIT_MONTHS, parseMonth } from '../../models/fund/forecast.ts';
-import type { Ports } from '../../models/ports.ts';
+import type { ForecastAlert, Ports } from '../../models/ports.ts';
 import { config } from '../shared/config.ts';
 import { awsDeps } from '../shared/deps.ts';
-import type { ForecastAlert } from '../shared/fund-store.ts';
 import { lakeYears, summariseLake } from '../shared/lake-summary.ts';
 import { logger } from '../shared/observability.ts';
 

@@ -21,7 +21,7 @@
  * ranked by risk with each rule's contribution) and `…/flags/hospital=<h>.json` (that hospital's
  * flags, highest score first) — per hospital, so a hospital key's read touches only its own.
  */
-import type { ObjectStore, Ports } from '../../models/ports.ts';
+import type { ObjectStore, Ports, SupervisionRun } from '../../models/ports.ts';
 import type { SettlementRecord } from '../../models/settlement/schema.ts';
 import { caseRow, SupervisionTableBuilder } from '../../models/supervision/case-table.ts';
 import type { Flag } from '../../models/supervision/flags.ts';
@@ -32,7 +32,6 @@ import * as k from '../shared/keys.ts';
 import { latestLakeLines, type LakeLineKey } from '../shared/lake-reader.ts';
 import { logger } from '../shared/observability.ts';
 import { reference } from '../shared/reference.ts';
-import type { SupervisionRun } from '../shared/supervision-store.ts';
 
 /** The stores a supervision run reads and writes: the lake's objects and the run item. */
 export type SupervisionPorts = Pick<Ports, 'objects' | 'supervisionRuns'>;

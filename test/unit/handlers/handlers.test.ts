@@ -17,3 +17,4 @@ import './simulations.ts';
 import './stress-tests.ts';
 import './supervision.ts';
 import './fund.ts';
+import './wiring.ts';
