@@ -188,19 +188,30 @@ function setFields<T extends object>(item: T, fields: object): T {
   return out as T;
 }
 
+/** Job items by id: put, get, and an update that sets the given fields (creating the item, as UpdateItem does). */
+function jobItems<T extends { id: string }>(stamp: (fields: Partial<T>) => Partial<T> = (fields) => fields) {
+  const items = new Map<string, T>();
+  return {
+    items,
+    async put(item: T): Promise<void> {
+      items.set(item.id, copy(item));
+    },
+    async get(id: string): Promise<T | null> {
+      return copy(items.get(id) ?? null);
+    },
+    async update(id: string, fields: Partial<Omit<T, 'id'>>): Promise<void> {
+      items.set(id, setFields(items.get(id) ?? ({ id } as T), stamp(fields as Partial<T>)));
+    },
+  };
+}
+
 export function memorySimulationJobStore(clock: Clock): SimulationJobStore {
-  const jobs = new Map<string, SimulationJob>();
+  const { items: jobs, put, get, update } = jobItems<SimulationJob>();
   const partitions = new Map<string, Map<string, { result: unknown; cases: number }>>();
   return {
-    async put(job) {
-      jobs.set(job.id, copy(job));
-    },
-    async get(id) {
-      return copy(jobs.get(id) ?? null);
-    },
-    async update(id, fields) {
-      jobs.set(id, setFields(jobs.get(id) ?? ({ id } as SimulationJob), fields));
-    },
+    put,
+    get,
+    update,
     async putPartitionResult(id, partition, result, cases) {
       let done = partitions.get(id);
       if (!done) partitions.set(id, (done = new Map()));
@@ -253,18 +264,12 @@ export function memoryForecastStore(): ForecastStore {
 }
 
 export function memorySupervisionRunStore(clock: Clock): SupervisionRunStore {
-  const runs = new Map<string, SupervisionRun>();
+  const { items: runs, put, get, update } = jobItems<SupervisionRun>((fields) => ({ ...fields, updatedAt: fields.updatedAt ?? clock.now().toISOString() }));
   let latest: string | null = null;
   return {
-    async put(run) {
-      runs.set(run.id, copy(run));
-    },
-    async get(id) {
-      return copy(runs.get(id) ?? null);
-    },
-    async update(id, fields) {
-      runs.set(id, setFields(runs.get(id) ?? ({ id } as SupervisionRun), { ...fields, updatedAt: fields.updatedAt ?? clock.now().toISOString() }));
-    },
+    put,
+    get,
+    update,
     async claim(id) {
       const run = runs.get(id);
       if (!run || (run.status !== 'queued' && run.status !== 'failed')) return false;
