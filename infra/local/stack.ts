@@ -165,11 +165,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const { resetClients } = await import('../../lambdas/shared/aws.ts');
   resetConfig();
   resetClients();
-  const { putApiKey } = await import('../../lambdas/shared/repositories.ts');
-  for (const k of devKeys()) await putApiKey(hashKey(k.key), { role: k.role, ...(k.hospitalId ? { hospitalId: k.hospitalId } : {}), label: 'dev key' });
+  const { awsDeps } = await import('../../lambdas/shared/deps.ts');
+  for (const k of devKeys()) await awsDeps.apiKeys.put(hashKey(k.key), { role: k.role, ...(k.hospitalId ? { hospitalId: k.hospitalId } : {}), label: 'dev key' });
 
   const { runSimulationInProcess } = await import('../../lambdas/jobs/simulation.ts');
-  const { awsDeps } = await import('../../lambdas/shared/deps.ts');
   const { simulationRequestPrefix, supervisionRequestPrefix } = await import('../../lambdas/shared/keys.ts');
   const { runRequestedSupervision } = await import('../../lambdas/jobs/supervision.ts');
   const { runRequestedStressTest } = await import('../../lambdas/jobs/stress-test.ts');

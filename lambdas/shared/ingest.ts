@@ -17,7 +17,8 @@
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { groupCase } from '../../models/grouping/drg/grouper.ts';
-import type { Ports, PutOutcome, StoredCase, StoredRecord } from '../../models/ports.ts';
+import type { Ports, PutOutcome, QualityCounters, StoredCase, StoredRecord } from '../../models/ports.ts';
+import { emptyCounters } from '../../models/settlement/quality-counters.ts';
 import { costCategories, settlementFields, type SettlementRecord } from '../../models/settlement/schema.ts';
 import { validateRecord, type Problem } from '../../models/settlement/validate.ts';
 import type { RecordFormat } from '../../models/settlement/readers.ts';
@@ -28,7 +29,6 @@ import { config } from './config.ts';
 import * as k from './keys.ts';
 import { pseudonymise, pseudonymSecret } from './pseudonym.ts';
 import { reference } from './reference.ts';
-import { emptyCounters, type QualityCounters } from './repositories.ts';
 
 export interface IngestError {
   index: number;

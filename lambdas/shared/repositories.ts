@@ -12,6 +12,7 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, BatchWriteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { addCounters, emptyCounters } from '../../models/settlement/quality-counters.ts';
 import type { ApiKeyStore, BatchRecord, BatchStore, CasePage, CaseQuery, CaseStore, PutOutcome, QualityCounters, QualityStore, SimulationJob, SimulationJobStore, StoredCase, StoredKey, StoredRecord } from '../../models/ports.ts';
 import { dynamo } from './aws.ts';
 import { config } from './config.ts';
@@ -20,7 +21,7 @@ import * as k from './keys.ts';
 import { monthsBetween } from './months.ts';
 
 export type { BatchRecord, JobStatus, QualityCounters, SimulationJob, StoredKey } from '../../models/ports.ts';
-export { monthsBetween };
+export { emptyCounters, monthsBetween };
 
 const table = (): string => config().TABLE_NAME;
 
@@ -282,10 +283,6 @@ export async function getBatch(scope: string, batchId: string): Promise<BatchRec
 // Data quality: counters per hospital, month and batch (a re-sent identical batch overwrites
 // its own counters instead of adding to them); the route sums the month's batch items.
 
-export function emptyCounters(): QualityCounters {
-  return { received: 0, accepted: 0, rejected: 0, reasons: {}, greyCodes: 0, warned: 0, missing: {} };
-}
-
 export async function putQualityCounters(hospitalId: string, monthKey: string, batchId: string, counters: QualityCounters): Promise<void> {
   await dynamo().send(new PutCommand({ TableName: table(), Item: { pk: k.hospitalPk(hospitalId), sk: `${k.dataQualitySk(monthKey)}#BATCH#${batchId}`, type: 'dq', month: monthKey, batchId, ...counters } }));
 }
@@ -302,13 +299,7 @@ export async function qualityCounters(hospitalId: string, monthKey: string): Pro
     }));
     for (const item of out.Items ?? []) {
       total.batches++;
-      total.received += Number(item.received ?? 0);
-      total.accepted += Number(item.accepted ?? 0);
-      total.rejected += Number(item.rejected ?? 0);
-      total.greyCodes += Number(item.greyCodes ?? 0);
-      total.warned += Number(item.warned ?? 0);
-      for (const [r, n] of Object.entries((item.reasons ?? {}) as Record<string, number>)) total.reasons[r] = (total.reasons[r] ?? 0) + n;
-      for (const [f, n] of Object.entries((item.missing ?? {}) as Record<string, number>)) total.missing[f] = (total.missing[f] ?? 0) + n;
+      addCounters(total, item as Partial<QualityCounters>);
     }
     startKey = out.LastEvaluatedKey;
   } while (startKey);

@@ -18,6 +18,7 @@ import type {
   PutOutcome, QualityCounters, QualityStore, SimulationJob, SimulationJobStore, StoredCase, StoredForecast, StoredKey, StoredRecord, StoredStressTest,
   StressTestStore, SupervisionRun, SupervisionRunStore,
 } from '../../models/ports.ts';
+import { addCounters, emptyCounters } from '../../models/settlement/quality-counters.ts';
 import { malformed } from '../../lambdas/shared/errors.ts';
 import * as k from '../../lambdas/shared/keys.ts';
 import { monthsBetween } from '../../lambdas/shared/months.ts';
@@ -149,18 +150,12 @@ export function memoryQualityStore(): QualityStore {
       items.set(`${hospitalId}\u0000${month}\u0000${batchId}`, copy(counters));
     },
     async forMonth(hospitalId, month) {
-      const total = { received: 0, accepted: 0, rejected: 0, reasons: {} as Record<string, number>, greyCodes: 0, warned: 0, missing: {} as Record<string, number>, batches: 0 };
+      const total = { ...emptyCounters(), batches: 0 };
       const prefix = `${hospitalId}\u0000${month}\u0000`;
       for (const [key, q] of items) {
         if (!key.startsWith(prefix)) continue;
         total.batches++;
-        total.received += q.received;
-        total.accepted += q.accepted;
-        total.rejected += q.rejected;
-        total.greyCodes += q.greyCodes;
-        total.warned += q.warned;
-        for (const [r, n] of Object.entries(q.reasons)) total.reasons[r] = (total.reasons[r] ?? 0) + n;
-        for (const [f, n] of Object.entries(q.missing)) total.missing[f] = (total.missing[f] ?? 0) + n;
+        addCounters(total, q);
       }
       return total;
     },
