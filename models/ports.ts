@@ -177,7 +177,6 @@ export interface SimulationJobStore {
    * or null when it was a repeat.
    */
   putPartitionResult(id: string, partition: string, result: unknown, cases: number): Promise<number | null>;
-  partitionResults(id: string): Promise<{ partition: string; result: unknown; cases: number }[]>;
 }
 
 export interface StoredStressTest {

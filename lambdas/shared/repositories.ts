@@ -392,4 +392,4 @@ export async function partitionResults(id: string): Promise<{ partition: string;
 export const dynamoBatchStore: BatchStore = { put: putBatch, get: getBatch };
 export const dynamoQualityStore: QualityStore = { put: putQualityCounters, forMonth: qualityCounters };
 export const dynamoApiKeyStore: ApiKeyStore = { put: putApiKey, get: getApiKey };
-export const dynamoSimulationJobStore: SimulationJobStore = { put: putJob, get: getJob, update: updateJob, putPartitionResult, partitionResults };
+export const dynamoSimulationJobStore: SimulationJobStore = { put: putJob, get: getJob, update: updateJob, putPartitionResult };

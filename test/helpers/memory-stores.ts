@@ -217,11 +217,6 @@ export function memorySimulationJobStore(clock: Clock): SimulationJobStore {
       jobs.set(id, { ...job, partitionsDone, casesRead: (job.casesRead ?? 0) + cases, updatedAt: clock.now().toISOString() });
       return partitionsDone;
     },
-    async partitionResults(id) {
-      return [...(partitions.get(id) ?? new Map<string, { result: unknown; cases: number }>())]
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-        .map(([partition, r]) => ({ partition, result: copy(r.result) ?? null, cases: r.cases }));
-    },
   };
 }
 

@@ -145,7 +145,6 @@ describe.each(implementations)('ports contract: %s', (_name, make) => {
     expect(await ports.simulations.putPartitionResult(id, 'weights#2025-01-H1', null, 10)).toBeNull();
     expect(await ports.simulations.putPartitionResult(id, 'weights#2025-02-H1', { n: 1 }, 5)).toBe(2);
     expect(await ports.simulations.get(id)).toMatchObject({ id, status: 'running', createdAt: 't0', request: { year: 2025 }, partitionsTotal: 4, partitionsDone: 2, casesRead: 15 });
-    expect(await ports.simulations.partitionResults(id)).toEqual([{ partition: 'weights#2025-01-H1', result: null, cases: 10 }, { partition: 'weights#2025-02-H1', result: { n: 1 }, cases: 5 }]);
     expect(await ports.simulations.get(`none-${run}`)).toBeNull();
   });
 
