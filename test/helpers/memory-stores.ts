@@ -52,6 +52,7 @@ export function memoryCaseStore(): CaseStore {
   /** The sort key of a case in the query's index (GSI1 by hospital, GSI2 by DRG), and the partition it is in. */
   const indexed = (q: CaseQuery, month: string): { sk: string; c: StoredCase }[] => {
     const out: { sk: string; c: StoredCase }[] = [];
+    if (q.drg === undefined && q.hospitalId === undefined) return out; // no index partition to read, as on DynamoDB
     for (const c of cases.values()) {
       const date = c.record.dischargeDate ?? '0000-00-00';
       if (date.slice(0, 7) !== month) continue;
