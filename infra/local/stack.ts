@@ -171,11 +171,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const { resetClients } = await import('../../lambdas/shared/aws.ts');
   resetConfig();
   resetClients();
-  const { putApiKey } = await import('../../lambdas/shared/repositories.ts');
-  for (const k of devKeys()) await putApiKey(hashKey(k.key), { role: k.role, ...(k.hospitalId ? { hospitalId: k.hospitalId } : {}), label: 'dev key' });
+  const { awsDeps } = await import('../../lambdas/shared/deps.ts');
+  for (const k of devKeys()) await awsDeps.apiKeys.put(hashKey(k.key), { role: k.role, ...(k.hospitalId ? { hospitalId: k.hospitalId } : {}), label: 'dev key' });
 
   const { runSimulationInProcess } = await import('../../lambdas/jobs/simulation.ts');
-  const { s3ObjectStore } = await import('../../lambdas/shared/object-store.ts');
   const { simulationRequestPrefix, supervisionRequestPrefix } = await import('../../lambdas/shared/keys.ts');
   const { runRequestedSupervision } = await import('../../lambdas/jobs/supervision.ts');
   const { runRequestedStressTest } = await import('../../lambdas/jobs/stress-test.ts');
@@ -200,11 +199,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         if (r.s3?.bucket?.name !== localNames.lakeBucket || !r.eventName?.startsWith('ObjectCreated')) continue;
         const key = decodeURIComponent(r.s3?.object?.key ?? '');
         const simulation = jobOf(key, simulationRequestPrefix);
-        if (simulation !== null) inBackground(`simulation ${simulation}`, () => runSimulationInProcess(s3ObjectStore, simulation));
+        if (simulation !== null) inBackground(`simulation ${simulation}`, () => runSimulationInProcess(awsDeps, simulation));
         const stressTest = jobOf(key, stressTestRequestPrefix);
-        if (stressTest !== null) inBackground(`stress test ${stressTest}`, () => runRequestedStressTest(s3ObjectStore, stressTest));
+        if (stressTest !== null) inBackground(`stress test ${stressTest}`, () => runRequestedStressTest(awsDeps, stressTest));
         const supervision = jobOf(key, supervisionRequestPrefix);
-        if (supervision !== null) inBackground(`supervision run ${supervision}`, () => runRequestedSupervision(s3ObjectStore, supervision));
+        if (supervision !== null) inBackground(`supervision run ${supervision}`, () => runRequestedSupervision(awsDeps, supervision));
       }
     } catch (error) {
       process.stderr.write(`local job trigger failed: ${(error as Error).message}\n`);

@@ -20,6 +20,7 @@ let m: {
   objects: typeof import('../../lambdas/shared/object-store.ts');
   lake: typeof import('../../lambdas/shared/lake-summary.ts');
   config: typeof import('../../lambdas/shared/config.ts');
+  deps: typeof import('../../lambdas/shared/deps.ts');
 };
 
 beforeAll(async () => {
@@ -38,6 +39,7 @@ beforeAll(async () => {
     objects: await import('../../lambdas/shared/object-store.ts'),
     lake: await import('../../lambdas/shared/lake-summary.ts'),
     config: await import('../../lambdas/shared/config.ts'),
+    deps: await import('../../lambdas/shared/deps.ts'),
   };
 });
 afterAll(async () => storage?.stop());
@@ -68,7 +70,7 @@ let valid: string[] = [];
 /** The i-th dev case of HOSP001 that is valid at ingest, with changes. */
 const record = (i: number, changes: Record<string, unknown> = {}): Record<string, unknown> => ({ ...(JSON.parse(valid[i]!) as Record<string, unknown>), ...changes });
 const ingest = (records: Record<string, unknown>[], receivedAt = new Date()) =>
-  m.ingest.ingestBatch({ principal: hosp1, body: records.map((r) => JSON.stringify(r)).join('\n'), contentType: 'application/x-ndjson', format: 'jsonl', receivedAt, objects: m.objects.s3ObjectStore });
+  m.ingest.ingestBatch({ principal: hosp1, body: records.map((r) => JSON.stringify(r)).join('\n'), contentType: 'application/x-ndjson', format: 'jsonl', receivedAt, ...m.deps.awsDeps });
 
 describe('record caps: refused with 413 before anything is parsed or stored', () => {
   it('answers a million {} (3 MB) in well under a second, naming the limit', async () => {
@@ -141,7 +143,7 @@ describe('absurd values are refused at the door, with the field and the code', (
     const r = await m.ingest.ingestBatch({
       principal: admin,
       body: [record(5, { hospitalId: '../HOSP001' }), record(6, { hospitalId: 'HOSP#1' }), record(7, { listId: '..' }), record(8, { listId: '.' }), record(9, { fundPayment: 9e6, selfPay: 1 })].map((x) => JSON.stringify(x)).join('\n'),
-      contentType: 'application/x-ndjson', format: 'jsonl', receivedAt: new Date(), objects: m.objects.s3ObjectStore,
+      contentType: 'application/x-ndjson', format: 'jsonl', receivedAt: new Date(), ...m.deps.awsDeps,
     });
     expect(r.accepted).toBe(0);
     expect(r.errors.map((e) => [e.index, e.code, e.path])).toEqual([[0, 'invalid-format', 'hospitalId'], [1, 'invalid-format', 'hospitalId'], [2, 'invalid-format', 'listId'], [3, 'invalid-format', 'listId'], [4, 'inconsistent', 'fundPayment']]);
