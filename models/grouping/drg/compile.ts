@@ -36,6 +36,8 @@ export interface CompileReport {
   differences: SourceNote[];
   /** Lines that fit neither the grammar nor a known artefact. Empty for CHS-DRG 1.1. */
   uninterpreted: SourceNote[];
+  /** OpenDRG schemes: what was read but is not a rule (files not read, definitions nothing uses, DRGs without a name). */
+  notes?: SourceNote[];
 }
 
 export class SchemeCompileError extends Error {
@@ -191,6 +193,7 @@ export function compileScheme(sources: SchemeSources): { pack: RulePack; report:
   const pack: RulePack = {
     format: rulePackFormat,
     scheme: sources.scheme,
+    source: 'nhsa-text',
     sourceHash,
     compiledAt: sources.compiledAt,
     mdcs,
