@@ -117,10 +117,30 @@ function buildCandidates(adrgs: IndexedAdrg[], kind: 'principalProcedure' | 'pri
     const sets = a.alternatives.map((alt) => alt.conditions.find((c) => c.kind === kind) as { set: Set<string> } | undefined);
     return sets.every((x) => x !== undefined) ? new Set(sets.flatMap((x) => [...x!.set])) : null;
   });
-  const codes = new Set(keyed.flatMap((k) => (k ? [...k] : [])));
+  // Code → the positions of the ADRGs listing it; merged with the open ones, in the MDC's order.
+  const positions = new Map<string, number[]>();
+  keyed.forEach((k, i) => {
+    if (k === null) return;
+    for (const code of k) {
+      const list = positions.get(code);
+      if (list === undefined) positions.set(code, [i]);
+      else if (list[list.length - 1] !== i) list.push(i);
+    }
+  });
+  const open = adrgs.filter((_, i) => keyed[i] === null);
+  const shared = new Map<string, IndexedAdrg[]>();
   const byCode = new Map<string, IndexedAdrg[]>();
-  for (const code of codes) byCode.set(code, adrgs.filter((_, i) => keyed[i] === null || keyed[i]!.has(code)));
-  return { byCode, open: adrgs.filter((_, i) => keyed[i] === null) };
+  for (const [code, listed] of positions) {
+    const key = listed.join(',');
+    let list = shared.get(key);
+    if (list === undefined) {
+      const members = new Set(listed);
+      list = adrgs.filter((_, i) => keyed[i] === null || members.has(i));
+      shared.set(key, list);
+    }
+    byCode.set(code, list);
+  }
+  return { byCode, open };
 }
 
 interface PackIndex {

@@ -53,12 +53,16 @@ interface Compiler {
 export function compileOpenDrg(sources: SchemeSources): { pack: RulePack; report: CompileReport } {
   const lists: string[][] = [];
   const interned = new Map<string, number>();
+  // The same list object (SS_VALID, an MDC table) is referred to many times: intern it once.
+  const byIdentity = new WeakMap<readonly string[], number>();
   const ssValid = [...readDat(sources.files['DATA/SS_VALID.dat']).keys()];
   const c: Compiler = {
     sources,
     notes: [],
     listIndex(codes) {
-      const unique = [...new Set(codes)].sort();
+      const known = byIdentity.get(codes);
+      if (known !== undefined) return known;
+      const unique = [...new Set(codes)];
       const key = unique.join('\n');
       let index = interned.get(key);
       if (index === undefined) {
@@ -66,6 +70,7 @@ export function compileOpenDrg(sources: SchemeSources): { pack: RulePack; report
         lists.push(unique);
         interned.set(key, index);
       }
+      byIdentity.set(codes, index);
       return index;
     },
     moduleLists: new Map([['SS_VALID', ssValid]]),
