@@ -7,7 +7,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { compileScheme, hashSources, type CompileReport, type SchemeSources } from '../models/grouping/drg/compile.ts';
+import { compileScheme, hashSources, SchemeCompileError, type CompileReport, type SchemeSources } from '../models/grouping/drg/compile.ts';
 import { compileOpenDrg, isOpenDrgSources } from '../models/grouping/drg/opendrg.ts';
 import { rulePackSchema, type RulePack } from '../models/grouping/drg/pack.ts';
 import { CliError } from './cli-error.ts';
@@ -67,7 +67,20 @@ export function readSchemeSources(dir: string, compiledAt = new Date().toISOStri
 
 /** Compile scheme sources of either directory form. */
 export function compileSources(sources: SchemeSources): { pack: RulePack; report: CompileReport } {
-  return isOpenDrgSources(sources.files) ? compileOpenDrg(sources) : compileScheme(sources);
+  try {
+    return isOpenDrgSources(sources.files) ? compileOpenDrg(sources) : compileScheme(sources);
+  } catch (error) {
+    if (error instanceof SchemeCompileError) throw new CliError(`cannot compile the scheme ${sources.scheme}: ${error.message.replace(`${sources.scheme}: `, '')}`);
+    throw error;
+  }
+}
+
+/** The scheme a command names: `--scheme PATH`, else the older `--scheme-dir DIR`, else the default (CHS-DRG 1.1 text). */
+export function schemeOption(values: Record<string, unknown>): string {
+  const scheme = values.scheme as string | undefined;
+  const dir = values['scheme-dir'] as string | undefined;
+  if (scheme !== undefined && dir !== undefined && path.resolve(scheme) !== path.resolve(dir)) throw new CliError('--scheme and --scheme-dir name different schemes; give one of them.', 2);
+  return scheme ?? dir ?? defaultSchemeDir();
 }
 
 /** Compile the scheme directory (NHSA text or OpenDRG) into a rule pack and its report. */

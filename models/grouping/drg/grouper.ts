@@ -13,7 +13,7 @@
  * lookups with no allocation beyond the result when no trace is asked for.
  */
 import type { Adrg, Alternative, Condition, Mdc, RulePack } from './pack.ts';
-import { indexCondition as indexLocalCondition, localHolds, localText, type LocalCondition, type SeverityTables } from './local-conditions.ts';
+import { clearSeverityMemo, indexCondition as indexLocalCondition, localHolds, localText, type LocalCondition, type SeverityTables } from './local-conditions.ts';
 
 /** The fields of a settlement record the grouper reads (the local-scheme fields only when a local scheme splits on them). */
 export interface GroupingInput {
@@ -93,6 +93,8 @@ interface IndexedMdc {
   gate: Set<string> | null;
   /** Further entry conditions (local schemes). */
   entry: IndexedAlternative[] | null;
+  /** When the entry rule is only "the principal procedure is in this set" (a local scheme's MDCA): checked inline. */
+  entryProcedures: Set<string> | null;
   /** The QY rule: the national one, none, or the scheme's own condition. */
   qy: 'national' | false | IndexedAlternative[];
   bodySites: { name: string; set: Set<string> }[];
@@ -236,6 +238,7 @@ export function indexRulePack(pack: RulePack): PackIndex {
         principal: mdc.principalDiagnoses === undefined ? null : setOf(mdc.principalDiagnoses),
         gate: null,
         entry: mdc.entry ? indexAlternatives(mdc.entry) : null,
+        entryProcedures: principalProcedureOnly(mdc.entry, setOf),
         qy: mdc.ambiguous === undefined ? 'national' : mdc.ambiguous === false ? false : indexAlternatives(mdc.ambiguous),
         bodySites: (mdc.bodySites ?? []).map((s) => ({ name: s.name, set: setOf(s.list) })),
         surgical: buildCandidates(adrgs.filter((a) => a.adrg.kind !== 'medical'), 'principalProcedure'),
@@ -294,9 +297,15 @@ export function indexRulePack(pack: RulePack): PackIndex {
   return index;
 }
 
+function principalProcedureOnly(entry: Alternative[] | undefined, setOf: (i: number) => Set<string>): Set<string> | null {
+  const only = entry?.length === 1 && entry[0]!.conditions.length === 1 ? entry[0]!.conditions[0]! : null;
+  return only?.kind === 'principalProcedure' && !only.negated ? setOf(only.list) : null;
+}
+
 /** Group one case. The record must already be valid (see `validate.ts`). */
 export function groupCase(pack: RulePack, record: GroupingInput, options: GroupOptions = {}): GroupResult {
   const index = indexRulePack(pack);
+  clearSeverityMemo();
   const ambiguous = options.ambiguous ?? 'qy';
   const trace: TraceStep[] | null = options.trace === false ? null : [];
   const orProcedure = principalOperatingRoomProcedure(index, record.procedures);
@@ -312,6 +321,7 @@ export function groupCase(pack: RulePack, record: GroupingInput, options: GroupO
       }
       if (!gatePassed) continue;
     }
+    if (entry.entryProcedures !== null && trace === null && (record.procedures.length === 0 || !entry.entryProcedures.has(record.procedures[0]!))) continue;
     if (!entersMdc(entry, record, index, trace)) continue;
     const letter = entry.mdc.code[3]!;
     const surgical = record.procedures.length > 0 ? (entry.surgical.byCode.get(record.procedures[0]!) ?? entry.surgical.open) : entry.surgical.open;

@@ -129,6 +129,17 @@ export function hasSeverity(table: Map<string, string | null>, r: LocalInput, se
   return null;
 }
 
+/**
+ * The case's has_mcc / has_cc, computed at most once per case: a scheme's splits ask them again
+ * and again (x1: MCC, x3: MCC or CC, …). `groupCase` clears this at the start of every case.
+ */
+const memo: { mcc: boolean | undefined; cc: boolean | undefined } = { mcc: undefined, cc: undefined };
+
+export function clearSeverityMemo(): void {
+  memo.mcc = undefined;
+  memo.cc = undefined;
+}
+
 function positive(c: LocalCondition, r: LocalInput, severity: SeverityTables): boolean {
   switch (c.kind) {
     case 'principalDiagnosis':
@@ -146,9 +157,9 @@ function positive(c: LocalCondition, r: LocalInput, severity: SeverityTables): b
     case 'hasProcedure':
       return r.procedures.length > 0;
     case 'mcc':
-      return hasSeverity(severity.mcc, r, severity) !== null;
+      return (memo.mcc ??= hasSeverity(severity.mcc, r, severity) !== null);
     case 'cc':
-      return hasSeverity(severity.cc, r, severity) !== null;
+      return (memo.cc ??= hasSeverity(severity.cc, r, severity) !== null);
     case 'sex':
       return r.sex === c.sex;
     case 'compare': {
