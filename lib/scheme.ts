@@ -110,7 +110,7 @@ export function loadRulePackFile(file: string): RulePack {
  * source and cached). Every entry point loads "the scheme" through this one function.
  */
 export function loadScheme(schemePath: string = defaultSchemeDir()): RulePack {
-  if (!existsSync(schemePath)) throw new CliError(`the scheme ${schemePath} does not exist; pass --scheme (an OpenDRG directory, an NHSA text directory or a compiled pack) or set PAYREFORM_REFERENCE_DIR`);
+  if (!existsSync(schemePath)) throw new CliError(`the scheme directory or rule pack ${schemePath} does not exist; pass --scheme (an OpenDRG directory, an NHSA text directory or a compiled pack) or set PAYREFORM_REFERENCE_DIR`);
   if (statSync(schemePath).isFile()) return loadRulePackFile(schemePath);
   return rulePackForDir(schemePath);
 }
