@@ -280,6 +280,7 @@ export function indexRulePack(pack: RulePack): PackIndex {
     if (!shared.has(key)) shared.set(key, merged);
     mdcsByPrincipal.set(code, shared.get(key)!);
   }
+  const levels = severityIndex(pack);
   const index: PackIndex = {
     mdcs,
     openMdcs,
@@ -288,9 +289,10 @@ export function indexRulePack(pack: RulePack): PackIndex {
     severity: {
       mcc: new Map(Object.entries(pack.mcc)),
       cc: new Map(Object.entries(pack.cc)),
+      levels,
       excludingTables,
     },
-    severityOf: severityIndex(pack),
+    severityOf: levels,
     excludingTables,
   };
   indexCache.set(pack, index);

@@ -10,6 +10,8 @@ import type { ComparedField, CompareOp, Condition } from './pack.ts';
 export interface SeverityTables {
   mcc: Map<string, string | null>;
   cc: Map<string, string | null>;
+  /** Both at once: one lookup per secondary diagnosis. */
+  levels: Map<string, { mcc?: string | null; cc?: string | null }>;
   excludingTables: Map<string, Set<string>>;
 }
 
@@ -140,6 +142,23 @@ export function clearSeverityMemo(): void {
   memo.cc = undefined;
 }
 
+/** has_mcc and has_cc of the case in one pass over its secondary diagnoses, into the memo. */
+function computeSeverity(r: LocalInput, severity: SeverityTables): void {
+  const excluding = severity.excludingTables.get(r.principalDiagnosis);
+  let mcc = false;
+  let cc = false;
+  for (const dx of r.secondaryDiagnoses) {
+    const level = severity.levels.get(dx);
+    if (level === undefined) continue;
+    const m = level.mcc;
+    if (!mcc && m !== undefined && (m === null || excluding === undefined || !excluding.has(m))) mcc = true;
+    const c = level.cc;
+    if (!cc && c !== undefined && (c === null || excluding === undefined || !excluding.has(c))) cc = true;
+  }
+  memo.mcc = mcc;
+  memo.cc = cc;
+}
+
 function positive(c: LocalCondition, r: LocalInput, severity: SeverityTables): boolean {
   switch (c.kind) {
     case 'principalDiagnosis':
@@ -157,9 +176,11 @@ function positive(c: LocalCondition, r: LocalInput, severity: SeverityTables): b
     case 'hasProcedure':
       return r.procedures.length > 0;
     case 'mcc':
-      return (memo.mcc ??= hasSeverity(severity.mcc, r, severity) !== null);
+      if (memo.mcc === undefined) computeSeverity(r, severity);
+      return memo.mcc!;
     case 'cc':
-      return (memo.cc ??= hasSeverity(severity.cc, r, severity) !== null);
+      if (memo.cc === undefined) computeSeverity(r, severity);
+      return memo.cc!;
     case 'sex':
       return r.sex === c.sex;
     case 'compare': {
