@@ -13,23 +13,9 @@
  * lookups with no allocation beyond the result when no trace is asked for.
  */
 import type { Adrg, Alternative, Condition, Mdc, RulePack } from './pack.ts';
-import { clearSeverityMemo, indexCondition as indexLocalCondition, localHolds, localText, type LocalCondition, type SeverityTables } from './local-conditions.ts';
+import { clearSeverityMemo, indexCondition as indexLocalCondition, localHolds, localText, type GroupingInput, type LocalCondition, type SeverityTables } from './local-conditions.ts';
 
-/** The fields of a settlement record the grouper reads (the local-scheme fields only when a local scheme splits on them). */
-export interface GroupingInput {
-  sex: 'M' | 'F';
-  ageYears: number;
-  ageDays?: number | undefined;
-  birthWeightGrams?: number | undefined;
-  principalDiagnosis: string;
-  secondaryDiagnoses: readonly string[];
-  procedures: readonly string[];
-  lengthOfStay?: number | undefined;
-  dischargeDisposition?: string | undefined;
-  department?: string | undefined;
-  icuHours?: number | undefined;
-  totalCost?: number | undefined;
-}
+export type { GroupingInput };
 
 /** `qy`: the scheme's own QY groups (official); `fallthrough`: no QY group, such cases go on to the medical ADRGs. */
 export type AmbiguousMode = 'qy' | 'fallthrough';

@@ -15,8 +15,8 @@ export interface SeverityTables {
   excludingTables: Map<string, Set<string>>;
 }
 
-/** The fields of a case these conditions read. */
-export interface LocalInput {
+/** The fields of a settlement record the grouper reads (the local-scheme fields only when a local scheme splits on them). */
+export interface GroupingInput {
   sex: 'M' | 'F';
   ageYears: number;
   ageDays?: number | undefined;
@@ -77,7 +77,7 @@ export function indexCondition(c: Condition, setOf: (list: number) => Set<string
 }
 
 /** A number of the case; undefined when it is not recorded (ICU hours not recorded count as 0). */
-export function fieldValue(field: ComparedField, r: LocalInput): number | undefined {
+export function fieldValue(field: ComparedField, r: GroupingInput): number | undefined {
   switch (field) {
     case 'ageYears':
       return r.ageYears;
@@ -121,7 +121,7 @@ function anyIn(set: Set<string>, codes: readonly string[], from: number): boolea
 }
 
 /** `has_mcc` / `has_cc`: some secondary diagnosis is in the table and its exclusion table is not the principal's. */
-export function hasSeverity(table: Map<string, string | null>, r: LocalInput, severity: SeverityTables): string | null {
+export function hasSeverity(table: Map<string, string | null>, r: GroupingInput, severity: SeverityTables): string | null {
   const excluding = severity.excludingTables.get(r.principalDiagnosis);
   for (const dx of r.secondaryDiagnoses) {
     const t = table.get(dx);
@@ -143,7 +143,7 @@ export function clearSeverityMemo(): void {
 }
 
 /** has_mcc and has_cc of the case in one pass over its secondary diagnoses, into the memo. */
-function computeSeverity(r: LocalInput, severity: SeverityTables): void {
+function computeSeverity(r: GroupingInput, severity: SeverityTables): void {
   const excluding = severity.excludingTables.get(r.principalDiagnosis);
   let mcc = false;
   let cc = false;
@@ -159,7 +159,7 @@ function computeSeverity(r: LocalInput, severity: SeverityTables): void {
   memo.cc = cc;
 }
 
-function positive(c: LocalCondition, r: LocalInput, severity: SeverityTables): boolean {
+function positive(c: LocalCondition, r: GroupingInput, severity: SeverityTables): boolean {
   switch (c.kind) {
     case 'principalDiagnosis':
       return c.set.has(r.principalDiagnosis);
@@ -196,7 +196,7 @@ function positive(c: LocalCondition, r: LocalInput, severity: SeverityTables): b
   }
 }
 
-export function localHolds(c: LocalCondition, r: LocalInput, severity: SeverityTables): boolean {
+export function localHolds(c: LocalCondition, r: GroupingInput, severity: SeverityTables): boolean {
   const holds = positive(c, r, severity);
   return 'negated' in c && c.negated ? !holds : holds;
 }
@@ -213,7 +213,7 @@ const fieldWords: Record<ComparedField, string> = {
 };
 
 /** The condition in words, with the case's value, for the trace. */
-export function localText(c: LocalCondition, r: LocalInput, severity: SeverityTables): string {
+export function localText(c: LocalCondition, r: GroupingInput, severity: SeverityTables): string {
   const not = 'negated' in c && c.negated ? 'not ' : '';
   switch (c.kind) {
     case 'principalDiagnosis':

@@ -13,9 +13,9 @@
  * A condition that cannot be read, a statement outside the known shapes, or an ADRG / DRG split
  * that is referenced but never defined is a {@link SchemeCompileError} naming file and line.
  */
-import { hashSources, SchemeCompileError, type CompileReport, type SchemeSources } from './compile.ts';
+import { assemblePack, SchemeCompileError, type CompileReport, type SchemeSources } from './compile.ts';
 import { OpenDrgError, toDnf, type ConditionScope, type Dnf } from './opendrg-conditions.ts';
-import { rulePackFormat, type Adrg, type Alternative, type Mdc, type RulePack } from './pack.ts';
+import type { Adrg, Alternative, Mdc, RulePack } from './pack.ts';
 import { exprText, parsePython, PySyntaxError, stringItems, type PyExpr, type PyStmt } from './py-subset.ts';
 import type { SourceNote } from './scheme-text.ts';
 
@@ -102,42 +102,17 @@ export function compileOpenDrg(sources: SchemeSources): { pack: RulePack; report
       if (!exclusions.has(table)) exclusions.set(table, []);
       exclusions.get(table)!.push(principal);
     }
-    const operatingRoomProcedures = c.listIndex(ssValid);
-    const sourceHash = hashSources(sources);
-    const pack: RulePack = {
-      format: rulePackFormat,
-      scheme: sources.scheme,
-      source: 'opendrg',
-      sourceHash,
-      compiledAt: sources.compiledAt,
+    const { pack, report } = assemblePack(sources, 'opendrg', {
       mdcs,
       adrgs,
       lists,
       mcc: Object.fromEntries(mcc),
       cc: Object.fromEntries(cc),
       exclusions: Object.fromEntries(exclusions),
-      operatingRoomProcedures,
-    };
+      operatingRoomProcedures: c.listIndex(ssValid),
+    });
     if (retry) pack.retryEachOtherProcedure = true;
-    const report: CompileReport = {
-      scheme: sources.scheme,
-      sourceHash,
-      counts: {
-        mdcs: mdcs.length,
-        adrgs: adrgs.length,
-        drgs: new Set(adrgs.flatMap((a) => a.drgs.map((d) => d.code))).size,
-        mcc: mcc.size,
-        cc: cc.size,
-        exclusionTables: exclusions.size,
-        codeLists: lists.length,
-        operatingRoomProcedures: ssValid.length,
-      },
-      artefacts: [],
-      differences: [],
-      uninterpreted: [],
-      notes: c.notes,
-    };
-    return { pack, report };
+    return { pack, report: { ...report, notes: c.notes } };
   } catch (error) {
     if (error instanceof OpenDrgError || error instanceof PySyntaxError) throw new SchemeCompileError(`${sources.scheme}: ${error.message}`);
     throw error;
