@@ -11,17 +11,11 @@
  * {@link OpenDrgError} naming the file, line and expression — never a condition silently dropped.
  */
 import type { ComparedField, CompareOp, Condition } from './pack.ts';
-import { exprText, stringItems, type PyExpr } from './py-subset.ts';
+import { exprText, PySyntaxError, stringItems, type PyExpr } from './py-subset.ts';
 
-export class OpenDrgError extends Error {
-  constructor(
-    readonly file: string,
-    readonly line: number,
-    message: string,
-  ) {
-    super(`${file}:${line}: ${message}`);
-    this.name = 'OpenDrgError';
-  }
+/** A construct the compiler cannot translate (the file parsed, but what it says is outside the known shapes). */
+export class OpenDrgError extends PySyntaxError {
+  override name = 'OpenDrgError';
 }
 
 /** What names in a condition refer to. */
