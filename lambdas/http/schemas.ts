@@ -4,6 +4,7 @@
  * cannot drift from what the handlers accept.
  */
 import { z } from 'zod';
+import { dipCatalogSchema } from '../../models/grouping/dip/catalog.ts';
 import { settlementRecordSchema } from '../../models/settlement/schema.ts';
 import { ruleIds, ruleSetSchema } from '../../models/supervision/rule-set.ts';
 import { principalSchema } from '../shared/auth.ts';
@@ -212,6 +213,7 @@ export const overviewResponse = z.object({
   totals: z.object({ cases: z.number().int(), inGroupRate: z.number().min(0).max(1), cmi: z.number().nullable(), totalCost: z.number() }),
 });
 
+/** The active catalogue's summary: its identity and the catalogue's own quality figures. */
 export const dipCatalogSummary = z.object({
   /** sha-256 of the validated document; also the name of its S3 object. */
   id: z.string(),
@@ -221,15 +223,7 @@ export const dipCatalogSummary = z.object({
   policy: z.object({ name: z.string().nullable(), version: z.string() }),
   referenceYears: z.array(z.number().int()),
   packets: z.number().int(),
-  corePackets: z.number().int(),
-  comprehensivePackets: z.number().int(),
-  tieredPackets: z.number().int(),
-  packetsWithAuxiliary: z.number().int(),
-  /** Reference cases the catalogue was built from. */
-  cases: z.number().int(),
-  coreCoverage: z.number(),
-  riv: z.number().nullable(),
-  rivWithAuxiliary: z.number().nullable(),
+  ...dipCatalogSchema.shape.quality.pick({ cases: true, coreCoverage: true, corePackets: true, comprehensivePackets: true, tieredPackets: true, packetsWithAuxiliary: true, riv: true, rivWithAuxiliary: true }).shape,
 });
 
 export const healthResponse = z.object({ status: z.literal('ok'), service: z.string() });
