@@ -16,13 +16,13 @@ const id = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, { error: 'must be 1–64 c
 export const listIdParams = z.object({ listId: id });
 export const jobIdParams = z.object({ id: z.string().regex(/^[a-z0-9-]{8,64}$/, { error: 'is not a job id' }) });
 
-export const caseQuery = z.object({ hospitalId: id.optional() });
+export const caseQuery = z.object({ hospitalId: id.optional().meta({ description: 'Required for analyst and admin keys (listId is unique within a hospital); a hospital key may only name its own.' }) });
 
 export const listQuery = z.object({
-  hospitalId: id.optional(),
+  hospitalId: id.optional().meta({ description: 'Required for analyst and admin keys unless `drg` is given; a hospital key may only name its own.' }),
   drg: z.string().regex(/^[A-Z]{2}\d[1359]$|^NONE$/, { error: 'must be a CHS-DRG code such as FM19, or NONE' }).optional(),
-  from: date.optional(),
-  to: date.optional(),
+  from: date.optional().meta({ description: 'First discharge date (default: the first day of the month a year before `to`); `from`…`to` spans at most 36 months.' }),
+  to: date.optional().meta({ description: 'Last discharge date (default: today).' }),
   limit: z.coerce.number().int().min(1, { error: 'must be from 1 to 1000' }).max(1000, { error: 'must be from 1 to 1000' }).default(100),
   cursor: z.string().max(2048).optional(),
 }).refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, { error: 'from must not be after to', path: ['from'] });
@@ -30,7 +30,7 @@ export const listQuery = z.object({
 export const groupQuery = z.object({ explain: z.enum(['true', 'false']).optional() });
 
 export const dataQualityQuery = z.object({
-  hospitalId: id.optional(),
+  hospitalId: id.optional().meta({ description: 'Required for analyst and admin keys; a hospital key may only name its own.' }),
   month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, { error: 'must be a month written YYYY-MM' }),
 });
 
@@ -71,8 +71,8 @@ export const supervisionRunRequest = z.object({
   /** The rule set, or the parts of it that differ from the defaults (unknown fields are refused). */
   ruleSet: ruleSetSchema.optional(),
   /** First and last discharge month screened (default: the latest month in the lake). */
-  from: yearMonth.optional(),
-  to: yearMonth.optional(),
+  from: yearMonth.optional().meta({ description: 'First discharge month screened; with `to`, at most 24 months in all (default: the latest month stored).' }),
+  to: yearMonth.optional().meta({ description: 'Last discharge month screened (given with `from`).' }),
   /** Only these hospitals (peers are then only each other). Default: all. */
   hospitalIds: z.array(id).min(1).max(5000).optional(),
 }).refine((r) => (r.from === undefined) === (r.to === undefined), { error: 'give both from and to, or neither', path: ['from'] })

@@ -119,7 +119,14 @@ async function call(opId: string, role: Role, target: string, init: { body?: str
     violations.push(`${opId} as ${role} ${target}: the body is not JSON: ${text.slice(0, 120)}`);
   }
   const a = { status: r.status, headers: r.headers, text, json };
-  check(op, a, `${opId} as ${role} (${op.method} ${target} → ${r.status})`);
+  const label = `${opId} as ${role} (${op.method} ${target} → ${r.status})`;
+  check(op, a, label);
+  // A request the service accepted must be one the document accepts too.
+  const type = init.type ?? 'application/json';
+  if (r.status < 300 && init.body !== undefined && type === 'application/json' && !init.encoding) {
+    const v = validator(`${op.pointer}/requestBody/content/application~1json/schema`);
+    if (!v(JSON.parse(init.body))) violations.push(`${label}: the accepted request body does not match the document: ${ajv.errorsText(v.errors?.slice(0, 5))}`);
+  }
   (calledWith.get(opId) ?? calledWith.set(opId, new Set()).get(opId)!).add(role);
   (statuses.get(opId) ?? statuses.set(opId, new Set()).get(opId)!).add(r.status);
   return a;
