@@ -26,10 +26,10 @@ import { Chain, Choice, Condition, DefinitionBody, DistributedMap, Fail, JsonPat
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { indexNames } from '../../lambdas/shared/keys.ts';
+import { authorizer as authorizerDecl, jobs, routes, type RouteDecl } from '../routes.ts';
+import { ServiceFunction } from '../constructs/service-function.ts';
 import { accessOf, stateMachineAccess } from '../access.ts';
 import { grantAccess } from '../constructs/grants.ts';
-import { ServiceFunction } from '../constructs/service-function.ts';
-import { authorizer as authorizerDecl, jobs, routes, type RouteDecl } from '../routes.ts';
 
 /**
  * The Distributed Map's reader of a simulation manifest. CDK's S3JsonItemReader grants
