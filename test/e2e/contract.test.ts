@@ -237,6 +237,24 @@ describe('every answer of the API validates against its OpenAPI document', () =>
     await everyRole('LatestSupervisionRun', '/v1/supervision-runs/latest?hospitalId=HOSP001&limit=5', 200);
   }, 120_000);
 
+  it('serves the monthly forecast once the job has made one', async () => {
+    // 36 consecutive months of HOSP002 stays (2023-01 … 2025-12), then the forecast job in-process on the stack's storage.
+    const template = JSON.parse(hosp2[0]!) as Record<string, unknown>;
+    const records = Array.from({ length: 36 * 2 }, (_, i) => {
+      const m = Math.floor(i / 2);
+      const ym = `${2023 + Math.floor(m / 12)}-${String((m % 12) + 1).padStart(2, '0')}`;
+      return JSON.stringify({ ...(JSON.parse(hosp2[i % hosp2.length]!) as object), hospitalId: template.hospitalId, listId: `FORECAST-${i}`, admissionDate: `${ym}-10`, dischargeDate: `${ym}-15`, lengthOfStay: 5 });
+    });
+    const ingested = await call('IngestSettlementLists', 'admin', '/v1/settlement-lists', { body: records.join('\n'), type: 'application/x-ndjson' });
+    expect(ingested.status).toBe(200);
+    const { runForecast } = await import('../../lambdas/jobs/forecast.ts');
+    const { s3ObjectStore } = await import('../../lambdas/shared/object-store.ts');
+    const run = await runForecast(s3ObjectStore, new Date());
+    expect(run.status, JSON.stringify(run)).not.toBe('insufficient');
+    const forecast = await everyRole('LatestForecast', '/v1/forecasts/latest', 200);
+    expect((forecast.analyst!.json.report as { forecast: unknown[] }).forecast.length).toBeGreaterThan(0);
+  }, 60_000);
+
   it('answers the documented error cases with the Error body', async () => {
     const expectStatus = async (p: Promise<Answer>, status: number): Promise<Answer> => {
       const a = await p;
