@@ -1,8 +1,9 @@
 /**
  * The one Lambda construct of the service, with the defaults every function shares: Node.js 22
  * on arm64, an ESM bundle with source maps (esbuild through NodejsFunction), its own log group
- * encrypted with the log key and with a retention, X-Ray tracing, Powertools settings; functions that group or validate get
- * the reference directory (rule pack, code sets, payment table) copied next to the bundle.
+ * (encrypted with the log key, with a retention), X-Ray tracing, Powertools settings; functions
+ * that group or validate get the reference directory (rule pack, code sets, payment table)
+ * copied next to the bundle.
  */
 import path from 'node:path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
