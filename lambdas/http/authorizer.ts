@@ -12,24 +12,35 @@
  * a key reaches the authorizer too; results are cached here in the container for a minute.
  */
 import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerWithContextResult } from 'aws-lambda';
+import type { Ports } from '../../models/ports.ts';
 import { bearerKey, hashKey, type AuthorizerContext } from '../shared/auth.ts';
+import { awsDeps } from '../shared/deps.ts';
 import { logger } from '../shared/observability.ts';
-import { getApiKey } from '../shared/repositories.ts';
 
-const cache = new Map<string, { at: number; result: APIGatewaySimpleAuthorizerWithContextResult<AuthorizerContext> }>();
+type AuthorizerEvent = APIGatewayRequestAuthorizerEventV2 & { authorizationToken?: string };
+type Result = APIGatewaySimpleAuthorizerWithContextResult<AuthorizerContext>;
+type Cache = Map<string, { at: number; result: Result }>;
 const ttlMs = 60_000;
 
-export const handler = async (event: APIGatewayRequestAuthorizerEventV2 & { authorizationToken?: string }): Promise<APIGatewaySimpleAuthorizerWithContextResult<AuthorizerContext>> => {
+/** The authorizer over these ports, with its own cache (one per container). */
+export function authorizerHandler(deps: Pick<Ports, 'apiKeys' | 'clock'>): (event: AuthorizerEvent) => Promise<Result> {
+  const cache: Cache = new Map();
+  return (event) => authorize(deps, cache, event);
+}
+
+const authorize = async (deps: Pick<Ports, 'apiKeys' | 'clock'>, cache: Cache, event: AuthorizerEvent): Promise<Result> => {
   const header = event.headers?.authorization ?? event.headers?.Authorization ?? event.identitySource?.[0] ?? event.authorizationToken;
   const key = bearerKey(header);
   if (!key) return { isAuthorized: true, context: { role: '', hospitalId: '', refusal: 'missing-key' } };
   const hash = hashKey(key);
   const hit = cache.get(hash);
-  if (hit && Date.now() - hit.at < ttlMs) return hit.result;
-  const stored = await getApiKey(hash);
+  if (hit && deps.clock.now().getTime() - hit.at < ttlMs) return hit.result;
+  const stored = await deps.apiKeys.get(hash);
   const context: AuthorizerContext = stored ? { role: stored.role, hospitalId: stored.hospitalId ?? '', refusal: '' } : { role: '', hospitalId: '', refusal: 'unknown-key' };
   const result = { isAuthorized: true, context };
   if (!stored) logger.info('unknown key refused', { keyHashPrefix: hash.slice(0, 8) });
-  cache.set(hash, { at: Date.now(), result });
+  cache.set(hash, { at: deps.clock.now().getTime(), result });
   return result;
 };
+
+export const handler = authorizerHandler(awsDeps);

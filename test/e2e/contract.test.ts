@@ -248,8 +248,8 @@ describe('every answer of the API validates against its OpenAPI document', () =>
     const ingested = await call('IngestSettlementLists', 'admin', '/v1/settlement-lists', { body: records.join('\n'), type: 'application/x-ndjson' });
     expect(ingested.status).toBe(200);
     const { runForecast } = await import('../../lambdas/jobs/forecast.ts');
-    const { s3ObjectStore } = await import('../../lambdas/shared/object-store.ts');
-    const run = await runForecast(s3ObjectStore, new Date());
+    const { awsDeps } = await import('../../lambdas/shared/deps.ts');
+    const run = await runForecast(awsDeps, new Date());
     expect(run.status, JSON.stringify(run)).not.toBe('insufficient');
     const forecast = await everyRole('LatestForecast', '/v1/forecasts/latest', 200);
     expect((forecast.analyst!.json.report as { forecast: unknown[] }).forecast.length).toBeGreaterThan(0);
