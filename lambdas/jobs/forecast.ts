@@ -18,13 +18,18 @@ import { s3ObjectStore } from '../shared/object-store.ts';
 
 export const horizon = 12;
 
-export async function runForecast(objects: ObjectStore, now: Date): Promise<{ status: string; months: number; alert: ForecastAlert | null }> {
+/** The monthly expenditure series the forecast fits: Σ totalCost by discharge month (each case once, latest version), the longest run of consecutive months ending at the latest. */
+export async function expenditureHistory(objects: ObjectStore): Promise<{ month: string; value: number }[]> {
   const summary = await summariseLake(objects, { years: await lakeYears(objects), weights: new Map() });
   const byIndex = new Map(summary.months.map((m) => [parseMonth(m.month)!, m.totalCost]));
   const last = Math.max(...byIndex.keys());
   let first = last;
   while (byIndex.has(first - 1)) first--;
-  const history = Number.isFinite(last) ? Array.from({ length: last - first + 1 }, (_, i) => ({ month: formatMonth(first + i), value: byIndex.get(first + i)! })) : [];
+  return Number.isFinite(last) ? Array.from({ length: last - first + 1 }, (_, i) => ({ month: formatMonth(first + i), value: byIndex.get(first + i)! })) : [];
+}
+
+export async function runForecast(objects: ObjectStore, now: Date): Promise<{ status: string; months: number; alert: ForecastAlert | null }> {
+  const history = await expenditureHistory(objects);
   const run = now.toISOString().slice(0, 7);
   if (history.length < MIN_FIT_MONTHS) {
     const message = `The lake holds ${history.length} consecutive month${history.length === 1 ? '' : 's'} of expenditure; a forecast needs at least ${MIN_FIT_MONTHS}.`;

@@ -94,7 +94,7 @@ async function writeJson(objects: ObjectStore, key: string, value: unknown): Pro
 }
 
 /** Lake partitions (`yyyy-mm` + hospital) of the period, sorted; the latest month in the lake when no period is given. */
-async function partitionsOf(objects: ObjectStore, request: SupervisionRequest): Promise<{ from: string; to: string; partitions: Map<string, string[]> }> {
+export async function partitionsOf(objects: ObjectStore, request: SupervisionRequest): Promise<{ from: string; to: string; partitions: Map<string, string[]> }> {
   const bucket = config().LAKE_BUCKET;
   let { from, to } = request;
   const years = from && to ? [...new Set(monthsOf(from, to).map((m) => m.slice(0, 4)))] : null;
@@ -124,7 +124,7 @@ interface LakeLine extends LakeLineKey, Record<string, unknown> {
 }
 
 /** One partition's cases, latest version of each listId, as settlement records (the pseudonym stands in for patientId). */
-async function readPartition(objects: ObjectStore, keys: readonly string[]): Promise<SettlementRecord[]> {
+export async function readPartition(objects: ObjectStore, keys: readonly string[]): Promise<SettlementRecord[]> {
   return (await latestLakeLines<LakeLine>(objects, keys)).map(({ patientRef, group: _g, contentHash: _h, batchId: _b, ingestedAt: _i, version: _v, ...record }) => ({ ...record, ...(patientRef ? { patientId: patientRef } : {}) }) as unknown as SettlementRecord);
 }
 

@@ -31,7 +31,7 @@ import { config } from './config.ts';
 import * as k from './keys.ts';
 import { markedPseudonym, pseudonymise, pseudonymiseBody, pseudonymSecret } from './pseudonym.ts';
 import { reference } from './reference.ts';
-import { emptyCounters, putBatch, putQualityCounters, writeCases, type CaseWrite, type QualityCounters } from './repositories.ts';
+import { emptyCounters, missingOptionalFields, putBatch, putQualityCounters, writeCases, type CaseWrite, type QualityCounters } from './repositories.ts';
 
 export interface IngestError {
   index: number;
@@ -53,8 +53,6 @@ export interface IngestResult {
   warnings: number;
 }
 
-/** Optional fields whose absence the data-quality report counts. */
-const optionalFields = ['hospitalLevel', 'insuranceType', 'patientId', 'department', 'costs', 'fundPayment', 'selfPay', 'ventilationHours'] as const;
 
 export function batchIdOf(scope: string, contentType: string, body: string): string {
   return createHash('sha256').update(`${scope}\n${contentType}\n`).update(body).digest('hex').slice(0, 32);
@@ -155,7 +153,7 @@ export async function ingestBatch(input: IngestInput): Promise<IngestResult> {
   const { pack, codeSets } = reference();
   const dip = await activeDipCatalog(input.objects);
   const errors: IngestError[] = [];
-  const cases: Omit<StoredCase, 'version'>[] = [];
+  const cases: (Omit<StoredCase, 'version'> & { warned?: true })[] = [];
   const counters = new Map<string, QualityCounters>();
   const fallbackMonth = receivedDate.slice(0, 7);
   const ownHospital = input.principal.role === 'hospital' ? input.principal.hospitalId : undefined;
@@ -193,8 +191,8 @@ export async function ingestBatch(input: IngestInput): Promise<IngestResult> {
     if (!validation.ok) continue;
     q.accepted++;
     const record = validation.record;
-    for (const f of optionalFields) if (record[f] === undefined) q.missing[f] = (q.missing[f] ?? 0) + 1;
     const stored = storedRecord(record, secret, input.replay === true);
+    for (const f of missingOptionalFields(stored)) q.missing[f] = (q.missing[f] ?? 0) + 1;
     const grouped = groupCase(pack, record, { trace: true });
     cases.push({
       hospitalId: stored.hospitalId,
@@ -206,6 +204,7 @@ export async function ingestBatch(input: IngestInput): Promise<IngestResult> {
       contentHash: canonicalHash(stored),
       batchId,
       ingestedAt: receivedAt,
+      ...(validation.warnings.length > 0 ? { warned: true as const } : {}),
     });
   }
 

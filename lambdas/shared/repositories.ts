@@ -64,7 +64,8 @@ function fromItem(item: Record<string, unknown>): StoredCase {
  * What writing one case did, as the single authority on versions: the lake lines ingest writes
  * after the table carry `version`, and `formerMonths` (the discharge months, YYYY-MM, where
  * earlier versions were discharged, other than the current one) says where a tombstone goes.
- * `superseded`: a replay met a case that a later batch has changed since — left as it is.
+ * `superseded`: a replay met a case that another batch has changed since this batch's receipt
+ * (or after this batch's version was stored) — left as it is.
  */
 export interface CaseWrite {
   outcome: PutOutcome | 'superseded';
@@ -75,7 +76,7 @@ export interface CaseWrite {
 interface WriteOptions {
   /** Whether the case is known to exist (skips the doomed create). */
   exists?: boolean;
-  /** A replay: never replace a version stored by a later batch. */
+  /** A replay: never replace a version stored by a later (or concurrent) batch, nor bring back one of this batch's that was replaced. */
   replay?: boolean;
 }
 
@@ -97,7 +98,7 @@ async function writeCase(input: Omit<StoredCase, 'version'>, options: WriteOptio
     const previous = fromItem(old.Item);
     const former = (old.Item.formerMonths ?? []) as string[];
     if (previous.contentHash === input.contentHash) return { outcome: 'unchanged', version: previous.version, formerMonths: former };
-    if (options.replay && previous.ingestedAt > input.ingestedAt) return { outcome: 'superseded', version: previous.version, formerMonths: former };
+    if (options.replay && (previous.ingestedAt >= input.ingestedAt || await inHistory(input))) return { outcome: 'superseded', version: previous.version, formerMonths: former };
     await db.send(new PutCommand({
       TableName: table(),
       Item: { pk: k.hospitalPk(input.hospitalId), sk: k.caseVersionSk(input.listId, previous.version), type: 'case-version', version: previous.version, contentHash: previous.contentHash, record: previous.record, grouping: previous.grouping, batchId: previous.batchId, ingestedAt: previous.ingestedAt, replacedAt: input.ingestedAt },
@@ -118,6 +119,23 @@ async function writeCase(input: Omit<StoredCase, 'version'>, options: WriteOptio
     }
   }
   throw new Error('the case kept changing under concurrent writes; retry the batch');
+}
+
+/** Whether this batch's content of the case was stored once and has been replaced since (a replay must not bring it back). */
+async function inHistory(input: Omit<StoredCase, 'version'>): Promise<boolean> {
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const out = await dynamo().send(new QueryCommand({
+      TableName: table(),
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      FilterExpression: 'contentHash = :h AND batchId = :b',
+      ExpressionAttributeValues: { ':pk': k.hospitalPk(input.hospitalId), ':prefix': k.caseVersionPrefix(input.listId), ':h': input.contentHash, ':b': input.batchId },
+      ExclusiveStartKey: startKey,
+    }));
+    if ((out.Items ?? []).length > 0) return true;
+    startKey = out.LastEvaluatedKey;
+  } while (startKey);
+  return false;
 }
 
 export const dynamoCaseStore: CaseStore = {
@@ -331,8 +349,19 @@ export async function getBatch(scope: string, batchId: string): Promise<BatchRec
 }
 
 // ---------------------------------------------------------------------------------------------
-// Data quality: counters per hospital, month and batch (a re-sent identical batch overwrites
-// its own counters instead of adding to them); the route sums the month's batch items.
+// Data quality. Rejected records: counters per hospital, month and batch (a re-sent identical
+// batch overwrites its own counters instead of adding to them), summed over the month's batch
+// items. Accepted cases are counted from the cases themselves (GSI byMonth): each case once, in
+// the month of its latest version, whatever batches sent or corrected it.
+
+/** Optional fields whose absence the data-quality report counts. */
+export const optionalFields = ['hospitalLevel', 'insuranceType', 'patientId', 'department', 'costs', 'fundPayment', 'selfPay', 'ventilationHours'] as const;
+
+/** The optional fields a stored record lacks (`patientId` is there as its pseudonym `patientRef`). */
+export function missingOptionalFields(record: StoredRecord): string[] {
+  const r = record as Record<string, unknown>;
+  return optionalFields.filter((f) => r[f === 'patientId' ? 'patientRef' : f] === undefined);
+}
 
 export interface QualityCounters {
   received: number;
@@ -342,7 +371,7 @@ export interface QualityCounters {
   reasons: Record<string, number>;
   /** Records with a grey code (灰码) as principal diagnosis/procedure (rejected at ingest). */
   greyCodes: number;
-  /** Records with warnings (repeated codes, unknown fields). */
+  /** Accepted cases whose latest version had warnings (repeated codes, unknown fields). */
   warned: number;
   /** Accepted records missing each optional field. */
   missing: Record<string, number>;
@@ -358,6 +387,7 @@ export async function putQualityCounters(hospitalId: string, monthKey: string, b
 
 export async function qualityCounters(hospitalId: string, monthKey: string): Promise<QualityCounters & { batches: number }> {
   const total = { ...emptyCounters(), batches: 0 };
+  await acceptedCases(hospitalId, monthKey, total);
   let startKey: Record<string, unknown> | undefined;
   do {
     const out = await dynamo().send(new QueryCommand({
@@ -368,17 +398,36 @@ export async function qualityCounters(hospitalId: string, monthKey: string): Pro
     }));
     for (const item of out.Items ?? []) {
       total.batches++;
-      total.received += Number(item.received ?? 0);
-      total.accepted += Number(item.accepted ?? 0);
       total.rejected += Number(item.rejected ?? 0);
       total.greyCodes += Number(item.greyCodes ?? 0);
-      total.warned += Number(item.warned ?? 0);
       for (const [r, n] of Object.entries((item.reasons ?? {}) as Record<string, number>)) total.reasons[r] = (total.reasons[r] ?? 0) + n;
-      for (const [f, n] of Object.entries((item.missing ?? {}) as Record<string, number>)) total.missing[f] = (total.missing[f] ?? 0) + n;
     }
     startKey = out.LastEvaluatedKey;
   } while (startKey);
+  total.received = total.accepted + total.rejected;
   return total;
+}
+
+/** Add the month's cases (latest versions, GSI byMonth) to `total`: accepted, warned, missing fields. */
+async function acceptedCases(hospitalId: string, monthKey: string, total: QualityCounters): Promise<void> {
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const out = await dynamo().send(new QueryCommand({
+      TableName: table(),
+      IndexName: k.indexNames.byMonth,
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': k.byMonthPk(hospitalId, monthKey) },
+      ProjectionExpression: '#record, warned',
+      ExpressionAttributeNames: { '#record': 'record' },
+      ExclusiveStartKey: startKey,
+    }));
+    for (const item of out.Items ?? []) {
+      total.accepted++;
+      if (item.warned === true) total.warned++;
+      for (const f of missingOptionalFields(item.record as StoredRecord)) total.missing[f] = (total.missing[f] ?? 0) + 1;
+    }
+    startKey = out.LastEvaluatedKey;
+  } while (startKey);
 }
 
 // ---------------------------------------------------------------------------------------------
