@@ -7,6 +7,8 @@
  * each case is the table's.
  */
 import fc from 'fast-check';
+import { devCasesWithMadeUpDetails } from '../../infra/local/demo.ts';
+import type { ObjectStore } from '../../models/ports.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStorage, type Storage } from './storage.ts';
 
@@ -195,4 +197,107 @@ describe('one truth per case on dynalite + s3rver', () => {
       await checkAggregates(hospitalId, truth, [...everyone.values()]);
     }), { numRuns: 12, seed: 20261204, endOnFailure: true });
   }, 240_000);
+});
+
+/** `line` discharged on `discharge` instead, its admission moved with it (same length of stay). */
+function moved(line: string, discharge: string, totalCost?: number): string {
+  const r = JSON.parse(line) as { lengthOfStay: number; admissionDate: string; dischargeDate: string; totalCost: number };
+  const admission = new Date(Date.parse(`${discharge}T00:00:00Z`) - r.lengthOfStay * 86_400_000).toISOString().slice(0, 10);
+  return JSON.stringify({ ...r, admissionDate: admission, dischargeDate: discharge, ...(totalCost !== undefined ? { totalCost } : {}) });
+}
+
+async function simulate(id: string, year: number): Promise<{ totals: { cases: number; totalCost: number } }> {
+  const now = new Date().toISOString();
+  await m.repo.putJob({ id, status: 'queued', createdAt: now, updatedAt: now, request: {} });
+  await m.objects.s3ObjectStore.put(bucket(), m.keys.simulationRequestKey(id), JSON.stringify({ policy: { method: 'drg', referenceYears: [year], settlementYear: year, baseRate: 20_000 }, hospitalIds: ['HOSP001'] }));
+  await m.sim.runSimulationInProcess(m.objects.s3ObjectStore, id);
+  const job = await m.repo.getJob(id);
+  expect(job?.error).toBeUndefined();
+  return JSON.parse(Buffer.from((await m.objects.s3ObjectStore.get(bucket(), job!.resultKey!))!).toString()) as { totals: { cases: number; totalCost: number } };
+}
+
+describe('corrections and races (regressions)', () => {
+  let lines: string[] = [];
+  let parsed: { listId: string; dischargeDate: string; totalCost: number }[] = [];
+  beforeAll(async () => {
+    // 199 of HOSP001's dev cases that ingest accepts.
+    const { validateRecord } = await import('../../models/settlement/validate.ts');
+    const { reference } = await import('../../lambdas/shared/reference.ts');
+    const { codeSets } = reference();
+    lines = devCasesWithMadeUpDetails().filter((l) => l.includes('"HOSP001"') && validateRecord(JSON.parse(l), { mode: 'ingest', codeSets }).ok).slice(0, 199);
+    expect(lines).toHaveLength(199);
+    parsed = lines.map((l) => JSON.parse(l) as { listId: string; dischargeDate: string; totalCost: number });
+  });
+  const at = (d: string) => ({ principal: { role: 'hospital' as const, hospitalId: 'HOSP001' }, contentType: 'application/x-ndjson', format: 'jsonl' as const, receivedAt: new Date(d), objects: m.objects.s3ObjectStore });
+
+  it('a case corrected from March to October is paid once (199 stored = 199 paid); corrected into the next year, no longer in this year\'s', async () => {
+    const first = await m.ingest.ingestBatch({ ...at('2026-01-10T08:00:00Z'), body: lines.join('\n') });
+    expect(first.accepted).toBe(199);
+    const i = parsed.findIndex((p) => p.dischargeDate.startsWith('2025-03'));
+    const march = parsed[i]!;
+    const october = await m.ingest.ingestBatch({ ...at('2026-01-11T08:00:00Z'), body: moved(lines[i]!, '2025-10-20', march.totalCost + 500) });
+    expect(october).toMatchObject({ replaced: 1, created: 0 });
+    const all = parsed.reduce((s, p) => s + p.totalCost, 0);
+    const r1 = await simulate('truth-move-month', 2025);
+    expect(r1.totals.cases).toBe(199);
+    expect(r1.totals.totalCost).toBeCloseTo(all + 500, 2);
+    const overview = await m.summary.summariseLake(m.objects.s3ObjectStore, { years: ['2025'], hospitalId: 'HOSP001', weights: new Map() });
+    expect(overview.totals.cases).toBe(199);
+
+    const nextYear = await m.ingest.ingestBatch({ ...at('2026-01-12T08:00:00Z'), body: moved(lines[i]!, '2026-02-03') });
+    expect(nextYear).toMatchObject({ replaced: 1 });
+    const r2 = await simulate('truth-move-year', 2025);
+    expect(r2.totals.cases).toBe(198);
+    expect(r2.totals.totalCost).toBeCloseTo(all - march.totalCost, 2);
+    const stored = await m.repo.dynamoCaseStore.getCase('HOSP001', march.listId);
+    expect(stored).toMatchObject({ version: 3, record: { dischargeDate: '2026-02-03' } });
+    expect((await m.repo.qualityCounters('HOSP001', '2025-03')).accepted).toBe(parsed.filter((p) => p.dischargeDate.startsWith('2025-03')).length - 1);
+    expect((await m.repo.qualityCounters('HOSP001', '2025-10')).accepted).toBe(parsed.filter((p) => p.dischargeDate.startsWith('2025-10')).length);
+    expect((await m.repo.qualityCounters('HOSP001', '2026-02')).accepted).toBe(1);
+  }, 120_000);
+
+  it('two versions of one listId sent at the same moment: the table and the lake keep the same one', async () => {
+    for (let n = 0; n < 5; n++) {
+      const base = moved(lines[n]!, '2025-06-10');
+      const listId = `RACE-${n}`;
+      const a = JSON.stringify({ ...JSON.parse(base), listId, totalCost: 1111 });
+      const b = JSON.stringify({ ...JSON.parse(moved(lines[n]!, '2025-08-10')), listId, totalCost: 2222 });
+      const [ra, rb] = await Promise.all([m.ingest.ingestBatch({ ...at('2026-01-13T08:00:00Z'), body: a }), m.ingest.ingestBatch({ ...at('2026-01-13T08:00:00Z'), body: b })]);
+      expect(ra.created + rb.created).toBe(1);
+      expect(ra.replaced + rb.replaced).toBe(1);
+      const stored = (await m.repo.dynamoCaseStore.getCase('HOSP001', listId))!;
+      expect(stored.version).toBe(2);
+      const paid: number[] = [];
+      for (const partition of ['2025-06-HOSP001', '2025-08-HOSP001']) {
+        const t = await m.sim.readPartition(m.objects.s3ObjectStore, partition, 'qy');
+        for (let i = 0; i < t.size; i++) if (t.listIds[i] === listId) paid.push(t.cost[i]!);
+      }
+      expect(paid).toEqual([stored.record.totalCost]);
+    }
+  }, 120_000);
+
+  it('a batch that stopped between the table and the lake is completed by its replay', async () => {
+    const line = moved(lines[20]!, '2025-04-05');
+    const listId = (JSON.parse(line) as { listId: string }).listId;
+    const before = (await m.repo.dynamoCaseStore.getCase('HOSP001', listId))!;
+    // The lake refuses every write: the table is written, the lake is not.
+    const broken: ObjectStore = { ...m.objects.s3ObjectStore, put: async (b, key, body, type) => {
+      if (b === bucket()) throw new Error('lake unavailable');
+      return m.objects.s3ObjectStore.put(b, key, body, type);
+    } };
+    const body = moved(line, '2025-11-05', 4321);
+    await expect(m.ingest.ingestBatch({ ...at('2026-01-14T08:00:00Z'), body, objects: broken })).rejects.toThrow('lake unavailable');
+    expect((await m.repo.dynamoCaseStore.getCase('HOSP001', listId))?.version).toBe(before.version + 1);
+    const batchId = m.ingest.batchIdOf('HOSP001', 'application/x-ndjson', body);
+    expect((await m.repo.getBatch('HOSP001', batchId))?.status).toBe('received');
+    const replayed = await m.replay.handler({ scope: 'HOSP001', batchId });
+    expect(replayed).toMatchObject({ unchanged: 1, created: 0, replaced: 0 });
+    expect((await m.repo.getBatch('HOSP001', batchId))?.status).toBe('processed');
+    const where: string[] = [];
+    for (const partition of [`${before.record.dischargeDate!.slice(0, 7)}-HOSP001`, '2025-11-HOSP001']) {
+      const t = await m.sim.readPartition(m.objects.s3ObjectStore, partition, 'qy');
+      for (let i = 0; i < t.size; i++) if (t.listIds[i] === listId) where.push(`${partition}:${t.cost[i]}`);
+    }
+    expect(where).toEqual(['2025-11-HOSP001:4321']);
+  }, 120_000);
 });
