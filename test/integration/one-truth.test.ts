@@ -9,39 +9,10 @@
 import fc from 'fast-check';
 import { devCasesWithMadeUpDetails } from '../../infra/local/demo.ts';
 import type { ObjectStore } from '../../models/ports.ts';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStorage, type Storage } from './storage.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useLocalService } from './storage.ts';
 
-let storage: Storage;
-let m: {
-  ingest: typeof import('../../lambdas/shared/ingest.ts');
-  repo: typeof import('../../lambdas/shared/repositories.ts');
-  objects: typeof import('../../lambdas/shared/object-store.ts');
-  sim: typeof import('../../lambdas/jobs/simulation.ts');
-  sup: typeof import('../../lambdas/jobs/supervision.ts');
-  forecast: typeof import('../../lambdas/jobs/forecast.ts');
-  summary: typeof import('../../lambdas/shared/lake-summary.ts');
-  reader: typeof import('../../lambdas/shared/lake-reader.ts');
-  keys: typeof import('../../lambdas/shared/keys.ts');
-  replay: typeof import('../../lambdas/jobs/replay-batch.ts');
-};
-
-beforeAll(async () => {
-  storage = await startStorage();
-  m = {
-    ingest: await import('../../lambdas/shared/ingest.ts'),
-    repo: await import('../../lambdas/shared/repositories.ts'),
-    objects: await import('../../lambdas/shared/object-store.ts'),
-    sim: await import('../../lambdas/jobs/simulation.ts'),
-    sup: await import('../../lambdas/jobs/supervision.ts'),
-    forecast: await import('../../lambdas/jobs/forecast.ts'),
-    summary: await import('../../lambdas/shared/lake-summary.ts'),
-    reader: await import('../../lambdas/shared/lake-reader.ts'),
-    keys: await import('../../lambdas/shared/keys.ts'),
-    replay: await import('../../lambdas/jobs/replay-batch.ts'),
-  };
-});
-afterAll(async () => storage?.stop());
+const m = useLocalService();
 
 /** Discharge months the sends choose from: two in 2023, two in 2024. */
 const months = ['2023-03', '2023-10', '2024-02', '2024-07'] as const;
@@ -219,12 +190,10 @@ async function simulate(id: string, year: number): Promise<{ totals: { cases: nu
 describe('corrections and races (regressions)', () => {
   let lines: string[] = [];
   let parsed: { listId: string; dischargeDate: string; totalCost: number }[] = [];
-  beforeAll(async () => {
+  beforeAll(() => {
     // 199 of HOSP001's dev cases that ingest accepts.
-    const { validateRecord } = await import('../../models/settlement/validate.ts');
-    const { reference } = await import('../../lambdas/shared/reference.ts');
-    const { codeSets } = reference();
-    lines = devCasesWithMadeUpDetails().filter((l) => l.includes('"HOSP001"') && validateRecord(JSON.parse(l), { mode: 'ingest', codeSets }).ok).slice(0, 199);
+    const { codeSets } = m.reference.reference();
+    lines = devCasesWithMadeUpDetails().filter((l) => l.includes('"HOSP001"') && m.validate.validateRecord(JSON.parse(l), { mode: 'ingest', codeSets }).ok).slice(0, 199);
     expect(lines).toHaveLength(199);
     parsed = lines.map((l) => JSON.parse(l) as { listId: string; dischargeDate: string; totalCost: number });
   });

@@ -5,44 +5,11 @@
  * number, while an analyst keeps the detail.
  */
 import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { devCasesWithMadeUpDetails } from '../../infra/local/demo.ts';
-import { startStorage, type Storage } from './storage.ts';
+import { useLocalService } from './storage.ts';
 
-let storage: Storage;
-let m: {
-  ingest: typeof import('../../lambdas/shared/ingest.ts');
-  repo: typeof import('../../lambdas/shared/repositories.ts');
-  objects: typeof import('../../lambdas/shared/object-store.ts');
-  pseudonym: typeof import('../../lambdas/shared/pseudonym.ts');
-  replay: typeof import('../../lambdas/jobs/replay-batch.ts');
-  aws: typeof import('../../lambdas/shared/aws.ts');
-  keys: typeof import('../../lambdas/shared/keys.ts');
-  job: typeof import('../../lambdas/jobs/supervision.ts');
-  store: typeof import('../../lambdas/shared/supervision-store.ts');
-  view: typeof import('../../lambdas/http/supervision-runs-get.ts');
-  validate: typeof import('../../models/settlement/validate.ts');
-  reference: typeof import('../../lambdas/shared/reference.ts');
-};
-
-beforeAll(async () => {
-  storage = await startStorage();
-  m = {
-    ingest: await import('../../lambdas/shared/ingest.ts'),
-    repo: await import('../../lambdas/shared/repositories.ts'),
-    objects: await import('../../lambdas/shared/object-store.ts'),
-    pseudonym: await import('../../lambdas/shared/pseudonym.ts'),
-    replay: await import('../../lambdas/jobs/replay-batch.ts'),
-    aws: await import('../../lambdas/shared/aws.ts'),
-    keys: await import('../../lambdas/shared/keys.ts'),
-    job: await import('../../lambdas/jobs/supervision.ts'),
-    store: await import('../../lambdas/shared/supervision-store.ts'),
-    view: await import('../../lambdas/http/supervision-runs-get.ts'),
-    validate: await import('../../models/settlement/validate.ts'),
-    reference: await import('../../lambdas/shared/reference.ts'),
-  };
-});
-afterAll(async () => storage?.stop());
+const m = useLocalService();
 
 /** Dev cases of `hospitalId` that ingest accepts. */
 function accepted(hospitalId: string): Record<string, unknown>[] {
@@ -114,7 +81,7 @@ describe('supervision evidence by role', () => {
     const id = 'privacy-frequent';
     const now = new Date().toISOString();
     await m.store.putSupervisionRun({ id, status: 'running', trigger: 'api', createdAt: now, updatedAt: now, request: { from: '2025-09', to: '2025-12', hospitalIds: null, ruleSet: { name: 'x', version: '1' } }, progress: { phase: 'queued', partitionsDone: 0, partitionsTotal: null, casesRead: 0 } });
-    expect(await m.job.runSupervision(m.objects.s3ObjectStore, id, { from: '2025-09', to: '2025-12' })).toBe('succeeded');
+    expect(await m.sup.runSupervision(m.objects.s3ObjectStore, id, { from: '2025-09', to: '2025-12' })).toBe('succeeded');
     const run = (await m.store.getSupervisionRun(id))!;
 
     const analyst = (await m.view.supervisionRunAnswer({ role: 'analyst' }, run, { limit: 50, hospitalId: 'HOSP001', rule: 'frequent-admission' })).body as { flags: { items: { listId: string; evidence: Record<string, unknown> }[] } };
