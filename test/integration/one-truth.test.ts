@@ -200,11 +200,11 @@ describe('corrections and races (regressions)', () => {
   const at = (d: string) => ({ principal: { role: 'hospital' as const, hospitalId: 'HOSP001' }, contentType: 'application/x-ndjson', format: 'jsonl' as const, receivedAt: new Date(d), objects: m.objects.s3ObjectStore });
 
   it('a case corrected from March to October is paid once (199 stored = 199 paid); corrected into the next year, no longer in this year\'s', async () => {
-    const first = await m.ingest.ingestBatch({ ...at('2026-01-10T08:00:00Z'), body: lines.join('\n') });
+    const first = await m.ingest.ingestBatch({ ...at('2026-06-10T08:00:00Z'), body: lines.join('\n') });
     expect(first.accepted).toBe(199);
     const i = parsed.findIndex((p) => p.dischargeDate.startsWith('2025-03'));
     const march = parsed[i]!;
-    const october = await m.ingest.ingestBatch({ ...at('2026-01-11T08:00:00Z'), body: moved(lines[i]!, '2025-10-20', march.totalCost + 500) });
+    const october = await m.ingest.ingestBatch({ ...at('2026-06-11T08:00:00Z'), body: moved(lines[i]!, '2025-10-20', march.totalCost + 500) });
     expect(october).toMatchObject({ replaced: 1, created: 0 });
     const all = parsed.reduce((s, p) => s + p.totalCost, 0);
     const r1 = await simulate('truth-move-month', 2025);
@@ -213,7 +213,7 @@ describe('corrections and races (regressions)', () => {
     const overview = await m.summary.summariseLake(m.objects.s3ObjectStore, { years: ['2025'], hospitalId: 'HOSP001', weights: new Map() });
     expect(overview.totals.cases).toBe(199);
 
-    const nextYear = await m.ingest.ingestBatch({ ...at('2026-01-12T08:00:00Z'), body: moved(lines[i]!, '2026-02-03') });
+    const nextYear = await m.ingest.ingestBatch({ ...at('2026-06-12T08:00:00Z'), body: moved(lines[i]!, '2026-02-03') });
     expect(nextYear).toMatchObject({ replaced: 1 });
     const r2 = await simulate('truth-move-year', 2025);
     expect(r2.totals.cases).toBe(198);
@@ -231,7 +231,7 @@ describe('corrections and races (regressions)', () => {
       const listId = `RACE-${n}`;
       const a = JSON.stringify({ ...JSON.parse(base), listId, totalCost: 1111 });
       const b = JSON.stringify({ ...JSON.parse(moved(lines[n]!, '2025-08-10')), listId, totalCost: 2222 });
-      const [ra, rb] = await Promise.all([m.ingest.ingestBatch({ ...at('2026-01-13T08:00:00Z'), body: a }), m.ingest.ingestBatch({ ...at('2026-01-13T08:00:00Z'), body: b })]);
+      const [ra, rb] = await Promise.all([m.ingest.ingestBatch({ ...at('2026-06-13T08:00:00Z'), body: a }), m.ingest.ingestBatch({ ...at('2026-06-13T08:00:00Z'), body: b })]);
       expect(ra.created + rb.created).toBe(1);
       expect(ra.replaced + rb.replaced).toBe(1);
       const stored = (await m.repo.dynamoCaseStore.getCase('HOSP001', listId))!;
@@ -255,7 +255,7 @@ describe('corrections and races (regressions)', () => {
       return m.objects.s3ObjectStore.put(b, key, body, type);
     } };
     const body = moved(line, '2025-11-05', 4321);
-    await expect(m.ingest.ingestBatch({ ...at('2026-01-14T08:00:00Z'), body, objects: broken })).rejects.toThrow('lake unavailable');
+    await expect(m.ingest.ingestBatch({ ...at('2026-06-14T08:00:00Z'), body, objects: broken })).rejects.toThrow('lake unavailable');
     expect((await m.repo.dynamoCaseStore.getCase('HOSP001', listId))?.version).toBe(before.version + 1);
     const batchId = m.ingest.batchIdOf('HOSP001', 'application/x-ndjson', body);
     expect((await m.repo.getBatch('HOSP001', batchId))?.status).toBe('received');
