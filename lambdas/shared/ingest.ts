@@ -20,7 +20,8 @@
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { groupCase } from '../../models/grouping/drg/grouper.ts';
-import type { ObjectStore, StoredCase, StoredRecord } from '../../models/ports.ts';
+import type { CaseWrite, Ports, QualityCounters, StoredCase, StoredRecord } from '../../models/ports.ts';
+import { emptyCounters, missingOptionalFields } from '../../models/settlement/quality-counters.ts';
 import { costCategories, settlementFields, type SettlementRecord } from '../../models/settlement/schema.ts';
 import { validateRecord, type Problem } from '../../models/settlement/validate.ts';
 import type { RecordFormat } from '../../models/settlement/readers.ts';
@@ -31,7 +32,6 @@ import { config } from './config.ts';
 import * as k from './keys.ts';
 import { markedPseudonym, pseudonymise, pseudonymiseBody, pseudonymSecret } from './pseudonym.ts';
 import { reference } from './reference.ts';
-import { emptyCounters, missingOptionalFields, putBatch, putQualityCounters, writeCases, type CaseWrite, type QualityCounters } from './repositories.ts';
 
 export interface IngestError {
   index: number;
@@ -116,14 +116,14 @@ export async function mapLimit<T, R>(items: readonly T[], concurrency: number, w
   return out;
 }
 
-export interface IngestInput {
+/** The stores ingest writes to (and reads the active DIP catalogue from). */
+export interface IngestInput extends Pick<Ports, 'objects' | 'cases' | 'batches' | 'quality' | 'dipCatalog'> {
   principal: Principal;
   body: string;
   contentType: string;
   format: RecordFormat;
   receivedAt: Date;
-  objects: ObjectStore;
-  /** Set by a replay: the raw body is already in S3 (pseudonymised), and a case a later batch changed is left alone. */
+  /** Set by a replay: the raw body is already in S3 (pseudonymised), and a case another batch changed since is left alone. */
   replay?: boolean;
   /** The batch id, given by a replay (the kept body is pseudonymised, so its hash is not the id). */
   batchId?: string;
@@ -142,16 +142,16 @@ export async function ingestBatch(input: IngestInput): Promise<IngestResult> {
   try {
     raws = await parseRecords(input.body, input.format);
   } catch (error) {
-    await putBatch({ scope, batchId, status: 'malformed', rawKey, contentType: input.contentType, receivedAt });
+    await input.batches.put({ scope, batchId, status: 'malformed', rawKey, contentType: input.contentType, receivedAt });
     throw error;
   }
   const secret = await pseudonymSecret();
   if (!input.replay) await input.objects.put(c.RAW_BUCKET, rawKey, await pseudonymiseBody(input.body, input.format, raws, secret), input.contentType);
-  await putBatch({ scope, batchId, status: 'received', rawKey, contentType: input.contentType, receivedAt });
+  await input.batches.put({ scope, batchId, status: 'received', rawKey, contentType: input.contentType, receivedAt });
 
   // 2. Validate, scope, pseudonymise, group.
   const { pack, codeSets } = reference();
-  const dip = await activeDipCatalog(input.objects);
+  const dip = await activeDipCatalog(input);
   const errors: IngestError[] = [];
   const cases: (Omit<StoredCase, 'version'> & { warned?: true })[] = [];
   const counters = new Map<string, QualityCounters>();
@@ -209,7 +209,7 @@ export async function ingestBatch(input: IngestInput): Promise<IngestResult> {
   }
 
   // 3. DynamoDB decides each case's version.
-  const writes = await writeCases(cases, c.WRITE_CONCURRENCY, { replay: input.replay === true });
+  const writes = await input.cases.writeCases(cases, c.WRITE_CONCURRENCY, { replay: input.replay === true });
   const count = (o: CaseWrite['outcome']): number => writes.filter((x) => x.outcome === o).length;
 
   // 4. The lake, after the table: one gzipped JSON Lines object per partition and batch.
@@ -235,7 +235,7 @@ export async function ingestBatch(input: IngestInput): Promise<IngestResult> {
   // 5. Counters and the batch's outcome.
   await mapLimit([...counters], 8, async ([key, q]) => {
     const [hospital, monthKey] = key.split('|') as [string, string];
-    await putQualityCounters(hospital, monthKey, batchId, q);
+    await input.quality.put(hospital, monthKey, batchId, q);
   });
   const result: IngestResult = {
     batchId,
@@ -248,7 +248,7 @@ export async function ingestBatch(input: IngestInput): Promise<IngestResult> {
     errors,
     warnings,
   };
-  await putBatch({ scope, batchId, status: 'processed', rawKey, contentType: input.contentType, receivedAt, counts: { records: raws.length, accepted: result.accepted, rejected: result.rejected, created: result.created, unchanged: result.unchanged, replaced: result.replaced } });
+  await input.batches.put({ scope, batchId, status: 'processed', rawKey, contentType: input.contentType, receivedAt, counts: { records: raws.length, accepted: result.accepted, rejected: result.rejected, created: result.created, unchanged: result.unchanged, replaced: result.replaced } });
   return result;
 }
 

@@ -35,7 +35,7 @@ function record(hospitalId: string, listId: string, c: Content): string {
 
 let clock = Date.parse('2026-01-01T00:00:00Z');
 const ingest = (hospitalId: string, lines: string[]) => m.ingest.ingestBatch({
-  principal: { role: 'hospital', hospitalId }, body: lines.join('\n'), contentType: 'application/x-ndjson', format: 'jsonl', receivedAt: new Date((clock += 1000)), objects: m.objects.s3ObjectStore,
+  principal: { role: 'hospital', hospitalId }, body: lines.join('\n'), contentType: 'application/x-ndjson', format: 'jsonl', receivedAt: new Date((clock += 1000)), ...m.deps.awsDeps,
 });
 
 interface Truth {
@@ -181,7 +181,7 @@ async function simulate(id: string, year: number): Promise<{ totals: { cases: nu
   const now = new Date().toISOString();
   await m.repo.putJob({ id, status: 'queued', createdAt: now, updatedAt: now, request: {} });
   await m.objects.s3ObjectStore.put(bucket(), m.keys.simulationRequestKey(id), JSON.stringify({ policy: { method: 'drg', referenceYears: [year], settlementYear: year, baseRate: 20_000 }, hospitalIds: ['HOSP001'] }));
-  await m.sim.runSimulationInProcess(m.objects.s3ObjectStore, id);
+  await m.sim.runSimulationInProcess(m.deps.awsDeps, id);
   const job = await m.repo.getJob(id);
   expect(job?.error).toBeUndefined();
   return JSON.parse(Buffer.from((await m.objects.s3ObjectStore.get(bucket(), job!.resultKey!))!).toString()) as { totals: { cases: number; totalCost: number } };
@@ -197,7 +197,7 @@ describe('corrections and races (regressions)', () => {
     expect(lines).toHaveLength(199);
     parsed = lines.map((l) => JSON.parse(l) as { listId: string; dischargeDate: string; totalCost: number });
   });
-  const at = (d: string) => ({ principal: { role: 'hospital' as const, hospitalId: 'HOSP001' }, contentType: 'application/x-ndjson', format: 'jsonl' as const, receivedAt: new Date(d), objects: m.objects.s3ObjectStore });
+  const at = (d: string) => ({ principal: { role: 'hospital' as const, hospitalId: 'HOSP001' }, contentType: 'application/x-ndjson', format: 'jsonl' as const, receivedAt: new Date(d), ...m.deps.awsDeps });
 
   it('a case corrected from March to October is paid once (199 stored = 199 paid); corrected into the next year, no longer in this year\'s', async () => {
     const first = await m.ingest.ingestBatch({ ...at('2026-06-10T08:00:00Z'), body: lines.join('\n') });
@@ -255,7 +255,7 @@ describe('corrections and races (regressions)', () => {
       return m.objects.s3ObjectStore.put(b, key, body, type);
     } };
     const body = moved(line, '2025-11-05', 4321);
-    await expect(m.ingest.ingestBatch({ ...at('2026-06-14T08:00:00Z'), body, objects: broken })).rejects.toThrow('lake unavailable');
+    await expect(m.ingest.ingestBatch({ ...at('2026-06-14T08:00:00Z'), body, ...m.deps.awsDeps, objects: broken })).rejects.toThrow('lake unavailable');
     expect((await m.repo.dynamoCaseStore.getCase('HOSP001', listId))?.version).toBe(before.version + 1);
     const batchId = m.ingest.batchIdOf('HOSP001', 'application/x-ndjson', body);
     expect((await m.repo.getBatch('HOSP001', batchId))?.status).toBe('received');

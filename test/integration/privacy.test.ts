@@ -37,7 +37,7 @@ describe('kept raw bodies', () => {
     it(`hold pseudonyms, never the patientId, and replay to the same pseudonyms (${f.format})`, async () => {
       const records = accepted('HOSP001').slice(n * 3, n * 3 + 3).map((r, i): Record<string, unknown> => ({ ...r, patientId: `P-CLEAR-${f.format}-${i}, "quoted"` }));
       const principal = { role: 'hospital' as const, hospitalId: 'HOSP001' };
-      const result = await m.ingest.ingestBatch({ principal, body: f.body(records), contentType: f.contentType, format: f.format, receivedAt: new Date('2026-02-01T09:00:00Z'), objects: m.objects.s3ObjectStore });
+      const result = await m.ingest.ingestBatch({ principal, body: f.body(records), contentType: f.contentType, format: f.format, receivedAt: new Date('2026-02-01T09:00:00Z'), ...m.deps.awsDeps });
       expect(result.errors).toEqual([]);
       expect(result.accepted).toBe(3);
       const batch = (await m.repo.getBatch('HOSP001', result.batchId))!;
@@ -73,22 +73,22 @@ describe('supervision evidence by role', () => {
     const theirs = other.map((r, i) => stay(r, `H2-STAY-${i}`, 20 * i + 1));
     const ours = stay(own, 'H1-STAY-0', 90);
     const at = new Date('2026-02-02T09:00:00Z');
-    await m.ingest.ingestBatch({ principal: { role: 'hospital', hospitalId: 'HOSP002' }, body: theirs.map((r) => JSON.stringify(r)).join('\n'), contentType: 'application/x-ndjson', format: 'jsonl', receivedAt: at, objects: m.objects.s3ObjectStore });
-    await m.ingest.ingestBatch({ principal: { role: 'hospital', hospitalId: 'HOSP001' }, body: JSON.stringify(ours), contentType: 'application/x-ndjson', format: 'jsonl', receivedAt: at, objects: m.objects.s3ObjectStore });
+    await m.ingest.ingestBatch({ principal: { role: 'hospital', hospitalId: 'HOSP002' }, body: theirs.map((r) => JSON.stringify(r)).join('\n'), contentType: 'application/x-ndjson', format: 'jsonl', receivedAt: at, ...m.deps.awsDeps });
+    await m.ingest.ingestBatch({ principal: { role: 'hospital', hospitalId: 'HOSP001' }, body: JSON.stringify(ours), contentType: 'application/x-ndjson', format: 'jsonl', receivedAt: at, ...m.deps.awsDeps });
     const theirDrgs = (await Promise.all(theirs.map((r) => m.repo.dynamoCaseStore.getCase('HOSP002', r.listId as string)))).map((c) => c!.grouping.drg).filter((d): d is string => d !== null);
     const ourDrg = (await m.repo.dynamoCaseStore.getCase('HOSP001', 'H1-STAY-0'))!.grouping.drg;
 
     const id = 'privacy-frequent';
     const now = new Date().toISOString();
     await m.store.putSupervisionRun({ id, status: 'running', trigger: 'api', createdAt: now, updatedAt: now, request: { from: '2025-09', to: '2025-12', hospitalIds: null, ruleSet: { name: 'x', version: '1' } }, progress: { phase: 'queued', partitionsDone: 0, partitionsTotal: null, casesRead: 0 } });
-    expect(await m.sup.runSupervision(m.objects.s3ObjectStore, id, { from: '2025-09', to: '2025-12' })).toBe('succeeded');
+    expect(await m.sup.runSupervision(m.deps.awsDeps, id, { from: '2025-09', to: '2025-12' })).toBe('succeeded');
     const run = (await m.store.getSupervisionRun(id))!;
 
-    const analyst = (await m.view.supervisionRunAnswer({ role: 'analyst' }, run, { limit: 50, hospitalId: 'HOSP001', rule: 'frequent-admission' })).body as { flags: { items: { listId: string; evidence: Record<string, unknown> }[] } };
+    const analyst = (await m.view.supervisionRunAnswer(m.deps.awsDeps, { role: 'analyst' }, run, { limit: 50, hospitalId: 'HOSP001', rule: 'frequent-admission' })).body as { flags: { items: { listId: string; evidence: Record<string, unknown> }[] } };
     const flagged = analyst.flags.items.find((f) => f.listId === 'H1-STAY-0')!;
     expect(JSON.stringify(flagged.evidence)).toContain('H2-STAY-0');
 
-    const mine = (await m.view.supervisionRunAnswer({ role: 'hospital', hospitalId: 'HOSP001' }, run, { limit: 50, rule: 'frequent-admission' })).body as { flags: { items: { listId: string; evidence: Record<string, unknown> }[] } };
+    const mine = (await m.view.supervisionRunAnswer(m.deps.awsDeps, { role: 'hospital', hospitalId: 'HOSP001' }, run, { limit: 50, rule: 'frequent-admission' })).body as { flags: { items: { listId: string; evidence: Record<string, unknown> }[] } };
     const flag = mine.flags.items.find((f) => f.listId === 'H1-STAY-0')!;
     expect(flag.evidence).toMatchObject({ admissionsInWindow: 5, otherHospitalStays: 4 });
     expect(flag.evidence.stays).toEqual([expect.objectContaining({ listId: 'H1-STAY-0', hospitalId: 'HOSP001' })]);

@@ -51,6 +51,7 @@ export async function startStorage(): Promise<Storage> {
 export async function serviceModules() {
   return {
     ingest: await import('../../lambdas/shared/ingest.ts'),
+    deps: await import('../../lambdas/shared/deps.ts'),
     repo: await import('../../lambdas/shared/repositories.ts'),
     objects: await import('../../lambdas/shared/object-store.ts'),
     keys: await import('../../lambdas/shared/keys.ts'),
