@@ -5,6 +5,9 @@
  */
 import { z } from 'zod';
 
+/** Limits the service enforces unless the environment overrides them (stated in the OpenAPI document). */
+export const defaultLimits = { MAX_BODY_BYTES: 6 * 1024 * 1024, MAX_GROUP_RECORDS: 1000, MAX_RECORDS_PER_REQUEST: 10_000 } as const;
+
 const configSchema = z.object({
   TABLE_NAME: z.string().min(1),
   RAW_BUCKET: z.string().min(1),
@@ -20,11 +23,11 @@ const configSchema = z.object({
   /** Directory holding `pack.json`, `codes/` and `payment-table.csv` (default: `reference/` next to the bundle). */
   REFERENCE_DIR: z.string().min(1).optional(),
   /** Largest accepted request body (API Gateway → Lambda allows 6 MB). */
-  MAX_BODY_BYTES: z.coerce.number().int().positive().default(6 * 1024 * 1024),
+  MAX_BODY_BYTES: z.coerce.number().int().positive().default(defaultLimits.MAX_BODY_BYTES),
   /** Records in one POST /v1/group call (more: 413 before parsing). */
-  MAX_GROUP_RECORDS: z.coerce.number().int().positive().default(1000),
+  MAX_GROUP_RECORDS: z.coerce.number().int().positive().default(defaultLimits.MAX_GROUP_RECORDS),
   /** Records in one POST /v1/settlement-lists call (more: 413 before parsing). */
-  MAX_RECORDS_PER_REQUEST: z.coerce.number().int().positive().default(10_000),
+  MAX_RECORDS_PER_REQUEST: z.coerce.number().int().positive().default(defaultLimits.MAX_RECORDS_PER_REQUEST),
   /** Requests per second each API key may make, on average (a token bucket per key, in each container). */
   THROTTLE_RATE_PER_SECOND: z.coerce.number().positive().default(50),
   /** Requests a key may make at once before the rate applies (the bucket's size). */
