@@ -28,11 +28,13 @@ import { lineBlocks, type LineBlock } from '../line-blocks.ts';
 const usage = `usage: payreform dip build --cases FILE... --policy FILE --output catalog.json [--scheme-dir DIR] [--threads N]
        payreform dip group --catalog FILE --input FILE [--output FILE] [--explain] [--scheme-dir DIR] [--threads N]
 
-build  mines a DIP catalogue from settlement records (shared/docs/models.md §2): core packets
-       (diagnosis at 4 characters × counted procedures, ≥ coreThreshold cases), comprehensive
-       packets (category × procedure class) with k-means cost tiers, scores, auxiliary tiers.
-       --policy: a DIP catalogue policy {coreThreshold, targetCv, auxiliaryCvReduction, trim,
-       referenceYears, yearWeights, …} or a payment policy with "method": "dip".
+build  builds a DIP catalogue from settlement records by the national specification (shared/docs/
+       models.md §2): exclusion lists, rule packets, core packets (diagnosis at 4 characters +
+       principal procedure + related procedures adding ≥ 10 %, ≥ the threshold: the policy's, or the
+       largest ≤ 15 covering ≥ 85 %), comprehensive packets (category × class of the principal
+       procedure), scores, auxiliary types (辅助分型).
+       --policy: a DIP catalogue policy {coreThreshold, coverageTarget, exclusions, rulePackets, merge,
+       trim, referenceYears, yearWeights, …} or a payment policy with "method": "dip".
 group  assigns each record its packet: one JSON line per record, in input order.
   --scheme-dir  CHS-DRG scheme (for the MCC/CC lists of the auxiliary severity); default as payreform group
   --threads     worker threads for JSON Lines input of 8 MB or more (default: one per core, at most 4)`;
@@ -118,8 +120,9 @@ async function build(argv: string[]): Promise<number> {
   process.stderr.write(
     `${totals.records.toLocaleString('en')} records (${totals.invalid} invalid), ${q.cases.toLocaleString('en')} reference cases of ${catalog.referenceYears.join(', ')} ` +
       `(${q.excluded.noCost} without cost, ${q.excluded.outsideYears} outside the reference years)\n` +
-      `${q.corePackets} core packets covering ${(100 * q.coreCoverage).toFixed(1)} % of cases, ${q.comprehensivePackets} comprehensive packets (${q.tieredPackets} in cost tiers), ` +
-      `${q.packetsWithAuxiliary} with auxiliary tiers; RIV ${q.riv.toFixed(3)} (${q.rivWithAuxiliary.toFixed(3)} with auxiliary tiers); ` +
+      `core threshold ${catalog.policy.coreThreshold} cases (${catalog.policy.coreThresholdSource === 'coverage' ? `the largest ≤ ${policy.maxCoreThreshold} covering ≥ ${(100 * policy.coverageTarget).toFixed(0)} %` : 'from the policy'}); ` +
+      `${q.corePackets} core packets covering ${(100 * q.coreCoverage).toFixed(1)} % of cases, ${q.comprehensivePackets} comprehensive packets (${q.tieredPackets} in cost tiers, ${q.droppedComprehensive} combinations dropped: ${q.ungroupedCases} cases ungrouped), ` +
+      `${q.packetsWithAuxiliary} with auxiliary types; RIV ${q.riv.toFixed(3)} (${q.rivWithAuxiliary.toFixed(3)} with auxiliary types); ` +
       `${q.cvBelowHalf} of ${q.units} units with CV < 0.5, ${q.cvAboveOne} with CV > 1\n` +
       `read ${((read - started) / 1000).toFixed(2)} s, built ${((done - read) / 1000).toFixed(2)} s → ${output}\n`,
   );
@@ -169,7 +172,7 @@ async function group(argv: string[]): Promise<number> {
   const seconds = (performance.now() - started) / 1000;
   const { counts } = totals;
   process.stderr.write(
-    `${totals.records.toLocaleString('en')} records: ${counts.grouped} in their packet, ${counts.fallback} in a catch-all packet, ${counts.invalid} invalid; ` +
+    `${totals.records.toLocaleString('en')} records: ${counts.grouped} in their packet, ${counts.fallback} ungrouped (paid by item), ${counts.invalid} invalid; ` +
       `${seconds.toFixed(2)} s, ${Math.round(totals.records / Math.max(seconds, 1e-9)).toLocaleString('en')} cases/s\n`,
   );
   return 0;
