@@ -5,6 +5,7 @@ import { buildDipCatalog, coverageByThreshold } from '../../../models/grouping/d
 import { parseDipCatalog, type DipCatalog } from '../../../models/grouping/dip/catalog.ts';
 import { groupDip } from '../../../models/grouping/dip/grouper.ts';
 import { defaultCatalogPolicy, pickCatalogPolicy } from '../../../models/grouping/dip/policy.ts';
+import { catalogFromPackets } from '../../../models/grouping/dip/published.ts';
 import { record, reference, tableOf } from './helpers.ts';
 
 const at = '2025-01-01T00:00:00Z';
@@ -174,6 +175,31 @@ describe('buildDipCatalog', () => {
     expect(pickCatalogPolicy({ method: 'dip', coreThreshold: 20, settlementYear: 2025, budget: 1e6 })).toMatchObject({ coreThreshold: 20, maxCoreThreshold: 15, coverageTarget: 0.85, auxiliaryCvReduction: 0.2 });
     expect(() => pickCatalogPolicy({ method: 'drg' })).toThrow(/method is "drg"/);
     expect(() => pickCatalogPolicy({ coreTreshold: 20 })).toThrow(/coreTreshold is not a DIP catalogue policy field/);
+  });
+});
+
+describe('catalogFromPackets (a published local packet list)', () => {
+  const csv = ['主要诊断,主要手术操作,相关手术操作,分值,基层病种', 'K80.1,51.2300,,1200,', 'K80.1,51.2300,54.5100,1800,是', 'K80,surgical,,900,', 'J18.0,,,400,1'].join('\n');
+  const c = catalogFromPackets('list.csv', csv, defaultCatalogPolicy(), at);
+
+  it('reads core and comprehensive packets with their scores, and the grouper applies the same rules', () => {
+    expect(c.packets.map((p) => [p.id, p.score, p.basic])).toEqual([
+      ['K80.1/51.2300', 1200, false],
+      ['K80.1/51.2300+54.5100', 1800, true],
+      ['K80/surgical', 900, false],
+      ['J18.0/-', 400, true],
+    ]);
+    expect(c.policy.coreThresholdSource).toBe('published');
+    expect(parseDipCatalog(JSON.parse(JSON.stringify(c)))).toEqual(c);
+    expect(groupDip(c, record({ procedures: ['51.2300', '54.5100', '99.1800'] }), reference)).toMatchObject({ packet: 'K80.1/51.2300+54.5100', score: 1800, basic: true });
+    expect(groupDip(c, record({ principalDiagnosis: 'K80.200', procedures: ['39.5000'] }), reference)).toMatchObject({ packet: 'K80/surgical', score: 900 });
+    expect(groupDip(c, record({ principalDiagnosis: 'J18.000' }), reference)).toMatchObject({ packet: 'J18.0/-', conservative: true });
+  });
+
+  it('names the file and line of a bad row', () => {
+    expect(() => catalogFromPackets('list.csv', 'diagnosis,principalProcedure,score\nK80.1,51.2300,abc', defaultCatalogPolicy(), at)).toThrow('list.csv line 2: score "abc" must be a positive number');
+    expect(() => catalogFromPackets('list.csv', 'diagnosis,score\nK80.1,1', defaultCatalogPolicy(), at)).toThrow(/list\.csv line 1: the header has no "principalProcedure" column/);
+    expect(() => catalogFromPackets('list.csv', 'diagnosis,principalProcedure,score\nK80.1,,1\nK80.1,,2', defaultCatalogPolicy(), at)).toThrow('list.csv line 3: packet K80.1/- repeats line 2');
   });
 });
 

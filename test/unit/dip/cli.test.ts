@@ -54,6 +54,20 @@ describe('payreform dip', () => {
     expect(first.trace[0]!.text).toMatch(/^Principal diagnosis .+ at 4 characters/);
   });
 
+  it('imports a published packet list and refuses a bad row with its line', () => {
+    const list = path.join(dir, 'packets.csv');
+    writeFileSync(list, 'diagnosis,principalProcedure,relatedProcedures,score,basic\nK80.1,51.2300,,1200,\nK80,surgical,,900,1\n');
+    const out = path.join(dir, 'published.json');
+    const run = cli('dip', 'import', '--packets', list, '--output', out);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/2 packets \(1 core, 1 comprehensive, 1 basic\)/);
+    expect(parseDipCatalog(JSON.parse(readFileSync(out, 'utf8'))).packets.map((p) => p.id)).toEqual(['K80.1/51.2300', 'K80/surgical']);
+    writeFileSync(list, 'diagnosis,principalProcedure,relatedProcedures,score\nK80.1,51.2300,,-3\n');
+    const bad = cli('dip', 'import', '--packets', list, '--output', out);
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr).toContain('packets.csv line 2: score "-3" must be a positive number');
+  });
+
   it('refuses a DRG policy with a sentence', () => {
     writeFileSync(path.join(dir, 'drg.json'), JSON.stringify({ method: 'drg' }));
     const run = cli('dip', 'build', '--cases', files[0]!, '--policy', path.join(dir, 'drg.json'), '--output', path.join(dir, 'x.json'));
