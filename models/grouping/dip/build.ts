@@ -26,8 +26,8 @@
  *    leaves a case that reaches them ungrouped). Quality: coverage, RIV, CV counts.
  */
 import { fitAuxiliary, auxiliaryFeatures } from './auxiliary.ts';
-import { DIP_CATALOG_FORMAT, DIP_CATALOG_VERSION, type AuxiliaryTier, type AuxiliaryType, type CostTier, type DipCatalog, type Packet } from './catalog.ts';
-import { splitCodesKey, type DipCaseTable } from './cases.ts';
+import { catalogHead, type AuxiliaryTier, type AuxiliaryType, type CostTier, type DipCatalog, type Packet } from './catalog.ts';
+import { intern, splitCodesKey, type DipCaseTable } from './cases.ts';
 import { auxiliaryTypes, baseKey, caseTypeMask, comprehensiveClasses, comprehensiveKey, coreKey, readDipCodes, type ComprehensiveClass, type DipCodes, type PacketRules } from './codes.ts';
 import { resolveYears, type DipCatalogPolicy } from './policy.ts';
 import { momentsByGroup, rivOf, trimmedByGroup } from './stats.ts';
@@ -143,14 +143,7 @@ export function buildDipCatalog(table: DipCaseTable, policy: DipCatalogPolicy, b
       continue;
     }
     const c = codes[codeOf[k]!]!;
-    const key = comprehensiveKey(c.category, c.procedureClass);
-    let ci = compIndex.get(key);
-    if (ci === undefined) {
-      ci = compKeys.length;
-      compIndex.set(key, ci);
-      compKeys.push(key);
-    }
-    compOfRow[k] = ci;
+    compOfRow[k] = intern(compIndex, compKeys, comprehensiveKey(c.category, c.procedureClass));
   }
   const compOrder = compKeys.map((_, c) => c).sort((a, b) => cmp(compKeys[a]!, compKeys[b]!));
   const firstPacketOfComp = new Int32Array(compKeys.length);
@@ -264,28 +257,7 @@ export function buildDipCatalog(table: DipCaseTable, policy: DipCatalogPolicy, b
   }
   const comprehensive = all.filter((p) => p.kind === 'comprehensive');
   return {
-    format: DIP_CATALOG_FORMAT,
-    version: DIP_CATALOG_VERSION,
-    policy: {
-      ...(policy.name ? { name: policy.name } : {}),
-      version: policy.version,
-      coreThreshold: t,
-      coreThresholdSource: thresholdSource,
-      coverageTarget: policy.coverageTarget,
-      relatedProcedureShare: policy.relatedProcedureShare,
-      comprehensiveMaxCv: policy.comprehensiveMaxCv,
-      auxiliaryMinCases: policy.auxiliaryMinCases,
-      auxiliaryCvReduction: policy.auxiliaryCvReduction,
-      costTiers: policy.costTiers,
-      targetCv: policy.targetCv,
-      maxTiers: policy.maxTiers,
-      auxiliaryMaxDepth: policy.auxiliaryMaxDepth,
-      minTierCases: minTier,
-      trim: [policy.trim[0], policy.trim[1]],
-      scoreScale: policy.scoreScale,
-      seed: policy.seed,
-    },
-    rules: { exclusions: { diagnoses: [...rules.exclusions.diagnoses], procedures: [...rules.exclusions.procedures] }, merge: { diagnoses: { ...rules.merge.diagnoses }, procedures: { ...rules.merge.procedures } }, rulePackets: policy.rulePackets },
+    ...catalogHead(policy, { coreThreshold: t, coreThresholdSource: thresholdSource, minTierCases: minTier, costTiers: policy.costTiers }),
     referenceYears: years.years,
     yearWeights: years.weights,
     allCaseMean: M.map(round2),

@@ -135,7 +135,8 @@ export class DipCaseBlockBuilder {
   }
 }
 
-function intern(index: Map<string, number>, list: string[], key: string): number {
+/** The index of `key` in `list`, appending it when new. */
+export function intern(index: Map<string, number>, list: string[], key: string): number {
   let i = index.get(key);
   if (i === undefined) {
     i = list.length;

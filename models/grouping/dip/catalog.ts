@@ -14,6 +14,7 @@
  */
 import { z } from 'zod';
 import { ageBands, auxiliaryTypes, comprehensiveClasses, outcomes, severities } from './codes.ts';
+import type { DipCatalogPolicy } from './policy.ts';
 
 export const DIP_CATALOG_FORMAT = 'payreform-dip-catalog';
 export const DIP_CATALOG_VERSION = 2;
@@ -168,4 +169,32 @@ export function parseDipCatalog(json: unknown): DipCatalog {
   const parsed = dipCatalogSchema.safeParse(json);
   if (!parsed.success) throw new Error(`not a ${DIP_CATALOG_FORMAT} v${DIP_CATALOG_VERSION} document: ${z.prettifyError(parsed.error).split('\n').slice(0, 6).join(' ')}`);
   return parsed.data;
+}
+
+/** The head every catalogue starts with: format, version, the policy figures used and the packet rules (builder and importer alike). */
+export function catalogHead(policy: DipCatalogPolicy, used: { coreThreshold: number; coreThresholdSource: DipCatalog['policy']['coreThresholdSource']; minTierCases: number; costTiers: boolean }): Pick<DipCatalog, 'format' | 'version' | 'policy' | 'rules'> {
+  return {
+    format: DIP_CATALOG_FORMAT,
+    version: DIP_CATALOG_VERSION,
+    policy: {
+      ...(policy.name ? { name: policy.name } : {}),
+      version: policy.version,
+      coreThreshold: used.coreThreshold,
+      coreThresholdSource: used.coreThresholdSource,
+      coverageTarget: policy.coverageTarget,
+      relatedProcedureShare: policy.relatedProcedureShare,
+      comprehensiveMaxCv: policy.comprehensiveMaxCv,
+      auxiliaryMinCases: policy.auxiliaryMinCases,
+      auxiliaryCvReduction: policy.auxiliaryCvReduction,
+      costTiers: used.costTiers,
+      targetCv: policy.targetCv,
+      maxTiers: policy.maxTiers,
+      auxiliaryMaxDepth: policy.auxiliaryMaxDepth,
+      minTierCases: used.minTierCases,
+      trim: [policy.trim[0], policy.trim[1]],
+      scoreScale: policy.scoreScale,
+      seed: policy.seed,
+    },
+    rules: { exclusions: { diagnoses: [...policy.exclusions.diagnoses], procedures: [...policy.exclusions.procedures] }, merge: { diagnoses: { ...policy.merge.diagnoses }, procedures: { ...policy.merge.procedures } }, rulePackets: policy.rulePackets },
+  };
 }

@@ -14,7 +14,7 @@
  * catalogue has no cost statistics: cases 0, meanCost 0, and no auxiliary types.
  */
 import { parseQuoted } from '../../text/csv.ts';
-import { DIP_CATALOG_FORMAT, DIP_CATALOG_VERSION, type DipCatalog, type Packet } from './catalog.ts';
+import { catalogHead, type DipCatalog, type Packet } from './catalog.ts';
 import { baseKey, comprehensiveClasses, comprehensiveKey, coreKey, type ComprehensiveClass } from './codes.ts';
 import type { DipCatalogPolicy } from './policy.ts';
 
@@ -69,28 +69,7 @@ export function catalogFromPackets(fileName: string, text: string, policy: DipCa
   if (packets.length === 0) throw new Error(`${fileName}: the list has no packet`);
   const core = packets.filter((p) => p.kind === 'core').length;
   return {
-    format: DIP_CATALOG_FORMAT,
-    version: DIP_CATALOG_VERSION,
-    policy: {
-      ...(policy.name ? { name: policy.name } : {}),
-      version: policy.version,
-      coreThreshold: policy.coreThreshold ?? 0,
-      coreThresholdSource: 'published',
-      coverageTarget: policy.coverageTarget,
-      relatedProcedureShare: policy.relatedProcedureShare,
-      comprehensiveMaxCv: policy.comprehensiveMaxCv,
-      auxiliaryMinCases: policy.auxiliaryMinCases,
-      auxiliaryCvReduction: policy.auxiliaryCvReduction,
-      costTiers: false,
-      targetCv: policy.targetCv,
-      maxTiers: policy.maxTiers,
-      auxiliaryMaxDepth: policy.auxiliaryMaxDepth,
-      minTierCases: policy.minTierCases ?? 0,
-      trim: [policy.trim[0], policy.trim[1]],
-      scoreScale: policy.scoreScale,
-      seed: policy.seed,
-    },
-    rules: { exclusions: { diagnoses: [...policy.exclusions.diagnoses], procedures: [...policy.exclusions.procedures] }, merge: { diagnoses: { ...policy.merge.diagnoses }, procedures: { ...policy.merge.procedures } }, rulePackets: policy.rulePackets },
+    ...catalogHead(policy, { coreThreshold: policy.coreThreshold ?? 0, coreThresholdSource: 'published', minTierCases: policy.minTierCases ?? 0, costTiers: false }),
     referenceYears: [],
     yearWeights: [],
     allCaseMean: [],
