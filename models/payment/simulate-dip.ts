@@ -121,6 +121,7 @@ export interface DipResult {
   catalog: DipCatalog;
   /** `built` from the reference years, or read from the policy's `catalog` file. */
   catalogSource: 'built' | 'file';
+  /** The mode, the level coefficients used, and how many settlement cases took a per-packet coefficient. */
   hospitalCoefficients: { mode: DipPaymentPolicy['hospitalCoefficients']; level: Record<'1' | '2' | '3', number>; packetCoefficients: number };
   funds: DipFundResult[];
   specialReview: Omit<SpecialReviewSelection, 'approved'> & { listedUnknown: number };
@@ -296,7 +297,7 @@ export function simulateDipPolicy(table: CaseTable, policy: DipPaymentPolicy, in
     { level: Uint8Array.from(used, (i) => table.level[i]!), yearSlot: Int32Array.from(used, (i) => yearSlot.get(table.year[i]!) ?? -1), cost: Float64Array.from(used, (i) => table.cost[i]!), packet: Int32Array.from(packetRow, (p, k) => (kindRow[k] === 3 ? -1 : p)) },
     packets.length,
     policy.yearWeights,
-    catalog.policy.coreThreshold,
+    Math.max(1, catalog.policy.coreThreshold),
   );
   const levelCoefficients = policy.hospitalCoefficients === 'given' ? policy.levelCoefficients : { '1': round6(coefficients.level[1]!), '2': round6(coefficients.level[2]!), '3': round6(coefficients.level[3]!) };
   let packetCoefficients = 0;
@@ -310,7 +311,7 @@ export function simulateDipPolicy(table: CaseTable, policy: DipPaymentPolicy, in
       const own = coefficients.packet[packetRow[k]! * 4 + level]!;
       if (Number.isFinite(own)) {
         c = own;
-        packetCoefficients++;
+        if (table.year[used[k]!] === policy.settlementYear) packetCoefficients++;
       }
     }
     hospitalCoefficient[k] = c;

@@ -95,6 +95,16 @@ describe('simulateDipPolicy on a hand-computed case set', () => {
     expect(derived.dip!.hospitalCoefficientOf[1]).toBe(1);
   });
 
+  it('derives per-packet coefficients within the packet, the level one elsewhere, none for basic packets', () => {
+    // K80.1/51.2300 in 2024: level 3 mean 12 000, level 2 mean 9000, packet mean 10 500 → 8/7 and 6/7.
+    const perPacket = simulateDipPolicy(table, parsePaymentPolicy({ method: 'dip', referenceYears: [2024], settlementYear: 2025, budget: 30_000, hospitalCoefficients: 'packet' }) as DipPaymentPolicy, { dip, procedureClasses: classes, catalog, builtAt: 'x' });
+    const c = Array.from(perPacket.dip!.hospitalCoefficientOf);
+    expect(c[0]).toBeCloseTo(8 / 7, 9);
+    expect(c[1]).toBe(1);
+    expect(c[2]).toBeCloseTo(6 / 7, 9);
+    expect(perPacket.dip!.hospitalCoefficients.packetCoefficients).toBe(2);
+  });
+
   it('settles employee and resident funds with their own budgets and point values', () => {
     const split = tableAndColumns(rows.map((r) => ({ ...r, insurance: r.hospital === 'H3' ? 1 : 2 })));
     const funds = simulateDipPolicy(split.table, policyOf({ funds: { employee: { budget: 10_000, fundRatio: 0.8 }, resident: { budget: 20_000, fundRatio: 0.5 } } }), { dip: split.dip, procedureClasses: classes, catalog, builtAt: 'x' });
