@@ -233,6 +233,18 @@ async function writeDipCases(file: string, table: CaseTable, result: PolicyResul
 }
 
 /**
+ * What a policy pays for each hospital's cases before any fund ratio, in cents — the figure to set
+ * beside the cost and beside another policy: a DRG payment, or a DIP case value (points × point
+ * value, summed over the funds).
+ */
+export function hospitalValueCents(result: PolicyResult): Map<string, number> {
+  if (!result.dip) return new Map(result.hospitals.map((h) => [h.hospitalId, h.paymentCents]));
+  const value = new Map<string, number>();
+  for (const h of result.dip.hospitals) value.set(h.hospitalId, (value.get(h.hospitalId) ?? 0) + h.caseValue);
+  return new Map([...value].map(([id, v]) => [id, roundHalfUpCents(v)]));
+}
+
+/**
  * comparison.csv: per hospital what each policy pays for its cases and the differences from the
  * first — like with like: the value of the cases before any fund ratio (a DRG payment; for DIP
  * the case value, points × point value, of which the fund pays its ratio), beside the total cost.
@@ -240,15 +252,14 @@ async function writeDipCases(file: string, table: CaseTable, result: PolicyResul
 export function writeComparison(file: string, labels: string[], results: PolicyResult[]): void {
   const byHospital = new Map<string, { level: number; cases: number; cost: number; cents: (number | null)[] }>();
   results.forEach((r, p) => {
-    const dipValue = new Map<string, number>();
-    if (r.dip) for (const h of r.dip.hospitals) dipValue.set(h.hospitalId, (dipValue.get(h.hospitalId) ?? 0) + h.caseValue);
+    const value = hospitalValueCents(r);
     for (const t of r.hospitals) {
       let row = byHospital.get(t.hospitalId);
       if (!row) {
         row = { level: t.level, cases: t.cases, cost: t.totalCost, cents: results.map(() => null) };
         byHospital.set(t.hospitalId, row);
       }
-      row.cents[p] = r.dip ? roundHalfUpCents(dipValue.get(t.hospitalId) ?? 0) : t.paymentCents;
+      row.cents[p] = value.get(t.hospitalId) ?? 0;
     }
   });
   const others = labels.slice(1);

@@ -62,7 +62,7 @@ describe('payreform simulate with a DIP policy', () => {
     for (const h of hospitals.slice(1)) expect(centsOf(h[10]) - centsOf(h[9])).toBe(centsOf(h[11]));
     expect(summary.prepayment.prepaid + summary.prepayment.yearEnd).toBeCloseTo(17_000_000, 2);
     expect(r.stderr).toMatch(/main: 1,500 cases paid 17,000,000\.00 yuan .* point value \d+\.\d{4} \(from the budget\)/);
-    expect(readFileSync(path.join(out, 'report.html'), 'utf8')).toContain('(DIP point value)');
+    expect(readFileSync(path.join(out, 'report.html'), 'utf8')).toContain('(DIP point value; year-start ');
     // comparison.csv: the case value (before any fund ratio) beside the DRG payment, both spending the same budget.
     const rows = csv(path.join(out, 'comparison.csv'));
     expect(rows[0]).toEqual(['hospitalId', 'level', 'cases', 'totalCost', 'payment_main', 'payment_drg', 'difference_drg', 'differencePercent_drg']);
