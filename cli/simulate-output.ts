@@ -9,8 +9,7 @@ import type { CaseTable } from '../models/payment/cases.ts';
 import { roundHalfUpCents } from '../models/payment/cents.ts';
 import { outlierNames } from '../models/payment/outliers.ts';
 import { caseMixIndex, type HospitalTotals } from '../models/payment/price.ts';
-import type { PolicyResult } from '../models/payment/simulate.ts';
-import type { DipResult } from '../models/payment/simulate-dip.ts';
+import type { DipResult, PolicyResult } from '../models/payment/simulate.ts';
 import { createLineWriter } from '../lib/output.ts';
 
 /** What the input gave (for summary.json). */

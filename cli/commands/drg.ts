@@ -11,7 +11,7 @@ import { caseSeverity, groupCase, indexRulePack } from '../../models/grouping/dr
 import { ageBandIndex, comprehensiveClasses, readProcedures } from '../../models/grouping/dip/codes.ts';
 import { designMarkdown, designSplits, dispositionLabels, type SplitDesignCases } from '../../models/grouping/dip/split-design.ts';
 import { detectFormat, readRecordBatches } from '../../models/settlement/readers.ts';
-import { validForGrouping } from '../valid-record.ts';
+import { validForGrouping } from '../../app/valid-record.ts';
 import { caseFilesOption, numberOption, parseOptions, requireOption } from '../../lib/args.ts';
 import { CliError } from '../../lib/cli-error.ts';
 import { loadCodeSets } from '../../lib/codesets.ts';

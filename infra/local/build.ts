@@ -11,7 +11,7 @@ import { build } from 'esbuild';
 import { codeSetFiles } from '../../lib/codesets.ts';
 import { projectRoot, referencePath } from '../../lib/reference.ts';
 import { defaultSchemeDir, rulePackForDir } from '../../lib/scheme.ts';
-import { authorizer, jobs, routes } from '../routes.ts';
+import { authorizer, jobs, routes } from '../../app/routes.ts';
 
 /** The payment table whose RW the service reports with each case. */
 export const paymentTableName = 'linyi-2022';

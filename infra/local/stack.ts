@@ -16,7 +16,8 @@ import path from 'node:path';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { projectRoot } from '../../lib/reference.ts';
-import { apiKeySchema, hashKey, type ApiKey } from '../../lambdas/shared/auth.ts';
+import { apiKeySchema, hashKey, type ApiKey } from '../../app/principal.ts';
+import { simulationRequestPrefix, stressTestRequestPrefix, supervisionRequestPrefix } from '../../app/storage-names.ts';
 import { buildLocal } from './build.ts';
 import { serveConsole } from './console.ts';
 import { serverlessConfig } from './serverless-config.ts';
@@ -170,10 +171,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
   const { runSimulationInProcess } = await import('../../lambdas/jobs/simulation.ts');
   const { s3ObjectStore } = await import('../../lambdas/shared/object-store.ts');
-  const { simulationRequestPrefix, supervisionRequestPrefix } = await import('../../lambdas/shared/keys.ts');
   const { runRequestedSupervision } = await import('../../lambdas/jobs/supervision.ts');
   const { runRequestedStressTest } = await import('../../lambdas/jobs/stress-test.ts');
-  const { stressTestRequestPrefix } = await import('../../lambdas/shared/keys.ts');
   process.env.REFERENCE_DIR = path.join(buildDir, 'handlers', 'reference');
   resetConfig();
   const running = new Set<Promise<void>>();

@@ -22,8 +22,8 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Chain, Choice, Condition, DefinitionBody, DistributedMap, Fail, JsonPath, LogLevel, S3JsonItemReader, StateMachine, Succeed, type IChainable } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { indexNames } from '../../lambdas/shared/keys.ts';
-import { authorizer as authorizerDecl, jobs, routes, type RouteDecl } from '../routes.ts';
+import { indexNames } from '../../app/storage-names.ts';
+import { authorizer as authorizerDecl, jobs, routes, type RouteDecl } from '../../app/routes.ts';
 import { ServiceFunction } from '../constructs/service-function.ts';
 
 export interface ServiceStackProps extends StackProps {

@@ -1,9 +1,8 @@
 /** POST /v1/group — group 1–1 000 records without storing them (a hospital's pre-check); DIP too when a catalogue is active. */
-import { groupCase } from '../../models/grouping/drg/grouper.ts';
-import { validateRecord } from '../../models/settlement/validate.ts';
+import { emptyGroupCounts, groupResultRow } from '../../app/group-result.ts';
 import { parseRecords, recordFormat } from '../shared/body.ts';
 import { config } from '../shared/config.ts';
-import { activeDipCatalog, dipOfCase } from '../shared/dip-catalog.ts';
+import { activeDipCatalog } from '../shared/dip-catalog.ts';
 import { invalid } from '../shared/errors.ts';
 import { httpHandler } from '../shared/http.ts';
 import { s3ObjectStore } from '../shared/object-store.ts';
@@ -15,26 +14,8 @@ export const handler = httpHandler({ name: 'group', roles: ['hospital', 'analyst
   const max = config().MAX_GROUP_RECORDS;
   if (raws.length > max) throw invalid(`Send 1 to ${max} records per call; this body has ${raws.length}.`, [{ path: 'body', message: `body holds ${raws.length} records; the limit is ${max}.` }]);
   const { pack, codeSets, weights } = reference();
-  const explain = query.explain === 'true';
-  const dip = await activeDipCatalog(s3ObjectStore);
-  const counts: Record<string, number> = { grouped: 0, ambiguous: 0, ungroupable: 0, invalid: 0 };
-  const results = raws.map((raw, index) => {
-    const v = validateRecord(raw, { mode: 'group', codeSets });
-    const warnings = v.warnings.length > 0 ? { warnings: v.warnings } : {};
-    if (!v.ok) {
-      counts.invalid!++;
-      return { index, listId: v.listId ?? null, status: 'invalid' as const, mdc: null, adrg: null, drg: null, weight: null, errors: v.errors, ...warnings };
-    }
-    const g = groupCase(pack, v.record, { trace: explain });
-    counts[g.status] = (counts[g.status] ?? 0) + 1;
-    return {
-      index, listId: v.record.listId, status: g.status, mdc: g.mdc, adrg: g.adrg, drg: g.drg,
-      ...(g.severity ? { severity: g.severity } : {}),
-      weight: g.drg ? (weights.get(g.drg) ?? null) : null,
-      ...(dip ? { dip: dipOfCase(dip, v.record) } : {}),
-      ...warnings,
-      ...(explain ? { trace: g.trace } : {}),
-    };
-  });
+  const ctx = { pack, codeSets, weights, dip: await activeDipCatalog(s3ObjectStore), explain: query.explain === 'true' };
+  const counts = emptyGroupCounts();
+  const results = raws.map((raw, index) => groupResultRow(raw, index, ctx, counts));
   return { status: 200, body: { results, counts } };
 });

@@ -1,6 +1,6 @@
 /** GET /openapi.json — OpenAPI 3.1, generated from the route declaration and the zod schemas. */
 import { z } from 'zod';
-import { routes, type RouteDecl } from '../../infra/routes.ts';
+import { routes, type RouteDecl } from '../../app/routes.ts';
 import { dipCatalogSchema } from '../../models/grouping/dip/catalog.ts';
 import { settlementRecordSchema } from '../../models/settlement/schema.ts';
 import { httpHandler } from '../shared/http.ts';

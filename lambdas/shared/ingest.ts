@@ -16,14 +16,14 @@
  */
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import { groupCase } from '../../models/grouping/drg/grouper.ts';
+import { ingestRecord, type IngestContext } from '../../app/ingest-record.ts';
 import type { ObjectStore, PutOutcome, StoredCase, StoredRecord } from '../../models/ports.ts';
-import { costCategories, settlementFields, type SettlementRecord } from '../../models/settlement/schema.ts';
-import { validateRecord, type Problem } from '../../models/settlement/validate.ts';
+import { costCategories, settlementFields } from '../../models/settlement/schema.ts';
+import type { Problem } from '../../models/settlement/validate.ts';
 import type { RecordFormat } from '../../models/settlement/readers.ts';
 import type { Principal } from './auth.ts';
 import { parseRecords } from './body.ts';
-import { activeDipCatalog, dipOfCase } from './dip-catalog.ts';
+import { activeDipCatalog } from './dip-catalog.ts';
 import { config } from './config.ts';
 import * as k from './keys.ts';
 import { pseudonymise, pseudonymSecret } from './pseudonym.ts';
@@ -154,52 +154,31 @@ export async function ingestBatch(input: IngestInput): Promise<IngestResult> {
   const ownHospital = input.principal.role === 'hospital' ? input.principal.hospitalId : undefined;
   let warnings = 0;
 
+  const ctx: IngestContext = { pack, codeSets, ownHospital, pseudonymise: (patientId) => pseudonymise(secret, patientId), dip };
   for (let index = 0; index < raws.length; index++) {
-    let raw = raws[index];
-    // A hospital key may leave hospitalId out: its own is filled in.
-    if (ownHospital !== undefined && raw !== null && typeof raw === 'object' && !Array.isArray(raw) && (raw as Record<string, unknown>).hospitalId === undefined) {
-      raw = { ...(raw as Record<string, unknown>), hospitalId: ownHospital };
-    }
+    const raw = raws[index];
     const hospital = ownHospital ?? hospitalOf(raw, scope);
     const counterKey = `${hospital}|${monthOf(raw, fallbackMonth)}`;
     let q = counters.get(counterKey);
     if (!q) counters.set(counterKey, (q = emptyCounters()));
     q.received++;
-    const validation = validateRecord(raw, { mode: 'ingest', codeSets });
-    if (validation.warnings.length > 0) {
+    // Validate, scope, pseudonymise, group: the one record path (app/ingest-record.ts).
+    const outcome = ingestRecord(raw, ctx);
+    if (outcome.warnings.length > 0) {
       q.warned++;
-      warnings += validation.warnings.length;
+      warnings += outcome.warnings.length;
     }
-    let problems: Problem[] | null = validation.ok ? null : validation.errors;
-    if (validation.ok && ownHospital !== undefined && validation.record.hospitalId !== ownHospital) {
-      problems = [{ path: 'hospitalId', message: `hospitalId ${JSON.stringify(validation.record.hospitalId)} is another hospital; a hospital key submits its own cases only.` }];
-    }
-    if (problems !== null) {
-      const listId = validation.ok ? validation.record.listId : (validation.listId ?? null);
+    if (!outcome.ok) {
       q.rejected++;
-      const reasons = new Set(problems.map(reasonOf));
+      const reasons = new Set(outcome.problems.map(reasonOf));
       for (const r of reasons) q.reasons[r] = (q.reasons[r] ?? 0) + 1;
       if ([...reasons].some((r) => r.endsWith(':grey-code'))) q.greyCodes++;
-      for (const p of problems) errors.push({ index, listId, path: p.path, message: p.message });
+      for (const p of outcome.problems) errors.push({ index, listId: outcome.listId, path: p.path, message: p.message });
       continue;
     }
-    if (!validation.ok) continue;
     q.accepted++;
-    const record = validation.record;
-    for (const f of optionalFields) if (record[f] === undefined) q.missing[f] = (q.missing[f] ?? 0) + 1;
-    const stored = storedRecord(record, secret);
-    const grouped = groupCase(pack, record, { trace: true });
-    cases.push({
-      hospitalId: stored.hospitalId,
-      listId: record.listId,
-      record: stored,
-      grouping: { status: grouped.status, mdc: grouped.mdc, adrg: grouped.adrg, drg: grouped.drg, ...(grouped.severity ? { severity: grouped.severity } : {}) },
-      ...(dip ? { dip: dipOfCase(dip, record) } : {}),
-      trace: grouped.trace,
-      contentHash: canonicalHash(stored),
-      batchId,
-      ingestedAt: receivedAt,
-    });
+    for (const f of optionalFields) if (outcome.record[f] === undefined) q.missing[f] = (q.missing[f] ?? 0) + 1;
+    cases.push({ ...outcome.case, contentHash: canonicalHash(outcome.case.record), batchId, ingestedAt: receivedAt });
   }
 
   // 3. The lake: one gzipped JSON Lines object per partition, named by the batch.
@@ -237,14 +216,6 @@ export async function ingestBatch(input: IngestInput): Promise<IngestResult> {
   };
   await putBatch({ scope, batchId, status: 'processed', rawKey, contentType: input.contentType, receivedAt, counts: { records: raws.length, accepted: result.accepted, rejected: result.rejected, created: result.created, unchanged: result.unchanged, replaced: result.replaced } });
   return result;
-}
-
-/** The record as stored: `patientId` replaced by its keyed HMAC, hospitalId present. */
-export function storedRecord(record: SettlementRecord, secret: string): StoredRecord & { hospitalId: string } {
-  const { patientId, ...rest } = record;
-  const out = { ...rest, hospitalId: record.hospitalId! } as StoredRecord & { hospitalId: string };
-  if (patientId !== undefined) out.patientRef = pseudonymise(secret, patientId);
-  return out;
 }
 
 /** One line of the lake: the stored record, its grouping and bookkeeping (no trace). */

@@ -59,31 +59,6 @@ export function concatDipColumns(blocks: readonly DipColumns[]): DipColumns {
   return out;
 }
 
-/** The DIP part of a PolicyResult. */
-export interface DipResult {
-  catalog: DipCatalog;
-  /** `built` from the reference years, or read from the policy's `catalog` file. */
-  catalogSource: 'built' | 'file';
-  /** The point value the cases were paid at (yuan per score point). */
-  pointValue: number;
-  /** Budget point value Σ w_y C_y / Σ w_y S_y of the reference years (NaN without reference cases). */
-  budgetPointValue: number;
-  /** (budget / fundRatio) / Σ unit without outlier rules; null when the policy gives the point value. */
-  settlementPointValue: number | null;
-  fundRatio: number;
-  prepaymentShare: number;
-  /** Σ case payment before the fund ratio, yuan. */
-  totalCaseValue: number;
-  /** Fund payment split: monthly prepayment and year-end settlement, whole cents. */
-  prepaidCents: number;
-  yearEndCents: number;
-  /** Packet (or cost tier) names and, per priced case, an index into them. */
-  packets: string[];
-  packetOf: Int32Array;
-  /** Auxiliary tier of each priced case (null: none). */
-  auxiliaryOf: (string | null)[];
-}
-
 export interface DipSimulationInput {
   dip: DipColumns;
   procedureClasses: ProcedureClasses;

@@ -1,18 +1,14 @@
 /**
- * One policy over one table of grouped cases, in-process: the same phase functions the
- * partitioned service runs, with a single partition —
- *   collectWeightSample → deriveWeights → collectRateSample → solveBaseRate (budget) →
- *   priceCases → roundPayments → allocateCents → applyCents → hospitalTotals.
- * Pure: no I/O; the CLI writes what this returns.
+ * What a payment simulation returns (`PolicyResult`, DRG or DIP) and the grouping counts it
+ * reports. The DRG run itself is app/simulate.ts (the phases of app/simulation-phases.ts), the
+ * DIP run simulate-dip.ts.
  */
-import { solveBaseRate, type RateSolution } from './base-rate.ts';
+import type { RateSolution } from './base-rate.ts';
 import { GroupStatus, groupingOf, type CaseTable } from './cases.ts';
-import { allocateCents, applyCents, roundPayments } from './cents.ts';
-import { Outlier } from './outliers.ts';
 import type { AnyPaymentPolicy, PaymentPolicy } from './policy.ts';
-import type { DipResult } from './simulate-dip.ts';
-import { collectRateSample, hospitalTotals, mergeHospitalTotals, paidByRate, priceCases, type HospitalTotals, type PricedCases } from './price.ts';
-import { collectWeightSample, deriveWeights, relativeWeightMap, type Weights } from './weights.ts';
+import type { DipCatalog } from '../grouping/dip/catalog.ts';
+import type { HospitalTotals, PricedCases } from './price.ts';
+import type { Weights } from './weights.ts';
 
 /** Grouping counts of a set of cases: in-group rate (入组率) = grouped / all (models.md §4). */
 export interface GroupingCounts {
@@ -46,6 +42,31 @@ export interface PolicyResult {
   dip?: DipResult;
 }
 
+/** The DIP part of a PolicyResult. */
+export interface DipResult {
+  catalog: DipCatalog;
+  /** `built` from the reference years, or read from the policy's `catalog` file. */
+  catalogSource: 'built' | 'file';
+  /** The point value the cases were paid at (yuan per score point). */
+  pointValue: number;
+  /** Budget point value Σ w_y C_y / Σ w_y S_y of the reference years (NaN without reference cases). */
+  budgetPointValue: number;
+  /** (budget / fundRatio) / Σ unit without outlier rules; null when the policy gives the point value. */
+  settlementPointValue: number | null;
+  fundRatio: number;
+  prepaymentShare: number;
+  /** Σ case payment before the fund ratio, yuan. */
+  totalCaseValue: number;
+  /** Fund payment split: monthly prepayment and year-end settlement, whole cents. */
+  prepaidCents: number;
+  yearEndCents: number;
+  /** Packet (or cost tier) names and, per priced case, an index into them. */
+  packets: string[];
+  packetOf: Int32Array;
+  /** Auxiliary tier of each priced case (null: none). */
+  auxiliaryOf: (string | null)[];
+}
+
 /** Grouping counts of the cases whose discharge year is in `years`. */
 export function groupingCounts(table: CaseTable, policy: Pick<PaymentPolicy, 'ambiguous'>, years: readonly number[]): GroupingCounts {
   const { status } = groupingOf(table, policy.ambiguous);
@@ -59,48 +80,4 @@ export function groupingCounts(table: CaseTable, policy: Pick<PaymentPolicy, 'am
   }
   const grouped = counts[GroupStatus.Grouped]!;
   return { cases, grouped, ambiguous: counts[GroupStatus.Ambiguous]!, ungroupable: counts[GroupStatus.Ungroupable]!, inGroupRate: cases > 0 ? grouped / cases : NaN };
-}
-
-/** Simulate `policy` over the grouped cases (see the module comment). Throws BudgetError when no base rate spends the budget. */
-export function simulatePolicy(table: CaseTable, policy: PaymentPolicy): PolicyResult {
-  const weights = deriveWeights(collectWeightSample(table, policy), policy);
-  const relativeWeights = relativeWeightMap(weights);
-  let rate: RateSolution;
-  if (policy.budget !== undefined) {
-    const sample = collectRateSample(table, relativeWeights, policy);
-    rate = solveBaseRate(sample, policy.budget - sample.byItemCents / 100, policy.outliers);
-  } else {
-    rate = { baseRate: policy.baseRate!, normalScale: 1, gap: 0, evaluations: 0 };
-  }
-  const priced = priceCases(table, relativeWeights, policy, rate);
-  const { cents, bin, tally } = roundPayments(priced.payment, (k) => paidByRate(priced, k));
-  if (policy.budget !== undefined) {
-    const [plan] = allocateCents([tally], roundHalfUpBudget(policy.budget));
-    applyCents(cents, bin, plan!);
-  }
-  const hospitals = mergeHospitalTotals([hospitalTotals(table, priced, cents)]); // sorted by hospital id
-  const outliers = { normal: 0, low: 0, high: 0, review: 0, byItem: 0 };
-  const keys = ['normal', 'low', 'high', 'review', 'byItem'] as const;
-  let totalCost = 0;
-  let paymentCents = 0;
-  for (let k = 0; k < priced.rows.length; k++) {
-    outliers[keys[priced.outlier[k]! as Outlier]]++;
-    totalCost += table.cost[priced.rows[k]!]!;
-    paymentCents += cents[k]!;
-  }
-  return {
-    policy,
-    weights,
-    rate,
-    priced,
-    cents,
-    hospitals,
-    totals: { cases: priced.rows.length, totalCost, paymentCents, outliers },
-    grouping: { reference: groupingCounts(table, policy, policy.referenceYears), settlement: groupingCounts(table, policy, [policy.settlementYear]) },
-  };
-}
-
-/** The budget in whole cents (half-up). */
-function roundHalfUpBudget(budget: number): number {
-  return Math.floor(budget * 100 + 0.5 + 1e-6);
 }

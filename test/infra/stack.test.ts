@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../lib/reference.ts';
 import { writeReference } from '../../infra/local/build.ts';
 import { explained, explanationFor, nagFindings } from '../../infra/nag.ts';
-import { authorizer, jobs, routes } from '../../infra/routes.ts';
+import { authorizer, jobs, routes } from '../../app/routes.ts';
 import { ServiceStack } from '../../infra/stacks/service-stack.ts';
 
 let stack: ServiceStack;
