@@ -12,7 +12,7 @@ import { collectRateSample, hospitalTotals, paidByRate, priceCases, type PricedC
 import { groupingCounts, type PolicyResult } from '../models/payment/simulate.ts';
 import { collectWeightSample, deriveWeights, relativeWeightMap, type WeightSample, type Weights } from '../models/payment/weights.ts';
 import { phasesFor, type MapPhase, type StepPhase } from './simulation-phases.ts';
-import { allocateByHospital, budgetCents } from './simulation-result.ts';
+import { allocateByHospital, budgetCents, simulationResult, weightsState, type SimulationResult } from './simulation-result.ts';
 
 /** What the phases hand each other. */
 interface Run {
@@ -26,6 +26,7 @@ interface Run {
   priced?: PricedCases;
   cents?: Float64Array;
   bin?: Int16Array;
+  leftoverCents?: number;
 }
 
 const mapPhases: Record<MapPhase, (run: Run) => void> = {
@@ -55,7 +56,7 @@ const stepPhases: Record<StepPhase, (run: Run) => void> = {
     run.rate = solveBaseRate(sample, run.policy.budget! - sample.byItemCents / 100, run.policy.outliers);
   },
   finalize(run) {
-    if (run.policy.budget !== undefined) spreadLeftoverCents(run.table, run.priced!, run.cents!, run.bin!, budgetCents(run.policy.budget));
+    if (run.policy.budget !== undefined) run.leftoverCents = spreadLeftoverCents(run.table, run.priced!, run.cents!, run.bin!, budgetCents(run.policy.budget));
   },
 };
 
@@ -67,6 +68,7 @@ export function simulatePolicy(table: CaseTable, policy: PaymentPolicy): PolicyR
     else stepPhases[phase.name](run);
   }
   const { priced, cents, weights, rate } = run as Required<Run>;
+  const leftover = run.leftoverCents !== undefined ? { leftoverCents: run.leftoverCents } : {};
   const hospitals = hospitalTotals(table, priced, cents).sort((a, b) => (a.hospitalId < b.hospitalId ? -1 : a.hospitalId > b.hospitalId ? 1 : 0));
   const outliers = { normal: 0, low: 0, high: 0, review: 0, byItem: 0 };
   const keys = ['normal', 'low', 'high', 'review', 'byItem'] as const;
@@ -84,7 +86,7 @@ export function simulatePolicy(table: CaseTable, policy: PaymentPolicy): PolicyR
     priced,
     cents,
     hospitals,
-    totals: { cases: priced.rows.length, totalCost, paymentCents, outliers },
+    totals: { cases: priced.rows.length, totalCost, paymentCents, outliers, ...leftover },
     grouping: { reference: groupingCounts(table, policy, policy.referenceYears), settlement: groupingCounts(table, policy, [policy.settlementYear]) },
   };
 }
@@ -92,9 +94,9 @@ export function simulatePolicy(table: CaseTable, policy: PaymentPolicy): PolicyR
 /**
  * Spread the budget's leftover cents as the service does: the rounded cents of each hospital's
  * cases form one tally, the plan is allocated over hospitals in id order, and each hospital's
- * plan is applied to its own cases in case order.
+ * plan is applied to its own cases in case order. Returns the leftover (target − Σ rounded cents).
  */
-function spreadLeftoverCents(table: CaseTable, priced: PricedCases, cents: Float64Array, bin: Int16Array, target: number): void {
+function spreadLeftoverCents(table: CaseTable, priced: PricedCases, cents: Float64Array, bin: Int16Array, target: number): number {
   const count = table.hospitals.length;
   const members: number[][] = Array.from({ length: count }, () => []);
   for (let k = 0; k < priced.rows.length; k++) members[table.hospital[priced.rows[k]!]!]!.push(k);
@@ -116,4 +118,11 @@ function spreadLeftoverCents(table: CaseTable, priced: PricedCases, cents: Float
     applyCents(own, Int16Array.from(ks, (k) => bin[k]!), plans[h]!);
     ks.forEach((k, j) => (cents[k] = own[j]!));
   });
+  return target - tallies.reduce((s, t) => s + t.tally.cents, 0);
+}
+
+/** The result document of an in-process DRG run: the one the service returns (simulation-result.ts). */
+export function resultDocument(result: PolicyResult): SimulationResult {
+  if (result.policy.method !== 'drg') throw new Error('resultDocument: the service result document is for DRG policies');
+  return simulationResult({ policy: result.policy, rate: result.rate, hospitals: result.hospitals, leftoverCents: result.totals.leftoverCents ?? 0, weights: weightsState(result.weights) });
 }

@@ -1,6 +1,7 @@
 /**
- * The files `payreform simulate` writes for one policy — summary.json, hospitals.csv,
- * groups.csv, cases.jsonl — and comparison.csv across policies. Money is reported in yuan
+ * The files `payreform simulate` writes for one policy — summary.json, result.json (DRG: the
+ * service's result document, app/simulation-result.ts), hospitals.csv, groups.csv, cases.jsonl —
+ * and comparison.csv across policies. Money is reported in yuan
  * rounded half-up to 0.01 (payments are whole cents already); ratios and weights to 4–6 places.
  */
 import { writeFileSync } from 'node:fs';
@@ -11,6 +12,7 @@ import { outlierNames } from '../models/payment/outliers.ts';
 import { caseMixIndex, type HospitalTotals } from '../models/payment/price.ts';
 import type { DipResult, PolicyResult } from '../models/payment/simulate.ts';
 import { createLineWriter } from '../lib/output.ts';
+import { resultDocument } from '../app/simulate.ts';
 
 /** What the input gave (for summary.json). */
 export interface InputCounts {
@@ -138,9 +140,10 @@ export function hospitalRow(t: HospitalTotals): (string | number)[] {
   return [csvCell(t.hospitalId), t.level || '', t.cases, fixed(caseMixIndex(t), 4), cost.toFixed(2), payment.toFixed(2), cost > 0 ? (payment / cost).toFixed(4) : '', ((t.paymentCents - roundHalfUpCents(t.totalCost)) / 100).toFixed(2), t.low, t.high, t.review];
 }
 
-/** Write summary.json, hospitals.csv, groups.csv and (unless `cases` is false) cases.jsonl into `dir`. */
+/** Write summary.json, result.json (DRG), hospitals.csv, groups.csv and (unless `cases` is false) cases.jsonl into `dir`. */
 export async function writePolicyFiles(dir: string, table: CaseTable, result: PolicyResult, summary: object, cases = true): Promise<void> {
   writeFileSync(path.join(dir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
+  if (!result.dip) writeFileSync(path.join(dir, 'result.json'), JSON.stringify(resultDocument(result), null, 2) + '\n');
   const hospitals = [hospitalsHeader.join(','), ...result.hospitals.map((t) => hospitalRow(t).join(','))];
   writeFileSync(path.join(dir, 'hospitals.csv'), hospitals.join('\n') + '\n');
   const groups = [(result.dip ? packetsHeader : groupsHeader).join(',')];

@@ -1,7 +1,8 @@
 /**
  * A payment simulation as a fan-out over the lake's partitions (year/month/hospital), driven by
  * AWS Step Functions on AWS (a Distributed Map per phase, see infra/stacks) and by
- * `runSimulationInProcess` on the local stack — the same functions either way:
+ * `runSimulationInProcess` on the local stack — the same functions either way, in the order of
+ * the one phase list (app/simulation-phases.ts), after the coordinator lists the partitions:
  *
  *   coordinate → map(partition: weights) → step: derive
  *              → [budget] map(partition: rate) → step: solve
@@ -10,24 +11,28 @@
  * Per partition the payment model's pure phases run (`collectWeightSample`, `collectRateSample`,
  * `priceCases` + `roundPayments` + `hospitalTotals`); the steps merge (`mergeWeightSamples`,
  * `mergeRateSamples`, `mergeHospitalTotals`) and derive (`deriveWeights`, `solveBaseRate`,
- * `allocateCents`). Intermediate aggregates live in S3 under `jobs/simulations/<id>/`;
+ * `allocateCents`); finalize writes the result document of app/simulation-result.ts, the same
+ * builder `payreform simulate` writes its result.json with. Intermediate aggregates live in S3 under `jobs/simulations/<id>/`;
  * progress (partitions done per phase, cases read) in the job item.
  */
-import { groupCase } from '../../models/grouping/drg/grouper.ts';
 import { solveBaseRate } from '../../models/payment/base-rate.ts';
 import { CaseTableBuilder, GroupStatus, type CaseTable } from '../../models/payment/cases.ts';
-import { allocateCents, roundPayments } from '../../models/payment/cents.ts';
+import { roundPayments, type CentTally } from '../../models/payment/cents.ts';
 import { parsePolicy, type PaymentPolicy } from '../../models/payment/policy.ts';
-import { collectRateSample, hospitalTotals, mergeHospitalTotals, mergeRateSamples, paidByRate, priceCases, caseMixIndex, type HospitalTotals } from '../../models/payment/price.ts';
-import { collectWeightSample, deriveWeights, mergeWeightSamples, relativeWeightMap, type WeightSample } from '../../models/payment/weights.ts';
+import { collectRateSample, hospitalTotals, mergeHospitalTotals, mergeRateSamples, paidByRate, priceCases, type HospitalTotals } from '../../models/payment/price.ts';
+import { collectWeightSample, deriveWeights, mergeWeightSamples, type WeightSample } from '../../models/payment/weights.ts';
 import type { ObjectStore } from '../../models/ports.ts';
+import { groupRecord } from '../../app/record.ts';
+import { phasesFor, type MapPhase, type StepPhase } from '../../app/simulation-phases.ts';
+import { allocateByHospital, budgetCents, mergeTallies, plannedCents, simulationResult, weightsState, type WeightsState } from '../../app/simulation-result.ts';
 import { config } from '../shared/config.ts';
 import * as k from '../shared/keys.ts';
 import { latestLakeLines } from '../shared/lake-reader.ts';
 import { reference } from '../shared/reference.ts';
 import { getJob, putPartitionResult, updateJob } from '../shared/repositories.ts';
 
-export type Phase = 'weights' | 'rate' | 'price';
+/** A map phase of app/simulation-phases.ts. */
+export type Phase = MapPhase;
 
 export interface SimulationRequest {
   policy: unknown;
@@ -72,7 +77,7 @@ export async function coordinate(objects: ObjectStore, id: string): Promise<{ id
   }
   const list = [...partitions].sort().map((partition) => ({ id, partition }));
   await writeJson(objects, manifestKey(id), list);
-  await updateJob(id, { status: 'running', partitionsTotal: list.length * (policy.budget !== undefined ? 3 : 2), partitionsDone: 0, casesRead: 0, updatedAt: new Date().toISOString() });
+  await updateJob(id, { status: 'running', partitionsTotal: list.length * phasesFor(policy.budget !== undefined).filter((p) => p.kind === 'map').length, partitionsDone: 0, casesRead: 0, updatedAt: new Date().toISOString() });
   return { id, partitions: list.length, budget: policy.budget !== undefined };
 }
 
@@ -113,7 +118,7 @@ export async function readPartition(objects: ObjectStore, partition: string, mod
   for (const c of latest) {
     let group: { drg: string | null; status: GroupStatus };
     if (pack) {
-      const g = groupCase(pack, c, { ambiguous: 'fallthrough', trace: false });
+      const g = groupRecord({ pack }, c, { ambiguous: 'fallthrough', trace: false });
       group = { drg: g.drg, status: statusCode[g.status] };
     } else {
       group = { drg: c.group.drg, status: statusCode[c.group.status] };
@@ -161,7 +166,8 @@ async function parts<T>(objects: ObjectStore, id: string, phase: Phase): Promise
   return out;
 }
 
-export type Step = 'derive' | 'solve' | 'finalize';
+/** A step of app/simulation-phases.ts. */
+export type Step = StepPhase;
 
 export async function runStep(objects: ObjectStore, input: { id: string; step: Step }): Promise<{ id: string; budget: boolean }> {
   const { id } = input;
@@ -172,8 +178,7 @@ export async function runStep(objects: ObjectStore, input: { id: string; step: S
       .map((s): WeightSample => ({ years: s.years, costs: s.costs.map(fromArrays), counts: s.counts }));
     if (samples.length === 0) throw new Error('the lake has no cases for the policy\'s years');
     const weights = deriveWeights(mergeWeightSamples(samples), policy);
-    const groups = [...weights.groups.values()].map((g) => ({ drg: g.drg, relativeWeight: g.relativeWeight, cases: g.cases, meanCost: g.meanCost, cv: g.cv }));
-    await writeJson(objects, stateKey(id, 'weights'), { relativeWeights: Object.fromEntries(relativeWeightMap(weights)), groups, quality: weights.quality, counts: weights.counts, allCaseMean: weights.allCaseMean });
+    await writeJson(objects, stateKey(id, 'weights'), weightsState(weights));
     if (!budget) await writeJson(objects, stateKey(id, 'rate'), { baseRate: policy.baseRate!, normalScale: 1, gap: 0, evaluations: 0 });
   } else if (input.step === 'solve') {
     const samples = (await parts<{ cost: number[]; unit: number[]; byItemCents: number }>(objects, id, 'rate'))
@@ -182,30 +187,32 @@ export async function runStep(objects: ObjectStore, input: { id: string; step: S
     const rate = solveBaseRate(sample, policy.budget! - sample.byItemCents / 100, policy.outliers);
     await writeJson(objects, stateKey(id, 'rate'), rate);
   } else {
+    const list = await manifest(objects, id);
     const priced = await parts<{ hospitals: HospitalTotals[]; tally: { cents: number; eligible: number; histogram: number[] } }>(objects, id, 'price');
     const hospitals = mergeHospitalTotals(priced.map((p) => p.hospitals));
-    const rate = await readJson<{ baseRate: number; normalScale: number; gap: number }>(objects, stateKey(id, 'rate'));
-    const weights = await readJson<{ groups: unknown[]; quality: unknown; counts: unknown }>(objects, stateKey(id, 'weights'));
-    let paymentCents = hospitals.reduce((s, h) => s + h.paymentCents, 0);
+    const rate = await readJson<{ baseRate: number; normalScale: number; gap: number; evaluations: number }>(objects, stateKey(id, 'rate'));
+    const weights = await readJson<WeightsState>(objects, stateKey(id, 'weights'));
     let leftoverCents = 0;
     if (budget) {
-      // The leftover cents (< one per case) are split over partitions by the model's plan; the
-      // budget total is exact, per-hospital totals are before that split (see the README).
-      const target = Math.floor(policy.budget! * 100 + 0.5 + 1e-6);
-      allocateCents(priced.map((p) => ({ cents: p.tally.cents, eligible: p.tally.eligible, histogram: Float64Array.from(p.tally.histogram) })), target);
-      leftoverCents = target - paymentCents;
-      paymentCents = target;
+      // The leftover cents (< one per case) are allocated over hospitals in id order, from the
+      // partitions' remainder histograms merged per hospital (a partition is one hospital's
+      // month): each hospital's payment includes its share, as in the in-process run.
+      const byHospital = new Map<string, CentTally[]>();
+      priced.forEach((p, i) => {
+        const hospitalId = /^\d{4}-\d{2}-(.+)$/.exec(list[i]!.partition)![1]!;
+        const tally = { cents: p.tally.cents, eligible: p.tally.eligible, histogram: Float64Array.from(p.tally.histogram) };
+        (byHospital.get(hospitalId) ?? byHospital.set(hospitalId, []).get(hospitalId)!).push(tally);
+      });
+      const tallies = [...byHospital].map(([hospitalId, ts]) => ({ hospitalId, tally: mergeTallies(ts) }));
+      const target = budgetCents(policy.budget!);
+      const plans = allocateByHospital(tallies, target);
+      const extra = new Map(tallies.map((t, i) => [t.hospitalId, plannedCents(t.tally, plans[i]!)]));
+      leftoverCents = target - hospitals.reduce((s, h) => s + h.paymentCents, 0);
+      for (const h of hospitals) h.paymentCents += extra.get(h.hospitalId) ?? 0;
     }
-    const totalCost = hospitals.reduce((s, h) => s + h.totalCost, 0);
-    const result = {
-      policy: { name: policy.name ?? null, version: policy.version, settlementYear: policy.settlementYear, referenceYears: policy.referenceYears },
-      rate,
-      totals: { cases: hospitals.reduce((s, h) => s + h.cases, 0), totalCost, payment: paymentCents / 100, leftoverCentsSpread: leftoverCents },
-      hospitals: hospitals.map((h) => ({ ...h, payment: h.paymentCents / 100, cmi: caseMixIndex(h), balance: h.paymentCents / 100 - h.totalCost })),
-      weights,
-    };
+    const result = simulationResult({ policy, rate, hospitals, leftoverCents, weights });
     await writeJson(objects, resultKey(id), result);
-    await updateJob(id, { status: 'succeeded', resultKey: resultKey(id), summary: { cases: result.totals.cases, payment: result.totals.payment, totalCost, baseRate: rate.baseRate, hospitals: hospitals.length }, updatedAt: new Date().toISOString() });
+    await updateJob(id, { status: 'succeeded', resultKey: resultKey(id), summary: { cases: result.totals.cases, payment: result.totals.payment, totalCost: result.totals.totalCost, baseRate: result.rate.baseRate, hospitals: hospitals.length }, updatedAt: new Date().toISOString() });
   }
   return { id, budget };
 }
@@ -232,14 +239,10 @@ export async function runSimulationInProcess(objects: ObjectStore, id: string, c
         }
       }));
     };
-    await map('weights');
-    await runStep(objects, { id, step: 'derive' });
-    if (budget) {
-      await map('rate');
-      await runStep(objects, { id, step: 'solve' });
+    for (const phase of phasesFor(budget)) {
+      if (phase.kind === 'map') await map(phase.name);
+      else await runStep(objects, { id, step: phase.name });
     }
-    await map('price');
-    await runStep(objects, { id, step: 'finalize' });
   } catch (error) {
     await failJob(id, error instanceof Error ? error.message : String(error));
   }

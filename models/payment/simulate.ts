@@ -36,6 +36,8 @@ export interface PolicyResult {
     totalCost: number;
     paymentCents: number;
     outliers: { normal: number; low: number; high: number; review: number; byItem: number };
+    /** Budget policies: the cents left over after rounding each payment, spread over the cases (D, cents.ts). */
+    leftoverCents?: number;
   };
   grouping: { reference: GroupingCounts; settlement: GroupingCounts };
   /** DIP policies only. */
