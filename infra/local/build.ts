@@ -1,6 +1,6 @@
 /**
  * Bundle the handlers for the local stack (and for anyone who wants the JS): one esbuild run over
- * every entry of `infra/routes.ts` (ESM, code splitting, source maps) into `<out>/handlers/`,
+ * every entry of `app/routes.ts` (ESM, code splitting, source maps) into `<out>/handlers/`,
  * plus `<out>/handlers/reference/` — the rule pack compiled from the scheme text, the ICD code
  * sets and the payment table — which the handlers load at cold start. The CDK stack bundles the
  * same entries with NodejsFunction and copies the same reference files (`referenceFiles`).

@@ -1,6 +1,6 @@
 /**
  * The serverless-offline (osls) service configuration of the local stack, generated from
- * `infra/routes.ts` — the same declaration the CDK stack is built from.
+ * `app/routes.ts` — the same declaration the CDK stack is built from.
  */
 import { authorizer, jobs, routes } from '../../app/routes.ts';
 

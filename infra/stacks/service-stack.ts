@@ -1,6 +1,6 @@
 /**
  * The payreform service on AWS: HTTP API (+ Lambda authorizer for the keys) over the functions
- * of `infra/routes.ts`; one DynamoDB table and two S3 buckets (raw batches, the cases lake)
+ * of `app/routes.ts`; one DynamoDB table and two S3 buckets (raw batches, the cases lake)
  * encrypted with one KMS key, private and TLS-only; the pseudonymisation secret; the simulation
  * state machine (S3 request object → EventBridge → Step Functions, a Distributed Map per phase
  * over the lake's partitions); the monthly forecast schedule; supervision runs (a request object or
