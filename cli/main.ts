@@ -3,7 +3,9 @@
  * Each subcommand lives in cli/commands/<name>.ts and exports `run(argv)` → exit code.
  * Exit code ≠ 0 only when the run itself cannot proceed (unreadable input, missing scheme…).
  */
+import { readFileSync } from 'node:fs';
 import { CliError } from '../lib/cli-error.ts';
+import { HeaderError } from '../models/settlement/readers.ts';
 
 type CommandModule = { run: (argv: string[]) => Promise<number> };
 type Command = { summary: string };
@@ -33,6 +35,11 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(usage() + '\n');
     return name ? 0 : 2;
   }
+  if (name === '--version' || name === '-v' || name === 'version') {
+    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    process.stdout.write(`payreform ${version}\n`);
+    return 0;
+  }
   const command = commands[name];
   if (!command) {
     process.stderr.write(`payreform: unknown command "${name}".\n${usage()}\n`);
@@ -45,6 +52,10 @@ export async function main(argv: string[]): Promise<number> {
     if (error instanceof CliError) {
       process.stderr.write(`payreform ${name}: ${error.message}\n`);
       return error.exitCode;
+    }
+    if (error instanceof HeaderError) {
+      process.stderr.write(`payreform ${name}: ${error.message}\n`);
+      return 2;
     }
     if (isMissingModule(error)) {
       process.stderr.write(`payreform ${name}: this command is not available in this version yet.\n`);

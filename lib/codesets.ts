@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { parseCodeMap, type ClinicalCodeMaps } from '../models/settlement/code-map.ts';
 import { parseCodeList, parseGreyList, type CodeSets } from '../models/settlement/codes.ts';
 import { CliError } from './cli-error.ts';
 import { referencePath } from './reference.ts';
@@ -32,6 +33,29 @@ export function loadCodeSets(dir: string = referencePath('codes')): CodeSets {
   };
   cache.set(key, sets);
   return sets;
+}
+
+/** The clinical-edition → insurance-edition maps (国临版 → 医保版 2.0). */
+export const codeMapFiles = {
+  diagnoses: 'icd10-gl-2.0-to-chs-2.0.dat',
+  procedures: 'icd9cm3-gl-3.0-to-chs-2.0.dat',
+} as const;
+
+const mapCache = new Map<string, ClinicalCodeMaps>();
+
+/** Load (once per directory) the maps from the clinical editions to the insurance edition; a malformed line is an error naming the file and line. */
+export function loadClinicalCodeMaps(dir: string = referencePath('codes')): ClinicalCodeMaps {
+  const key = path.resolve(dir);
+  const cached = mapCache.get(key);
+  if (cached) return cached;
+  const read = (name: string): Map<string, string> => {
+    const { map, malformed } = parseCodeMap(readCodeFile(key, name));
+    if (malformed.length > 0) throw new CliError(`${path.join(key, name)} line ${malformed[0]}: expected "clinical-code insurance-code"${malformed.length > 1 ? ` (and ${malformed.length - 1} more lines)` : ''}.`);
+    return map;
+  };
+  const maps: ClinicalCodeMaps = { diagnoses: read(codeMapFiles.diagnoses), procedures: read(codeMapFiles.procedures) };
+  mapCache.set(key, maps);
+  return maps;
 }
 
 function readCodeFile(dir: string, name: string): string {

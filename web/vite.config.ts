@@ -4,6 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
+/** `vite --config web/vite.config.ts` (the console's dev server) sends API paths to the local stack on PORT, as `npm start` does. */
+const api = `http://127.0.0.1:${process.env.PORT ?? 3000}`;
 
 export default defineConfig({
   root,
@@ -20,5 +22,5 @@ export default defineConfig({
       },
     },
   },
-  server: { proxy: { '/v1': 'http://127.0.0.1:3000', '/openapi.json': 'http://127.0.0.1:3000', '/health': 'http://127.0.0.1:3000' } },
+  server: { proxy: { '/v1': api, '/openapi.json': api, '/health': api } },
 });

@@ -1,17 +1,16 @@
 /**
  * `npm start`: the local stack on http://localhost:3000 (PORT overrides) — dynalite and s3rver
  * with their data in `.data/` (DATA_DIR overrides), serverless-offline serving the same handlers
- * as the CDK stack. On first start it creates the table and buckets and loads a demo year;
+ * as the CDK stack. On first start it creates the table and buckets and loads the demo (`demo.ts`);
  * stopping (Ctrl-C) and starting again keeps the data.
  */
-import { existsSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { ensureConsoleBuilt } from './console.ts';
-import { demoRecords, postBatches } from './demo.ts';
+import { defaultDemoSpec, demoLoads, describeDemo, loadDemoOnce } from './demo.ts';
 import { devKeys, startLocalStack } from './stack.ts';
 
 const port = Number(process.env.PORT ?? 3000);
 const started = performance.now();
+process.stdout.write('Starting the local stack (a first start also builds the console and bundles the handlers, ~30–40 s)…\n');
 const webDir = await ensureConsoleBuilt();
 const stack = await startLocalStack({ port, webDir, ...(process.env.DATA_DIR ? { dataDir: process.env.DATA_DIR } : {}), quiet: process.env.VERBOSE !== '1' });
 const keys = devKeys();
@@ -19,21 +18,17 @@ const admin = keys.find((k) => k.role === 'admin')!;
 const hospital = keys.find((k) => k.role === 'hospital')!;
 const analyst = keys.find((k) => k.role === 'analyst')!;
 
-const marker = path.join(stack.dataDir, 'demo-loaded');
-let loaded = '';
-if (!existsSync(marker) && process.env.DEMO !== '0') {
-  const lines = demoRecords(path.join(stack.dataDir, 'demo'));
-  const t = performance.now();
-  const { accepted, rejected } = await postBatches(stack.url, admin.key, lines);
-  writeFileSync(marker, new Date().toISOString());
+if (process.env.DEMO !== '0') {
   const { runForecast } = await import('../../lambdas/jobs/forecast.ts');
   const { s3ObjectStore } = await import('../../lambdas/shared/object-store.ts');
-  await runForecast(s3ObjectStore, new Date());
-  loaded = `Loaded the demo year: ${accepted} cases accepted, ${rejected} rejected, in ${((performance.now() - t) / 1000).toFixed(1)} s.\n`;
+  const load = await loadDemoOnce(stack.url, { admin: admin.key, analyst: analyst.key }, stack.dataDir, defaultDemoSpec(), () => runForecast(s3ObjectStore, new Date()));
+  if (load) process.stdout.write(`Demo loaded in ${load.seconds} s.\n`);
 }
+const loaded = `${describeDemo(demoLoads(stack.dataDir))}\n`;
 
 const url = `http://localhost:${port}`;
-const firstCase = 'HOSP001-2025-0000001';
+const demoYear = Math.max(...demoLoads(stack.dataDir).flatMap((l) => l.spec.years), defaultDemoSpec().years.at(-1)!);
+const firstCase = `HOSP001-${demoYear}-0000001`;
 process.stdout.write(`payreform local stack ready on ${url} in ${((performance.now() - started) / 1000).toFixed(1)} s (data in ${stack.dataDir}).
 ${loaded}
 Console: ${url}/ (sign in with a demo key below)
@@ -43,9 +38,9 @@ ${keys.map((k) => `  ${k.role.padEnd(8)} ${k.hospitalId ? k.hospitalId.padEnd(8)
 
 Try:
   curl -s ${url}/v1/cases/${firstCase} -H 'Authorization: Bearer ${hospital.key}'
-  curl -s '${url}/v1/data-quality?hospitalId=HOSP001&month=2025-03' -H 'Authorization: Bearer ${analyst.key}'
+  curl -s '${url}/v1/data-quality?hospitalId=HOSP001&month=${demoYear}-03' -H 'Authorization: Bearer ${analyst.key}'
   curl -s -X POST ${url}/v1/simulations -H 'Authorization: Bearer ${analyst.key}' -H 'content-type: application/json' \\
-       -d '{"year":"2025","policy":{"method":"drg","referenceYears":[2025],"settlementYear":2025,"baseRate":9865}}'
+       -d '{"year":"${demoYear}","policy":{"method":"drg","referenceYears":[${demoYear}],"settlementYear":${demoYear},"baseRate":9865}}'
 (then GET ${url}/v1/simulations/<id> with the analyst key; the API is described at ${url}/openapi.json)
 Ctrl-C stops; the data stays in ${stack.dataDir}.
 `);

@@ -27,7 +27,7 @@ export async function runForecast(objects: ObjectStore, now: Date): Promise<{ st
   const history = Number.isFinite(last) ? Array.from({ length: last - first + 1 }, (_, i) => ({ month: formatMonth(first + i), value: byIndex.get(first + i)! })) : [];
   const run = now.toISOString().slice(0, 7);
   if (history.length < MIN_FIT_MONTHS) {
-    const message = `The lake holds ${history.length} consecutive month${history.length === 1 ? '' : 's'} of expenditure; a forecast needs at least ${MIN_FIT_MONTHS}.`;
+    const message = `The stored cases cover ${history.length} consecutive month${history.length === 1 ? '' : 's'} of expenditure; a forecast needs at least ${MIN_FIT_MONTHS}.`;
     await putForecast(run, { createdAt: now.toISOString(), history, report: null, message, alert: null });
     return { status: 'insufficient', months: history.length, alert: null };
   }

@@ -176,7 +176,7 @@ export async function runStep(objects: ObjectStore, input: { id: string; step: S
   if (input.step === 'derive') {
     const samples = (await parts<{ years: number[]; costs: Record<string, number[]>[]; counts: WeightSample['counts'] }>(objects, id, 'weights'))
       .map((s): WeightSample => ({ years: s.years, costs: s.costs.map(fromArrays), counts: s.counts }));
-    if (samples.length === 0) throw new Error('the lake has no cases for the policy\'s years');
+    if (samples.length === 0) throw new Error('no cases are stored for the policy\'s years');
     const weights = deriveWeights(mergeWeightSamples(samples), policy);
     await writeJson(objects, stateKey(id, 'weights'), weightsState(weights));
     if (!budget) await writeJson(objects, stateKey(id, 'rate'), { baseRate: policy.baseRate!, normalScale: 1, gap: 0, evaluations: 0 });

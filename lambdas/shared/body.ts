@@ -4,8 +4,8 @@
  * any item that cannot be read at all makes the request 400, naming the lines; records that
  * are readable but wrong are the validator's business (per-record rejections or 422).
  */
-import { readRecordBatches, type RawRecord, type RecordFormat } from '../../models/settlement/readers.ts';
-import { malformed, unsupportedMediaType } from './errors.ts';
+import { HeaderError, readRecordBatches, type RawRecord, type RecordFormat } from '../../models/settlement/readers.ts';
+import { invalid, malformed, unsupportedMediaType } from './errors.ts';
 
 export const recordMediaTypes: Record<string, RecordFormat> = {
   'application/json': 'json',
@@ -38,11 +38,17 @@ export async function parseRecords(body: string, format: RecordFormat): Promise<
   }
   const records: unknown[] = [];
   const broken: RawRecord[] = [];
-  for await (const batch of readRecordBatches(single(body), format)) {
-    for (const r of batch) {
-      if (r.error !== undefined) broken.push(r);
-      else records.push(r.value);
+  try {
+    for await (const batch of readRecordBatches(single(body), format)) {
+      for (const r of batch) {
+        if (r.error !== undefined) broken.push(r);
+        else records.push(r.value);
+      }
     }
+  } catch (error) {
+    // A CSV header that names no settlement fields: every record would be wrong, so none is read.
+    if (error instanceof HeaderError) throw invalid(`The CSV body cannot be read: ${error.message}`, [{ path: 'header', message: error.message }]);
+    throw error;
   }
   if (broken.length > 0) {
     const what = format === 'csv' ? 'CSV' : 'JSON Lines';

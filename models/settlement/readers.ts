@@ -138,18 +138,76 @@ interface Column {
 }
 
 /**
- * CSV with a header row of field names. Lists are joined by `|`; numeric fields become numbers
+ * CSV with a header row of field names: a table (see `readTableRecords`) whose rows come from
+ * the streaming CSV reader.
+ */
+function readCsv(chunks: AsyncIterable<string>): AsyncGenerator<RawRecord[]> {
+  return readTableRecords(readCsvRows(chunks));
+}
+
+/** One row of a table — a CSV line or a workbook row: its cells as text, where it starts, or why it could not be read. */
+export interface TableRow {
+  /** 1-based line (CSV) or row number (workbook). */
+  lineNumber: number;
+  fields: string[];
+  error?: string;
+}
+
+/** A header row that does not describe settlement records. Stops the read: every record would be wrong. */
+export class HeaderError extends Error {
+  constructor(
+    readonly unknownColumns: readonly string[],
+    readonly missingColumns: readonly string[],
+    message: string,
+  ) {
+    super(message);
+    this.name = 'HeaderError';
+  }
+}
+
+/** Columns every table of records must have (the always-required fields; list cells may be empty). */
+export const requiredColumns = ['listId', 'sex', 'ageYears', 'lengthOfStay', 'dischargeDisposition', 'principalDiagnosis', 'secondaryDiagnoses', 'procedures'] as const;
+
+const knownColumns: ReadonlySet<string> = new Set([...settlementFields.filter((f) => f !== 'costs'), ...costCategories.map((c) => `costs.${c}`)]);
+
+/** `principal_diagnosis`, `Principal Diagnosis` → `principaldiagnosis`: how a near-miss column is matched to a field. */
+const squash = (name: string): string => name.toLowerCase().replace(/[^a-z0-9.]/g, '');
+const fieldBySquashed = new Map([...knownColumns].map((f) => [squash(f), f]));
+
+/**
+ * Check a header row: the sentence naming every unknown column (with the field it probably
+ * means) and every missing required one, or null when the header is right.
+ */
+export function headerProblem(header: readonly string[]): HeaderError | null {
+  const names = header.map((h) => h.trim());
+  const unknown = names.filter((n) => !knownColumns.has(n));
+  const missing = requiredColumns.filter((c) => !names.includes(c));
+  if (unknown.length === 0 && missing.length === 0) return null;
+  const guess = (n: string): string => {
+    const field = fieldBySquashed.get(squash(n));
+    return field ? `${n} (did you mean ${field}?)` : n === '' ? '(an empty header cell)' : n;
+  };
+  const parts: string[] = [];
+  if (unknown.length > 0) parts.push(`unknown column${unknown.length === 1 ? '' : 's'} ${unknown.map(guess).join(', ')}`);
+  if (missing.length > 0) parts.push(`no ${missing.join(', ')} column${missing.length === 1 ? '' : 's'}`);
+  return new HeaderError(unknown, missing, `the header row has ${parts.join(' and ')}; columns are the record's field names (costs as costs.<category>), as in the settlement record's documentation.`);
+}
+
+/**
+ * A table with a header row of field names. Lists are joined by `|`; numeric fields become numbers
  * (a cell that is not a number is kept as text so validation names it); an empty cell is an
  * absent field (an empty list for the list fields); `costs.<category>` columns build `costs`.
- * Unknown columns are kept as fields, so validation warns about them. A row whose cell count
- * differs from the header's is an error naming the line.
+ * A header with unknown or missing required columns throws `HeaderError` before any record. A
+ * row whose cell count differs from the header's is an error naming the line.
  */
-async function* readCsv(chunks: AsyncIterable<string>): AsyncGenerator<RawRecord[]> {
+export async function* readTableRecords(rows: AsyncIterable<TableRow>): AsyncGenerator<RawRecord[]> {
   let columns: Column[] | null = null;
   let index = 0;
   let batch: RawRecord[] = [];
-  for await (const row of readCsvRows(chunks)) {
+  for await (const row of rows) {
     if (columns === null) {
+      const problem = headerProblem(row.fields);
+      if (problem) throw problem;
       columns = row.fields.map(toColumn);
       continue;
     }
@@ -169,7 +227,7 @@ async function* readCsv(chunks: AsyncIterable<string>): AsyncGenerator<RawRecord
   if (batch.length > 0) yield batch;
 }
 
-/** CSV rows come one at a time from the row reader; hand them on in batches of this many. */
+/** Table rows come one at a time; hand them on in batches of this many. */
 const csvBatchSize = 256;
 
 function toColumn(header: string): Column {

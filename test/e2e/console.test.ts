@@ -130,9 +130,20 @@ describe('the console in Chromium', () => {
     await signIn(page, key.analyst);
     await page.goto(`${stack.url}/simulations`);
     await page.getByLabel('High-cost ratio').fill('1.5');
-    await page.getByText('outliers.high must be at least 2').first().waitFor();
+    // Problems are worded with the form's labels, not the policy's field paths.
+    await page.getByText('High-cost ratio: must be at least 2').first().waitFor();
+    expect(await page.getByText('outliers.high').count()).toBe(0);
     await page.getByLabel('High-cost ratio').fill('2');
+    // Switching how to pay shows the other amount and changes no value the user typed.
+    await page.getByLabel('Base rate (yuan per RW)', { exact: true }).fill('9000');
+    await page.getByLabel('Pay by').selectOption('budget');
+    await page.getByLabel('Pay by').selectOption('baseRate');
+    expect(await page.getByLabel('Base rate (yuan per RW)', { exact: true }).inputValue()).toBe('9000');
     await page.getByRole('button', { name: 'Add to the comparison' }).click();
+    // Adding a policy changes no field either.
+    expect(await page.getByLabel('High-cost ratio').inputValue()).toBe('2');
+    expect(await page.getByLabel('Name').inputValue()).toBe('Base rate 9 865');
+    await page.getByLabel('High-cost ratio').fill('3');
     await page.getByRole('button', { name: 'Add to the comparison' }).click();
     await page.getByRole('button', { name: 'Run and compare 2 policies' }).click();
     await page.getByRole('heading', { name: 'Results' }).waitFor({ timeout: 150_000 });
@@ -185,12 +196,16 @@ describe('the console in Chromium', () => {
     await page.goto(`${stack.url}/supervision`);
     await page.getByRole('heading', { level: 1, name: 'Supervision' }).waitFor();
     await page.getByText(/Discharges of 2025-12: [\d,]+ cases screened/).waitFor();
+    // Nothing runs yet: no progress bar; the run's date is ISO, not US-style.
+    expect(await page.locator('progress:visible').count()).toBe(0);
+    await page.getByRole('heading', { name: /^Run of \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC/ }).waitFor();
     await page.getByLabel('From month (optional)').fill('2025-01');
     await page.getByLabel('To month (optional)').fill('2025-12');
     await page.getByRole('button', { name: 'Run supervision' }).click();
     const ranking = page.getByRole('table', { name: 'Hospitals by risk, with what contributes' });
     await ranking.locator('tbody tr').nth(4).waitFor({ timeout: 120_000 });
     await page.getByText(/Discharges from 2025-01 to 2025-12: [\d,]+ cases screened/).waitFor();
+    expect(await page.locator('progress:visible').count()).toBe(0); // the run is over
     expect(await chartDrawn(page)).toBe(true);
     await page.getByRole('button', { name: 'Flags of HOSP001' }).click();
     await page.getByRole('heading', { name: 'Flags of HOSP001' }).waitFor();

@@ -54,6 +54,19 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
   return json as T;
 }
 
+/**
+ * What a page shows when a request fails: a 404 ("nothing there yet": no forecast, no run, no
+ * case) is a neutral sentence; anything else is an error box.
+ */
+export function noticeOrError(error: unknown): HTMLElement {
+  if (!(error instanceof ApiError) || error.status !== 404) return errorBox(error);
+  const p = document.createElement('p');
+  p.className = 'hint';
+  p.setAttribute('role', 'status');
+  p.textContent = error.message;
+  return p;
+}
+
 /** An error as an element: the API's sentence, then each field problem. */
 export function errorBox(error: unknown): HTMLElement {
   const box = document.createElement('div');

@@ -60,7 +60,10 @@ export function status(text: string): HTMLElement {
   return h('p', { class: 'status', role: 'status' }, text);
 }
 
-/** A progress bar with a text label; `set(null)` makes it indeterminate. */
+/**
+ * A progress bar with a text label; `set(null)` makes it indeterminate (animated). The bar shows
+ * only while something runs: once `done` reaches `total` it hides and the text stays.
+ */
 export function progress(label: string): { el: HTMLElement; set(done: number | null, total?: number, text?: string): void } {
   const bar = h('progress', { max: 100, 'aria-label': label });
   const text = h('span', { class: 'progress-text', 'aria-live': 'polite' }, '');
@@ -70,6 +73,7 @@ export function progress(label: string): { el: HTMLElement; set(done: number | n
     set(done, total, t) {
       if (done === null || !total) bar.removeAttribute('value');
       else bar.value = Math.round((100 * done) / total);
+      bar.hidden = done !== null && total !== undefined && total > 0 && done >= total;
       text.textContent = t ?? (done !== null && total ? `${done} of ${total}` : '');
     },
   };

@@ -12,7 +12,9 @@ export interface ForecastPoint { month: string; mean: number; lo80: number; hi80
 export interface StoredForecast {
   createdAt: string;
   history: { month: string; value: number }[];
-  report: { model: string; aicc: number; forecast: ForecastPoint[]; backtest: { mase: number; seasonalNaiveMase: number } | null };
+  /** null when there is no forecast yet (`message` says why: too few months of data). */
+  report: { model: string; aicc: number; forecast: ForecastPoint[]; backtest: { mase: number; seasonalNaiveMase: number } | null } | null;
+  message?: string;
 }
 export type Alert = 'insufficient' | 'warning' | 'target' | 'high' | 'excessive';
 export interface YearSummary { year: number; deficitProbability: number; depletionProbability: number; monthsOfReserve: { p5: number; p25: number; p50: number; p75: number; p95: number }; alert: Alert }

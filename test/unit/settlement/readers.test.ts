@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadCodeSets } from '../../../lib/codesets.ts';
 import { referenceAvailable, referencePath } from '../../../lib/reference.ts';
-import { detectFormat, JsonScanner, readRecordBatches, readRecords, type RawRecord, type RecordFormat } from '../../../models/settlement/readers.ts';
+import { detectFormat, HeaderError, JsonScanner, readRecordBatches, readRecords, type RawRecord, type RecordFormat } from '../../../models/settlement/readers.ts';
 import { validateRecord } from '../../../models/settlement/validate.ts';
 import { baseRecord, chunked, collect, fixtureDir, miniCodeSets, toCsv } from './helpers.ts';
 
@@ -104,34 +104,46 @@ describe('JSON (incremental)', () => {
 });
 
 describe('CSV', () => {
-  it('maps header names to fields: numbers, `|` lists, costs.<category>, sex 1/2, unknown columns kept', async () => {
+  it('maps header names to fields: numbers, `|` lists, costs.<category>, sex 1/2', async () => {
     const csv = [
-      'listId,sex,ageYears,lengthOfStay,dischargeDisposition,principalDiagnosis,secondaryDiagnoses,procedures,totalCost,costs.bed,costs.surgery,ward',
-      'C-1,1,34,4,1,K35.900,E11.900|A01.000,47.0900,100.5,40,60.5,3B',
-      'C-2,2,abc,4,9,K35.900,,,,,,',
+      'listId,sex,ageYears,lengthOfStay,dischargeDisposition,principalDiagnosis,secondaryDiagnoses,procedures,totalCost,costs.bed,costs.surgery',
+      'C-1,1,34,4,1,K35.900,E11.900|A01.000,47.0900,100.5,40,60.5',
+      'C-2,2,abc,4,9,K35.900,,,,,',
     ].join('\r\n');
     const items = await read(csv, 'csv', [7]);
     expect(items).toEqual([
-      { index: 0, line: 2, value: { listId: 'C-1', sex: '1', ageYears: 34, lengthOfStay: 4, dischargeDisposition: '1', principalDiagnosis: 'K35.900', secondaryDiagnoses: ['E11.900', 'A01.000'], procedures: ['47.0900'], totalCost: 100.5, costs: { bed: 40, surgery: 60.5 }, ward: '3B' } },
+      { index: 0, line: 2, value: { listId: 'C-1', sex: '1', ageYears: 34, lengthOfStay: 4, dischargeDisposition: '1', principalDiagnosis: 'K35.900', secondaryDiagnoses: ['E11.900', 'A01.000'], procedures: ['47.0900'], totalCost: 100.5, costs: { bed: 40, surgery: 60.5 } } },
       { index: 1, line: 3, value: { listId: 'C-2', sex: '2', ageYears: 'abc', lengthOfStay: 4, dischargeDisposition: '9', principalDiagnosis: 'K35.900', secondaryDiagnoses: [], procedures: [] } },
     ]);
     const first = validateRecord(items[0]!.value, { mode: 'group', codeSets: miniCodeSets() });
-    expect(first).toMatchObject({ ok: true, record: { sex: 'M' }, warnings: [{ path: 'ward' }] });
+    expect(first).toMatchObject({ ok: true, record: { sex: 'M' }, warnings: [] });
     const second = validateRecord(items[1]!.value, { mode: 'group' });
     expect(second).toMatchObject({ ok: false, listId: 'C-2', errors: [{ path: 'ageYears', message: 'ageYears "abc" must be a whole number of years.' }] });
   });
 
+  const required = 'principalDiagnosis,secondaryDiagnoses,procedures,ageYears,lengthOfStay,dischargeDisposition';
+  const rest = { principalDiagnosis: 'K35.900', secondaryDiagnoses: [], procedures: [], ageYears: 1, lengthOfStay: 1, dischargeDisposition: '1' };
+
   it('reports a row with the wrong number of cells, naming the line, and goes on', async () => {
-    const items = await read('listId,sex\nA,M\nB,F,extra\n"C\nD",M\n', 'csv');
+    const items = await read(`listId,sex,${required}\nA,M,K35.900,,,1,1,1\nB,F,K35.900,,,1,1,1,extra\n"C\nD",M,K35.900,,,1,1,1\n`, 'csv');
     expect(items).toEqual([
-      { index: 0, line: 2, value: { listId: 'A', sex: 'M' } },
-      { index: 1, line: 3, error: 'line 3 has 3 cells but the header has 2.' },
-      { index: 2, line: 4, value: { listId: 'C\nD', sex: 'M' } },
+      { index: 0, line: 2, value: { listId: 'A', sex: 'M', ...rest } },
+      { index: 1, line: 3, error: 'line 3 has 9 cells but the header has 8.' },
+      { index: 2, line: 4, value: { listId: 'C\nD', sex: 'M', ...rest } },
     ]);
   });
 
   it('reports an unterminated quoted field', async () => {
-    expect(await read('listId,sex\nA,"M\n', 'csv')).toEqual([{ index: 0, line: 2, error: 'line 2: a quoted field is not closed before the end of the input.' }]);
+    expect(await read(`listId,sex,${required}\nA,"M\n`, 'csv')).toEqual([{ index: 0, line: 2, error: 'line 2: a quoted field is not closed before the end of the input.' }]);
+  });
+
+  it('refuses a header with unknown or missing columns before any record, naming both lists and the likely field', async () => {
+    const error = await read(`list_id,sex,principal_diagnosis,ward,secondaryDiagnoses,procedures,ageYears,lengthOfStay,dischargeDisposition\nA,M,K35.900,3B,,,1,1,1\n`, 'csv').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HeaderError);
+    const h = error as HeaderError;
+    expect(h.unknownColumns).toEqual(['list_id', 'principal_diagnosis', 'ward']);
+    expect(h.missingColumns).toEqual(['listId', 'principalDiagnosis']);
+    expect(h.message).toBe('the header row has unknown columns list_id (did you mean listId?), principal_diagnosis (did you mean principalDiagnosis?), ward and no listId, principalDiagnosis columns; columns are the record\'s field names (costs as costs.<category>), as in the settlement record\'s documentation.');
   });
 
   it.runIf(referenceAvailable())('round-trips the dev cases', async () => {
@@ -152,7 +164,7 @@ describe('readRecordBatches', () => {
     const inputs: [string, RecordFormat][] = [
       ['{"a":1}\n\n{"a":\n{"a":3}\n', 'jsonl'],
       ['[{"a":1}, {"a":2}, {"a":}]', 'json'],
-      ['listId,sex\nA,M\nB\nC,F\n', 'csv'],
+      ['listId,sex,ageYears,lengthOfStay,dischargeDisposition,principalDiagnosis,secondaryDiagnoses,procedures\nA,M,1,1,1,X,,\nB\nC,F,1,1,1,X,,\n', 'csv'],
     ];
     for (const [text, format] of inputs) {
       const batches = await collect(readRecordBatches(chunked(text, [3]), format));

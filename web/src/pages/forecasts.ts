@@ -1,5 +1,5 @@
 /** Forecasts: the monthly expenditure history and the latest forecast with 80/95 % bands, and the backtest MASE. */
-import { api, errorBox } from '../api.ts';
+import { api, noticeOrError } from '../api.ts';
 import { figure, palette } from '../charts.ts';
 import { h, num, status, table, yuan } from '../dom.ts';
 import type { StoredForecast } from '../types.ts';
@@ -12,11 +12,15 @@ export async function forecastsPage(main: HTMLElement): Promise<void> {
   try {
     f = await api<StoredForecast>('/v1/forecasts/latest');
   } catch (error) {
-    loading.replaceWith(errorBox(error));
+    loading.replaceWith(noticeOrError(error));
     return;
   }
   loading.remove();
   const r = f.report;
+  if (r === null) {
+    main.append(h('p', { class: 'hint', role: 'status' }, `No forecast yet. ${f.message ?? ''} The monthly job tries again each month; load more months of settlement lists to get one sooner.`));
+    return;
+  }
   const months = [...f.history.map((x) => x.month), ...r.forecast.map((p) => p.month)];
   const pad = f.history.length;
   const series = (values: number[], offset: number): (number | null)[] => months.map((_, i) => (i >= offset && i - offset < values.length ? values[i - offset]! : null));

@@ -1,5 +1,5 @@
 /** Overview: cases by month, in-group rate, CMI by hospital, the latest forecast and fund alert. */
-import { api, errorBox } from '../api.ts';
+import { api, errorBox, noticeOrError } from '../api.ts';
 import { figure, palette } from '../charts.ts';
 import { h, num, pct, status, yuan } from '../dom.ts';
 import { isAnalyst, type Session } from '../session.ts';
@@ -62,13 +62,15 @@ export async function overviewPage(main: HTMLElement, session: Session | null): 
 
   if (isAnalyst(session)) {
     const [forecast, stress] = await Promise.allSettled([api<StoredForecast>('/v1/forecasts/latest'), api<StressTest>('/v1/stress-tests/latest')]);
-    if (forecast.status === 'fulfilled') {
+    if (forecast.status === 'rejected') {
+      fund.append(h('div', { class: 'tile wide' }, h('span', { class: 'tile-label' }, 'Latest forecast'), noticeOrError(forecast.reason)));
+    } else if (forecast.value.report === null) {
+      fund.append(h('div', { class: 'tile wide' }, h('span', { class: 'tile-label' }, 'Latest forecast'), h('p', { class: 'hint' }, `No forecast yet. ${forecast.value.message ?? ''}`)));
+    } else {
       const f = forecast.value.report;
       const next = f.forecast[0]!;
       const year = f.forecast.reduce((s, p) => s + p.mean, 0);
       fund.append(tile(`Forecast ${next.month}`, yuan(next.mean), `80 %: ${yuan(next.lo80)} – ${yuan(next.hi80)} · ${f.model}`), tile(`Next ${f.forecast.length} months`, yuan(year), 'expected expenditure'));
-    } else {
-      fund.append(h('div', { class: 'tile wide' }, h('span', { class: 'tile-label' }, 'Latest forecast'), errorBox(forecast.reason)));
     }
     if (stress.status === 'fulfilled') {
       const y1 = stress.value.result.years[0]!;
@@ -78,7 +80,7 @@ export async function overviewPage(main: HTMLElement, session: Session | null): 
         tile(`Depletion by year ${last.year}`, pct(last.depletionProbability), `probability, ${stress.value.result.paths.toLocaleString('en')} paths`),
       );
     } else {
-      fund.append(h('div', { class: 'tile wide' }, h('span', { class: 'tile-label' }, 'Fund alert'), errorBox(stress.reason), h('a', { href: '/stress-tests' }, 'Run a stress test')));
+      fund.append(h('div', { class: 'tile wide' }, h('span', { class: 'tile-label' }, 'Fund alert'), noticeOrError(stress.reason), h('a', { href: '/stress-tests' }, 'Run a stress test')));
     }
   }
 }

@@ -13,7 +13,7 @@ interface Draft { id: number; name: string; policy: Record<string, unknown> }
 
 const fieldIds: Record<string, string> = {
   name: 'p-name', settlementYear: 'p-settlementYear', referenceYears: 'p-referenceYears', yearWeights: 'p-yearWeights',
-  budget: 'p-amount', baseRate: 'p-amount', '': 'p-amount',
+  budget: 'p-budget', baseRate: 'p-baseRate', '': 'p-baseRate',
   'levelCoefficients.1': 'p-level1', 'levelCoefficients.2': 'p-level2', 'levelCoefficients.3': 'p-level3',
   'outliers.low': 'p-low', 'outliers.high': 'p-high', 'outliers.review': 'p-review', outliers: 'p-review',
   trim: 'p-trimLow', 'trim.0': 'p-trimLow', 'trim.1': 'p-trimHigh',
@@ -32,7 +32,9 @@ export function simulationsPage(main: HTMLElement): void {
     referenceYears: input('text', '2025'),
     yearWeights: input('text', ''),
     mode: select([['baseRate', 'Base rate (yuan per RW)'], ['budget', 'Budget (yuan): the base rate is derived']], 'baseRate'),
-    amount: input('number', 9865, { step: 'any' }),
+    // One input per way of paying, so switching changes no value the user typed.
+    baseRate: input('number', 9865, { step: 'any' }),
+    budget: input('number', 20_000_000, { step: 'any' }),
     level1: input('number', 1, { step: 'any' }), level2: input('number', 1, { step: 'any' }), level3: input('number', 1, { step: 'any' }),
     low: input('number', 0.5, { step: 'any' }), high: input('number', 2, { step: 'any' }), review: input('number', 5, { step: 'any' }),
     trimLow: input('number', 0.025, { step: 'any' }), trimHigh: input('number', 0.975, { step: 'any' }),
@@ -46,7 +48,7 @@ export function simulationsPage(main: HTMLElement): void {
       name: f.name.value,
       settlementYear: numberOrText(f.settlementYear.value),
       referenceYears: list(f.referenceYears.value),
-      [f.mode.value]: numberOrText(f.amount.value),
+      [f.mode.value]: numberOrText(f.mode.value === 'budget' ? f.budget.value : f.baseRate.value),
       levelCoefficients: { 1: numberOrText(f.level1.value), 2: numberOrText(f.level2.value), 3: numberOrText(f.level3.value) },
       outliers: { low: numberOrText(f.low.value), high: numberOrText(f.high.value), review: numberOrText(f.review.value) },
       trim: [numberOrText(f.trimLow.value), numberOrText(f.trimHigh.value)],
@@ -58,6 +60,8 @@ export function simulationsPage(main: HTMLElement): void {
     return p;
   };
   const summary = h('div', { 'aria-live': 'polite' });
+  const baseRateField = field('p-baseRate', 'Base rate (yuan per RW)', f.baseRate);
+  const budgetField = field('p-budget', 'Budget (yuan)', f.budget, 'The base rate that spends it is derived.');
   const validate = (): Record<string, unknown> | null => {
     for (const el of form.querySelectorAll('.field-error')) el.textContent = '';
     for (const el of form.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
@@ -67,7 +71,13 @@ export function simulationsPage(main: HTMLElement): void {
       summary.replaceChildren();
       return policy;
     }
-    const sentences = describePolicyIssues(parsed.error.issues);
+    // Each problem in the form's own words: the field's label, then what is wrong with it.
+    const fallback = describePolicyIssues(parsed.error.issues);
+    const sentences = parsed.error.issues.map((issue, i) => {
+      const id = fieldIds[issue.path.join('.')] ?? fieldIds[String(issue.path[0] ?? '')];
+      const label = id ? form.querySelector(`label[for="${id}"]`)?.textContent : undefined;
+      return label && issue.code !== 'unrecognized_keys' ? `${label}: ${issue.message}.` : fallback[i]!;
+    });
     parsed.error.issues.forEach((issue, i) => {
       const id = fieldIds[issue.path.join('.')] ?? fieldIds[String(issue.path[0] ?? '')] ?? 'p-name';
       const err = document.getElementById(`${id}-error`);
@@ -88,7 +98,8 @@ export function simulationsPage(main: HTMLElement): void {
     ),
     h('div', { class: 'row' },
       field('p-mode', 'Pay by', f.mode),
-      field('p-amount', 'Amount', f.amount),
+      baseRateField,
+      budgetField,
       field('p-level1', 'Level-1 coefficient', f.level1),
       field('p-level2', 'Level-2 coefficient', f.level2),
       field('p-level3', 'Level-3 coefficient', f.level3),
@@ -110,10 +121,15 @@ export function simulationsPage(main: HTMLElement): void {
     h('button', { type: 'submit' }, 'Add to the comparison'),
   );
   form.addEventListener('input', () => void validate());
+  const showAmount = (): void => {
+    baseRateField.hidden = f.mode.value === 'budget';
+    budgetField.hidden = f.mode.value !== 'budget';
+  };
   f.mode.addEventListener('change', () => {
-    f.amount.value = f.mode.value === 'budget' ? '20000000' : '9865';
+    showAmount();
     validate();
   });
+  showAmount();
 
   const drafts: Draft[] = [];
   let nextId = 1;
@@ -141,11 +157,6 @@ export function simulationsPage(main: HTMLElement): void {
     const name = String(policy.name || `Policy ${nextId}`);
     drafts.push({ id: nextId++, name: drafts.some((d) => d.name === name) ? `${name} (${nextId})` : name, policy });
     renderList();
-    // Suggest a different second policy.
-    if (drafts.length === 1) {
-      f.name.value = 'High-cost ratio 3';
-      f.high.value = '3';
-    }
   });
   runButton.addEventListener('click', async () => {
     runButton.disabled = true;

@@ -99,7 +99,7 @@ function runForm(results: HTMLElement): HTMLElement {
           break;
         }
         if (run.status === 'failed') throw new Error(run.error ?? 'The supervision run failed.');
-        bar.set(run.status === 'queued' ? null : p.partitionsDone, p.partitionsTotal ?? undefined, run.status === 'queued' ? 'queued' : `${p.phase}: ${p.partitionsDone} of ${p.partitionsTotal ?? '?'} lake partitions, ${p.casesRead.toLocaleString('en')} cases`);
+        bar.set(run.status === 'queued' ? null : p.partitionsDone, p.partitionsTotal ?? undefined, run.status === 'queued' ? 'queued' : `${p.phase}: ${p.partitionsDone} of ${p.partitionsTotal ?? '?'} hospital-months, ${p.casesRead.toLocaleString('en')} cases`);
         await new Promise((r) => setTimeout(r, 400));
       }
     } catch (error) {
@@ -117,7 +117,7 @@ function renderRun(run: Run, session: Session | null): HTMLElement[] {
   const own = session?.role === 'hospital' ? session.hospitalId ?? null : null;
   const out: HTMLElement[] = [];
   out.push(h('section', { class: 'card', 'aria-labelledby': 'run-summary' },
-    h('h2', { id: 'run-summary' }, `Run of ${new Date(run.createdAt).toLocaleString('en')} (${run.trigger === 'schedule' ? 'monthly' : 'requested'})`),
+    h('h2', { id: 'run-summary' }, `Run of ${run.createdAt.slice(0, 16).replace('T', ' ')} UTC (${run.trigger === 'schedule' ? 'monthly' : 'requested'})`),
     h('p', {}, `Discharges ${r.period.from === r.period.to ? `of ${r.period.from}` : `from ${r.period.from} to ${r.period.to}`}: ${r.cases.toLocaleString('en')} cases screened, ${r.flags.toLocaleString('en')} flags; rules "${r.ruleSet.name}" version ${r.ruleSet.version}.`),
     r.hospitals.every((x) => x.risk === 0) ? h('p', { class: 'hint' }, 'No hospital stands out: each has about as many flags as a typical hospital, so every risk is 0. The flags are still listed below.') : null,
     own && r.hospitals[0] ? h('p', { class: 'lead' }, `Your hospital ranks ${r.hospitals[0].rank} of ${r.hospitalsRanked} by risk (${num(r.hospitals[0].risk, 1)} out of 100).`) : null,

@@ -1,0 +1,83 @@
+/**
+ * Excel workbooks (.xlsx) in and out, streamed with exceljs so a large workbook never sits in
+ * memory. In: the first sheet is a table of settlement records — a header row of field names as
+ * in CSV, one record a row — read row by row into the same row → record path as CSV
+ * (`readTableRecords`). Out: one sheet per table (simulate's summary.xlsx, the console's downloads
+ * are built the same way in the browser).
+ */
+import { Readable } from 'node:stream';
+import ExcelJS from 'exceljs';
+import { readTableRecords, type RawRecord, type TableRow } from '../models/settlement/readers.ts';
+
+/** The Content-Type of .xlsx files. */
+export const xlsxMediaType = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/** An .xlsx file is a zip archive: it starts with `PK\x03\x04`. */
+export function looksLikeXlsx(firstBytes: Uint8Array): boolean {
+  return firstBytes.length >= 4 && firstBytes[0] === 0x50 && firstBytes[1] === 0x4b && firstBytes[2] === 0x03 && firstBytes[3] === 0x04;
+}
+
+/** A cell as the text a CSV cell would hold: dates as YYYY-MM-DD, formulas by their result, rich text joined. */
+export function cellText(value: ExcelJS.CellValue): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (value instanceof Date) return value.toISOString().slice(0, 10);
+  if (typeof value === 'object') {
+    if ('richText' in value) return value.richText.map((r) => r.text).join('');
+    if ('formula' in value || 'sharedFormula' in value) return cellText((value as ExcelJS.CellFormulaValue).result as ExcelJS.CellValue);
+    if ('text' in value) return String((value as ExcelJS.CellHyperlinkValue).text);
+    if ('error' in value) return String((value as ExcelJS.CellErrorValue).error);
+  }
+  return String(value);
+}
+
+/**
+ * The rows of the first sheet as text cells, with their row numbers. Rows are as wide as the
+ * header (trailing empty cells count), so a short row is not mistaken for a broken one; empty
+ * rows are skipped like blank CSV lines.
+ */
+export async function* readXlsxRows(source: string | Readable | Uint8Array): AsyncGenerator<TableRow> {
+  const input = source instanceof Uint8Array ? Readable.from([Buffer.from(source)]) : source;
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' });
+  let width = 0;
+  for await (const sheet of reader) {
+    for await (const row of sheet as AsyncIterable<ExcelJS.Row>) {
+      const values = row.values as ExcelJS.CellValue[]; // 1-based, sparse
+      if (width === 0) width = values.length - 1;
+      const fields: string[] = [];
+      for (let c = 1; c <= Math.max(width, values.length - 1); c++) fields.push(cellText(values[c]).trim());
+      while (fields.length > width && fields[fields.length - 1] === '') fields.pop();
+      if (fields.every((f) => f === '')) continue;
+      yield { lineNumber: row.number, fields };
+    }
+    return; // the first sheet only
+  }
+}
+
+/** Settlement records of the first sheet, in batches, exactly as `readRecordBatches` gives CSV's. */
+export function readXlsxRecordBatches(source: string | Readable | Uint8Array): AsyncGenerator<RawRecord[]> {
+  return readTableRecords(readXlsxRows(source));
+}
+
+/** One sheet of an output workbook. */
+export interface SheetTable {
+  name: string;
+  headers: string[];
+  rows: (string | number | null)[][];
+}
+
+/** Write `sheets` to an .xlsx file, streamed row by row; numbers stay numbers (amounts as written, rounded by the caller). */
+export async function writeXlsx(file: string, sheets: readonly SheetTable[]): Promise<void> {
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file, useStyles: true, useSharedStrings: false });
+  for (const sheet of sheets) {
+    // Sheet names: at most 31 characters, none of : \ / ? * [ ].
+    const ws = workbook.addWorksheet(sheet.name.replace(/[:\\/?*[\]]/g, ' ').slice(0, 31), { views: [{ state: 'frozen', ySplit: 1 }] });
+    const header = ws.addRow(sheet.headers);
+    header.font = { bold: true };
+    header.commit();
+    for (const row of sheet.rows) ws.addRow(row.map((v) => (v === null ? '' : v))).commit();
+    ws.commit();
+  }
+  await workbook.commit();
+}
