@@ -13,14 +13,11 @@ import { severityIndex } from '../models/grouping/dip/codes.ts';
 import type { RulePack } from '../models/grouping/drg/pack.ts';
 import { GroupStatus, type CaseTableBuilder } from '../models/payment/cases.ts';
 import type { DipColumns } from '../models/payment/simulate-dip.ts';
-import type { CodeSets } from '../models/settlement/codes.ts';
 import type { RawRecord } from '../models/settlement/readers.ts';
-import { groupRecord } from './record.ts';
+import { groupRecord, type Scheme } from './record.ts';
 import { lineRejection, validForGrouping } from './valid-record.ts';
 
-export interface CaseContext {
-  pack: RulePack;
-  codeSets: CodeSets;
+export interface CaseContext extends Scheme {
   modes: AmbiguousMode[];
   /** Carry the DIP columns (a DIP policy is simulated). */
   dip?: boolean;
@@ -83,7 +80,7 @@ export function caseBlock(raws: readonly RawRecord[], ctx: CaseContext): CaseBlo
     if (block.errors.length < maxErrorsPerBlock) block.errors.push(rejection);
   };
   for (const raw of raws) {
-    const { record: r, rejection } = validForGrouping(raw, ctx.codeSets);
+    const { record: r, rejection } = validForGrouping(raw, ctx.codeSets, ctx.codeMaps);
     if (!r) {
       reject(rejection);
       continue;

@@ -4,8 +4,9 @@
  *
  *   read (models/settlement/readers.ts: JSON Lines, CSV, JSON arrays — each adapter feeds the
  *   raw values it read)
+ *   → map clinical-edition codes (`checkRecord`, models/settlement/code-map.ts: when the adapter
+ *     passes the clinical → insurance maps; without them — today's adapters — a no-op step)
  *   → validate (`checkRecord`: models/settlement/validate.ts, in `ingest` or `group` mode)
- *   → map clinical-edition codes (`mapClinicalCodes`: a no-op step until the mapping tables exist)
  *   → group under the chosen scheme (`groupRecord`: the rule pack and code sets, loaded once by
  *     the adapter and passed in as a `Scheme`)
  *   → the row each entry point writes (`group-line.ts`, `group-result.ts`, `ingest-record.ts`,
@@ -15,30 +16,35 @@
  */
 import { groupCase, type GroupingInput, type GroupOptions, type GroupResult } from '../models/grouping/drg/grouper.ts';
 import type { RulePack } from '../models/grouping/drg/pack.ts';
+import { mapClinicalCodes, type ClinicalCodeMaps } from '../models/settlement/code-map.ts';
 import type { CodeSets } from '../models/settlement/codes.ts';
-import type { SettlementRecord } from '../models/settlement/schema.ts';
 import { validateRecord, type Validation, type ValidationMode } from '../models/settlement/validate.ts';
 
 /** The grouping scheme an entry point loaded once: the compiled CHS-DRG rule pack and the ICD code sets. */
 export interface Scheme {
   pack: RulePack;
   codeSets: CodeSets;
+  /** Clinical-edition (国临版) → insurance-edition maps; absent: records are taken in the insurance edition, unmapped. */
+  codeMaps?: ClinicalCodeMaps;
 }
 
 /**
- * Map the clinical-edition codes of a valid record to the medical-insurance edition the scheme
- * is written in (临床版 → 医保版). A no-op today: every accepted code is already a
- * medical-insurance 2.0 code; the step exists so the mapping lands in one place.
+ * Map a raw record's clinical-edition codes (when `codeMaps` is given) and validate it (`mode`:
+ * `ingest` stores cases, `group` only groups them). A code without a mapping refuses the record
+ * with its path, like any other problem.
  */
-export function mapClinicalCodes(record: SettlementRecord): SettlementRecord {
-  return record;
+export function checkRecord(value: unknown, codeSets: CodeSets, mode: ValidationMode, codeMaps?: ClinicalCodeMaps): Validation {
+  if (codeMaps !== undefined) {
+    const mapped = mapClinicalCodes(value, codeMaps);
+    if (!mapped.ok) return { ok: false, errors: mapped.problems, warnings: [], ...listIdOf(value) };
+    value = mapped.record;
+  }
+  return validateRecord(value, { mode, codeSets });
 }
 
-/** Validate a raw value (`mode`: `ingest` stores cases, `group` only groups them) and map its codes. */
-export function checkRecord(value: unknown, codeSets: CodeSets, mode: ValidationMode): Validation {
-  const v = validateRecord(value, { mode, codeSets });
-  if (v.ok) v.record = mapClinicalCodes(v.record);
-  return v;
+function listIdOf(value: unknown): { listId?: string } {
+  const id = value !== null && typeof value === 'object' ? (value as Record<string, unknown>).listId : undefined;
+  return typeof id === 'string' ? { listId: id } : {};
 }
 
 /** Group a checked record under the scheme's rule pack. */

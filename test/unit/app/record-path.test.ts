@@ -8,6 +8,7 @@ import { caseBlock } from '../../../app/case-block.ts';
 import { emptyGroupCounts, groupResultRow } from '../../../app/group-result.ts';
 import { groupRawRecord } from '../../../app/group-line.ts';
 import { ingestRecord } from '../../../app/ingest-record.ts';
+import { checkRecord } from '../../../app/record.ts';
 import { devCasesWithMadeUpDetails } from '../../../infra/local/demo.ts';
 import { loadCodeSets } from '../../../lib/codesets.ts';
 import type { RawRecord } from '../../../models/settlement/readers.ts';
@@ -60,5 +61,18 @@ describe('the record path (app/record.ts)', () => {
     const other = ingestRecord({ ...record, hospitalId: 'HOSP999' }, { ...ctx, ownHospital: 'HOSP777' });
     expect(other.ok).toBe(false);
     expect(!other.ok && other.problems.map((p) => p.path)).toEqual(['hospitalId']);
+  });
+
+  it('maps clinical-edition codes before validation when the adapter passes the maps, and names an unmapped code', () => {
+    const record = JSON.parse(lines[0]!) as { principalDiagnosis: string; secondaryDiagnoses: string[]; procedures: string[] };
+    const maps = { diagnoses: new Map([['CLIN-DX', record.principalDiagnosis], ...record.secondaryDiagnoses.map((d) => [d, d] as [string, string])]), procedures: new Map(record.procedures.map((p) => [p, p] as [string, string])) };
+    const clinical = { ...record, codeEdition: 'gl-2.0', principalDiagnosis: 'CLIN-DX' };
+    const mapped = checkRecord(clinical, codeSets, 'group', maps);
+    expect(mapped.ok && mapped.record.principalDiagnosis).toBe(record.principalDiagnosis);
+    // Without maps the step is a no-op: the clinical code reaches validation as sent.
+    expect(checkRecord(clinical, codeSets, 'group').ok).toBe(false);
+    const unmapped = checkRecord({ ...clinical, principalDiagnosis: 'CLIN-NONE' }, codeSets, 'group', maps);
+    expect(unmapped.ok).toBe(false);
+    expect(!unmapped.ok && unmapped.errors.map((e) => e.path)).toEqual(['principalDiagnosis']);
   });
 });
