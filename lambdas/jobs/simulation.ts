@@ -114,11 +114,11 @@ export async function readPartition(objects: ObjectStore, partition: string, mod
   if (!m) throw new Error(`bad partition id ${partition}`);
   const latest = await latestLakeLines<LakeLine>(objects, await objects.list(config().LAKE_BUCKET, k.lakePartitionPrefix(m[1]!, m[2]!, m[3]!)));
   const builder = new CaseTableBuilder([mode], Math.max(16, latest.length));
-  const pack = mode === 'fallthrough' ? reference().pack : null;
+  const scheme = mode === 'fallthrough' ? { pack: reference().pack } : null;
   for (const c of latest) {
     let group: { drg: string | null; status: GroupStatus };
-    if (pack) {
-      const g = groupRecord({ pack }, c, { ambiguous: 'fallthrough', trace: false });
+    if (scheme) {
+      const g = groupRecord(scheme, c, { ambiguous: 'fallthrough', trace: false });
       group = { drg: g.drg, status: statusCode[g.status] };
     } else {
       group = { drg: c.group.drg, status: statusCode[c.group.status] };
