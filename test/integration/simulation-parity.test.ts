@@ -18,6 +18,7 @@ let m: {
   ingest: typeof import('../../lambdas/shared/ingest.ts');
   repo: typeof import('../../lambdas/shared/repositories.ts');
   objects: typeof import('../../lambdas/shared/object-store.ts');
+  deps: typeof import('../../lambdas/shared/deps.ts');
   sim: typeof import('../../lambdas/jobs/simulation.ts');
   keys: typeof import('../../lambdas/shared/keys.ts');
 };
@@ -30,11 +31,12 @@ beforeAll(async () => {
     ingest: await import('../../lambdas/shared/ingest.ts'),
     repo: await import('../../lambdas/shared/repositories.ts'),
     objects: await import('../../lambdas/shared/object-store.ts'),
+    deps: await import('../../lambdas/shared/deps.ts'),
     sim: await import('../../lambdas/jobs/simulation.ts'),
     keys: await import('../../lambdas/shared/keys.ts'),
   };
   const lines = devCasesWithMadeUpDetails().slice(0, 600);
-  const r = await m.ingest.ingestBatch({ principal: { role: 'admin' }, body: lines.join('\n'), contentType: 'application/x-ndjson', format: 'jsonl', receivedAt: new Date('2026-01-15T10:00:00Z'), objects: m.objects.s3ObjectStore });
+  const r = await m.ingest.ingestBatch({ principal: { role: 'admin' }, body: lines.join('\n'), contentType: 'application/x-ndjson', format: 'jsonl', receivedAt: new Date('2026-01-15T10:00:00Z'), ...m.deps.awsDeps });
   expect(r.accepted).toBeGreaterThan(500);
   // The CLI reads exactly the cases the service stored (ingest refuses a few the CLI would only warn about).
   const refused = new Set(r.errors.map((e) => e.index));
@@ -46,7 +48,7 @@ async function serviceResult(id: string, policy: object): Promise<unknown> {
   const now = new Date().toISOString();
   await m.repo.putJob({ id, status: 'queued', createdAt: now, updatedAt: now, request: {} });
   await m.objects.s3ObjectStore.put(process.env.LAKE_BUCKET!, m.keys.simulationRequestKey(id), JSON.stringify({ policy }));
-  await m.sim.runSimulationInProcess(m.objects.s3ObjectStore, id);
+  await m.sim.runSimulationInProcess(m.deps.awsDeps, id);
   const job = await m.repo.getJob(id);
   expect(job?.error).toBeUndefined();
   expect(job?.status).toBe('succeeded');
