@@ -6,7 +6,7 @@
 import { solveBaseRate, type RateSolution } from '../models/payment/base-rate.ts';
 import type { CaseTable } from '../models/payment/cases.ts';
 import { applyCents, remainderBins, roundPayments, type CentTally } from '../models/payment/cents.ts';
-import { Outlier } from '../models/payment/outliers.ts';
+import { Outlier, selectSpecialReview } from '../models/payment/outliers.ts';
 import type { PaymentPolicy } from '../models/payment/policy.ts';
 import { collectRateSample, hospitalTotals, paidByRate, priceCases, type PricedCases } from '../models/payment/price.ts';
 import { groupingCounts, type PolicyResult } from '../models/payment/simulate.ts';
@@ -38,6 +38,7 @@ const mapPhases: Record<MapPhase, (run: Run) => void> = {
   },
   price(run) {
     const priced = priceCases(run.table, run.relativeWeights!, run.policy, run.rate!);
+    capSpecialReview(run.table, priced, run.policy.specialReview);
     const { cents, bin } = roundPayments(priced.payment, (k) => paidByRate(priced, k));
     run.priced = priced;
     run.cents = cents;
@@ -89,6 +90,22 @@ export function simulatePolicy(table: CaseTable, policy: PaymentPolicy): PolicyR
     totals: { cases: priced.rows.length, totalCost, paymentCents, outliers, ...leftover },
     grouping: { reference: groupingCounts(table, policy, policy.referenceYears), settlement: groupingCounts(table, policy, [policy.settlementYear]) },
   };
+}
+
+/**
+ * 特例单议 under the regional cap (models.md §3): of the cases flagged for review (ratio >
+ * outliers.review), at most capPerMille ‰ of the settlement cases stay flagged — the listed ones
+ * when the policy lists approved cases, else the costliest by ratio; the others become high-cost
+ * cases. Review and high-cost cases are paid alike (cost − standard), so payments do not change.
+ */
+function capSpecialReview(table: CaseTable, priced: PricedCases, review: PaymentPolicy['specialReview']): void {
+  let listed: Uint8Array | undefined;
+  if (review.approved) {
+    const want = new Set(review.approved);
+    listed = Uint8Array.from(priced.rows, (i) => (want.has(table.listIds[i]!) ? 1 : 0));
+  }
+  const kept = selectSpecialReview(priced.ratio, (k) => priced.outlier[k] === Outlier.Review, priced.rows.length, review.capPerMille, listed);
+  for (let k = 0; k < priced.rows.length; k++) if (priced.outlier[k] === Outlier.Review && kept.approved[k] !== 1) priced.outlier[k] = Outlier.High;
 }
 
 /**

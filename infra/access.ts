@@ -24,6 +24,8 @@ export interface FunctionAccess {
     leadingKeys?: readonly string[];
     /** Query on these GSIs (instead of the table). */
     indexes?: readonly ('byMonth' | 'byDrg')[];
+    /** Query on these GSIs as well as `actions` on the table (same leading keys). */
+    indexQueries?: readonly ('byMonth' | 'byDrg')[];
   };
   /** The raw-batch bucket (`raw/…` keys). */
   raw?: { get?: true; put?: true };
@@ -32,8 +34,10 @@ export interface FunctionAccess {
   secret?: true;
 }
 
+// Every case write is conditional (PutItem); BatchGetItem finds the existing versions. A replay
+// also queries a case's history (Query) so it never brings back a version another batch replaced.
 const ingest: FunctionAccess = {
-  table: { actions: ['GetItem', 'PutItem', 'BatchGetItem', 'BatchWriteItem'], leadingKeys: ['HOSP#*', 'CATALOG#DIP'] },
+  table: { actions: ['GetItem', 'PutItem', 'BatchGetItem'], leadingKeys: ['HOSP#*', 'CATALOG#DIP'] },
   raw: { put: true },
   lake: { get: ['catalogs/dip/'], put: ['cases/'] },
   secret: true,
@@ -46,10 +50,11 @@ export const access: Readonly<Record<string, FunctionAccess>> = {
   WhoAmI: {},
   Authorizer: { table: { actions: ['GetItem'], leadingKeys: ['KEY#*'] } },
   IngestSettlementLists: ingest,
-  ReplayBatch: { ...ingest, raw: { get: true } },
+  ReplayBatch: { ...ingest, table: { ...ingest.table!, actions: [...ingest.table!.actions, 'Query'] }, raw: { get: true } },
   GetCase: { table: { actions: ['GetItem'], leadingKeys: ['HOSP#*'] } },
   ListCases: { table: { actions: ['Query'], indexes: ['byMonth', 'byDrg'] } },
-  DataQuality: { table: { actions: ['Query'], leadingKeys: ['HOSP#*'] } },
+  // Rejections from the per-batch counters (table), accepted cases from the cases themselves (byMonth).
+  DataQuality: { table: { actions: ['Query'], leadingKeys: ['HOSP#*'], indexQueries: ['byMonth'] } },
   Group: { table: { actions: ['GetItem'], leadingKeys: ['CATALOG#DIP'] }, lake: { get: ['catalogs/dip/'] } },
   PutDipCatalog: { table: { actions: ['PutItem'], leadingKeys: ['CATALOG#DIP'] }, lake: { put: ['catalogs/dip/'] } },
   GetDipCatalog: { table: { actions: ['GetItem'], leadingKeys: ['CATALOG#DIP'] } },

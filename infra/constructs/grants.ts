@@ -41,6 +41,13 @@ export function grantAccess(grantee: IGrantable, a: FunctionAccess, r: DataResou
       resources,
       ...(t.leadingKeys ? { conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...t.leadingKeys] } } } : {}),
     }));
+    if (t.indexQueries) {
+      add(new PolicyStatement({
+        actions: ['dynamodb:Query'],
+        resources: t.indexQueries.map((i) => `${r.table.tableArn}/index/${i}`),
+        ...(t.leadingKeys ? { conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...t.leadingKeys] } } } : {}),
+      }));
+    }
     reads = true; // reading an item, and the conditional writes' old item, needs Decrypt
     if (t.actions.some((x) => writes.has(x))) written = true;
     services.add(`dynamodb.${region}.amazonaws.com`);

@@ -20,7 +20,7 @@ import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { ParamsAndSecretsLayerVersion, ParamsAndSecretsVersions } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership, type BucketProps } from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Chain, Choice, Condition, DefinitionBody, DistributedMap, Fail, JsonPath, LogLevel, S3JsonItemReader, StateMachine, Succeed, type IChainable } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
@@ -48,6 +48,11 @@ export interface ServiceStackProps extends StackProps {
   referenceDir: string;
   /** FUND_BUDGET_YUAN for the forecast job's budget alert (`cdk deploy -c fundBudgetYuan=…`); unset: no alert. */
   fundBudgetYuan?: number;
+  /**
+   * Days a raw request body (kept, pseudonymised, for replay) lives before S3 deletes it; also how
+   * long a replaced object version lingers. Default: context `rawRetentionDays`, else 90.
+   */
+  rawRetentionDays?: number;
 }
 
 export class ServiceStack extends Stack {
@@ -89,7 +94,7 @@ export class ServiceStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
       lifecycleRules: [{ expiration: Duration.days(365) }],
     });
-    const bucket = (name: string, eventBridgeEnabled = false): Bucket => new Bucket(this, name, {
+    const bucket = (name: string, eventBridgeEnabled = false, lifecycleRules?: BucketProps['lifecycleRules']): Bucket => new Bucket(this, name, {
       encryption: BucketEncryption.KMS,
       encryptionKey: key,
       bucketKeyEnabled: true,
@@ -100,8 +105,11 @@ export class ServiceStack extends Stack {
       serverAccessLogsPrefix: `${name.toLowerCase()}/`,
       eventBridgeEnabled,
       removalPolicy: RemovalPolicy.RETAIN,
+      ...(lifecycleRules ? { lifecycleRules } : {}),
     });
-    const raw = bucket('RawBatches');
+    const rawDays = props.rawRetentionDays ?? Number(this.node.tryGetContext('rawRetentionDays') ?? 90);
+    if (!Number.isInteger(rawDays) || rawDays < 1) throw new Error(`rawRetentionDays must be a whole number of days, at least 1 (got ${String(rawDays)})`);
+    const raw = bucket('RawBatches', false, [{ id: 'ExpireRawBodies', expiration: Duration.days(rawDays), noncurrentVersionExpiration: Duration.days(1), abortIncompleteMultipartUploadAfter: Duration.days(1) }]);
     const lake = bucket('Lake', true);
 
     const secret = new Secret(this, 'PseudonymSecret', {

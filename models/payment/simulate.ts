@@ -5,8 +5,10 @@
  */
 import type { RateSolution } from './base-rate.ts';
 import { GroupStatus, groupingOf, type CaseTable } from './cases.ts';
-import type { AnyPaymentPolicy, PaymentPolicy } from './policy.ts';
+import type { AnyPaymentPolicy, DipPaymentPolicy, PaymentPolicy } from './policy.ts';
 import type { DipCatalog } from '../grouping/dip/catalog.ts';
+import type { YearStartPointValue } from './dip.ts';
+import type { SpecialReviewSelection } from './outliers.ts';
 import type { HospitalTotals, PricedCases } from './price.ts';
 import type { Weights } from './weights.ts';
 
@@ -44,30 +46,75 @@ export interface PolicyResult {
   dip?: DipResult;
 }
 
+/** One fund's settlement (one pool, or the employee / resident fund). */
+export interface DipFundResult {
+  fund: 'all' | 'employee' | 'resident';
+  budget: number | null;
+  fundRatio: number;
+  cases: number;
+  /** 年初点值 (derived from the reference years or given) and how it was derived. */
+  yearStart: YearStartPointValue & { source: 'derived' | 'policy' };
+  /** 结算点值: (budget ÷ fund ratio − by-item values) ÷ total points, or the policy's point value. */
+  settlementPointValue: number;
+  totalPoints: number;
+  /** Σ case values paid by item (special review, ungrouped), yuan before the fund ratio. */
+  byItemValue: number;
+  prepaidCents: number;
+  clearedCents: number;
+}
+
+/** Per hospital and fund: what the specification's settlement compares. Money in yuan (cents for the fund figures). */
+export interface DipHospitalSettlement {
+  hospitalId: string;
+  fund: DipFundResult['fund'];
+  level: number;
+  cases: number;
+  /** Σ settled points (case scores after the outlier rules). */
+  points: number;
+  totalCost: number;
+  /** The fund's share of the cost: Σ cost × fund ratio (what the fund payment is compared with). */
+  fundShareOfCost: number;
+  /** Σ case values (points × settlement point value, by-item values), before the fund ratio. */
+  caseValue: number;
+  /** Monthly prepayments at the year-start point value, year-end clearing at the settlement one, whole cents. */
+  prepaidCents: number;
+  clearedCents: number;
+  /** Surplus kept / overspend shared: the hospital's final amount, whole cents. */
+  retainedSurplus: number;
+  sharedOverspend: number;
+  finalCents: number;
+  /** Cases by outlier class: low, high, special review (approved, paid by item), ungrouped (paid by item). */
+  low: number;
+  high: number;
+  specialReview: number;
+  ungrouped: number;
+}
+
 /** The DIP part of a PolicyResult. */
 export interface DipResult {
   catalog: DipCatalog;
   /** `built` from the reference years, or read from the policy's `catalog` file. */
   catalogSource: 'built' | 'file';
-  /** The point value the cases were paid at (yuan per score point). */
-  pointValue: number;
-  /** Budget point value Σ w_y C_y / Σ w_y S_y of the reference years (NaN without reference cases). */
-  budgetPointValue: number;
-  /** (budget / fundRatio) / Σ unit without outlier rules; null when the policy gives the point value. */
-  settlementPointValue: number | null;
-  fundRatio: number;
+  /** The mode, the level coefficients used, and how many settlement cases took a per-packet coefficient. */
+  hospitalCoefficients: { mode: DipPaymentPolicy['hospitalCoefficients']; level: Record<'1' | '2' | '3', number>; packetCoefficients: number };
+  funds: DipFundResult[];
+  specialReview: Omit<SpecialReviewSelection, 'approved'> & { listedUnknown: number };
+  ungroupedShare: number;
   prepaymentShare: number;
-  /** Σ case payment before the fund ratio, yuan. */
+  /** Σ case value before the fund ratio, yuan. */
   totalCaseValue: number;
-  /** Fund payment split: monthly prepayment and year-end settlement, whole cents. */
+  /** Fund payment split: monthly prepayments (year-start point value) and the year-end balance (clearing − prepayments), whole cents. */
   prepaidCents: number;
   yearEndCents: number;
+  hospitals: DipHospitalSettlement[];
   /** Packet (or cost tier) names and, per priced case, an index into them. */
   packets: string[];
   packetOf: Int32Array;
-  /** Auxiliary tier of each priced case (null: none). */
+  /** Auxiliary type of each priced case (null: none), and its hospital coefficient. */
   auxiliaryOf: (string | null)[];
+  hospitalCoefficientOf: Float64Array;
 }
+
 
 /** Grouping counts of the cases whose discharge year is in `years`. */
 export function groupingCounts(table: CaseTable, policy: Pick<PaymentPolicy, 'ambiguous'>, years: readonly number[]): GroupingCounts {

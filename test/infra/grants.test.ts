@@ -64,7 +64,7 @@ const secret = ['secretsmanager:DescribeSecret PseudonymSecret', 'secretsmanager
 const listCases = 'ListBucket Lake if prefix=cases/*';
 
 const ingest = [
-  ...table(['GetItem', 'PutItem', 'BatchGetItem', 'BatchWriteItem'], 'CATALOG#DIP|HOSP#*'),
+  ...table(['GetItem', 'PutItem', 'BatchGetItem'], 'CATALOG#DIP|HOSP#*'),
   's3:PutObject RawBatches/raw/*', 's3:GetObject Lake/catalogs/dip/*', 's3:PutObject Lake/cases/*',
   ...key('dynamodb|s3', true), ...secret,
 ];
@@ -77,10 +77,10 @@ const expected: Record<string, string[]> = {
   WhoAmI: [],
   Authorizer: [...table(['GetItem'], 'KEY#*'), ...key('dynamodb')],
   IngestSettlementLists: ingest,
-  ReplayBatch: [...ingest.filter((g) => !g.startsWith('s3:PutObject RawBatches')), 's3:GetObject RawBatches/raw/*'],
+  ReplayBatch: [...ingest.filter((g) => !g.startsWith('s3:PutObject RawBatches')), ...table(['Query'], 'CATALOG#DIP|HOSP#*'), 's3:GetObject RawBatches/raw/*'],
   GetCase: [...table(['GetItem'], 'HOSP#*'), ...key('dynamodb')],
   ListCases: ['dynamodb:Query Table/index/byMonth', 'dynamodb:Query Table/index/byDrg', ...key('dynamodb')],
-  DataQuality: [...table(['Query'], 'HOSP#*'), ...key('dynamodb')],
+  DataQuality: [...table(['Query'], 'HOSP#*'), 'dynamodb:Query Table/index/byMonth if LeadingKeys=HOSP#*', ...key('dynamodb')],
   Group: [...table(['GetItem'], 'CATALOG#DIP'), 's3:GetObject Lake/catalogs/dip/*', ...key('dynamodb|s3')],
   PutDipCatalog: [...table(['PutItem'], 'CATALOG#DIP'), 's3:PutObject Lake/catalogs/dip/*', ...key('dynamodb|s3', true)],
   GetDipCatalog: [...table(['GetItem'], 'CATALOG#DIP'), ...key('dynamodb')],

@@ -61,6 +61,18 @@ describe('service stack', () => {
     for (const [, p] of policies) expect(JSON.stringify(p.Properties.PolicyDocument)).toContain('"aws:SecureTransport":"false"');
   });
 
+  it('expires kept raw bodies after 90 days (rawRetentionDays changes it), the lake never', () => {
+    const rules = (days: number) => ({ Rules: [expect.objectContaining({ Status: 'Enabled', ExpirationInDays: days, NoncurrentVersionExpiration: { NoncurrentDays: 1 } })] });
+    const raw = resources('AWS::S3::Bucket').filter(([id]) => id.startsWith('RawBatches'));
+    expect(raw).toHaveLength(1);
+    expect(raw[0]![1].Properties.LifecycleConfiguration).toEqual(rules(90));
+    const lake = resources('AWS::S3::Bucket').filter(([id]) => id.startsWith('Lake'));
+    expect(lake[0]![1].Properties.LifecycleConfiguration).toBeUndefined();
+    const short = Template.fromStack(new ServiceStack(new App({ context: { 'aws:cdk:bundling-stacks': [], rawRetentionDays: 30 } }), 'Short', { referenceDir: path.join(projectRoot, '.build', 'reference'), env: { region: 'ap-southeast-1' } }));
+    const shortRaw = Object.entries(short.findResources('AWS::S3::Bucket')).filter(([id]) => id.startsWith('RawBatches'));
+    expect((shortRaw[0]![1] as Resource).Properties.LifecycleConfiguration).toEqual(rules(30));
+  });
+
   it('serves exactly the declared routes, the /v1 ones behind the Lambda authorizer', () => {
     const declared = routes.map((r) => `${r.method} ${r.path}`).sort();
     const inTemplate = resources('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties.RouteKey as string).sort();
