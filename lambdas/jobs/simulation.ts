@@ -18,6 +18,7 @@
 import { solveBaseRate } from '../../models/payment/base-rate.ts';
 import { CaseTableBuilder, GroupStatus, type CaseTable } from '../../models/payment/cases.ts';
 import { roundPayments, type CentTally } from '../../models/payment/cents.ts';
+import { Outlier, selectSpecialReview } from '../../models/payment/outliers.ts';
 import { parsePolicy, type PaymentPolicy } from '../../models/payment/policy.ts';
 import { collectRateSample, hospitalTotals, mergeHospitalTotals, mergeRateSamples, paidByRate, priceCases, type HospitalTotals } from '../../models/payment/price.ts';
 import { collectWeightSample, deriveWeights, mergeWeightSamples, type WeightSample } from '../../models/payment/weights.ts';
@@ -152,7 +153,10 @@ export async function runPartition(deps: SimulationPorts, input: { id: string; p
       const rate = await readJson<{ baseRate: number; normalScale: number }>(objects, stateKey(input.id, 'rate'));
       const priced = priceCases(table, rw, policy, rate);
       const { cents, tally } = roundPayments(priced.payment, (i) => paidByRate(priced, i));
-      out = { hospitals: hospitalTotals(table, priced, cents), tally: { cents: tally.cents, eligible: tally.eligible, histogram: Array.from(tally.histogram) } };
+      // Special-review candidates: the regional cap is applied over all partitions in finalize.
+      const reviews: { ratio: number; listId: string }[] = [];
+      for (let k = 0; k < priced.rows.length; k++) if (priced.outlier[k] === Outlier.Review) reviews.push({ ratio: priced.ratio[k]!, listId: table.listIds[priced.rows[k]!]! });
+      out = { hospitals: hospitalTotals(table, priced, cents), tally: { cents: tally.cents, eligible: tally.eligible, histogram: Array.from(tally.histogram) }, reviews };
     }
   }
   await writeJson(objects, partKey(input.id, input.phase, input.partition), out);
@@ -193,8 +197,10 @@ export async function runStep(deps: SimulationPorts, input: { id: string; step: 
     await writeJson(objects, stateKey(id, 'rate'), rate);
   } else {
     const list = await manifest(objects, id);
-    const priced = await parts<{ hospitals: HospitalTotals[]; tally: { cents: number; eligible: number; histogram: number[] } }>(objects, id, 'price');
+    const priced = await parts<{ hospitals: HospitalTotals[]; tally: { cents: number; eligible: number; histogram: number[] }; reviews?: { ratio: number; listId: string }[] }>(objects, id, 'price');
     const hospitals = mergeHospitalTotals(priced.map((p) => p.hospitals));
+    const hospitalOfPart = list.map((p) => /^\d{4}-\d{2}-(.+)$/.exec(p.partition)![1]!);
+    capSpecialReview(policy, hospitals, priced.flatMap((p, i) => (p.reviews ?? []).map((r) => ({ ...r, hospitalId: hospitalOfPart[i]! }))));
     const rate = await readJson<{ baseRate: number; normalScale: number; gap: number; evaluations: number }>(objects, stateKey(id, 'rate'));
     const weights = await readJson<WeightsState>(objects, stateKey(id, 'weights'));
     let leftoverCents = 0;
@@ -204,7 +210,7 @@ export async function runStep(deps: SimulationPorts, input: { id: string; step: 
       // month): each hospital's payment includes its share, as in the in-process run.
       const byHospital = new Map<string, CentTally[]>();
       priced.forEach((p, i) => {
-        const hospitalId = /^\d{4}-\d{2}-(.+)$/.exec(list[i]!.partition)![1]!;
+        const hospitalId = hospitalOfPart[i]!;
         const tally = { cents: p.tally.cents, eligible: p.tally.eligible, histogram: Float64Array.from(p.tally.histogram) };
         (byHospital.get(hospitalId) ?? byHospital.set(hospitalId, []).get(hospitalId)!).push(tally);
       });
@@ -220,6 +226,25 @@ export async function runStep(deps: SimulationPorts, input: { id: string; step: 
     await deps.simulations.update(id, { status: 'succeeded', resultKey: resultKey(id), summary: { cases: result.totals.cases, payment: result.totals.payment, totalCost: result.totals.totalCost, baseRate: result.rate.baseRate, hospitals: hospitals.length }, updatedAt: new Date().toISOString() });
   }
   return { id, budget };
+}
+
+/**
+ * 特例单议 under the regional cap, over every partition's candidates (as app/simulate.ts does over
+ * the one table): candidates beyond the cap count as high-cost cases. Payments do not change.
+ */
+function capSpecialReview(policy: PaymentPolicy, hospitals: HospitalTotals[], candidates: { ratio: number; listId: string; hospitalId: string }[]): void {
+  const review = policy.specialReview;
+  const want = review.approved ? new Set(review.approved) : null;
+  const listed = want ? Uint8Array.from(candidates, (c) => (want.has(c.listId) ? 1 : 0)) : undefined;
+  const discharges = hospitals.reduce((s, h) => s + h.cases, 0);
+  const kept = selectSpecialReview(Float64Array.from(candidates, (c) => c.ratio), () => true, discharges, review.capPerMille, listed);
+  const byId = new Map(hospitals.map((h) => [h.hospitalId, h]));
+  candidates.forEach((c, k) => {
+    if (kept.approved[k] === 1) return;
+    const h = byId.get(c.hospitalId)!;
+    h.review--;
+    h.high++;
+  });
 }
 
 export async function failJob(deps: Pick<Ports, 'simulations'>, id: string, error: string): Promise<void> {
