@@ -6,13 +6,14 @@
  */
 import { readFileSync } from 'node:fs';
 import type { DipCatalog } from '../models/grouping/dip/catalog.ts';
-import { DipCaseBlockBuilder, readDipCase, severityFromPack, type DipCaseBlock, type DipReference } from '../models/grouping/dip/cases.ts';
+import { DipCaseBlockBuilder, readDipCase, type DipCaseBlock, type DipReference } from '../models/grouping/dip/cases.ts';
 import { parseProcedureClasses } from '../models/grouping/dip/codes.ts';
 import { groupDip } from '../models/grouping/dip/grouper.ts';
 import type { RulePack } from '../models/grouping/drg/pack.ts';
 import type { CodeSets } from '../models/settlement/codes.ts';
 import type { RawRecord } from '../models/settlement/readers.ts';
-import { validForGrouping } from './valid-record.ts';
+import { dipReference as dipReferenceOf } from '../app/dip-case.ts';
+import { validForGrouping } from '../app/valid-record.ts';
 import { CliError } from '../lib/cli-error.ts';
 import { referencePath } from '../lib/reference.ts';
 
@@ -25,8 +26,9 @@ export function loadProcedureClasses(file = referencePath('codes', 'icd9cm3-proc
   }
 }
 
+/** The DIP grouping reference of a pack, with the procedure classes of the reference directory unless given. */
 export function dipReference(pack: RulePack, procedureClasses = loadProcedureClasses()): DipReference {
-  return { procedureClasses, severity: severityFromPack(pack) };
+  return dipReferenceOf(pack, procedureClasses);
 }
 
 /** At most this many error sentences per block go back to the main thread. */

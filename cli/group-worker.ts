@@ -7,7 +7,7 @@ import type { GroupOptions } from '../models/grouping/drg/grouper.ts';
 import type { RulePack } from '../models/grouping/drg/pack.ts';
 import { loadCodeSets } from '../lib/codesets.ts';
 import { serveTasks } from '../lib/worker-pool.ts';
-import { emptyCounts, groupRawRecord, type ChunkResult, type GroupContext } from './group-record.ts';
+import { emptyCounts, groupRawRecord, type ChunkResult, type GroupContext } from '../app/group-line.ts';
 import { rawRecordsOfBlock, type LineBlock } from './line-blocks.ts';
 
 // The worker boots (and loads the code sets) while the main thread compiles the scheme; the

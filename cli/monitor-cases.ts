@@ -8,7 +8,7 @@ import type { AmbiguousMode } from '../models/grouping/drg/grouper.ts';
 import type { RulePack } from '../models/grouping/drg/pack.ts';
 import type { CodeSets } from '../models/settlement/codes.ts';
 import type { RawRecord } from '../models/settlement/readers.ts';
-import { lineRejection, validForGrouping } from './valid-record.ts';
+import { lineRejection, validForGrouping } from '../app/valid-record.ts';
 import { caseRow, type SupervisionTableBuilder } from '../models/supervision/case-table.ts';
 
 export interface MonitorContext {

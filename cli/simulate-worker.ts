@@ -7,7 +7,7 @@ import type { AmbiguousMode } from '../models/grouping/drg/grouper.ts';
 import type { RulePack } from '../models/grouping/drg/pack.ts';
 import { loadCodeSets } from '../lib/codesets.ts';
 import { serveTasks } from '../lib/worker-pool.ts';
-import { blockTransfer, caseBlock, type CaseBlock, type CaseContext } from './simulate-cases.ts';
+import { blockTransfer, caseBlock, type CaseBlock, type CaseContext } from '../app/case-block.ts';
 import { rawRecordsOfBlock, type LineBlock } from './line-blocks.ts';
 
 // Code sets load while the main thread compiles the scheme; the pack arrives in the init message.

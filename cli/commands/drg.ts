@@ -7,11 +7,12 @@
  */
 import { createReadStream, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { caseSeverity, groupCase, indexRulePack } from '../../models/grouping/drg/grouper.ts';
+import { caseSeverity, indexRulePack } from '../../models/grouping/drg/grouper.ts';
 import { ageBandIndex, comprehensiveClasses, readProcedures } from '../../models/grouping/dip/codes.ts';
 import { designMarkdown, designSplits, dispositionLabels, type SplitDesignCases } from '../../models/grouping/dip/split-design.ts';
 import { detectFormat, readRecordBatches } from '../../models/settlement/readers.ts';
-import { validForGrouping } from '../valid-record.ts';
+import { groupRecord } from '../../app/record.ts';
+import { validForGrouping } from '../../app/valid-record.ts';
 import { caseFilesOption, numberOption, parseOptions, requireOption } from '../../lib/args.ts';
 import { CliError } from '../../lib/cli-error.ts';
 import { loadCodeSets } from '../../lib/codesets.ts';
@@ -56,6 +57,7 @@ export async function run(argv: string[]): Promise<number> {
   const intern = (m: Map<string, number>, k: string) => m.get(k) ?? m.set(k, m.size).get(k)!;
   const counts = { records: 0, invalid: 0, notGrouped: 0, noCost: 0 };
   const progress = createProgress('grouping');
+  const scheme = { pack };
   for (const file of files) {
     for await (const batch of readRecordBatches(createReadStream(file, { highWaterMark: 1 << 20 }), detectFormat(file))) {
       for (const raw of batch) {
@@ -70,7 +72,7 @@ export async function run(argv: string[]): Promise<number> {
           counts.noCost++;
           continue;
         }
-        const g = groupCase(pack, r, { trace: false });
+        const g = groupRecord(scheme, r, { trace: false });
         if (g.status !== 'grouped') {
           counts.notGrouped++;
           continue;

@@ -15,7 +15,7 @@ import { loadCodeSets } from '../../lib/codesets.ts';
 import { createLineWriter, type LineWriter } from '../../lib/output.ts';
 import { createProgress, type Progress } from '../../lib/progress.ts';
 import { rulePackWhileWorkersBoot, schemeOption } from '../../lib/scheme.ts';
-import { emptyCounts, groupRawRecord, type ChunkResult } from '../group-record.ts';
+import { emptyCounts, groupRawRecord, type ChunkResult } from '../../app/group-line.ts';
 import { lineBlocks, type LineBlock } from '../line-blocks.ts';
 import { initWorkers, OrderedWorkerPool, parallelFromBytes, startWorkers } from '../../lib/worker-pool.ts';
 

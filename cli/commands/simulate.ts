@@ -16,7 +16,8 @@ import { BudgetError } from '../../models/payment/base-rate.ts';
 import { CaseTableBuilder, type CaseTable } from '../../models/payment/cases.ts';
 import { parseDipCatalog, type DipCatalog } from '../../models/grouping/dip/catalog.ts';
 import { parsePaymentPolicy, PolicyError, type AnyPaymentPolicy, type DipPaymentPolicy } from '../../models/payment/policy.ts';
-import { simulatePolicy, type PolicyResult } from '../../models/payment/simulate.ts';
+import type { PolicyResult } from '../../models/payment/simulate.ts';
+import { simulatePolicy } from '../../app/simulate.ts';
 import { concatDipColumns, simulateDipPolicy, type DipColumns } from '../../models/payment/simulate-dip.ts';
 import { detectFormat, readRecordBatches, type RecordFormat } from '../../models/settlement/readers.ts';
 import { caseFilesOption, parseOptions, requireOption, threadsOption } from '../../lib/args.ts';
@@ -27,7 +28,7 @@ import { defaultSchemeDir, rulePackWhileWorkersBoot } from '../../lib/scheme.ts'
 import { initWorkers, OrderedWorkerPool, parallelFromBytes, startWorkers } from '../../lib/worker-pool.ts';
 import { loadProcedureClasses } from '../dip-records.ts';
 import { lineBlocks, type LineBlock } from '../line-blocks.ts';
-import { appendBlock, caseBlock, type CaseBlock, type CaseContext } from '../simulate-cases.ts';
+import { appendBlock, caseBlock, type CaseBlock, type CaseContext } from '../../app/case-block.ts';
 import { summaryOf, writeComparison, writePolicyFiles, type InputCounts } from '../simulate-output.ts';
 import { reportHtml } from '../simulate-report.ts';
 

@@ -1,6 +1,6 @@
 /**
  * Bundle the handlers for the local stack (and for anyone who wants the JS): one esbuild run over
- * every entry of `infra/routes.ts` (ESM, code splitting, source maps) into `<out>/handlers/`,
+ * every entry of `app/routes.ts` (ESM, code splitting, source maps) into `<out>/handlers/`,
  * plus `<out>/handlers/reference/` — the rule pack compiled from the scheme text, the ICD code
  * sets and the payment table — which the handlers load at cold start. The CDK stack bundles the
  * same entries with NodejsFunction and copies the same reference files (`referenceFiles`).
@@ -11,7 +11,7 @@ import { build } from 'esbuild';
 import { codeSetFiles } from '../../lib/codesets.ts';
 import { projectRoot, referencePath } from '../../lib/reference.ts';
 import { defaultSchemeDir, rulePackForDir } from '../../lib/scheme.ts';
-import { authorizer, jobs, routes } from '../routes.ts';
+import { authorizer, jobs, routes } from '../../app/routes.ts';
 
 /** The payment table whose RW the service reports with each case. */
 export const paymentTableName = 'linyi-2022';

@@ -1,8 +1,8 @@
 /**
  * The serverless-offline (osls) service configuration of the local stack, generated from
- * `infra/routes.ts` — the same declaration the CDK stack is built from.
+ * `app/routes.ts` — the same declaration the CDK stack is built from.
  */
-import { authorizer, jobs, routes } from '../routes.ts';
+import { authorizer, jobs, routes } from '../../app/routes.ts';
 
 export interface LocalOptions {
   httpPort: number;

@@ -16,7 +16,8 @@ import path from 'node:path';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { projectRoot } from '../../lib/reference.ts';
-import { apiKeySchema, hashKey, type ApiKey } from '../../lambdas/shared/auth.ts';
+import { apiKeySchema, hashKey, type ApiKey } from '../../app/principal.ts';
+import { simulationRequestPrefix, stressTestRequestPrefix, supervisionRequestPrefix } from '../../app/storage-names.ts';
 import { buildLocal } from './build.ts';
 import { serveConsole } from './console.ts';
 import { serverlessConfig } from './serverless-config.ts';
@@ -175,10 +176,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   for (const k of devKeys()) await awsDeps.apiKeys.put(hashKey(k.key), { role: k.role, ...(k.hospitalId ? { hospitalId: k.hospitalId } : {}), label: 'dev key' });
 
   const { runSimulationInProcess } = await import('../../lambdas/jobs/simulation.ts');
-  const { simulationRequestPrefix, supervisionRequestPrefix } = await import('../../lambdas/shared/keys.ts');
   const { runRequestedSupervision } = await import('../../lambdas/jobs/supervision.ts');
   const { runRequestedStressTest } = await import('../../lambdas/jobs/stress-test.ts');
-  const { stressTestRequestPrefix } = await import('../../lambdas/shared/keys.ts');
   process.env.REFERENCE_DIR = path.join(buildDir, 'handlers', 'reference');
   resetConfig();
   const running = new Set<Promise<void>>();

@@ -1,6 +1,6 @@
 /**
  * The payreform service on AWS: HTTP API (+ Lambda authorizer for the keys) over the functions
- * of `infra/routes.ts`; one DynamoDB table and two S3 buckets (raw batches, the cases lake)
+ * of `app/routes.ts`; one DynamoDB table and two S3 buckets (raw batches, the cases lake)
  * encrypted with one KMS key, private and TLS-only; the pseudonymisation secret; the simulation
  * state machine (S3 request object → EventBridge → Step Functions, a Distributed Map per phase
  * over the lake's partitions); the monthly forecast schedule; supervision runs (a request object or
@@ -25,8 +25,9 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Chain, Choice, Condition, DefinitionBody, DistributedMap, Fail, JsonPath, LogLevel, S3JsonItemReader, StateMachine, Succeed, type IChainable } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
-import { indexNames } from '../../lambdas/shared/keys.ts';
-import { authorizer as authorizerDecl, jobs, routes, type RouteDecl } from '../routes.ts';
+import { simulationPhases, type SimulationPhase } from '../../app/simulation-phases.ts';
+import { indexNames } from '../../app/storage-names.ts';
+import { authorizer as authorizerDecl, jobs, routes, type RouteDecl } from '../../app/routes.ts';
 import { ServiceFunction } from '../constructs/service-function.ts';
 import { accessOf, stateMachineAccess } from '../access.ts';
 import { grantAccess } from '../constructs/grants.ts';
@@ -201,14 +202,21 @@ export class ServiceStack extends Stack {
     };
     const coordinate = new LambdaInvoke(this, 'Coordinate', { lambdaFunction: fn('SimulationCoordinator'), payloadResponseOnly: true, retryOnServiceExceptions: true });
     coordinate.addCatch(new Fail(this, 'CoordinateFailed'), { resultPath: '$.error' });
-    const finalize = task('Finalize', 'SimulationStep', { 'id.$': '$.id', step: 'finalize' });
-    const price: IChainable = map('price').next(finalize).next(new Succeed(this, 'Done'));
-    const definition = Chain.start(coordinate)
-      .next(map('weights'))
-      .next(task('Derive', 'SimulationStep', { 'id.$': '$.id', step: 'derive' }))
-      .next(new Choice(this, 'Budget?')
-        .when(Condition.booleanEquals('$.budget', true), map('rate').next(task('Solve', 'SimulationStep', { 'id.$': '$.id', step: 'solve' })).next(price))
-        .otherwise(price));
+    // The phases in the order of app/simulation-phases.ts, built from the end: a run of
+    // budget-only phases sits behind a Choice on the coordinator's `budget`.
+    const stateOf = (p: SimulationPhase): DistributedMap | LambdaInvoke => (p.kind === 'map' ? map(p.name) : task(p.name[0]!.toUpperCase() + p.name.slice(1), 'SimulationStep', { 'id.$': '$.id', step: p.name }));
+    let tail: IChainable = new Succeed(this, 'Done');
+    for (let i = simulationPhases.length - 1; i >= 0;) {
+      if (!simulationPhases[i]!.budgetOnly) {
+        tail = stateOf(simulationPhases[i]!).next(tail);
+        i--;
+        continue;
+      }
+      let branch: IChainable = tail;
+      for (; i >= 0 && simulationPhases[i]!.budgetOnly; i--) branch = stateOf(simulationPhases[i]!).next(branch);
+      tail = new Choice(this, 'Budget?').when(Condition.booleanEquals('$.budget', true), branch).otherwise(tail);
+    }
+    const definition = Chain.start(coordinate).next(tail);
     const machine = new StateMachine(this, 'Simulation', {
       definitionBody: DefinitionBody.fromChainable(definition),
       tracingEnabled: true,

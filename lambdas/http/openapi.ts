@@ -8,7 +8,7 @@
  * test/e2e/contract.test.ts validates every answer of the local stack against this document.
  */
 import { z } from 'zod';
-import { routes, type RouteDecl } from '../../infra/routes.ts';
+import { routes, type RouteDecl } from '../../app/routes.ts';
 import { dipCatalogSchema } from '../../models/grouping/dip/catalog.ts';
 import { settlementRecordSchema } from '../../models/settlement/schema.ts';
 import { defaultLimits } from '../shared/config.ts';

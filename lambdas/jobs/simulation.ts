@@ -1,7 +1,8 @@
 /**
  * A payment simulation as a fan-out over the lake's partitions (year/month/hospital), driven by
  * AWS Step Functions on AWS (a Distributed Map per phase, see infra/stacks) and by
- * `runSimulationInProcess` on the local stack — the same functions either way:
+ * `runSimulationInProcess` on the local stack — the same functions either way, in the order of
+ * the one phase list (app/simulation-phases.ts), after the coordinator lists the partitions:
  *
  *   coordinate → map(partition: weights) → step: derive
  *              → [budget] map(partition: rate) → step: solve
@@ -10,23 +11,28 @@
  * Per partition the payment model's pure phases run (`collectWeightSample`, `collectRateSample`,
  * `priceCases` + `roundPayments` + `hospitalTotals`); the steps merge (`mergeWeightSamples`,
  * `mergeRateSamples`, `mergeHospitalTotals`) and derive (`deriveWeights`, `solveBaseRate`,
- * `allocateCents`). Intermediate aggregates live in S3 under `jobs/simulations/<id>/`;
+ * `allocateCents`); finalize writes the result document of app/simulation-result.ts, the same
+ * builder `payreform simulate` writes its result.json with. Intermediate aggregates live in S3 under `jobs/simulations/<id>/`;
  * progress (partitions done per phase, cases read) in the job item.
  */
-import { groupCase } from '../../models/grouping/drg/grouper.ts';
 import { solveBaseRate } from '../../models/payment/base-rate.ts';
 import { CaseTableBuilder, GroupStatus, type CaseTable } from '../../models/payment/cases.ts';
-import { allocateCents, roundPayments } from '../../models/payment/cents.ts';
+import { roundPayments, type CentTally } from '../../models/payment/cents.ts';
+import { Outlier, selectSpecialReview } from '../../models/payment/outliers.ts';
 import { parsePolicy, type PaymentPolicy } from '../../models/payment/policy.ts';
-import { collectRateSample, hospitalTotals, mergeHospitalTotals, mergeRateSamples, paidByRate, priceCases, caseMixIndex, type HospitalTotals } from '../../models/payment/price.ts';
-import { collectWeightSample, deriveWeights, mergeWeightSamples, relativeWeightMap, type WeightSample } from '../../models/payment/weights.ts';
+import { collectRateSample, hospitalTotals, mergeHospitalTotals, mergeRateSamples, paidByRate, priceCases, type HospitalTotals } from '../../models/payment/price.ts';
+import { collectWeightSample, deriveWeights, mergeWeightSamples, type WeightSample } from '../../models/payment/weights.ts';
 import type { ObjectStore, Ports } from '../../models/ports.ts';
+import { groupRecord } from '../../app/record.ts';
+import { phasesFor, type MapPhase, type StepPhase } from '../../app/simulation-phases.ts';
+import { allocateByHospital, budgetCents, mergeTallies, plannedCents, simulationResult, weightsState, type WeightsState } from '../../app/simulation-result.ts';
 import { config } from '../shared/config.ts';
 import * as k from '../shared/keys.ts';
 import { latestLakeLines } from '../shared/lake-reader.ts';
 import { reference } from '../shared/reference.ts';
 
-export type Phase = 'weights' | 'rate' | 'price';
+/** A map phase of app/simulation-phases.ts. */
+export type Phase = MapPhase;
 
 /** The stores a simulation reads and writes: the lake's objects and the job item. */
 export type SimulationPorts = Pick<Ports, 'objects' | 'simulations'>;
@@ -75,7 +81,7 @@ export async function coordinate(deps: SimulationPorts, id: string): Promise<{ i
   }
   const list = [...partitions].sort().map((partition) => ({ id, partition }));
   await writeJson(objects, manifestKey(id), list);
-  await deps.simulations.update(id, { status: 'running', partitionsTotal: list.length * (policy.budget !== undefined ? 3 : 2), partitionsDone: 0, casesRead: 0, updatedAt: new Date().toISOString() });
+  await deps.simulations.update(id, { status: 'running', partitionsTotal: list.length * phasesFor(policy.budget !== undefined).filter((p) => p.kind === 'map').length, partitionsDone: 0, casesRead: 0, updatedAt: new Date().toISOString() });
   return { id, partitions: list.length, budget: policy.budget !== undefined };
 }
 
@@ -112,11 +118,11 @@ export async function readPartition(objects: ObjectStore, partition: string, mod
   if (!m) throw new Error(`bad partition id ${partition}`);
   const latest = await latestLakeLines<LakeLine>(objects, await objects.list(config().LAKE_BUCKET, k.lakePartitionPrefix(m[1]!, m[2]!, m[3]!)));
   const builder = new CaseTableBuilder([mode], Math.max(16, latest.length));
-  const pack = mode === 'fallthrough' ? reference().pack : null;
+  const scheme = mode === 'fallthrough' ? { pack: reference().pack } : null;
   for (const c of latest) {
     let group: { drg: string | null; status: GroupStatus };
-    if (pack) {
-      const g = groupCase(pack, c, { ambiguous: 'fallthrough', trace: false });
+    if (scheme) {
+      const g = groupRecord(scheme, c, { ambiguous: 'fallthrough', trace: false });
       group = { drg: g.drg, status: statusCode[g.status] };
     } else {
       group = { drg: c.group.drg, status: statusCode[c.group.status] };
@@ -147,7 +153,10 @@ export async function runPartition(deps: SimulationPorts, input: { id: string; p
       const rate = await readJson<{ baseRate: number; normalScale: number }>(objects, stateKey(input.id, 'rate'));
       const priced = priceCases(table, rw, policy, rate);
       const { cents, tally } = roundPayments(priced.payment, (i) => paidByRate(priced, i));
-      out = { hospitals: hospitalTotals(table, priced, cents), tally: { cents: tally.cents, eligible: tally.eligible, histogram: Array.from(tally.histogram) } };
+      // Special-review candidates: the regional cap is applied over all partitions in finalize.
+      const reviews: { ratio: number; listId: string }[] = [];
+      for (let k = 0; k < priced.rows.length; k++) if (priced.outlier[k] === Outlier.Review) reviews.push({ ratio: priced.ratio[k]!, listId: table.listIds[priced.rows[k]!]! });
+      out = { hospitals: hospitalTotals(table, priced, cents), tally: { cents: tally.cents, eligible: tally.eligible, histogram: Array.from(tally.histogram) }, reviews };
     }
   }
   await writeJson(objects, partKey(input.id, input.phase, input.partition), out);
@@ -165,7 +174,8 @@ async function parts<T>(objects: ObjectStore, id: string, phase: Phase): Promise
   return out;
 }
 
-export type Step = 'derive' | 'solve' | 'finalize';
+/** A step of app/simulation-phases.ts. */
+export type Step = StepPhase;
 
 export async function runStep(deps: SimulationPorts, input: { id: string; step: Step }): Promise<{ id: string; budget: boolean }> {
   const { objects } = deps;
@@ -177,8 +187,7 @@ export async function runStep(deps: SimulationPorts, input: { id: string; step: 
       .map((s): WeightSample => ({ years: s.years, costs: s.costs.map(fromArrays), counts: s.counts }));
     if (samples.length === 0) throw new Error('no cases are stored for the policy\'s years');
     const weights = deriveWeights(mergeWeightSamples(samples), policy);
-    const groups = [...weights.groups.values()].map((g) => ({ drg: g.drg, relativeWeight: g.relativeWeight, cases: g.cases, meanCost: g.meanCost, cv: g.cv }));
-    await writeJson(objects, stateKey(id, 'weights'), { relativeWeights: Object.fromEntries(relativeWeightMap(weights)), groups, quality: weights.quality, counts: weights.counts, allCaseMean: weights.allCaseMean });
+    await writeJson(objects, stateKey(id, 'weights'), weightsState(weights));
     if (!budget) await writeJson(objects, stateKey(id, 'rate'), { baseRate: policy.baseRate!, normalScale: 1, gap: 0, evaluations: 0 });
   } else if (input.step === 'solve') {
     const samples = (await parts<{ cost: number[]; unit: number[]; byItemCents: number }>(objects, id, 'rate'))
@@ -187,32 +196,55 @@ export async function runStep(deps: SimulationPorts, input: { id: string; step: 
     const rate = solveBaseRate(sample, policy.budget! - sample.byItemCents / 100, policy.outliers);
     await writeJson(objects, stateKey(id, 'rate'), rate);
   } else {
-    const priced = await parts<{ hospitals: HospitalTotals[]; tally: { cents: number; eligible: number; histogram: number[] } }>(objects, id, 'price');
+    const list = await manifest(objects, id);
+    const priced = await parts<{ hospitals: HospitalTotals[]; tally: { cents: number; eligible: number; histogram: number[] }; reviews?: { ratio: number; listId: string }[] }>(objects, id, 'price');
     const hospitals = mergeHospitalTotals(priced.map((p) => p.hospitals));
-    const rate = await readJson<{ baseRate: number; normalScale: number; gap: number }>(objects, stateKey(id, 'rate'));
-    const weights = await readJson<{ groups: unknown[]; quality: unknown; counts: unknown }>(objects, stateKey(id, 'weights'));
-    let paymentCents = hospitals.reduce((s, h) => s + h.paymentCents, 0);
+    const hospitalOfPart = list.map((p) => /^\d{4}-\d{2}-(.+)$/.exec(p.partition)![1]!);
+    capSpecialReview(policy, hospitals, priced.flatMap((p, i) => (p.reviews ?? []).map((r) => ({ ...r, hospitalId: hospitalOfPart[i]! }))));
+    const rate = await readJson<{ baseRate: number; normalScale: number; gap: number; evaluations: number }>(objects, stateKey(id, 'rate'));
+    const weights = await readJson<WeightsState>(objects, stateKey(id, 'weights'));
     let leftoverCents = 0;
     if (budget) {
-      // The leftover cents (< one per case) are split over partitions by the model's plan; the
-      // budget total is exact, per-hospital totals are before that split (see the README).
-      const target = Math.floor(policy.budget! * 100 + 0.5 + 1e-6);
-      allocateCents(priced.map((p) => ({ cents: p.tally.cents, eligible: p.tally.eligible, histogram: Float64Array.from(p.tally.histogram) })), target);
-      leftoverCents = target - paymentCents;
-      paymentCents = target;
+      // The leftover cents (< one per case) are allocated over hospitals in id order, from the
+      // partitions' remainder histograms merged per hospital (a partition is one hospital's
+      // month): each hospital's payment includes its share, as in the in-process run.
+      const byHospital = new Map<string, CentTally[]>();
+      priced.forEach((p, i) => {
+        const hospitalId = hospitalOfPart[i]!;
+        const tally = { cents: p.tally.cents, eligible: p.tally.eligible, histogram: Float64Array.from(p.tally.histogram) };
+        (byHospital.get(hospitalId) ?? byHospital.set(hospitalId, []).get(hospitalId)!).push(tally);
+      });
+      const tallies = [...byHospital].map(([hospitalId, ts]) => ({ hospitalId, tally: mergeTallies(ts) }));
+      const target = budgetCents(policy.budget!);
+      const plans = allocateByHospital(tallies, target);
+      const extra = new Map(tallies.map((t, i) => [t.hospitalId, plannedCents(t.tally, plans[i]!)]));
+      leftoverCents = target - hospitals.reduce((s, h) => s + h.paymentCents, 0);
+      for (const h of hospitals) h.paymentCents += extra.get(h.hospitalId) ?? 0;
     }
-    const totalCost = hospitals.reduce((s, h) => s + h.totalCost, 0);
-    const result = {
-      policy: { name: policy.name ?? null, version: policy.version, settlementYear: policy.settlementYear, referenceYears: policy.referenceYears },
-      rate,
-      totals: { cases: hospitals.reduce((s, h) => s + h.cases, 0), totalCost, payment: paymentCents / 100, leftoverCentsSpread: leftoverCents },
-      hospitals: hospitals.map((h) => ({ ...h, payment: h.paymentCents / 100, cmi: caseMixIndex(h), balance: h.paymentCents / 100 - h.totalCost })),
-      weights,
-    };
+    const result = simulationResult({ policy, rate, hospitals, leftoverCents, weights });
     await writeJson(objects, resultKey(id), result);
-    await deps.simulations.update(id, { status: 'succeeded', resultKey: resultKey(id), summary: { cases: result.totals.cases, payment: result.totals.payment, totalCost, baseRate: rate.baseRate, hospitals: hospitals.length }, updatedAt: new Date().toISOString() });
+    await deps.simulations.update(id, { status: 'succeeded', resultKey: resultKey(id), summary: { cases: result.totals.cases, payment: result.totals.payment, totalCost: result.totals.totalCost, baseRate: result.rate.baseRate, hospitals: hospitals.length }, updatedAt: new Date().toISOString() });
   }
   return { id, budget };
+}
+
+/**
+ * 特例单议 under the regional cap, over every partition's candidates (as app/simulate.ts does over
+ * the one table): candidates beyond the cap count as high-cost cases. Payments do not change.
+ */
+function capSpecialReview(policy: PaymentPolicy, hospitals: HospitalTotals[], candidates: { ratio: number; listId: string; hospitalId: string }[]): void {
+  const review = policy.specialReview;
+  const want = review.approved ? new Set(review.approved) : null;
+  const listed = want ? Uint8Array.from(candidates, (c) => (want.has(c.listId) ? 1 : 0)) : undefined;
+  const discharges = hospitals.reduce((s, h) => s + h.cases, 0);
+  const kept = selectSpecialReview(Float64Array.from(candidates, (c) => c.ratio), () => true, discharges, review.capPerMille, listed);
+  const byId = new Map(hospitals.map((h) => [h.hospitalId, h]));
+  candidates.forEach((c, k) => {
+    if (kept.approved[k] === 1) return;
+    const h = byId.get(c.hospitalId)!;
+    h.review--;
+    h.high++;
+  });
 }
 
 export async function failJob(deps: Pick<Ports, 'simulations'>, id: string, error: string): Promise<void> {
@@ -237,14 +269,10 @@ export async function runSimulationInProcess(deps: SimulationPorts, id: string, 
         }
       }));
     };
-    await map('weights');
-    await runStep(deps, { id, step: 'derive' });
-    if (budget) {
-      await map('rate');
-      await runStep(deps, { id, step: 'solve' });
+    for (const phase of phasesFor(budget)) {
+      if (phase.kind === 'map') await map(phase.name);
+      else await runStep(deps, { id, step: phase.name });
     }
-    await map('price');
-    await runStep(deps, { id, step: 'finalize' });
   } catch (error) {
     await failJob(deps, id, error instanceof Error ? error.message : String(error));
   }

@@ -9,32 +9,10 @@
  * (`hospitalId=` of someone else) is 403 before any lookup, whether that data exists or not. A
  * hospital therefore cannot tell another hospital's existing case from a missing one.
  */
-import { createHash } from 'node:crypto';
-import { z } from 'zod';
 import { forbidden, unauthorized } from './errors.ts';
+import { principalSchema, type Principal, type Role } from '../../app/principal.ts';
 
-export const roles = ['hospital', 'analyst', 'admin'] as const;
-export type Role = (typeof roles)[number];
-
-export const principalSchema = z.discriminatedUnion('role', [
-  z.object({ role: z.literal('hospital'), hospitalId: z.string().min(1) }),
-  z.object({ role: z.literal('analyst') }),
-  z.object({ role: z.literal('admin') }),
-]);
-export type Principal = z.infer<typeof principalSchema>;
-
-/** The stored form of a key: hash, role, hospital, label. */
-export const apiKeySchema = z.object({
-  key: z.string().min(20),
-  role: z.enum(roles),
-  hospitalId: z.string().min(1).optional(),
-  label: z.string().optional(),
-}).refine((k) => (k.role === 'hospital') === (k.hospitalId !== undefined), { message: 'a hospital key needs a hospitalId, other roles must not have one' });
-export type ApiKey = z.infer<typeof apiKeySchema>;
-
-export function hashKey(key: string): string {
-  return createHash('sha256').update(key, 'utf8').digest('hex');
-}
+export { apiKeySchema, hashKey, principalSchema, roles, type ApiKey, type Principal, type Role } from '../../app/principal.ts';
 
 /** The key text of `Authorization: Bearer <key>` (case-insensitive scheme), or null. */
 export function bearerKey(header: string | undefined): string | null {

@@ -7,7 +7,7 @@
  *   and then points the one `CATALOG#DIP`/`ACTIVE` item at it — the pointer write is the
  *   activation. Bodies are ≤ 6 MB (API Gateway → Lambda); a larger catalogue is sent gzipped
  *   (`Content-Encoding: gzip`), which shrinks catalogue JSON about tenfold.
- * - Ingest, replay and `POST /v1/group` call `activeDipCatalog()`: one GetItem on the pointer per
+ * - Ingest, replay and `POST /v1/group` call `activeDipCatalog()` (and `dipOfCase`, app/dip-case.ts): one GetItem on the pointer per
  *   call, and the catalogue object is read and parsed only when the pointer names another
  *   catalogue than the one cached in this container.
  * - No pointer → no catalogue → cases carry no `dip` field (the behaviour before catalogues).
@@ -16,12 +16,11 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { dipReference } from '../../cli/dip-records.ts';
-import type { DipInput, DipReference } from '../../models/grouping/dip/cases.ts';
+import { dipReference, type ActiveDipCatalog } from '../../app/dip-case.ts';
+import type { DipReference } from '../../models/grouping/dip/cases.ts';
 import { dipCatalogSchema, parseDipCatalog, type DipCatalog } from '../../models/grouping/dip/catalog.ts';
 import { parseProcedureClasses } from '../../models/grouping/dip/codes.ts';
-import { groupDip } from '../../models/grouping/dip/grouper.ts';
-import type { CaseDip, DipCatalogSummary, Ports } from '../../models/ports.ts';
+import type { DipCatalogSummary, Ports } from '../../models/ports.ts';
 import { config } from './config.ts';
 import { invalid, malformed, tooLarge } from './errors.ts';
 import { zodProblems } from './http.ts';
@@ -87,11 +86,7 @@ export async function activateDipCatalog(catalog: DipCatalog, ports: Pick<Ports,
   return summary;
 }
 
-export interface ActiveDipCatalog {
-  id: string;
-  catalog: DipCatalog;
-  reference: DipReference;
-}
+export { dipOfCase, type ActiveDipCatalog } from '../../app/dip-case.ts';
 
 let cached: ActiveDipCatalog | undefined;
 let dipRef: DipReference | undefined;
@@ -112,10 +107,4 @@ export async function activeDipCatalog(ports: Pick<Ports, 'objects' | 'dipCatalo
   const catalog = parseDipCatalog(JSON.parse(Buffer.from(bytes).toString('utf8')));
   cached = { id: pointer.id, catalog, reference: dipReferenceOnce() };
   return cached;
-}
-
-/** A valid record's DIP packet under the active catalogue (no trace: the DRG trace is the one kept). */
-export function dipOfCase(active: ActiveDipCatalog, record: DipInput): CaseDip {
-  const g = groupDip(active.catalog, record, active.reference, { trace: false });
-  return { status: g.status, packet: g.packet, kind: g.kind, score: g.score, auxiliary: g.auxiliary, catalog: active.id };
 }

@@ -19,16 +19,15 @@
  */
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import { groupCase } from '../../models/grouping/drg/grouper.ts';
+import { ingestRecord, storedRecord as storedRecordWith, type IngestContext } from '../../app/ingest-record.ts';
 import type { CaseWrite, Ports, QualityCounters, StoredCase, StoredRecord } from '../../models/ports.ts';
 import { emptyCounters, missingOptionalFields } from '../../models/settlement/quality-counters.ts';
 import { costCategories, settlementFields, type SettlementRecord } from '../../models/settlement/schema.ts';
 import type { Problem, ProblemCode } from '../../models/problem.ts';
-import { validateRecord } from '../../models/settlement/validate.ts';
 import type { RecordFormat } from '../../models/settlement/readers.ts';
 import type { Principal } from './auth.ts';
 import { parseRecords } from './body.ts';
-import { activeDipCatalog, dipOfCase } from './dip-catalog.ts';
+import { activeDipCatalog } from './dip-catalog.ts';
 import { config } from './config.ts';
 import * as k from './keys.ts';
 import { markedPseudonym, pseudonymise, pseudonymiseBody, pseudonymSecret } from './pseudonym.ts';
@@ -171,53 +170,31 @@ export async function ingestBatch(input: IngestInput): Promise<IngestResult> {
   const ownHospital = input.principal.role === 'hospital' ? input.principal.hospitalId : undefined;
   let warnings = 0;
 
+  const ctx: IngestContext = { pack, codeSets, ownHospital, pseudonymise: patientRefOf(secret, input.replay === true), dip, today: receivedDate };
   for (let index = 0; index < raws.length; index++) {
-    let raw = raws[index];
-    // A hospital key may leave hospitalId out: its own is filled in.
-    if (ownHospital !== undefined && raw !== null && typeof raw === 'object' && !Array.isArray(raw) && (raw as Record<string, unknown>).hospitalId === undefined) {
-      raw = { ...(raw as Record<string, unknown>), hospitalId: ownHospital };
-    }
+    const raw = raws[index];
     const hospital = ownHospital ?? hospitalOf(raw, scope);
     const counterKey = `${hospital}|${monthOf(raw, fallbackMonth)}`;
     let q = counters.get(counterKey);
     if (!q) counters.set(counterKey, (q = emptyCounters()));
     q.received++;
-    const validation = validateRecord(raw, { mode: 'ingest', codeSets, today: receivedDate });
-    if (validation.warnings.length > 0) {
+    // Validate, scope, pseudonymise, group: the one record path (app/ingest-record.ts).
+    const outcome = ingestRecord(raw, ctx);
+    if (outcome.warnings.length > 0) {
       q.warned++;
-      warnings += validation.warnings.length;
+      warnings += outcome.warnings.length;
     }
-    let problems: Problem[] | null = validation.ok ? null : validation.errors;
-    if (validation.ok && ownHospital !== undefined && validation.record.hospitalId !== ownHospital) {
-      problems = [{ code: 'wrong-hospital', path: 'hospitalId', message: `hospitalId ${JSON.stringify(validation.record.hospitalId)} is another hospital; a hospital key submits its own cases only.` }];
-    }
-    if (problems !== null) {
-      const listId = validation.ok ? validation.record.listId : (validation.listId ?? null);
+    if (!outcome.ok) {
       q.rejected++;
-      const reasons = new Set(problems.map(reasonOf));
+      const reasons = new Set(outcome.problems.map(reasonOf));
       for (const r of reasons) q.reasons[r] = (q.reasons[r] ?? 0) + 1;
       if ([...reasons].some((r) => r.endsWith(':grey-code'))) q.greyCodes++;
-      for (const p of problems) errors.push({ index, listId, code: p.code, path: p.path, message: p.message });
+      for (const p of outcome.problems) errors.push({ index, listId: outcome.listId, code: p.code, path: p.path, message: p.message });
       continue;
     }
-    if (!validation.ok) continue;
     q.accepted++;
-    const record = validation.record;
-    const stored = storedRecord(record, secret, input.replay === true);
-    for (const f of missingOptionalFields(stored)) q.missing[f] = (q.missing[f] ?? 0) + 1;
-    const grouped = groupCase(pack, record, { trace: true });
-    cases.push({
-      hospitalId: stored.hospitalId,
-      listId: record.listId,
-      record: stored,
-      grouping: { status: grouped.status, mdc: grouped.mdc, adrg: grouped.adrg, drg: grouped.drg, ...(grouped.severity ? { severity: grouped.severity } : {}) },
-      ...(dip ? { dip: dipOfCase(dip, record) } : {}),
-      trace: grouped.trace,
-      contentHash: canonicalHash(stored),
-      batchId,
-      ingestedAt: receivedAt,
-      ...(validation.warnings.length > 0 ? { warned: true as const } : {}),
-    });
+    for (const f of missingOptionalFields(outcome.case.record)) q.missing[f] = (q.missing[f] ?? 0) + 1;
+    cases.push({ ...outcome.case, contentHash: canonicalHash(outcome.case.record), batchId, ingestedAt: receivedAt, ...(outcome.warnings.length > 0 ? { warned: true as const } : {}) });
   }
 
   // 3. DynamoDB decides each case's version.
@@ -265,14 +242,16 @@ export async function ingestBatch(input: IngestInput): Promise<IngestResult> {
 }
 
 /**
- * The record as stored: `patientId` replaced by its keyed HMAC, hospitalId present. In a replay
- * a marked value of the kept body is the pseudonym already (see `pseudonymMarker`).
+ * How ingest pseudonymises `patientId`: its keyed HMAC. In a replay a marked value of the kept
+ * body is the pseudonym already (see `pseudonymMarker`).
  */
+function patientRefOf(secret: string, replay: boolean): (patientId: string) => string {
+  return (patientId) => (replay ? markedPseudonym(patientId) : null) ?? pseudonymise(secret, patientId);
+}
+
+/** The record as stored (app/ingest-record.ts), with ingest's pseudonymisation. */
 export function storedRecord(record: SettlementRecord, secret: string, replay = false): StoredRecord & { hospitalId: string } {
-  const { patientId, ...rest } = record;
-  const out = { ...rest, hospitalId: record.hospitalId! } as StoredRecord & { hospitalId: string };
-  if (patientId !== undefined) out.patientRef = (replay ? markedPseudonym(patientId) : null) ?? pseudonymise(secret, patientId);
-  return out;
+  return storedRecordWith(record, patientRefOf(secret, replay));
 }
 
 /** One line of the lake: the stored record, its grouping, the version the table gave it and bookkeeping (no trace). */

@@ -21,6 +21,9 @@
  * `DRG#<drg>#MONTH#<yyyy-mm>` / `HOSP#<h>#<dischargeDate>#<listId>`.
  * Month-sharded partition keys keep any one key's write rate bounded during bulk ingest.
  */
+import { simulationRequestPrefix, stressTestRequestPrefix, supervisionRequestPrefix } from '../../app/storage-names.ts';
+
+export { simulationRequestPrefix, stressTestRequestPrefix, supervisionRequestPrefix };
 
 export const hospitalPk = (hospitalId: string): string => `HOSP#${hospitalId}`;
 export const caseSk = (listId: string): string => `CASE#${listId}`;
@@ -53,7 +56,7 @@ export const byDrgHospitalPrefix = (hospitalId: string): string => `HOSP#${hospi
 /** The GSI2 value for a case that has no DRG (ungroupable). */
 export const noDrg = 'NONE';
 
-export const indexNames = { byMonth: 'byMonth', byDrg: 'byDrg' } as const;
+export { indexNames } from '../../app/storage-names.ts';
 
 /** S3 keys. The lake is partitioned year/month/hospital so a simulation reads partitions in parallel. */
 export const rawBatchKey = (hospitalId: string, receivedDate: string, batchId: string): string => `raw/hospital=${hospitalId}/date=${receivedDate}/${batchId}`;
@@ -66,12 +69,8 @@ export const lakePartitionPrefix = (year: string, month: string, hospitalId: str
 export const lakeObjectKey = (year: string, month: string, hospitalId: string, batchId: string, contentTag?: string): string => `${lakePartitionPrefix(year, month, hospitalId)}batch-${batchId}${contentTag ? `-${contentTag}` : ''}.jsonl.gz`;
 export const lakeYearPrefix = (year: string): string => `cases/year=${year}/`;
 export const simulationRequestKey = (id: string): string => `jobs/simulations/${id}/request.json`;
-export const simulationRequestPrefix = 'jobs/simulations/';
-/** A stress test's request (its creation starts the run). */
-export const stressTestRequestPrefix = 'jobs/stress-tests/';
 export const stressTestRequestKey = (id: string): string => `${stressTestRequestPrefix}${id}/request.json`;
 /** A supervision run's request (its creation starts the run), result (ranking, counts) and flags, one object per hospital. */
-export const supervisionRequestPrefix = 'jobs/supervision/';
 export const supervisionRequestKey = (id: string): string => `${supervisionRequestPrefix}${id}/request.json`;
 export const supervisionResultKey = (id: string): string => `${supervisionRequestPrefix}${id}/result.json`;
 export const supervisionFlagsKey = (id: string, hospitalId: string): string => `${supervisionRequestPrefix}${id}/flags/hospital=${hospitalId}.json`;

@@ -29,11 +29,11 @@ import { defaultCatalogPolicy, type DipCatalogPolicy } from '../grouping/dip/pol
 import { BudgetError, type RateSolution } from './base-rate.ts';
 import type { CaseTable } from './cases.ts';
 import { allocateCents, applyCents, roundHalfUpCents, roundPayments } from './cents.ts';
-import { byItemValue, caseScore, classifyDipCases, settleBalance, settlementPointValue, yearStartPointValue, type YearStartPointValue } from './dip.ts';
-import { levelCoefficient, Outlier, type SpecialReviewSelection } from './outliers.ts';
+import { byItemValue, caseScore, classifyDipCases, settleBalance, settlementPointValue, yearStartPointValue } from './dip.ts';
+import { levelCoefficient, Outlier } from './outliers.ts';
 import type { DipPaymentPolicy } from './policy.ts';
 import { hospitalTotals, mergeHospitalTotals, type PricedCases } from './price.ts';
-import type { GroupingCounts, PolicyResult } from './simulate.ts';
+import type { DipFundResult, DipHospitalSettlement, GroupingCounts, PolicyResult } from './simulate.ts';
 import type { GroupWeight, Weights } from './weights.ts';
 
 /** What DIP reads of each case, in the case table's row order (procedures joined by `|`; ageDays −1 when absent). */
@@ -70,75 +70,6 @@ export function concatDipColumns(blocks: readonly DipColumns[]): DipColumns {
     o += b.severity.length;
   }
   return out;
-}
-
-/** One fund's settlement (one pool, or the employee / resident fund). */
-export interface DipFundResult {
-  fund: 'all' | 'employee' | 'resident';
-  budget: number | null;
-  fundRatio: number;
-  cases: number;
-  /** 年初点值 (derived from the reference years or given) and how it was derived. */
-  yearStart: YearStartPointValue & { source: 'derived' | 'policy' };
-  /** 结算点值: (budget ÷ fund ratio − by-item values) ÷ total points, or the policy's point value. */
-  settlementPointValue: number;
-  totalPoints: number;
-  /** Σ case values paid by item (special review, ungrouped), yuan before the fund ratio. */
-  byItemValue: number;
-  prepaidCents: number;
-  clearedCents: number;
-}
-
-/** Per hospital and fund: what the specification's settlement compares. Money in yuan (cents for the fund figures). */
-export interface DipHospitalSettlement {
-  hospitalId: string;
-  fund: DipFundResult['fund'];
-  level: number;
-  cases: number;
-  /** Σ settled points (case scores after the outlier rules). */
-  points: number;
-  totalCost: number;
-  /** The fund's share of the cost: Σ cost × fund ratio (what the fund payment is compared with). */
-  fundShareOfCost: number;
-  /** Σ case values (points × settlement point value, by-item values), before the fund ratio. */
-  caseValue: number;
-  /** Monthly prepayments at the year-start point value, year-end clearing at the settlement one, whole cents. */
-  prepaidCents: number;
-  clearedCents: number;
-  /** Surplus kept / overspend shared: the hospital's final amount, whole cents. */
-  retainedSurplus: number;
-  sharedOverspend: number;
-  finalCents: number;
-  /** Cases by outlier class: low, high, special review (approved, paid by item), ungrouped (paid by item). */
-  low: number;
-  high: number;
-  specialReview: number;
-  ungrouped: number;
-}
-
-/** The DIP part of a PolicyResult. */
-export interface DipResult {
-  catalog: DipCatalog;
-  /** `built` from the reference years, or read from the policy's `catalog` file. */
-  catalogSource: 'built' | 'file';
-  /** The mode, the level coefficients used, and how many settlement cases took a per-packet coefficient. */
-  hospitalCoefficients: { mode: DipPaymentPolicy['hospitalCoefficients']; level: Record<'1' | '2' | '3', number>; packetCoefficients: number };
-  funds: DipFundResult[];
-  specialReview: Omit<SpecialReviewSelection, 'approved'> & { listedUnknown: number };
-  ungroupedShare: number;
-  prepaymentShare: number;
-  /** Σ case value before the fund ratio, yuan. */
-  totalCaseValue: number;
-  /** Fund payment split: monthly prepayments (year-start point value) and the year-end balance (clearing − prepayments), whole cents. */
-  prepaidCents: number;
-  yearEndCents: number;
-  hospitals: DipHospitalSettlement[];
-  /** Packet (or cost tier) names and, per priced case, an index into them. */
-  packets: string[];
-  packetOf: Int32Array;
-  /** Auxiliary type of each priced case (null: none), and its hospital coefficient. */
-  auxiliaryOf: (string | null)[];
-  hospitalCoefficientOf: Float64Array;
 }
 
 export interface DipSimulationInput {

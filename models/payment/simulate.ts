@@ -1,18 +1,16 @@
 /**
- * One policy over one table of grouped cases, in-process: the same phase functions the
- * partitioned service runs, with a single partition —
- *   collectWeightSample → deriveWeights → collectRateSample → solveBaseRate (budget) →
- *   priceCases → roundPayments → allocateCents → applyCents → hospitalTotals.
- * Pure: no I/O; the CLI writes what this returns.
+ * What a payment simulation returns (`PolicyResult`, DRG or DIP) and the grouping counts it
+ * reports. The DRG run itself is app/simulate.ts (the phases of app/simulation-phases.ts), the
+ * DIP run simulate-dip.ts.
  */
-import { solveBaseRate, type RateSolution } from './base-rate.ts';
+import type { RateSolution } from './base-rate.ts';
 import { GroupStatus, groupingOf, type CaseTable } from './cases.ts';
-import { allocateCents, applyCents, roundPayments } from './cents.ts';
-import { Outlier, selectSpecialReview } from './outliers.ts';
-import type { AnyPaymentPolicy, PaymentPolicy } from './policy.ts';
-import type { DipResult } from './simulate-dip.ts';
-import { collectRateSample, hospitalTotals, mergeHospitalTotals, paidByRate, priceCases, type HospitalTotals, type PricedCases } from './price.ts';
-import { collectWeightSample, deriveWeights, relativeWeightMap, type Weights } from './weights.ts';
+import type { AnyPaymentPolicy, DipPaymentPolicy, PaymentPolicy } from './policy.ts';
+import type { DipCatalog } from '../grouping/dip/catalog.ts';
+import type { YearStartPointValue } from './dip.ts';
+import type { SpecialReviewSelection } from './outliers.ts';
+import type { HospitalTotals, PricedCases } from './price.ts';
+import type { Weights } from './weights.ts';
 
 /** Grouping counts of a set of cases: in-group rate (入组率) = grouped / all (models.md §4). */
 export interface GroupingCounts {
@@ -40,11 +38,83 @@ export interface PolicyResult {
     totalCost: number;
     paymentCents: number;
     outliers: { normal: number; low: number; high: number; review: number; byItem: number };
+    /** Budget policies: the cents left over after rounding each payment, spread over the cases (D, cents.ts). */
+    leftoverCents?: number;
   };
   grouping: { reference: GroupingCounts; settlement: GroupingCounts };
   /** DIP policies only. */
   dip?: DipResult;
 }
+
+/** One fund's settlement (one pool, or the employee / resident fund). */
+export interface DipFundResult {
+  fund: 'all' | 'employee' | 'resident';
+  budget: number | null;
+  fundRatio: number;
+  cases: number;
+  /** 年初点值 (derived from the reference years or given) and how it was derived. */
+  yearStart: YearStartPointValue & { source: 'derived' | 'policy' };
+  /** 结算点值: (budget ÷ fund ratio − by-item values) ÷ total points, or the policy's point value. */
+  settlementPointValue: number;
+  totalPoints: number;
+  /** Σ case values paid by item (special review, ungrouped), yuan before the fund ratio. */
+  byItemValue: number;
+  prepaidCents: number;
+  clearedCents: number;
+}
+
+/** Per hospital and fund: what the specification's settlement compares. Money in yuan (cents for the fund figures). */
+export interface DipHospitalSettlement {
+  hospitalId: string;
+  fund: DipFundResult['fund'];
+  level: number;
+  cases: number;
+  /** Σ settled points (case scores after the outlier rules). */
+  points: number;
+  totalCost: number;
+  /** The fund's share of the cost: Σ cost × fund ratio (what the fund payment is compared with). */
+  fundShareOfCost: number;
+  /** Σ case values (points × settlement point value, by-item values), before the fund ratio. */
+  caseValue: number;
+  /** Monthly prepayments at the year-start point value, year-end clearing at the settlement one, whole cents. */
+  prepaidCents: number;
+  clearedCents: number;
+  /** Surplus kept / overspend shared: the hospital's final amount, whole cents. */
+  retainedSurplus: number;
+  sharedOverspend: number;
+  finalCents: number;
+  /** Cases by outlier class: low, high, special review (approved, paid by item), ungrouped (paid by item). */
+  low: number;
+  high: number;
+  specialReview: number;
+  ungrouped: number;
+}
+
+/** The DIP part of a PolicyResult. */
+export interface DipResult {
+  catalog: DipCatalog;
+  /** `built` from the reference years, or read from the policy's `catalog` file. */
+  catalogSource: 'built' | 'file';
+  /** The mode, the level coefficients used, and how many settlement cases took a per-packet coefficient. */
+  hospitalCoefficients: { mode: DipPaymentPolicy['hospitalCoefficients']; level: Record<'1' | '2' | '3', number>; packetCoefficients: number };
+  funds: DipFundResult[];
+  specialReview: Omit<SpecialReviewSelection, 'approved'> & { listedUnknown: number };
+  ungroupedShare: number;
+  prepaymentShare: number;
+  /** Σ case value before the fund ratio, yuan. */
+  totalCaseValue: number;
+  /** Fund payment split: monthly prepayments (year-start point value) and the year-end balance (clearing − prepayments), whole cents. */
+  prepaidCents: number;
+  yearEndCents: number;
+  hospitals: DipHospitalSettlement[];
+  /** Packet (or cost tier) names and, per priced case, an index into them. */
+  packets: string[];
+  packetOf: Int32Array;
+  /** Auxiliary type of each priced case (null: none), and its hospital coefficient. */
+  auxiliaryOf: (string | null)[];
+  hospitalCoefficientOf: Float64Array;
+}
+
 
 /** Grouping counts of the cases whose discharge year is in `years`. */
 export function groupingCounts(table: CaseTable, policy: Pick<PaymentPolicy, 'ambiguous'>, years: readonly number[]): GroupingCounts {
@@ -59,65 +129,4 @@ export function groupingCounts(table: CaseTable, policy: Pick<PaymentPolicy, 'am
   }
   const grouped = counts[GroupStatus.Grouped]!;
   return { cases, grouped, ambiguous: counts[GroupStatus.Ambiguous]!, ungroupable: counts[GroupStatus.Ungroupable]!, inGroupRate: cases > 0 ? grouped / cases : NaN };
-}
-
-/** Simulate `policy` over the grouped cases (see the module comment). Throws BudgetError when no base rate spends the budget. */
-export function simulatePolicy(table: CaseTable, policy: PaymentPolicy): PolicyResult {
-  const weights = deriveWeights(collectWeightSample(table, policy), policy);
-  const relativeWeights = relativeWeightMap(weights);
-  let rate: RateSolution;
-  if (policy.budget !== undefined) {
-    const sample = collectRateSample(table, relativeWeights, policy);
-    rate = solveBaseRate(sample, policy.budget - sample.byItemCents / 100, policy.outliers);
-  } else {
-    rate = { baseRate: policy.baseRate!, normalScale: 1, gap: 0, evaluations: 0 };
-  }
-  const priced = priceCases(table, relativeWeights, policy, rate);
-  capSpecialReview(table, priced, policy.specialReview);
-  const { cents, bin, tally } = roundPayments(priced.payment, (k) => paidByRate(priced, k));
-  if (policy.budget !== undefined) {
-    const [plan] = allocateCents([tally], roundHalfUpBudget(policy.budget));
-    applyCents(cents, bin, plan!);
-  }
-  const hospitals = mergeHospitalTotals([hospitalTotals(table, priced, cents)]); // sorted by hospital id
-  const outliers = { normal: 0, low: 0, high: 0, review: 0, byItem: 0 };
-  const keys = ['normal', 'low', 'high', 'review', 'byItem'] as const;
-  let totalCost = 0;
-  let paymentCents = 0;
-  for (let k = 0; k < priced.rows.length; k++) {
-    outliers[keys[priced.outlier[k]! as Outlier]]++;
-    totalCost += table.cost[priced.rows[k]!]!;
-    paymentCents += cents[k]!;
-  }
-  return {
-    policy,
-    weights,
-    rate,
-    priced,
-    cents,
-    hospitals,
-    totals: { cases: priced.rows.length, totalCost, paymentCents, outliers },
-    grouping: { reference: groupingCounts(table, policy, policy.referenceYears), settlement: groupingCounts(table, policy, [policy.settlementYear]) },
-  };
-}
-
-/**
- * 特例单议 under the regional cap (models.md §3): of the cases flagged for review (ratio >
- * outliers.review), at most capPerMille ‰ of the settlement cases stay flagged — the listed ones
- * when the policy lists approved cases, else the costliest by ratio; the others become high-cost
- * cases. Review and high-cost cases are paid alike (cost − standard), so payments do not change.
- */
-function capSpecialReview(table: CaseTable, priced: PricedCases, review: PaymentPolicy['specialReview']): void {
-  let listed: Uint8Array | undefined;
-  if (review.approved) {
-    const want = new Set(review.approved);
-    listed = Uint8Array.from(priced.rows, (i) => (want.has(table.listIds[i]!) ? 1 : 0));
-  }
-  const kept = selectSpecialReview(priced.ratio, (k) => priced.outlier[k] === Outlier.Review, priced.rows.length, review.capPerMille, listed);
-  for (let k = 0; k < priced.rows.length; k++) if (priced.outlier[k] === Outlier.Review && kept.approved[k] !== 1) priced.outlier[k] = Outlier.High;
-}
-
-/** The budget in whole cents (half-up). */
-function roundHalfUpBudget(budget: number): number {
-  return Math.floor(budget * 100 + 0.5 + 1e-6);
 }

@@ -9,7 +9,7 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeReference } from '../../infra/local/build.ts';
-import { authorizer, jobs, routes } from '../../infra/routes.ts';
+import { authorizer, jobs, routes } from '../../app/routes.ts';
 import { ServiceStack } from '../../infra/stacks/service-stack.ts';
 import { projectRoot } from '../../lib/reference.ts';
 

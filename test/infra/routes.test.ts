@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { projectRoot } from '../../lib/reference.ts';
 import { writeReference } from '../../infra/local/build.ts';
 import { configuredRoutes, serverlessConfig } from '../../infra/local/serverless-config.ts';
-import { routes } from '../../infra/routes.ts';
+import { routes } from '../../app/routes.ts';
 import { ServiceStack } from '../../infra/stacks/service-stack.ts';
 
 describe('one route declaration', () => {

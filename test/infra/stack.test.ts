@@ -10,7 +10,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../lib/reference.ts';
 import { writeReference } from '../../infra/local/build.ts';
 import { explained, explanationFor, nagFindings } from '../../infra/nag.ts';
-import { authorizer, jobs, routes } from '../../infra/routes.ts';
+import { authorizer, jobs, routes } from '../../app/routes.ts';
+import { phasesFor, type SimulationPhase } from '../../app/simulation-phases.ts';
 import { ServiceStack } from '../../infra/stacks/service-stack.ts';
 
 let stack: ServiceStack;
@@ -93,6 +94,25 @@ describe('service stack', () => {
     const definition = JSON.stringify(machines[0]![1].Properties.DefinitionString);
     expect(definition).toContain('DISTRIBUTED');
     expect(definition).toContain('ItemReader');
+    // The states follow the one phase list (app/simulation-phases.ts): each phase's state leads
+    // to the next phase's (budget-only ones behind the Choice on $.budget).
+    const join = (machines[0]![1].Properties.DefinitionString as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1];
+    const states = (JSON.parse(join.map((part) => (typeof part === 'string' ? part : 'TOKEN')).join('')) as { StartAt: string; States: Record<string, { Type: string; Next?: string; Choices?: { Next: string }[]; Default?: string }> });
+    const stateName = (p: SimulationPhase): string => (p.kind === 'map' ? `Map${p.name}` : p.name[0]!.toUpperCase() + p.name.slice(1));
+    const after = (name: string, budget: boolean): string | undefined => {
+      const st = states.States[name]!;
+      if (st.Type !== 'Choice') return st.Next;
+      return budget ? st.Choices![0]!.Next : st.Default;
+    };
+    for (const budget of [true, false]) {
+      let at = after(states.StartAt, budget)!;
+      const visited: string[] = [];
+      while (at !== 'Done') {
+        if (states.States[at]!.Type !== 'Choice') visited.push(at);
+        at = after(at, budget)!;
+      }
+      expect(visited).toEqual(phasesFor(budget).map(stateName));
+    }
     template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'cron(0 2 1 * ? *)' });
     template.hasResourceProperties('AWS::Events::Rule', { EventPattern: Match.objectLike({ source: ['aws.s3'], 'detail-type': ['Object Created'] }) });
   });

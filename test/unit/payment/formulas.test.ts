@@ -5,7 +5,7 @@ import { GroupStatus } from '../../../models/payment/cases.ts';
 import { allocateCents, applyCents, roundHalfUpCents, roundPayments } from '../../../models/payment/cents.ts';
 import { Outlier, outlierClass } from '../../../models/payment/outliers.ts';
 import { caseMixIndex } from '../../../models/payment/price.ts';
-import { simulatePolicy } from '../../../models/payment/simulate.ts';
+import { simulatePolicy } from '../../../app/simulate.ts';
 import { collectWeightSample, deriveWeights, mergeWeightSamples, trimmedMean } from '../../../models/payment/weights.ts';
 import { policy, table, type Row } from './helpers.ts';
 

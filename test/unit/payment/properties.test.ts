@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { BudgetError } from '../../../models/payment/base-rate.ts';
 import { outlierClass, Outlier } from '../../../models/payment/outliers.ts';
 import type { PaymentPolicyInput } from '../../../models/payment/policy.ts';
-import { simulatePolicy, type PolicyResult } from '../../../models/payment/simulate.ts';
+import { simulatePolicy } from '../../../app/simulate.ts';
+import type { PolicyResult } from '../../../models/payment/simulate.ts';
 import { policy, table, type Row } from './helpers.ts';
 
 const drg = fc.constantFrom('A', 'B', 'C', 'D');

@@ -1,18 +1,20 @@
 /**
- * A raw record of a bulk CLI (simulate, monitor, dip, drg design) validated for grouping: the
- * record, or the one sentence that refuses it — the reader's own for a broken line (it names the
- * line), else `line N (listId X): <the first problem> (and k more problems)`.
+ * A raw record of a bulk CLI (simulate, monitor, dip, drg design) checked for grouping (record.ts:
+ * validated in group mode, codes mapped): the record, or the one sentence that refuses it — the
+ * reader's own for a broken line (it names the line), else
+ * `line N (listId X): <the first problem> (and k more problems)`.
  */
+import type { ClinicalCodeMaps } from '../models/settlement/code-map.ts';
 import type { CodeSets } from '../models/settlement/codes.ts';
 import type { RawRecord } from '../models/settlement/readers.ts';
 import type { SettlementRecord } from '../models/settlement/schema.ts';
-import { validateRecord } from '../models/settlement/validate.ts';
+import { checkRecord } from './record.ts';
 
 export type ValidRecord = { record: SettlementRecord; rejection?: undefined } | { record?: undefined; rejection: string };
 
-export function validForGrouping(raw: RawRecord, codeSets: CodeSets): ValidRecord {
+export function validForGrouping(raw: RawRecord, codeSets: CodeSets, codeMaps?: ClinicalCodeMaps): ValidRecord {
   if (raw.error !== undefined) return { rejection: raw.error };
-  const v = validateRecord(raw.value, { mode: 'group', codeSets });
+  const v = checkRecord(raw.value, codeSets, 'group', codeMaps);
   if (v.ok) return { record: v.record };
   const e = v.errors[0]!;
   return { rejection: lineRejection(raw, v.listId, `${e.path || 'the record'} ${e.message}${v.errors.length > 1 ? ` (and ${v.errors.length - 1} more problems)` : ''}`) };

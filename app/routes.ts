@@ -1,10 +1,10 @@
 /**
  * The one declaration of the service's routes and background functions. The CDK stack
- * (`stacks/service-stack.ts`) and the serverless-offline configuration of the local stack
- * (`local/serverless-config.ts`) are both generated from it; `test/infra/routes.test.ts` proves
+ * (`infra/stacks/service-stack.ts`) and the serverless-offline configuration of the local stack
+ * (`infra/local/serverless-config.ts`) are both generated from it; `test/infra/routes.test.ts` proves
  * they agree.
  */
-import type { Role } from '../lambdas/shared/auth.ts';
+import type { Role } from './principal.ts';
 
 export interface RouteDecl {
   /** Function id: CDK construct id and serverless function name. */

@@ -1,25 +1,23 @@
 /**
- * Settlement records → a grouped CaseTable for `payreform simulate`: parse, validate (group
+ * Settlement records → a grouped CaseTable for `payreform simulate`: checked (record.ts, group
  * mode: grey codes warn), require what pricing needs (hospitalId, dischargeDate, totalCost),
  * group once per `ambiguous` mode the policies use. With a DIP policy (`dip: true`) a block also
  * carries what the DIP catalogue and grouper read (`DipColumns`: diagnosis, procedures, severity,
  * age, disposition), since the catalogue is built from the reference years before any case can be
- * placed in a packet. Shared by the in-process path and the worker threads (simulate-worker.ts),
+ * placed in a packet. Shared by the CLI's in-process path and its worker threads (cli/simulate-worker.ts),
  * which return the same `CaseBlock`s.
  */
-import { groupCase, type AmbiguousMode, type GroupingInput, type Severity } from '../models/grouping/drg/grouper.ts';
+import type { AmbiguousMode, GroupingInput, Severity } from '../models/grouping/drg/grouper.ts';
 import { severityFromPack } from '../models/grouping/dip/cases.ts';
 import { severityIndex, typingFlags } from '../models/grouping/dip/codes.ts';
 import type { RulePack } from '../models/grouping/drg/pack.ts';
 import { GroupStatus, type CaseTableBuilder } from '../models/payment/cases.ts';
 import type { DipColumns } from '../models/payment/simulate-dip.ts';
-import type { CodeSets } from '../models/settlement/codes.ts';
 import type { RawRecord } from '../models/settlement/readers.ts';
+import { groupRecord, type Scheme } from './record.ts';
 import { lineRejection, validForGrouping } from './valid-record.ts';
 
-export interface CaseContext {
-  pack: RulePack;
-  codeSets: CodeSets;
+export interface CaseContext extends Scheme {
   modes: AmbiguousMode[];
   /** Carry the DIP columns (a DIP policy is simulated). */
   dip?: boolean;
@@ -82,7 +80,7 @@ export function caseBlock(raws: readonly RawRecord[], ctx: CaseContext): CaseBlo
     if (block.errors.length < maxErrorsPerBlock) block.errors.push(rejection);
   };
   for (const raw of raws) {
-    const { record: r, rejection } = validForGrouping(raw, ctx.codeSets);
+    const { record: r, rejection } = validForGrouping(raw, ctx.codeSets, ctx.codeMaps);
     if (!r) {
       reject(rejection);
       continue;
@@ -99,7 +97,7 @@ export function caseBlock(raws: readonly RawRecord[], ctx: CaseContext): CaseBlo
     block.cost[k] = r.totalCost!;
     block.level[k] = r.hospitalLevel ?? 0;
     for (let m = 0; m < ctx.modes.length; m++) {
-      const g = groupCase(ctx.pack, r, { ambiguous: ctx.modes[m]!, trace: false });
+      const g = groupRecord(ctx, r, { ambiguous: ctx.modes[m]!, trace: false });
       block.drgs[m]!.push(g.drg);
       block.status[m]![k] = statusCode[g.status];
     }

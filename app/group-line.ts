@@ -1,16 +1,13 @@
 /**
- * One record of `payreform group`: raw parse result → validated → grouped → its output line.
- * Shared by the single-threaded path and the worker threads, so both write the same lines.
+ * One record of `payreform group`: raw parse result → checked (record.ts) → grouped → its
+ * output line. Shared by the single-threaded path and the worker threads, so both write the
+ * same lines.
  */
-import { groupCase, type GroupOptions } from '../models/grouping/drg/grouper.ts';
-import type { RulePack } from '../models/grouping/drg/pack.ts';
-import type { CodeSets } from '../models/settlement/codes.ts';
+import type { GroupOptions } from '../models/grouping/drg/grouper.ts';
 import type { RawRecord } from '../models/settlement/readers.ts';
-import { validateRecord } from '../models/settlement/validate.ts';
+import { checkRecord, groupRecord, type Scheme } from './record.ts';
 
-export interface GroupContext {
-  pack: RulePack;
-  codeSets: CodeSets;
+export interface GroupContext extends Scheme {
   options: GroupOptions;
 }
 
@@ -28,12 +25,12 @@ export function groupRawRecord(raw: RawRecord, ctx: GroupContext): GroupedLine {
   if (raw.error !== undefined) {
     return { line: JSON.stringify({ listId: null, status: 'invalid', mdc: null, adrg: null, drg: null, errors: [{ path: '', message: raw.error }] }), status: 'invalid', warned: false, error: raw.error };
   }
-  const validation = validateRecord(raw.value, { mode: 'group', codeSets: ctx.codeSets });
+  const validation = checkRecord(raw.value, ctx.codeSets, 'group', ctx.codeMaps);
   if (!validation.ok) {
     const row = { listId: validation.listId ?? null, status: 'invalid', mdc: null, adrg: null, drg: null, errors: validation.errors, ...(validation.warnings.length > 0 ? { warnings: validation.warnings } : {}) };
     return { line: JSON.stringify(row), status: 'invalid', warned: validation.warnings.length > 0 };
   }
-  const result = groupCase(ctx.pack, validation.record, ctx.options);
+  const result = groupRecord(ctx, validation.record, ctx.options);
   const warned = validation.warnings.length > 0;
   // The common row is written by hand (JSON.stringify of an object costs twice as much); listId
   // is [A-Za-z0-9_.-] and the group codes are letters and digits, so no escaping is needed.

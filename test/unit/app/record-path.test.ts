@@ -1,0 +1,78 @@
+/**
+ * One record path: for the same raw record, every entry point's row — `payreform group`'s output
+ * line, `POST /v1/group`'s result, the stored case of ingest and the simulation's case block —
+ * carries the same validity and the same group, because each goes through app/record.ts.
+ */
+import { describe, expect, it } from 'vitest';
+import { caseBlock } from '../../../app/case-block.ts';
+import { emptyGroupCounts, groupResultRow } from '../../../app/group-result.ts';
+import { groupRawRecord } from '../../../app/group-line.ts';
+import { ingestRecord } from '../../../app/ingest-record.ts';
+import { checkRecord } from '../../../app/record.ts';
+import { devCasesWithMadeUpDetails } from '../../../infra/local/demo.ts';
+import { loadCodeSets } from '../../../lib/codesets.ts';
+import type { RawRecord } from '../../../models/settlement/readers.ts';
+import { chsDrg11 } from '../../helpers/scheme.ts';
+
+const lines = devCasesWithMadeUpDetails().slice(0, 300);
+const { pack } = chsDrg11();
+const codeSets = loadCodeSets();
+const raws: RawRecord[] = lines.map((l, i) => ({ value: JSON.parse(l) as unknown, index: i, line: i + 1 }));
+
+describe('the record path (app/record.ts)', () => {
+  it('gives every entry point the same status and DRG for the same record', () => {
+    const counts = emptyGroupCounts();
+    const block = caseBlock(raws, { pack, codeSets, modes: ['qy'] });
+    let k = 0;
+    let stored = 0;
+    for (const raw of raws) {
+      const line = JSON.parse(groupRawRecord(raw, { pack, codeSets, options: { ambiguous: 'qy', trace: false } }).line) as { status: string; drg: string | null };
+      const row = groupResultRow(raw.value, raw.index, { pack, codeSets, weights: new Map(), dip: null, explain: false }, counts);
+      expect(row.status).toBe(line.status);
+      expect(row.drg).toBe(line.drg);
+      const ingested = ingestRecord(raw.value, { pack, codeSets, ownHospital: undefined, pseudonymise: (p) => `ref-${p}`, dip: null, today: '2026-12-04' });
+      if (ingested.ok) {
+        stored++;
+        expect(ingested.case.grouping.drg).toBe(line.drg);
+        expect(ingested.case.grouping.status).toBe(line.status);
+      } else {
+        // Ingest is stricter than grouping (grey codes refused), never looser.
+        expect(ingested.problems.length).toBeGreaterThan(0);
+      }
+      if (line.status !== 'invalid') {
+        expect(block.listIds[k]).toBe(row.listId);
+        expect(block.drgs[0]![k]).toBe(line.drg);
+        k++;
+      }
+    }
+    expect(k).toBe(block.listIds.length);
+    expect(stored).toBeGreaterThan(250);
+    expect(counts.invalid).toBe(raws.length - block.listIds.length);
+  }, 120_000);
+
+  it('scopes ingest to a hospital key: its own filled in, another refused with the field', () => {
+    const record = JSON.parse(lines[0]!) as Record<string, unknown>;
+    const ctx = { pack, codeSets, pseudonymise: (p: string) => `ref-${p}`, dip: null, today: '2026-12-04' };
+    const { hospitalId: _h, ...withoutHospital } = record;
+    const own = ingestRecord({ ...withoutHospital, patientId: 'P-1' }, { ...ctx, ownHospital: 'HOSP777' });
+    expect(own.ok && own.case.hospitalId).toBe('HOSP777');
+    expect(own.ok && own.case.record.patientRef).toBe('ref-P-1');
+    expect(JSON.stringify(own.ok && own.case)).not.toContain('"patientId"');
+    const other = ingestRecord({ ...record, hospitalId: 'HOSP999' }, { ...ctx, ownHospital: 'HOSP777' });
+    expect(other.ok).toBe(false);
+    expect(!other.ok && other.problems.map((p) => p.path)).toEqual(['hospitalId']);
+  });
+
+  it('maps clinical-edition codes before validation when the adapter passes the maps, and names an unmapped code', () => {
+    const record = JSON.parse(lines[0]!) as { principalDiagnosis: string; secondaryDiagnoses: string[]; procedures: string[] };
+    const maps = { diagnoses: new Map([['CLIN-DX', record.principalDiagnosis], ...record.secondaryDiagnoses.map((d) => [d, d] as [string, string])]), procedures: new Map(record.procedures.map((p) => [p, p] as [string, string])) };
+    const clinical = { ...record, codeEdition: 'gl-2.0', principalDiagnosis: 'CLIN-DX' };
+    const mapped = checkRecord(clinical, codeSets, 'group', maps);
+    expect(mapped.ok && mapped.record.principalDiagnosis).toBe(record.principalDiagnosis);
+    // Without maps the step is a no-op: the clinical code reaches validation as sent.
+    expect(checkRecord(clinical, codeSets, 'group').ok).toBe(false);
+    const unmapped = checkRecord({ ...clinical, principalDiagnosis: 'CLIN-NONE' }, codeSets, 'group', maps);
+    expect(unmapped.ok).toBe(false);
+    expect(!unmapped.ok && unmapped.errors.map((e) => e.path)).toEqual(['principalDiagnosis']);
+  });
+});
