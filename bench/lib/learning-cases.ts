@@ -6,7 +6,8 @@
  * disposition × log-normal noise (σ 0.35), 8 features (3 categorical, 1 pure noise).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { createWriteStream, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -132,3 +133,25 @@ export function runSklearn(mode: 'tree' | 'kmeans', files: Record<string, Float6
   }
 }
 
+
+/**
+ * Write `cases` as the numeric CSV `payreform cart` and pandas read (categoricals as their codes,
+ * cost in yuan to the fen, the noise feature to 6 decimals): header, then one row per case.
+ */
+export async function writeCasesCsv(file: string, cases: Cases): Promise<void> {
+  const stream = createWriteStream(file);
+  stream.write([...cases.names, 'cost'].join(',') + '\n');
+  const f = cases.columns.length;
+  let chunk = '';
+  for (let i = 0; i < cases.n; i++) {
+    let line = '';
+    for (let j = 0; j < f; j++) line += (j === f - 1 ? cases.columns[j]![i]!.toFixed(6) : String(cases.columns[j]![i]!)) + ',';
+    chunk += line + cases.cost[i]!.toFixed(2) + '\n';
+    if (chunk.length > 1 << 16) {
+      if (!stream.write(chunk)) await once(stream, 'drain');
+      chunk = '';
+    }
+  }
+  stream.end(chunk);
+  await once(stream, 'finish');
+}
