@@ -54,11 +54,12 @@ function floor(inputs: string[]): Timed {
 }
 
 /** floor, command, floor: the command against the mean of the floors around it. */
-function againstFloor(inputs: string[], args: string[], label: string): { ours: Timed; floor: number } {
+function againstFloor(inputs: string[], args: string[], label: string): { ours: Timed; floor: number; floorCpu: string } {
   const before = floor(inputs);
   const ours = timed(process.execPath, [bin, ...args], label);
   const after = floor(inputs);
-  return { ours, floor: (before.seconds + after.seconds) / 2 };
+  const floorCpu = before.cpu === null || after.cpu === null ? '' : `, CPU ${s((before.cpu + after.cpu) / 2)}`;
+  return { ours, floor: (before.seconds + after.seconds) / 2, floorCpu };
 }
 
 function s(x: number): string {
@@ -144,13 +145,13 @@ export async function run(): Promise<Figure[]> {
     const cases = await writeResampledCases(path.join(out, 'cases-1m.jsonl'), 1_000_000, 11);
     const size = `${(statSync(cases).size / 1e6).toFixed(0)} MB`;
     if (picked('group')) {
-      const { ours, floor: f } = againstFloor([cases], ['group', '--input', cases, '--output', path.join(out, 'grouped-1m.jsonl')], 'payreform group');
-      const figure: Figure = { name: 'payreform group 1M cases / parse floor', value: Number((ours.seconds / f).toFixed(2)), unit: '×', target: { op: '<=', value: 1.5 }, note: `ours ${s(ours.seconds)}${rss(ours)}; floor ${s(f)} (${Math.round(1e6 / f / 1000)}k records/s); ${size}` };
+      const { ours, floor: f, floorCpu } = againstFloor([cases], ['group', '--input', cases, '--output', path.join(out, 'grouped-1m.jsonl')], 'payreform group');
+      const figure: Figure = { name: 'payreform group 1M cases / parse floor', value: Number((ours.seconds / f).toFixed(2)), unit: '×', target: { op: '<=', value: 1.5 }, note: `ours ${s(ours.seconds)}${rss(ours)}; floor ${s(f)}${floorCpu} (${Math.round(1e6 / f / 1000)}k records/s); ${size}` };
       rows.push({ work: '`payreform group`, 1M cases, wall clock', ours: s(ours.seconds), baseline: `floor ${s(f)}`, figure });
     }
     if (picked('monitor')) {
-      const { ours, floor: f } = againstFloor([cases], ['monitor', '--cases', cases, '--output', path.join(out, 'monitor-1m.jsonl')], 'payreform monitor');
-      const figure: Figure = { name: 'payreform monitor 1M cases / parse floor', value: Number((ours.seconds / f).toFixed(2)), unit: '×', target: { op: '<=', value: 2 }, note: `ours ${s(ours.seconds)}${rss(ours)}; floor ${s(f)}; ${size}` };
+      const { ours, floor: f, floorCpu } = againstFloor([cases], ['monitor', '--cases', cases, '--output', path.join(out, 'monitor-1m.jsonl')], 'payreform monitor');
+      const figure: Figure = { name: 'payreform monitor 1M cases / parse floor', value: Number((ours.seconds / f).toFixed(2)), unit: '×', target: { op: '<=', value: 2 }, note: `ours ${s(ours.seconds)}${rss(ours)}; floor ${s(f)}${floorCpu}; ${size}` };
       rows.push({ work: '`payreform monitor`, 1M cases', ours: s(ours.seconds), baseline: `floor ${s(f)}`, figure });
     }
   }
@@ -159,8 +160,8 @@ export async function run(): Promise<Figure[]> {
     const files = synthInput(path.join(out, 'ratio-synth'), 100_000);
     const policyFile = path.join(out, 'ratio-policy.json');
     writeFileSync(policyFile, JSON.stringify(policies(870_000_000)[0], null, 2));
-    const { ours, floor: f } = againstFloor(files, ['simulate', '--cases', ...files, '--policy', policyFile, '--output', path.join(out, 'ratio-simulate')], 'payreform simulate');
-    const figure: Figure = { name: 'payreform simulate 3 × 100 000 lists, 1 policy / parse floor', value: Number((ours.seconds / f).toFixed(2)), unit: '×', target: { op: '<=', value: 1.5 }, note: `ours ${s(ours.seconds)}${rss(ours)}; floor ${s(f)} on the same 3 files` };
+    const { ours, floor: f, floorCpu } = againstFloor(files, ['simulate', '--cases', ...files, '--policy', policyFile, '--output', path.join(out, 'ratio-simulate')], 'payreform simulate');
+    const figure: Figure = { name: 'payreform simulate 3 × 100 000 lists, 1 policy / parse floor', value: Number((ours.seconds / f).toFixed(2)), unit: '×', target: { op: '<=', value: 1.5 }, note: `ours ${s(ours.seconds)}${rss(ours)}; floor ${s(f)}${floorCpu} on the same 3 files` };
     rows.push({ work: '`payreform simulate`, 3 × 100 000 synthetic lists, 1 policy', ours: s(ours.seconds), baseline: `floor ${s(f)}`, figure });
   }
 
