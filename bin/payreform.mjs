@@ -9,8 +9,13 @@ import { commandBundle } from '../lib/bundle-cache.mjs';
 const bundle = process.env.PAYREFORM_NO_BUNDLE === '1' ? null : await commandBundle();
 let main;
 if (bundle) {
-  ({ main } = await import(bundle.href));
-} else {
+  try {
+    ({ main } = await import(bundle.href));
+  } catch {
+    // A damaged cache (a chunk deleted by hand…): the sources, through tsx.
+  }
+}
+if (!main) {
   const { register } = await import('tsx/esm/api');
   register();
   ({ main } = await import('../cli/main.ts'));

@@ -45,7 +45,7 @@ export function freshManifest(manifestFile, root = bundleRoot) {
   return manifest;
 }
 
-/** Input stamps from an esbuild metafile (paths relative to `root`), plus this builder itself. */
+/** Input stamps from an esbuild metafile (paths relative to `root`), plus this builder and the project's package.json and tsconfig.json. */
 export function manifestInputs(metafile, root = bundleRoot) {
   const inputs = {};
   for (const input of Object.keys(metafile.inputs)) {
@@ -53,6 +53,11 @@ export function manifestInputs(metafile, root = bundleRoot) {
     if (existsSync(absolute)) inputs[path.relative(root, absolute)] = stamp(absolute);
   }
   inputs[path.relative(root, self)] = stamp(self);
+  // Build settings esbuild reads without listing them as inputs.
+  for (const settings of ['package.json', 'tsconfig.json']) {
+    const file = path.join(root, settings);
+    if (existsSync(file)) inputs[settings] = stamp(file);
+  }
   return inputs;
 }
 
