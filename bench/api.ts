@@ -112,6 +112,7 @@ try {
   // Per-partition throughput of the simulation worker (in-process, on this machine).
   const { runPartition } = await import('../lambdas/jobs/simulation.ts');
   const { s3ObjectStore } = await import('../lambdas/shared/object-store.ts');
+  const { awsDeps } = await import('../lambdas/shared/deps.ts');
   const { simulationRequestKey } = await import('../lambdas/shared/keys.ts');
   const { putJob } = await import('../lambdas/shared/repositories.ts');
 
@@ -163,7 +164,7 @@ try {
   const unique = [...new Set(partitions)].slice(0, 40);
   let cases = 0;
   const tp = performance.now();
-  for (const partition of unique) cases += (await runPartition(s3ObjectStore, { id, phase: 'weights', partition })).cases;
+  for (const partition of unique) cases += (await runPartition(awsDeps, { id, phase: 'weights', partition })).cases;
   const ps = (performance.now() - tp) / 1000;
   results.partition = { partitions: unique.length, cases, seconds: Number(ps.toFixed(2)), casesPerSecond: Math.round(cases / ps), casesPerPartition: Math.round(cases / unique.length) };
   log(`partition worker: ${unique.length} partitions, ${cases} cases in ${ps.toFixed(2)} s = ${Math.round(cases / ps)} cases/s (one worker, sequential)`);

@@ -60,9 +60,9 @@ Object.assign(process.env, {
   POWERTOOLS_TRACE_ENABLED: 'false', POWERTOOLS_METRICS_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
 });
 const { runForecast } = await import('../../lambdas/jobs/forecast.ts');
-const { s3ObjectStore } = await import('../../lambdas/shared/object-store.ts');
+const { awsDeps } = await import('../../lambdas/shared/deps.ts');
 const keys = devKeys();
-const load = await loadDemo(url, { admin: keys.find((k) => k.role === 'admin')!.key, analyst: keys.find((k) => k.role === 'analyst')!.key }, dataDir, spec, () => runForecast(s3ObjectStore, new Date()));
+const load = await loadDemo(url, { admin: keys.find((k) => k.role === 'admin')!.key, analyst: keys.find((k) => k.role === 'analyst')!.key }, dataDir, spec, () => runForecast(awsDeps, new Date()));
 recordDemoLoad(dataDir, load);
 process.stdout.write(`Loaded in ${load.seconds} s: ${load.accepted.toLocaleString('en')} accepted, ${load.rejected.toLocaleString('en')} rejected.\n`);
 process.stdout.write(`${describeDemo(demoLoads(dataDir))}\n`);

@@ -56,10 +56,10 @@ Object.assign(process.env, {
   POWERTOOLS_TRACE_ENABLED: 'false', POWERTOOLS_METRICS_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
 });
 const { runForecast } = await import('../../lambdas/jobs/forecast.ts');
-const { s3ObjectStore } = await import('../../lambdas/shared/object-store.ts');
+const { awsDeps } = await import('../../lambdas/shared/deps.ts');
 const { latestForecast } = await import('../../lambdas/shared/fund-store.ts');
 try {
-  const out = await runForecast(s3ObjectStore, process.env.TIME ? new Date(process.env.TIME) : new Date());
+  const out = await runForecast(awsDeps, process.env.TIME ? new Date(process.env.TIME) : new Date());
   const stored = await latestForecast();
   const report = stored?.report as { model: string; forecast: { month: string; mean: number }[] } | null | undefined;
   const lines = [`forecast job (data in ${dataDir}): ${out.status}, ${out.months} months of history`];

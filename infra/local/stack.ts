@@ -165,11 +165,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const { resetClients } = await import('../../lambdas/shared/aws.ts');
   resetConfig();
   resetClients();
-  const { putApiKey } = await import('../../lambdas/shared/repositories.ts');
-  for (const k of devKeys()) await putApiKey(hashKey(k.key), { role: k.role, ...(k.hospitalId ? { hospitalId: k.hospitalId } : {}), label: 'dev key' });
+  const { awsDeps } = await import('../../lambdas/shared/deps.ts');
+  for (const k of devKeys()) await awsDeps.apiKeys.put(hashKey(k.key), { role: k.role, ...(k.hospitalId ? { hospitalId: k.hospitalId } : {}), label: 'dev key' });
 
   const { runSimulationInProcess } = await import('../../lambdas/jobs/simulation.ts');
-  const { s3ObjectStore } = await import('../../lambdas/shared/object-store.ts');
   const { simulationRequestPrefix, supervisionRequestPrefix } = await import('../../lambdas/shared/keys.ts');
   const { runRequestedSupervision } = await import('../../lambdas/jobs/supervision.ts');
   const { runRequestedStressTest } = await import('../../lambdas/jobs/stress-test.ts');
@@ -183,17 +182,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       const key = decodeURIComponent(r.s3?.object?.key ?? '');
       if (r.s3?.bucket?.name === localNames.lakeBucket && r.eventName?.startsWith('ObjectCreated') && key.startsWith(simulationRequestPrefix) && key.endsWith('/request.json')) {
         const id = key.slice(simulationRequestPrefix.length).split('/')[0]!;
-        const p = runSimulationInProcess(s3ObjectStore, id).finally(() => running.delete(p));
+        const p = runSimulationInProcess(awsDeps, id).finally(() => running.delete(p));
         running.add(p);
       }
       if (r.s3?.bucket?.name === localNames.lakeBucket && r.eventName?.startsWith('ObjectCreated') && key.startsWith(stressTestRequestPrefix) && key.endsWith('/request.json')) {
         const id = key.slice(stressTestRequestPrefix.length).split('/')[0]!;
-        const p = runRequestedStressTest(s3ObjectStore, id).then(() => undefined).finally(() => running.delete(p));
+        const p = runRequestedStressTest(awsDeps, id).then(() => undefined).finally(() => running.delete(p));
         running.add(p);
       }
       if (r.s3?.bucket?.name === localNames.lakeBucket && r.eventName?.startsWith('ObjectCreated') && key.startsWith(supervisionRequestPrefix) && key.endsWith('/request.json')) {
         const id = key.slice(supervisionRequestPrefix.length).split('/')[0]!;
-        const p = runRequestedSupervision(s3ObjectStore, id).then(() => undefined).finally(() => running.delete(p));
+        const p = runRequestedSupervision(awsDeps, id).then(() => undefined).finally(() => running.delete(p));
         running.add(p);
       }
     }

@@ -20,8 +20,8 @@ const analyst = keys.find((k) => k.role === 'analyst')!;
 
 if (process.env.DEMO !== '0') {
   const { runForecast } = await import('../../lambdas/jobs/forecast.ts');
-  const { s3ObjectStore } = await import('../../lambdas/shared/object-store.ts');
-  const load = await loadDemoOnce(stack.url, { admin: admin.key, analyst: analyst.key }, stack.dataDir, defaultDemoSpec(), () => runForecast(s3ObjectStore, new Date()));
+  const { awsDeps } = await import('../../lambdas/shared/deps.ts');
+  const load = await loadDemoOnce(stack.url, { admin: admin.key, analyst: analyst.key }, stack.dataDir, defaultDemoSpec(), () => runForecast(awsDeps, new Date()));
   if (load) process.stdout.write(`Demo loaded in ${load.seconds} s.\n`);
 }
 const loaded = `${describeDemo(demoLoads(stack.dataDir))}\n`;

@@ -3,18 +3,19 @@
  * received, rejection rate by reason, grey codes, missing optional fields. From counters kept
  * at ingest per (hospital, month, batch).
  */
+import type { Ports } from '../../models/ports.ts';
 import { scopeHospital } from '../shared/auth.ts';
+import { awsDeps } from '../shared/deps.ts';
 import { invalid } from '../shared/errors.ts';
 import { httpHandler } from '../shared/http.ts';
-import { qualityCounters } from '../shared/repositories.ts';
 import { dataQualityQuery } from './schemas.ts';
 
 const rate = (n: number, d: number): number => (d === 0 ? 0 : Math.round((n / d) * 10000) / 10000);
 
-export const handler = httpHandler({ name: 'dataQuality', roles: ['hospital', 'analyst', 'admin'], query: dataQualityQuery }, async ({ principal, query }) => {
+export const dataQualityHandler = (deps: Pick<Ports, 'quality'>) => httpHandler({ name: 'dataQuality', roles: ['hospital', 'analyst', 'admin'], query: dataQualityQuery }, async ({ principal, query }) => {
   const hospitalId = scopeHospital(principal!, query.hospitalId);
   if (hospitalId === undefined) throw invalid('Name the hospital.', [{ path: 'query.hospitalId', message: 'query.hospitalId is required for analyst and admin keys.' }]);
-  const q = await qualityCounters(hospitalId, query.month);
+  const q = await deps.quality.forMonth(hospitalId, query.month);
   return {
     status: 200,
     body: {
@@ -32,3 +33,5 @@ export const handler = httpHandler({ name: 'dataQuality', roles: ['hospital', 'a
     },
   };
 });
+
+export const handler = dataQualityHandler(awsDeps);

@@ -1,10 +1,13 @@
 /** GET /v1/dip-catalog (analyst, admin) — the active DIP catalogue's summary (404 when none was put). */
-import { activeDipCatalogSummary } from '../shared/dip-catalog.ts';
+import type { Ports } from '../../models/ports.ts';
+import { awsDeps } from '../shared/deps.ts';
 import { notFound } from '../shared/errors.ts';
 import { httpHandler } from '../shared/http.ts';
 
-export const handler = httpHandler({ name: 'getDipCatalog', roles: ['analyst', 'admin'] }, async () => {
-  const summary = await activeDipCatalogSummary();
+export const getDipCatalogHandler = (deps: Pick<Ports, 'dipCatalog'>) => httpHandler({ name: 'getDipCatalog', roles: ['analyst', 'admin'] }, async () => {
+  const summary = await deps.dipCatalog.active();
   if (!summary) throw notFound('No DIP catalogue is active: an admin puts one (built by "payreform dip build") with PUT /v1/dip-catalog.');
   return { status: 200, body: summary };
 });
+
+export const handler = getDipCatalogHandler(awsDeps);

@@ -1,22 +1,23 @@
 /** POST /v1/group — group 1–1 000 records without storing them (a hospital's pre-check); DIP too when a catalogue is active. */
 import { groupCase } from '../../models/grouping/drg/grouper.ts';
 import { validateRecord } from '../../models/settlement/validate.ts';
+import type { Ports } from '../../models/ports.ts';
 import { parseRecords, recordFormat } from '../shared/body.ts';
 import { config } from '../shared/config.ts';
+import { awsDeps } from '../shared/deps.ts';
 import { activeDipCatalog, dipOfCase } from '../shared/dip-catalog.ts';
 import { invalid } from '../shared/errors.ts';
 import { httpHandler } from '../shared/http.ts';
-import { s3ObjectStore } from '../shared/object-store.ts';
 import { reference } from '../shared/reference.ts';
 import { groupQuery } from './schemas.ts';
 
-export const handler = httpHandler({ name: 'group', roles: ['hospital', 'analyst', 'admin'], query: groupQuery, body: 'text' }, async ({ query, text, contentType }) => {
+export const groupHandler = (deps: Pick<Ports, 'objects' | 'dipCatalog'>) => httpHandler({ name: 'group', roles: ['hospital', 'analyst', 'admin'], query: groupQuery, body: 'text' }, async ({ query, text, contentType }) => {
   const raws = await parseRecords(text, recordFormat(contentType));
   const max = config().MAX_GROUP_RECORDS;
   if (raws.length > max) throw invalid(`Send 1 to ${max} records per call; this body has ${raws.length}.`, [{ path: 'body', message: `body holds ${raws.length} records; the limit is ${max}.` }]);
   const { pack, codeSets, weights } = reference();
   const explain = query.explain === 'true';
-  const dip = await activeDipCatalog(s3ObjectStore);
+  const dip = await activeDipCatalog(deps);
   const counts: Record<string, number> = { grouped: 0, ambiguous: 0, ungroupable: 0, invalid: 0 };
   const results = raws.map((raw, index) => {
     const v = validateRecord(raw, { mode: 'group', codeSets });
@@ -38,3 +39,5 @@ export const handler = httpHandler({ name: 'group', roles: ['hospital', 'analyst
   });
   return { status: 200, body: { results, counts } };
 });
+
+export const handler = groupHandler(awsDeps);

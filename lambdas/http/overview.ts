@@ -3,17 +3,20 @@
  * hospital, from the cases lake (default: the latest year in the lake). A hospital key sees its
  * own hospital only.
  */
+import type { Ports } from '../../models/ports.ts';
 import { scopeHospital } from '../shared/auth.ts';
+import { awsDeps } from '../shared/deps.ts';
 import { httpHandler } from '../shared/http.ts';
 import { lakeYears, summariseLake } from '../shared/lake-summary.ts';
-import { s3ObjectStore } from '../shared/object-store.ts';
 import { reference } from '../shared/reference.ts';
 import { overviewQuery } from './schemas.ts';
 
-export const handler = httpHandler({ name: 'overview', roles: ['hospital', 'analyst', 'admin'], query: overviewQuery }, async ({ principal, query }) => {
+export const overviewHandler = (deps: Pick<Ports, 'objects'>) => httpHandler({ name: 'overview', roles: ['hospital', 'analyst', 'admin'], query: overviewQuery }, async ({ principal, query }) => {
   const hospitalId = scopeHospital(principal!, undefined);
-  const years = await lakeYears(s3ObjectStore);
+  const years = await lakeYears(deps.objects);
   const year = query.year ?? years[years.length - 1] ?? null;
-  const summary = year ? await summariseLake(s3ObjectStore, { years: [year], ...(hospitalId ? { hospitalId } : {}), weights: reference().weights }) : { months: [], hospitals: [], totals: { cases: 0, inGroupRate: 0, cmi: null, totalCost: 0 } };
+  const summary = year ? await summariseLake(deps.objects, { years: [year], ...(hospitalId ? { hospitalId } : {}), weights: reference().weights }) : { months: [], hospitals: [], totals: { cases: 0, inGroupRate: 0, cmi: null, totalCost: 0 } };
   return { status: 200, body: { year, years, ...(hospitalId ? { hospitalId } : {}), ...summary } };
 });
+
+export const handler = overviewHandler(awsDeps);

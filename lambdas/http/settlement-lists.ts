@@ -1,25 +1,27 @@
 /** POST /v1/settlement-lists — ingest a batch of settlement records (hospital: own only; admin). */
+import type { Ports } from '../../models/ports.ts';
+import { awsDeps } from '../shared/deps.ts';
 import { ingestBatch } from '../shared/ingest.ts';
 import { recordFormat } from '../shared/body.ts';
 import { httpHandler } from '../shared/http.ts';
-import { s3ObjectStore } from '../shared/object-store.ts';
-import { systemClock } from '../shared/clock.ts';
 import { logger } from '../shared/observability.ts';
 
 /** Keep the answer well under Lambda's 6 MB response limit. */
 const maxErrors = 5000;
 
-export const handler = httpHandler({ name: 'ingest', roles: ['hospital', 'admin'], body: 'text' }, async (input) => {
+export const ingestHandler = (deps: Pick<Ports, 'objects' | 'cases' | 'batches' | 'quality' | 'dipCatalog' | 'clock'>) => httpHandler({ name: 'ingest', roles: ['hospital', 'admin'], body: 'text' }, async (input) => {
   const format = recordFormat(input.contentType);
   const result = await ingestBatch({
     principal: input.principal!,
     body: input.text,
     contentType: (input.contentType ?? 'application/json').split(';')[0]!.trim().toLowerCase(),
     format,
-    receivedAt: systemClock.now(),
-    objects: s3ObjectStore,
+    receivedAt: deps.clock.now(),
+    ...deps,
   });
   logger.info('batch ingested', { batchId: result.batchId, accepted: result.accepted, rejected: result.rejected, created: result.created, unchanged: result.unchanged, replaced: result.replaced });
   const truncated = result.errors.length > maxErrors;
   return { status: 200, body: { ...result, errors: truncated ? result.errors.slice(0, maxErrors) : result.errors, ...(truncated ? { errorsTruncated: true } : {}) } };
 });
+
+export const handler = ingestHandler(awsDeps);

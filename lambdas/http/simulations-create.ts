@@ -7,16 +7,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import { parsePolicy, PolicyError } from '../../models/payment/policy.ts';
-import { systemClock } from '../shared/clock.ts';
+import type { Ports } from '../../models/ports.ts';
 import { config } from '../shared/config.ts';
+import { awsDeps } from '../shared/deps.ts';
 import { invalid } from '../shared/errors.ts';
 import { httpHandler } from '../shared/http.ts';
 import * as k from '../shared/keys.ts';
-import { s3ObjectStore } from '../shared/object-store.ts';
-import { putJob } from '../shared/repositories.ts';
 import { simulationRequest } from './schemas.ts';
 
-export const handler = httpHandler({ name: 'createSimulation', roles: ['analyst', 'admin'], body: simulationRequest }, async ({ body }) => {
+export const createSimulationHandler = (deps: Pick<Ports, 'simulations' | 'objects' | 'clock'>) => httpHandler({ name: 'createSimulation', roles: ['analyst', 'admin'], body: simulationRequest }, async ({ body }) => {
   try {
     parsePolicy(body.policy);
   } catch (error) {
@@ -24,12 +23,14 @@ export const handler = httpHandler({ name: 'createSimulation', roles: ['analyst'
     throw error;
   }
   const id = randomUUID();
-  const now = systemClock.now().toISOString();
-  await putJob({ id, status: 'queued', createdAt: now, updatedAt: now, request: { year: body.year, name: body.name ?? null, hospitalIds: body.hospitalIds ?? null } });
-  await s3ObjectStore.put(config().LAKE_BUCKET, k.simulationRequestKey(id), JSON.stringify({ policy: body.policy, ...(body.hospitalIds ? { hospitalIds: body.hospitalIds } : {}) }), 'application/json');
+  const now = deps.clock.now().toISOString();
+  await deps.simulations.put({ id, status: 'queued', createdAt: now, updatedAt: now, request: { year: body.year, name: body.name ?? null, hospitalIds: body.hospitalIds ?? null } });
+  await deps.objects.put(config().LAKE_BUCKET, k.simulationRequestKey(id), JSON.stringify({ policy: body.policy, ...(body.hospitalIds ? { hospitalIds: body.hospitalIds } : {}) }), 'application/json');
   return {
     status: 202,
     headers: { location: `/v1/simulations/${id}` },
     body: { id, status: 'queued', createdAt: now, updatedAt: now, progress: { partitionsDone: 0, partitionsTotal: null, casesRead: 0 } },
   };
 });
+
+export const handler = createSimulationHandler(awsDeps);

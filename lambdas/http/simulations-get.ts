@@ -1,17 +1,17 @@
 /** GET /v1/simulations/{id} — status, progress and (when done) results of a simulation. */
+import type { Ports } from '../../models/ports.ts';
 import { config } from '../shared/config.ts';
+import { awsDeps } from '../shared/deps.ts';
 import { notFound } from '../shared/errors.ts';
 import { httpHandler } from '../shared/http.ts';
-import { s3ObjectStore } from '../shared/object-store.ts';
-import { getJob } from '../shared/repositories.ts';
 import { jobIdParams } from './schemas.ts';
 
-export const handler = httpHandler({ name: 'getSimulation', roles: ['analyst', 'admin'], params: jobIdParams }, async ({ params }) => {
-  const job = await getJob(params.id);
+export const getSimulationHandler = (deps: Pick<Ports, 'simulations' | 'objects'>) => httpHandler({ name: 'getSimulation', roles: ['analyst', 'admin'], params: jobIdParams }, async ({ params }) => {
+  const job = await deps.simulations.get(params.id);
   if (!job) throw notFound(`There is no simulation ${params.id}.`);
   let result: unknown;
   if (job.status === 'succeeded' && job.resultKey) {
-    const bytes = await s3ObjectStore.get(config().LAKE_BUCKET, job.resultKey);
+    const bytes = await deps.objects.get(config().LAKE_BUCKET, job.resultKey);
     if (bytes) result = JSON.parse(Buffer.from(bytes).toString('utf8'));
   }
   return {
@@ -28,3 +28,5 @@ export const handler = httpHandler({ name: 'getSimulation', roles: ['analyst', '
     },
   };
 });
+
+export const handler = getSimulationHandler(awsDeps);

@@ -11,19 +11,18 @@ import { randomUUID } from 'node:crypto';
 import { findPreset, mergeScenario, parseScenario, presetNames, ScenarioError, withField, type Scenario } from '../../models/fund/scenario.ts';
 import type { StressTestRequest } from '../jobs/stress-test.ts';
 import { sweepValues } from '../../models/fund/stress-test.ts';
-import { systemClock } from '../shared/clock.ts';
+import type { Ports } from '../../models/ports.ts';
+import { awsDeps } from '../shared/deps.ts';
 import { invalid } from '../shared/errors.ts';
 import { config } from '../shared/config.ts';
-import { putStressTest } from '../shared/fund-store.ts';
 import * as k from '../shared/keys.ts';
-import { s3ObjectStore } from '../shared/object-store.ts';
 import { httpHandler } from '../shared/http.ts';
 import { stressTestRequest } from './schemas.ts';
 
 /** Paths × sweep values one request may simulate (≈ 10 s of CPU at the measured speed). */
 const maxPathRuns = 2_000_000;
 
-export const handler = httpHandler({ name: 'createStressTest', roles: ['analyst', 'admin'], body: stressTestRequest }, async ({ body }) => {
+export const createStressTestHandler = (deps: Pick<Ports, 'stressTests' | 'objects' | 'clock'>) => httpHandler({ name: 'createStressTest', roles: ['analyst', 'admin'], body: stressTestRequest }, async ({ body }) => {
   const presetName = body.preset ?? (typeof body.scenario === 'string' ? body.scenario : undefined);
   const base = presetName === undefined ? undefined : findPreset(presetName);
   if (presetName !== undefined && !base) throw invalid(`There is no preset "${presetName}"; the presets are ${presetNames.join(', ')}.`, [{ path: 'preset', message: `preset must be one of ${presetNames.join(', ')}.` }]);
@@ -54,10 +53,12 @@ export const handler = httpHandler({ name: 'createStressTest', roles: ['analyst'
     }
   }
   const id = randomUUID();
-  const createdAt = systemClock.now().toISOString();
+  const createdAt = deps.clock.now().toISOString();
   const request: StressTestRequest = { id, createdAt, scenario, preset: presetName ?? null, ...(body.sweep && values ? { sweep: { parameter: body.sweep.parameter, values } } : {}) };
   const item = { id, status: 'running' as const, createdAt, scenario, preset: presetName ?? null };
-  await putStressTest(item);
-  await s3ObjectStore.put(config().LAKE_BUCKET, k.stressTestRequestKey(id), JSON.stringify(request), 'application/json');
+  await deps.stressTests.put(item);
+  await deps.objects.put(config().LAKE_BUCKET, k.stressTestRequestKey(id), JSON.stringify(request), 'application/json');
   return { status: 202, headers: { location: `/v1/stress-tests/${id}` }, body: item };
 });
+
+export const handler = createStressTestHandler(awsDeps);

@@ -7,18 +7,17 @@
  */
 import { randomUUID } from 'node:crypto';
 import { parseRuleSet } from '../../models/supervision/rule-set.ts';
-import { systemClock } from '../shared/clock.ts';
+import type { Ports, SupervisionRun } from '../../models/ports.ts';
 import { config } from '../shared/config.ts';
+import { awsDeps } from '../shared/deps.ts';
 import { httpHandler } from '../shared/http.ts';
 import * as k from '../shared/keys.ts';
-import { s3ObjectStore } from '../shared/object-store.ts';
-import { putSupervisionRun, type SupervisionRun } from '../shared/supervision-store.ts';
 import { supervisionRunRequest } from './schemas.ts';
 
-export const handler = httpHandler({ name: 'createSupervisionRun', roles: ['analyst', 'admin'], body: supervisionRunRequest }, async ({ body }) => {
+export const createSupervisionRunHandler = (deps: Pick<Ports, 'supervisionRuns' | 'objects' | 'clock'>) => httpHandler({ name: 'createSupervisionRun', roles: ['analyst', 'admin'], body: supervisionRunRequest }, async ({ body }) => {
   const ruleSet = body.ruleSet ?? parseRuleSet({});
   const id = randomUUID();
-  const now = systemClock.now().toISOString();
+  const now = deps.clock.now().toISOString();
   const run: SupervisionRun = {
     id,
     status: 'queued',
@@ -28,7 +27,9 @@ export const handler = httpHandler({ name: 'createSupervisionRun', roles: ['anal
     request: { from: body.from ?? null, to: body.to ?? null, hospitalIds: body.hospitalIds ?? null, ruleSet: { name: ruleSet.name, version: ruleSet.version } },
     progress: { phase: 'queued', partitionsDone: 0, partitionsTotal: null, casesRead: 0 },
   };
-  await putSupervisionRun(run);
-  await s3ObjectStore.put(config().LAKE_BUCKET, k.supervisionRequestKey(id), JSON.stringify({ ruleSet, ...(body.from ? { from: body.from, to: body.to } : {}), ...(body.hospitalIds ? { hospitalIds: body.hospitalIds } : {}) }), 'application/json');
+  await deps.supervisionRuns.put(run);
+  await deps.objects.put(config().LAKE_BUCKET, k.supervisionRequestKey(id), JSON.stringify({ ruleSet, ...(body.from ? { from: body.from, to: body.to } : {}), ...(body.hospitalIds ? { hospitalIds: body.hospitalIds } : {}) }), 'application/json');
   return { status: 202, headers: { location: `/v1/supervision-runs/${id}` }, body: run };
 });
+
+export const handler = createSupervisionRunHandler(awsDeps);

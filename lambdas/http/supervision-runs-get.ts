@@ -10,20 +10,20 @@
  * of a flag that names another hospital's stay (a frequent-admission window spanning hospitals)
  * keeps only that stay's date and DRG.
  */
+import type { ObjectStore, Ports, SupervisionRun } from '../../models/ports.ts';
 import type { Principal } from '../shared/auth.ts';
 import { scopeHospital } from '../shared/auth.ts';
 import { config } from '../shared/config.ts';
+import { awsDeps } from '../shared/deps.ts';
 import { notFound } from '../shared/errors.ts';
 import { httpHandler, type RouteResult } from '../shared/http.ts';
 import * as k from '../shared/keys.ts';
-import { s3ObjectStore } from '../shared/object-store.ts';
-import { getSupervisionRun, type SupervisionRun } from '../shared/supervision-store.ts';
 import type { StoredFlag, SupervisionResult } from '../jobs/supervision.ts';
 import { jobIdParams, supervisionRunQuery } from './schemas.ts';
 import type { z } from 'zod';
 
-async function readJson<T>(key: string): Promise<T | null> {
-  const bytes = await s3ObjectStore.get(config().LAKE_BUCKET, key);
+async function readJson<T>(objects: ObjectStore, key: string): Promise<T | null> {
+  const bytes = await objects.get(config().LAKE_BUCKET, key);
   return bytes ? (JSON.parse(Buffer.from(bytes).toString('utf8')) as T) : null;
 }
 
@@ -41,7 +41,7 @@ export function redactEvidence(value: unknown, own: string): unknown {
 }
 
 /** The answer for one run, as the principal may see it. */
-export async function supervisionRunAnswer(principal: Principal, run: SupervisionRun, query: z.output<typeof supervisionRunQuery>): Promise<RouteResult> {
+export async function supervisionRunAnswer(deps: Pick<Ports, 'objects'>, principal: Principal, run: SupervisionRun, query: z.output<typeof supervisionRunQuery>): Promise<RouteResult> {
   const own = principal.role === 'hospital' ? principal.hospitalId : null;
   const flagsOf = scopeHospital(principal, query.hospitalId);
   const { summary, ...base } = run;
@@ -49,7 +49,7 @@ export async function supervisionRunAnswer(principal: Principal, run: Supervisio
   // Which hospitals an analyst asked for is not a hospital's business: only whether it was one.
   if (own && run.request.hospitalIds) body.request = { ...run.request, hospitalIds: run.request.hospitalIds.filter((h) => h === own) };
   if (run.status === 'succeeded') {
-    const result = await readJson<SupervisionResult>(k.supervisionResultKey(run.id));
+    const result = await readJson<SupervisionResult>(deps.objects, k.supervisionResultKey(run.id));
     if (!result) throw notFound(`The results of supervision run ${run.id} are missing.`);
     const hospitals = own ? result.hospitals.filter((h) => h.hospitalId === own) : result.hospitals;
     const byRule = own ? Object.fromEntries(Object.entries(hospitals[0]?.rules ?? {}).map(([r, x]) => [r, { caseFlags: x.caseFlags, hospitalFlags: x.hospitalFlags }])) : result.byRule;
@@ -66,7 +66,7 @@ export async function supervisionRunAnswer(principal: Principal, run: Supervisio
       hospitals,
     };
     if (flagsOf !== undefined) {
-      let all = (await readJson<StoredFlag[]>(k.supervisionFlagsKey(run.id, flagsOf))) ?? [];
+      let all = (await readJson<StoredFlag[]>(deps.objects, k.supervisionFlagsKey(run.id, flagsOf))) ?? [];
       if (query.rule) all = all.filter((f) => f.rule === query.rule);
       const start = Number(query.cursor ?? 0);
       const page = all.slice(start, start + query.limit);
@@ -82,8 +82,10 @@ export async function supervisionRunAnswer(principal: Principal, run: Supervisio
   return { status: 200, body };
 }
 
-export const handler = httpHandler({ name: 'getSupervisionRun', roles: ['hospital', 'analyst', 'admin'], params: jobIdParams, query: supervisionRunQuery }, async ({ principal, params, query }) => {
-  const run = await getSupervisionRun(params.id);
+export const getSupervisionRunHandler = (deps: Pick<Ports, 'supervisionRuns' | 'objects'>) => httpHandler({ name: 'getSupervisionRun', roles: ['hospital', 'analyst', 'admin'], params: jobIdParams, query: supervisionRunQuery }, async ({ principal, params, query }) => {
+  const run = await deps.supervisionRuns.get(params.id);
   if (!run) throw notFound(`There is no supervision run ${params.id}.`);
-  return supervisionRunAnswer(principal!, run, query);
+  return supervisionRunAnswer(deps, principal!, run, query);
 });
+
+export const handler = getSupervisionRunHandler(awsDeps);

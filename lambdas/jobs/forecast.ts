@@ -9,17 +9,16 @@
  * `ALERT#forecast#<run month>` is stored and the forecast carries it as `alert` (else `alert: null`).
  */
 import { forecastExpenditure, formatMonth, MIN_FIT_MONTHS, parseMonth } from '../../models/fund/forecast.ts';
-import type { ObjectStore } from '../../models/ports.ts';
+import type { ForecastAlert, Ports } from '../../models/ports.ts';
 import { config } from '../shared/config.ts';
-import { putForecast, putForecastAlert, type ForecastAlert } from '../shared/fund-store.ts';
+import { awsDeps } from '../shared/deps.ts';
 import { lakeYears, summariseLake } from '../shared/lake-summary.ts';
 import { logger } from '../shared/observability.ts';
-import { s3ObjectStore } from '../shared/object-store.ts';
 
 export const horizon = 12;
 
-export async function runForecast(objects: ObjectStore, now: Date): Promise<{ status: string; months: number; alert: ForecastAlert | null }> {
-  const summary = await summariseLake(objects, { years: await lakeYears(objects), weights: new Map() });
+export async function runForecast(deps: Pick<Ports, 'objects' | 'forecasts'>, now: Date): Promise<{ status: string; months: number; alert: ForecastAlert | null }> {
+  const summary = await summariseLake(deps.objects, { years: await lakeYears(deps.objects), weights: new Map() });
   const byIndex = new Map(summary.months.map((m) => [parseMonth(m.month)!, m.totalCost]));
   const last = Math.max(...byIndex.keys());
   let first = last;
@@ -28,7 +27,7 @@ export async function runForecast(objects: ObjectStore, now: Date): Promise<{ st
   const run = now.toISOString().slice(0, 7);
   if (history.length < MIN_FIT_MONTHS) {
     const message = `The stored cases cover ${history.length} consecutive month${history.length === 1 ? '' : 's'} of expenditure; a forecast needs at least ${MIN_FIT_MONTHS}.`;
-    await putForecast(run, { createdAt: now.toISOString(), history, report: null, message, alert: null });
+    await deps.forecasts.put(run, { createdAt: now.toISOString(), history, report: null, message, alert: null });
     return { status: 'insufficient', months: history.length, alert: null };
   }
   const report = forecastExpenditure({ start: history[0]!.month, values: history.map((h) => h.value) }, horizon, { seed: 1 });
@@ -43,12 +42,15 @@ export async function runForecast(objects: ObjectStore, now: Date): Promise<{ st
       kind: 'forecast-over-budget', month: run, createdAt: now.toISOString(), budget, forecastTotal, from, to, excess,
       message: `Expected expenditure ${from} – ${to} is ${forecastTotal.toFixed(0)} yuan, ${excess.toFixed(0)} over the budget of ${budget.toFixed(0)}.`,
     };
-    await putForecastAlert(alert);
+    await deps.forecasts.putAlert(alert);
     logger.warn('forecast exceeds the budget', { budget, forecastTotal });
   }
-  await putForecast(run, { createdAt: now.toISOString(), history, report, alert });
+  await deps.forecasts.put(run, { createdAt: now.toISOString(), history, report, alert });
   logger.info('forecast stored', { months: history.length, model: report.model });
   return { status: 'succeeded', months: history.length, alert };
 }
 
-export const handler = async (event: { time?: string }): Promise<{ status: string; months: number; alert: ForecastAlert | null }> => runForecast(s3ObjectStore, event.time ? new Date(event.time) : new Date());
+/** The scheduled ForecastRun function: `time` of the scheduled event, or now. */
+export const forecastHandler = (deps: Pick<Ports, 'objects' | 'forecasts' | 'clock'>) => async (event: { time?: string }): Promise<{ status: string; months: number; alert: ForecastAlert | null }> => runForecast(deps, event.time ? new Date(event.time) : deps.clock.now());
+
+export const handler = forecastHandler(awsDeps);

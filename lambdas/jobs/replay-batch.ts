@@ -3,18 +3,20 @@
  * from the raw object. Idempotent: cases already stored come back `unchanged`.
  * Invoke with `{scope, batchId}` (the BATCH item names the raw object and its Content-Type).
  */
+import type { Ports } from '../../models/ports.ts';
 import { recordFormat } from '../shared/body.ts';
 import { config } from '../shared/config.ts';
+import { awsDeps } from '../shared/deps.ts';
 import { ingestBatch, type IngestResult } from '../shared/ingest.ts';
-import { s3ObjectStore } from '../shared/object-store.ts';
-import { getBatch } from '../shared/repositories.ts';
 
-export const handler = async (event: { scope: string; batchId: string }): Promise<Omit<IngestResult, 'errors'> & { errors: number }> => {
-  const batch = await getBatch(event.scope, event.batchId);
+export const replayBatchHandler = (deps: Pick<Ports, 'objects' | 'cases' | 'batches' | 'quality' | 'dipCatalog'>) => async (event: { scope: string; batchId: string }): Promise<Omit<IngestResult, 'errors'> & { errors: number }> => {
+  const batch = await deps.batches.get(event.scope, event.batchId);
   if (!batch) throw new Error(`no batch ${event.batchId} for ${event.scope}`);
-  const raw = await s3ObjectStore.get(config().RAW_BUCKET, batch.rawKey);
+  const raw = await deps.objects.get(config().RAW_BUCKET, batch.rawKey);
   if (!raw) throw new Error(`the raw object ${batch.rawKey} is missing`);
   const principal = event.scope === 'admin' ? { role: 'admin' as const } : { role: 'hospital' as const, hospitalId: event.scope };
-  const result = await ingestBatch({ principal, body: Buffer.from(raw).toString('utf8'), contentType: batch.contentType, format: recordFormat(batch.contentType), receivedAt: new Date(batch.receivedAt), objects: s3ObjectStore, replay: true });
+  const result = await ingestBatch({ ...deps, principal, body: Buffer.from(raw).toString('utf8'), contentType: batch.contentType, format: recordFormat(batch.contentType), receivedAt: new Date(batch.receivedAt), replay: true });
   return { ...result, errors: result.errors.length };
 };
+
+export const handler = replayBatchHandler(awsDeps);

@@ -1,5 +1,7 @@
 /** Step Functions Distributed Map item: one phase of the payment model over one lake partition. */
-import { s3ObjectStore } from '../shared/object-store.ts';
-import { runPartition, type Phase } from './simulation.ts';
+import { awsDeps } from '../shared/deps.ts';
+import { runPartition, type Phase, type SimulationPorts } from './simulation.ts';
 
-export const handler = async (event: { id: string; phase: Phase; partition: string }): Promise<{ cases: number }> => runPartition(s3ObjectStore, event);
+export const partitionHandler = (deps: SimulationPorts) => async (event: { id: string; phase: Phase; partition: string }): Promise<{ cases: number }> => runPartition(deps, event);
+
+export const handler = partitionHandler(awsDeps);

@@ -20,14 +20,16 @@ import { allocateCents, roundPayments } from '../../models/payment/cents.ts';
 import { parsePolicy, type PaymentPolicy } from '../../models/payment/policy.ts';
 import { collectRateSample, hospitalTotals, mergeHospitalTotals, mergeRateSamples, paidByRate, priceCases, caseMixIndex, type HospitalTotals } from '../../models/payment/price.ts';
 import { collectWeightSample, deriveWeights, mergeWeightSamples, relativeWeightMap, type WeightSample } from '../../models/payment/weights.ts';
-import type { ObjectStore } from '../../models/ports.ts';
+import type { ObjectStore, Ports } from '../../models/ports.ts';
 import { config } from '../shared/config.ts';
 import * as k from '../shared/keys.ts';
 import { latestLakeLines } from '../shared/lake-reader.ts';
 import { reference } from '../shared/reference.ts';
-import { getJob, putPartitionResult, updateJob } from '../shared/repositories.ts';
 
 export type Phase = 'weights' | 'rate' | 'price';
+
+/** The stores a simulation reads and writes: the lake's objects and the job item. */
+export type SimulationPorts = Pick<Ports, 'objects' | 'simulations'>;
 
 export interface SimulationRequest {
   policy: unknown;
@@ -59,7 +61,8 @@ async function loadRequest(objects: ObjectStore, id: string): Promise<{ policy: 
 // Coordinator
 
 /** Partition ids `yyyy-mm-<hospital>` of the policy's years, written as the Map's manifest. */
-export async function coordinate(objects: ObjectStore, id: string): Promise<{ id: string; partitions: number; budget: boolean }> {
+export async function coordinate(deps: SimulationPorts, id: string): Promise<{ id: string; partitions: number; budget: boolean }> {
+  const { objects } = deps;
   const { policy, hospitalIds } = await loadRequest(objects, id);
   const wanted = hospitalIds ? new Set(hospitalIds) : null;
   const years = [...new Set([...policy.referenceYears, policy.settlementYear])].sort();
@@ -72,7 +75,7 @@ export async function coordinate(objects: ObjectStore, id: string): Promise<{ id
   }
   const list = [...partitions].sort().map((partition) => ({ id, partition }));
   await writeJson(objects, manifestKey(id), list);
-  await updateJob(id, { status: 'running', partitionsTotal: list.length * (policy.budget !== undefined ? 3 : 2), partitionsDone: 0, casesRead: 0, updatedAt: new Date().toISOString() });
+  await deps.simulations.update(id, { status: 'running', partitionsTotal: list.length * (policy.budget !== undefined ? 3 : 2), partitionsDone: 0, casesRead: 0, updatedAt: new Date().toISOString() });
   return { id, partitions: list.length, budget: policy.budget !== undefined };
 }
 
@@ -127,7 +130,8 @@ const toArrays = (m: Map<string, Float64Array>): Record<string, number[]> => Obj
 const fromArrays = (o: Record<string, number[]>): Map<string, Float64Array> => new Map(Object.entries(o).map(([d, a]) => [d, Float64Array.from(a)]));
 
 /** One phase over one partition; its aggregate goes to S3 and the partition is counted done once. */
-export async function runPartition(objects: ObjectStore, input: { id: string; phase: Phase; partition: string }): Promise<{ cases: number }> {
+export async function runPartition(deps: SimulationPorts, input: { id: string; phase: Phase; partition: string }): Promise<{ cases: number }> {
+  const { objects } = deps;
   const { policy } = await loadRequest(objects, input.id);
   const table = await readPartition(objects, input.partition, policy.ambiguous);
   let out: unknown;
@@ -147,7 +151,7 @@ export async function runPartition(objects: ObjectStore, input: { id: string; ph
     }
   }
   await writeJson(objects, partKey(input.id, input.phase, input.partition), out);
-  await putPartitionResult(input.id, `${input.phase}#${input.partition}`, null, input.phase === 'weights' ? table.size : 0);
+  await deps.simulations.putPartitionResult(input.id, `${input.phase}#${input.partition}`, null, input.phase === 'weights' ? table.size : 0);
   return { cases: table.size };
 }
 
@@ -163,7 +167,8 @@ async function parts<T>(objects: ObjectStore, id: string, phase: Phase): Promise
 
 export type Step = 'derive' | 'solve' | 'finalize';
 
-export async function runStep(objects: ObjectStore, input: { id: string; step: Step }): Promise<{ id: string; budget: boolean }> {
+export async function runStep(deps: SimulationPorts, input: { id: string; step: Step }): Promise<{ id: string; budget: boolean }> {
+  const { objects } = deps;
   const { id } = input;
   const { policy } = await loadRequest(objects, id);
   const budget = policy.budget !== undefined;
@@ -205,42 +210,42 @@ export async function runStep(objects: ObjectStore, input: { id: string; step: S
       weights,
     };
     await writeJson(objects, resultKey(id), result);
-    await updateJob(id, { status: 'succeeded', resultKey: resultKey(id), summary: { cases: result.totals.cases, payment: result.totals.payment, totalCost, baseRate: rate.baseRate, hospitals: hospitals.length }, updatedAt: new Date().toISOString() });
+    await deps.simulations.update(id, { status: 'succeeded', resultKey: resultKey(id), summary: { cases: result.totals.cases, payment: result.totals.payment, totalCost, baseRate: rate.baseRate, hospitals: hospitals.length }, updatedAt: new Date().toISOString() });
   }
   return { id, budget };
 }
 
-export async function failJob(id: string, error: string): Promise<void> {
-  await updateJob(id, { status: 'failed', error: error.slice(0, 500), updatedAt: new Date().toISOString() });
+export async function failJob(deps: Pick<Ports, 'simulations'>, id: string, error: string): Promise<void> {
+  await deps.simulations.update(id, { status: 'failed', error: error.slice(0, 500), updatedAt: new Date().toISOString() });
 }
 
 // ---------------------------------------------------------------------------------------------
 // The local stack's stand-in for the state machine: same functions, in-process.
 
-export async function runSimulationInProcess(objects: ObjectStore, id: string, concurrency = 4): Promise<void> {
+export async function runSimulationInProcess(deps: SimulationPorts, id: string, concurrency = 4): Promise<void> {
   try {
-    const job = await getJob(id);
+    const job = await deps.simulations.get(id);
     if (!job || job.status !== 'queued') return;
-    const { budget } = await coordinate(objects, id);
-    const list = await manifest(objects, id);
+    const { budget } = await coordinate(deps, id);
+    const list = await manifest(deps.objects, id);
     const map = async (phase: Phase): Promise<void> => {
       let next = 0;
       await Promise.all(Array.from({ length: Math.min(concurrency, list.length) }, async () => {
         while (next < list.length) {
           const item = list[next++]!;
-          await runPartition(objects, { ...item, phase });
+          await runPartition(deps, { ...item, phase });
         }
       }));
     };
     await map('weights');
-    await runStep(objects, { id, step: 'derive' });
+    await runStep(deps, { id, step: 'derive' });
     if (budget) {
       await map('rate');
-      await runStep(objects, { id, step: 'solve' });
+      await runStep(deps, { id, step: 'solve' });
     }
     await map('price');
-    await runStep(objects, { id, step: 'finalize' });
+    await runStep(deps, { id, step: 'finalize' });
   } catch (error) {
-    await failJob(id, error instanceof Error ? error.message : String(error));
+    await failJob(deps, id, error instanceof Error ? error.message : String(error));
   }
 }

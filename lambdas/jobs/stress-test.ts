@@ -7,9 +7,9 @@
  */
 import { runStressTest, sweepScenario } from '../../models/fund/stress-test.ts';
 import type { Scenario } from '../../models/fund/scenario.ts';
-import type { ObjectStore } from '../../models/ports.ts';
+import type { Ports } from '../../models/ports.ts';
 import { config } from '../shared/config.ts';
-import { getStressTest, putStressTest } from '../shared/fund-store.ts';
+import { awsDeps } from '../shared/deps.ts';
 import * as k from '../shared/keys.ts';
 import { logger } from '../shared/observability.ts';
 
@@ -21,30 +21,31 @@ export interface StressTestRequest {
   sweep?: { parameter: string; values: number[] };
 }
 
-export async function runRequestedStressTest(objects: ObjectStore, id: string): Promise<'succeeded' | 'failed' | 'missing'> {
-  const bytes = await objects.get(config().LAKE_BUCKET, k.stressTestRequestKey(id));
+export async function runRequestedStressTest(deps: Pick<Ports, 'objects' | 'stressTests'>, id: string): Promise<'succeeded' | 'failed' | 'missing'> {
+  const bytes = await deps.objects.get(config().LAKE_BUCKET, k.stressTestRequestKey(id));
   if (!bytes) return 'missing';
   const request = JSON.parse(Buffer.from(bytes).toString('utf8')) as StressTestRequest;
-  const job = await getStressTest(id);
+  const job = await deps.stressTests.get(id);
   if (job && job.status !== 'running') return job.status === 'succeeded' ? 'succeeded' : 'failed';
   const base = { id, createdAt: request.createdAt, scenario: request.scenario, preset: request.preset };
   try {
     const clock = (): number => performance.now();
     const result = runStressTest(request.scenario, { clock });
     const sweep = request.sweep ? sweepScenario(request.scenario, request.sweep.parameter, request.sweep.values) : undefined;
-    await putStressTest({ ...base, status: 'succeeded', result, ...(sweep ? { sweep } : {}) });
+    await deps.stressTests.put({ ...base, status: 'succeeded', result, ...(sweep ? { sweep } : {}) });
     return 'succeeded';
   } catch (error) {
     logger.error('stress test failed', { id, error: error as Error });
-    await putStressTest({ ...base, status: 'failed', error: `The stress test could not be run: ${(error as Error).message}.` });
+    await deps.stressTests.put({ ...base, status: 'failed', error: `The stress test could not be run: ${(error as Error).message}.` });
     return 'failed';
   }
 }
 
 /** The StressTestRun function: `{key}` from the request object's creation event, or `{id}`. */
-export const handler = async (event: { id?: string; key?: string }): Promise<{ id: string; status: string }> => {
+export const stressTestRunHandler = (deps: Pick<Ports, 'objects' | 'stressTests'>) => async (event: { id?: string; key?: string }): Promise<{ id: string; status: string }> => {
   const id = event.id ?? event.key?.split('/')[2];
   if (!id) throw new Error('a stress test run needs an id or a request key');
-  const { s3ObjectStore } = await import('../shared/object-store.ts');
-  return { id, status: await runRequestedStressTest(s3ObjectStore, id) };
+  return { id, status: await runRequestedStressTest(deps, id) };
 };
+
+export const handler = stressTestRunHandler(awsDeps);

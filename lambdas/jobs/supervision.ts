@@ -21,7 +21,7 @@
  * ranked by risk with each rule's contribution) and `…/flags/hospital=<h>.json` (that hospital's
  * flags, highest score first) — per hospital, so a hospital key's read touches only its own.
  */
-import type { ObjectStore } from '../../models/ports.ts';
+import type { ObjectStore, Ports, SupervisionRun } from '../../models/ports.ts';
 import type { SettlementRecord } from '../../models/settlement/schema.ts';
 import { caseRow, SupervisionTableBuilder } from '../../models/supervision/case-table.ts';
 import type { Flag } from '../../models/supervision/flags.ts';
@@ -32,7 +32,9 @@ import * as k from '../shared/keys.ts';
 import { latestLakeLines, type LakeLineKey } from '../shared/lake-reader.ts';
 import { logger } from '../shared/observability.ts';
 import { reference } from '../shared/reference.ts';
-import { claimSupervisionRun, getSupervisionRun, putSupervisionRun, setLatestSupervisionRun, updateSupervisionRun, type SupervisionRun } from '../shared/supervision-store.ts';
+
+/** The stores a supervision run reads and writes: the lake's objects and the run item. */
+export type SupervisionPorts = Pick<Ports, 'objects' | 'supervisionRuns'>;
 
 /** What a run screens: `request.json`. Months are YYYY-MM, inclusive; no period = the latest month in the lake. */
 export interface SupervisionRequest {
@@ -130,12 +132,13 @@ async function readPartition(objects: ObjectStore, keys: readonly string[]): Pro
 const round4 = (x: number): number => Math.round(x * 10_000) / 10_000;
 
 /** Screen a run's period and store its results; the run item says how far it got. Never throws: a failure is stored on the run. */
-export async function runSupervision(objects: ObjectStore, id: string, request: SupervisionRequest): Promise<SupervisionRun['status']> {
+export async function runSupervision(deps: SupervisionPorts, id: string, request: SupervisionRequest): Promise<SupervisionRun['status']> {
+  const { objects } = deps;
   try {
     const ruleSet = parseRuleSet(request.ruleSet ?? {});
     if ((request.from && !month.test(request.from)) || (request.to && !month.test(request.to))) throw new Error('from and to must be months written YYYY-MM');
     const { from, to, partitions } = await partitionsOf(objects, request);
-    await updateSupervisionRun(id, { status: 'running', request: { from, to, hospitalIds: request.hospitalIds ?? null, ruleSet: { name: ruleSet.name, version: ruleSet.version } }, progress: { phase: 'reading', partitionsDone: 0, partitionsTotal: partitions.size, casesRead: 0 } });
+    await deps.supervisionRuns.update(id, { status: 'running', request: { from, to, hospitalIds: request.hospitalIds ?? null, ruleSet: { name: ruleSet.name, version: ruleSet.version } }, progress: { phase: 'reading', partitionsDone: 0, partitionsTotal: partitions.size, casesRead: 0 } });
 
     const { pack, weights, paymentTable } = reference();
     const builder = new SupervisionTableBuilder(1 << 12);
@@ -150,12 +153,12 @@ export async function runSupervision(objects: ObjectStore, id: string, request: 
       for (const r of records) if (r.hospitalId) builder.add(caseRow(r, pack));
       if (Date.now() - lastReport > 2000 || i === list.length - 1) {
         lastReport = Date.now();
-        await updateSupervisionRun(id, { progress: { phase: i === list.length - 1 ? 'screening' : 'reading', partitionsDone: i + 1, partitionsTotal: list.length, casesRead: builder.size } });
+        await deps.supervisionRuns.update(id, { progress: { phase: i === list.length - 1 ? 'screening' : 'reading', partitionsDone: i + 1, partitionsTotal: list.length, casesRead: builder.size } });
       }
     }
     const table = builder.finish();
     const screened = screenCases(table, ruleSet, { relativeWeights: weights, name: paymentTable });
-    await updateSupervisionRun(id, { progress: { phase: 'storing', partitionsDone: list.length, partitionsTotal: list.length, casesRead: table.size } });
+    await deps.supervisionRuns.update(id, { progress: { phase: 'storing', partitionsDone: list.length, partitionsTotal: list.length, casesRead: table.size } });
 
     const byHospital = new Map<string, StoredFlag[]>();
     for (const f of screened.flags) {
@@ -181,42 +184,42 @@ export async function runSupervision(objects: ObjectStore, id: string, request: 
       timings: screened.timings,
     };
     await writeJson(objects, k.supervisionResultKey(id), result);
-    await updateSupervisionRun(id, {
+    await deps.supervisionRuns.update(id, {
       status: 'succeeded',
       progress: { phase: 'done', partitionsDone: list.length, partitionsTotal: list.length, casesRead: table.size },
       summary: { cases: table.size, flags: screened.flags.length, hospitals: screened.hospitals.length, from, to },
     });
-    await setLatestSupervisionRun(id);
+    await deps.supervisionRuns.setLatest(id);
     logger.info('supervision run stored', { id, cases: table.size, flags: screened.flags.length, from, to });
     return 'succeeded';
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     logger.error('supervision run failed', { id, errorMessage: message.slice(0, 300) });
-    await updateSupervisionRun(id, { status: 'failed', error: message.slice(0, 500) });
+    await deps.supervisionRuns.update(id, { status: 'failed', error: message.slice(0, 500) });
     return 'failed';
   }
 }
 
 /** A queued run started by its request object (S3 event, or the local stack's in-process stand-in). */
-export async function runRequestedSupervision(objects: ObjectStore, id: string): Promise<SupervisionRun['status'] | 'skipped'> {
-  if (!(await claimSupervisionRun(id))) return 'skipped';
-  const request = await readJson<SupervisionRequest>(objects, k.supervisionRequestKey(id));
+export async function runRequestedSupervision(deps: SupervisionPorts, id: string): Promise<SupervisionRun['status'] | 'skipped'> {
+  if (!(await deps.supervisionRuns.claim(id))) return 'skipped';
+  const request = await readJson<SupervisionRequest>(deps.objects, k.supervisionRequestKey(id));
   if (!request) {
-    await updateSupervisionRun(id, { status: 'failed', error: 'the run\'s request object is missing' });
+    await deps.supervisionRuns.update(id, { status: 'failed', error: 'the run\'s request object is missing' });
     return 'failed';
   }
-  return runSupervision(objects, id, request);
+  return runSupervision(deps, id, request);
 }
 
 /** The monthly schedule: screen the previous calendar month with the default rule set, as run `monthly-<yyyy-mm>`. */
-export async function runMonthlySupervision(objects: ObjectStore, now: Date): Promise<{ id: string; status: SupervisionRun['status'] | 'skipped' }> {
+export async function runMonthlySupervision(deps: SupervisionPorts, now: Date): Promise<{ id: string; status: SupervisionRun['status'] | 'skipped' }> {
   const period = previousMonth(now);
   const id = `monthly-${period}`;
   const ruleSet = parseRuleSet({});
-  if (!(await getSupervisionRun(id))) {
+  if (!(await deps.supervisionRuns.get(id))) {
     const at = now.toISOString();
-    await putSupervisionRun({ id, status: 'queued', trigger: 'schedule', createdAt: at, updatedAt: at, request: { from: period, to: period, hospitalIds: null, ruleSet: { name: ruleSet.name, version: ruleSet.version } }, progress: { phase: 'queued', partitionsDone: 0, partitionsTotal: null, casesRead: 0 } });
+    await deps.supervisionRuns.put({ id, status: 'queued', trigger: 'schedule', createdAt: at, updatedAt: at, request: { from: period, to: period, hospitalIds: null, ruleSet: { name: ruleSet.name, version: ruleSet.version } }, progress: { phase: 'queued', partitionsDone: 0, partitionsTotal: null, casesRead: 0 } });
   }
-  if (!(await claimSupervisionRun(id))) return { id, status: 'skipped' };
-  return { id, status: await runSupervision(objects, id, { from: period, to: period }) };
+  if (!(await deps.supervisionRuns.claim(id))) return { id, status: 'skipped' };
+  return { id, status: await runSupervision(deps, id, { from: period, to: period }) };
 }

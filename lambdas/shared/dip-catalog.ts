@@ -16,40 +16,19 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { dipReference } from '../../cli/dip-records.ts';
 import type { DipInput, DipReference } from '../../models/grouping/dip/cases.ts';
 import { dipCatalogSchema, parseDipCatalog, type DipCatalog } from '../../models/grouping/dip/catalog.ts';
 import { parseProcedureClasses } from '../../models/grouping/dip/codes.ts';
 import { groupDip } from '../../models/grouping/dip/grouper.ts';
-import type { CaseDip, ObjectStore } from '../../models/ports.ts';
-import { dynamo } from './aws.ts';
+import type { CaseDip, DipCatalogSummary, Ports } from '../../models/ports.ts';
 import { config } from './config.ts';
 import { invalid, malformed, tooLarge } from './errors.ts';
 import { zodProblems } from './http.ts';
 import * as k from './keys.ts';
 import { reference, referenceDirectory } from './reference.ts';
 
-/** What `GET /v1/dip-catalog` answers (kept on the pointer item: no S3 read to answer it). */
-export interface DipCatalogSummary {
-  /** sha-256 of the validated document; also the name of its S3 object. */
-  id: string;
-  key: string;
-  builtAt: string;
-  activatedAt: string;
-  policy: { name: string | null; version: string };
-  referenceYears: number[];
-  packets: number;
-  corePackets: number;
-  comprehensivePackets: number;
-  tieredPackets: number;
-  packetsWithAuxiliary: number;
-  /** Reference cases the catalogue was built from. */
-  cases: number;
-  coreCoverage: number;
-  riv: number;
-  rivWithAuxiliary: number;
-}
+export type { DipCatalogSummary } from '../../models/ports.ts';
 
 /** Largest decompressed catalogue accepted (a gzipped body may expand to this). */
 const maxCatalogBytes = 64 * 1024 * 1024;
@@ -99,21 +78,13 @@ export function summarise(catalog: DipCatalog, id: string, activatedAt: string):
 }
 
 /** Store a validated catalogue in S3 and make it the active one. */
-export async function activateDipCatalog(catalog: DipCatalog, objects: ObjectStore, now: Date): Promise<DipCatalogSummary> {
+export async function activateDipCatalog(catalog: DipCatalog, ports: Pick<Ports, 'objects' | 'dipCatalog'>, now: Date): Promise<DipCatalogSummary> {
   const document = JSON.stringify(catalog);
   const id = createHash('sha256').update(document).digest('hex');
   const summary = summarise(catalog, id, now.toISOString());
-  await objects.put(config().LAKE_BUCKET, summary.key, document, 'application/json');
-  await dynamo().send(new PutCommand({ TableName: config().TABLE_NAME, Item: { pk: k.dipCatalogPk, sk: k.dipCatalogSk, type: 'dip-catalog', ...summary } }));
+  await ports.objects.put(config().LAKE_BUCKET, summary.key, document, 'application/json');
+  await ports.dipCatalog.activate(summary);
   return summary;
-}
-
-/** The active catalogue's summary, or null when none was ever put. */
-export async function activeDipCatalogSummary(): Promise<DipCatalogSummary | null> {
-  const out = await dynamo().send(new GetCommand({ TableName: config().TABLE_NAME, Key: { pk: k.dipCatalogPk, sk: k.dipCatalogSk }, ConsistentRead: true }));
-  if (!out.Item) return null;
-  const { pk: _pk, sk: _sk, type: _type, ...summary } = out.Item;
-  return summary as DipCatalogSummary;
 }
 
 export interface ActiveDipCatalog {
@@ -132,11 +103,11 @@ function dipReferenceOnce(): DipReference {
 }
 
 /** The active catalogue (cached per container, reloaded when the pointer changes), or null. */
-export async function activeDipCatalog(objects: ObjectStore): Promise<ActiveDipCatalog | null> {
-  const pointer = await activeDipCatalogSummary();
+export async function activeDipCatalog(ports: Pick<Ports, 'objects' | 'dipCatalog'>): Promise<ActiveDipCatalog | null> {
+  const pointer = await ports.dipCatalog.active();
   if (!pointer) return null;
   if (cached?.id === pointer.id) return cached;
-  const bytes = await objects.get(config().LAKE_BUCKET, pointer.key);
+  const bytes = await ports.objects.get(config().LAKE_BUCKET, pointer.key);
   if (!bytes) throw new Error(`the active DIP catalogue object ${pointer.key} is missing`);
   const catalog = parseDipCatalog(JSON.parse(Buffer.from(bytes).toString('utf8')));
   cached = { id: pointer.id, catalog, reference: dipReferenceOnce() };

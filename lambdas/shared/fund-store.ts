@@ -6,21 +6,12 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from './aws.ts';
 import { config } from './config.ts';
+import type { ForecastAlert, ForecastStore, StoredForecast, StoredStressTest, StressTestStore } from '../../models/ports.ts';
 import * as k from './keys.ts';
 
-const table = (): string => config().TABLE_NAME;
+export type { ForecastAlert, StoredForecast, StoredStressTest } from '../../models/ports.ts';
 
-export interface StoredStressTest {
-  id: string;
-  status: 'running' | 'succeeded' | 'failed';
-  createdAt: string;
-  scenario: unknown;
-  preset: string | null;
-  result?: unknown;
-  sweep?: unknown;
-  /** Why it failed (status `failed`). */
-  error?: string;
-}
+const table = (): string => config().TABLE_NAME;
 
 /** Stores the job item; a succeeded one is also `latest` (the overview's fund alert). */
 export async function putStressTest(item: StoredStressTest): Promise<void> {
@@ -33,34 +24,6 @@ export async function getStressTest(id: string): Promise<StoredStressTest | null
   if (!out.Item) return null;
   const { pk: _pk, sk: _sk, type: _type, ...item } = out.Item;
   return item as StoredStressTest;
-}
-
-export interface StoredForecast {
-  /** When the job ran. */
-  createdAt: string;
-  /** The monthly expenditure series the forecast was fitted on (Σ totalCost by discharge month). */
-  history: { month: string; value: number }[];
-  /** The forecast report (models/fund/forecast.ts), or null with `message` when it could not be made. */
-  report: unknown;
-  message?: string;
-  /** The budget alert this run raised (also stored as `ALERT#forecast#<yyyy-mm>`), or null. */
-  alert?: ForecastAlert | null;
-}
-
-export interface ForecastAlert {
-  kind: 'forecast-over-budget';
-  /** The run's month (YYYY-MM). */
-  month: string;
-  createdAt: string;
-  /** FUND_BUDGET_YUAN when the job ran. */
-  budget: number;
-  /** Σ mean of the 12 forecast months, and the months. */
-  forecastTotal: number;
-  from: string;
-  to: string;
-  /** forecastTotal − budget. */
-  excess: number;
-  message: string;
 }
 
 export async function putForecastAlert(alert: ForecastAlert): Promise<void> {
@@ -86,3 +49,7 @@ export async function latestForecast(): Promise<StoredForecast | null> {
   const { pk: _pk, sk: _sk, type: _type, ...item } = out.Item;
   return item as StoredForecast;
 }
+
+/** The ports these functions implement (models/ports.ts). */
+export const dynamoStressTestStore: StressTestStore = { put: putStressTest, get: getStressTest };
+export const dynamoForecastStore: ForecastStore = { put: putForecast, latest: latestForecast, putAlert: putForecastAlert, getAlert: getForecastAlert };

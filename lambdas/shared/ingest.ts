@@ -17,7 +17,8 @@
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { groupCase } from '../../models/grouping/drg/grouper.ts';
-import type { ObjectStore, PutOutcome, StoredCase, StoredRecord } from '../../models/ports.ts';
+import type { Ports, PutOutcome, QualityCounters, StoredCase, StoredRecord } from '../../models/ports.ts';
+import { emptyCounters } from '../../models/settlement/quality-counters.ts';
 import { costCategories, settlementFields, type SettlementRecord } from '../../models/settlement/schema.ts';
 import { validateRecord, type Problem } from '../../models/settlement/validate.ts';
 import type { RecordFormat } from '../../models/settlement/readers.ts';
@@ -28,7 +29,6 @@ import { config } from './config.ts';
 import * as k from './keys.ts';
 import { pseudonymise, pseudonymSecret } from './pseudonym.ts';
 import { reference } from './reference.ts';
-import { emptyCounters, putBatch, putCases, putQualityCounters, type QualityCounters } from './repositories.ts';
 
 export interface IngestError {
   index: number;
@@ -113,13 +113,13 @@ export async function mapLimit<T, R>(items: readonly T[], concurrency: number, w
   return out;
 }
 
-export interface IngestInput {
+/** The stores ingest writes to (and reads the active DIP catalogue from). */
+export interface IngestInput extends Pick<Ports, 'objects' | 'cases' | 'batches' | 'quality' | 'dipCatalog'> {
   principal: Principal;
   body: string;
   contentType: string;
   format: RecordFormat;
   receivedAt: Date;
-  objects: ObjectStore;
   /** Set by a replay: the raw body is already in S3. */
   replay?: boolean;
 }
@@ -134,19 +134,19 @@ export async function ingestBatch(input: IngestInput): Promise<IngestResult> {
 
   // 1. Keep the raw body first: whatever happens next, the batch can be replayed.
   if (!input.replay) await input.objects.put(c.RAW_BUCKET, rawKey, input.body, input.contentType);
-  await putBatch({ scope, batchId, status: 'received', rawKey, contentType: input.contentType, receivedAt });
+  await input.batches.put({ scope, batchId, status: 'received', rawKey, contentType: input.contentType, receivedAt });
 
   // 2. Parse, validate, scope, pseudonymise, group.
   let raws: unknown[];
   try {
     raws = await parseRecords(input.body, input.format);
   } catch (error) {
-    await putBatch({ scope, batchId, status: 'malformed', rawKey, contentType: input.contentType, receivedAt });
+    await input.batches.put({ scope, batchId, status: 'malformed', rawKey, contentType: input.contentType, receivedAt });
     throw error;
   }
   const { pack, codeSets } = reference();
   const secret = await pseudonymSecret();
-  const dip = await activeDipCatalog(input.objects);
+  const dip = await activeDipCatalog(input);
   const errors: IngestError[] = [];
   const cases: Omit<StoredCase, 'version'>[] = [];
   const counters = new Map<string, QualityCounters>();
@@ -217,13 +217,13 @@ export async function ingestBatch(input: IngestInput): Promise<IngestResult> {
   });
 
   // 4. DynamoDB, idempotent by (hospitalId, listId).
-  const outcomes = await putCases(cases, Math.max(1, Math.ceil(c.WRITE_CONCURRENCY / 4)));
+  const outcomes = await input.cases.putCases(cases, Math.max(1, Math.ceil(c.WRITE_CONCURRENCY / 4)));
   const count = (o: PutOutcome): number => outcomes.filter((x) => x === o).length;
 
   // 5. Counters and the batch's outcome.
   await mapLimit([...counters], 8, async ([key, q]) => {
     const [hospital, monthKey] = key.split('|') as [string, string];
-    await putQualityCounters(hospital, monthKey, batchId, q);
+    await input.quality.put(hospital, monthKey, batchId, q);
   });
   const result: IngestResult = {
     batchId,
@@ -235,7 +235,7 @@ export async function ingestBatch(input: IngestInput): Promise<IngestResult> {
     errors,
     warnings,
   };
-  await putBatch({ scope, batchId, status: 'processed', rawKey, contentType: input.contentType, receivedAt, counts: { records: raws.length, accepted: result.accepted, rejected: result.rejected, created: result.created, unchanged: result.unchanged, replaced: result.replaced } });
+  await input.batches.put({ scope, batchId, status: 'processed', rawKey, contentType: input.contentType, receivedAt, counts: { records: raws.length, accepted: result.accepted, rejected: result.rejected, created: result.created, unchanged: result.unchanged, replaced: result.replaced } });
   return result;
 }
 

@@ -12,11 +12,16 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, BatchWriteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import type { CasePage, CaseQuery, CaseStore, PutOutcome, StoredCase, StoredRecord } from '../../models/ports.ts';
+import { addCounters, emptyCounters } from '../../models/settlement/quality-counters.ts';
+import type { ApiKeyStore, BatchRecord, BatchStore, CasePage, CaseQuery, CaseStore, PutOutcome, QualityCounters, QualityStore, SimulationJob, SimulationJobStore, StoredCase, StoredKey, StoredRecord } from '../../models/ports.ts';
 import { dynamo } from './aws.ts';
 import { config } from './config.ts';
 import { malformed } from './errors.ts';
 import * as k from './keys.ts';
+import { monthsBetween } from './months.ts';
+
+export type { BatchRecord, JobStatus, QualityCounters, SimulationJob, StoredKey } from '../../models/ports.ts';
+export { emptyCounters, monthsBetween };
 
 const table = (): string => config().TABLE_NAME;
 
@@ -108,6 +113,10 @@ export const dynamoCaseStore: CaseStore = {
   async listCases(query) {
     return listCases(query);
   },
+
+  async putCases(items, concurrency) {
+    return putCases(items, concurrency);
+  },
 };
 
 /**
@@ -181,24 +190,6 @@ async function runLimited<T>(work: readonly T[], concurrency: number, fn: (item:
 
 function backoff(attempt: number): Promise<void> {
   return new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt) * (0.5 + Math.random())));
-}
-
-/** Months `from`..`to` (YYYY-MM-DD), as YYYY-MM. */
-export function monthsBetween(from: string, to: string): string[] {
-  const out: string[] = [];
-  let y = Number(from.slice(0, 4));
-  let m = Number(from.slice(5, 7));
-  const endY = Number(to.slice(0, 4));
-  const endM = Number(to.slice(5, 7));
-  while (y < endY || (y === endY && m <= endM)) {
-    out.push(`${y}-${String(m).padStart(2, '0')}`);
-    m++;
-    if (m === 13) {
-      m = 1;
-      y++;
-    }
-  }
-  return out;
 }
 
 interface Cursor {
@@ -279,16 +270,6 @@ async function listCases(q: CaseQuery): Promise<CasePage> {
 // ---------------------------------------------------------------------------------------------
 // Batches
 
-export interface BatchRecord {
-  scope: string;
-  batchId: string;
-  status: 'received' | 'processed' | 'malformed';
-  rawKey: string;
-  contentType: string;
-  receivedAt: string;
-  counts?: Record<string, number>;
-}
-
 export async function putBatch(b: BatchRecord): Promise<void> {
   await dynamo().send(new PutCommand({ TableName: table(), Item: { pk: k.hospitalPk(b.scope), sk: k.batchSk(b.batchId), type: 'batch', ...b } }));
 }
@@ -301,24 +282,6 @@ export async function getBatch(scope: string, batchId: string): Promise<BatchRec
 // ---------------------------------------------------------------------------------------------
 // Data quality: counters per hospital, month and batch (a re-sent identical batch overwrites
 // its own counters instead of adding to them); the route sums the month's batch items.
-
-export interface QualityCounters {
-  received: number;
-  accepted: number;
-  rejected: number;
-  /** Rejections by reason (`principalDiagnosis:grey-code`, `lengthOfStay:inconsistent`, …): records, not problems. */
-  reasons: Record<string, number>;
-  /** Records with a grey code (灰码) as principal diagnosis/procedure (rejected at ingest). */
-  greyCodes: number;
-  /** Records with warnings (repeated codes, unknown fields). */
-  warned: number;
-  /** Accepted records missing each optional field. */
-  missing: Record<string, number>;
-}
-
-export function emptyCounters(): QualityCounters {
-  return { received: 0, accepted: 0, rejected: 0, reasons: {}, greyCodes: 0, warned: 0, missing: {} };
-}
 
 export async function putQualityCounters(hospitalId: string, monthKey: string, batchId: string, counters: QualityCounters): Promise<void> {
   await dynamo().send(new PutCommand({ TableName: table(), Item: { pk: k.hospitalPk(hospitalId), sk: `${k.dataQualitySk(monthKey)}#BATCH#${batchId}`, type: 'dq', month: monthKey, batchId, ...counters } }));
@@ -336,13 +299,7 @@ export async function qualityCounters(hospitalId: string, monthKey: string): Pro
     }));
     for (const item of out.Items ?? []) {
       total.batches++;
-      total.received += Number(item.received ?? 0);
-      total.accepted += Number(item.accepted ?? 0);
-      total.rejected += Number(item.rejected ?? 0);
-      total.greyCodes += Number(item.greyCodes ?? 0);
-      total.warned += Number(item.warned ?? 0);
-      for (const [r, n] of Object.entries((item.reasons ?? {}) as Record<string, number>)) total.reasons[r] = (total.reasons[r] ?? 0) + n;
-      for (const [f, n] of Object.entries((item.missing ?? {}) as Record<string, number>)) total.missing[f] = (total.missing[f] ?? 0) + n;
+      addCounters(total, item as Partial<QualityCounters>);
     }
     startKey = out.LastEvaluatedKey;
   } while (startKey);
@@ -351,12 +308,6 @@ export async function qualityCounters(hospitalId: string, monthKey: string): Pro
 
 // ---------------------------------------------------------------------------------------------
 // API keys
-
-export interface StoredKey {
-  role: 'hospital' | 'analyst' | 'admin';
-  hospitalId?: string;
-  label?: string;
-}
 
 export async function putApiKey(sha256: string, key: StoredKey): Promise<void> {
   await dynamo().send(new PutCommand({ TableName: table(), Item: { pk: k.apiKeyPk(sha256), sk: k.apiKeySk, type: 'api-key', ...key } }));
@@ -371,22 +322,6 @@ export async function getApiKey(sha256: string): Promise<StoredKey | null> {
 
 // ---------------------------------------------------------------------------------------------
 // Simulation jobs
-
-export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed';
-
-export interface SimulationJob {
-  id: string;
-  status: JobStatus;
-  createdAt: string;
-  updatedAt: string;
-  request: unknown;
-  partitionsTotal?: number;
-  partitionsDone?: number;
-  casesRead?: number;
-  summary?: unknown;
-  resultKey?: string;
-  error?: string;
-}
 
 export async function putJob(job: SimulationJob): Promise<void> {
   await dynamo().send(new PutCommand({ TableName: table(), Item: { pk: k.simulationPk(job.id), sk: k.jobSk, type: 'simulation', ...job } }));
@@ -450,3 +385,11 @@ export async function partitionResults(id: string): Promise<{ partition: string;
   } while (startKey);
   return out;
 }
+
+// ---------------------------------------------------------------------------------------------
+// The ports these functions implement (models/ports.ts).
+
+export const dynamoBatchStore: BatchStore = { put: putBatch, get: getBatch };
+export const dynamoQualityStore: QualityStore = { put: putQualityCounters, forMonth: qualityCounters };
+export const dynamoApiKeyStore: ApiKeyStore = { put: putApiKey, get: getApiKey };
+export const dynamoSimulationJobStore: SimulationJobStore = { put: putJob, get: getJob, update: updateJob, putPartitionResult };

@@ -9,29 +9,11 @@ import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamo } from './aws.ts';
 import { config } from './config.ts';
 import * as k from './keys.ts';
-import type { JobStatus } from './repositories.ts';
+import type { SupervisionRun, SupervisionRunStore } from '../../models/ports.ts';
+
+export type { SupervisionProgress, SupervisionRun } from '../../models/ports.ts';
 
 const table = (): string => config().TABLE_NAME;
-
-export interface SupervisionProgress {
-  phase: 'queued' | 'reading' | 'screening' | 'storing' | 'done';
-  partitionsDone: number;
-  partitionsTotal: number | null;
-  casesRead: number;
-}
-
-export interface SupervisionRun {
-  id: string;
-  status: JobStatus;
-  trigger: 'api' | 'schedule';
-  createdAt: string;
-  updatedAt: string;
-  /** Period (discharge months, inclusive; null until the run resolves the default), hospitals, rule set name and version. */
-  request: { from: string | null; to: string | null; hospitalIds: string[] | null; ruleSet: { name: string; version: string } };
-  progress: SupervisionProgress;
-  summary?: { cases: number; flags: number; hospitals: number; from: string; to: string };
-  error?: string;
-}
 
 export async function putSupervisionRun(run: SupervisionRun): Promise<void> {
   await dynamo().send(new PutCommand({ TableName: table(), Item: { pk: k.supervisionPk(run.id), sk: k.jobSk, type: 'supervision-run', ...run } }));
@@ -86,3 +68,13 @@ export async function latestSupervisionRunId(): Promise<string | null> {
   const out = await dynamo().send(new GetCommand({ TableName: table(), Key: { pk: k.supervisionPk('latest'), sk: k.jobSk }, ConsistentRead: true }));
   return (out.Item?.runId as string | undefined) ?? null;
 }
+
+/** The port these functions implement (models/ports.ts). */
+export const dynamoSupervisionRunStore: SupervisionRunStore = {
+  put: putSupervisionRun,
+  get: getSupervisionRun,
+  update: updateSupervisionRun,
+  claim: claimSupervisionRun,
+  setLatest: setLatestSupervisionRun,
+  latestId: latestSupervisionRunId,
+};

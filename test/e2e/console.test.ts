@@ -36,8 +36,8 @@ beforeAll(async () => {
   const lines = ['2023', '2024', '2025'].flatMap((y) => readFileSync(path.join(synth, `settlement-${y}.jsonl`), 'utf8').split('\n').filter((l) => l.trim() !== ''));
   await postBatches(stack.url, key.admin, lines, 600);
   const { runForecast } = await import('../../lambdas/jobs/forecast.ts');
-  const { s3ObjectStore } = await import('../../lambdas/shared/object-store.ts');
-  await runForecast(s3ObjectStore, new Date('2026-01-02T02:00:00Z'));
+  const { awsDeps } = await import('../../lambdas/shared/deps.ts');
+  await runForecast(awsDeps, new Date('2026-01-02T02:00:00Z'));
   // A stress test exists, so the overview's fund alert has something to show.
   expect((await call(`${stack.url}/v1/stress-tests`, 'POST', key.analyst, JSON.stringify({ preset: 'baseline' }))).status).toBe(202);
 
@@ -188,8 +188,8 @@ describe('the console in Chromium', () => {
   it('runs supervision from its page, ranks the hospitals with each rule\'s contribution, and shows a hospital only its own', async () => {
     // The monthly run (in-process, as the schedule would) for December 2025: the page opens on it.
     const { runMonthlySupervision } = await import('../../lambdas/jobs/supervision.ts');
-    const { s3ObjectStore } = await import('../../lambdas/shared/object-store.ts');
-    expect((await runMonthlySupervision(s3ObjectStore, new Date('2026-01-01T03:00:00Z'))).status).toBe('succeeded');
+    const { awsDeps } = await import('../../lambdas/shared/deps.ts');
+    expect((await runMonthlySupervision(awsDeps, new Date('2026-01-01T03:00:00Z'))).status).toBe('succeeded');
     const page = await newPage();
     consoleErrors.length = 0;
     await signIn(page, key.analyst);

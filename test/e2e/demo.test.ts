@@ -21,10 +21,10 @@ describe('demo', () => {
   it('fills every page once, and a restart reloads nothing', async () => {
     stack = await startLocalStack({ port: await freePort(), dataDir, buildDir: path.join(dataDir, 'build'), quiet: true });
     const { runForecast } = await import('../../lambdas/jobs/forecast.ts');
-    const { s3ObjectStore } = await import('../../lambdas/shared/object-store.ts');
+    const { awsDeps } = await import('../../lambdas/shared/deps.ts');
     const spec = { years: [2022, 2023, 2024], casesPerYear: 1500, hospitals: 8, seed: 3 };
     const logged: string[] = [];
-    const load = await loadDemoOnce(stack.url, { admin: key.admin, analyst: key.analyst }, dataDir, spec, () => runForecast(s3ObjectStore, new Date('2025-01-15T00:00:00Z')), (l) => logged.push(l));
+    const load = await loadDemoOnce(stack.url, { admin: key.admin, analyst: key.analyst }, dataDir, spec, () => runForecast(awsDeps, new Date('2025-01-15T00:00:00Z')), (l) => logged.push(l));
     expect(load).not.toBeNull();
     expect(load!.problems).toEqual([]);
     expect(load!.accepted).toBeGreaterThan(4000);
@@ -39,7 +39,7 @@ describe('demo', () => {
     expect((await call(`${stack.url}/v1/supervision-runs/latest`, 'GET', key.analyst)).json.id).toBe(load!.supervision!.id);
     expect(describeDemo(demoLoads(dataDir))).toContain('4,500 settlement lists of 2022, 2023, 2024 from 8 hospitals');
     // A restart: nothing is loaded again.
-    expect(await loadDemoOnce(stack.url, { admin: key.admin, analyst: key.analyst }, dataDir, spec, () => runForecast(s3ObjectStore, new Date()))).toBeNull();
+    expect(await loadDemoOnce(stack.url, { admin: key.admin, analyst: key.analyst }, dataDir, spec, () => runForecast(awsDeps, new Date()))).toBeNull();
     expect(demoLoads(dataDir)).toHaveLength(1);
   }, 240_000);
 });

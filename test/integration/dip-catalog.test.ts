@@ -22,6 +22,7 @@ let m: {
   ingest: typeof import('../../lambdas/shared/ingest.ts');
   repo: typeof import('../../lambdas/shared/repositories.ts');
   objects: typeof import('../../lambdas/shared/object-store.ts');
+  deps: typeof import('../../lambdas/shared/deps.ts');
   dip: typeof import('../../lambdas/shared/dip-catalog.ts');
   reference: typeof import('../../lambdas/shared/reference.ts');
   put: typeof import('../../lambdas/http/dip-catalog-put.ts');
@@ -42,6 +43,7 @@ beforeAll(async () => {
     ingest: await import('../../lambdas/shared/ingest.ts'),
     repo: await import('../../lambdas/shared/repositories.ts'),
     objects: await import('../../lambdas/shared/object-store.ts'),
+    deps: await import('../../lambdas/shared/deps.ts'),
     dip: await import('../../lambdas/shared/dip-catalog.ts'),
     reference: await import('../../lambdas/shared/reference.ts'),
     put: await import('../../lambdas/http/dip-catalog-put.ts'),
@@ -71,12 +73,12 @@ const call = async (handler: (e: APIGatewayProxyEventV2, c: Context) => Promise<
   return { status: out.statusCode, body: JSON.parse(out.body) as Record<string, unknown> };
 };
 const putCatalog = (role: Role, body: string, extra: { headers?: Record<string, string>; base64?: boolean } = {}) => call(m.put.handler, role, { method: 'PUT', path: '/v1/dip-catalog', body, ...extra });
-const ingest = (lines: string[]) => m.ingest.ingestBatch({ principal: { role: 'hospital', hospitalId: 'HOSP002' }, body: lines.join('\n'), contentType: 'application/x-ndjson', format: 'jsonl', receivedAt: new Date('2026-01-15T10:00:00Z'), objects: m.objects.s3ObjectStore });
+const ingest = (lines: string[]) => m.ingest.ingestBatch({ principal: { role: 'hospital', hospitalId: 'HOSP002' }, body: lines.join('\n'), contentType: 'application/x-ndjson', format: 'jsonl', receivedAt: new Date('2026-01-15T10:00:00Z'), ...m.deps.awsDeps });
 const listIdOf = (line: string): string => (JSON.parse(line) as { listId: string }).listId;
 
 describe('DIP catalogue in the service', () => {
   it('without a catalogue: no dip on cases, GET is 404', async () => {
-    expect(await m.dip.activeDipCatalog(m.objects.s3ObjectStore)).toBeNull();
+    expect(await m.dip.activeDipCatalog(m.deps.awsDeps)).toBeNull();
     const r = await ingest(ingestLines.slice(0, 5));
     expect(r.accepted).toBeGreaterThan(0);
     const stored = await m.repo.dynamoCaseStore.getCase('HOSP002', listIdOf(ingestLines[0]!));
@@ -96,7 +98,7 @@ describe('DIP catalogue in the service', () => {
     const noCatchAll = await putCatalog('admin', JSON.stringify({ ...catalog, packets: catalog.packets.filter((p) => p.id !== '*/*') }));
     expect(noCatchAll.status).toBe(422);
     expect((await putCatalog('admin', '{"format": ')).status).toBe(400);
-    expect(await m.dip.activeDipCatalog(m.objects.s3ObjectStore)).toBeNull();
+    expect(await m.dip.activeDipCatalog(m.deps.awsDeps)).toBeNull();
   });
 
   it('an admin activates a catalogue; ingest, the case read-back and /v1/group carry its packet', async () => {
@@ -141,7 +143,7 @@ describe('DIP catalogue in the service', () => {
     const put = await putCatalog('admin', gzipSync(JSON.stringify(next)).toString('base64'), { headers: { 'content-encoding': 'gzip' }, base64: true });
     expect(put.status).toBe(200);
     expect(put.body.builtAt).toBe('2026-02-01T00:00:00Z');
-    const active = await m.dip.activeDipCatalog(m.objects.s3ObjectStore);
+    const active = await m.dip.activeDipCatalog(m.deps.awsDeps);
     expect(active?.id).toBe(put.body.id);
     expect(active?.catalog.builtAt).toBe('2026-02-01T00:00:00Z');
     expect(await m.objects.s3ObjectStore.list(process.env.LAKE_BUCKET!, 'catalogs/dip/')).toHaveLength(2);

@@ -11,6 +11,7 @@ import { startStorage, type Storage } from './storage.ts';
 let storage: Storage;
 let m: {
   objects: typeof import('../../lambdas/shared/object-store.ts');
+  deps: typeof import('../../lambdas/shared/deps.ts');
   job: typeof import('../../lambdas/jobs/forecast.ts');
   store: typeof import('../../lambdas/shared/fund-store.ts');
   latest: typeof import('../../lambdas/http/forecasts-latest.ts');
@@ -22,6 +23,7 @@ beforeAll(async () => {
   storage = await startStorage();
   m = {
     objects: await import('../../lambdas/shared/object-store.ts'),
+    deps: await import('../../lambdas/shared/deps.ts'),
     job: await import('../../lambdas/jobs/forecast.ts'),
     store: await import('../../lambdas/shared/fund-store.ts'),
     latest: await import('../../lambdas/http/forecasts-latest.ts'),
@@ -58,7 +60,7 @@ describe('forecast job budget alert', () => {
   it('raises an alert record when the 12-month forecast exceeds a small budget', async () => {
     process.env.FUND_BUDGET_YUAN = '1000000';
     m.config.resetConfig();
-    const out = await m.job.runForecast(m.objects.s3ObjectStore, new Date('2026-01-02T02:00:00Z'));
+    const out = await m.job.runForecast(m.deps.awsDeps, new Date('2026-01-02T02:00:00Z'));
     expect(out.status).toBe('succeeded');
     expect(out.alert).toMatchObject({ kind: 'forecast-over-budget', month: '2026-01', budget: 1_000_000, from: '2026-01', to: '2026-12' });
     expect(out.alert!.forecastTotal).toBeGreaterThan(1_000_000);
@@ -71,7 +73,7 @@ describe('forecast job budget alert', () => {
   it('raises none when the budget covers the forecast', async () => {
     process.env.FUND_BUDGET_YUAN = '1000000000';
     m.config.resetConfig();
-    const out = await m.job.runForecast(m.objects.s3ObjectStore, new Date('2026-02-02T02:00:00Z'));
+    const out = await m.job.runForecast(m.deps.awsDeps, new Date('2026-02-02T02:00:00Z'));
     expect(out.status).toBe('succeeded');
     expect(out.alert).toBeNull();
     expect(await m.store.getForecastAlert('2026-02')).toBeNull();

@@ -14,6 +14,7 @@ let m: {
   ingest: typeof import('../../lambdas/shared/ingest.ts');
   repo: typeof import('../../lambdas/shared/repositories.ts');
   objects: typeof import('../../lambdas/shared/object-store.ts');
+  deps: typeof import('../../lambdas/shared/deps.ts');
   sim: typeof import('../../lambdas/jobs/simulation.ts');
   keys: typeof import('../../lambdas/shared/keys.ts');
 };
@@ -24,6 +25,7 @@ beforeAll(async () => {
     ingest: await import('../../lambdas/shared/ingest.ts'),
     repo: await import('../../lambdas/shared/repositories.ts'),
     objects: await import('../../lambdas/shared/object-store.ts'),
+    deps: await import('../../lambdas/shared/deps.ts'),
     sim: await import('../../lambdas/jobs/simulation.ts'),
     keys: await import('../../lambdas/shared/keys.ts'),
   };
@@ -33,7 +35,7 @@ afterAll(async () => storage?.stop());
 const hospital = { role: 'hospital' as const, hospitalId: 'HOSP001' };
 const lines = devCasesWithMadeUpDetails().filter((l) => l.includes('"HOSP001"')).slice(0, 60);
 const ingest = (body: string, principal: { role: 'hospital'; hospitalId: string } | { role: 'admin' } = hospital) =>
-  m.ingest.ingestBatch({ principal, body, contentType: 'application/x-ndjson', format: 'jsonl', receivedAt: new Date('2026-01-15T10:00:00Z'), objects: m.objects.s3ObjectStore });
+  m.ingest.ingestBatch({ principal, body, contentType: 'application/x-ndjson', format: 'jsonl', receivedAt: new Date('2026-01-15T10:00:00Z'), ...m.deps.awsDeps });
 
 describe('ingest on dynalite + s3rver', () => {
   it('stores a batch, and a re-send stores nothing twice', async () => {
@@ -117,7 +119,7 @@ describe('ingest on dynalite + s3rver', () => {
     const now = new Date().toISOString();
     await m.repo.putJob({ id, status: 'queued', createdAt: now, updatedAt: now, request: {} });
     await m.objects.s3ObjectStore.put(process.env.LAKE_BUCKET!, m.keys.simulationRequestKey(id), JSON.stringify({ policy: { method: 'drg', referenceYears: [2025], settlementYear: 2025, budget: 8_000_000 } }));
-    await m.sim.runSimulationInProcess(m.objects.s3ObjectStore, id);
+    await m.sim.runSimulationInProcess(m.deps.awsDeps, id);
     const job = await m.repo.getJob(id);
     expect(job?.error).toBeUndefined();
     expect(job?.status).toBe('succeeded');

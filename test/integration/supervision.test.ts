@@ -18,6 +18,7 @@ let storage: Storage;
 let m: {
   ingest: typeof import('../../lambdas/shared/ingest.ts');
   objects: typeof import('../../lambdas/shared/object-store.ts');
+  deps: typeof import('../../lambdas/shared/deps.ts');
   job: typeof import('../../lambdas/jobs/supervision.ts');
   store: typeof import('../../lambdas/shared/supervision-store.ts');
   view: typeof import('../../lambdas/http/supervision-runs-get.ts');
@@ -41,6 +42,7 @@ beforeAll(async () => {
   m = {
     ingest: await import('../../lambdas/shared/ingest.ts'),
     objects: await import('../../lambdas/shared/object-store.ts'),
+    deps: await import('../../lambdas/shared/deps.ts'),
     job: await import('../../lambdas/jobs/supervision.ts'),
     store: await import('../../lambdas/shared/supervision-store.ts'),
     view: await import('../../lambdas/http/supervision-runs-get.ts'),
@@ -53,7 +55,7 @@ beforeAll(async () => {
     return r.dischargeDate <= '2025-06-30';
   });
   for (let i = 0; i < lines.length; i += 1000) {
-    const r = await m.ingest.ingestBatch({ principal: { role: 'admin' }, body: lines.slice(i, i + 1000).join('\n'), contentType: 'application/x-ndjson', format: 'jsonl', receivedAt: new Date('2025-07-02T10:00:00Z'), objects: m.objects.s3ObjectStore });
+    const r = await m.ingest.ingestBatch({ principal: { role: 'admin' }, body: lines.slice(i, i + 1000).join('\n'), contentType: 'application/x-ndjson', format: 'jsonl', receivedAt: new Date('2025-07-02T10:00:00Z'), ...m.deps.awsDeps });
     for (const e of r.errors) if (e.listId) discharge.delete(e.listId); // rejected at ingest: not in the lake
   }
 }, 300_000);
@@ -72,9 +74,9 @@ const call = async (body: unknown, role: 'analyst' | 'hospital' = 'analyst'): Pr
 };
 
 type Answer = { result: { hospitals: { hospitalId: string; rank: number; risk: number; rules: Record<string, { contribution: number; caseFlags: number }> }[]; cases: number; hospitalsRanked: number; byRule: Record<string, { caseFlags: number }> }; flags?: { total: number; items: { rule: string; listId: string | null; hospitalId: string; evidence: Record<string, unknown> }[]; cursor?: string } };
-const answer = async (principal: Parameters<typeof m.view.supervisionRunAnswer>[0], id: string, query: Partial<{ hospitalId: string; rule: 'split-admission' | 'frequent-admission'; limit: number; cursor: string }> = {}): Promise<Answer> => {
+const answer = async (principal: Parameters<typeof m.view.supervisionRunAnswer>[1], id: string, query: Partial<{ hospitalId: string; rule: 'split-admission' | 'frequent-admission'; limit: number; cursor: string }> = {}): Promise<Answer> => {
   const run = await m.store.getSupervisionRun(id);
-  const out = await m.view.supervisionRunAnswer(principal, run!, { limit: 50, ...query });
+  const out = await m.view.supervisionRunAnswer(m.deps.awsDeps, principal, run!, { limit: 50, ...query });
   return out.body as Answer;
 };
 
@@ -94,8 +96,8 @@ describe.skipIf(!referenceAvailable())('supervision runs on dynalite + s3rver', 
     expect(created.statusCode).toBe(202);
     id = created.body.id as string;
     expect(created.body.status).toBe('queued');
-    expect(await m.job.runRequestedSupervision(m.objects.s3ObjectStore, id)).toBe('succeeded');
-    expect(await m.job.runRequestedSupervision(m.objects.s3ObjectStore, id)).toBe('skipped'); // a redelivered event
+    expect(await m.job.runRequestedSupervision(m.deps.awsDeps, id)).toBe('succeeded');
+    expect(await m.job.runRequestedSupervision(m.deps.awsDeps, id)).toBe('skipped'); // a redelivered event
     const run = await m.store.getSupervisionRun(id);
     expect(run?.status).toBe('succeeded');
     expect(run?.progress).toMatchObject({ phase: 'done', partitionsTotal: 36, partitionsDone: 36 });
@@ -139,15 +141,15 @@ describe.skipIf(!referenceAvailable())('supervision runs on dynalite + s3rver', 
     await expect(answer({ role: 'hospital', hospitalId: 'HOSP002' }, id, { hospitalId: 'HOSP003' })).rejects.toMatchObject({ code: 'forbidden' });
     // A run an analyst asked for some hospitals: a hospital learns only whether it was one of them.
     const queued = { ...(await m.store.getSupervisionRun(id))!, status: 'queued' as const, request: { from: '2025-01', to: '2025-06', hospitalIds: ['HOSP001', 'HOSP002'], ruleSet: { name: 'x', version: '1' } } };
-    const seen = await m.view.supervisionRunAnswer({ role: 'hospital', hospitalId: 'HOSP002' }, queued, { limit: 50 });
+    const seen = await m.view.supervisionRunAnswer(m.deps.awsDeps, { role: 'hospital', hospitalId: 'HOSP002' }, queued, { limit: 50 });
     expect((seen.body as { request: { hospitalIds: string[] } }).request.hospitalIds).toEqual(['HOSP002']);
     expect(JSON.stringify(seen.body)).not.toContain('HOSP001');
   });
 
   it('runs monthly for the previous month, once, and becomes the latest', async () => {
-    const first = await m.job.runMonthlySupervision(m.objects.s3ObjectStore, new Date('2025-04-01T03:00:00Z'));
+    const first = await m.job.runMonthlySupervision(m.deps.awsDeps, new Date('2025-04-01T03:00:00Z'));
     expect(first).toEqual({ id: 'monthly-2025-03', status: 'succeeded' });
-    expect(await m.job.runMonthlySupervision(m.objects.s3ObjectStore, new Date('2025-04-01T03:00:05Z'))).toEqual({ id: 'monthly-2025-03', status: 'skipped' });
+    expect(await m.job.runMonthlySupervision(m.deps.awsDeps, new Date('2025-04-01T03:00:05Z'))).toEqual({ id: 'monthly-2025-03', status: 'skipped' });
     const run = await m.store.getSupervisionRun('monthly-2025-03');
     expect(run?.trigger).toBe('schedule');
     expect(run?.summary).toMatchObject({ from: '2025-03', to: '2025-03' });
