@@ -60,7 +60,7 @@ function isBlank(b: number): boolean {
   return b === 32 || (b >= 9 && b <= 13);
 }
 
-const decoder = new TextDecoder('utf-8');
+const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 function utf8(bytes: Uint8Array, start: number, end: number): string {
   return decoder.decode(bytes.subarray(start, end));
 }

@@ -113,7 +113,8 @@ export async function scanCsvBytes(chunks: AsyncIterable<Uint8Array>, sink: CsvR
   let lineNumber = 0;
   let first = true;
   let pending: { lineNumber: number; text: string } | null = null;
-  const decoder = new TextDecoder('utf-8');
+  // A BOM is dropped at the start of the input only (as decodeChunks does), kept anywhere else.
+  const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
   const line = (bytes: Uint8Array, start: number, end: number): void => {
     lineNumber++;
@@ -156,12 +157,12 @@ export async function scanCsvBytes(chunks: AsyncIterable<Uint8Array>, sink: CsvR
     let bytes: Uint8Array = carry === null ? chunk : concat(carry, chunk);
     carry = null;
     let start = 0;
-    if (first && bytes.length > 0) {
-      if (bytes.length < 3 && bytes[0] === 0xef) {
+    if (first) {
+      if (bytes.length < 6) {
         carry = bytes;
         continue;
       }
-      if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) start = 3;
+      start = bomLength(bytes);
       first = false;
     }
     let newline = bytes.indexOf(NEWLINE, start);
@@ -173,7 +174,17 @@ export async function scanCsvBytes(chunks: AsyncIterable<Uint8Array>, sink: CsvR
     if (start < bytes.length) carry = bytes.slice(start);
     bytes = EMPTY;
   }
-  if (carry !== null && carry.length > 0) line(carry, first && carry[0] === 0xef && carry[1] === 0xbb && carry[2] === 0xbf ? 3 : 0, carry.length);
+  if (carry !== null && carry.length > 0) {
+    const start = first ? bomLength(carry) : 0;
+    let newline = carry.indexOf(NEWLINE, start);
+    let from = start;
+    while (newline !== -1) {
+      line(carry, from, newline);
+      from = newline + 1;
+      newline = carry.indexOf(NEWLINE, from);
+    }
+    if (from < carry.length) line(carry, from, carry.length);
+  }
   if (pending !== null) {
     const open: { lineNumber: number; text: string } = pending;
     sink.textRow({ lineNumber: open.lineNumber, fields: parseQuoted(open.text).fields, error: 'a quoted field is not closed before the end of the input' });
@@ -181,6 +192,15 @@ export async function scanCsvBytes(chunks: AsyncIterable<Uint8Array>, sink: CsvR
 }
 
 const EMPTY = new Uint8Array(0);
+
+/**
+ * Bytes of leading BOMs to drop: the one TextDecoder drops and the one decodeChunks drops after
+ * it (so two, as the string reader does).
+ */
+function bomLength(bytes: Uint8Array): number {
+  const bomAt = (p: number) => bytes[p] === 0xef && bytes[p + 1] === 0xbb && bytes[p + 2] === 0xbf;
+  return bomAt(0) ? (bomAt(3) ? 6 : 3) : 0;
+}
 
 function grow(a: Int32Array): Int32Array {
   const bigger = new Int32Array(a.length * 2);
