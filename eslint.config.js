@@ -3,7 +3,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'cdk.out/**', '.build/**', '.esbuild/**', 'web/dist/**', 'coverage/**'] },
+  { ignores: ['node_modules/**', 'dist/**', 'cdk.out/**', '.build/**', '.esbuild/**', 'web/dist/**', 'coverage/**', 'test/generated/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -9,7 +9,7 @@
  */
 import { groupCase, type AmbiguousMode, type GroupingInput, type Severity } from '../models/grouping/drg/grouper.ts';
 import { severityFromPack } from '../models/grouping/dip/cases.ts';
-import { severityIndex } from '../models/grouping/dip/codes.ts';
+import { severityIndex, typingFlags } from '../models/grouping/dip/codes.ts';
 import type { RulePack } from '../models/grouping/drg/pack.ts';
 import { GroupStatus, type CaseTableBuilder } from '../models/payment/cases.ts';
 import type { DipColumns } from '../models/payment/simulate-dip.ts';
@@ -74,7 +74,7 @@ export function caseBlock(raws: readonly RawRecord[], ctx: CaseContext): CaseBlo
     drgs: ctx.modes.map(() => []),
     status: ctx.modes.map(() => new Uint8Array(n)),
   };
-  const dip: DipColumns | null = ctx.dip ? { diagnosis: [], procedures: [], severity: new Uint8Array(n), ageYears: new Float64Array(n), ageDays: new Int32Array(n), disposition: [] } : null;
+  const dip: DipColumns | null = ctx.dip ? { diagnosis: [], procedures: [], severity: new Uint8Array(n), ageYears: new Float64Array(n), ageDays: new Int32Array(n), disposition: [], flags: new Uint8Array(n), insurance: new Uint8Array(n) } : null;
   const severity = ctx.dip ? severityOf(ctx.pack) : null;
   let k = 0;
   const reject = (rejection: string) => {
@@ -110,6 +110,8 @@ export function caseBlock(raws: readonly RawRecord[], ctx: CaseContext): CaseBlo
       dip.ageYears[k] = r.ageYears;
       dip.ageDays[k] = r.ageDays ?? -1;
       dip.disposition.push(r.dischargeDisposition);
+      dip.flags[k] = typingFlags(r);
+      dip.insurance[k] = r.insuranceType === 'employee' ? 1 : r.insuranceType === 'resident' ? 2 : 0;
     }
     k++;
   }
@@ -123,6 +125,8 @@ export function caseBlock(raws: readonly RawRecord[], ctx: CaseContext): CaseBlo
       dip.severity = dip.severity.slice(0, k);
       dip.ageYears = dip.ageYears.slice(0, k);
       dip.ageDays = dip.ageDays.slice(0, k);
+      dip.flags = dip.flags.slice(0, k);
+      dip.insurance = dip.insurance.slice(0, k);
     }
   }
   if (dip) block.dip = dip;
@@ -131,7 +135,7 @@ export function caseBlock(raws: readonly RawRecord[], ctx: CaseContext): CaseBlo
 
 /** The typed arrays of a block, to transfer to the main thread. */
 export function blockTransfer(block: CaseBlock): ArrayBuffer[] {
-  const dip = block.dip ? [block.dip.severity.buffer, block.dip.ageYears.buffer, block.dip.ageDays.buffer] : [];
+  const dip = block.dip ? [block.dip.severity.buffer, block.dip.ageYears.buffer, block.dip.ageDays.buffer, block.dip.flags.buffer, block.dip.insurance.buffer] : [];
   return [block.year.buffer, block.lengthOfStay.buffer, block.cost.buffer, block.level.buffer, ...block.status.map((s) => s.buffer), ...dip] as ArrayBuffer[];
 }
 

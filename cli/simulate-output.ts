@@ -10,7 +10,7 @@ import { roundHalfUpCents } from '../models/payment/cents.ts';
 import { outlierNames } from '../models/payment/outliers.ts';
 import { caseMixIndex, type HospitalTotals } from '../models/payment/price.ts';
 import type { PolicyResult } from '../models/payment/simulate.ts';
-import type { DipResult } from '../models/payment/simulate-dip.ts';
+import type { DipHospitalSettlement, DipResult } from '../models/payment/simulate-dip.ts';
 import { createLineWriter } from '../lib/output.ts';
 
 /** What the input gave (for summary.json). */
@@ -23,6 +23,8 @@ export interface InputCounts {
 }
 
 export const hospitalsHeader = ['hospitalId', 'level', 'cases', 'cmi', 'totalCost', 'totalPayment', 'paymentToCost', 'surplus', 'lowOutliers', 'highOutliers', 'reviewOutliers'];
+/** DIP: per hospital and fund, the fund payment beside the fund's share of cost, and the case value beside the cost. */
+export const dipHospitalsHeader = ['hospitalId', 'fund', 'level', 'cases', 'points', 'totalCost', 'caseValue', 'valueToCost', 'fundShareOfCost', 'prepaid', 'cleared', 'difference', 'fundPaymentToFundCost', 'balance', 'retainedSurplus', 'sharedOverspend', 'final', 'lowOutliers', 'highOutliers', 'specialReview', 'ungrouped'];
 export const groupsHeader = ['drg', 'cases', 'meanCost', 'rw', 'cv'];
 /** DIP: packets (or their cost tiers) as the groups, scores as the weights. */
 export const packetsHeader = ['packet', 'cases', 'meanCost', 'score', 'cv'];
@@ -62,30 +64,52 @@ function drgSummaryOf(result: PolicyResult, label: string, input: InputCounts) {
   };
 }
 
-/** summary.json of a DIP policy: the DRG keys, with the point value (点值) in place of the base rate and the catalogue in place of the weights. */
+/** summary.json of a DIP policy: the DRG keys, with the point values (点值) in place of the base rate and the catalogue in place of the weights. */
 function dipSummaryOf(result: PolicyResult, dip: DipResult, label: string, input: InputCounts) {
   const { policy, rate, totals } = result;
   const q = dip.catalog.quality;
+  const fundShareOfCost = dip.hospitals.reduce((s, h) => s + h.fundShareOfCost, 0);
   return {
     ...policyHead(result, label),
     pointValue: Number(rate.baseRate.toFixed(6)),
-    pointValueDerived: policy.budget !== undefined,
-    budgetPointValue: nullable(dip.budgetPointValue, 6),
-    settlementPointValue: dip.settlementPointValue === null ? null : nullable(dip.settlementPointValue, 6),
-    fundRatio: dip.fundRatio,
+    pointValueDerived: policy.budget !== undefined || (policy.method === 'dip' && policy.funds !== undefined),
+    yearStartPointValue: nullable(dip.funds[0]!.yearStart.value, 6),
+    settlementPointValue: nullable(dip.funds[0]!.settlementPointValue, 6),
+    funds: dip.funds.map((f) => ({
+      fund: f.fund,
+      budget: f.budget,
+      fundRatio: f.fundRatio,
+      cases: f.cases,
+      yearStartPointValue: { value: nullable(f.yearStart.value, 6), derived: nullable(f.yearStart.derived, 6), source: f.yearStart.source, cases: f.yearStart.cases, trimmed: f.yearStart.trimmed },
+      settlementPointValue: nullable(f.settlementPointValue, 6),
+      totalPoints: Number(f.totalPoints.toFixed(4)),
+      byItemValue: roundHalfUpCents(f.byItemValue) / 100,
+      prepaid: f.prepaidCents / 100,
+      cleared: f.clearedCents / 100,
+      difference: (f.clearedCents - f.prepaidCents) / 100,
+    })),
+    hospitalCoefficients: dip.hospitalCoefficients,
+    specialReview: dip.specialReview,
+    ungroupedShare: dip.ungroupedShare,
     totalCaseValue: roundHalfUpCents(dip.totalCaseValue) / 100,
     totalPayment: totals.paymentCents / 100,
+    fundShareOfCost: roundHalfUpCents(fundShareOfCost) / 100,
+    fundPaymentToFundCost: fundShareOfCost > 0 ? Number((totals.paymentCents / 100 / fundShareOfCost).toFixed(6)) : null,
     prepayment: { share: dip.prepaymentShare, prepaid: dip.prepaidCents / 100, yearEnd: dip.yearEndCents / 100 },
     ...outcome(result, q.riv),
     catalog: {
       source: dip.catalogSource,
       referenceYears: dip.catalog.referenceYears,
+      coreThreshold: dip.catalog.policy.coreThreshold,
+      coreThresholdSource: dip.catalog.policy.coreThresholdSource,
       packets: dip.catalog.packets.length,
       units: q.units,
       corePackets: q.corePackets,
       comprehensivePackets: q.comprehensivePackets,
+      packetsWithAuxiliary: q.packetsWithAuxiliary,
       coreCoverage: nullable(q.coreCoverage, 6),
       referenceCases: q.cases,
+      ungroupedReferenceCases: q.ungroupedCases,
       cvBelowHalf: q.cvBelowHalf,
       cvAboveOne: q.cvAboveOne,
     },
@@ -139,10 +163,22 @@ export function hospitalRow(t: HospitalTotals): (string | number)[] {
   return [csvCell(t.hospitalId), t.level || '', t.cases, fixed(caseMixIndex(t), 4), cost.toFixed(2), payment.toFixed(2), cost > 0 ? (payment / cost).toFixed(4) : '', ((t.paymentCents - roundHalfUpCents(t.totalCost)) / 100).toFixed(2), t.low, t.high, t.review];
 }
 
+/** A DIP hospitals.csv row: like with like — case value against cost, fund payment against the fund's share of cost. */
+export function dipHospitalRow(h: DipHospitalSettlement): (string | number)[] {
+  const cost = roundHalfUpCents(h.totalCost);
+  const fundCost = roundHalfUpCents(h.fundShareOfCost);
+  const value = roundHalfUpCents(h.caseValue);
+  return [
+    csvCell(h.hospitalId), h.fund, h.level || '', h.cases, h.points.toFixed(4), centsToYuan(cost), centsToYuan(value), cost > 0 ? (value / cost).toFixed(4) : '',
+    centsToYuan(fundCost), centsToYuan(h.prepaidCents), centsToYuan(h.clearedCents), centsToYuan(h.clearedCents - h.prepaidCents), fundCost > 0 ? (h.clearedCents / fundCost).toFixed(4) : '',
+    centsToYuan(h.clearedCents - fundCost), h.retainedSurplus.toFixed(2), h.sharedOverspend.toFixed(2), centsToYuan(h.finalCents), h.low, h.high, h.specialReview, h.ungrouped,
+  ];
+}
+
 /** Write summary.json, hospitals.csv, groups.csv and (unless `cases` is false) cases.jsonl into `dir`. */
 export async function writePolicyFiles(dir: string, table: CaseTable, result: PolicyResult, summary: object, cases = true): Promise<void> {
   writeFileSync(path.join(dir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
-  const hospitals = [hospitalsHeader.join(','), ...result.hospitals.map((t) => hospitalRow(t).join(','))];
+  const hospitals = result.dip ? [dipHospitalsHeader.join(','), ...result.dip.hospitals.map((h) => dipHospitalRow(h).join(','))] : [hospitalsHeader.join(','), ...result.hospitals.map((t) => hospitalRow(t).join(','))];
   writeFileSync(path.join(dir, 'hospitals.csv'), hospitals.join('\n') + '\n');
   const groups = [(result.dip ? packetsHeader : groupsHeader).join(',')];
   for (const g of result.weights.groups.values()) groups.push([g.drg, g.cases, yuan(g.meanCost), fixed(g.relativeWeight, 6), fixed(g.cv, 4)].join(','));
@@ -174,7 +210,9 @@ async function writeCases(file: string, table: CaseTable, result: PolicyResult):
   await out.close();
 }
 
-/** cases.jsonl of a DIP policy: the DRG columns with the packet (cost tier) and its case score in place of the DRG and RW, and the auxiliary tier. */
+const dipOutlierNames = ['normal', 'low', 'high', 'specialReview', 'ungrouped'] as const;
+
+/** cases.jsonl of a DIP policy: packet, case score (score × hospital coefficient × auxiliary coefficient), the year-start standard and ratio, the outlier class and the fund payment. */
 async function writeDipCases(file: string, table: CaseTable, result: PolicyResult, dip: DipResult): Promise<void> {
   const out = createLineWriter(file);
   const { priced, cents } = result;
@@ -183,27 +221,45 @@ async function writeDipCases(file: string, table: CaseTable, result: PolicyResul
   for (let k = 0; k < priced.rows.length; k++) {
     const i = priced.rows[k]!;
     const auxiliary = dip.auxiliaryOf[k];
+    const ungrouped = Number.isNaN(priced.relativeWeight[k]!);
     const line =
-      `{"listId":${JSON.stringify(table.listIds[i])},"hospitalId":${hospitalJson[table.hospital[i]!]},"packet":${packetJson[dip.packetOf[k]!]},` +
-      `"score":${priced.relativeWeight[k]!.toFixed(4)},"auxiliary":${auxiliary ? JSON.stringify(auxiliary) : 'null'},"totalCost":${table.cost[i]},"standard":${yuan(priced.standard[k]!)},` +
-      `"ratio":${priced.ratio[k]!.toFixed(4)},"outlier":"${outlierNames[priced.outlier[k]!]}","payment":${centsToYuan(cents[k]!)}}`;
+      `{"listId":${JSON.stringify(table.listIds[i])},"hospitalId":${hospitalJson[table.hospital[i]!]},"packet":${ungrouped ? 'null' : packetJson[dip.packetOf[k]!]},` +
+      `"caseScore":${ungrouped ? 'null' : priced.relativeWeight[k]!.toFixed(4)},"hospitalCoefficient":${dip.hospitalCoefficientOf[k]!.toFixed(4)},"auxiliary":${auxiliary ? JSON.stringify(auxiliary) : 'null'},"totalCost":${table.cost[i]},` +
+      `"yearStartStandard":${ungrouped ? 'null' : yuan(priced.standard[k]!)},"ratio":${ungrouped ? 'null' : priced.ratio[k]!.toFixed(4)},"outlier":"${dipOutlierNames[priced.outlier[k]!]}","payment":${centsToYuan(cents[k]!)}}`;
     const w = out.write(line);
     if (w) await w;
   }
   await out.close();
 }
 
-/** comparison.csv: per hospital the payment under each policy and the differences from the first. */
+/**
+ * What a policy pays for each hospital's cases before any fund ratio, in cents — the figure to set
+ * beside the cost and beside another policy: a DRG payment, or a DIP case value (points × point
+ * value, summed over the funds).
+ */
+export function hospitalValueCents(result: PolicyResult): Map<string, number> {
+  if (!result.dip) return new Map(result.hospitals.map((h) => [h.hospitalId, h.paymentCents]));
+  const value = new Map<string, number>();
+  for (const h of result.dip.hospitals) value.set(h.hospitalId, (value.get(h.hospitalId) ?? 0) + h.caseValue);
+  return new Map([...value].map(([id, v]) => [id, roundHalfUpCents(v)]));
+}
+
+/**
+ * comparison.csv: per hospital what each policy pays for its cases and the differences from the
+ * first — like with like: the value of the cases before any fund ratio (a DRG payment; for DIP
+ * the case value, points × point value, of which the fund pays its ratio), beside the total cost.
+ */
 export function writeComparison(file: string, labels: string[], results: PolicyResult[]): void {
   const byHospital = new Map<string, { level: number; cases: number; cost: number; cents: (number | null)[] }>();
   results.forEach((r, p) => {
+    const value = hospitalValueCents(r);
     for (const t of r.hospitals) {
       let row = byHospital.get(t.hospitalId);
       if (!row) {
         row = { level: t.level, cases: t.cases, cost: t.totalCost, cents: results.map(() => null) };
         byHospital.set(t.hospitalId, row);
       }
-      row.cents[p] = t.paymentCents;
+      row.cents[p] = value.get(t.hospitalId) ?? 0;
     }
   });
   const others = labels.slice(1);

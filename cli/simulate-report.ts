@@ -10,6 +10,7 @@ import path from 'node:path';
 import { caseMixIndex } from '../models/payment/price.ts';
 import type { PolicyResult } from '../models/payment/simulate.ts';
 import { projectRoot } from '../lib/reference.ts';
+import { hospitalValueCents } from './simulate-output.ts';
 
 /** Hospitals drawn in the per-hospital bar charts (the largest by cost; the tables list all). */
 const maxBars = 60;
@@ -36,7 +37,10 @@ function axes(x: string, y: string, extra: object = {}) {
 }
 
 function paymentVsCost(label: string, result: PolicyResult): Chart {
-  const hospitals = [...result.hospitals].sort((a, b) => b.totalCost - a.totalCost);
+  const value = hospitalValueCents(result);
+  // DIP: the case value before the fund ratio, so it compares with the cost like a DRG payment does.
+  const what = result.dip ? 'case value' : 'total payment';
+  const hospitals = [...result.hospitals].map((h) => ({ ...h, paymentCents: value.get(h.hospitalId) ?? 0 })).sort((a, b) => b.totalCost - a.totalCost);
   const shown = hospitals.slice(0, maxBars);
   return {
     id: 'payment-vs-cost',
@@ -44,10 +48,10 @@ function paymentVsCost(label: string, result: PolicyResult): Chart {
     description: `Bar chart of total cost and total payment in yuan for the ${shown.length} hospitals with the highest cost${hospitals.length > shown.length ? ` of ${hospitals.length}` : ''}, largest first.`,
     config: {
       type: 'bar',
-      data: { labels: shown.map((h) => h.hospitalId), datasets: [{ label: 'total cost', data: shown.map((h) => Math.round(h.totalCost)), backgroundColor: '#9aa5b1' }, { label: 'total payment', data: shown.map((h) => Math.round(h.paymentCents / 100)), backgroundColor: colours[0] }] },
+      data: { labels: shown.map((h) => h.hospitalId), datasets: [{ label: 'total cost', data: shown.map((h) => Math.round(h.totalCost)), backgroundColor: '#9aa5b1' }, { label: what, data: shown.map((h) => Math.round(h.paymentCents / 100)), backgroundColor: colours[0] }] },
       options: axes('hospital', 'yuan'),
     },
-    table: { header: ['hospital', 'level', 'cases', 'total cost (yuan)', 'total payment (yuan)', 'payment / cost'], rows: hospitals.map((h) => [h.hospitalId, h.level || '', h.cases, money(h.totalCost), money(h.paymentCents / 100), h.totalCost > 0 ? (h.paymentCents / 100 / h.totalCost).toFixed(3) : '']) },
+    table: { header: ['hospital', 'level', 'cases', 'total cost (yuan)', `${what} (yuan)`, `${result.dip ? 'value' : 'payment'} / cost`], rows: hospitals.map((h) => [h.hospitalId, h.level || '', h.cases, money(h.totalCost), money(h.paymentCents / 100), h.totalCost > 0 ? (h.paymentCents / 100 / h.totalCost).toFixed(3) : '']) },
   };
 }
 
@@ -86,8 +90,9 @@ function outlierShares(labels: string[], results: PolicyResult[]): Chart {
 }
 
 function winnersAndLosers(baseLabel: string, base: PolicyResult, label: string, other: PolicyResult, index: number): Chart {
-  const before = new Map(base.hospitals.map((h) => [h.hospitalId, h.paymentCents]));
-  const diffs = other.hospitals.map((h) => ({ id: h.hospitalId, diff: (h.paymentCents - (before.get(h.hospitalId) ?? 0)) / 100 })).sort((a, b) => b.diff - a.diff);
+  const before = hospitalValueCents(base);
+  const after = hospitalValueCents(other);
+  const diffs = other.hospitals.map((h) => ({ id: h.hospitalId, diff: ((after.get(h.hospitalId) ?? 0) - (before.get(h.hospitalId) ?? 0)) / 100 })).sort((a, b) => b.diff - a.diff);
   const winners = diffs.slice(0, winnersLosers).filter((d) => d.diff > 0);
   const losers = diffs.slice(-winnersLosers).filter((d) => d.diff < 0 && !winners.includes(d));
   const shown = [...winners, ...losers];
@@ -124,7 +129,7 @@ export function reportHtml(labels: string[], results: PolicyResult[]): string {
   const charts: Chart[] = [paymentVsCost(labels[0]!, base), cmiByHospital(labels[0]!, base), outlierShares(labels, results)];
   results.slice(1).forEach((r, i) => charts.push(winnersAndLosers(labels[0]!, base, labels[i + 1]!, r, i + 1)));
   const summaryRows = results
-    .map((r, p) => `<tr><th scope="row">${escapeHtml(labels[p]!)}</th><td>${r.policy.budget !== undefined ? money(r.policy.budget) : '—'}</td><td>${r.dip ? `${r.rate.baseRate.toFixed(4)} (DIP point value)` : r.rate.baseRate.toFixed(2)}</td><td>${money(r.totals.paymentCents / 100)}</td><td>${money(r.totals.totalCost)}</td><td>${r.totals.cases}</td><td>${(100 * r.grouping.settlement.inGroupRate).toFixed(2)} %</td><td>${r.weights.quality.riv.toFixed(3)}</td></tr>`)
+    .map((r, p) => `<tr><th scope="row">${escapeHtml(labels[p]!)}</th><td>${r.policy.budget !== undefined ? money(r.policy.budget) : '—'}</td><td>${r.dip ? `${r.rate.baseRate.toFixed(4)} (DIP point value; year-start ${r.dip.funds[0]!.yearStart.value.toFixed(4)})` : r.rate.baseRate.toFixed(2)}</td><td>${money(r.totals.paymentCents / 100)}</td><td>${money(r.totals.totalCost)}</td><td>${r.totals.cases}</td><td>${(100 * r.grouping.settlement.inGroupRate).toFixed(2)} %</td><td>${r.weights.quality.riv.toFixed(3)}</td></tr>`)
     .join('\n');
   const configs = Object.fromEntries(charts.map((c) => [c.id, c.config]));
   return `<!doctype html>

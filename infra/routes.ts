@@ -21,35 +21,30 @@ export interface RouteDecl {
   reference?: boolean;
   timeoutSeconds?: number;
   memoryMb?: number;
-  /**
-   * Access it needs: table read/write, raw bucket write, lake read/write; `lakeScope` narrows the
-   * lake grant to keys matching a pattern, `lakePut` adds puts of keys matching one.
-   */
-  access: { table?: 'read' | 'write'; raw?: 'read' | 'write'; lake?: 'read' | 'write'; lakeScope?: string; lakePut?: string; secret?: boolean };
 }
 
 const all: Role[] = ['hospital', 'analyst', 'admin'];
 
 export const routes: readonly RouteDecl[] = [
-  { id: 'Health', method: 'GET', path: '/health', entry: 'lambdas/http/health.ts', roles: null, summary: 'Liveness; no key needed.', access: {} },
-  { id: 'OpenApi', method: 'GET', path: '/openapi.json', entry: 'lambdas/http/openapi.ts', roles: null, summary: 'The OpenAPI 3.1 document, generated from the zod schemas.', access: {} },
-  { id: 'IngestSettlementLists', method: 'POST', path: '/v1/settlement-lists', entry: 'lambdas/http/settlement-lists.ts', roles: ['hospital', 'admin'], summary: 'Ingest settlement records (JSON array, JSON Lines or CSV, ≤ 6 MB): validate, pseudonymise, group, store.', reference: true, timeoutSeconds: 29, memoryMb: 1769, access: { table: 'write', raw: 'write', lake: 'write', secret: true } },
-  { id: 'GetCase', method: 'GET', path: '/v1/cases/{listId}', entry: 'lambdas/http/cases-get.ts', roles: all, summary: 'One stored case with its DRG, weight and trace.', reference: true, access: { table: 'read' } },
-  { id: 'ListCases', method: 'GET', path: '/v1/cases', entry: 'lambdas/http/cases-list.ts', roles: all, summary: 'Cases by hospital and/or DRG and discharge dates, paginated.', access: { table: 'read' } },
-  { id: 'Group', method: 'POST', path: '/v1/group', entry: 'lambdas/http/group.ts', roles: all, summary: 'Group 1–1 000 records without storing them (DRG, and DIP when a catalogue is active).', reference: true, memoryMb: 1024, access: { table: 'read', lake: 'read', lakeScope: 'catalogs/dip/*' } },
-  { id: 'PutDipCatalog', method: 'PUT', path: '/v1/dip-catalog', entry: 'lambdas/http/dip-catalog-put.ts', roles: ['admin'], summary: 'Make a DIP catalogue (written by payreform dip build) the active one: validated, stored in S3, pointer in the table.', memoryMb: 1024, timeoutSeconds: 29, access: { table: 'write', lake: 'write', lakeScope: 'catalogs/dip/*' } },
-  { id: 'GetDipCatalog', method: 'GET', path: '/v1/dip-catalog', entry: 'lambdas/http/dip-catalog-get.ts', roles: ['analyst', 'admin'], summary: 'The active DIP catalogue: id (sha-256), builtAt, packets, core coverage, RIV.', access: { table: 'read' } },
-  { id: 'CreateSimulation', method: 'POST', path: '/v1/simulations', entry: 'lambdas/http/simulations-create.ts', roles: ['analyst', 'admin'], summary: 'Start a payment simulation over the stored cases (async job).', access: { table: 'write', lake: 'write' } },
-  { id: 'GetSimulation', method: 'GET', path: '/v1/simulations/{id}', entry: 'lambdas/http/simulations-get.ts', roles: ['analyst', 'admin'], summary: 'Status, progress and results of a simulation.', access: { table: 'read', lake: 'read' } },
-  { id: 'DataQuality', method: 'GET', path: '/v1/data-quality', entry: 'lambdas/http/data-quality.ts', roles: ['hospital', 'analyst', 'admin'], summary: 'Records received, rejections by reason, grey codes, missing fields per hospital and month.', access: { table: 'read' } },
-  { id: 'CreateStressTest', method: 'POST', path: '/v1/stress-tests', entry: 'lambdas/http/stress-tests-create.ts', roles: ['analyst', 'admin'], summary: 'Run a fund stress test (Monte Carlo) for a scenario.', memoryMb: 1024, timeoutSeconds: 29, access: { table: 'write', lakePut: 'jobs/stress-tests/*' } },
-  { id: 'GetStressTest', method: 'GET', path: '/v1/stress-tests/{id}', entry: 'lambdas/http/stress-tests-get.ts', roles: ['analyst', 'admin'], summary: 'A stress test\'s result.', access: { table: 'read' } },
-  { id: 'WhoAmI', method: 'GET', path: '/v1/me', entry: 'lambdas/http/me.ts', roles: all, summary: 'The role (and hospital) of the calling key.', access: {} },
-  { id: 'Overview', method: 'GET', path: '/v1/overview', entry: 'lambdas/http/overview.ts', roles: all, summary: 'Cases by month, in-group rate and CMI by hospital for a year, from the cases lake (a hospital sees its own).', reference: true, memoryMb: 1024, access: { lake: 'read' } },
-  { id: 'CreateSupervisionRun', method: 'POST', path: '/v1/supervision-runs', entry: 'lambdas/http/supervision-runs-create.ts', roles: ['analyst', 'admin'], summary: 'Start a supervision run (rule-set overrides, discharge months, hospitals): screens the lake for abuse patterns (async job).', access: { table: 'write', lakePut: 'jobs/supervision/*' } },
-  { id: 'GetSupervisionRun', method: 'GET', path: '/v1/supervision-runs/{id}', entry: 'lambdas/http/supervision-runs-get.ts', roles: all, summary: 'Status, progress and results of a supervision run: hospitals ranked by risk, a hospital\'s flags with evidence (a hospital sees its own).', access: { table: 'read', lake: 'read', lakeScope: 'jobs/supervision/*' } },
-  { id: 'LatestSupervisionRun', method: 'GET', path: '/v1/supervision-runs/latest', entry: 'lambdas/http/supervision-runs-latest.ts', roles: all, summary: 'The last supervision run that succeeded, as GET /v1/supervision-runs/{id}.', access: { table: 'read', lake: 'read', lakeScope: 'jobs/supervision/*' } },
-  { id: 'LatestForecast', method: 'GET', path: '/v1/forecasts/latest', entry: 'lambdas/http/forecasts-latest.ts', roles: ['analyst', 'admin'], summary: 'The latest monthly expenditure forecast.', access: { table: 'read' } },
+  { id: 'Health', method: 'GET', path: '/health', entry: 'lambdas/http/health.ts', roles: null, summary: 'Liveness; no key needed.' },
+  { id: 'OpenApi', method: 'GET', path: '/openapi.json', entry: 'lambdas/http/openapi.ts', roles: null, summary: 'The OpenAPI 3.1 document, generated from the zod schemas.' },
+  { id: 'IngestSettlementLists', method: 'POST', path: '/v1/settlement-lists', entry: 'lambdas/http/settlement-lists.ts', roles: ['hospital', 'admin'], summary: 'Ingest settlement records (JSON array, JSON Lines or CSV, ≤ 6 MB): validate, pseudonymise, group, store.', reference: true, timeoutSeconds: 29, memoryMb: 1769 },
+  { id: 'GetCase', method: 'GET', path: '/v1/cases/{listId}', entry: 'lambdas/http/cases-get.ts', roles: all, summary: 'One stored case with its DRG, weight and trace.', reference: true },
+  { id: 'ListCases', method: 'GET', path: '/v1/cases', entry: 'lambdas/http/cases-list.ts', roles: all, summary: 'Cases by hospital and/or DRG and discharge dates, paginated.' },
+  { id: 'Group', method: 'POST', path: '/v1/group', entry: 'lambdas/http/group.ts', roles: all, summary: 'Group 1–1 000 records without storing them (DRG, and DIP when a catalogue is active).', reference: true, memoryMb: 1024 },
+  { id: 'PutDipCatalog', method: 'PUT', path: '/v1/dip-catalog', entry: 'lambdas/http/dip-catalog-put.ts', roles: ['admin'], summary: 'Make a DIP catalogue (written by payreform dip build) the active one: validated, stored in S3, pointer in the table.', memoryMb: 1024, timeoutSeconds: 29 },
+  { id: 'GetDipCatalog', method: 'GET', path: '/v1/dip-catalog', entry: 'lambdas/http/dip-catalog-get.ts', roles: ['analyst', 'admin'], summary: 'The active DIP catalogue: id (sha-256), builtAt, packets, core coverage, RIV.' },
+  { id: 'CreateSimulation', method: 'POST', path: '/v1/simulations', entry: 'lambdas/http/simulations-create.ts', roles: ['analyst', 'admin'], summary: 'Start a payment simulation over the stored cases (async job).' },
+  { id: 'GetSimulation', method: 'GET', path: '/v1/simulations/{id}', entry: 'lambdas/http/simulations-get.ts', roles: ['analyst', 'admin'], summary: 'Status, progress and results of a simulation.' },
+  { id: 'DataQuality', method: 'GET', path: '/v1/data-quality', entry: 'lambdas/http/data-quality.ts', roles: ['hospital', 'analyst', 'admin'], summary: 'Records received, rejections by reason, grey codes, missing fields per hospital and month.' },
+  { id: 'CreateStressTest', method: 'POST', path: '/v1/stress-tests', entry: 'lambdas/http/stress-tests-create.ts', roles: ['analyst', 'admin'], summary: 'Run a fund stress test (Monte Carlo) for a scenario.', memoryMb: 1024, timeoutSeconds: 29 },
+  { id: 'GetStressTest', method: 'GET', path: '/v1/stress-tests/{id}', entry: 'lambdas/http/stress-tests-get.ts', roles: ['analyst', 'admin'], summary: 'A stress test\'s result.' },
+  { id: 'WhoAmI', method: 'GET', path: '/v1/me', entry: 'lambdas/http/me.ts', roles: all, summary: 'The role (and hospital) of the calling key.' },
+  { id: 'Overview', method: 'GET', path: '/v1/overview', entry: 'lambdas/http/overview.ts', roles: all, summary: 'Cases by month, in-group rate and CMI by hospital for a year, from the cases lake (a hospital sees its own).', reference: true, memoryMb: 1024 },
+  { id: 'CreateSupervisionRun', method: 'POST', path: '/v1/supervision-runs', entry: 'lambdas/http/supervision-runs-create.ts', roles: ['analyst', 'admin'], summary: 'Start a supervision run (rule-set overrides, discharge months, hospitals): screens the lake for abuse patterns (async job).' },
+  { id: 'GetSupervisionRun', method: 'GET', path: '/v1/supervision-runs/{id}', entry: 'lambdas/http/supervision-runs-get.ts', roles: all, summary: 'Status, progress and results of a supervision run: hospitals ranked by risk, a hospital\'s flags with evidence (a hospital sees its own).' },
+  { id: 'LatestSupervisionRun', method: 'GET', path: '/v1/supervision-runs/latest', entry: 'lambdas/http/supervision-runs-latest.ts', roles: all, summary: 'The last supervision run that succeeded, as GET /v1/supervision-runs/{id}.' },
+  { id: 'LatestForecast', method: 'GET', path: '/v1/forecasts/latest', entry: 'lambdas/http/forecasts-latest.ts', roles: ['analyst', 'admin'], summary: 'The latest monthly expenditure forecast.' },
 ];
 
 export interface JobDecl {
@@ -59,20 +54,19 @@ export interface JobDecl {
   reference?: boolean;
   timeoutSeconds: number;
   memoryMb: number;
-  access: RouteDecl['access'];
 }
 
 /** Functions outside the HTTP API: the authorizer and the jobs. */
-export const authorizer: JobDecl = { id: 'Authorizer', entry: 'lambdas/http/authorizer.ts', summary: 'Resolves a bearer key (by its SHA-256) to role and hospital.', timeoutSeconds: 5, memoryMb: 256, access: { table: 'read' } };
+export const authorizer: JobDecl = { id: 'Authorizer', entry: 'lambdas/http/authorizer.ts', summary: 'Resolves a bearer key (by its SHA-256) to role and hospital.', timeoutSeconds: 5, memoryMb: 256 };
 
 export const jobs: readonly JobDecl[] = [
-  { id: 'SimulationCoordinator', entry: 'lambdas/jobs/simulation-coordinator.ts', summary: 'Lists the lake partitions of a simulation and writes the Distributed Map manifest.', timeoutSeconds: 300, memoryMb: 512, access: { table: 'write', lake: 'write' } },
-  { id: 'SimulationPartition', entry: 'lambdas/jobs/simulation-partition.ts', summary: 'One phase of the payment model (weights, rate, price) over one lake partition.', reference: true, timeoutSeconds: 300, memoryMb: 1769, access: { table: 'write', lake: 'write' } },
-  { id: 'SimulationStep', entry: 'lambdas/jobs/simulation-step.ts', summary: 'Merges the partitions\' aggregates: derives weights, solves the base rate, finalizes the result.', timeoutSeconds: 300, memoryMb: 1769, access: { table: 'write', lake: 'write' } },
-  { id: 'Forecast', entry: 'lambdas/jobs/forecast.ts', summary: 'Monthly: expenditure series from the lake → ETS forecast.', timeoutSeconds: 600, memoryMb: 1024, access: { table: 'write', lake: 'read' } },
-  { id: 'SupervisionRun', entry: 'lambdas/jobs/supervision-run.ts', summary: 'A supervision run over a period of the lake (requested, or monthly for the previous month): screen, rank hospitals, store flags.', reference: true, timeoutSeconds: 900, memoryMb: 3008, access: { table: 'write', lake: 'read', lakePut: 'jobs/supervision/*' } },
-  { id: 'StressTestRun', entry: 'lambdas/jobs/stress-test.ts', summary: 'A requested fund stress test (and sweep): runs the Monte Carlo model and stores the result.', timeoutSeconds: 120, memoryMb: 1769, access: { table: 'write', lake: 'read' } },
-  { id: 'ReplayBatch', entry: 'lambdas/jobs/replay-batch.ts', summary: 'Re-processes a raw batch kept in S3 (after a failure midway).', reference: true, timeoutSeconds: 300, memoryMb: 1769, access: { table: 'write', raw: 'read', lake: 'write', secret: true } },
+  { id: 'SimulationCoordinator', entry: 'lambdas/jobs/simulation-coordinator.ts', summary: 'Lists the lake partitions of a simulation and writes the Distributed Map manifest.', timeoutSeconds: 300, memoryMb: 512 },
+  { id: 'SimulationPartition', entry: 'lambdas/jobs/simulation-partition.ts', summary: 'One phase of the payment model (weights, rate, price) over one lake partition.', reference: true, timeoutSeconds: 300, memoryMb: 1769 },
+  { id: 'SimulationStep', entry: 'lambdas/jobs/simulation-step.ts', summary: 'Merges the partitions\' aggregates: derives weights, solves the base rate, finalizes the result.', timeoutSeconds: 300, memoryMb: 1769 },
+  { id: 'Forecast', entry: 'lambdas/jobs/forecast.ts', summary: 'Monthly: expenditure series from the lake → ETS forecast.', timeoutSeconds: 600, memoryMb: 1024 },
+  { id: 'SupervisionRun', entry: 'lambdas/jobs/supervision-run.ts', summary: 'A supervision run over a period of the lake (requested, or monthly for the previous month): screen, rank hospitals, store flags.', reference: true, timeoutSeconds: 900, memoryMb: 3008 },
+  { id: 'StressTestRun', entry: 'lambdas/jobs/stress-test.ts', summary: 'A requested fund stress test (and sweep): runs the Monte Carlo model and stores the result.', timeoutSeconds: 120, memoryMb: 1769 },
+  { id: 'ReplayBatch', entry: 'lambdas/jobs/replay-batch.ts', summary: 'Re-processes a raw batch kept in S3 (after a failure midway).', reference: true, timeoutSeconds: 300, memoryMb: 1769 },
 ];
 
 /** `/v1/cases/{listId}` → `/v1/cases/:listId`-free form used to compare route sets. */

@@ -1,11 +1,14 @@
 /**
- * Node-side access to a CHS-DRG scheme directory: read its text files for the compiler, and
- * build (or load) the rule pack. The default scheme directory is
- * `$PAYREFORM_REFERENCE_DIR/chs-drg-1.1`, else `../shared/reference/chs-drg-1.1`.
+ * Node-side access to a DRG scheme: read its files for the compiler, and build (or load) the
+ * rule pack. A scheme is given as one of three forms — an NHSA scheme text directory
+ * (`1_MDC.txt` …), an OpenDRG scheme directory (`Grouper.py`, `MDC/*.py` …) or a compiled rule
+ * pack (`.json`) — and {@link loadScheme} is the one entry point that takes any of them. The
+ * default scheme is `$PAYREFORM_REFERENCE_DIR/chs-drg-1.1`, else `../shared/reference/chs-drg-1.1`.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { compileScheme, hashSources, type CompileReport, type SchemeSources } from '../models/grouping/drg/compile.ts';
+import { compileScheme, hashSources, SchemeCompileError, type CompileReport, type SchemeSources } from '../models/grouping/drg/compile.ts';
+import { compileOpenDrg, isOpenDrgSources } from '../models/grouping/drg/opendrg.ts';
 import { rulePackSchema, type RulePack } from '../models/grouping/drg/pack.ts';
 import { CliError } from './cli-error.ts';
 import { projectRoot, referenceDir } from './reference.ts';
@@ -14,11 +17,37 @@ export function defaultSchemeDir(): string {
   return path.join(referenceDir(), 'chs-drg-1.1');
 }
 
-/** Read the scheme text files of `dir` (top-level `.txt`, and `MDC/`, `ADRG/` `.dat` files). */
+/** True when `dir` is an OpenDRG scheme directory (it has `Grouper.py` and an `MDC/` folder). */
+export function isOpenDrgDir(dir: string): boolean {
+  return existsSync(path.join(dir, 'Grouper.py')) && existsSync(path.join(dir, 'MDC'));
+}
+
+/**
+ * Read an OpenDRG scheme directory: `Grouper.py` and its wrapper `Grouper_<scheme>.py`, the `.py` files of `MDC/`, `ADRG/`, `DRG/`,
+ * `DRG_EX/` and the `.dat` tables of `DATA/`. `Base.py`, `GroupProxy.py` and the test and
+ * wrapper scripts are not rules and are not read.
+ */
+function readOpenDrgSources(dir: string, compiledAt: string): SchemeSources {
+  const files: Record<string, string> = {};
+  for (const name of readdirSync(dir)) {
+    if (name === 'Grouper.py' || /^Grouper_.+\.py$/.test(name)) files[name] = readFileSync(path.join(dir, name), 'utf8');
+  }
+  for (const [sub, ext] of [['MDC', '.py'], ['ADRG', '.py'], ['DRG', '.py'], ['DRG_EX', '.py'], ['DATA', '.dat']] as const) {
+    const subdir = path.join(dir, sub);
+    if (!existsSync(subdir)) continue;
+    for (const name of readdirSync(subdir)) {
+      if (name.endsWith(ext) && name !== '__init__.py') files[`${sub}/${name}`] = readFileSync(path.join(subdir, name), 'utf8');
+    }
+  }
+  return { scheme: path.basename(path.resolve(dir)), files, compiledAt };
+}
+
+/** Read the scheme files of `dir`: an OpenDRG directory, else the NHSA text (top-level `.txt`, and `MDC/`, `ADRG/` `.dat` files). */
 export function readSchemeSources(dir: string, compiledAt = new Date().toISOString()): SchemeSources {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    throw new CliError(`the scheme directory ${dir} does not exist; pass --scheme-dir or set PAYREFORM_REFERENCE_DIR`);
+    throw new CliError(`the scheme directory ${dir} does not exist; pass --scheme or set PAYREFORM_REFERENCE_DIR`);
   }
+  if (isOpenDrgDir(dir)) return readOpenDrgSources(dir, compiledAt);
   const files: Record<string, string> = {};
   for (const name of readdirSync(dir)) {
     if (name.endsWith('.txt')) files[name] = readFileSync(path.join(dir, name), 'utf8');
@@ -36,16 +65,54 @@ export function readSchemeSources(dir: string, compiledAt = new Date().toISOStri
   return sources;
 }
 
-/** Compile the scheme directory into a rule pack and its report. */
+/** Compile scheme sources of either directory form. */
+export function compileSources(sources: SchemeSources): { pack: RulePack; report: CompileReport } {
+  try {
+    return isOpenDrgSources(sources.files) ? compileOpenDrg(sources) : compileScheme(sources);
+  } catch (error) {
+    if (error instanceof SchemeCompileError) throw new CliError(`cannot compile the scheme ${sources.scheme}: ${error.message.replace(`${sources.scheme}: `, '')}`);
+    throw error;
+  }
+}
+
+/** The scheme a command names: `--scheme PATH`, else the older `--scheme-dir DIR`, else the default (CHS-DRG 1.1 text). */
+export function schemeOption(values: Record<string, unknown>): string {
+  const scheme = values.scheme as string | undefined;
+  const dir = values['scheme-dir'] as string | undefined;
+  if (scheme !== undefined && dir !== undefined && path.resolve(scheme) !== path.resolve(dir)) throw new CliError('--scheme and --scheme-dir name different schemes; give one of them.', 2);
+  return scheme ?? dir ?? defaultSchemeDir();
+}
+
+/** Compile the scheme directory (NHSA text or OpenDRG) into a rule pack and its report. */
 export function compileSchemeDir(dir: string): { pack: RulePack; report: CompileReport } {
-  return compileScheme(readSchemeSources(dir));
+  return compileSources(readSchemeSources(dir));
 }
 
 /** Load a compiled rule pack from JSON, validated. */
 export function loadRulePackFile(file: string): RulePack {
-  const parsed = rulePackSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-  if (!parsed.success) throw new CliError(`${file} is not a valid rule pack: ${parsed.error.issues[0]?.message ?? 'unknown problem'}`);
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new CliError(`${file} is not a rule pack: ${(error as Error).message}`);
+  }
+  const parsed = rulePackSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new CliError(`${file} is not a valid rule pack${issue ? ` at ${issue.path.join('.') || 'the top level'}: ${issue.message}` : ''}; compile the scheme again with payreform compile-scheme`);
+  }
   return parsed.data;
+}
+
+/**
+ * The rule pack of a scheme given in any of its three forms: a compiled pack (a `.json` file),
+ * an OpenDRG scheme directory or an NHSA scheme text directory (compiled once per distinct
+ * source and cached). Every entry point loads "the scheme" through this one function.
+ */
+export function loadScheme(schemePath: string = defaultSchemeDir()): RulePack {
+  if (!existsSync(schemePath)) throw new CliError(`the scheme directory or rule pack ${schemePath} does not exist; pass --scheme (an OpenDRG directory, an NHSA text directory or a compiled pack) or set PAYREFORM_REFERENCE_DIR`);
+  if (statSync(schemePath).isFile()) return loadRulePackFile(schemePath);
+  return rulePackForDir(schemePath);
 }
 
 /**
@@ -63,7 +130,7 @@ export function rulePackForDir(dir: string, cacheDir = path.join(projectRoot, 'n
       // A damaged cache entry is compiled again below.
     }
   }
-  const { pack } = compileScheme(sources);
+  const { pack } = compileSources(sources);
   try {
     mkdirSync(cacheDir, { recursive: true });
     const temporary = `${file}.${process.pid}.tmp`;
@@ -79,9 +146,9 @@ export function rulePackForDir(dir: string, cacheDir = path.join(projectRoot, 'n
  * The rule pack, loaded while worker threads boot; if it cannot be loaded the workers are
  * stopped before the error goes on (so a missing scheme never leaves threads running).
  */
-export async function rulePackWhileWorkersBoot(dir: string, workers: { terminate(): Promise<number> }[]): Promise<RulePack> {
+export async function rulePackWhileWorkersBoot(scheme: string, workers: { terminate(): Promise<number> }[]): Promise<RulePack> {
   try {
-    return rulePackForDir(dir);
+    return loadScheme(scheme);
   } catch (error) {
     await Promise.all(workers.map((w) => w.terminate()));
     throw error;

@@ -70,11 +70,25 @@ export interface CasePage {
   cursor?: string;
 }
 
+/** What writing one case did (see `CaseStore.writeCases`). */
+export interface CaseWrite {
+  outcome: PutOutcome | 'superseded';
+  version: number;
+  formerMonths: string[];
+}
+
 export interface CaseStore {
   /** Idempotent by (hospitalId, listId): never a second copy; a changed record replaces the old and the change is recorded. */
   putCase(item: Omit<StoredCase, 'version'>): Promise<PutOutcome>;
   /** Many cases at once, with the same outcomes as `putCase` (one per item, in order); `concurrency` bounds the writes in flight. */
   putCases(items: readonly Omit<StoredCase, 'version'>[], concurrency: number): Promise<PutOutcome[]>;
+  /**
+   * `putCases` saying what each write did, as the one authority on versions: the version the case
+   * now has and the discharge months (YYYY-MM) of its earlier versions other than the current one
+   * (where the lake needs tombstones). With `replay`, a case another batch changed since is
+   * `superseded` and left alone.
+   */
+  writeCases(items: readonly Omit<StoredCase, 'version'>[], concurrency: number, options?: { replay?: boolean }): Promise<CaseWrite[]>;
   getCase(hospitalId: string, listId: string): Promise<StoredCase | null>;
   /** One page in discharge-date order; a cursor this store did not hand out for this query is a `malformed` error (400). */
   listCases(query: CaseQuery): Promise<CasePage>;

@@ -11,8 +11,9 @@ import { createRandom } from '../../models/random.ts';
 
 export type DevCase = Record<string, unknown> & { listId: string; secondaryDiagnoses: string[] };
 
-export function readDevCases(): DevCase[] {
-  return readFileSync(referencePath('dev-cases', 'chs-drg-1.1-cases.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as DevCase);
+/** The dev cases of a file under `reference/dev-cases/` (default: the 2 000 CHS-DRG 1.1 cases). */
+export function readDevCases(file = 'chs-drg-1.1-cases.jsonl'): DevCase[] {
+  return readFileSync(referencePath('dev-cases', ...file.split('/')), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as DevCase);
 }
 
 /** Uniform draws in [0, 1) from the project's seeded generator (models/random.ts). */
@@ -21,8 +22,8 @@ function mulberry32(seed: number): () => number {
   return () => random.uniform();
 }
 
-export function* resampledCases(n: number, seed = 1): Generator<DevCase> {
-  const base = readDevCases();
+export function* resampledCases(n: number, seed = 1, file?: string): Generator<DevCase> {
+  const base = readDevCases(file);
   const random = mulberry32(seed);
   for (let i = 0; i < n; i++) {
     const c = base[Math.floor(random() * base.length)]!;

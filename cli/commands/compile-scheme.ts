@@ -7,18 +7,23 @@ import { writeFileSync } from 'node:fs';
 import type { CompileReport } from '../../models/grouping/drg/compile.ts';
 import type { SourceNote } from '../../models/grouping/drg/scheme-text.ts';
 import { parseOptions } from '../../lib/args.ts';
-import { compileSchemeDir, defaultSchemeDir } from '../../lib/scheme.ts';
+import { compileSchemeDir, schemeOption } from '../../lib/scheme.ts';
 
-const usage = `usage: payreform compile-scheme [--scheme-dir DIR] [--output pack.json] [--report report.txt]
+const usage = `usage: payreform compile-scheme [--scheme DIR] [--output pack.json] [--report report.txt]
 
-Compiles a CHS-DRG scheme text directory into a rule pack. Prints the compile report to stderr
-(counts per level, uninterpreted lines, source differences, PDF artefacts by kind); --report
-writes the full report with every artefact line.`;
+Compiles a DRG scheme directory into a rule pack: an NHSA scheme text directory (1_MDC.txt …,
+default: CHS-DRG 1.1) or an OpenDRG scheme directory (Grouper.py, MDC/, ADRG/, DRG/, DATA/ —
+the national 1.0/1.1 or a city's local scheme; its Python is read as data, never run). Prints
+the compile report to stderr (counts per level, uninterpreted lines, source differences, PDF
+artefacts by kind, and for OpenDRG what was read but is not a rule); --report writes the full
+report with every line. A condition that cannot be read, or an ADRG or DRG split that is
+referenced but never defined, stops the compile with the file and line.
+  --scheme-dir  the same as --scheme, as older scripts spell it`;
 
 export async function run(argv: string[]): Promise<number> {
-  const parsed = parseOptions(argv, { 'scheme-dir': { type: 'string' }, output: { type: 'string', short: 'o' }, report: { type: 'string' } }, usage);
+  const parsed = parseOptions(argv, { scheme: { type: 'string' }, 'scheme-dir': { type: 'string' }, output: { type: 'string', short: 'o' }, report: { type: 'string' } }, usage);
   if (!parsed) return 0;
-  const dir = (parsed.values['scheme-dir'] as string | undefined) ?? defaultSchemeDir();
+  const dir = schemeOption(parsed.values);
   const started = performance.now();
   const { pack, report } = compileSchemeDir(dir);
   const elapsed = performance.now() - started;
@@ -40,9 +45,15 @@ export function formatReport(report: CompileReport, full: boolean): string {
     `  ${c.mdcs} MDCs, ${c.adrgs} ADRGs, ${c.drgs} DRGs; ${c.mcc} MCC and ${c.cc} CC diagnoses; ${c.exclusionTables} exclusion tables; ${c.codeLists} code lists; ${c.operatingRoomProcedures} operating-room procedures`,
     `uninterpreted lines: ${report.uninterpreted.length}`,
     ...report.uninterpreted.map(noteLine),
-    `differences between 4_ADRG_DETAIL.txt and the per-MDC/ADRG files (the union is used): ${report.differences.length}`,
-    ...report.differences.map(noteLine),
   ];
+  if (report.notes) {
+    // An OpenDRG scheme: no PDF text, so no artefacts or file differences; what was read but is not a rule instead.
+    lines.push(`read but not rules: ${report.notes.length}`);
+    lines.push(...(full ? report.notes : report.notes.slice(0, 10)).map(noteLine));
+    if (!full && report.notes.length > 10) lines.push(`  … ${report.notes.length - 10} more (--report lists them all)`);
+    return lines.join('\n') + '\n';
+  }
+  lines.push(`differences between 4_ADRG_DETAIL.txt and the per-MDC/ADRG files (the union is used): ${report.differences.length}`, ...report.differences.map(noteLine));
   const byKind = new Map<string, SourceNote[]>();
   for (const note of report.artefacts) {
     if (!byKind.has(note.kind)) byKind.set(note.kind, []);

@@ -12,7 +12,8 @@ import type { Worker } from 'node:worker_threads';
 import { buildDipCatalog } from '../../models/grouping/dip/build.ts';
 import { parseDipCatalog, type DipCatalog } from '../../models/grouping/dip/catalog.ts';
 import { DipCaseTableBuilder } from '../../models/grouping/dip/cases.ts';
-import { pickCatalogPolicy } from '../../models/grouping/dip/policy.ts';
+import { defaultCatalogPolicy, pickCatalogPolicy, type DipCatalogPolicy } from '../../models/grouping/dip/policy.ts';
+import { catalogFromPackets } from '../../models/grouping/dip/published.ts';
 import { detectFormat, readRecordBatches, type RawRecord, type RecordFormat } from '../../models/settlement/readers.ts';
 import { caseFilesOption, parseOptions, threadsOption } from '../../lib/args.ts';
 import { CliError } from '../../lib/cli-error.ts';
@@ -26,13 +27,19 @@ import type { DipWorkerInit } from '../dip-worker.ts';
 import { lineBlocks, type LineBlock } from '../line-blocks.ts';
 
 const usage = `usage: payreform dip build --cases FILE... --policy FILE --output catalog.json [--scheme-dir DIR] [--threads N]
+       payreform dip import --packets FILE.csv --output catalog.json [--policy FILE]
        payreform dip group --catalog FILE --input FILE [--output FILE] [--explain] [--scheme-dir DIR] [--threads N]
 
-build  mines a DIP catalogue from settlement records (shared/docs/models.md §2): core packets
-       (diagnosis at 4 characters × counted procedures, ≥ coreThreshold cases), comprehensive
-       packets (category × procedure class) with k-means cost tiers, scores, auxiliary tiers.
-       --policy: a DIP catalogue policy {coreThreshold, targetCv, auxiliaryCvReduction, trim,
-       referenceYears, yearWeights, …} or a payment policy with "method": "dip".
+build  builds a DIP catalogue from settlement records by the national specification (shared/docs/
+       models.md §2): exclusion lists, rule packets, core packets (diagnosis at 4 characters +
+       principal procedure + related procedures adding ≥ 10 %, ≥ the threshold: the policy's, or the
+       largest ≤ 15 covering ≥ 85 %), comprehensive packets (category × class of the principal
+       procedure), scores, auxiliary types (辅助分型).
+       --policy: a DIP catalogue policy {coreThreshold, coverageTarget, exclusions, rulePackets, merge,
+       trim, referenceYears, yearWeights, …} or a payment policy with "method": "dip".
+import turns a published local packet list (CSV: diagnosis, principalProcedure, relatedProcedures,
+       score [, basic, name]) into a catalogue; the policy (optional) gives the exclusions, merges
+       and rule packets the grouper applies.
 group  assigns each record its packet: one JSON line per record, in input order.
   --scheme-dir  CHS-DRG scheme (for the MCC/CC lists of the auxiliary severity); default as payreform group
   --threads     worker threads for JSON Lines input of 8 MB or more (default: one per core, at most 4)`;
@@ -41,11 +48,12 @@ export async function run(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
   if (sub === 'build') return build(rest);
   if (sub === 'group') return group(rest);
+  if (sub === 'import') return importPackets(rest);
   if (sub === '--help' || sub === '-h' || sub === undefined) {
     process.stdout.write(usage + '\n');
     return sub === undefined ? 2 : 0;
   }
-  throw new CliError(`unknown subcommand "${sub}": use "dip build" or "dip group".\n${usage}`, 2);
+  throw new CliError(`unknown subcommand "${sub}": use "dip build", "dip import" or "dip group".\n${usage}`, 2);
 }
 
 interface Common {
@@ -59,6 +67,41 @@ function common(values: Record<string, unknown>): Common {
 
 const commonOptions = { 'scheme-dir': { type: 'string' }, threads: { type: 'string' } } as const;
 
+function readPolicy(policyFile: string): DipCatalogPolicy {
+  let policyJson: unknown;
+  try {
+    policyJson = JSON.parse(readFileSync(policyFile, 'utf8'));
+  } catch (error) {
+    throw new CliError(`cannot read the policy ${policyFile}: ${(error as Error).message}`);
+  }
+  try {
+    return pickCatalogPolicy(policyJson);
+  } catch (error) {
+    throw new CliError(`${policyFile}: ${(error as Error).message}`);
+  }
+}
+
+function importPackets(argv: string[]): number {
+  const parsed = parseOptions(argv, { packets: { type: 'string' }, policy: { type: 'string' }, output: { type: 'string', short: 'o' } }, usage);
+  if (!parsed) return 0;
+  const { values } = parsed;
+  const packets = values.packets as string | undefined;
+  const output = values.output as string | undefined;
+  if (!packets) throw new CliError(`--packets is required.\n${usage}`, 2);
+  if (!output) throw new CliError(`--output is required.\n${usage}`, 2);
+  if (!existsSync(packets)) throw new CliError(`cannot read the packet list: ${packets} does not exist.`);
+  const policy = values.policy ? readPolicy(values.policy as string) : defaultCatalogPolicy();
+  let catalog: DipCatalog;
+  try {
+    catalog = catalogFromPackets(packets, readFileSync(packets, 'utf8'), policy, new Date().toISOString());
+  } catch (error) {
+    throw new CliError((error as Error).message);
+  }
+  writeFileSync(output, JSON.stringify(catalog, null, 1) + '\n');
+  process.stderr.write(`${catalog.packets.length} packets (${catalog.quality.corePackets} core, ${catalog.quality.comprehensivePackets} comprehensive, ${catalog.packets.filter((p) => p.basic).length} basic) from ${packets} → ${output}\n`);
+  return 0;
+}
+
 async function build(argv: string[]): Promise<number> {
   const parsed = parseOptions(argv, { cases: { type: 'string', multiple: true }, policy: { type: 'string' }, output: { type: 'string', short: 'o' }, ...commonOptions }, usage, true);
   if (!parsed) return 0;
@@ -69,18 +112,7 @@ async function build(argv: string[]): Promise<number> {
   if (!policyFile) throw new CliError(`--policy is required.\n${usage}`, 2);
   const output = values.output as string | undefined;
   if (!output) throw new CliError(`--output is required.\n${usage}`, 2);
-  let policyJson: unknown;
-  try {
-    policyJson = JSON.parse(readFileSync(policyFile, 'utf8'));
-  } catch (error) {
-    throw new CliError(`cannot read the policy ${policyFile}: ${(error as Error).message}`);
-  }
-  let policy;
-  try {
-    policy = pickCatalogPolicy(policyJson);
-  } catch (error) {
-    throw new CliError(`${policyFile}: ${(error as Error).message}`);
-  }
+  const policy = readPolicy(policyFile);
   const { threads, schemeDir } = common(values);
   const started = performance.now();
   const parallel = threads > 1 && useWorkers(files);
@@ -118,8 +150,9 @@ async function build(argv: string[]): Promise<number> {
   process.stderr.write(
     `${totals.records.toLocaleString('en')} records (${totals.invalid} invalid), ${q.cases.toLocaleString('en')} reference cases of ${catalog.referenceYears.join(', ')} ` +
       `(${q.excluded.noCost} without cost, ${q.excluded.outsideYears} outside the reference years)\n` +
-      `${q.corePackets} core packets covering ${(100 * q.coreCoverage).toFixed(1)} % of cases, ${q.comprehensivePackets} comprehensive packets (${q.tieredPackets} in cost tiers), ` +
-      `${q.packetsWithAuxiliary} with auxiliary tiers; RIV ${q.riv.toFixed(3)} (${q.rivWithAuxiliary.toFixed(3)} with auxiliary tiers); ` +
+      `core threshold ${catalog.policy.coreThreshold} cases (${catalog.policy.coreThresholdSource === 'coverage' ? `the largest ≤ ${policy.maxCoreThreshold} covering ≥ ${(100 * policy.coverageTarget).toFixed(0)} %` : 'from the policy'}); ` +
+      `${q.corePackets} core packets covering ${(100 * q.coreCoverage).toFixed(1)} % of cases, ${q.comprehensivePackets} comprehensive packets (${q.tieredPackets} in cost tiers, ${q.droppedComprehensive} combinations dropped: ${q.ungroupedCases} cases ungrouped), ` +
+      `${q.packetsWithAuxiliary} with auxiliary types; RIV ${q.riv.toFixed(3)} (${q.rivWithAuxiliary.toFixed(3)} with auxiliary types); ` +
       `${q.cvBelowHalf} of ${q.units} units with CV < 0.5, ${q.cvAboveOne} with CV > 1\n` +
       `read ${((read - started) / 1000).toFixed(2)} s, built ${((done - read) / 1000).toFixed(2)} s → ${output}\n`,
   );
@@ -169,7 +202,7 @@ async function group(argv: string[]): Promise<number> {
   const seconds = (performance.now() - started) / 1000;
   const { counts } = totals;
   process.stderr.write(
-    `${totals.records.toLocaleString('en')} records: ${counts.grouped} in their packet, ${counts.fallback} in a catch-all packet, ${counts.invalid} invalid; ` +
+    `${totals.records.toLocaleString('en')} records: ${counts.grouped} in their packet, ${counts.fallback} ungrouped (paid by item), ${counts.invalid} invalid; ` +
       `${seconds.toFixed(2)} s, ${Math.round(totals.records / Math.max(seconds, 1e-9)).toLocaleString('en')} cases/s\n`,
   );
   return 0;

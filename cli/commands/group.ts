@@ -14,18 +14,22 @@ import { CliError } from '../../lib/cli-error.ts';
 import { loadCodeSets } from '../../lib/codesets.ts';
 import { createLineWriter, type LineWriter } from '../../lib/output.ts';
 import { createProgress, type Progress } from '../../lib/progress.ts';
-import { defaultSchemeDir, rulePackWhileWorkersBoot } from '../../lib/scheme.ts';
+import { rulePackWhileWorkersBoot, schemeOption } from '../../lib/scheme.ts';
 import { emptyCounts, groupRawRecord, type ChunkResult } from '../group-record.ts';
 import { lineBlocks, type LineBlock } from '../line-blocks.ts';
 import { initWorkers, OrderedWorkerPool, parallelFromBytes, startWorkers } from '../../lib/worker-pool.ts';
 
-const usage = `usage: payreform group --input FILE [--output FILE] [--scheme-dir DIR] [--ambiguous qy|fallthrough] [--explain] [--format jsonl|csv|json] [--threads N]
+const usage = `usage: payreform group --input FILE [--output FILE] [--scheme PATH] [--ambiguous qy|fallthrough] [--explain] [--format jsonl|csv|json] [--threads N]
 
-Groups settlement records into CHS-DRG groups. Output: one JSON line per input record, in
-input order: {"listId","status","mdc","adrg","drg"}, plus "errors" for invalid records,
-"warnings" when there are any and "trace" with --explain. A summary goes to stderr.
-  --scheme-dir  scheme text directory (default $PAYREFORM_REFERENCE_DIR/chs-drg-1.1, else ../shared/reference/chs-drg-1.1)
-  --ambiguous   qy (official, default): an unmatched operating-room procedure → the MDC's QY group;
+Groups settlement records into DRG groups under a scheme (the national CHS-DRG 1.1 by default,
+or a city's own). Output: one JSON line per input record, in input order:
+{"listId","status","mdc","adrg","drg"}, plus "errors" for invalid records, "warnings" when
+there are any and "trace" with --explain. A summary goes to stderr.
+  --scheme      an OpenDRG scheme directory, an NHSA scheme text directory or a compiled rule pack
+                (.json) (default $PAYREFORM_REFERENCE_DIR/chs-drg-1.1, else ../shared/reference/chs-drg-1.1)
+  --scheme-dir  the same, as older scripts spell it
+  --ambiguous   qy (official, default): the scheme's own ambiguous groups (xQY) — national: an
+                operating-room procedure no surgical ADRG takes; a local scheme: its own rule;
                 fallthrough: such cases go on to the MDC's medical ADRGs
   --threads     worker threads for JSON Lines input (default: one per core, at most 4, for files of 8 MB or more; 1 = in-process)`;
 
@@ -41,6 +45,7 @@ export async function run(argv: string[]): Promise<number> {
     {
       input: { type: 'string', short: 'i' },
       output: { type: 'string', short: 'o' },
+      scheme: { type: 'string' },
       'scheme-dir': { type: 'string' },
       ambiguous: { type: 'string' },
       explain: { type: 'boolean' },
@@ -63,7 +68,7 @@ export async function run(argv: string[]): Promise<number> {
   // Worker threads pay off on large JSON Lines files; they boot while the scheme compiles.
   const parallel = format === 'jsonl' && threads > 1 && input !== '-' && statSync(input).size >= parallelFromBytes;
   const workers = parallel ? startWorkers(new URL('../group-worker.mjs', import.meta.url), threads) : [];
-  const pack = await rulePackWhileWorkersBoot((values['scheme-dir'] as string | undefined) ?? defaultSchemeDir(), workers);
+  const pack = await rulePackWhileWorkersBoot(schemeOption(values), workers);
   const options: GroupOptions = { ambiguous: ambiguous as AmbiguousMode, trace: values.explain === true };
   const out = createLineWriter(values.output as string | undefined);
   const progress = createProgress('grouping');

@@ -1,11 +1,13 @@
 /**
  * The one Lambda construct of the service, with the defaults every function shares: Node.js 22
  * on arm64, an ESM bundle with source maps (esbuild through NodejsFunction), its own log group
- * with a retention, X-Ray tracing, Powertools settings; functions that group or validate get
- * the reference directory (rule pack, code sets, payment table) copied next to the bundle.
+ * (encrypted with the log key, with a retention), X-Ray tracing, Powertools settings; functions
+ * that group or validate get the reference directory (rule pack, code sets, payment table)
+ * copied next to the bundle.
  */
 import path from 'node:path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Architecture, Runtime, Tracing, type ParamsAndSecretsLayerVersion } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -22,11 +24,13 @@ export interface ServiceFunctionProps {
   /** Directory to copy into the bundle as `reference/` (rule pack, code sets, payment table). */
   referenceDir?: string;
   paramsAndSecrets?: ParamsAndSecretsLayerVersion;
+  /** Encrypts the function's log group (its key policy admits CloudWatch Logs). */
+  logKey: IKey;
 }
 
 export class ServiceFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: ServiceFunctionProps) {
-    const logGroup = new LogGroup(scope, `${id}Logs`, { retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.RETAIN });
+    const logGroup = new LogGroup(scope, `${id}Logs`, { encryptionKey: props.logKey, retention: RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.RETAIN });
     const referenceDir = props.referenceDir;
     super(scope, id, {
       entry: path.join(projectRoot, props.entry),

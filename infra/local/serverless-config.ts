@@ -40,7 +40,10 @@ export function serverlessConfig(o: LocalOptions): Record<string, unknown> {
             functionName: authorizer.id,
             enableSimpleResponses: true,
             payloadVersion: '2.0',
-            identitySource: ['$request.header.Authorization'],
+            // No identity source and no cache, as on AWS: the authorizer sees every request and
+            // allows it with a context naming the refusal, so the handler answers 401/403 with the
+            // service's own Error body (lambdas/http/authorizer.ts).
+            resultTtlInSeconds: 0,
           },
         },
       },

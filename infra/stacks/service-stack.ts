@@ -4,20 +4,23 @@
  * encrypted with one KMS key, private and TLS-only; the pseudonymisation secret; the simulation
  * state machine (S3 request object → EventBridge → Step Functions, a Distributed Map per phase
  * over the lake's partitions); the monthly forecast schedule; supervision runs (a request object or
- * the monthly schedule → the SupervisionRun function). Grants are per function, from the
- * access each declares in routes.ts.
+ * the monthly schedule → the SupervisionRun function). Grants are per function, exactly the
+ * actions `infra/access.ts` lists for it. Every log group (functions, API access, state machine)
+ * is encrypted with its own KMS key whose policy lets CloudWatch Logs use it for this account's
+ * log groups only.
  */
-import { Duration, RemovalPolicy, Stack, type StackProps, CfnOutput } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy, Stack, type StackProps, CfnOutput } from 'aws-cdk-lib';
 import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { AttributeType, Billing, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Match, Rule, RuleTargetInput, EventField, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction, SfnStateMachine } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { ParamsAndSecretsLayerVersion, ParamsAndSecretsVersions } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership, type BucketProps } from 'aws-cdk-lib/aws-s3';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Chain, Choice, Condition, DefinitionBody, DistributedMap, Fail, JsonPath, LogLevel, S3JsonItemReader, StateMachine, Succeed, type IChainable } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
@@ -25,12 +28,30 @@ import { Construct } from 'constructs';
 import { indexNames } from '../../lambdas/shared/keys.ts';
 import { authorizer as authorizerDecl, jobs, routes, type RouteDecl } from '../routes.ts';
 import { ServiceFunction } from '../constructs/service-function.ts';
+import { accessOf, stateMachineAccess } from '../access.ts';
+import { grantAccess } from '../constructs/grants.ts';
+
+/**
+ * The Distributed Map's reader of a simulation manifest. CDK's S3JsonItemReader grants
+ * s3:GetObject on the whole bucket when the key comes from the execution input; the manifests
+ * all live under jobs/simulations/, so the state machine gets exactly that (infra/access.ts).
+ */
+class ManifestReader extends S3JsonItemReader {
+  override providePolicyStatements(): PolicyStatement[] {
+    return [];
+  }
+}
 
 export interface ServiceStackProps extends StackProps {
   /** Directory with pack.json, codes/, payment-table.csv (built by infra/local/build.ts writeReference). */
   referenceDir: string;
   /** FUND_BUDGET_YUAN for the forecast job's budget alert (`cdk deploy -c fundBudgetYuan=…`); unset: no alert. */
   fundBudgetYuan?: number;
+  /**
+   * Days a raw request body (kept, pseudonymised, for replay) lives before S3 deletes it; also how
+   * long a replaced object version lingers. Default: context `rawRetentionDays`, else 90.
+   */
+  rawRetentionDays?: number;
 }
 
 export class ServiceStack extends Stack {
@@ -41,6 +62,14 @@ export class ServiceStack extends Stack {
     super(scope, id, props);
 
     const key = new Key(this, 'DataKey', { enableKeyRotation: true, description: 'payreform: table, buckets, secret', removalPolicy: RemovalPolicy.RETAIN });
+    const logKey = new Key(this, 'LogKey', { enableKeyRotation: true, description: 'payreform: CloudWatch log groups', removalPolicy: RemovalPolicy.RETAIN });
+    logKey.addToResourcePolicy(new PolicyStatement({
+      sid: 'CloudWatchLogsOfThisAccount',
+      principals: [new ServicePrincipal(`logs.${Aws.REGION}.amazonaws.com`)],
+      actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'], // the policy CloudWatch Logs documents
+      resources: ['*'], // in a key policy, "*" is this key
+      conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${Aws.PARTITION}:logs:${Aws.REGION}:${Aws.ACCOUNT_ID}:log-group:*` } },
+    }));
 
     const table = new TableV2(this, 'Table', {
       partitionKey: { name: 'pk', type: AttributeType.STRING },
@@ -64,7 +93,7 @@ export class ServiceStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
       lifecycleRules: [{ expiration: Duration.days(365) }],
     });
-    const bucket = (name: string, eventBridgeEnabled = false): Bucket => new Bucket(this, name, {
+    const bucket = (name: string, eventBridgeEnabled = false, lifecycleRules?: BucketProps['lifecycleRules']): Bucket => new Bucket(this, name, {
       encryption: BucketEncryption.KMS,
       encryptionKey: key,
       bucketKeyEnabled: true,
@@ -75,8 +104,11 @@ export class ServiceStack extends Stack {
       serverAccessLogsPrefix: `${name.toLowerCase()}/`,
       eventBridgeEnabled,
       removalPolicy: RemovalPolicy.RETAIN,
+      ...(lifecycleRules ? { lifecycleRules } : {}),
     });
-    const raw = bucket('RawBatches');
+    const rawDays = props.rawRetentionDays ?? Number(this.node.tryGetContext('rawRetentionDays') ?? 90);
+    if (!Number.isInteger(rawDays) || rawDays < 1) throw new Error(`rawRetentionDays must be a whole number of days, at least 1 (got ${String(rawDays)})`);
+    const raw = bucket('RawBatches', false, [{ id: 'ExpireRawBodies', expiration: Duration.days(rawDays), noncurrentVersionExpiration: Duration.days(1), abortIncompleteMultipartUploadAfter: Duration.days(1) }]);
     const lake = bucket('Lake', true);
 
     const secret = new Secret(this, 'PseudonymSecret', {
@@ -89,25 +121,20 @@ export class ServiceStack extends Stack {
 
     const environment: Record<string, string> = { TABLE_NAME: table.tableName, RAW_BUCKET: raw.bucketName, LAKE_BUCKET: lake.bucketName, PSEUDONYM_SECRET_ID: secret.secretArn };
     if (props.fundBudgetYuan !== undefined) environment.FUND_BUDGET_YUAN = String(props.fundBudgetYuan);
-    const make = (decl: Pick<RouteDecl, 'id' | 'entry' | 'summary' | 'reference' | 'timeoutSeconds' | 'memoryMb' | 'access'>): ServiceFunction => {
+    const data = { table, raw, lake, key, secret };
+    const make = (decl: Pick<RouteDecl, 'id' | 'entry' | 'summary' | 'reference' | 'timeoutSeconds' | 'memoryMb'>): ServiceFunction => {
+      const access = accessOf(decl.id);
       const fn = new ServiceFunction(this, decl.id, {
+        logKey,
         entry: decl.entry,
         description: decl.summary.slice(0, 250),
         environment,
         ...(decl.timeoutSeconds ? { timeoutSeconds: decl.timeoutSeconds } : {}),
         ...(decl.memoryMb ? { memoryMb: decl.memoryMb } : {}),
         ...(decl.reference ? { referenceDir: props.referenceDir } : {}),
-        ...(decl.access.secret ? { paramsAndSecrets } : {}),
+        ...(access.secret ? { paramsAndSecrets } : {}),
       });
-      const a = decl.access;
-      if (a.table === 'read') table.grantReadData(fn);
-      if (a.table === 'write') table.grantReadWriteData(fn);
-      if (a.raw === 'read') raw.grantRead(fn);
-      if (a.raw === 'write') raw.grantPut(fn);
-      if (a.lake === 'read') lake.grantRead(fn, a.lakeScope);
-      if (a.lake === 'write') lake.grantReadWrite(fn, a.lakeScope);
-      if (a.lakePut) lake.grantPut(fn, a.lakePut);
-      if (a.secret) secret.grantRead(fn);
+      grantAccess(fn, access, data);
       this.functions.set(decl.id, fn);
       return fn;
     };
@@ -116,11 +143,14 @@ export class ServiceStack extends Stack {
     const authorizerFn = make(authorizerDecl);
     const authorizer = new HttpLambdaAuthorizer('Keys', authorizerFn, {
       responseTypes: [HttpLambdaResponseType.SIMPLE],
-      identitySource: ['$request.header.Authorization'],
-      resultsCacheTtl: Duration.minutes(5),
+      // No identity source, so API Gateway calls the authorizer even without a key instead of
+      // answering its own 401 body (HTTP APIs have no gateway responses); caching needs an
+      // identity source, so the authorizer keeps its own one-minute cache per container.
+      identitySource: [],
+      resultsCacheTtl: Duration.seconds(0),
     });
     this.api = new HttpApi(this, 'Api', { apiName: 'payreform', createDefaultStage: false });
-    const apiLogs = new LogGroup(this, 'ApiAccessLogs', { retention: RetentionDays.ONE_YEAR, removalPolicy: RemovalPolicy.RETAIN });
+    const apiLogs = new LogGroup(this, 'ApiAccessLogs', { encryptionKey: logKey, retention: RetentionDays.ONE_YEAR, removalPolicy: RemovalPolicy.RETAIN });
     new HttpStage(this, 'DefaultStage', {
       httpApi: this.api,
       stageName: '$default',
@@ -158,7 +188,7 @@ export class ServiceStack extends Stack {
     };
     const map = (phase: string): DistributedMap => {
       const m = new DistributedMap(this, `Map${phase}`, {
-        itemReader: new S3JsonItemReader({ bucket: lake, key: JsonPath.stringAt('$.manifestKey') }),
+        itemReader: new ManifestReader({ bucket: lake, key: JsonPath.stringAt('$.manifestKey') }),
         itemSelector: { id: JsonPath.stringAt('$$.Map.Item.Value.id'), partition: JsonPath.stringAt('$$.Map.Item.Value.partition'), phase },
         maxConcurrency: 200,
         resultPath: JsonPath.DISCARD,
@@ -183,9 +213,9 @@ export class ServiceStack extends Stack {
       definitionBody: DefinitionBody.fromChainable(definition),
       tracingEnabled: true,
       timeout: Duration.hours(2),
-      logs: { destination: new LogGroup(this, 'SimulationLogs', { retention: RetentionDays.ONE_YEAR, removalPolicy: RemovalPolicy.RETAIN }), level: LogLevel.ALL },
+      logs: { destination: new LogGroup(this, 'SimulationLogs', { encryptionKey: logKey, retention: RetentionDays.ONE_YEAR, removalPolicy: RemovalPolicy.RETAIN }), level: LogLevel.ALL },
     });
-    lake.grantRead(machine); // the Distributed Map's ItemReader reads the manifest
+    grantAccess(machine, stateMachineAccess, data); // the Distributed Map's ItemReader reads the manifest
 
     new Rule(this, 'SimulationRequested', {
       description: 'A simulation request object in the lake bucket starts the state machine',

@@ -1,36 +1,43 @@
 /**
  * The API Gateway (HTTP API) Lambda authorizer, simple responses: `Authorization: Bearer <key>`
- * → SHA-256 → `KEY#<sha256>` item → `{isAuthorized, context: {role, hospitalId}}`. No header:
- * API Gateway answers 401 itself (identity source missing); an unknown key: 403. Results are
- * cached in the container for a minute (and by API Gateway for five).
+ * → SHA-256 → `KEY#<sha256>` item → context `{role, hospitalId}`.
+ *
+ * It never answers `isAuthorized: false`: API Gateway (and serverless-offline) would then send
+ * their own fixed body (`{"message":"Forbidden"}`, `{"statusCode","error","message"}`), not the
+ * service's `Error`. Instead a missing or unknown key is allowed through with an empty role and
+ * `refusal` = `missing-key` / `unknown-key`, and the handler's middleware (`principalFrom` in
+ * lambdas/shared/auth.ts) answers 401 (with `WWW-Authenticate: Bearer`) or 403 with the `Error`
+ * body of the OpenAPI document — before any validation or storage access. The route is
+ * configured without an identity source and without a gateway cache so that a request without
+ * a key reaches the authorizer too; results are cached here in the container for a minute.
  */
 import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerWithContextResult } from 'aws-lambda';
 import type { Ports } from '../../models/ports.ts';
-import { bearerKey, hashKey } from '../shared/auth.ts';
+import { bearerKey, hashKey, type AuthorizerContext } from '../shared/auth.ts';
 import { awsDeps } from '../shared/deps.ts';
 import { logger } from '../shared/observability.ts';
 
-type Context = { role: string; hospitalId: string };
 type AuthorizerEvent = APIGatewayRequestAuthorizerEventV2 & { authorizationToken?: string };
-type Cache = Map<string, { at: number; result: APIGatewaySimpleAuthorizerWithContextResult<Context> }>;
+type Result = APIGatewaySimpleAuthorizerWithContextResult<AuthorizerContext>;
+type Cache = Map<string, { at: number; result: Result }>;
 const ttlMs = 60_000;
 
 /** The authorizer over these ports, with its own cache (one per container). */
-export function authorizerHandler(deps: Pick<Ports, 'apiKeys' | 'clock'>): (event: AuthorizerEvent) => Promise<APIGatewaySimpleAuthorizerWithContextResult<Context>> {
+export function authorizerHandler(deps: Pick<Ports, 'apiKeys' | 'clock'>): (event: AuthorizerEvent) => Promise<Result> {
   const cache: Cache = new Map();
   return (event) => authorize(deps, cache, event);
 }
 
-const authorize = async (deps: Pick<Ports, 'apiKeys' | 'clock'>, cache: Cache, event: AuthorizerEvent): Promise<APIGatewaySimpleAuthorizerWithContextResult<Context>> => {
+const authorize = async (deps: Pick<Ports, 'apiKeys' | 'clock'>, cache: Cache, event: AuthorizerEvent): Promise<Result> => {
   const header = event.headers?.authorization ?? event.headers?.Authorization ?? event.identitySource?.[0] ?? event.authorizationToken;
   const key = bearerKey(header);
-  const denied = { isAuthorized: false, context: { role: '', hospitalId: '' } };
-  if (!key) return denied;
+  if (!key) return { isAuthorized: true, context: { role: '', hospitalId: '', refusal: 'missing-key' } };
   const hash = hashKey(key);
   const hit = cache.get(hash);
   if (hit && deps.clock.now().getTime() - hit.at < ttlMs) return hit.result;
   const stored = await deps.apiKeys.get(hash);
-  const result = stored ? { isAuthorized: true, context: { role: stored.role, hospitalId: stored.hospitalId ?? '' } } : denied;
+  const context: AuthorizerContext = stored ? { role: stored.role, hospitalId: stored.hospitalId ?? '', refusal: '' } : { role: '', hospitalId: '', refusal: 'unknown-key' };
+  const result = { isAuthorized: true, context };
   if (!stored) logger.info('unknown key refused', { keyHashPrefix: hash.slice(0, 8) });
   cache.set(hash, { at: deps.clock.now().getTime(), result });
   return result;

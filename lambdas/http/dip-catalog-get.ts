@@ -2,12 +2,14 @@
 import type { Ports } from '../../models/ports.ts';
 import { awsDeps } from '../shared/deps.ts';
 import { notFound } from '../shared/errors.ts';
+import type { z } from 'zod';
 import { httpHandler } from '../shared/http.ts';
+import type { dipCatalogSummary } from './schemas.ts';
 
 export const getDipCatalogHandler = (deps: Pick<Ports, 'dipCatalog'>) => httpHandler({ name: 'getDipCatalog', roles: ['analyst', 'admin'] }, async () => {
   const summary = await deps.dipCatalog.active();
   if (!summary) throw notFound('No DIP catalogue is active: an admin puts one (built by "payreform dip build") with PUT /v1/dip-catalog.');
-  return { status: 200, body: summary };
+  return { status: 200, body: summary satisfies z.output<typeof dipCatalogSummary> };
 });
 
 export const handler = getDipCatalogHandler(awsDeps);

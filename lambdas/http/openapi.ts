@@ -1,36 +1,94 @@
-/** GET /openapi.json — OpenAPI 3.1, generated from the route declaration and the zod schemas. */
+/**
+ * GET /openapi.json — OpenAPI 3.1, generated from the route declaration and the zod schemas the
+ * handlers use: requests, every success body (job results included), the error answers each
+ * operation can give (all with the one `Error` body, the authorizer's 401/403 included), the
+ * headers that go with them (`Location` on 202, `WWW-Authenticate` on 401, `Retry-After` on
+ * 429) and the limits the service enforces. Response objects are closed
+ * (`additionalProperties: false`): a field the service sends must be declared here.
+ * test/e2e/contract.test.ts validates every answer of the local stack against this document.
+ */
 import { z } from 'zod';
 import { routes, type RouteDecl } from '../../infra/routes.ts';
 import { dipCatalogSchema } from '../../models/grouping/dip/catalog.ts';
 import { settlementRecordSchema } from '../../models/settlement/schema.ts';
+import { defaultLimits } from '../shared/config.ts';
 import { httpHandler } from '../shared/http.ts';
+import { forecastResponse, stressTestResponse } from './result-schemas.ts';
 import * as s from './schemas.ts';
 
-type Io = { params?: z.ZodType; query?: z.ZodType; body?: z.ZodType; records?: boolean; response?: z.ZodType; status?: number };
+type ErrorStatus = 400 | 401 | 403 | 404 | 413 | 415 | 422 | 429 | 500;
+
+interface Io {
+  params?: z.ZodType;
+  query?: z.ZodType;
+  body?: z.ZodType;
+  /** Settlement records in the body (JSON array, JSON Lines or CSV), at most `maxRecords`. */
+  records?: { maxRecords?: number };
+  /** The success body (the OpenAPI route: a literal JSON Schema). */
+  response: z.ZodType | Record<string, unknown>;
+  status?: 200 | 202;
+  /** Error answers beyond the ones every operation of its kind can give (see `errorsOf`). */
+  errors?: ErrorStatus[];
+  /** Limits and rules stated in words in the operation's description. */
+  notes?: string;
+}
+
+const supervisionRunQueryNote = 'A hospital key sees only its own hospital: its flags, its own entry among the ranked hospitals, and another hospital\'s stays in evidence only as `{ otherHospital: true, … }`. `hospitalId` chooses whose flags are paged (an analyst without it gets the ranking only).';
 
 const io: Record<string, Io> = {
-  Health: { response: z.object({ status: z.literal('ok'), service: z.string() }) },
-  OpenApi: {},
-  IngestSettlementLists: { records: true, response: s.ingestResponse },
-  GetCase: { params: s.listIdParams, query: s.caseQuery, response: s.caseResponse },
-  ListCases: { query: s.listQuery, response: s.caseListResponse },
-  Group: { records: true, query: s.groupQuery, response: s.groupResponse },
-  CreateSimulation: { body: s.simulationRequest, response: s.jobResponse, status: 202 },
-  GetSimulation: { params: s.jobIdParams, response: s.jobResponse },
-  DataQuality: { query: s.dataQualityQuery, response: s.dataQualityResponse },
-  CreateStressTest: { body: s.stressTestRequest, status: 202 },
-  GetStressTest: { params: s.stressTestIdParams },
-  LatestForecast: {},
-  CreateSupervisionRun: { body: s.supervisionRunRequest, response: s.supervisionRunResponse, status: 202 },
-  GetSupervisionRun: { params: s.jobIdParams, query: s.supervisionRunQuery, response: s.supervisionRunResponse },
-  LatestSupervisionRun: { query: s.supervisionRunQuery, response: s.supervisionRunResponse },
-  Overview: { query: s.overviewQuery },
-  PutDipCatalog: { body: dipCatalogSchema },
-  WhoAmI: {},
+  Health: { response: s.healthResponse },
+  OpenApi: { response: { type: 'object', required: ['openapi', 'info', 'paths'], properties: { openapi: { const: '3.1.0' }, info: { type: 'object' }, paths: { type: 'object' }, components: { type: 'object' } } } },
+  IngestSettlementLists: { records: {}, response: s.ingestResponse, notes: 'Records that fail validation are listed in `errors` (with index, path and code); the rest are stored. A hospital key may only send its own hospital\'s records.' },
+  GetCase: { params: s.listIdParams, query: s.caseQuery, response: s.caseResponse, errors: [404], notes: '`hospitalId` is required for analyst and admin keys (422 without it); a hospital key reads only its own cases, and another hospital\'s case is the same 404 as a missing one.' },
+  ListCases: { query: s.listQuery, response: s.caseListResponse, errors: [400], notes: 'Analyst and admin keys give `hospitalId`, `drg` or both (422 otherwise). The date range spans at most 36 months (default: the 12 months up to `to`, `to` defaulting to today). A cursor not handed out for this query is 400.' },
+  Group: { records: { maxRecords: defaultLimits.MAX_GROUP_RECORDS }, query: s.groupQuery, response: s.groupResponse, notes: `1 to ${defaultLimits.MAX_GROUP_RECORDS} records per call (more: 422). Nothing is stored.` },
+  PutDipCatalog: { body: dipCatalogSchema, response: s.dipCatalogSummary, errors: [415], notes: 'The body may be gzipped (`Content-Encoding: gzip`).' },
+  GetDipCatalog: { response: s.dipCatalogSummary, errors: [404] },
+  CreateSimulation: { body: s.simulationRequest, response: s.simulationJobResponse, status: 202, notes: 'The policy is validated at once (422 with `policy.…` paths); the job then runs asynchronously: poll the `Location`.' },
+  GetSimulation: { params: s.jobIdParams, response: s.simulationJobResponse, errors: [404] },
+  DataQuality: { query: s.dataQualityQuery, response: s.dataQualityResponse, notes: '`hospitalId` is required for analyst and admin keys (422 without it).' },
+  CreateStressTest: { body: s.stressTestRequest, response: stressTestResponse, status: 202, notes: 'At most 1 000 000 simulated paths per request (paths × (1 + sweep values)); poll the `Location`.' },
+  GetStressTest: { params: s.stressTestIdParams, response: stressTestResponse, errors: [404] },
+  LatestForecast: { response: forecastResponse, errors: [404], notes: '404 until the monthly forecast job has made a forecast (or when its last run could not: the message says why).' },
+  CreateSupervisionRun: { body: s.supervisionRunRequest, response: s.supervisionRunResponse, status: 202, notes: 'A run screens at most 24 discharge months (`from`…`to`, both or neither; default: the latest month in the lake); poll the `Location`.' },
+  GetSupervisionRun: { params: s.jobIdParams, query: s.supervisionRunQuery, response: s.supervisionRunResponse, errors: [400, 404], notes: supervisionRunQueryNote },
+  LatestSupervisionRun: { query: s.supervisionRunQuery, response: s.supervisionRunResponse, errors: [400, 404], notes: supervisionRunQueryNote },
+  Overview: { query: s.overviewQuery, response: s.overviewResponse },
+  WhoAmI: { response: s.meResponse },
 };
 
-function json(schema: z.ZodType, io: 'input' | 'output' = 'output'): unknown {
-  return z.toJSONSchema(schema, { io, unrepresentable: 'any' });
+const errorText: Record<ErrorStatus, string> = {
+  400: 'Malformed: the body is not valid JSON / JSON Lines / CSV, or a cursor was not handed out for this query',
+  401: 'No API key: send `Authorization: Bearer <key>`',
+  403: 'A key the service did not issue, a role this operation is not for, or another hospital\'s data',
+  404: 'Not found (for a hospital key, also another hospital\'s case)',
+  413: `Body over ${defaultLimits.MAX_BODY_BYTES} bytes (6 MB), or more records than one request may carry`,
+  415: 'Unsupported Content-Type or Content-Encoding',
+  422: 'The request does not match this document: `problems` lists each field (path, code, message)',
+  429: 'Throttled: retry after `Retry-After` seconds',
+  500: 'The service failed; the message names the request id',
+};
+
+const headers = {
+  401: { 'WWW-Authenticate': { required: true, description: 'Bearer', schema: { type: 'string' } } },
+  429: { 'Retry-After': { required: true, description: 'Seconds to wait', schema: { type: 'string', pattern: '^\\d+$' } } },
+  202: { Location: { required: true, description: 'Where to poll the job', schema: { type: 'string' } } },
+} as const;
+
+/** Every error an operation can answer: its own plus those of its kind (keyed, with a body, with parameters). */
+export function errorsOf(r: RouteDecl): ErrorStatus[] {
+  const spec = io[r.id]!;
+  const out = new Set<ErrorStatus>([500, ...(spec.errors ?? [])]);
+  if (r.roles) [401, 403, 429].forEach((c) => out.add(c as ErrorStatus));
+  if (spec.body || spec.records) [400, 413, 422].forEach((c) => out.add(c as ErrorStatus));
+  if (spec.records) out.add(415);
+  if (spec.params || spec.query) out.add(422);
+  return [...out].sort();
+}
+
+function json(schema: z.ZodType, io: 'input' | 'output' = 'output'): Record<string, unknown> {
+  const { $schema: _drop, ...doc } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
+  return doc;
 }
 
 function parameters(schema: z.ZodType | undefined, where: 'path' | 'query'): unknown[] {
@@ -40,15 +98,27 @@ function parameters(schema: z.ZodType | undefined, where: 'path' | 'query'): unk
 }
 
 function operation(r: RouteDecl): unknown {
-  const spec = io[r.id] ?? {};
+  const spec = io[r.id];
+  if (!spec) throw new Error(`lambdas/http/openapi.ts declares nothing for route ${r.id}`);
+  const status = spec.status ?? 200;
   const responses: Record<string, unknown> = {
-    [String(spec.status ?? 200)]: { description: 'OK', content: { 'application/json': { schema: spec.response ? json(spec.response) : {} } } },
+    [String(status)]: {
+      description: status === 202 ? 'Accepted: the job is queued' : 'OK',
+      ...(status === 202 ? { headers: headers[202] } : {}),
+      content: { 'application/json': { schema: spec.response instanceof z.ZodType ? json(spec.response) : spec.response } },
+    },
   };
-  const errors: Record<string, string> = { 400: 'Malformed body', 413: 'Body over 6 MB', 415: 'Unsupported Content-Type', 422: 'Schema failure, with field paths', 401: 'No key', 403: 'Wrong role or another hospital\'s data', 404: 'Not found', 429: 'Throttled', 501: 'Not implemented yet' };
-  for (const [code, description] of Object.entries(errors)) responses[code] = { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+  for (const code of errorsOf(r)) {
+    responses[String(code)] = {
+      description: errorText[code],
+      ...(code === 401 || code === 429 ? { headers: headers[code] } : {}),
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+    };
+  }
   const op: Record<string, unknown> = {
     operationId: r.id,
     summary: r.summary,
+    ...(spec.notes || r.roles ? { description: [r.roles ? `Roles: ${r.roles.join(', ')}.` : '', spec.notes ?? ''].filter(Boolean).join(' ') } : {}),
     parameters: [...parameters(spec.params, 'path'), ...parameters(spec.query, 'query')],
     responses,
   };
@@ -57,13 +127,14 @@ function operation(r: RouteDecl): unknown {
     op['x-roles'] = r.roles;
   }
   if (spec.records) {
-    const records = { type: 'array', items: { $ref: '#/components/schemas/SettlementRecord' } };
+    const max = spec.records.maxRecords;
+    const records = { type: 'array', items: { $ref: '#/components/schemas/SettlementRecord' }, ...(max ? { minItems: 1, maxItems: max } : {}) };
     op.requestBody = {
       required: true,
       content: {
         'application/json': { schema: records },
-        'application/x-ndjson': { schema: { $ref: '#/components/schemas/SettlementRecord' } },
-        'text/csv': { schema: { type: 'string', description: 'Header = field names; lists joined by "|"; costs.<category> columns.' } },
+        'application/x-ndjson': { schema: { type: 'string', description: `One SettlementRecord (JSON) per line${max ? `, at most ${max} lines` : ''}.` } },
+        'text/csv': { schema: { type: 'string', description: `Header = field names; lists joined by "|"; costs.<category> columns${max ? `; at most ${max} rows` : ''}.` } },
       },
     };
   } else if (spec.body) {
@@ -72,14 +143,18 @@ function operation(r: RouteDecl): unknown {
   return op;
 }
 
-export function openApiDocument(): unknown {
+export function openApiDocument(): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const r of routes) (paths[r.path] ??= {})[r.method.toLowerCase()] = operation(r);
   return {
     openapi: '3.1.0',
-    info: { title: 'payreform', version: '1', description: 'DRG/DIP payment reform: settlement-list ingest, CHS-DRG grouping, payment simulation.' },
+    info: {
+      title: 'payreform',
+      version: '1',
+      description: 'DRG/DIP payment reform: settlement-list ingest, CHS-DRG grouping, payment simulation, fund stress tests and forecasts, supervision. Every error answer is an `Error`; 401 carries `WWW-Authenticate: Bearer`.',
+    },
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API key; roles hospital (with its hospitalId), analyst, admin.' } },
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API key; roles hospital (with its hospitalId), analyst, admin. `x-roles` on each operation lists the roles it admits (another role: 403).' } },
       schemas: { SettlementRecord: json(settlementRecordSchema, 'input'), Error: json(s.errorBody) },
     },
     paths,

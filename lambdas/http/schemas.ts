@@ -4,8 +4,11 @@
  * cannot drift from what the handlers accept.
  */
 import { z } from 'zod';
+import { dipCatalogSchema } from '../../models/grouping/dip/catalog.ts';
 import { settlementRecordSchema } from '../../models/settlement/schema.ts';
 import { ruleIds, ruleSetSchema } from '../../models/supervision/rule-set.ts';
+import { principalSchema } from '../shared/auth.ts';
+import { jobStatus, simulationResult, simulationSummary } from './result-schemas.ts';
 
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'must be a date written YYYY-MM-DD' });
 const id = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, { error: 'must be 1–64 characters of letters, digits, "_", "." or "-"' });
@@ -13,13 +16,13 @@ const id = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, { error: 'must be 1–64 c
 export const listIdParams = z.object({ listId: id });
 export const jobIdParams = z.object({ id: z.string().regex(/^[a-z0-9-]{8,64}$/, { error: 'is not a job id' }) });
 
-export const caseQuery = z.object({ hospitalId: id.optional() });
+export const caseQuery = z.object({ hospitalId: id.optional().meta({ description: 'Required for analyst and admin keys (listId is unique within a hospital); a hospital key may only name its own.' }) });
 
 export const listQuery = z.object({
-  hospitalId: id.optional(),
+  hospitalId: id.optional().meta({ description: 'Required for analyst and admin keys unless `drg` is given; a hospital key may only name its own.' }),
   drg: z.string().regex(/^[A-Z]{2}\d[1359]$|^NONE$/, { error: 'must be a CHS-DRG code such as FM19, or NONE' }).optional(),
-  from: date.optional(),
-  to: date.optional(),
+  from: date.optional().meta({ description: 'First discharge date (default: the first day of the month a year before `to`); `from`…`to` spans at most 36 months.' }),
+  to: date.optional().meta({ description: 'Last discharge date (default: today).' }),
   limit: z.coerce.number().int().min(1, { error: 'must be from 1 to 1000' }).max(1000, { error: 'must be from 1 to 1000' }).default(100),
   cursor: z.string().max(2048).optional(),
 }).refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, { error: 'from must not be after to', path: ['from'] });
@@ -27,14 +30,17 @@ export const listQuery = z.object({
 export const groupQuery = z.object({ explain: z.enum(['true', 'false']).optional() });
 
 export const dataQualityQuery = z.object({
-  hospitalId: id.optional(),
+  hospitalId: id.optional().meta({ description: 'Required for analyst and admin keys; a hospital key may only name its own.' }),
   month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, { error: 'must be a month written YYYY-MM' }),
 });
 
-/** A payment simulation request; `policy` is the simulation issue's policy document (validated by the payment model). */
+/** A payment simulation request; `policy` is the policy document (validated by the payment model). */
 export const simulationRequest = z.object({
-  /** Discharge year of the cases to simulate over. */
-  year: z.string().regex(/^\d{4}$/, { error: 'must be a year such as 2025' }),
+  /**
+   * Optional and not used to choose cases: the policy's settlementYear and referenceYears decide
+   * which discharge years are read. Kept on the job as a label.
+   */
+  year: z.string().regex(/^\d{4}$/, { error: 'must be a year such as 2025' }).optional().meta({ description: 'Optional label, not used to choose cases: the policy\'s settlementYear and referenceYears decide which discharge years are simulated.' }),
   /** Only these hospitals (default: all in the lake). */
   hospitalIds: z.array(id).max(5000).optional(),
   /** The policy document (base rate, weights, outliers…); the payment model validates it. */
@@ -65,8 +71,8 @@ export const supervisionRunRequest = z.object({
   /** The rule set, or the parts of it that differ from the defaults (unknown fields are refused). */
   ruleSet: ruleSetSchema.optional(),
   /** First and last discharge month screened (default: the latest month in the lake). */
-  from: yearMonth.optional(),
-  to: yearMonth.optional(),
+  from: yearMonth.optional().meta({ description: 'First discharge month screened; with `to`, at most 24 months in all (default: the latest month stored).' }),
+  to: yearMonth.optional().meta({ description: 'Last discharge month screened (given with `from`).' }),
   /** Only these hospitals (peers are then only each other). Default: all. */
   hospitalIds: z.array(id).min(1).max(5000).optional(),
 }).refine((r) => (r.from === undefined) === (r.to === undefined), { error: 'give both from and to, or neither', path: ['from'] })
@@ -81,26 +87,21 @@ export const supervisionRunQuery = z.object({
   cursor: z.string().regex(/^\d{1,9}$/, { error: 'is not a cursor from a previous page' }).optional(),
 });
 
-export const supervisionRunResponse = z.object({
-  id: z.string(),
-  status: z.enum(['queued', 'running', 'succeeded', 'failed']),
-  trigger: z.enum(['api', 'schedule']),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  request: z.unknown(),
-  progress: z.object({ phase: z.string(), partitionsDone: z.number().int(), partitionsTotal: z.number().int().nullable(), casesRead: z.number().int() }),
-  result: z.unknown().optional(),
-  flags: z.object({ hospitalId: z.string(), rule: z.string().nullable(), total: z.number().int(), items: z.array(z.unknown()), cursor: z.string().optional() }).optional(),
-  error: z.string().optional(),
-});
+export { supervisionRunResponse } from './result-schemas.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Responses (documented in the OpenAPI document)
 
+/** One problem with a field: where (`path`), what (`code`, stable, for programs) and one sentence. */
+const problem = z.object({ path: z.string(), code: z.string().optional(), message: z.string() });
+
+/** Every error answer of the service, 401 and 403 of the authorizer included. */
 export const errorBody = z.object({
+  /** malformed, unsupported-media-type, too-large, invalid, unauthorized, forbidden, not-found, conflict, throttled, not-implemented, internal. */
   code: z.string(),
   message: z.string(),
-  problems: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  /** Field problems of a 422. */
+  problems: z.array(problem).optional(),
 });
 
 export const ingestResponse = z.object({
@@ -111,7 +112,7 @@ export const ingestResponse = z.object({
   unchanged: z.number().int(),
   replaced: z.number().int(),
   warnings: z.number().int(),
-  errors: z.array(z.object({ index: z.number().int(), listId: z.string().nullable(), path: z.string(), message: z.string() })),
+  errors: z.array(z.object({ index: z.number().int(), listId: z.string().nullable(), path: z.string(), code: z.string().optional(), message: z.string() })),
   errorsTruncated: z.boolean().optional(),
 });
 
@@ -126,11 +127,25 @@ const trace = z.array(z.object({ step: z.string(), text: z.string(), codes: z.ar
 
 export const storedRecordSchema = settlementRecordSchema.omit({ patientId: true }).extend({ patientRef: z.string().optional() });
 
+/** The case's DIP packet under the catalogue active when it was ingested or grouped (present only with an active catalogue). */
+export const caseDip = z.object({
+  /** 'fallback': a catch-all packet (the catalogue's reference years never saw the case's category × class). */
+  status: z.enum(['grouped', 'fallback']),
+  packet: z.string(),
+  kind: z.enum(['core', 'comprehensive']),
+  score: z.number(),
+  auxiliary: z.object({ tier: z.string(), rule: z.string(), coefficient: z.number() }).nullable(),
+  /** sha-256 of the catalogue document. */
+  catalog: z.string(),
+});
+
 export const caseResponse = z.object({
   hospitalId: z.string(),
   listId: z.string(),
   record: storedRecordSchema,
   grouping,
+  dip: caseDip.optional(),
+  /** The DRG's relative weight in the payment table, null when it has none. */
   weight: z.number().nullable(),
   trace,
   version: z.number().int(),
@@ -140,7 +155,8 @@ export const caseResponse = z.object({
 });
 
 export const caseListResponse = z.object({
-  items: z.array(caseResponse.omit({ trace: true })),
+  /** Cases without their trace and weight (GET /v1/cases/{listId} has both). */
+  items: z.array(caseResponse.omit({ trace: true, weight: true })),
   cursor: z.string().optional(),
 });
 
@@ -154,22 +170,63 @@ export const groupResponse = z.object({
     drg: z.string().nullable(),
     severity: z.enum(['mcc', 'cc', 'none']).optional(),
     weight: z.number().nullable(),
-    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-    warnings: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    dip: caseDip.optional(),
+    errors: z.array(problem).optional(),
+    warnings: z.array(problem).optional(),
     trace: trace.optional(),
   })),
   counts: z.record(z.string(), z.number().int()),
 });
 
-export const jobResponse = z.object({
+export const simulationJobResponse = z.object({
   id: z.string(),
-  status: z.enum(['queued', 'running', 'succeeded', 'failed']),
+  status: jobStatus,
   createdAt: z.string(),
   updatedAt: z.string(),
   progress: z.object({ partitionsDone: z.number().int(), partitionsTotal: z.number().int().nullable(), casesRead: z.number().int() }),
-  result: z.unknown().optional(),
+  summary: simulationSummary.optional(),
+  result: simulationResult.optional(),
   error: z.string().optional(),
 });
+
+export const meResponse = principalSchema;
+
+export const overviewResponse = z.object({
+  /** The year shown (the query's, else the latest in the lake), null when the lake is empty. */
+  year: z.string().nullable(),
+  /** Years with cases in the lake. */
+  years: z.array(z.string()),
+  /** A hospital key: its own hospital, the only one counted. */
+  hospitalId: z.string().optional(),
+  months: z.array(z.object({ month: z.string(), cases: z.number().int(), totalCost: z.number() })),
+  hospitals: z.array(z.object({
+    hospitalId: z.string(),
+    cases: z.number().int(),
+    grouped: z.number().int(),
+    ambiguous: z.number().int(),
+    ungroupable: z.number().int(),
+    /** (grouped + ambiguous) / cases (入组率). */
+    inGroupRate: z.number().min(0).max(1),
+    cmi: z.number().nullable(),
+    totalCost: z.number(),
+  })),
+  totals: z.object({ cases: z.number().int(), inGroupRate: z.number().min(0).max(1), cmi: z.number().nullable(), totalCost: z.number() }),
+});
+
+/** The active catalogue's summary: its identity and the catalogue's own quality figures. */
+export const dipCatalogSummary = z.object({
+  /** sha-256 of the validated document; also the name of its S3 object. */
+  id: z.string(),
+  key: z.string(),
+  builtAt: z.string(),
+  activatedAt: z.string(),
+  policy: z.object({ name: z.string().nullable(), version: z.string() }),
+  referenceYears: z.array(z.number().int()),
+  packets: z.number().int(),
+  ...dipCatalogSchema.shape.quality.pick({ cases: true, coreCoverage: true, corePackets: true, comprehensivePackets: true, tieredPackets: true, packetsWithAuxiliary: true, riv: true, rivWithAuxiliary: true }).shape,
+});
+
+export const healthResponse = z.object({ status: z.literal('ok'), service: z.string() });
 
 export const dataQualityResponse = z.object({
   hospitalId: z.string(),

@@ -7,8 +7,8 @@
  * A hospital key (decided here, documented in the README) sees only its own hospital: the
  * ranking holds its own entry (its rank among `hospitalsRanked`), counts are its own, its flags
  * are served whatever `hospitalId` it leaves out (another hospital's → 403), and the evidence
- * of a flag that names another hospital's stay (a frequent-admission window spanning hospitals)
- * keeps only that stay's date and DRG.
+ * of a flag that names another hospital's stays (a frequent-admission window spanning hospitals)
+ * keeps only how many there were (`redactEvidence`).
  */
 import type { ObjectStore, Ports, SupervisionRun } from '../../models/ports.ts';
 import type { Principal } from '../shared/auth.ts';
@@ -19,6 +19,7 @@ import { notFound } from '../shared/errors.ts';
 import { httpHandler, type RouteResult } from '../shared/http.ts';
 import * as k from '../shared/keys.ts';
 import type { StoredFlag, SupervisionResult } from '../jobs/supervision.ts';
+import type { Evidence } from '../../models/supervision/flags.ts';
 import { jobIdParams, supervisionRunQuery } from './schemas.ts';
 import type { z } from 'zod';
 
@@ -27,17 +28,43 @@ async function readJson<T>(objects: ObjectStore, key: string): Promise<T | null>
   return bytes ? (JSON.parse(Buffer.from(bytes).toString('utf8')) as T) : null;
 }
 
-/** Another hospital's stays inside evidence → only their dates and DRG. */
-export function redactEvidence(value: unknown, own: string): unknown {
-  if (Array.isArray(value)) return value.map((v) => redactEvidence(v, own));
-  if (value === null || typeof value !== 'object') return value;
-  const o = value as Record<string, unknown>;
-  if (typeof o.hospitalId === 'string' && o.hospitalId !== own) {
-    const kept: Record<string, unknown> = { otherHospital: true };
-    for (const f of ['admissionDate', 'dischargeDate', 'drg']) if (f in o) kept[f] = o[f];
-    return kept;
-  }
-  return Object.fromEntries(Object.entries(o).map(([key, v]) => [key, redactEvidence(v, own)]));
+const isOtherHospital = (v: unknown, own: string): boolean =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) && typeof (v as Record<string, unknown>).hospitalId === 'string' && (v as Record<string, unknown>).hospitalId !== own;
+
+/**
+ * A flag's evidence as a hospital key sees it: every stay of another hospital (an object naming
+ * another `hospitalId`, such as the stays of a frequent-admission window spanning hospitals) is
+ * taken out — no date, DRG, listId or cost of it is served — and only their number remains, as
+ * `otherHospitalStays`. The reason sentence, which may quote such a stay's dates, is then
+ * rewritten from the counts. Analysts and admins get the evidence as stored.
+ */
+export function redactEvidence(evidence: Evidence, own: string): Evidence {
+  let hidden = 0;
+  const walk = (value: unknown): unknown => {
+    if (Array.isArray(value)) {
+      const kept: unknown[] = [];
+      for (const v of value) {
+        if (isOtherHospital(v, own)) hidden++;
+        else kept.push(walk(v));
+      }
+      return kept;
+    }
+    if (value === null || typeof value !== 'object') return value;
+    if (isOtherHospital(value, own)) {
+      hidden++;
+      return null;
+    }
+    return Object.fromEntries(Object.entries(value).map(([key, v]) => [key, walk(v)]));
+  };
+  const out = walk(evidence) as Evidence;
+  if (hidden === 0) return out;
+  const total = typeof out.admissionsInWindow === 'number' ? out.admissionsInWindow : null;
+  const window = typeof out.windowDays === 'number' ? ` within ${out.windowDays} days` : '';
+  out.reason = total !== null
+    ? `The patient was admitted ${total} times${window}, ${hidden} of them at other hospitals (not shown); this stay is one of them.`
+    : `This flag also rests on ${hidden} stay(s) at other hospitals, which are not shown.`;
+  out.otherHospitalStays = hidden;
+  return out;
 }
 
 /** The answer for one run, as the principal may see it. */

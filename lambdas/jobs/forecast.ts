@@ -9,7 +9,7 @@
  * `ALERT#forecast#<run month>` is stored and the forecast carries it as `alert` (else `alert: null`).
  */
 import { forecastExpenditure, formatMonth, MIN_FIT_MONTHS, parseMonth } from '../../models/fund/forecast.ts';
-import type { ForecastAlert, Ports } from '../../models/ports.ts';
+import type { ForecastAlert, ObjectStore, Ports } from '../../models/ports.ts';
 import { config } from '../shared/config.ts';
 import { awsDeps } from '../shared/deps.ts';
 import { lakeYears, summariseLake } from '../shared/lake-summary.ts';
@@ -17,13 +17,18 @@ import { logger } from '../shared/observability.ts';
 
 export const horizon = 12;
 
-export async function runForecast(deps: Pick<Ports, 'objects' | 'forecasts'>, now: Date): Promise<{ status: string; months: number; alert: ForecastAlert | null }> {
-  const summary = await summariseLake(deps.objects, { years: await lakeYears(deps.objects), weights: new Map() });
+/** The monthly expenditure series the forecast fits: Σ totalCost by discharge month (each case once, latest version), the longest run of consecutive months ending at the latest. */
+export async function expenditureHistory(objects: ObjectStore): Promise<{ month: string; value: number }[]> {
+  const summary = await summariseLake(objects, { years: await lakeYears(objects), weights: new Map() });
   const byIndex = new Map(summary.months.map((m) => [parseMonth(m.month)!, m.totalCost]));
   const last = Math.max(...byIndex.keys());
   let first = last;
   while (byIndex.has(first - 1)) first--;
-  const history = Number.isFinite(last) ? Array.from({ length: last - first + 1 }, (_, i) => ({ month: formatMonth(first + i), value: byIndex.get(first + i)! })) : [];
+  return Number.isFinite(last) ? Array.from({ length: last - first + 1 }, (_, i) => ({ month: formatMonth(first + i), value: byIndex.get(first + i)! })) : [];
+}
+
+export async function runForecast(deps: Pick<Ports, 'objects' | 'forecasts'>, now: Date): Promise<{ status: string; months: number; alert: ForecastAlert | null }> {
+  const history = await expenditureHistory(deps.objects);
   const run = now.toISOString().slice(0, 7);
   if (history.length < MIN_FIT_MONTHS) {
     const message = `The stored cases cover ${history.length} consecutive month${history.length === 1 ? '' : 's'} of expenditure; a forecast needs at least ${MIN_FIT_MONTHS}.`;

@@ -1,6 +1,9 @@
 /**
  * Replay a raw batch kept in S3 (a batch that failed midway): the same ingest as the API, fed
- * from the raw object. Idempotent: cases already stored come back `unchanged`.
+ * from the raw object (kept pseudonymised: its marked patient values are taken as pseudonyms,
+ * not hashed again) under the batch's own id and receipt time. Idempotent: cases already stored
+ * come back `unchanged` and get their lake lines (and tombstones) written again at the table's
+ * version; a case a later batch has changed since is `superseded` and left alone.
  * Invoke with `{scope, batchId}` (the BATCH item names the raw object and its Content-Type).
  */
 import type { Ports } from '../../models/ports.ts';
@@ -15,7 +18,7 @@ export const replayBatchHandler = (deps: Pick<Ports, 'objects' | 'cases' | 'batc
   const raw = await deps.objects.get(config().RAW_BUCKET, batch.rawKey);
   if (!raw) throw new Error(`the raw object ${batch.rawKey} is missing`);
   const principal = event.scope === 'admin' ? { role: 'admin' as const } : { role: 'hospital' as const, hospitalId: event.scope };
-  const result = await ingestBatch({ ...deps, principal, body: Buffer.from(raw).toString('utf8'), contentType: batch.contentType, format: recordFormat(batch.contentType), receivedAt: new Date(batch.receivedAt), replay: true });
+  const result = await ingestBatch({ ...deps, principal, body: Buffer.from(raw).toString('utf8'), contentType: batch.contentType, format: recordFormat(batch.contentType), receivedAt: new Date(batch.receivedAt), replay: true, batchId: event.batchId });
   return { ...result, errors: result.errors.length };
 };
 

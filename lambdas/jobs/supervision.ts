@@ -5,7 +5,8 @@
  * One job screens the whole period at once, not a fan-out per lake partition: the admission
  * rules (split, frequent) follow a patient across hospitals and months, and the peer rules
  * compare hospitals, so every rule needs all of the period's cases in one table. Partitions are
- * read in order (a few fetched ahead), deduplicated (latest version of each listId) and appended
+ * read in order (a few fetched ahead), deduplicated (latest version of each listId; a case whose
+ * latest version moved to another month is left out by its tombstone, see lake-reader.ts) and appended
  * to the table one at a time, so memory holds the table, not the JSON.
  *
  * Started three ways, all ending in `runSupervision`:
@@ -95,7 +96,7 @@ async function writeJson(objects: ObjectStore, key: string, value: unknown): Pro
 }
 
 /** Lake partitions (`yyyy-mm` + hospital) of the period, sorted; the latest month in the lake when no period is given. */
-async function partitionsOf(objects: ObjectStore, request: SupervisionRequest): Promise<{ from: string; to: string; partitions: Map<string, string[]> }> {
+export async function partitionsOf(objects: ObjectStore, request: SupervisionRequest): Promise<{ from: string; to: string; partitions: Map<string, string[]> }> {
   const bucket = config().LAKE_BUCKET;
   let { from, to } = request;
   const years = from && to ? [...new Set(monthsOf(from, to).map((m) => m.slice(0, 4)))] : null;
@@ -125,8 +126,8 @@ interface LakeLine extends LakeLineKey, Record<string, unknown> {
 }
 
 /** One partition's cases, latest version of each listId, as settlement records (the pseudonym stands in for patientId). */
-async function readPartition(objects: ObjectStore, keys: readonly string[]): Promise<SettlementRecord[]> {
-  return (await latestLakeLines<LakeLine>(objects, keys)).map(({ patientRef, group: _g, contentHash: _h, batchId: _b, ingestedAt: _i, ...record }) => ({ ...record, ...(patientRef ? { patientId: patientRef } : {}) }) as unknown as SettlementRecord);
+export async function readPartition(objects: ObjectStore, keys: readonly string[]): Promise<SettlementRecord[]> {
+  return (await latestLakeLines<LakeLine>(objects, keys)).map(({ patientRef, group: _g, contentHash: _h, batchId: _b, ingestedAt: _i, version: _v, ...record }) => ({ ...record, ...(patientRef ? { patientId: patientRef } : {}) }) as unknown as SettlementRecord);
 }
 
 const round4 = (x: number): number => Math.round(x * 10_000) / 10_000;

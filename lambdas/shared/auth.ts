@@ -43,11 +43,22 @@ export function bearerKey(header: string | undefined): string | null {
   return m ? m[1]! : null;
 }
 
-/** The principal API Gateway attached from the authorizer's context; 401 when there is none. */
+/** What the authorizer hands to the handlers; `refusal` is set (and `role` empty) for a missing or unknown key. */
+export interface AuthorizerContext {
+  role: string;
+  hospitalId: string;
+  refusal: '' | 'missing-key' | 'unknown-key';
+}
+
+/**
+ * The principal API Gateway attached from the authorizer's context: 401 when there is no key
+ * (or no context at all), 403 when the key is not one this service issued.
+ */
 export function principalFrom(event: { requestContext?: unknown }): Principal {
   const ctx = event.requestContext as { authorizer?: { lambda?: Record<string, unknown> } } | undefined;
   const lambda = ctx?.authorizer?.lambda;
-  if (!lambda || typeof lambda.role !== 'string') throw unauthorized();
+  if (lambda?.refusal === 'unknown-key') throw forbidden('This key is not one the service issued (or it was revoked).');
+  if (!lambda || typeof lambda.role !== 'string' || lambda.role === '') throw unauthorized();
   const raw = lambda.role === 'hospital' ? { role: lambda.role, hospitalId: lambda.hospitalId } : { role: lambda.role };
   const parsed = principalSchema.safeParse(raw);
   if (!parsed.success) throw unauthorized();

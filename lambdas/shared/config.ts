@@ -5,6 +5,9 @@
  */
 import { z } from 'zod';
 
+/** Limits the service enforces unless the environment overrides them (stated in the OpenAPI document). */
+export const defaultLimits = { MAX_BODY_BYTES: 6 * 1024 * 1024, MAX_GROUP_RECORDS: 1000 } as const;
+
 const configSchema = z.object({
   TABLE_NAME: z.string().min(1),
   RAW_BUCKET: z.string().min(1),
@@ -20,9 +23,9 @@ const configSchema = z.object({
   /** Directory holding `pack.json`, `codes/` and `payment-table.csv` (default: `reference/` next to the bundle). */
   REFERENCE_DIR: z.string().min(1).optional(),
   /** Largest accepted request body (API Gateway → Lambda allows 6 MB). */
-  MAX_BODY_BYTES: z.coerce.number().int().positive().default(6 * 1024 * 1024),
+  MAX_BODY_BYTES: z.coerce.number().int().positive().default(defaultLimits.MAX_BODY_BYTES),
   /** Records in one POST /v1/group call. */
-  MAX_GROUP_RECORDS: z.coerce.number().int().positive().default(1000),
+  MAX_GROUP_RECORDS: z.coerce.number().int().positive().default(defaultLimits.MAX_GROUP_RECORDS),
   /** Parallel DynamoDB writes while ingesting one batch. */
   WRITE_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(32),
   /** The fund's yearly expenditure budget (yuan); the forecast job raises an alert when the next 12 forecast months exceed it. Unset: no alert. */

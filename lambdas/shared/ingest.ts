@@ -3,22 +3,25 @@
  * replay job (which feeds it a raw batch kept in S3). Order, chosen so nothing is lost and
  * nothing is duplicated:
  *
- * 1. the raw body goes to the raw bucket and a BATCH item is written — before any processing,
- *    so a batch that fails midway can be replayed from S3;
- * 2. records are parsed (400 if the body is not well-formed), validated (ingest mode, code
- *    sets), scoped to the caller's hospital, pseudonymised and grouped (DRG; DIP too when a DIP
- *    catalogue is active, see `dip-catalog.ts`);
- * 3. accepted cases are appended to the lake, one object per (year, month, hospital) partition
- *    named by the batch id — the batch id is the hash of the body, so an identical re-send
- *    overwrites the same objects; lake readers keep the latest version of each listId;
- * 4. cases are written to DynamoDB idempotently by (hospitalId, listId) (`putCases`);
+ * 1. the body is parsed (400 if it is not well-formed: nothing is kept), then the raw body, every
+ *    `patientId` pseudonymised and marked (`pseudonymiseBody`), goes to the raw bucket and a
+ *    BATCH item is written — before any processing, so a batch that fails midway can be replayed;
+ * 2. records are validated (ingest mode, code sets), scoped to the caller's hospital,
+ *    pseudonymised and grouped (DRG; DIP too when a DIP catalogue is active, see `dip-catalog.ts`);
+ * 3. cases are written to DynamoDB by (hospitalId, listId) with conditional writes
+ *    (`writeCases`), which decide each case's version — the one authority on what is latest;
+ * 4. then the lake: each case's line carries that version, and a tombstone of the same version
+ *    goes into each partition an earlier version was discharged in (`formerMonths`); objects are
+ *    content-addressed per (year, month, hospital, batch), so a re-write never erases a line.
+ *    Written for `unchanged` cases too, so re-sending (or replaying) a batch that stopped between
+ *    3 and 4 completes the lake;
  * 5. data-quality counters for (hospital, month, batch) and the batch's outcome are stored.
  */
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { groupCase } from '../../models/grouping/drg/grouper.ts';
-import type { Ports, PutOutcome, QualityCounters, StoredCase, StoredRecord } from '../../models/ports.ts';
-import { emptyCounters } from '../../models/settlement/quality-counters.ts';
+import type { CaseWrite, Ports, QualityCounters, StoredCase, StoredRecord } from '../../models/ports.ts';
+import { emptyCounters, missingOptionalFields } from '../../models/settlement/quality-counters.ts';
 import { costCategories, settlementFields, type SettlementRecord } from '../../models/settlement/schema.ts';
 import { validateRecord, type Problem } from '../../models/settlement/validate.ts';
 import type { RecordFormat } from '../../models/settlement/readers.ts';
@@ -27,7 +30,7 @@ import { parseRecords } from './body.ts';
 import { activeDipCatalog, dipOfCase } from './dip-catalog.ts';
 import { config } from './config.ts';
 import * as k from './keys.ts';
-import { pseudonymise, pseudonymSecret } from './pseudonym.ts';
+import { markedPseudonym, pseudonymise, pseudonymiseBody, pseudonymSecret } from './pseudonym.ts';
 import { reference } from './reference.ts';
 
 export interface IngestError {
@@ -44,12 +47,12 @@ export interface IngestResult {
   created: number;
   unchanged: number;
   replaced: number;
+  /** Replays only: cases a later batch has changed since, left as they are. */
+  superseded?: number;
   errors: IngestError[];
   warnings: number;
 }
 
-/** Optional fields whose absence the data-quality report counts. */
-const optionalFields = ['hospitalLevel', 'insuranceType', 'patientId', 'department', 'costs', 'fundPayment', 'selfPay', 'ventilationHours'] as const;
 
 export function batchIdOf(scope: string, contentType: string, body: string): string {
   return createHash('sha256').update(`${scope}\n${contentType}\n`).update(body).digest('hex').slice(0, 32);
@@ -120,23 +123,21 @@ export interface IngestInput extends Pick<Ports, 'objects' | 'cases' | 'batches'
   contentType: string;
   format: RecordFormat;
   receivedAt: Date;
-  /** Set by a replay: the raw body is already in S3. */
+  /** Set by a replay: the raw body is already in S3 (pseudonymised), and a case another batch changed since is left alone. */
   replay?: boolean;
+  /** The batch id, given by a replay (the kept body is pseudonymised, so its hash is not the id). */
+  batchId?: string;
 }
 
 export async function ingestBatch(input: IngestInput): Promise<IngestResult> {
   const c = config();
   const scope = batchScope(input.principal);
-  const batchId = batchIdOf(scope, input.contentType, input.body);
+  const batchId = input.batchId ?? batchIdOf(scope, input.contentType, input.body);
   const receivedAt = input.receivedAt.toISOString();
   const receivedDate = receivedAt.slice(0, 10);
   const rawKey = k.rawBatchKey(scope, receivedDate, batchId);
 
-  // 1. Keep the raw body first: whatever happens next, the batch can be replayed.
-  if (!input.replay) await input.objects.put(c.RAW_BUCKET, rawKey, input.body, input.contentType);
-  await input.batches.put({ scope, batchId, status: 'received', rawKey, contentType: input.contentType, receivedAt });
-
-  // 2. Parse, validate, scope, pseudonymise, group.
+  // 1. Parse, then keep the raw body (pseudonymised) first: whatever happens next, the batch can be replayed.
   let raws: unknown[];
   try {
     raws = await parseRecords(input.body, input.format);
@@ -144,11 +145,15 @@ export async function ingestBatch(input: IngestInput): Promise<IngestResult> {
     await input.batches.put({ scope, batchId, status: 'malformed', rawKey, contentType: input.contentType, receivedAt });
     throw error;
   }
-  const { pack, codeSets } = reference();
   const secret = await pseudonymSecret();
+  if (!input.replay) await input.objects.put(c.RAW_BUCKET, rawKey, await pseudonymiseBody(input.body, input.format, raws, secret), input.contentType);
+  await input.batches.put({ scope, batchId, status: 'received', rawKey, contentType: input.contentType, receivedAt });
+
+  // 2. Validate, scope, pseudonymise, group.
+  const { pack, codeSets } = reference();
   const dip = await activeDipCatalog(input);
   const errors: IngestError[] = [];
-  const cases: Omit<StoredCase, 'version'>[] = [];
+  const cases: (Omit<StoredCase, 'version'> & { warned?: true })[] = [];
   const counters = new Map<string, QualityCounters>();
   const fallbackMonth = receivedDate.slice(0, 7);
   const ownHospital = input.principal.role === 'hospital' ? input.principal.hospitalId : undefined;
@@ -186,8 +191,8 @@ export async function ingestBatch(input: IngestInput): Promise<IngestResult> {
     if (!validation.ok) continue;
     q.accepted++;
     const record = validation.record;
-    for (const f of optionalFields) if (record[f] === undefined) q.missing[f] = (q.missing[f] ?? 0) + 1;
-    const stored = storedRecord(record, secret);
+    const stored = storedRecord(record, secret, input.replay === true);
+    for (const f of missingOptionalFields(stored)) q.missing[f] = (q.missing[f] ?? 0) + 1;
     const grouped = groupCase(pack, record, { trace: true });
     cases.push({
       hospitalId: stored.hospitalId,
@@ -199,26 +204,33 @@ export async function ingestBatch(input: IngestInput): Promise<IngestResult> {
       contentHash: canonicalHash(stored),
       batchId,
       ingestedAt: receivedAt,
+      ...(validation.warnings.length > 0 ? { warned: true as const } : {}),
     });
   }
 
-  // 3. The lake: one gzipped JSON Lines object per partition, named by the batch.
-  const partitions = new Map<string, Omit<StoredCase, 'version'>[]>();
-  for (const cs of cases) {
-    const d = cs.record.dischargeDate!;
-    const key = k.lakeObjectKey(d.slice(0, 4), d.slice(5, 7), cs.hospitalId, batchId);
-    let list = partitions.get(key);
-    if (!list) partitions.set(key, (list = []));
-    list.push(cs);
-  }
-  await mapLimit([...partitions], 8, async ([key, list]) => {
-    const lines = list.map((cs) => JSON.stringify(lakeLine(cs))).join('\n') + '\n';
-    await input.objects.put(c.LAKE_BUCKET, key, gzipSync(lines), 'application/x-ndjson');
-  });
+  // 3. DynamoDB decides each case's version.
+  const writes = await input.cases.writeCases(cases, c.WRITE_CONCURRENCY, { replay: input.replay === true });
+  const count = (o: CaseWrite['outcome']): number => writes.filter((x) => x.outcome === o).length;
 
-  // 4. DynamoDB, idempotent by (hospitalId, listId).
-  const outcomes = await input.cases.putCases(cases, Math.max(1, Math.ceil(c.WRITE_CONCURRENCY / 4)));
-  const count = (o: PutOutcome): number => outcomes.filter((x) => x === o).length;
+  // 4. The lake, after the table: one gzipped JSON Lines object per partition and batch.
+  const partitions = new Map<string, { year: string; month: string; hospitalId: string; lines: string[] }>();
+  const add = (yearMonth: string, hospitalId: string, line: Record<string, unknown>): void => {
+    const id = `${yearMonth}|${hospitalId}`;
+    let p = partitions.get(id);
+    if (!p) partitions.set(id, (p = { year: yearMonth.slice(0, 4), month: yearMonth.slice(5, 7), hospitalId, lines: [] }));
+    p.lines.push(JSON.stringify(line));
+  };
+  cases.forEach((cs, i) => {
+    const w = writes[i]!;
+    if (w.outcome === 'superseded') return;
+    add(cs.record.dischargeDate!.slice(0, 7), cs.hospitalId, lakeLine(cs, w.version));
+    for (const m of w.formerMonths) add(m, cs.hospitalId, tombstoneLine(cs, w.version));
+  });
+  await mapLimit([...partitions.values()], 8, async (p) => {
+    const text = p.lines.join('\n') + '\n';
+    const tag = createHash('sha256').update(text).digest('hex').slice(0, 16);
+    await input.objects.put(c.LAKE_BUCKET, k.lakeObjectKey(p.year, p.month, p.hospitalId, batchId, tag), gzipSync(text), 'application/x-ndjson');
+  });
 
   // 5. Counters and the batch's outcome.
   await mapLimit([...counters], 8, async ([key, q]) => {
@@ -232,6 +244,7 @@ export async function ingestBatch(input: IngestInput): Promise<IngestResult> {
     created: count('created'),
     unchanged: count('unchanged'),
     replaced: count('replaced'),
+    ...(input.replay ? { superseded: count('superseded') } : {}),
     errors,
     warnings,
   };
@@ -239,15 +252,23 @@ export async function ingestBatch(input: IngestInput): Promise<IngestResult> {
   return result;
 }
 
-/** The record as stored: `patientId` replaced by its keyed HMAC, hospitalId present. */
-export function storedRecord(record: SettlementRecord, secret: string): StoredRecord & { hospitalId: string } {
+/**
+ * The record as stored: `patientId` replaced by its keyed HMAC, hospitalId present. In a replay
+ * a marked value of the kept body is the pseudonym already (see `pseudonymMarker`).
+ */
+export function storedRecord(record: SettlementRecord, secret: string, replay = false): StoredRecord & { hospitalId: string } {
   const { patientId, ...rest } = record;
   const out = { ...rest, hospitalId: record.hospitalId! } as StoredRecord & { hospitalId: string };
-  if (patientId !== undefined) out.patientRef = pseudonymise(secret, patientId);
+  if (patientId !== undefined) out.patientRef = (replay ? markedPseudonym(patientId) : null) ?? pseudonymise(secret, patientId);
   return out;
 }
 
-/** One line of the lake: the stored record, its grouping and bookkeeping (no trace). */
-export function lakeLine(cs: Omit<StoredCase, 'version'>): Record<string, unknown> {
-  return { ...cs.record, group: cs.grouping, contentHash: cs.contentHash, batchId: cs.batchId, ingestedAt: cs.ingestedAt };
+/** One line of the lake: the stored record, its grouping, the version the table gave it and bookkeeping (no trace). */
+export function lakeLine(cs: Omit<StoredCase, 'version'>, version: number): Record<string, unknown> {
+  return { ...cs.record, group: cs.grouping, version, contentHash: cs.contentHash, batchId: cs.batchId, ingestedAt: cs.ingestedAt };
+}
+
+/** A tombstone: version `version` of the case is not in this partition (it was discharged in another month). */
+export function tombstoneLine(cs: Omit<StoredCase, 'version'>, version: number): Record<string, unknown> {
+  return { hospitalId: cs.hospitalId, listId: cs.listId, version, tombstone: true, batchId: cs.batchId, ingestedAt: cs.ingestedAt };
 }

@@ -58,7 +58,12 @@ export const indexNames = { byMonth: 'byMonth', byDrg: 'byDrg' } as const;
 /** S3 keys. The lake is partitioned year/month/hospital so a simulation reads partitions in parallel. */
 export const rawBatchKey = (hospitalId: string, receivedDate: string, batchId: string): string => `raw/hospital=${hospitalId}/date=${receivedDate}/${batchId}`;
 export const lakePartitionPrefix = (year: string, month: string, hospitalId: string): string => `cases/year=${year}/month=${month}/hospital=${hospitalId}/`;
-export const lakeObjectKey = (year: string, month: string, hospitalId: string, batchId: string): string => `${lakePartitionPrefix(year, month, hospitalId)}batch-${batchId}.jsonl.gz`;
+/**
+ * One lake object: the lines one batch wrote into one partition. `contentTag` (a hash of the
+ * lines) makes objects content-addressed: an identical re-write lands on the same key, and a
+ * write with other versions gets its own object instead of overwriting — no write erases another's line.
+ */
+export const lakeObjectKey = (year: string, month: string, hospitalId: string, batchId: string, contentTag?: string): string => `${lakePartitionPrefix(year, month, hospitalId)}batch-${batchId}${contentTag ? `-${contentTag}` : ''}.jsonl.gz`;
 export const lakeYearPrefix = (year: string): string => `cases/year=${year}/`;
 export const simulationRequestKey = (id: string): string => `jobs/simulations/${id}/request.json`;
 export const simulationRequestPrefix = 'jobs/simulations/';

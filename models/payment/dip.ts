@@ -1,106 +1,167 @@
 /**
- * DIP pricing (shared/docs/models.md §2, §3): point values and case payments for packets scored by
- * a DIP catalogue (models/grouping/dip). The same phase shape as the DRG pricing — a sample of the
- * settlement year's cases, a solved rate, priced cases — with the DIP words:
+ * DIP point values, outlier classes, special review and case values (shared/docs/models.md §2, §3),
+ * as the national DIP technical specification states them. Pure functions on typed arrays.
  *
- * - case score = packet (or cost tier) score × auxiliary coefficient (辅助目录, 1 when none);
- *   unit_i = case score × hospital-level coefficient (the DRG module's `unit`, so the budget solver
- *   and the outlier classes are shared: `solveBaseRate`, `outlierClass`, `outlierPayment`).
- * - budget point value (预算点值) = Σ_y w_y C_y / Σ_y w_y S_y: the weighted total cost of the
- *   reference years over their weighted total score.
- * - settlement point value (结算点值) = (DIP fund budget / fund payment ratio) / Σ unit_i over the
- *   settlement year's cases, without outliers. With the outlier rules of §3 (ratio = cost /
- *   (unit × point value), low < 0.5 paid at cost, high > 2 paid cost − standard, review > 5
- *   flagged) the point value is the rate at which the total payment spends
- *   fundBudget / fundRatio exactly — `solveBaseRate` with units in score points.
- * - hospital payment = Σ payment_i × fund ratio (the fund's share), of which `prepayment` (*param*
- *   90 %) is paid monthly and the rest at year end.
- *
- * `payreform simulate` calls these for a `"method": "dip"` policy (simulate-dip.ts), which also
- * rounds the fund payments to whole cents summing to the budget.
+ * - case score (病例分值) = packet score × hospital coefficient × auxiliary coefficient; NaN for an
+ *   ungrouped case (no packet: paid by item at `ungroupedShare` of its cost).
+ * - year-start point value (年初点值, `yearStartPointValue`) = Σ_y w_y C_y / Σ_y w_y S_y over the
+ *   reference years (C_y total cost, S_y total case score of year y), after dropping the cases
+ *   whose cost ÷ score lies outside the `trim` quantiles of their year; held inside the best-value
+ *   interval when one is given.
+ * - outlier class against the **year-start** standard (`classifyDipCases`): standard_i = case score
+ *   × year-start point value, ratio_i = cost_i / standard_i; low (ratio < low): points = score ×
+ *   ratio; high (ratio > high): points = score × (ratio − 1); normal: points = score. The class
+ *   therefore never moves with the budget being settled.
+ * - special review (特例单议): candidates ratio > threshold (2×), approved under the regional cap
+ *   (`selectSpecialReview`), paid by item (their cost), no points.
+ * - settlement point value (结算点值, `settlementPointValue`) = (fund budget ÷ fund ratio − Σ by-item
+ *   values) ÷ Σ points; without by-item cases this is the specification's (budget ÷ ratio) ÷ total
+ *   score. Case value = points × settlement point value (or the by-item value); fund payment = case
+ *   value × fund ratio.
+ * - monthly prepayment (月度预付) = points × year-start point value (or the by-item value) × fund
+ *   ratio × prepayment share; year-end clearing (年终清算) = the fund payment; difference = clearing
+ *   − prepayment.
  */
-import { solveBaseRate, type RateSample, type RateSolution } from './base-rate.ts';
-import { levelCoefficient, Outlier, outlierClass, outlierPayment, paymentStandard } from './outliers.ts';
+import { BudgetError } from './base-rate.ts';
+import { Outlier, outlierClass, selectSpecialReview, type SpecialReviewSelection } from './outliers.ts';
 import type { OutlierThresholds } from './policy.ts';
 
-/** Settlement-year DIP cases in columns: cost, case score (score × auxiliary coefficient) and hospital level. */
-export interface DipPricedInput {
+/** Case score: packet score × hospital coefficient × auxiliary coefficient (each 1 when absent). */
+export function caseScore(score: number, hospitalCoefficient: number | null | undefined, auxiliaryCoefficient: number | null | undefined): number {
+  return score * (hospitalCoefficient ?? 1) * (auxiliaryCoefficient ?? 1);
+}
+
+/** One reference year: its cases' cost and case score (NaN score: ungrouped, left out) and its weight. */
+export interface ReferenceYearCases {
   cost: Float64Array;
-  caseScore: Float64Array;
-  level: Uint8Array;
+  score: Float64Array;
+  weight: number;
 }
 
-export interface DipPricingPolicy {
-  levelCoefficients: Record<'1' | '2' | '3', number>;
-  outliers: OutlierThresholds;
-  /** Share of a case's payment the fund pays (统筹基金支付比例). *param* */
-  fundRatio: number;
-  /** Share of the fund payment paid monthly (the rest at year end). *param* 0.9. */
-  prepayment: number;
+export interface YearStartPointValue {
+  /** The point value used (inside the interval). */
+  value: number;
+  /** Σ w C / Σ w S before the interval. */
+  derived: number;
+  /** Cases used and cases trimmed away. */
+  cases: number;
+  trimmed: number;
 }
 
-/** Case score: score × auxiliary coefficient (coefficient 1 when the packet has no auxiliary tier). */
-export function caseScore(score: number, auxiliaryCoefficient: number | null | undefined): number {
-  return score * (auxiliaryCoefficient ?? 1);
-}
-
-/** Budget point value = Σ_y w_y C_y / Σ_y w_y S_y (reference years' total cost and total score). */
-export function budgetPointValue(years: readonly { totalCost: number; totalScore: number; weight: number }[]): number {
+/** Year-start point value = Σ_y w_y C_y / Σ_y w_y S_y over the kept cases (see the module comment). */
+export function yearStartPointValue(years: readonly ReferenceYearCases[], trim: readonly [number, number], interval?: readonly [number, number]): YearStartPointValue {
   let cost = 0;
   let score = 0;
+  let cases = 0;
+  let trimmed = 0;
   for (const y of years) {
-    cost += y.weight * y.totalCost;
-    score += y.weight * y.totalScore;
+    const rows: number[] = [];
+    for (let i = 0; i < y.cost.length; i++) if (y.score[i]! > 0 && Number.isFinite(y.cost[i]!)) rows.push(i);
+    const perPoint = Float64Array.from(rows, (i) => y.cost[i]! / y.score[i]!);
+    const order = rows.map((_, k) => k).sort((a, b) => perPoint[a]! - perPoint[b]! || a - b);
+    const n = order.length;
+    const drop = [Math.floor(n * trim[0] + 1e-9), Math.floor(n * (1 - trim[1]) + 1e-9)] as const;
+    let c = 0;
+    let s = 0;
+    for (let k = drop[0]; k < n - drop[1]; k++) {
+      const i = rows[order[k]!]!;
+      c += y.cost[i]!;
+      s += y.score[i]!;
+      cases++;
+    }
+    trimmed += Math.min(n, drop[0] + drop[1]);
+    cost += y.weight * c;
+    score += y.weight * s;
   }
-  return score > 0 ? cost / score : NaN;
+  const derived = score > 0 ? cost / score : NaN;
+  const value = interval && Number.isFinite(derived) ? Math.min(interval[1], Math.max(interval[0], derived)) : derived;
+  return { value, derived, cases, trimmed };
 }
 
-/** The solver's sample: unit_i = case score × level coefficient. */
-export function dipRateSample(cases: DipPricedInput, policy: Pick<DipPricingPolicy, 'levelCoefficients'>): RateSample {
-  const n = cases.cost.length;
-  const unit = new Float64Array(n);
-  for (let i = 0; i < n; i++) unit[i] = cases.caseScore[i]! * levelCoefficient(cases.level[i]!, policy.levelCoefficients);
-  return { cost: cases.cost, unit };
-}
-
-/** Settlement point value without outliers: (fundBudget / fundRatio) / Σ unit_i. */
-export function settlementPointValue(fundBudget: number, fundRatio: number, sample: RateSample): number {
-  let total = 0;
-  for (let i = 0; i < sample.unit.length; i++) total += sample.unit[i]!;
-  return fundBudget / fundRatio / total;
-}
-
-/** The point value at which the payments with outlier rules spend fundBudget / fundRatio (throws BudgetError when none can). */
-export function solvePointValue(sample: RateSample, fundBudget: number, policy: Pick<DipPricingPolicy, 'fundRatio' | 'outliers'>): RateSolution {
-  return solveBaseRate(sample, fundBudget / policy.fundRatio, policy.outliers);
-}
-
-export interface DipPriced {
-  /** Payment of each case (yuan, unrounded) and its outlier class (`Outlier`). */
-  payment: Float64Array;
+export interface DipClassified {
+  /** cost ÷ (case score × year-start point value); NaN for an ungrouped case. */
+  ratio: Float64Array;
   outlier: Uint8Array;
-  /** Σ payment, the fund's share (× fundRatio), and its monthly / year-end parts. */
-  total: number;
-  fund: number;
-  prepaid: number;
-  yearEnd: number;
+  /** Settled points: the case score adjusted by the outlier rule (0 for cases paid by item). */
+  points: Float64Array;
+  specialReview: SpecialReviewSelection;
 }
 
-/** Price the cases at a point value: standard = unit × point value, then the outlier rules. */
-export function priceDipCases(cases: DipPricedInput, policy: DipPricingPolicy, rate: Pick<RateSolution, 'baseRate' | 'normalScale'>): DipPriced {
-  const sample = dipRateSample(cases, policy);
-  const n = cases.cost.length;
-  const payment = new Float64Array(n);
+export interface DipOutlierRules {
+  outliers: Pick<OutlierThresholds, 'low' | 'high'>;
+  specialReview: { threshold: number; capPerMille: number };
+}
+
+/**
+ * Classify the settlement cases against the year-start standard (one point value, or one per case
+ * when funds have their own) and pick the special-review cases among all of them (the cap is regional).
+ * `listed` marks the cases on the bureau's approved list (omitted: the costliest candidates).
+ */
+export function classifyDipCases(cost: Float64Array, score: Float64Array, yearStartValue: number | Float64Array, rules: DipOutlierRules, listed?: Uint8Array): DipClassified {
+  const n = cost.length;
+  const ratio = new Float64Array(n);
   const outlier = new Uint8Array(n);
-  let total = 0;
+  const points = new Float64Array(n);
+  const thresholds = { low: rules.outliers.low, high: rules.outliers.high, review: Infinity };
   for (let i = 0; i < n; i++) {
-    const standard = paymentStandard(sample.unit[i]!, rate.baseRate);
-    const cls = outlierClass(cases.cost[i]! / standard, policy.outliers);
-    const paid = outlierPayment(cls, cases.cost[i]!, standard) * (cls === Outlier.Normal ? rate.normalScale : 1);
-    payment[i] = paid;
+    const s = score[i]!;
+    if (!(s > 0)) {
+      ratio[i] = NaN;
+      outlier[i] = Outlier.ByItem;
+      continue;
+    }
+    const r = cost[i]! / (s * (typeof yearStartValue === 'number' ? yearStartValue : yearStartValue[i]!));
+    ratio[i] = r;
+    const cls = outlierClass(r, thresholds);
     outlier[i] = cls;
-    total += paid;
+    points[i] = cls === Outlier.Low ? s * r : cls === Outlier.High ? s * (r - 1) : s;
   }
-  const fund = total * policy.fundRatio;
-  return { payment, outlier, total, fund, prepaid: fund * policy.prepayment, yearEnd: fund * (1 - policy.prepayment) };
+  const specialReview = selectSpecialReview(ratio, (i) => outlier[i] !== Outlier.ByItem && ratio[i]! > rules.specialReview.threshold, n, rules.specialReview.capPerMille, listed);
+  for (let i = 0; i < n; i++) {
+    if (specialReview.approved[i] !== 1) continue;
+    outlier[i] = Outlier.Review;
+    points[i] = 0;
+  }
+  return { ratio, outlier, points, specialReview };
+}
+
+/** The value of a case paid by item: an approved special-review case its cost, an ungrouped case `ungroupedShare` of it. */
+export function byItemValue(outlier: number, cost: number, ungroupedShare: number): number {
+  return outlier === Outlier.Review ? cost : outlier === Outlier.ByItem ? cost * ungroupedShare : 0;
+}
+
+/**
+ * Settlement point value of one fund = (budget ÷ fund ratio − Σ by-item values) ÷ Σ points
+ * (throws BudgetError when the by-item cases alone spend the budget or no case has points).
+ */
+export function settlementPointValue(budget: number, fundRatio: number, totalPoints: number, byItemTotal: number): number {
+  const left = budget / fundRatio - byItemTotal;
+  if (!(totalPoints > 0)) throw new BudgetError(`no case is paid by score, so no point value can spend the budget of ${budget.toFixed(2)} yuan`);
+  if (!(left > 0)) throw new BudgetError(`the cases paid by item (special review and ungrouped) already cost ${byItemTotal.toFixed(2)} yuan of the ${(budget / fundRatio).toFixed(2)} yuan the budget of ${budget.toFixed(2)} yuan covers at a fund ratio of ${fundRatio}`);
+  return left / totalPoints;
+}
+
+export interface BalanceRules {
+  /** Share of a surplus the hospital keeps (结余留用). */
+  surplusRetention: number;
+  /** Share of a reasonable overspend the fund bears (超支分担). */
+  overspendShare: number;
+  /** An overspend up to this share of the fund's share of cost is reasonable. */
+  reasonableOverspend: number;
+}
+
+/**
+ * A hospital's year-end balance: `cleared` (its DIP fund payment) against `fundCost` (the fund's
+ * share of its cases' cost). Surplus s = cleared − fundCost ≥ 0: the hospital keeps
+ * retention × s, final = fundCost + retention × s. Overspend o = fundCost − cleared > 0: the
+ * fund bears share × min(o, reasonable × fundCost), final = cleared + that.
+ */
+export function settleBalance(cleared: number, fundCost: number, rules: BalanceRules): { final: number; retained: number; shared: number } {
+  const surplus = cleared - fundCost;
+  if (surplus >= 0) {
+    const retained = rules.surplusRetention * surplus;
+    return { final: fundCost + retained, retained, shared: 0 };
+  }
+  const shared = rules.overspendShare * Math.min(-surplus, rules.reasonableOverspend * fundCost);
+  return { final: cleared + shared, retained: 0, shared };
 }

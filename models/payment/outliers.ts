@@ -51,3 +51,45 @@ export function outlierPayment(outlier: Outlier, cost: number, standard: number)
 export function levelCoefficient(level: number, coefficients: Record<'1' | '2' | '3', number>): number {
   return level === 1 ? coefficients['1'] : level === 2 ? coefficients['2'] : level === 3 ? coefficients['3'] : 1;
 }
+
+/**
+ * Special review (特例单议, models.md §3): which candidates are approved, under the regional cap.
+ *
+ * Candidates are the cases with `eligible[i]` (ratio above the special-review threshold, 2× the
+ * standard by default). At most `cap = ⌊discharges × capPerMille / 1000⌋` are approved — the cap
+ * counts every discharge of the region paid under the policy, not per hospital. With no list of
+ * approved cases the costliest candidates by ratio are approved (ties: the earlier row); with a
+ * list (`approved[i]` true for the listed cases), the listed candidates are approved, the costliest
+ * first when the list holds more than the cap.
+ */
+export interface SpecialReviewSelection {
+  /** Row → approved. */
+  approved: Uint8Array;
+  candidates: number;
+  cap: number;
+  /** Cases approved. */
+  count: number;
+  /** Listed candidates the cap refused (0 without a list). */
+  overCap: number;
+  /** Listed cases that are not candidates (ratio not above the threshold, or not paid by score). */
+  notCandidates: number;
+}
+
+export function selectSpecialReview(ratio: Float64Array, eligible: (i: number) => boolean, discharges: number, capPerMille: number, listed?: Uint8Array): SpecialReviewSelection {
+  const n = ratio.length;
+  const cap = Math.floor((discharges * capPerMille) / 1000 + 1e-9);
+  const pool: number[] = [];
+  let candidates = 0;
+  let notCandidates = 0;
+  for (let i = 0; i < n; i++) {
+    const ok = eligible(i);
+    if (ok) candidates++;
+    if (listed && listed[i] === 1 && !ok) notCandidates++;
+    if (ok && (!listed || listed[i] === 1)) pool.push(i);
+  }
+  pool.sort((a, b) => ratio[b]! - ratio[a]! || a - b);
+  const approved = new Uint8Array(n);
+  const count = Math.min(cap, pool.length);
+  for (let k = 0; k < count; k++) approved[pool[k]!] = 1;
+  return { approved, candidates, cap, count, overCap: listed ? pool.length - count : 0, notCandidates };
+}

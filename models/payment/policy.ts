@@ -12,6 +12,7 @@
  * sentence; `parsePaymentPolicy` (the CLI's) accepts both.
  */
 import { z } from 'zod';
+import { dipCatalogFields } from '../grouping/dip/policy.ts';
 
 type Issue = { input?: unknown };
 
@@ -68,6 +69,23 @@ const feeForServiceSchema = z.strictObject(
   { error: 'must be an object {ambiguousGroups, share}' },
 );
 
+/** 特例单议 (models.md §3): the regional cap and, optionally, the cases the bureau approved. */
+const specialReviewFields = {
+  /** At most this many per mille of the region's discharges under the policy are approved. *param* 5 ‰. */
+  capPerMille: num('the special-review cap in per mille of discharges').min(0, { error: 'must be from 0 to 1000' }).max(1000, { error: 'must be from 0 to 1000' }).default(5),
+  /** 清单流水号 of the approved cases; default: the costliest candidates by ratio, up to the cap. */
+  approved: z.array(z.string({ error: 'must be a listId' }).min(1), { error: 'must be a list of listIds' }).optional(),
+};
+const drgSpecialReviewSchema = z.strictObject(specialReviewFields, { error: 'must be an object {capPerMille, approved}' });
+const dipSpecialReviewSchema = z.strictObject(
+  {
+    /** Candidates: ratio (cost ÷ the year-start standard) above this. *param* 2. */
+    threshold: num('the special-review candidate ratio').min(1, { error: 'must be at least 1' }).default(2),
+    ...specialReviewFields,
+  },
+  { error: 'must be an object {threshold, capPerMille, approved}' },
+);
+
 const levelCoefficientsSchema = z
   .strictObject(
     {
@@ -117,6 +135,8 @@ const drgPolicySchema = z
     ambiguous: z.enum(['qy', 'fallthrough'], { error: 'must be "qy" or "fallthrough"' }).default('qy'),
     /** Cases without a DRG price (ungroupable, a DRG with no reference-year weight): paid by item. */
     feeForService: feeForServiceSchema.default({ ambiguousGroups: false, share: 1 }),
+    /** 特例单议 flags (ratio > outliers.review) kept under the regional cap; the rest are high-cost cases (paid the same). */
+    specialReview: drgSpecialReviewSchema.default({ capPerMille: 5 }),
   })
   .superRefine((p, ctx) => {
     if ((p.budget === undefined) === (p.baseRate === undefined)) {
@@ -155,39 +175,76 @@ function pairYearWeights<P extends YearFields>(p: P): Omit<P, 'referenceYears' |
   return { ...p, referenceYears: pairs.map((x) => x[0]), yearWeights: pairs.map((x) => x[1]) };
 }
 
-const positiveInt = (what: string) => int(what).min(1, { error: 'must be at least 1' });
+
+const fundSchema = z.strictObject(
+  {
+    /** The fund's DIP budget in yuan. */
+    budget: num('the fund budget in yuan').gt(0, { error: 'must be positive' }),
+    /** 统筹基金支付比例 of this fund. */
+    fundRatio: num('the fund payment ratio').gt(0, { error: 'must be above 0 and at most 1' }).max(1, { error: 'must be above 0 and at most 1' }),
+  },
+  { error: 'must be an object {budget, fundRatio}' },
+);
+
+const share = (what: string) => num(what).min(0, { error: 'must be from 0 to 1' }).max(1, { error: 'must be from 0 to 1' });
+
+const { trim: _trim, referenceYears: _years, yearWeights: _weights, levelCoefficients: _levels, ...dipCommon } = { ...commonPolicyFields };
 
 const dipPolicySchema = z
   .strictObject({
-    ...commonPolicyFields,
+    ...dipCommon,
+    referenceYears: commonPolicyFields.referenceYears,
+    yearWeights: commonPolicyFields.yearWeights,
+    trim: commonPolicyFields.trim,
     method: z.literal('dip', { error: 'must be "drg" or "dip"' }),
-    /** DIP fund budget in yuan (exactly one of budget and pointValue): Σ fund payments = budget to the cent. */
+    /** DIP fund budget in yuan (one of budget, pointValue and funds): Σ fund payments = budget to the cent. */
     budget: num('the DIP fund budget in yuan').gt(0, { error: 'must be positive' }).optional(),
-    /** 点值: yuan per score point (exactly one of budget and pointValue). */
+    /** Settlement 点值: yuan per score point (one of budget, pointValue and funds). */
     pointValue: num('the point value in yuan per score point').gt(0, { error: 'must be positive' }).optional(),
-    /** 统筹基金支付比例: the fund's share of a case's payment. *param* 1. */
+    /** Employee and resident funds budgeted separately (职工 / 居民), each with its own point values; cases need insuranceType. */
+    funds: z.strictObject({ employee: fundSchema, resident: fundSchema }, { error: 'must be an object {employee, resident}' }).optional(),
+    /** 统筹基金支付比例: the fund's share of a case's payment (one pool). *param* 1. */
     fundRatio: num('the fund payment ratio').gt(0, { error: 'must be above 0 and at most 1' }).max(1, { error: 'must be above 0 and at most 1' }).default(1),
-    /** Share of the fund payment prepaid monthly (the rest at year end). *param* 0.9. */
-    prepaymentShare: num('the monthly prepayment share').min(0, { error: 'must be from 0 to 1' }).max(1, { error: 'must be from 0 to 1' }).default(0.9),
+    /** Share of the year-start valuation prepaid monthly (the rest is withheld until the year-end clearing). *param* 0.9. */
+    prepaymentShare: share('the monthly prepayment share').default(0.9),
     /** A catalogue built by `payreform dip build` (path relative to the policy file); default: built from the reference years. */
     catalog: z.string({ error: 'must be a file path' }).min(1, { error: 'must not be empty' }).optional(),
-    // Catalogue fields (models/grouping/dip/policy.ts, same names and defaults).
-    coreThreshold: positiveInt('the core packet threshold in cases').default(15),
-    targetCv: num('the CV above which a comprehensive packet is tiered').gt(0, { error: 'must be positive' }).default(0.8),
-    maxTiers: int('the most cost tiers of a packet').min(2, { error: 'must be at least 2' }).max(10, { error: 'must be at most 10' }).default(4),
-    auxiliaryCvReduction: num('the CV reduction an auxiliary split must bring').min(0, { error: 'must be from 0 to 1' }).max(1, { error: 'must be from 0 to 1' }).default(0.2),
-    auxiliaryMaxDepth: int('the depth of the auxiliary tree').min(1, { error: 'must be from 1 to 4' }).max(4, { error: 'must be from 1 to 4' }).default(2),
-    minTierCases: positiveInt('the fewest cases in a tier').optional(),
-    scoreScale: num('the score scale').gt(0, { error: 'must be positive' }).default(1000),
-    seed: int('the k-means seed').default(42),
+    /** Hospital coefficients: `given` (levelCoefficients), `level` (derived per level) or `packet` (derived per packet and level). Default: `given` when levelCoefficients is set, else `level`. */
+    hospitalCoefficients: z.enum(['given', 'level', 'packet'], { error: 'must be "given", "level" or "packet"' }).optional(),
+    /** Hospital-level coefficients (with hospitalCoefficients "given"). */
+    levelCoefficients: levelCoefficientsSchema.unwrap().optional(),
+    /** Year-start point value (年初点值) given instead of derived from the reference years. */
+    yearStartPointValue: num('the year-start point value').gt(0, { error: 'must be positive' }).optional(),
+    /** Quantiles of the cases' cost ÷ score kept when deriving the year-start point value. *param* [0, 1] (none trimmed). */
+    yearStartTrim: z.tuple([share('the lower quantile'), share('the upper quantile')], { error: 'must be [lower, upper]' }).refine(([lo, hi]) => lo < hi, { error: 'the lower quantile must be below the upper one' }).default([0, 1]),
+    /** Best-value interval: the derived year-start point value is held inside [lower, upper]. */
+    yearStartInterval: z.tuple([num('the lowest year-start point value').gt(0), num('the highest year-start point value').gt(0)], { error: 'must be [lower, upper]' }).refine(([lo, hi]) => lo <= hi, { error: 'the lower bound must not exceed the upper one' }).optional(),
+    /** 特例单议: candidates above threshold × the year-start standard, at most capPerMille ‰ of the discharges approved, paid by item. */
+    specialReview: dipSpecialReviewSchema.default({ threshold: 2, capPerMille: 5 }),
+    /** Ungrouped cases (no packet) are paid this share of their cost, by item. *param* 0.7. */
+    ungroupedShare: share('the share of cost paid for an ungrouped case').default(0.7),
+    /** 结余留用: share of a hospital's surplus (fund payment above the fund's share of its cost) it keeps. *param* 1. */
+    surplusRetention: share('the share of a surplus the hospital keeps').default(1),
+    /** 超支分担: share of a reasonable overspend the fund bears. *param* 0. */
+    overspendShare: share('the share of a reasonable overspend the fund bears').default(0),
+    /** An overspend up to this share of the fund's share of cost is reasonable. *param* 0.1. */
+    reasonableOverspend: share('the reasonable overspend').default(0.1),
+    // Catalogue fields (models/grouping/dip/policy.ts, the same schema).
+    ...dipCatalogFields,
   })
   .superRefine((p, ctx) => {
-    if ((p.budget === undefined) === (p.pointValue === undefined)) {
-      ctx.addIssue({ code: 'custom', path: p.budget === undefined ? [] : ['pointValue'], message: 'give exactly one of budget (the point value is then derived) and pointValue' });
+    const given = [p.budget, p.pointValue, p.funds].filter((x) => x !== undefined).length;
+    if (given !== 1) {
+      ctx.addIssue({ code: 'custom', path: given === 0 ? [] : ['budget'], message: 'give exactly one of budget (the point value is then derived), pointValue and funds' });
     }
+    if (p.hospitalCoefficients === 'given' && p.levelCoefficients === undefined) ctx.addIssue({ code: 'custom', path: ['levelCoefficients'], message: 'is required with hospitalCoefficients "given"' });
     checkYears(p, ctx);
   })
-  .transform(pairYearWeights);
+  .transform((p) => {
+    const paired = pairYearWeights(p);
+    const levelCoefficients = { '1': 1, '2': 1, '3': 1, ...p.levelCoefficients };
+    return { ...paired, levelCoefficients, hospitalCoefficients: p.hospitalCoefficients ?? (p.levelCoefficients !== undefined ? ('given' as const) : ('level' as const)) };
+  });
 
 /** The policy document: a discriminated union on `method`. */
 export const paymentPolicySchema = z.discriminatedUnion('method', [drgPolicySchema, dipPolicySchema], {

@@ -8,7 +8,7 @@
 import { solveBaseRate, type RateSolution } from './base-rate.ts';
 import { GroupStatus, groupingOf, type CaseTable } from './cases.ts';
 import { allocateCents, applyCents, roundPayments } from './cents.ts';
-import { Outlier } from './outliers.ts';
+import { Outlier, selectSpecialReview } from './outliers.ts';
 import type { AnyPaymentPolicy, PaymentPolicy } from './policy.ts';
 import type { DipResult } from './simulate-dip.ts';
 import { collectRateSample, hospitalTotals, mergeHospitalTotals, paidByRate, priceCases, type HospitalTotals, type PricedCases } from './price.ts';
@@ -73,6 +73,7 @@ export function simulatePolicy(table: CaseTable, policy: PaymentPolicy): PolicyR
     rate = { baseRate: policy.baseRate!, normalScale: 1, gap: 0, evaluations: 0 };
   }
   const priced = priceCases(table, relativeWeights, policy, rate);
+  capSpecialReview(table, priced, policy.specialReview);
   const { cents, bin, tally } = roundPayments(priced.payment, (k) => paidByRate(priced, k));
   if (policy.budget !== undefined) {
     const [plan] = allocateCents([tally], roundHalfUpBudget(policy.budget));
@@ -98,6 +99,22 @@ export function simulatePolicy(table: CaseTable, policy: PaymentPolicy): PolicyR
     totals: { cases: priced.rows.length, totalCost, paymentCents, outliers },
     grouping: { reference: groupingCounts(table, policy, policy.referenceYears), settlement: groupingCounts(table, policy, [policy.settlementYear]) },
   };
+}
+
+/**
+ * 特例单议 under the regional cap (models.md §3): of the cases flagged for review (ratio >
+ * outliers.review), at most capPerMille ‰ of the settlement cases stay flagged — the listed ones
+ * when the policy lists approved cases, else the costliest by ratio; the others become high-cost
+ * cases. Review and high-cost cases are paid alike (cost − standard), so payments do not change.
+ */
+function capSpecialReview(table: CaseTable, priced: PricedCases, review: PaymentPolicy['specialReview']): void {
+  let listed: Uint8Array | undefined;
+  if (review.approved) {
+    const want = new Set(review.approved);
+    listed = Uint8Array.from(priced.rows, (i) => (want.has(table.listIds[i]!) ? 1 : 0));
+  }
+  const kept = selectSpecialReview(priced.ratio, (k) => priced.outlier[k] === Outlier.Review, priced.rows.length, review.capPerMille, listed);
+  for (let k = 0; k < priced.rows.length; k++) if (priced.outlier[k] === Outlier.Review && kept.approved[k] !== 1) priced.outlier[k] = Outlier.High;
 }
 
 /** The budget in whole cents (half-up). */

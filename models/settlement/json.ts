@@ -164,7 +164,7 @@ export const settlementRecordJsonFields = [
   'listId', 'hospitalId', 'hospitalLevel', 'insuranceType', 'patientId', 'sex', 'ageYears', 'ageDays',
   'birthWeightGrams', 'admissionWeightGrams', 'admissionDate', 'dischargeDate', 'lengthOfStay',
   'dischargeDisposition', 'principalDiagnosis', 'secondaryDiagnoses', 'procedures', 'ventilationHours',
-  'department', 'totalCost', 'costs', 'fundPayment', 'selfPay',
+  'icuHours', 'department', 'totalCost', 'costs', 'fundPayment', 'selfPay',
 ] as const satisfies readonly (keyof SettlementRecord)[];
 
 /** `,"listId":` … for each field, encoded once (constant keys are half a record's bytes). */
@@ -195,6 +195,7 @@ export function writeSettlementRecordLine(out: JsonBytes, r: SettlementRecord): 
   out.raw(fieldKey.procedures);
   out.strings(r.procedures);
   out.numberField(fieldKey.ventilationHours, r.ventilationHours);
+  out.numberField(fieldKey.icuHours, r.icuHours);
   out.stringField(fieldKey.department, r.department);
   out.numberField(fieldKey.totalCost, r.totalCost);
   if (r.costs !== undefined) {

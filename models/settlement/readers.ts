@@ -123,7 +123,7 @@ function jsonErrorText(error: unknown): string {
 /** Record fields that are numbers (CSV cells are converted); `costs.<category>` columns are too. */
 const numericFields: ReadonlySet<string> = new Set([
   'hospitalLevel', 'ageYears', 'ageDays', 'birthWeightGrams', 'admissionWeightGrams', 'lengthOfStay',
-  'ventilationHours', 'totalCost', 'fundPayment', 'selfPay',
+  'ventilationHours', 'icuHours', 'totalCost', 'fundPayment', 'selfPay',
 ]);
 /** Record fields that are code lists, joined by `|` in a CSV cell; an empty cell is an empty list. */
 const listFields: ReadonlySet<string> = new Set(['secondaryDiagnoses', 'procedures']);

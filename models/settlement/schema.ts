@@ -67,6 +67,8 @@ export const settlementRecordSchema = z.object({
   procedures: z.array(code, { error: 'must be a list of ICD-9-CM-3 codes (may be empty)' }).max(200, { error: 'must list at most 200 codes' }),
   /** 呼吸机使用时间 (hours). */
   ventilationHours: z.number({ error: 'must be a number of hours' }).finite().min(0, { error: 'must not be negative' }).optional(),
+  /** 重症监护时长: hours in intensive care; some local DRG schemes split on it. */
+  icuHours: z.number({ error: 'must be a number of hours' }).finite().min(0, { error: 'must not be negative' }).optional(),
   /** 科室. */
   department: z.string({ error: 'must be a string' }).max(64, { error: 'must be at most 64 characters' }).optional(),
   /** 住院总费用 (yuan). */

@@ -307,6 +307,8 @@ export function acceptsShape(o: Obj): Shape {
   if (procedures === Shape.NeedsZod) result = procedures;
   const hours = o.ventilationHours;
   if (hours !== undefined && !isMoney(hours)) return Shape.Rejected;
+  const icuHours = o.icuHours;
+  if (icuHours !== undefined && !isMoney(icuHours)) return Shape.Rejected;
   const department = o.department;
   if (department !== undefined && (typeof department !== 'string' || department.length > 64)) return Shape.Rejected;
   if (!optionalMoney(o.totalCost) || !optionalMoney(o.fundPayment) || !optionalMoney(o.selfPay)) return Shape.Rejected;

@@ -14,11 +14,11 @@
  * local stack runs the real adapters against dynalite and s3rver).
  */
 import type {
-  ApiKeyStore, BatchRecord, BatchStore, CaseQuery, CaseStore, Clock, DipCatalogPointer, DipCatalogSummary, ForecastAlert, ForecastStore, ObjectStore, Ports,
+  ApiKeyStore, BatchRecord, BatchStore, CaseQuery, CaseStore, CaseWrite, Clock, DipCatalogPointer, DipCatalogSummary, ForecastAlert, ForecastStore, ObjectStore, Ports,
   PutOutcome, QualityCounters, QualityStore, SimulationJob, SimulationJobStore, StoredCase, StoredForecast, StoredKey, StoredRecord, StoredStressTest,
   StressTestStore, SupervisionRun, SupervisionRunStore,
 } from '../../models/ports.ts';
-import { addCounters, emptyCounters } from '../../models/settlement/quality-counters.ts';
+import { addAcceptedCase, addRejections, emptyCounters } from '../../models/settlement/quality-counters.ts';
 import { malformed } from '../../lambdas/shared/errors.ts';
 import * as k from '../../lambdas/shared/keys.ts';
 import { monthsBetween } from '../../lambdas/shared/months.ts';
@@ -32,21 +32,33 @@ const caseKey = (hospitalId: string, listId: string): string => `${hospitalId}\u
 
 export function memoryCaseStore(): CaseStore {
   const cases = new Map<string, StoredCase>();
-  const history = new Map<string, { version: number; contentHash: string; replacedAt: string; record: StoredRecord }[]>();
+  const history = new Map<string, { version: number; contentHash: string; replacedAt: string; record: StoredRecord; batchId: string }[]>();
 
-  const putCase = async (input: Omit<StoredCase, 'version'>): Promise<PutOutcome> => {
+  const former = new Map<string, string[]>();
+  const monthOf = (c: { record: StoredRecord }): string => (c.record.dischargeDate ?? '0000-00').slice(0, 7);
+
+  const writeCase = async (input: Omit<StoredCase, 'version'>, replay = false): Promise<CaseWrite> => {
     const id = caseKey(input.hospitalId, input.listId);
     const previous = cases.get(id);
     if (!previous) {
       cases.set(id, copy({ ...input, version: 1 }));
-      return 'created';
+      former.set(id, []);
+      return { outcome: 'created', version: 1, formerMonths: [] };
     }
-    if (previous.contentHash === input.contentHash) return 'unchanged';
+    const was = former.get(id) ?? [];
+    if (previous.contentHash === input.contentHash) return { outcome: 'unchanged', version: previous.version, formerMonths: was };
     const versions = history.get(id) ?? [];
-    versions.push({ version: previous.version, contentHash: previous.contentHash, replacedAt: input.ingestedAt, record: previous.record });
+    if (replay && (previous.ingestedAt >= input.ingestedAt || versions.some((v) => v.contentHash === input.contentHash && v.batchId === input.batchId))) return { outcome: 'superseded', version: previous.version, formerMonths: was };
+    versions.push({ version: previous.version, contentHash: previous.contentHash, replacedAt: input.ingestedAt, record: previous.record, batchId: previous.batchId });
     history.set(id, versions);
+    const formerMonths = [...new Set([...was, monthOf(previous)])].filter((m) => m !== monthOf(input)).sort();
+    former.set(id, formerMonths);
     cases.set(id, copy({ ...input, version: previous.version + 1 }));
-    return 'replaced';
+    return { outcome: 'replaced', version: previous.version + 1, formerMonths };
+  };
+  const putCase = async (input: Omit<StoredCase, 'version'>): Promise<PutOutcome> => {
+    const { outcome } = await writeCase(input);
+    return outcome === 'superseded' ? 'unchanged' : outcome;
   };
 
   /** The sort key of a case in the query's index (GSI1 by hospital, GSI2 by DRG), and the partition it is in. */
@@ -83,11 +95,16 @@ export function memoryCaseStore(): CaseStore {
       for (const item of items) outcomes.push(await putCase(item));
       return outcomes;
     },
+    async writeCases(items, _concurrency, options) {
+      const out: CaseWrite[] = [];
+      for (const item of items) out.push(await writeCase(item, options?.replay === true));
+      return out;
+    },
     async getCase(hospitalId, listId) {
       return copy(cases.get(caseKey(hospitalId, listId)) ?? null);
     },
     async caseHistory(hospitalId, listId) {
-      return copy(history.get(caseKey(hospitalId, listId)) ?? []);
+      return copy((history.get(caseKey(hospitalId, listId)) ?? []).map(({ batchId: _b, ...v }) => v));
     },
     async listCases(q) {
       const months = monthsBetween(q.from, q.to);
@@ -144,7 +161,8 @@ export function memoryBatchStore(): BatchStore {
   };
 }
 
-export function memoryQualityStore(): QualityStore {
+/** Rejections summed over the month's batches; accepted cases counted from `cases` (each once, in its latest version's month), as the DynamoDB adapter does. */
+export function memoryQualityStore(cases: CaseStore): QualityStore {
   const items = new Map<string, QualityCounters>();
   return {
     async put(hospitalId, month, batchId, counters) {
@@ -152,12 +170,15 @@ export function memoryQualityStore(): QualityStore {
     },
     async forMonth(hospitalId, month) {
       const total = { ...emptyCounters(), batches: 0 };
+      const page = await cases.listCases({ hospitalId, from: `${month}-01`, to: `${month}-31`, limit: Number.MAX_SAFE_INTEGER });
+      for (const c of page.items) addAcceptedCase(total, c.record, (c as StoredCase & { warned?: boolean }).warned === true);
       const prefix = `${hospitalId}\u0000${month}\u0000`;
       for (const [key, q] of items) {
         if (!key.startsWith(prefix)) continue;
         total.batches++;
-        addCounters(total, q);
+        addRejections(total, q);
       }
+      total.received = total.accepted + total.rejected;
       return total;
     },
   };
@@ -310,10 +331,11 @@ export function testClock(at: string | Date = '2026-01-15T10:00:00.000Z'): TestC
 
 /** Every port over fresh, empty in-memory stores, with a test clock. */
 export function memoryPorts(clock: TestClock = testClock()): Ports & { clock: TestClock } {
+  const cases = memoryCaseStore();
   return {
-    cases: memoryCaseStore(),
+    cases,
     batches: memoryBatchStore(),
-    quality: memoryQualityStore(),
+    quality: memoryQualityStore(cases),
     apiKeys: memoryApiKeyStore(),
     simulations: memorySimulationJobStore(clock),
     stressTests: memoryStressTestStore(),

@@ -90,7 +90,7 @@ describe('DIP catalogue in the service', () => {
   it('refuses non-admin keys (403) and wrong documents (422 with field paths, 400 for broken JSON)', async () => {
     expect((await putCatalog('analyst', JSON.stringify(catalog))).status).toBe(403);
     expect((await putCatalog('hospital', JSON.stringify(catalog))).status).toBe(403);
-    const wrong = { ...catalog, version: 2, packets: [{ ...catalog.packets[0]!, score: 'high' }] };
+    const wrong = { ...catalog, version: 99, packets: [{ ...catalog.packets[0]!, score: 'high' }] };
     const bad = await putCatalog('admin', JSON.stringify(wrong));
     expect(bad.status).toBe(422);
     const paths = (bad.body.problems as { path: string }[]).map((p) => p.path);

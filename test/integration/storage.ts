@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { ensureBuckets, ensureTable, localNames } from '../../infra/local/stack.ts';
 import { writeReference } from '../../infra/local/build.ts';
 import { projectRoot } from '../../lib/reference.ts';
@@ -44,4 +45,39 @@ export async function startStorage(): Promise<Storage> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The service's modules, imported after `startStorage` has set the environment they read. */
+export async function serviceModules() {
+  return {
+    ingest: await import('../../lambdas/shared/ingest.ts'),
+    deps: await import('../../lambdas/shared/deps.ts'),
+    repo: await import('../../lambdas/shared/repositories.ts'),
+    objects: await import('../../lambdas/shared/object-store.ts'),
+    keys: await import('../../lambdas/shared/keys.ts'),
+    aws: await import('../../lambdas/shared/aws.ts'),
+    pseudonym: await import('../../lambdas/shared/pseudonym.ts'),
+    reference: await import('../../lambdas/shared/reference.ts'),
+    reader: await import('../../lambdas/shared/lake-reader.ts'),
+    summary: await import('../../lambdas/shared/lake-summary.ts'),
+    sim: await import('../../lambdas/jobs/simulation.ts'),
+    sup: await import('../../lambdas/jobs/supervision.ts'),
+    forecast: await import('../../lambdas/jobs/forecast.ts'),
+    replay: await import('../../lambdas/jobs/replay-batch.ts'),
+    store: await import('../../lambdas/shared/supervision-store.ts'),
+    view: await import('../../lambdas/http/supervision-runs-get.ts'),
+    validate: await import('../../models/settlement/validate.ts'),
+  };
+}
+
+/** Real local stores for the file's tests (started before, stopped after) and the service's modules, filled in once they run. */
+export function useLocalService(): Awaited<ReturnType<typeof serviceModules>> {
+  const modules = {} as Awaited<ReturnType<typeof serviceModules>>;
+  let storage: Storage | undefined;
+  beforeAll(async () => {
+    storage = await startStorage();
+    Object.assign(modules, await serviceModules());
+  });
+  afterAll(async () => storage?.stop());
+  return modules;
 }

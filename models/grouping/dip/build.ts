@@ -1,31 +1,34 @@
 /**
- * The DIP catalogue builder (models.md §2): cases in columns (`cases.ts`) + a catalogue policy →
- * the catalogue document (`catalog.ts`). Steps:
+ * The DIP catalogue builder (models.md §2, the national DIP specification): cases in columns
+ * (`cases.ts`) + a catalogue policy → the catalogue document (`catalog.ts`). Steps:
  *
- * 1. Reference cases: discharged in a reference year, with a cost.
- * 2. Core packets: core keys (diagnosis at 4 characters × counted procedures) with ≥
- *    `coreThreshold` reference cases (all reference years together). Every other case goes to
- *    the comprehensive packet of its 3-character category × procedure class.
- * 3. Price level: M_y = all-case trimmed mean of year y over the packets' kept cases
- *    (M_y = Σ_i Σ_kept c / Σ_i n_kept); a cost c of year y at the newest year's level is
- *    c' = c × M_newest / M_y. CVs, cost tiers and auxiliary tiers use c', so cost inflation
- *    between the reference years does not pass for heterogeneity.
- * 4. Cost tiers (`tiers.ts`) of comprehensive packets with CV(c') > `targetCv`.
- * 5. Scores: per unit (core packet, untiered comprehensive packet, cost tier) and year the
- *    trimmed mean m_{i,y}; M_y again over the final units;
- *      score_i = scoreScale × Σ_y w_y (m_{i,y} / M_y) / Σ_y w_y   (years in which i has cases)
- *    — the relative value per year, weighted 1 : 2 : 7, as the DRG weights (payment/weights.ts).
- *    A tiered packet also gets its own score (used when a case has no cost to place it in a tier).
- * 6. Auxiliary tiers (`auxiliary.ts`) of every untiered unit; coefficient of a tier =
- *    trimmed mean of its c' / trimmed mean of the packet's c'.
- * 7. Catch-all packets `*​/class` (every reference case of the class) and `*​/*` (every reference
- *    case), for cases whose category × class no reference case had.
- * 8. Quality: core coverage = core cases / reference cases; RIV and CV counts over the units.
+ * 1. Reference cases: discharged in a reference year, with a cost, principal diagnosis not on the
+ *    exclusion list. Each distinct codes key is read once (`readDipCodes`): rule packet, merged
+ *    diagnosis, principal procedure, related procedures, class of the principal procedure.
+ * 2. Related procedures that count (`significantRelated`): within a diagnosis + principal
+ *    procedure base, related procedure r counts when the cases with r cost on average ≥
+ *    (1 + relatedProcedureShare) × the cases without it (costs relative to their year's mean).
+ *    A case's core key = base + the counting related procedures it has.
+ * 3. Core threshold (`coverageByThreshold`): the policy's, else the largest t ≤ maxCoreThreshold
+ *    whose core packets (rule packets + keys with ≥ t cases, each case in the core packet of its
+ *    base whose related procedures are the largest subset of its own) cover ≥ coverageTarget.
+ * 4. Comprehensive packets: the other cases by category × class of the principal procedure.
+ *    Price level M_y (all-case trimmed mean per year); c' = c × M_newest / M_y. A comprehensive
+ *    combination with < t cases or CV(c') > comprehensiveMaxCv is dropped: its cases are
+ *    ungrouped (paid by item at the policy's margin).
+ * 5. Cost tiers (k-means, `tiers.ts`) of comprehensive packets only with `costTiers`.
+ * 6. Scores: per unit and year the trimmed mean m_{i,y}; M_y over every reference case (the
+ *    ungrouped ones as one more group);
+ *      score_i = scoreScale × Σ_y w_y (m_{i,y} / M_y) / Σ_y w_y   (years in which i has cases).
+ * 7. Auxiliary typing (`auxiliaryTyping`) of core packets with ≥ auxiliaryMinCases cases; learned
+ *    CART tiers only with `learnedTiers` (an analysis, never paid).
+ * 8. Catch-all packets `*​/class`, `*​/*` describe the reference cases of each class (the grouper
+ *    leaves a case that reaches them ungrouped). Quality: coverage, RIV, CV counts.
  */
 import { fitAuxiliary, auxiliaryFeatures } from './auxiliary.ts';
-import { DIP_CATALOG_FORMAT, DIP_CATALOG_VERSION, type AuxiliaryTier, type CostTier, type DipCatalog, type Packet } from './catalog.ts';
-import type { DipCaseTable } from './cases.ts';
-import { comprehensiveClasses, type ComprehensiveClass } from './codes.ts';
+import { catalogHead, type AuxiliaryTier, type AuxiliaryType, type CostTier, type DipCatalog, type Packet } from './catalog.ts';
+import { intern, splitCodesKey, type DipCaseTable } from './cases.ts';
+import { auxiliaryTypes, baseKey, caseTypeMask, comprehensiveClasses, comprehensiveKey, coreKey, readDipCodes, type ComprehensiveClass, type DipCodes, type PacketRules } from './codes.ts';
 import { resolveYears, type DipCatalogPolicy } from './policy.ts';
 import { momentsByGroup, rivOf, trimmedByGroup } from './stats.ts';
 import { costTiers } from './tiers.ts';
@@ -44,75 +47,137 @@ interface PacketDraft {
   bounds: number[] | null;
 }
 
+/** The packet rules of a catalogue policy. */
+export function packetRulesOf(policy: Pick<DipCatalogPolicy, 'exclusions' | 'merge' | 'rulePackets'>): PacketRules {
+  return { exclusions: policy.exclusions, merge: policy.merge, rulePackets: policy.rulePackets };
+}
+
 /** Build the catalogue. `builtAt` is passed in (models stay deterministic). */
 export function buildDipCatalog(table: DipCaseTable, policy: DipCatalogPolicy, builtAt: string): DipCatalog {
-  const minTier = policy.minTierCases ?? policy.coreThreshold;
   const years = resolveYears(policy, distinctYears(table.year));
   const yearIndex = new Map(years.years.map((y, i) => [y, i]));
   const Y = years.years.length;
+  const rules = packetRulesOf(policy);
+  const codes: DipCodes[] = table.codesKeys.map((key) => {
+    const c = splitCodesKey(key);
+    return readDipCodes(c.principalDiagnosis, c.procedures, c.classes, rules);
+  });
 
   // 1. Reference rows.
   const picked: number[] = [];
-  const excluded = { noCost: 0, outsideYears: 0 };
+  const excluded = { noCost: 0, outsideYears: 0, diagnosis: 0 };
   for (let i = 0; i < table.size; i++) {
     if (!yearIndex.has(table.year[i]!)) excluded.outsideYears++;
     else if (!(table.cost[i]! >= 0)) excluded.noCost++;
+    else if (codes[table.codes[i]!]!.excluded) excluded.diagnosis++;
     else picked.push(i);
   }
   const rows = Int32Array.from(picked);
   const n = rows.length;
-  if (n === 0) throw new Error(`no reference case: none of the ${table.size} cases was discharged in ${years.years.join(', ')} with a cost`);
-  const firstYear = years.years[0]!;
-  const yearSlot = new Int32Array(years.years[Y - 1]! - firstYear + 1).fill(-1);
-  years.years.forEach((y, i) => (yearSlot[y - firstYear] = i));
+  if (n === 0) throw new Error(`no reference case: none of the ${table.size} cases was discharged in ${years.years.join(', ')} with a cost and a principal diagnosis off the exclusion list`);
   const yearOf = new Int32Array(n);
   const cost = new Float64Array(n);
+  const codeOf = new Int32Array(n);
   for (let k = 0; k < n; k++) {
     const i = rows[k]!;
-    yearOf[k] = yearSlot[table.year[i]! - firstYear]!;
+    yearOf[k] = yearIndex.get(table.year[i]!)!;
     cost[k] = table.cost[i]!;
+    codeOf[k] = table.codes[i]!;
   }
 
-  // 2. Core and comprehensive packets.
-  const coreCount = new Int32Array(table.coreKeys.length);
-  for (let k = 0; k < n; k++) coreCount[table.core[rows[k]!]!]!++;
+  // 2. Core keys: base + the related procedures that count.
+  const relative = relativeCosts(cost, yearOf, Y);
+  const significant = significantRelated(codes, codeOf, relative, policy.relatedProcedureShare);
+  const keyOfCode = codes.map((c) => (c.rulePacket !== null ? null : coreKey(baseKey(c.diagnosis, c.principal), c.related.filter((r) => significant.get(baseKey(c.diagnosis, c.principal))?.has(r)))));
+  const keyCount = new Map<string, number>();
+  const ruleCount = new Map<string, number>();
+  for (let k = 0; k < n; k++) {
+    const c = codes[codeOf[k]!]!;
+    if (c.rulePacket !== null) ruleCount.set(c.rulePacket, (ruleCount.get(c.rulePacket) ?? 0) + 1);
+    else keyCount.set(keyOfCode[codeOf[k]!]!, (keyCount.get(keyOfCode[codeOf[k]!]!) ?? 0) + 1);
+  }
+
+  // 3. Threshold.
+  const coverage = coverageByThreshold(keyCount, ruleCount, n, policy.maxCoreThreshold);
+  let threshold = policy.coreThreshold;
+  const thresholdSource = threshold === undefined ? 'coverage' : 'policy';
+  if (threshold === undefined) {
+    threshold = 1;
+    for (let t = policy.maxCoreThreshold; t >= 1; t--) {
+      if (coverage[t - 1]! >= policy.coverageTarget) {
+        threshold = t;
+        break;
+      }
+    }
+  }
+  const t = threshold;
+  const minTier = policy.minTierCases ?? t;
+
+  // Core packets: rule packets in policy order, then basic-rule keys in key order.
   const packets: PacketDraft[] = [];
-  const packetOfCore = new Int32Array(table.coreKeys.length).fill(-1);
-  const coreOrder = table.coreKeys.map((_, c) => c).filter((c) => coreCount[c]! >= policy.coreThreshold).sort((a, b) => cmp(table.coreKeys[a]!, table.coreKeys[b]!));
-  for (const c of coreOrder) {
-    packetOfCore[c] = packets.length;
-    packets.push(draftCore(table.coreKeys[c]!));
+  const packetOfKey = new Map<string, number>();
+  for (const rule of policy.rulePackets) {
+    if (!ruleCount.has(rule.id) || packetOfKey.has(rule.id)) continue;
+    packetOfKey.set(rule.id, packets.length);
+    packets.push({ id: rule.id, kind: 'core', definition: { kind: 'core', stage: rule.stage, diagnoses: rule.diagnoses, procedures: rule.procedures ?? null, text: rule.text ?? `${rule.stage} packet: principal diagnosis in ${rule.diagnoses.join(', ')}${rule.procedures ? ` with ${rule.procedures.join(' or ')}` : ''}` }, units: [], bounds: null });
   }
-  const packetOfComp = new Int32Array(table.comprehensiveKeys.length).fill(-1);
-  const compUsed = new Uint8Array(table.comprehensiveKeys.length);
-  for (let k = 0; k < n; k++) if (packetOfCore[table.core[rows[k]!]!]! < 0) compUsed[table.comprehensive[rows[k]!]!] = 1;
-  const compOrder = table.comprehensiveKeys.map((_, c) => c).filter((c) => compUsed[c] === 1).sort((a, b) => cmp(table.comprehensiveKeys[a]!, table.comprehensiveKeys[b]!));
-  for (const c of compOrder) {
-    packetOfComp[c] = packets.length;
-    packets.push(draftComprehensive(table.comprehensiveKeys[c]!));
+  const coreKeys = [...keyCount].filter(([, c]) => c >= t).map(([k]) => k).sort(cmp);
+  for (const key of coreKeys) {
+    packetOfKey.set(key, packets.length);
+    packets.push(draftCore(key));
   }
+  const matcher = coreMatcher(coreKeys);
+  const coreOfCode = codes.map((c, j) => (c.rulePacket !== null ? packetOfKey.get(c.rulePacket) ?? -1 : bestCore(matcher, baseKey(c.diagnosis, c.principal), keyOfCode[j]!, packetOfKey)));
+
+  // 4. Comprehensive packets (first pass: every combination).
+  const compIndex = new Map<string, number>();
+  const compKeys: string[] = [];
+  const compOfRow = new Int32Array(n).fill(-1);
   const packetOfRow = new Int32Array(n);
   let coreCases = 0;
   for (let k = 0; k < n; k++) {
-    const p = packetOfCore[table.core[rows[k]!]!]!;
-    if (p >= 0) coreCases++;
-    packetOfRow[k] = p >= 0 ? p : packetOfComp[table.comprehensive[rows[k]!]!]!;
+    const p = coreOfCode[codeOf[k]!]!;
+    if (p >= 0) {
+      packetOfRow[k] = p;
+      coreCases++;
+      continue;
+    }
+    const c = codes[codeOf[k]!]!;
+    compOfRow[k] = intern(compIndex, compKeys, comprehensiveKey(c.category, c.procedureClass));
   }
+  const compOrder = compKeys.map((_, c) => c).sort((a, b) => cmp(compKeys[a]!, compKeys[b]!));
+  const firstPacketOfComp = new Int32Array(compKeys.length);
+  compOrder.forEach((c, j) => (firstPacketOfComp[c] = packets.length + j));
+  for (let k = 0; k < n; k++) if (compOfRow[k]! >= 0) packetOfRow[k] = firstPacketOfComp[compOfRow[k]!]!;
+  const draftsWithComp = packets.concat(compOrder.map((c) => draftComprehensive(compKeys[c]!)));
 
-  // 3. Price level from the untiered packets.
-  const firstLevel = allCaseMeans(packetOfRow, packets.length, yearOf, Y, cost, policy.trim);
+  // Price level from every reference case.
+  const firstLevel = allCaseMeans(packetOfRow, draftsWithComp.length, yearOf, Y, cost, policy.trim);
   const priceLevel = firstLevel.map((m) => firstLevel[Y - 1]! / m);
   const adjusted = new Float64Array(n);
   for (let k = 0; k < n; k++) adjusted[k] = cost[k]! * priceLevel[yearOf[k]!]!;
 
-  // 4. Cost tiers of heterogeneous comprehensive packets.
-  const packetMoments = momentsByGroup(packetOfRow, packets.length, adjusted);
-  const rowsOfPacket = bucketRows(packetOfRow, packets.length);
+  // Drop comprehensive combinations below the threshold or above the CV cap.
+  const firstMoments = momentsByGroup(packetOfRow, draftsWithComp.length, adjusted);
+  const keepPacket = draftsWithComp.map((d, p) => d.kind === 'core' || (firstMoments.count[p]! >= t && !(firstMoments.cv[p]! > policy.comprehensiveMaxCv)));
+  const dropped = keepPacket.filter((k) => !k).length;
+  let next = 0;
+  const renumber = Int32Array.from(keepPacket, (k) => (k ? next++ : -1));
+  const all = draftsWithComp.filter((_, p) => keepPacket[p]);
+  let ungroupedCases = 0;
+  for (let k = 0; k < n; k++) {
+    packetOfRow[k] = renumber[packetOfRow[k]!]!;
+    if (packetOfRow[k]! < 0) ungroupedCases++;
+  }
+
+  // 5. Cost tiers (opt-in) and units.
+  const packetMoments = momentsByGroup(packetOfRow, all.length, adjusted);
+  const rowsOfPacket = bucketRows(packetOfRow, all.length);
   const units: Unit[] = [];
-  const unitOfRow = new Int32Array(n);
-  packets.forEach((p, index) => {
+  const unitOfRow = new Int32Array(n).fill(-1);
+  all.forEach((p, index) => {
     const members = rowsOfPacket[index]!;
-    const tiering = p.kind === 'comprehensive' && packetMoments.cv[index]! > policy.targetCv ? costTiers(gather(adjusted, members), { targetCv: policy.targetCv, maxTiers: policy.maxTiers, minTierCases: minTier, seed: policy.seed }) : null;
+    const tiering = policy.costTiers && p.kind === 'comprehensive' && packetMoments.cv[index]! > policy.targetCv ? costTiers(gather(adjusted, members), { targetCv: policy.targetCv, maxTiers: policy.maxTiers, minTierCases: minTier, seed: policy.seed }) : null;
     if (!tiering) {
       p.units = [units.length];
       units.push({ packet: index, tier: null });
@@ -120,38 +185,39 @@ export function buildDipCatalog(table: DipCaseTable, policy: DipCatalogPolicy, b
       return;
     }
     p.bounds = tiering.bounds;
-    p.units = tiering.bounds.map((_, t) => units.length + t).concat(units.length + tiering.bounds.length);
     const first = units.length;
-    for (let t = 0; t <= tiering.bounds.length; t++) units.push({ packet: index, tier: t });
+    p.units = Array.from({ length: tiering.bounds.length + 1 }, (_, j) => first + j);
+    for (let j = 0; j <= tiering.bounds.length; j++) units.push({ packet: index, tier: j });
     for (let j = 0; j < members.length; j++) unitOfRow[members[j]!] = first + tiering.tierOf[j]!;
   });
 
-  // 5. Scores.
+  // 6. Scores.
   const U = units.length;
-  const unitStats = trimmedByGroup(yearGroups(unitOfRow, Y, yearOf), U * Y, cost, policy.trim);
-  const M = yearMeans(unitStats, U, Y);
+  // M_y over every reference case: the ungrouped ones form one more group (U) for it.
+  const unitOrUngrouped = Int32Array.from(unitOfRow, (u) => (u < 0 ? U : u));
+  const unitStats = trimmedByGroup(yearGroups(unitOrUngrouped, Y, yearOf), (U + 1) * Y, cost, policy.trim);
+  const M = yearMeans(unitStats, U + 1, Y);
   const scoreOf = (stats: { count: Int32Array; mean: Float64Array }, g: number) => score(stats, g, Y, M, years.weights, policy.scoreScale);
-  const packetStats = trimmedByGroup(yearGroups(packetOfRow, Y, yearOf), packets.length * Y, cost, policy.trim);
+  const packetStats = trimmedByGroup(yearGroups(packetOfRow, Y, yearOf), all.length * Y, cost, policy.trim);
   const unitMoments = momentsByGroup(unitOfRow, U, adjusted);
 
-  // 6. Auxiliary tiers of untiered units; 8. quality.
-  const binned = auxiliaryFeatures(
-    gather8(table.severity, rows),
-    gather8(table.ageBand, rows),
-    gather8(table.outcome, rows),
-  );
-  const leafGroup = new Int32Array(n);
+  // 7. Auxiliary typing; learned tiers.
+  const flags = gather8(table.flags, rows);
+  const ageBand = gather8(table.ageBand, rows);
+  const binned = policy.learnedTiers ? auxiliaryFeatures(gather8(table.severity, rows), ageBand, gather8(table.outcome, rows)) : null;
+  const leafGroup = new Int32Array(n).fill(-1);
   let leafGroups = 0;
   let withAuxiliary = 0;
-  const out: Packet[] = packets.map((p, index) => {
+  const basic = new Set(policy.basicPackets);
+  const out: Packet[] = all.map((p, index) => {
     const members = rowsOfPacket[index]!;
-    const packet: Packet = { id: p.id, kind: p.kind, definition: p.definition, score: round2(scoreOf(packetStats, index)), cases: members.length, meanCost: round2(packetMoments.mean[index]!), cv: round4(packetMoments.cv[index]!) };
+    const packet: Packet = { id: p.id, kind: p.kind, definition: p.definition, basic: basic.has(p.id), score: round2(scoreOf(packetStats, index)), cases: members.length, meanCost: round2(packetMoments.mean[index]!), cv: round4(packetMoments.cv[index]!) };
     if (p.bounds) {
       const bounds = p.bounds;
-      packet.tiers = p.units.map((u, t): CostTier => ({
-        id: `${p.id}#T${t + 1}`,
-        lowerCost: t === 0 ? null : round2(bounds[t - 1]!),
-        upperCost: t === bounds.length ? null : round2(bounds[t]!),
+      packet.tiers = p.units.map((u, j): CostTier => ({
+        id: `${p.id}#T${j + 1}`,
+        lowerCost: j === 0 ? null : round2(bounds[j - 1]!),
+        upperCost: j === bounds.length ? null : round2(bounds[j]!),
         score: round2(scoreOf(unitStats, u)),
         cases: unitMoments.count[u]!,
         meanCost: round2(unitMoments.mean[u]!),
@@ -161,23 +227,26 @@ export function buildDipCatalog(table: DipCaseTable, policy: DipCatalogPolicy, b
       leafGroups += p.units.length;
       return packet;
     }
-    const fit = fitAuxiliary(binned, adjusted, members, { maxDepth: policy.auxiliaryMaxDepth, minTierCases: minTier, cvReduction: policy.auxiliaryCvReduction });
-    if (!fit) {
+    const typing = p.kind === 'core' && members.length >= policy.auxiliaryMinCases ? auxiliaryTyping(p.id, members, adjusted, flags, ageBand, packetMoments.mean[index]!, policy.trim, minTier, policy.auxiliaryCvReduction) : null;
+    if (typing) {
+      withAuxiliary++;
+      packet.auxiliary = typing.types;
+      packet.cvWithAuxiliary = round4(typing.cvWithin);
+      for (let j = 0; j < members.length; j++) leafGroup[members[j]!] = leafGroups + typing.groupOf[j]!;
+      leafGroups += typing.groups;
+    } else {
       for (const k of members) leafGroup[k] = leafGroups;
       leafGroups++;
-      return packet;
     }
-    withAuxiliary++;
-    packet.auxiliary = auxiliaryTiers(p.id, fit, members, adjusted, policy.trim);
-    packet.cvWithAuxiliary = round4(fit.cvWithin);
-    for (let j = 0; j < members.length; j++) leafGroup[members[j]!] = leafGroups + fit.tierOfRow[j]!;
-    leafGroups += fit.tiers.length;
+    if (binned) {
+      const fit = fitAuxiliary(binned, adjusted, members, { maxDepth: policy.auxiliaryMaxDepth, minTierCases: minTier, cvReduction: policy.auxiliaryCvReduction });
+      if (fit) packet.learnedTiers = learnedTiers(p.id, fit, members, adjusted, policy.trim);
+    }
     return packet;
   });
 
-  // 7. Catch-all packets.
-  out.push(...catchAllPackets(table, rows, yearOf, Y, cost, adjusted, M, years.weights, policy));
-
+  // 8. Catch-all packets; quality.
+  out.push(...catchAllPackets(codes, codeOf, yearOf, Y, cost, adjusted, M, years.weights, policy));
   const riv = rivOf(unitMoments, unitOfRow, adjusted);
   const rivAux = rivOf(momentsByGroup(leafGroup, leafGroups, adjusted), leafGroup, adjusted);
   let cvBelowHalf = 0;
@@ -186,11 +255,9 @@ export function buildDipCatalog(table: DipCaseTable, policy: DipCatalogPolicy, b
     if (unitMoments.cv[u]! < 0.5) cvBelowHalf++;
     if (unitMoments.cv[u]! > 1) cvAboveOne++;
   }
-  const comprehensive = packets.filter((p) => p.kind === 'comprehensive');
+  const comprehensive = all.filter((p) => p.kind === 'comprehensive');
   return {
-    format: DIP_CATALOG_FORMAT,
-    version: DIP_CATALOG_VERSION,
-    policy: { ...(policy.name ? { name: policy.name } : {}), version: policy.version, coreThreshold: policy.coreThreshold, targetCv: policy.targetCv, maxTiers: policy.maxTiers, auxiliaryCvReduction: policy.auxiliaryCvReduction, auxiliaryMaxDepth: policy.auxiliaryMaxDepth, minTierCases: minTier, trim: [policy.trim[0], policy.trim[1]], scoreScale: policy.scoreScale, seed: policy.seed },
+    ...catalogHead(policy, { coreThreshold: t, coreThresholdSource: thresholdSource, minTierCases: minTier, costTiers: policy.costTiers }),
     referenceYears: years.years,
     yearWeights: years.weights,
     allCaseMean: M.map(round2),
@@ -200,7 +267,7 @@ export function buildDipCatalog(table: DipCaseTable, policy: DipCatalogPolicy, b
       cases: n,
       coreCases,
       coreCoverage: round6(coreCases / n),
-      corePackets: coreOrder.length,
+      corePackets: all.length - comprehensive.length,
       comprehensivePackets: comprehensive.length,
       tieredPackets: comprehensive.filter((p) => p.bounds).length,
       packetsWithAuxiliary: withAuxiliary,
@@ -210,19 +277,183 @@ export function buildDipCatalog(table: DipCaseTable, policy: DipCatalogPolicy, b
       cvBelowHalf,
       cvAboveOne,
       excluded,
+      ungroupedCases,
+      droppedComprehensive: dropped,
+      coverageByThreshold: coverage.map(round6),
     },
     builtAt,
   };
 }
 
-function draftCore(key: string): PacketDraft {
-  const [diagnosis, list] = key.split('/') as [string, string];
-  const procedures = list === '-' ? [] : list.split('+');
-  const text = procedures.length === 0 ? `principal diagnosis in ${diagnosis}, no counted procedure (conservative treatment)` : `principal diagnosis in ${diagnosis} with procedure${procedures.length > 1 ? 's' : ''} ${procedures.join(' + ')}`;
-  return { id: key, kind: 'core', definition: { kind: 'core', diagnosis, procedures, text }, units: [], bounds: null };
+/** Cost relative to the mean cost of its year (untrimmed): comparable across reference years. */
+function relativeCosts(cost: Float64Array, yearOf: Int32Array, Y: number): Float64Array {
+  const sum = new Float64Array(Y);
+  const count = new Int32Array(Y);
+  for (let k = 0; k < cost.length; k++) {
+    sum[yearOf[k]!]! += cost[k]!;
+    count[yearOf[k]!]!++;
+  }
+  return Float64Array.from(cost, (c, k) => {
+    const m = sum[yearOf[k]!]! / count[yearOf[k]!]!;
+    return m > 0 ? c / m : 0;
+  });
 }
 
-const classWords: Record<ComprehensiveClass | '*', string> = { surgical: 'surgical (手术/介入)', therapeutic: 'therapeutic procedure (治疗性操作)', diagnostic: 'diagnostic procedure only (诊断性操作)', conservative: 'conservative / medical (保守治疗)', '*': 'any treatment' };
+/**
+ * Related procedures that count, per base (diagnosis / principal procedure): r counts when the
+ * base's cases with r have a mean relative cost ≥ (1 + share) × that of its cases without r.
+ */
+export function significantRelated(codes: readonly DipCodes[], codeOf: Int32Array, relative: Float64Array, share: number): Map<string, Set<string>> {
+  const byBase = new Map<string, { sum: number; n: number; related: Map<string, { sum: number; n: number }> }>();
+  for (let k = 0; k < codeOf.length; k++) {
+    const c = codes[codeOf[k]!]!;
+    if (c.rulePacket !== null) continue;
+    const base = baseKey(c.diagnosis, c.principal);
+    let b = byBase.get(base);
+    if (!b) {
+      b = { sum: 0, n: 0, related: new Map() };
+      byBase.set(base, b);
+    }
+    b.sum += relative[k]!;
+    b.n++;
+    for (const r of c.related) {
+      let x = b.related.get(r);
+      if (!x) {
+        x = { sum: 0, n: 0 };
+        b.related.set(r, x);
+      }
+      x.sum += relative[k]!;
+      x.n++;
+    }
+  }
+  const out = new Map<string, Set<string>>();
+  for (const [base, b] of byBase) {
+    const keep = new Set<string>();
+    for (const [r, x] of b.related) {
+      const without = b.n - x.n;
+      if (without === 0) continue;
+      const meanWith = x.sum / x.n;
+      const meanWithout = (b.sum - x.sum) / without;
+      if (meanWith >= (1 + share) * meanWithout - 1e-12) keep.add(r);
+    }
+    if (keep.size > 0) out.set(base, keep);
+  }
+  return out;
+}
+
+/** Core keys of each base with their related procedures, for the partial-match rule. */
+export type CoreMatcher = Map<string, { key: string; related: string[] }[]>;
+
+export function coreMatcher(keys: readonly string[]): CoreMatcher {
+  const m: CoreMatcher = new Map();
+  for (const key of keys) {
+    const plus = key.indexOf('+');
+    const base = plus === -1 ? key : key.slice(0, plus);
+    const related = plus === -1 ? [] : key.slice(plus + 1).split('+');
+    let list = m.get(base);
+    if (!list) m.set(base, (list = []));
+    list.push({ key, related });
+  }
+  return m;
+}
+
+/**
+ * The core packet of a case (models.md §2): among the core keys of its base whose related
+ * procedures are all among the case's, the one with the most; ties → the first key in order.
+ * Returns the packet index, or −1 when the base has no core key the case fits.
+ */
+export function bestCore(matcher: CoreMatcher, base: string, key: string, packetOfKey: ReadonlyMap<string, number>): number {
+  const exact = packetOfKey.get(key);
+  if (exact !== undefined) return exact;
+  const list = matcher.get(base);
+  if (!list) return -1;
+  const plus = key.indexOf('+');
+  const own = new Set(plus === -1 ? [] : key.slice(plus + 1).split('+'));
+  let best: { key: string; related: string[] } | null = null;
+  for (const c of list) {
+    if (!c.related.every((r) => own.has(r))) continue;
+    if (!best || c.related.length > best.related.length) best = c;
+  }
+  return best ? packetOfKey.get(best.key)! : -1;
+}
+
+/** Core coverage at thresholds 1 … maxThreshold: (rule cases + cases whose key fits a key with ≥ t cases) / cases. */
+export function coverageByThreshold(keyCount: ReadonlyMap<string, number>, ruleCount: ReadonlyMap<string, number>, cases: number, maxThreshold: number): number[] {
+  let ruleCases = 0;
+  for (const c of ruleCount.values()) ruleCases += c;
+  const entries = [...keyCount].sort((a, b) => cmp(a[0], b[0]));
+  const out: number[] = [];
+  for (let t = 1; t <= maxThreshold; t++) {
+    const coreKeys = entries.filter(([, c]) => c >= t).map(([k]) => k);
+    const matcher = coreMatcher(coreKeys);
+    const packetOfKey = new Map(coreKeys.map((k, i) => [k, i]));
+    let covered = ruleCases;
+    for (const [key, c] of entries) {
+      const plus = key.indexOf('+');
+      if (bestCore(matcher, plus === -1 ? key : key.slice(0, plus), key, packetOfKey) >= 0) covered += c;
+    }
+    out.push(cases > 0 ? covered / cases : NaN);
+  }
+  return out;
+}
+
+/**
+ * Auxiliary typing of one core packet (models.md §2): coefficient of type j = trimmed mean of the
+ * price-adjusted cost of the packet's cases meeting j ÷ that of the packet (m_j / M); types with
+ * fewer than `minCases` cases are left out; each case takes its met type with the highest
+ * coefficient (none: coefficient 1). Kept when it lowers the packet's CV by ≥ `reduction`.
+ */
+export function auxiliaryTyping(packetId: string, members: Int32Array, adjusted: Float64Array, flags: Uint8Array, ageBand: Uint8Array, standard: number, trim: readonly [number, number], minCases: number, reduction: number): { types: AuxiliaryType[]; groupOf: Int32Array; groups: number; cvWithin: number } | null {
+  const m = members.length;
+  const T = auxiliaryTypes.length;
+  const mask = new Int32Array(m);
+  for (let j = 0; j < m; j++) {
+    const k = members[j]!;
+    mask[j] = caseTypeMask(flags[k]!, ageBand[k]!, adjusted[k]! / standard);
+  }
+  const local = gather(adjusted, members);
+  const packetMean = trimmedByGroup(new Int32Array(m), 1, local, trim).mean[0]!;
+  const coefficient = new Float64Array(T).fill(NaN);
+  for (let ty = 0; ty < T; ty++) {
+    const group = Int32Array.from(mask, (x) => ((x >> ty) & 1 ? 0 : -1));
+    const st = trimmedByGroup(group, 1, local, trim);
+    if (st.count[0]! >= minCases && packetMean > 0) coefficient[ty] = st.mean[0]! / packetMean;
+  }
+  // Group T: no kept type (coefficient 1).
+  const groupOf = new Int32Array(m).fill(T);
+  for (let j = 0; j < m; j++) {
+    let best = -1;
+    for (let ty = 0; ty < T; ty++) if ((mask[j]! >> ty) & 1 && coefficient[ty]! > (best < 0 ? -Infinity : coefficient[best]!)) best = ty;
+    if (best >= 0) groupOf[j] = best;
+  }
+  const whole = momentsByGroup(new Int32Array(m), 1, local);
+  const byType = momentsByGroup(groupOf, T + 1, local);
+  let within = 0;
+  let used = 0;
+  for (let ty = 0; ty < T; ty++) if (byType.count[ty]! > 0) used++;
+  for (let g = 0; g <= T; g++) within += byType.ss[g]!;
+  const cv = whole.cv[0]!;
+  const cvWithin = Math.sqrt(within / m) / whole.mean[0]!;
+  if (used === 0 || !(cv > 0) || 1 - cvWithin / cv < reduction) return null;
+  const types: AuxiliaryType[] = [];
+  for (let ty = 0; ty < T; ty++) {
+    if (byType.count[ty]! === 0) continue;
+    const def = auxiliaryTypes[ty]!;
+    types.push({ id: `${packetId}#${def.id}`, type: def.id, dimension: def.dimension, rule: def.rule, coefficient: round4(coefficient[ty]!), cases: byType.count[ty]!, meanCost: round2(byType.mean[ty]!), cv: round4(byType.cv[ty]!) });
+  }
+  return { types, groupOf, groups: T + 1, cvWithin };
+}
+
+function draftCore(key: string): PacketDraft {
+  const slash = key.indexOf('/');
+  const diagnosis = key.slice(0, slash);
+  const [principalCode, ...related] = key.slice(slash + 1).split('+') as [string, ...string[]];
+  const principal = principalCode === '-' ? null : principalCode;
+  const text = principal === null ? `principal diagnosis ${diagnosis}, no procedure (conservative treatment)` : `principal diagnosis ${diagnosis}, principal procedure ${principal}${related.length > 0 ? ` with related procedure${related.length > 1 ? 's' : ''} ${related.join(' + ')}` : ''}`;
+  return { id: key, kind: 'core', definition: { kind: 'core', stage: 'basic', diagnosis, principal, related, text }, units: [], bounds: null };
+}
+
+const classWords: Record<ComprehensiveClass | '*', string> = { surgical: 'principal procedure surgical (手术/介入)', therapeutic: 'principal procedure therapeutic (治疗性操作)', diagnostic: 'principal procedure diagnostic (诊断性操作)', conservative: 'conservative / medical (保守治疗)', '*': 'any treatment' };
 
 function draftComprehensive(key: string): PacketDraft {
   const [category, cls] = key.split('/') as [string, ComprehensiveClass | '*'];
@@ -283,14 +514,14 @@ function bucketRows(group: Int32Array, groups: number): Int32Array[] {
   return out;
 }
 
-function auxiliaryTiers(packetId: string, fit: NonNullable<ReturnType<typeof fitAuxiliary>>, members: Int32Array, adjusted: Float64Array, trim: readonly [number, number]): AuxiliaryTier[] {
+function learnedTiers(packetId: string, fit: NonNullable<ReturnType<typeof fitAuxiliary>>, members: Int32Array, adjusted: Float64Array, trim: readonly [number, number]): AuxiliaryTier[] {
   const T = fit.tiers.length;
   const packetMean = trimmedByGroup(new Int32Array(members.length), 1, adjusted, trim, members).mean[0]!;
   const tierStats = trimmedByGroup(fit.tierOfRow, T, adjusted, trim, members);
   const local = gather(adjusted, members);
   const moments = momentsByGroup(fit.tierOfRow, T, local);
   return fit.tiers.map((t, j) => ({
-    id: `${packetId}#A${j + 1}`,
+    id: `${packetId}#L${j + 1}`,
     rule: t.rule,
     when: t.when as AuxiliaryTier['when'],
     coefficient: round4(tierStats.mean[j]! / packetMean),
@@ -300,18 +531,18 @@ function auxiliaryTiers(packetId: string, fit: NonNullable<ReturnType<typeof fit
   }));
 }
 
-/** `*​/class` for every class with reference cases, and `*​/*`. */
-function catchAllPackets(table: DipCaseTable, rows: Int32Array, yearOf: Int32Array, Y: number, cost: Float64Array, adjusted: Float64Array, M: number[], weights: number[], policy: DipCatalogPolicy): Packet[] {
+/** `*​/class` for every class of principal procedure with reference cases, and `*​/*`. */
+function catchAllPackets(codes: readonly DipCodes[], codeOf: Int32Array, yearOf: Int32Array, Y: number, cost: Float64Array, adjusted: Float64Array, M: number[], weights: number[], policy: DipCatalogPolicy): Packet[] {
   const classIndex = new Map<string, number>(comprehensiveClasses.map((c, i) => [c, i]));
-  const classOfKey = Int32Array.from(table.comprehensiveKeys, (key) => classIndex.get(key.slice(key.indexOf('/') + 1)) ?? 0);
   const C = comprehensiveClasses.length;
+  const n = codeOf.length;
   // Group C is "every case": rows are counted twice, once in their class and once in C.
-  const group = new Int32Array(2 * rows.length);
-  const years = new Int32Array(2 * rows.length);
-  const costs = new Float64Array(2 * rows.length);
-  const adj = new Float64Array(2 * rows.length);
-  for (let k = 0; k < rows.length; k++) {
-    group[2 * k] = classOfKey[table.comprehensive[rows[k]!]!]!;
+  const group = new Int32Array(2 * n);
+  const years = new Int32Array(2 * n);
+  const costs = new Float64Array(2 * n);
+  const adj = new Float64Array(2 * n);
+  for (let k = 0; k < n; k++) {
+    group[2 * k] = classIndex.get(codes[codeOf[k]!]!.procedureClass)!;
     group[2 * k + 1] = C;
     years[2 * k] = years[2 * k + 1] = yearOf[k]!;
     costs[2 * k] = costs[2 * k + 1] = cost[k]!;
@@ -323,7 +554,7 @@ function catchAllPackets(table: DipCaseTable, rows: Int32Array, yearOf: Int32Arr
   for (let g = 0; g <= C; g++) {
     if (moments.count[g]! === 0) continue;
     const draft = draftComprehensive(`*/${g === C ? '*' : comprehensiveClasses[g]!}`);
-    out.push({ id: draft.id, kind: 'comprehensive', definition: draft.definition, score: round2(score(stats, g, Y, M, weights, policy.scoreScale)), cases: moments.count[g]!, meanCost: round2(moments.mean[g]!), cv: round4(moments.cv[g]!) });
+    out.push({ id: draft.id, kind: 'comprehensive', definition: draft.definition, basic: false, score: round2(score(stats, g, Y, M, weights, policy.scoreScale)), cases: moments.count[g]!, meanCost: round2(moments.mean[g]!), cv: round4(moments.cv[g]!) });
   }
   return out;
 }

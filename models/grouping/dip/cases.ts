@@ -1,20 +1,22 @@
 /**
- * Cases in columns for the DIP catalogue builder: per case its core key (diagnosis at 4
- * characters × counted procedures) and comprehensive key (category × procedure class) as indices
- * into interned key lists, its year, cost and the auxiliary features (severity, age band,
+ * Cases in columns for the DIP catalogue builder: per case its codes key (principal diagnosis and
+ * procedures in record order, `K80.100x002|51.2300+99.1800`, an index into an interned list — the
+ * builder reads each distinct key once under the policy's packet rules), its year, cost, the
+ * auxiliary typing bits (`typingFlags`) and the learned-tier features (severity, age band,
  * outcome) as typed arrays. `readDipCase` turns one valid settlement record into that row;
  * the CLI reads files (in worker threads) and fills a table with `DipCaseTableBuilder`.
  */
 import { caseSeverity, indexRulePack, type GroupingInput, type Severity } from '../drg/grouper.ts';
 import type { RulePack } from '../drg/pack.ts';
-import { ageBandIndex, category3, comprehensiveKey, coreKey, diagnosis4, outcomeIndex, readProcedures, severityIndex, type ProcedureClasses } from './codes.ts';
+import { ageBandIndex, outcomeIndex, severityIndex, typingFlags, type ProcedureClasses, type ProcedureKind } from './codes.ts';
 
 /** The record fields DIP reads (a subset of the settlement record). */
 export interface DipInput extends GroupingInput {
   dischargeDisposition: string;
   dischargeDate?: string | undefined;
   totalCost?: number | undefined;
-  lengthOfStay?: number;
+  lengthOfStay?: number | undefined;
+  costs?: Partial<Record<string, number>> | undefined;
 }
 
 /** What DIP needs besides the catalogue: procedure classes and the severity (MCC/CC) of a case. */
@@ -29,14 +31,49 @@ export function severityFromPack(pack: RulePack): (record: GroupingInput) => Sev
   return (record) => caseSeverity(index, record, null);
 }
 
+const kindLetter: Record<ProcedureKind, string> = { surgery: 's', intervention: 'i', therapeutic: 't', diagnostic: 'd' };
+const letterKind: Record<string, ProcedureKind> = { s: 'surgery', i: 'intervention', t: 'therapeutic', d: 'diagnostic' };
+
+/**
+ * The codes key of a case: the principal diagnosis, then its classified procedures in record order
+ * with their class letter — `K80.100x002|51.2300:s+99.1800:t`. Unclassified procedures never
+ * count, so they are left out; the builder reads each distinct key once.
+ */
+export function codesKey(principalDiagnosis: string, procedures: readonly string[], classes: ProcedureClasses): string {
+  const parts: string[] = [];
+  for (const code of procedures) {
+    const kind = classes.get(code);
+    if (kind !== undefined) parts.push(`${code}:${kindLetter[kind]}`);
+  }
+  return `${principalDiagnosis}|${parts.join('+')}`;
+}
+
+/** Split a codes key back into the principal diagnosis, the procedures and their classes. */
+export function splitCodesKey(key: string): { principalDiagnosis: string; procedures: string[]; classes: Map<string, ProcedureKind> } {
+  const bar = key.indexOf('|');
+  const list = key.slice(bar + 1);
+  const classes = new Map<string, ProcedureKind>();
+  const procedures: string[] = [];
+  if (list !== '') {
+    for (const part of list.split('+')) {
+      const colon = part.lastIndexOf(':');
+      const code = part.slice(0, colon);
+      procedures.push(code);
+      classes.set(code, letterKind[part.slice(colon + 1)]!);
+    }
+  }
+  return { principalDiagnosis: key.slice(0, bar), procedures, classes };
+}
+
 /** One case as the catalogue sees it. */
 export interface DipCaseRow {
-  coreKey: string;
-  comprehensiveKey: string;
+  codesKey: string;
   /** Discharge year (NaN when the record has no discharge date). */
   year: number;
   /** Total cost (NaN when absent). */
   cost: number;
+  /** Auxiliary typing bits (`TypeFlag`). */
+  flags: number;
   severity: number;
   ageBand: number;
   outcome: number;
@@ -44,44 +81,34 @@ export interface DipCaseRow {
 
 /** Read a valid record into its DIP row. */
 export function readDipCase(record: DipInput, reference: DipReference): DipCaseRow {
-  const reading = readProcedures(record.procedures, reference.procedureClasses);
   return {
-    coreKey: coreKey(diagnosis4(record.principalDiagnosis), reading.counted),
-    comprehensiveKey: comprehensiveKey(category3(record.principalDiagnosis), reading.comprehensiveClass),
+    codesKey: codesKey(record.principalDiagnosis, record.procedures, reference.procedureClasses),
     year: record.dischargeDate ? Number(record.dischargeDate.slice(0, 4)) : NaN,
     cost: record.totalCost ?? NaN,
+    flags: typingFlags(record),
     severity: severityIndex(reference.severity(record)),
     ageBand: ageBandIndex(record.ageYears, record.ageDays),
     outcome: outcomeIndex(record.dischargeDisposition),
   };
 }
 
+/** Cases in columns (a whole table, or a worker's block with its own interned keys). */
 export interface DipCaseTable {
   size: number;
-  /** Index into `coreKeys` / `comprehensiveKeys`. */
-  core: Int32Array;
-  comprehensive: Int32Array;
-  coreKeys: string[];
-  comprehensiveKeys: string[];
+  /** Index into `codesKeys`. */
+  codes: Int32Array;
+  codesKeys: string[];
   year: Int32Array;
   cost: Float64Array;
+  flags: Uint8Array;
   severity: Uint8Array;
   ageBand: Uint8Array;
   outcome: Uint8Array;
 }
+export type DipCaseBlock = DipCaseTable;
 
-/** A block of rows with block-local key lists (what a worker thread sends back). */
-export interface DipCaseBlock {
-  size: number;
-  coreKeys: string[];
-  comprehensiveKeys: string[];
-  core: Int32Array;
-  comprehensive: Int32Array;
-  year: Int32Array;
-  cost: Float64Array;
-  severity: Uint8Array;
-  ageBand: Uint8Array;
-  outcome: Uint8Array;
+function emptyTable(n: number): DipCaseTable {
+  return { size: 0, codes: new Int32Array(n), codesKeys: [], year: new Int32Array(n), cost: new Float64Array(n), flags: new Uint8Array(n), severity: new Uint8Array(n), ageBand: new Uint8Array(n), outcome: new Uint8Array(n) };
 }
 
 /** Collects rows into a block with its own interned keys. */
@@ -92,14 +119,14 @@ export class DipCaseBlockBuilder {
   }
   finish(): DipCaseBlock {
     const n = this.rows.length;
-    const coreIndex = new Map<string, number>();
-    const compIndex = new Map<string, number>();
-    const block: DipCaseBlock = { size: n, coreKeys: [], comprehensiveKeys: [], core: new Int32Array(n), comprehensive: new Int32Array(n), year: new Int32Array(n), cost: new Float64Array(n), severity: new Uint8Array(n), ageBand: new Uint8Array(n), outcome: new Uint8Array(n) };
+    const index = new Map<string, number>();
+    const block = emptyTable(n);
+    block.size = n;
     this.rows.forEach((r, i) => {
-      block.core[i] = intern(coreIndex, block.coreKeys, r.coreKey);
-      block.comprehensive[i] = intern(compIndex, block.comprehensiveKeys, r.comprehensiveKey);
+      block.codes[i] = intern(index, block.codesKeys, r.codesKey);
       block.year[i] = Number.isFinite(r.year) ? r.year : 0;
       block.cost[i] = r.cost;
+      block.flags[i] = r.flags;
       block.severity[i] = r.severity;
       block.ageBand[i] = r.ageBand;
       block.outcome[i] = r.outcome;
@@ -108,7 +135,8 @@ export class DipCaseBlockBuilder {
   }
 }
 
-function intern(index: Map<string, number>, list: string[], key: string): number {
+/** The index of `key` in `list`, appending it when new. */
+export function intern(index: Map<string, number>, list: string[], key: string): number {
   let i = index.get(key);
   if (i === undefined) {
     i = list.length;
@@ -118,32 +146,25 @@ function intern(index: Map<string, number>, list: string[], key: string): number
   return i;
 }
 
+const columns = ['year', 'cost', 'flags', 'severity', 'ageBand', 'outcome'] as const;
+
 /** Appends blocks (re-interning their keys) into one growing table. */
 export class DipCaseTableBuilder {
-  private readonly coreIndex = new Map<string, number>();
-  private readonly compIndex = new Map<string, number>();
+  private readonly index = new Map<string, number>();
   private capacity: number;
   private t: DipCaseTable;
 
   constructor(capacity = 1 << 16) {
     this.capacity = capacity;
-    this.t = { size: 0, core: new Int32Array(capacity), comprehensive: new Int32Array(capacity), coreKeys: [], comprehensiveKeys: [], year: new Int32Array(capacity), cost: new Float64Array(capacity), severity: new Uint8Array(capacity), ageBand: new Uint8Array(capacity), outcome: new Uint8Array(capacity) };
+    this.t = emptyTable(capacity);
   }
 
   addBlock(block: DipCaseBlock): void {
     while (this.t.size + block.size > this.capacity) this.grow();
-    const coreMap = Int32Array.from(block.coreKeys, (k) => intern(this.coreIndex, this.t.coreKeys, k));
-    const compMap = Int32Array.from(block.comprehensiveKeys, (k) => intern(this.compIndex, this.t.comprehensiveKeys, k));
+    const map = Int32Array.from(block.codesKeys, (k) => intern(this.index, this.t.codesKeys, k));
     const o = this.t.size;
-    for (let i = 0; i < block.size; i++) {
-      this.t.core[o + i] = coreMap[block.core[i]!]!;
-      this.t.comprehensive[o + i] = compMap[block.comprehensive[i]!]!;
-    }
-    this.t.year.set(block.year, o);
-    this.t.cost.set(block.cost, o);
-    this.t.severity.set(block.severity, o);
-    this.t.ageBand.set(block.ageBand, o);
-    this.t.outcome.set(block.outcome, o);
+    for (let i = 0; i < block.size; i++) this.t.codes[o + i] = map[block.codes[i]!]!;
+    for (const c of columns) (this.t[c] as Int32Array).set(block[c].subarray(0, block.size) as Int32Array, o);
     this.t.size += block.size;
   }
 
@@ -155,28 +176,18 @@ export class DipCaseTableBuilder {
 
   private grow(): void {
     const n = this.capacity * 2;
-    const t = this.t;
-    const g = <A extends Int32Array | Float64Array | Uint8Array>(a: A, make: (n: number) => A): A => {
-      const b = make(n);
-      b.set(a);
-      return b;
-    };
-    this.t = {
-      ...t,
-      core: g(t.core, (k) => new Int32Array(k)),
-      comprehensive: g(t.comprehensive, (k) => new Int32Array(k)),
-      year: g(t.year, (k) => new Int32Array(k)),
-      cost: g(t.cost, (k) => new Float64Array(k)),
-      severity: g(t.severity, (k) => new Uint8Array(k)),
-      ageBand: g(t.ageBand, (k) => new Uint8Array(k)),
-      outcome: g(t.outcome, (k) => new Uint8Array(k)),
-    };
+    const next = emptyTable(n);
+    next.size = this.t.size;
+    next.codesKeys = this.t.codesKeys;
+    next.codes.set(this.t.codes);
+    for (const c of columns) (next[c] as Int32Array).set(this.t[c] as Int32Array);
+    this.t = next;
     this.capacity = n;
   }
 
   finish(): DipCaseTable {
     const t = this.t;
     const n = t.size;
-    return { ...t, core: t.core.slice(0, n), comprehensive: t.comprehensive.slice(0, n), year: t.year.slice(0, n), cost: t.cost.slice(0, n), severity: t.severity.slice(0, n), ageBand: t.ageBand.slice(0, n), outcome: t.outcome.slice(0, n) };
+    return { size: n, codes: t.codes.slice(0, n), codesKeys: t.codesKeys, year: t.year.slice(0, n), cost: t.cost.slice(0, n), flags: t.flags.slice(0, n), severity: t.severity.slice(0, n), ageBand: t.ageBand.slice(0, n), outcome: t.outcome.slice(0, n) };
   }
 }

@@ -1,20 +1,23 @@
 /**
- * The DIP catalogue document (病种目录库): versioned, validated by zod when loaded. It records for
- * each packet its id, kind, definition, reference cases, mean cost, CV, score, cost tiers
- * (comprehensive packets refined by k-means) and auxiliary tiers (辅助目录, CART splits inside a
- * packet), and overall quality figures (models.md §2, §4).
+ * The DIP catalogue document (病种目录库), version 2: validated by zod when loaded. It records the
+ * packet rules it was built with (exclusions, merges, rule packets, the related-procedure share),
+ * and for each packet its id, kind, stage, definition, reference cases, mean cost, CV, score,
+ * auxiliary types (辅助分型 with m_j / M coefficients, paid), learned tiers (CART, an analysis,
+ * never paid) and cost tiers (opt-in), and overall quality figures (models.md §2, §4).
  *
- * Ids: a core packet is `K80.1/51.2200+51.2300` (diagnosis at 4 characters / counted procedures
- * joined by `+`, `-` when none); a comprehensive packet `K80/surgical`; the catch-all packets
- * `*​/surgical` … and `*​/*` (every reference case) take cases whose category × class the
- * reference years never saw. A cost tier is `K80/conservative#T2`, an auxiliary tier
- * `K80.1/-#A2` (`#A…` after the tier when both exist: never, tiered packets have no auxiliary).
+ * Ids: a basic-rule core packet is `K80.1/51.2300+51.2200` (diagnosis at 4 characters /
+ * principal procedure, then `+` the related procedures that count; `-` with no procedure); a rule
+ * packet its policy id; a comprehensive packet `K80/surgical` (category / class of the principal
+ * procedure); the catch-all packets `*​/surgical` … `*​/*` only describe the reference cases of a
+ * class (a case that reaches them is ungrouped). Version 1 catalogues (keyed on every counted
+ * procedure) are refused with a sentence: rebuild them.
  */
 import { z } from 'zod';
-import { ageBands, comprehensiveClasses, outcomes, severities } from './codes.ts';
+import { ageBands, auxiliaryTypes, comprehensiveClasses, outcomes, severities } from './codes.ts';
+import type { DipCatalogPolicy } from './policy.ts';
 
 export const DIP_CATALOG_FORMAT = 'payreform-dip-catalog';
-export const DIP_CATALOG_VERSION = 1;
+export const DIP_CATALOG_VERSION = 2;
 
 const stats = {
   /** Reference cases (all reference years). */
@@ -24,6 +27,17 @@ const stats = {
   /** Population CV of those costs (models.md §4). */
   cv: z.number(),
 };
+
+/** An auxiliary type (辅助分型) of a core packet: coefficient m_j / M (type mean ÷ packet mean). */
+const auxiliaryTypeSchema = z.object({
+  id: z.string(),
+  type: z.enum(auxiliaryTypes.map((t) => t.id) as [string, ...string[]]),
+  dimension: z.enum(['tumour', 'severity', 'age']),
+  rule: z.string(),
+  coefficient: z.number().positive(),
+  ...stats,
+});
+export type AuxiliaryType = z.infer<typeof auxiliaryTypeSchema>;
 
 const auxiliaryTierSchema = z.object({
   id: z.string(),
@@ -51,8 +65,11 @@ const costTierSchema = z.object({
 });
 export type CostTier = z.infer<typeof costTierSchema>;
 
-const definitionSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('core'), diagnosis: z.string(), procedures: z.array(z.string()), text: z.string() }),
+const definitionSchema = z.union([
+  /** Basic rule: diagnosis + principal procedure (procedures[0], null when none) + related procedures. */
+  z.object({ kind: z.literal('core'), stage: z.literal('basic'), diagnosis: z.string(), principal: z.string().nullable(), related: z.array(z.string()), text: z.string() }),
+  /** A rule packet of the policy (pre-grouped or diagnosis-assisted). */
+  z.object({ kind: z.literal('core'), stage: z.enum(['pre-grouped', 'diagnosis-assisted']), diagnoses: z.array(z.string()), procedures: z.array(z.string()).nullable(), text: z.string() }),
   z.object({ kind: z.literal('comprehensive'), category: z.string(), procedureClass: z.union([z.enum(comprehensiveClasses), z.literal('*')]), text: z.string() }),
 ]);
 
@@ -60,13 +77,18 @@ export const packetSchema = z.object({
   id: z.string(),
   kind: z.enum(['core', 'comprehensive']),
   definition: definitionSchema,
+  /** 基层病种: the same score at every hospital level (no hospital coefficient). */
+  basic: z.boolean(),
   /** Score (分值) RW_i = Σ_y w_y (m_{i,y} / M_y) / Σ_y w_y × scoreScale. */
   score: z.number(),
   ...stats,
   tiers: z.array(costTierSchema).optional(),
-  auxiliary: z.array(auxiliaryTierSchema).optional(),
-  /** CV within the auxiliary tiers √(Σ_tiers SS / n) / mean, when there are tiers. */
+  /** Auxiliary types kept by the trigger (paid: the case takes the met type with the highest coefficient). */
+  auxiliary: z.array(auxiliaryTypeSchema).optional(),
+  /** CV within the auxiliary types √(Σ_types SS / n) / mean, when there are types. */
   cvWithAuxiliary: z.number().optional(),
+  /** Learned CART tiers (with `learnedTiers`): an analysis of what else explains cost, never paid. */
+  learnedTiers: z.array(auxiliaryTierSchema).optional(),
 });
 export type Packet = z.infer<typeof packetSchema>;
 
@@ -76,15 +98,28 @@ export const dipCatalogSchema = z.object({
   policy: z.object({
     name: z.string().optional(),
     version: z.string(),
+    /** The core threshold used (given, or found by the coverage search). */
     coreThreshold: z.number(),
+    coreThresholdSource: z.enum(['policy', 'coverage', 'published']),
+    coverageTarget: z.number(),
+    relatedProcedureShare: z.number(),
+    comprehensiveMaxCv: z.number(),
+    auxiliaryMinCases: z.number(),
+    auxiliaryCvReduction: z.number(),
+    costTiers: z.boolean(),
     targetCv: z.number(),
     maxTiers: z.number(),
-    auxiliaryCvReduction: z.number(),
     auxiliaryMaxDepth: z.number(),
     minTierCases: z.number(),
     trim: z.tuple([z.number(), z.number()]),
     scoreScale: z.number(),
     seed: z.number(),
+  }),
+  /** The packet rules the grouper applies exactly as the builder did. */
+  rules: z.object({
+    exclusions: z.object({ diagnoses: z.array(z.string()), procedures: z.array(z.string()) }),
+    merge: z.object({ diagnoses: z.record(z.string(), z.string()), procedures: z.record(z.string(), z.string()) }),
+    rulePackets: z.array(z.object({ id: z.string(), stage: z.enum(['pre-grouped', 'diagnosis-assisted']), diagnoses: z.array(z.string()), procedures: z.array(z.string()).optional(), text: z.string().optional() })),
   }),
   referenceYears: z.array(z.number().int()),
   yearWeights: z.array(z.number()),
@@ -112,8 +147,14 @@ export const dipCatalogSchema = z.object({
     /** Units with CV < 0.5 / CV > 1. */
     cvBelowHalf: z.number().int(),
     cvAboveOne: z.number().int(),
-    /** Input cases left out: no cost, or discharged outside the reference years (or no date). */
-    excluded: z.object({ noCost: z.number().int(), outsideYears: z.number().int() }),
+    /** Input cases left out: no cost, discharged outside the reference years (or no date), principal diagnosis on the exclusion list. */
+    excluded: z.object({ noCost: z.number().int(), outsideYears: z.number().int(), diagnosis: z.number().int() }),
+    /** Reference cases in no packet (their comprehensive combination was below the threshold or above the CV cap). */
+    ungroupedCases: z.number().int(),
+    /** Comprehensive combinations dropped (below the threshold or above the CV cap). */
+    droppedComprehensive: z.number().int(),
+    /** Core coverage at each threshold 1 … maxCoreThreshold (the search's table). */
+    coverageByThreshold: z.array(z.number()),
   }),
   builtAt: z.string(),
 });
@@ -121,7 +162,39 @@ export type DipCatalog = z.infer<typeof dipCatalogSchema>;
 
 /** Parse and validate a catalogue document; throws an Error with the first problems in words. */
 export function parseDipCatalog(json: unknown): DipCatalog {
+  const head = json as { format?: unknown; version?: unknown } | null;
+  if (head && typeof head === 'object' && head.format === DIP_CATALOG_FORMAT && head.version === 1) {
+    throw new Error(`a ${DIP_CATALOG_FORMAT} v1 document keys core packets on every counted procedure, not the specification's principal procedure: rebuild it with "payreform dip build" (v${DIP_CATALOG_VERSION})`);
+  }
   const parsed = dipCatalogSchema.safeParse(json);
   if (!parsed.success) throw new Error(`not a ${DIP_CATALOG_FORMAT} v${DIP_CATALOG_VERSION} document: ${z.prettifyError(parsed.error).split('\n').slice(0, 6).join(' ')}`);
   return parsed.data;
+}
+
+/** The head every catalogue starts with: format, version, the policy figures used and the packet rules (builder and importer alike). */
+export function catalogHead(policy: DipCatalogPolicy, used: { coreThreshold: number; coreThresholdSource: DipCatalog['policy']['coreThresholdSource']; minTierCases: number; costTiers: boolean }): Pick<DipCatalog, 'format' | 'version' | 'policy' | 'rules'> {
+  return {
+    format: DIP_CATALOG_FORMAT,
+    version: DIP_CATALOG_VERSION,
+    policy: {
+      ...(policy.name ? { name: policy.name } : {}),
+      version: policy.version,
+      coreThreshold: used.coreThreshold,
+      coreThresholdSource: used.coreThresholdSource,
+      coverageTarget: policy.coverageTarget,
+      relatedProcedureShare: policy.relatedProcedureShare,
+      comprehensiveMaxCv: policy.comprehensiveMaxCv,
+      auxiliaryMinCases: policy.auxiliaryMinCases,
+      auxiliaryCvReduction: policy.auxiliaryCvReduction,
+      costTiers: used.costTiers,
+      targetCv: policy.targetCv,
+      maxTiers: policy.maxTiers,
+      auxiliaryMaxDepth: policy.auxiliaryMaxDepth,
+      minTierCases: used.minTierCases,
+      trim: [policy.trim[0], policy.trim[1]],
+      scoreScale: policy.scoreScale,
+      seed: policy.seed,
+    },
+    rules: { exclusions: { diagnoses: [...policy.exclusions.diagnoses], procedures: [...policy.exclusions.procedures] }, merge: { diagnoses: { ...policy.merge.diagnoses }, procedures: { ...policy.merge.procedures } }, rulePackets: policy.rulePackets },
+  };
 }

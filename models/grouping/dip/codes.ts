@@ -9,12 +9,13 @@
  *   手术 surgery, 介入治疗 intervention, 治疗性操作 therapeutic, 诊断性操作 diagnostic.
  *   A code the file does not list is *unclassified*: it never counts (it cannot be told from a
  *   drip or an X-ray) and the trace says so.
- * - Counted procedures of a core packet: the sorted set (duplicates removed) of the case's
- *   surgery, intervention and therapeutic procedures; when it has none, its diagnostic ones;
- *   when it has none either, the empty set (a conservatively treated case, 保守治疗).
- * - Procedure class of a comprehensive packet (综合病种): `surgical` when the case has a surgery or
- *   intervention procedure (介入 is paid as an operation), else `therapeutic`, else `diagnostic`,
- *   else `conservative` (medical treatment only).
+ * - A case's codes under the DIP rules (`readDipCodes`, models.md §2): exclusion lists, rule
+ *   packets, merges (并项), then principal diagnosis at 4 characters + principal procedure (the
+ *   record's first classified procedure) + related procedures (the other surgery, intervention
+ *   and therapeutic ones; the catalogue keeps those that add ≥ 10 % to resource use).
+ * - Procedure class of a comprehensive packet (综合病种): the class of the **principal** procedure:
+ *   surgery or intervention → `surgical`, therapeutic → `therapeutic`, diagnostic →
+ *   `diagnostic`, none → `conservative` (medical treatment).
  */
 import type { Severity } from '../drg/grouper.ts';
 
@@ -54,46 +55,105 @@ export function category3(code: string): string {
   return dot === -1 ? code.slice(0, 3) : code.slice(0, dot);
 }
 
-/** What the procedure list of a case amounts to under the DIP rules. */
-export interface ProcedureReading {
-  /** Sorted distinct counted procedures (see the module comment). */
-  counted: string[];
-  /** Whether `counted` are diagnostic procedures standing in for no treatment procedure. */
-  diagnosticOnly: boolean;
-  comprehensiveClass: ComprehensiveClass;
+/** The packet rules a catalogue carries (policy fields, models.md §2): exclusions, merges and rule packets. */
+export interface PacketRules {
+  exclusions: { diagnoses: readonly string[]; procedures: readonly string[] };
+  merge: { diagnoses: Readonly<Record<string, string>>; procedures: Readonly<Record<string, string>> };
+  rulePackets: readonly { id: string; stage: 'pre-grouped' | 'diagnosis-assisted'; diagnoses: readonly string[]; procedures?: readonly string[] | undefined }[];
+}
+
+export const noPacketRules: PacketRules = { exclusions: { diagnoses: [], procedures: [] }, merge: { diagnoses: {}, procedures: {} }, rulePackets: [] };
+
+/** What a case's codes amount to under the DIP rules (see `readDipCodes`). */
+export interface DipCodes {
+  /** The principal diagnosis is on the exclusion list: the case is set aside (ungrouped). */
+  excluded: boolean;
+  /** The rule packet (pre-grouped, then diagnosis-assisted) the case falls in, or null. */
+  rulePacket: string | null;
+  /** Principal diagnosis at 4 characters after merging (并项), and its 3-character category. */
+  diagnosis: string;
+  category: string;
+  /** 主要手术操作: the first classified, not excluded procedure of the record (after merging equivalents); null: none. */
+  principal: string | null;
+  /** Other distinct surgery, intervention and therapeutic procedures (sorted, merged, without the principal). */
+  related: string[];
+  /** Class of the principal procedure for the comprehensive packet. */
+  procedureClass: ComprehensiveClass;
   /** Codes the class file does not list (never counted). */
   unclassified: string[];
 }
 
-/** Read a case's procedures (see the module comment for the rules). */
-export function readProcedures(procedures: readonly string[], classes: ProcedureClasses): ProcedureReading {
-  const treatment: string[] = [];
-  const diagnostic: string[] = [];
-  const unclassified: string[] = [];
-  let surgical = false;
-  for (const code of procedures) {
-    const kind = classes.get(code);
-    if (kind === undefined) unclassified.push(code);
-    else if (kind === 'diagnostic') diagnostic.push(code);
-    else {
-      treatment.push(code);
-      if (kind !== 'therapeutic') surgical = true;
+const classOfKind: Record<ProcedureKind, ComprehensiveClass> = { surgery: 'surgical', intervention: 'surgical', therapeutic: 'therapeutic', diagnostic: 'diagnostic' };
+
+function startsWithAny(code: string, prefixes: readonly string[]): boolean {
+  for (const p of prefixes) if (code.startsWith(p)) return true;
+  return false;
+}
+
+/**
+ * Read a case's codes (models.md §2, in the specification's order): exclusion list → pre-grouped
+ * packets → merges (并项) → diagnosis-assisted packets → the basic rule's principal diagnosis at
+ * 4 characters, principal procedure and related procedures.
+ */
+export function readDipCodes(principalDiagnosis: string, procedures: readonly string[], classes: ProcedureClasses, rules: PacketRules): DipCodes {
+  const excluded = startsWithAny(principalDiagnosis, rules.exclusions.diagnoses);
+  const kept = procedures.filter((c) => !rules.exclusions.procedures.includes(c));
+  let rulePacket: string | null = null;
+  if (!excluded) {
+    for (const stage of ['pre-grouped', 'diagnosis-assisted'] as const) {
+      const hit = rules.rulePackets.find((r) => r.stage === stage && startsWithAny(principalDiagnosis, r.diagnoses) && (!r.procedures || r.procedures.some((c) => kept.includes(c))));
+      if (hit) {
+        rulePacket = hit.id;
+        break;
+      }
     }
   }
-  const diagnosticOnly = treatment.length === 0 && diagnostic.length > 0;
-  const counted = sortedDistinct(treatment.length > 0 ? treatment : diagnostic);
-  const comprehensiveClass: ComprehensiveClass = surgical ? 'surgical' : treatment.length > 0 ? 'therapeutic' : diagnostic.length > 0 ? 'diagnostic' : 'conservative';
-  return { counted, diagnosticOnly, comprehensiveClass, unclassified };
+  const dx4 = diagnosis4(principalDiagnosis);
+  const cat3 = category3(principalDiagnosis);
+  const diagnosis = rules.merge.diagnoses[dx4] ?? rules.merge.diagnoses[cat3] ?? dx4;
+  const unclassified: string[] = [];
+  let principal: string | null = null;
+  let principalKind: ProcedureKind | null = null;
+  const related = new Set<string>();
+  for (const raw of kept) {
+    const kind = classes.get(raw);
+    if (kind === undefined) {
+      unclassified.push(raw);
+      continue;
+    }
+    const code = rules.merge.procedures[raw] ?? raw;
+    if (principal === null) {
+      principal = code;
+      principalKind = kind;
+    } else if (kind !== 'diagnostic' && code !== principal) related.add(code);
+  }
+  return { excluded, rulePacket, diagnosis, category: category3(diagnosis), principal, related: [...related].sort(), procedureClass: principalKind ? classOfKind[principalKind] : 'conservative', unclassified };
 }
 
-function sortedDistinct(codes: string[]): string[] {
-  if (codes.length < 2) return codes;
-  return [...new Set(codes)].sort();
+/**
+ * The most invasive class among all of a case's procedures (surgery or intervention anywhere →
+ * `surgical`, …). Not the DIP packet rule (that takes the principal procedure's class, see
+ * `readDipCodes`): the DRG split design (`split-design.ts`) uses it as a case feature.
+ */
+export function readProcedures(procedures: readonly string[], classes: ProcedureClasses): { comprehensiveClass: ComprehensiveClass } {
+  let best: ComprehensiveClass = 'conservative';
+  for (const code of procedures) {
+    const kind = classes.get(code);
+    if (kind === undefined) continue;
+    const cls = classOfKind[kind];
+    if (comprehensiveClasses.indexOf(cls) < comprehensiveClasses.indexOf(best)) best = cls;
+  }
+  return { comprehensiveClass: best };
 }
 
-/** Core packet key: `K80.1/51.2200+51.2300`, or `K80.1/-` with no counted procedure. */
-export function coreKey(dx4: string, counted: readonly string[]): string {
-  return `${dx4}/${counted.length > 0 ? counted.join('+') : '-'}`;
+/** Basic-rule packet base: `K80.1/51.2300` (diagnosis / principal procedure), `K80.1/-` with none. */
+export function baseKey(diagnosis: string, principal: string | null): string {
+  return `${diagnosis}/${principal ?? '-'}`;
+}
+
+/** Core packet key: the base, then `+` and the related procedures that count: `K80.1/51.2300+51.2200`. */
+export function coreKey(base: string, related: readonly string[]): string {
+  return related.length > 0 ? `${base}+${related.join('+')}` : base;
 }
 
 /** Comprehensive packet key: `K80/surgical`; `*` stands for every category (the catch-all packets). */
@@ -127,4 +187,108 @@ export const severities = ['none', 'cc', 'mcc'] as const;
 
 export function severityIndex(s: Severity): number {
   return s === 'mcc' ? 2 : s === 'cc' ? 1 : 0;
+}
+
+/**
+ * Case facts the auxiliary typing (辅助分型, models.md §2) reads, as bits. The diagnosis lists are
+ * our reading of the specification's words (it names the conditions, not the codes):
+ * - failure / shock / sepsis: R57 shock, A40–A41 sepsis, R65.1, J96 respiratory failure,
+ *   N17–N19 renal failure, I50 heart failure, K72 hepatic failure, I46 cardiac arrest, D65 DIC;
+ * - vital-organ lesion / infection: I21–I22 myocardial infarction, I60–I64 stroke, J12–J18
+ *   pneumonia, K65 peritonitis, G00–G04 meningitis / encephalitis, I33 endocarditis, K75.0 liver abscess;
+ * - metastasis: a secondary malignant neoplasm C77–C79 of another category than the principal;
+ * - malignant principal diagnosis: C00–C97.
+ */
+export const TypeFlag = { Death: 1, Metastasis: 2, Failure: 4, VitalOrgan: 8, LongStay: 16, DrugHeavy: 32, TreatmentHeavy: 64, Malignant: 128 } as const;
+
+const failurePrefixes = ['R57', 'A40', 'A41', 'R65.1', 'J96', 'N17', 'N18', 'N19', 'I50', 'K72', 'I46', 'D65'];
+const vitalOrganPrefixes = ['I21', 'I22', 'I60', 'I61', 'I62', 'I63', 'I64', 'J12', 'J13', 'J14', 'J15', 'J16', 'J17', 'J18', 'K65', 'G00', 'G01', 'G02', 'G03', 'G04', 'I33', 'K75.0'];
+
+/** Whether an ICD-10 code is a malignant neoplasm (C00–C97). */
+export function isMalignant(code: string): boolean {
+  return code.charCodeAt(0) === 67 /* C */ && /^C\d\d/.test(code);
+}
+
+export interface TypingFacts {
+  principalDiagnosis: string;
+  secondaryDiagnoses: readonly string[];
+  dischargeDisposition: string;
+  lengthOfStay?: number | undefined;
+  totalCost?: number | undefined;
+  /** 费用明细: drugs (west + herbal + patent) and treatment (treatment + surgery) shares are read from it. */
+  costs?: Partial<Record<string, number>> | undefined;
+}
+
+/** The typing bits of a case (see `TypeFlag`). */
+export function typingFlags(r: TypingFacts): number {
+  let f = 0;
+  if (r.dischargeDisposition === '5') f |= TypeFlag.Death;
+  const cat = category3(r.principalDiagnosis);
+  for (const d of r.secondaryDiagnoses) {
+    if (/^C7[789]/.test(d) && category3(d) !== cat) f |= TypeFlag.Metastasis;
+    if (startsWithAny(d, failurePrefixes)) f |= TypeFlag.Failure;
+    if (startsWithAny(d, vitalOrganPrefixes)) f |= TypeFlag.VitalOrgan;
+  }
+  if ((r.lengthOfStay ?? 0) > 3) f |= TypeFlag.LongStay;
+  const total = r.totalCost;
+  if (r.costs && total !== undefined && total > 0) {
+    const c = r.costs;
+    if ((c.westernDrugs ?? 0) + (c.herbalDrugs ?? 0) + (c.patentDrugs ?? 0) >= 0.5 * total) f |= TypeFlag.DrugHeavy;
+    if ((c.treatment ?? 0) + (c.surgery ?? 0) >= 0.5 * total) f |= TypeFlag.TreatmentHeavy;
+  }
+  if (isMalignant(r.principalDiagnosis)) f |= TypeFlag.Malignant;
+  return f;
+}
+
+/** The auxiliary types of the specification (ICU-day types need ICU days, which the settlement list does not carry). */
+export const auxiliaryTypes = [
+  { id: 'tumour-death', dimension: 'tumour', rule: 'malignant tumour, died' },
+  { id: 'tumour-treatment', dimension: 'tumour', rule: 'malignant tumour, cost ≥ 3× the packet standard with treatment ≥ 50 % of cost' },
+  { id: 'tumour-drug', dimension: 'tumour', rule: 'malignant tumour, cost ≥ 3× the packet standard with drugs ≥ 50 % of cost' },
+  { id: 'tumour-metastasis', dimension: 'tumour', rule: 'malignant tumour with metastasis of another category, stay > 3 days' },
+  { id: 'tumour-failure', dimension: 'tumour', rule: 'malignant tumour with failure / shock / sepsis, stay > 3 days' },
+  { id: 'tumour-vital-organ', dimension: 'tumour', rule: 'malignant tumour with a vital-organ lesion or infection, stay > 3 days' },
+  { id: 'tumour-other', dimension: 'tumour', rule: 'malignant tumour, none of the above' },
+  { id: 'death', dimension: 'severity', rule: 'died' },
+  { id: 'severe', dimension: 'severity', rule: 'failure / shock / sepsis, stay > 3 days' },
+  { id: 'moderate', dimension: 'severity', rule: 'vital-organ lesion or infection, stay > 3 days' },
+  { id: 'mild', dimension: 'severity', rule: 'none of death, severe, moderate' },
+  { id: 'age-0-28d', dimension: 'age', rule: 'age 0–28 days' },
+  { id: 'age-29d-1y', dimension: 'age', rule: 'age 29 days – 1 year' },
+  { id: 'age-1-6', dimension: 'age', rule: 'age 1–6 years' },
+  { id: 'age-7-17', dimension: 'age', rule: 'age 7–17 years' },
+  { id: 'age-65', dimension: 'age', rule: 'age ≥ 65 years' },
+] as const;
+export type AuxiliaryTypeId = (typeof auxiliaryTypes)[number]['id'];
+const typeIndex = new Map<string, number>(auxiliaryTypes.map((t, i) => [t.id, i]));
+const ageTypeOfBand = [typeIndex.get('age-0-28d')!, typeIndex.get('age-29d-1y')!, typeIndex.get('age-1-6')!, typeIndex.get('age-7-17')!, -1, typeIndex.get('age-65')!];
+
+/**
+ * The types a case meets (indices into `auxiliaryTypes`, as a bit mask): every severity or tumour
+ * type that applies (the "other" / "mild" type when none does) and its age type. The payment takes
+ * the met type with the highest coefficient. `costRatio` is the case's cost ÷ the packet's
+ * standard (mean cost).
+ */
+export function caseTypeMask(flags: number, ageBand: number, costRatio: number): number {
+  const long = (flags & TypeFlag.LongStay) !== 0;
+  const met: string[] = [];
+  if (flags & TypeFlag.Malignant) {
+    if (flags & TypeFlag.Death) met.push('tumour-death');
+    if (costRatio >= 3 && flags & TypeFlag.TreatmentHeavy) met.push('tumour-treatment');
+    if (costRatio >= 3 && flags & TypeFlag.DrugHeavy) met.push('tumour-drug');
+    if (long && flags & TypeFlag.Metastasis) met.push('tumour-metastasis');
+    if (long && flags & TypeFlag.Failure) met.push('tumour-failure');
+    if (long && flags & TypeFlag.VitalOrgan) met.push('tumour-vital-organ');
+    if (met.length === 0) met.push('tumour-other');
+  } else {
+    if (flags & TypeFlag.Death) met.push('death');
+    if (long && flags & TypeFlag.Failure) met.push('severe');
+    if (long && flags & TypeFlag.VitalOrgan) met.push('moderate');
+    if (met.length === 0) met.push('mild');
+  }
+  let mask = 0;
+  for (const id of met) mask |= 1 << typeIndex.get(id)!;
+  const age = ageTypeOfBand[ageBand] ?? -1;
+  if (age >= 0) mask |= 1 << age;
+  return mask;
 }

@@ -1,25 +1,26 @@
 /**
- * The DIP grouper: a valid settlement record → its packet, score and auxiliary tier, with a trace
- * in words. Every valid case gets a packet; the path, in order:
+ * The DIP grouper (models.md §2, the national specification's order): a valid settlement record →
+ * its packet, score and auxiliary type, with a trace in words.
  *
- * 1. Core packet `diagnosis4/counted procedures` when the catalogue has it → status `grouped`.
- * 2. Comprehensive packet `category3/class` when the catalogue has it → `grouped`. When the packet
- *    has cost tiers, the case's total cost picks its tier (cost in (lower, upper], in the
- *    catalogue's newest-reference-year yuan); a case without a cost gets the packet's own score.
- * 3. Fallback (status `fallback`): the catch-all packet of the case's procedure class `*​/class`
- *    (scored from every reference case of that class), else `*​/*` (every reference case): the
- *    category × class never occurred in the reference years, so the case is paid as the average
- *    case of its kind until the catalogue is rebuilt.
- * Then, when the packet has auxiliary tiers (辅助目录), the case's severity, age band and outcome
- * pick one (the tiers partition every combination, so exactly one matches): case score =
- * score × coefficient.
+ * 1. Exclusion list: a principal diagnosis on it → ungrouped.
+ * 2. Rule packets: pre-grouped, then diagnosis-assisted (the catalogue's `rules`).
+ * 3. Basic rule: merged diagnosis at 4 characters + principal procedure (+ related procedures):
+ *    the core packet of the case's base whose related procedures are the largest subset of the
+ *    case's own (`bestCore`; the exact key when it exists, the base alone when none fits).
+ * 4. Comprehensive packet: category × class of the principal procedure (a cost tier when the
+ *    packet has them and the case has a cost).
+ * 5. Otherwise ungrouped (status `fallback`): the combination was below the threshold or above
+ *    the CV cap, or unseen. The case carries the catch-all packet of its class for information;
+ *    the payment pays it by item at the policy's `ungroupedShare`.
+ * Then the auxiliary type (辅助分型): of the types the case meets, the one with the highest
+ * coefficient (case score = score × coefficient); none → coefficient 1.
  *
  * The catalogue is indexed once per catalogue object (WeakMap), so grouping is a few Map lookups.
  */
-import { meetsCondition } from './auxiliary.ts';
+import { bestCore, coreMatcher, type CoreMatcher } from './build.ts';
 import type { DipCatalog, Packet } from './catalog.ts';
 import type { DipInput, DipReference } from './cases.ts';
-import { ageBandIndex, ageBands, category3, comprehensiveKey, coreKey, diagnosis4, outcomeIndex, outcomes, readProcedures, severityIndex, severities } from './codes.ts';
+import { ageBandIndex, auxiliaryTypes, baseKey, caseTypeMask, comprehensiveKey, coreKey, readDipCodes, typingFlags, type DipCodes, type ProcedureClasses } from './codes.ts';
 import { tierOfCost } from './tiers.ts';
 
 export interface DipTraceStep {
@@ -28,19 +29,38 @@ export interface DipTraceStep {
 }
 
 export interface DipGroupResult {
+  /** `fallback`: ungrouped (no packet by the rules); paid by item at the policy's margin. */
   status: 'grouped' | 'fallback';
-  /** The packet, or its cost tier (`K80/conservative#T2`). */
+  /** The packet, or its cost tier (`K80/conservative#T2`); for an ungrouped case the catch-all of its class. */
   packet: string;
   kind: 'core' | 'comprehensive';
-  /** Score of the packet or tier (before the auxiliary coefficient). */
+  /** Score of the packet or tier (before coefficients). */
   score: number;
-  /** The auxiliary tier and its coefficient; null when the packet has none. */
+  /** 基层病种: no hospital coefficient. */
+  basic: boolean;
+  /** A basic-rule core packet without procedure (conservative treatment): the level coefficient, never a per-packet one. */
+  conservative: boolean;
+  /** The auxiliary type and its coefficient; null when none applies. */
   auxiliary: { tier: string; rule: string; coefficient: number } | null;
   trace: DipTraceStep[];
 }
 
+/** What the grouper reads of a case. */
+export interface DipCaseFacts {
+  principalDiagnosis: string;
+  procedures: readonly string[];
+  /** `typingFlags` of the case. */
+  flags: number;
+  /** `ageBandIndex` of the case. */
+  ageBand: number;
+  totalCost?: number | undefined;
+}
+
 interface CatalogIndex {
   byId: Map<string, Packet>;
+  matcher: CoreMatcher;
+  packetOfKey: Map<string, number>;
+  coreIds: string[];
 }
 
 const indexCache = new WeakMap<DipCatalog, CatalogIndex>();
@@ -48,82 +68,100 @@ const indexCache = new WeakMap<DipCatalog, CatalogIndex>();
 function indexCatalog(catalog: DipCatalog): CatalogIndex {
   let index = indexCache.get(catalog);
   if (!index) {
-    index = { byId: new Map(catalog.packets.map((p) => [p.id, p])) };
+    const coreIds = catalog.packets.filter((p) => p.definition.kind === 'core' && p.definition.stage === 'basic').map((p) => p.id);
+    index = { byId: new Map(catalog.packets.map((p) => [p.id, p])), matcher: coreMatcher(coreIds), packetOfKey: new Map(coreIds.map((id, i) => [id, i])), coreIds };
     indexCache.set(catalog, index);
   }
   return index;
 }
 
-/** Group one valid record (see the module comment for the path and its fallbacks). */
+const typeBit = new Map<string, number>(auxiliaryTypes.map((t, i) => [t.id, i]));
+
+/** Group one valid record (see the module comment). */
 export function groupDip(catalog: DipCatalog, record: DipInput, reference: DipReference, options: { trace?: boolean } = {}): DipGroupResult {
-  const { byId } = indexCatalog(catalog);
-  const trace: DipTraceStep[] | null = options.trace === false ? null : [];
-  const dx4 = diagnosis4(record.principalDiagnosis);
-  const cat3 = category3(record.principalDiagnosis);
-  const reading = readProcedures(record.procedures, reference.procedureClasses);
-  if (trace) {
-    trace.push({ step: 'diagnosis', text: `Principal diagnosis ${record.principalDiagnosis}: ${dx4} at 4 characters, category ${cat3}.` });
-    trace.push({ step: 'procedures', text: proceduresText(record.procedures, reading) });
-  }
-  const key = coreKey(dx4, reading.counted);
-  let packet = byId.get(key);
-  let status: DipGroupResult['status'] = 'grouped';
-  if (packet) {
-    trace?.push({ step: 'packet', text: `Core packet ${packet.id} (${packet.definition.text}): score ${packet.score}, built from ${packet.cases} reference cases.` });
-  } else {
-    const compKey = comprehensiveKey(cat3, reading.comprehensiveClass);
-    packet = byId.get(compKey);
-    if (packet) {
-      trace?.push({ step: 'packet', text: `No core packet ${key} in the catalogue (fewer than ${catalog.policy.coreThreshold} reference cases): comprehensive packet ${packet.id} (${packet.definition.text}), score ${packet.score}.` });
-    } else {
-      status = 'fallback';
-      packet = byId.get(comprehensiveKey('*', reading.comprehensiveClass)) ?? byId.get('*/*');
-      if (!packet) throw new Error('the DIP catalogue has no catch-all packet */*: rebuild it with this version');
-      trace?.push({ step: 'fallback', text: `Neither core packet ${key} nor comprehensive packet ${compKey} is in the catalogue (the reference years had no such case): catch-all packet ${packet.id}, score ${packet.score}.` });
-    }
-  }
-  let id = packet.id;
-  let score = packet.score;
-  if (packet.tiers && packet.tiers.length > 0) {
-    const cost = record.totalCost;
-    if (cost === undefined || !Number.isFinite(cost)) {
-      trace?.push({ step: 'tier', text: `Packet ${packet.id} has ${packet.tiers.length} cost tiers but the case has no total cost: the packet's own score ${packet.score} applies.` });
-    } else {
-      const bounds = packet.tiers.slice(0, -1).map((t) => t.upperCost!);
-      const tier = packet.tiers[tierOfCost(bounds, cost)]!;
-      id = tier.id;
-      score = tier.score;
-      trace?.push({ step: 'tier', text: `Cost ${cost} yuan is in tier ${tier.id} (${rangeText(tier.lowerCost, tier.upperCost)} yuan): score ${tier.score}.` });
-    }
-  }
-  const auxiliary = packet.auxiliary ? pickAuxiliary(packet, record, reference, trace) : null;
-  return { status, packet: id, kind: packet.kind, score, auxiliary, trace: trace ?? [] };
+  return groupDipFacts(catalog, { principalDiagnosis: record.principalDiagnosis, procedures: record.procedures, flags: typingFlags(record), ageBand: ageBandIndex(record.ageYears, record.ageDays), totalCost: record.totalCost }, reference.procedureClasses, options);
 }
 
-function pickAuxiliary(packet: Packet, record: DipInput, reference: DipReference, trace: DipTraceStep[] | null): DipGroupResult['auxiliary'] {
-  const severity = severities[severityIndex(reference.severity(record))]!;
-  const ageBand = ageBands[ageBandIndex(record.ageYears, record.ageDays)]!;
-  const outcome = outcomes[outcomeIndex(record.dischargeDisposition)]!;
-  const tier = packet.auxiliary!.find((t) => meetsCondition(t.when, severity, ageBand, outcome));
-  if (!tier) {
-    trace?.push({ step: 'auxiliary', text: `No auxiliary tier of ${packet.id} matches severity ${severity}, age ${ageBand}, outcome ${outcome}: coefficient 1.` });
+/** Group a case from its facts (the simulate path carries facts, not records). */
+export function groupDipFacts(catalog: DipCatalog, facts: DipCaseFacts, classes: ProcedureClasses, options: { trace?: boolean } = {}): DipGroupResult {
+  const index = indexCatalog(catalog);
+  const { byId } = index;
+  const trace: DipTraceStep[] | null = options.trace === false ? null : [];
+  const codes = readDipCodes(facts.principalDiagnosis, facts.procedures, classes, catalog.rules);
+  if (trace) {
+    trace.push({ step: 'diagnosis', text: `Principal diagnosis ${facts.principalDiagnosis}: ${codes.diagnosis} at 4 characters${codes.diagnosis.startsWith(facts.principalDiagnosis.slice(0, 3)) ? '' : ' (merged)'}, category ${codes.category}.` });
+    trace.push({ step: 'procedures', text: proceduresText(codes) });
+  }
+  const ungrouped = (why: string): DipGroupResult => {
+    const packet = byId.get(comprehensiveKey('*', codes.procedureClass)) ?? byId.get('*/*');
+    trace?.push({ step: 'fallback', text: `${why}: the case is ungrouped and paid by item at the policy's ungrouped share${packet ? ` (catch-all ${packet.id} shown for information, score ${packet.score})` : ''}.` });
+    return { status: 'fallback', packet: packet?.id ?? '*/*', kind: 'comprehensive', score: packet?.score ?? NaN, basic: false, conservative: false, auxiliary: null, trace: trace ?? [] };
+  };
+  if (codes.excluded) return ungrouped(`Principal diagnosis ${facts.principalDiagnosis} is on the exclusion list`);
+
+  let packet: Packet | undefined;
+  if (codes.rulePacket !== null) {
+    packet = byId.get(codes.rulePacket);
+    if (packet) trace?.push({ step: 'packet', text: `Rule packet ${packet.id} (${packet.definition.text}): score ${packet.score}.` });
+    else trace?.push({ step: 'packet', text: `Rule packet ${codes.rulePacket} has no reference case in the catalogue: the basic rule applies.` });
+  }
+  const base = baseKey(codes.diagnosis, codes.principal);
+  const key = coreKey(base, codes.related);
+  if (!packet) {
+    const p = bestCore(index.matcher, base, key, index.packetOfKey);
+    if (p >= 0) {
+      packet = byId.get(index.coreIds[p]!)!;
+      const how = packet.id === key ? 'exact match' : `related procedures matched in part: the core packet of ${base} with the most of them`;
+      trace?.push({ step: 'packet', text: `Core packet ${packet.id} (${how}; ${packet.definition.text}): score ${packet.score}, built from ${packet.cases} reference cases.` });
+    }
+  }
+  let id: string;
+  let score: number;
+  if (packet) {
+    id = packet.id;
+    score = packet.score;
+  } else {
+    const compKey = comprehensiveKey(codes.category, codes.procedureClass);
+    packet = byId.get(compKey);
+    if (!packet) return ungrouped(`No core packet of ${base} fits and the comprehensive packet ${compKey} is not in the catalogue (below the threshold of ${catalog.policy.coreThreshold} cases, above the CV cap of ${catalog.policy.comprehensiveMaxCv}, or unseen)`);
+    trace?.push({ step: 'packet', text: `No core packet of ${base} fits: comprehensive packet ${packet.id} (${packet.definition.text}), score ${packet.score}.` });
+    id = packet.id;
+    score = packet.score;
+    if (packet.tiers && packet.tiers.length > 0) {
+      const cost = facts.totalCost;
+      if (cost === undefined || !Number.isFinite(cost)) {
+        trace?.push({ step: 'tier', text: `Packet ${packet.id} has ${packet.tiers.length} cost tiers but the case has no total cost: the packet's own score ${packet.score} applies.` });
+      } else {
+        const bounds = packet.tiers.slice(0, -1).map((t) => t.upperCost!);
+        const tier = packet.tiers[tierOfCost(bounds, cost)]!;
+        id = tier.id;
+        score = tier.score;
+        trace?.push({ step: 'tier', text: `Cost ${cost} yuan is in tier ${tier.id}: score ${tier.score}.` });
+      }
+    }
+  }
+  const auxiliary = packet.auxiliary && packet.auxiliary.length > 0 ? pickType(packet, facts, trace) : null;
+  const conservative = packet.definition.kind === 'core' && packet.definition.stage === 'basic' && packet.definition.principal === null;
+  return { status: 'grouped', packet: id, kind: packet.kind, score, basic: packet.basic, conservative, auxiliary, trace: trace ?? [] };
+}
+
+/** The met auxiliary type with the highest coefficient (ties: the first in the catalogue). */
+function pickType(packet: Packet, facts: DipCaseFacts, trace: DipTraceStep[] | null): DipGroupResult['auxiliary'] {
+  const ratio = facts.totalCost !== undefined && packet.meanCost > 0 ? facts.totalCost / packet.meanCost : NaN;
+  const mask = caseTypeMask(facts.flags, facts.ageBand, ratio);
+  let best: NonNullable<Packet['auxiliary']>[number] | null = null;
+  for (const t of packet.auxiliary!) if ((mask >> typeBit.get(t.type)!) & 1 && (!best || t.coefficient > best.coefficient)) best = t;
+  if (!best) {
+    trace?.push({ step: 'auxiliary', text: `No auxiliary type of ${packet.id} applies to the case: coefficient 1.` });
     return null;
   }
-  trace?.push({ step: 'auxiliary', text: `Auxiliary tier ${tier.id} (辅助目录: ${tier.rule}) — the case has severity ${severity}, age ${ageBand}, outcome ${outcome}: coefficient ${tier.coefficient}, case score ${round2(tier.coefficient * packet.score)}.` });
-  return { tier: tier.id, rule: tier.rule, coefficient: tier.coefficient };
+  trace?.push({ step: 'auxiliary', text: `Auxiliary type ${best.id} (辅助分型: ${best.rule}), the highest coefficient of the types the case meets: ${best.coefficient}.` });
+  return { tier: best.id, rule: best.rule, coefficient: best.coefficient };
 }
 
-function proceduresText(procedures: readonly string[], reading: ReturnType<typeof readProcedures>): string {
-  const unclassified = reading.unclassified.length > 0 ? ` Not in the procedure-class list, so not counted: ${reading.unclassified.join(', ')}.` : '';
-  if (reading.counted.length === 0) return `${procedures.length === 0 ? 'No procedure' : 'No procedure that counts'}: conservative treatment (保守治疗).${unclassified}`;
-  const what = reading.diagnosticOnly ? 'only diagnostic procedures, which then count' : 'surgery, intervention or therapeutic procedures count';
-  return `Counted procedures ${reading.counted.join(' + ')} (${what}); comprehensive class ${reading.comprehensiveClass}.${unclassified}`;
+function proceduresText(codes: DipCodes): string {
+  const unclassified = codes.unclassified.length > 0 ? ` Not in the procedure-class list, so not counted: ${codes.unclassified.join(', ')}.` : '';
+  const rule = codes.rulePacket !== null ? ` Rule packet ${codes.rulePacket} applies.` : '';
+  if (codes.principal === null) return `No classified procedure: conservative treatment (保守治疗).${rule}${unclassified}`;
+  return `Principal procedure ${codes.principal}${codes.related.length > 0 ? `, related ${codes.related.join(' + ')}` : ''}; comprehensive class ${codes.procedureClass}.${rule}${unclassified}`;
 }
-
-function rangeText(lower: number | null, upper: number | null): string {
-  if (lower === null) return `≤ ${upper}`;
-  if (upper === null) return `> ${lower}`;
-  return `${lower} < cost ≤ ${upper}`;
-}
-
-const round2 = (x: number) => Math.round(x * 100) / 100;

@@ -36,6 +36,8 @@ export interface CompileReport {
   differences: SourceNote[];
   /** Lines that fit neither the grammar nor a known artefact. Empty for CHS-DRG 1.1. */
   uninterpreted: SourceNote[];
+  /** OpenDRG schemes: what was read but is not a rule (files not read, definitions nothing uses, DRGs without a name). */
+  notes?: SourceNote[];
 }
 
 export class SchemeCompileError extends Error {
@@ -187,12 +189,7 @@ export function compileScheme(sources: SchemeSources): { pack: RulePack; report:
   adrgs.sort((a, b) => (a.mdc === b.mdc ? kindRank[a.kind] - kindRank[b.kind] || a.code.localeCompare(b.code) : a.mdc.localeCompare(b.mdc)));
 
   const operatingRoomProcedures = internList(sources.procedureClasses ? readOperatingRoomProcedures(sources.procedureClasses) : []);
-  const sourceHash = hashSources(sources);
-  const pack: RulePack = {
-    format: rulePackFormat,
-    scheme: sources.scheme,
-    sourceHash,
-    compiledAt: sources.compiledAt,
+  const parts: PackParts = {
     mdcs,
     adrgs,
     lists,
@@ -201,24 +198,28 @@ export function compileScheme(sources: SchemeSources): { pack: RulePack; report:
     exclusions: Object.fromEntries([...exclusions].map(([table, codes]) => [table, [...new Set(codes)]])),
     operatingRoomProcedures,
   };
-  const report: CompileReport = {
-    scheme: sources.scheme,
-    sourceHash,
-    counts: {
-      mdcs: mdcs.length,
-      adrgs: adrgs.length,
-      drgs: adrgs.reduce((n, a) => n + a.drgs.length, 0),
-      mcc: mcc.size,
-      cc: cc.size,
-      exclusionTables: exclusions.size,
-      codeLists: lists.length,
-      operatingRoomProcedures: lists[operatingRoomProcedures]!.length,
-    },
-    artefacts,
-    differences,
-    uninterpreted,
+  const { pack, report } = assemblePack(sources, 'nhsa-text', parts);
+  return { pack, report: { ...report, artefacts, differences, uninterpreted } };
+}
+
+/** What a compiler produces from its source form; {@link assemblePack} makes the pack of it. */
+export type PackParts = Pick<RulePack, 'mdcs' | 'adrgs' | 'lists' | 'mcc' | 'cc' | 'exclusions' | 'operatingRoomProcedures'>;
+
+/** The versioned pack of compiled parts, and its report's counts (shared by the NHSA text and OpenDRG compilers). */
+export function assemblePack(sources: SchemeSources, source: NonNullable<RulePack['source']>, parts: PackParts): { pack: RulePack; report: CompileReport } {
+  const sourceHash = hashSources(sources);
+  const pack: RulePack = { format: rulePackFormat, scheme: sources.scheme, source, sourceHash, compiledAt: sources.compiledAt, ...parts };
+  const counts: CompileReport['counts'] = {
+    mdcs: parts.mdcs.length,
+    adrgs: parts.adrgs.length,
+    drgs: new Set(parts.adrgs.flatMap((a) => a.drgs.map((d) => d.code))).size,
+    mcc: Object.keys(parts.mcc).length,
+    cc: Object.keys(parts.cc).length,
+    exclusionTables: Object.keys(parts.exclusions).length,
+    codeLists: parts.lists.length,
+    operatingRoomProcedures: parts.lists[parts.operatingRoomProcedures]!.length,
   };
-  return { pack, report };
+  return { pack, report: { scheme: sources.scheme, sourceHash, counts, artefacts: [], differences: [], uninterpreted: [] } };
 }
 
 /** 外科 ADRGs are lettered A–J, 操作 K–Q, 内科 R–Z (the second letter of the code). */

@@ -12,23 +12,21 @@
  * The pack is indexed once (cached per pack object), so grouping a case is a handful of hash
  * lookups with no allocation beyond the result when no trace is asked for.
  */
-import type { Adrg, Condition, Mdc, RulePack } from './pack.ts';
+import type { Adrg, Alternative, Condition, Mdc, RulePack } from './pack.ts';
+import { clearSeverityMemo, indexCondition as indexLocalCondition, localHolds, localText, type GroupingInput, type LocalCondition, type SeverityTables } from './local-conditions.ts';
 
-/** The fields of a settlement record the grouper reads. */
-export interface GroupingInput {
-  sex: 'M' | 'F';
-  ageYears: number;
-  ageDays?: number | undefined;
-  birthWeightGrams?: number | undefined;
-  principalDiagnosis: string;
-  secondaryDiagnoses: readonly string[];
-  procedures: readonly string[];
-}
+export type { GroupingInput };
 
+/** `qy`: the scheme's own QY groups (official); `fallthrough`: no QY group, such cases go on to the medical ADRGs. */
 export type AmbiguousMode = 'qy' | 'fallthrough';
 
 export interface GroupOptions {
-  /** `qy` (official, default): an unmatched operating-room procedure → the MDC's QY group. `fallthrough`: go on to the medical ADRGs. */
+  /**
+   * Ambiguous cases (歧义组 xQY). `qy` (default): the scheme's own rule — for the national
+   * pack an operating-room principal procedure that no surgical ADRG takes goes to the MDC's QY
+   * group; a local scheme has its own QY condition per MDC, or none. `fallthrough`: no QY
+   * group; such cases go on to the medical ADRGs.
+   */
   ambiguous?: AmbiguousMode;
   /** Build the trace (default true). Bulk runs that do not show it turn it off for speed. */
   trace?: boolean;
@@ -52,22 +50,39 @@ export interface GroupResult {
   trace: TraceStep[];
 }
 
+interface IndexedAlternative {
+  conditions: IndexedCondition[];
+  text: string;
+}
+
 interface IndexedAdrg {
   adrg: Adrg;
-  alternatives: { conditions: IndexedCondition[]; text: string }[];
+  alternatives: IndexedAlternative[];
   /** DRG code by severity. */
   drgFor: Record<Severity, string>;
   drgNames: Map<string, string>;
+  /** Local schemes: the DRG splits in order (null: DRG by severity suffix), and the group when none holds. */
+  splits: { code: string; name: string; alternatives: IndexedAlternative[] }[] | null;
+  fallback: string | null;
 }
 
 type IndexedCondition =
   | { kind: 'principalDiagnosis' | 'principalProcedure' | 'anyProcedure' | 'anyDiagnosis'; set: Set<string> }
   | { kind: 'operatingRoomProcedure' | 'noOperatingRoomProcedure' }
-  | { kind: 'ageDays' | 'birthWeight'; min: number; max: number };
+  | { kind: 'ageDays' | 'birthWeight'; min: number; max: number }
+  | { kind: 'local'; local: LocalCondition };
 
 interface IndexedMdc {
   mdc: Mdc;
   principal: Set<string> | null;
+  /** Open MDCs of the national text: a case none of whose procedures is in this set skips the MDC. */
+  gate: Set<string> | null;
+  /** Further entry conditions (local schemes). */
+  entry: IndexedAlternative[] | null;
+  /** When the entry rule is only "the principal procedure is in this set" (a local scheme's MDCA): checked inline. */
+  entryProcedures: Set<string> | null;
+  /** The QY rule: the national one, none, or the scheme's own condition. */
+  qy: 'national' | false | IndexedAlternative[];
   bodySites: { name: string; set: Set<string> }[];
   /** Surgical and procedural ADRGs, keyed by the principal procedure. */
   surgical: Candidates;
@@ -90,21 +105,40 @@ function buildCandidates(adrgs: IndexedAdrg[], kind: 'principalProcedure' | 'pri
     const sets = a.alternatives.map((alt) => alt.conditions.find((c) => c.kind === kind) as { set: Set<string> } | undefined);
     return sets.every((x) => x !== undefined) ? new Set(sets.flatMap((x) => [...x!.set])) : null;
   });
-  const codes = new Set(keyed.flatMap((k) => (k ? [...k] : [])));
+  // Code → the positions of the ADRGs listing it; merged with the open ones, in the MDC's order.
+  const positions = new Map<string, number[]>();
+  keyed.forEach((k, i) => {
+    if (k === null) return;
+    for (const code of k) {
+      const list = positions.get(code);
+      if (list === undefined) positions.set(code, [i]);
+      else if (list[list.length - 1] !== i) list.push(i);
+    }
+  });
+  const open = adrgs.filter((_, i) => keyed[i] === null);
+  const shared = new Map<string, IndexedAdrg[]>();
   const byCode = new Map<string, IndexedAdrg[]>();
-  for (const code of codes) byCode.set(code, adrgs.filter((_, i) => keyed[i] === null || keyed[i]!.has(code)));
-  return { byCode, open: adrgs.filter((_, i) => keyed[i] === null) };
+  for (const [code, listed] of positions) {
+    const key = listed.join(',');
+    let list = shared.get(key);
+    if (list === undefined) {
+      const members = new Set(listed);
+      list = adrgs.filter((_, i) => keyed[i] === null || members.has(i));
+      shared.set(key, list);
+    }
+    byCode.set(code, list);
+  }
+  return { byCode, open };
 }
 
 interface PackIndex {
   mdcs: IndexedMdc[];
-  /** MDCs without a principal-diagnosis table (MDCA), tried for every case. */
+  /** MDCs without a principal-diagnosis table (MDCA; a local scheme's MDCY by any diagnosis), tried for every case. */
   openMdcs: IndexedMdc[];
-  /** Principal diagnosis → the MDCs whose table lists it, in the order they are tried (MDCA excluded). */
+  /** Principal diagnosis → the MDCs to try, in the pack's order: those whose table lists it, and the open ones. */
   mdcsByPrincipal: Map<string, IndexedMdc[]>;
-  /** For open MDCs: every procedure any of its conditions names; a case with none of them skips the MDC. */
-  openMdcProcedures: Set<string>;
   operatingRoom: Set<string>;
+  severity: SeverityTables;
   /** Secondary diagnosis → its MCC and/or CC exclusion table (null: excluded by nothing); one lookup per secondary. */
   severityOf: Map<string, { mcc?: string | null; cc?: string | null }>;
   /** Principal diagnosis → exclusion tables it belongs to (a principal can be in several). */
@@ -112,7 +146,6 @@ interface PackIndex {
 }
 
 const indexCache = new WeakMap<RulePack, PackIndex>();
-const noMdcs: IndexedMdc[] = [];
 
 function severityIndex(pack: RulePack): PackIndex['severityOf'] {
   const out: PackIndex['severityOf'] = new Map();
@@ -141,25 +174,35 @@ export function indexRulePack(pack: RulePack): PackIndex {
       case 'principalProcedure':
       case 'anyProcedure':
       case 'anyDiagnosis':
+        if (c.negated) return { kind: 'local', local: indexLocalCondition(c, setOf) };
         return { kind: c.kind, set: setOf(c.list) };
       case 'ageDays':
       case 'birthWeight':
         return { kind: c.kind, min: c.min ?? -Infinity, max: c.max ?? Infinity };
-      default:
+      case 'operatingRoomProcedure':
+      case 'noOperatingRoomProcedure':
         return { kind: c.kind };
+      default:
+        return { kind: 'local', local: indexLocalCondition(c, setOf) };
     }
   };
+  const indexAlternatives = (alternatives: Alternative[]): IndexedAlternative[] => alternatives.map((a) => ({ conditions: a.conditions.map(indexCondition), text: a.text }));
   const indexAdrg = (adrg: Adrg): IndexedAdrg => {
     const bySuffix = new Map(adrg.drgs.map((d) => [d.code[3]!, d.code]));
     const pick = (...suffixes: string[]) => suffixes.map((s) => bySuffix.get(s)).find((c) => c !== undefined) ?? adrg.drgs[0]!.code;
-    const drgFor: Record<Severity, string> = bySuffix.has('9')
-      ? { mcc: bySuffix.get('9')!, cc: bySuffix.get('9')!, none: bySuffix.get('9')! }
-      : { mcc: pick('1', '3', '5'), cc: pick('3', '5'), none: pick('5', '3', '1') };
+    const split = adrg.drgs.some((d) => d.when !== undefined);
+    const drgFor: Record<Severity, string> = split || adrg.drgs.length === 0
+      ? { mcc: '', cc: '', none: '' }
+      : bySuffix.has('9')
+        ? { mcc: bySuffix.get('9')!, cc: bySuffix.get('9')!, none: bySuffix.get('9')! }
+        : { mcc: pick('1', '3', '5'), cc: pick('3', '5'), none: pick('5', '3', '1') };
     return {
       adrg,
-      alternatives: adrg.alternatives.map((a) => ({ conditions: a.conditions.map(indexCondition), text: a.text })),
+      alternatives: indexAlternatives(adrg.alternatives),
       drgFor,
       drgNames: new Map(adrg.drgs.map((d) => [d.code, d.name])),
+      splits: split || adrg.fallback !== undefined ? adrg.drgs.map((d) => ({ code: d.code, name: d.name, alternatives: indexAlternatives(d.when ?? [{ conditions: [], text: 'always' }]) })) : null,
+      fallback: adrg.fallback ?? null,
     };
   };
   const adrgsByMdc = new Map<string, Adrg[]>();
@@ -179,64 +222,107 @@ export function indexRulePack(pack: RulePack): PackIndex {
       return {
         mdc,
         principal: mdc.principalDiagnoses === undefined ? null : setOf(mdc.principalDiagnoses),
+        gate: null,
+        entry: mdc.entry ? indexAlternatives(mdc.entry) : null,
+        entryProcedures: principalProcedureOnly(mdc.entry, setOf),
+        qy: mdc.ambiguous === undefined ? 'national' : mdc.ambiguous === false ? false : indexAlternatives(mdc.ambiguous),
         bodySites: (mdc.bodySites ?? []).map((s) => ({ name: s.name, set: setOf(s.list) })),
         surgical: buildCandidates(adrgs.filter((a) => a.adrg.kind !== 'medical'), 'principalProcedure'),
         medical: buildCandidates(adrgs.filter((a) => a.adrg.kind === 'medical'), 'principalDiagnosis'),
       };
     });
-  const mdcsByPrincipal = new Map<string, IndexedMdc[]>();
   const openMdcs: IndexedMdc[] = [];
+  // National open MDCs (MDCA) are entered through their ADRGs: a case with none of the
+  // procedures their conditions name skips them (one shared set, as they are all tried first).
   const openMdcProcedures = new Set<string>();
   for (const entry of mdcs) {
-    if (entry.principal === null) {
-      openMdcs.push(entry);
-      for (const adrg of pack.adrgs.filter((a) => a.mdc === entry.mdc.code)) {
-        for (const alternative of adrg.alternatives) {
-          for (const c of alternative.conditions) {
-            if (c.kind === 'principalProcedure' || c.kind === 'anyProcedure') for (const code of setOf(c.list)) openMdcProcedures.add(code);
-          }
+    if (entry.principal !== null) continue;
+    openMdcs.push(entry);
+    if (entry.entry !== null) continue;
+    entry.gate = openMdcProcedures;
+    for (const adrg of pack.adrgs.filter((a) => a.mdc === entry.mdc.code)) {
+      for (const alternative of adrg.alternatives) {
+        for (const c of alternative.conditions) {
+          if (c.kind === 'principalProcedure' || c.kind === 'anyProcedure') for (const code of setOf(c.list)) openMdcProcedures.add(code);
         }
       }
-      continue;
-    }
-    for (const code of entry.principal) {
-      if (!mdcsByPrincipal.has(code)) mdcsByPrincipal.set(code, []);
-      mdcsByPrincipal.get(code)!.push(entry);
     }
   }
+  const byPrincipal = new Map<string, IndexedMdc[]>();
+  for (const entry of mdcs) {
+    if (entry.principal === null) continue;
+    for (const code of entry.principal) {
+      if (!byPrincipal.has(code)) byPrincipal.set(code, []);
+      byPrincipal.get(code)!.push(entry);
+    }
+  }
+  // Each list in the pack's order, the open MDCs at their places (lists with the same members are shared).
+  const position = new Map(mdcs.map((m, i) => [m, i]));
+  const shared = new Map<string, IndexedMdc[]>();
+  const mdcsByPrincipal = new Map<string, IndexedMdc[]>();
+  for (const [code, tables] of byPrincipal) {
+    const merged = [...openMdcs, ...tables].sort((a, b) => position.get(a)! - position.get(b)!);
+    const key = merged.map((m) => position.get(m)).join(',');
+    if (!shared.has(key)) shared.set(key, merged);
+    mdcsByPrincipal.set(code, shared.get(key)!);
+  }
+  const levels = severityIndex(pack);
   const index: PackIndex = {
     mdcs,
     openMdcs,
     mdcsByPrincipal,
-    openMdcProcedures,
     operatingRoom: setOf(pack.operatingRoomProcedures),
-    severityOf: severityIndex(pack),
+    severity: {
+      mcc: new Map(Object.entries(pack.mcc)),
+      cc: new Map(Object.entries(pack.cc)),
+      levels,
+      excludingTables,
+    },
+    severityOf: levels,
     excludingTables,
   };
   indexCache.set(pack, index);
   return index;
 }
 
+function principalProcedureOnly(entry: Alternative[] | undefined, setOf: (i: number) => Set<string>): Set<string> | null {
+  const only = entry?.length === 1 && entry[0]!.conditions.length === 1 ? entry[0]!.conditions[0]! : null;
+  return only?.kind === 'principalProcedure' && !only.negated ? setOf(only.list) : null;
+}
+
 /** Group one case. The record must already be valid (see `validate.ts`). */
 export function groupCase(pack: RulePack, record: GroupingInput, options: GroupOptions = {}): GroupResult {
   const index = indexRulePack(pack);
+  clearSeverityMemo();
   const ambiguous = options.ambiguous ?? 'qy';
   const trace: TraceStep[] | null = options.trace === false ? null : [];
   const orProcedure = principalOperatingRoomProcedure(index, record.procedures);
 
-  const candidates = index.mdcsByPrincipal.get(record.principalDiagnosis) ?? noMdcs;
-  let tryOpen = false;
-  for (let p = 0; p < record.procedures.length && !tryOpen; p++) tryOpen = index.openMdcProcedures.has(record.procedures[p]!);
-  for (let i = -index.openMdcs.length; i < candidates.length; i++) {
-    const entry = i < 0 ? index.openMdcs[i + index.openMdcs.length]! : candidates[i]!;
-    if (i < 0 && !tryOpen) continue;
-    // Candidates come from the principal-diagnosis index, so only MDCA needs no table check.
-    if (!entersMdc(entry, record, trace)) continue;
+  const candidates = index.mdcsByPrincipal.get(record.principalDiagnosis) ?? index.openMdcs;
+  let gatePassed: boolean | null = null;
+  for (let i = 0; i < candidates.length; i++) {
+    const entry = candidates[i]!;
+    if (entry.gate !== null) {
+      if (gatePassed === null) {
+        gatePassed = false;
+        for (let p = 0; p < record.procedures.length && !gatePassed; p++) gatePassed = entry.gate.has(record.procedures[p]!);
+      }
+      if (!gatePassed) continue;
+    }
+    if (entry.entryProcedures !== null && trace === null && (record.procedures.length === 0 || !entry.entryProcedures.has(record.procedures[0]!))) continue;
+    if (!entersMdc(entry, record, index, trace)) continue;
     const letter = entry.mdc.code[3]!;
     const surgical = record.procedures.length > 0 ? (entry.surgical.byCode.get(record.procedures[0]!) ?? entry.surgical.open) : entry.surgical.open;
     let chosen = firstMatch(surgical, record, index, orProcedure, trace);
-    if (!chosen && orProcedure !== null && entry.mdc.code !== 'MDCA') {
-      if (ambiguous === 'qy') {
+    if (!chosen && entry.qy !== 'national' && ambiguous === 'qy') {
+      // A local scheme's own QY rule (or none).
+      const rule = entry.qy === false ? null : matchingAlternative(entry.qy, record, index, orProcedure);
+      if (rule !== null) {
+        trace?.push({ step: 'ambiguous', text: `No surgical ADRG of ${entry.mdc.code} takes the case and the scheme's ambiguous-group rule holds (${rule.text}): the case goes to ${letter}QY (歧义组).`, codes: record.procedures.filter((p) => index.operatingRoom.has(p)) });
+        return { status: 'ambiguous', mdc: entry.mdc.code, adrg: `${letter}QY`, drg: `${letter}QY`, trace: trace ?? [] };
+      }
+    } else if (!chosen && orProcedure !== null && entry.mdc.code !== 'MDCA' && entry.qy === 'national') {
+      if (ambiguous !== 'fallthrough') {
         trace?.push({ step: 'ambiguous', text: `Principal procedure ${orProcedure} is an operating-room procedure but matches no surgical ADRG of ${entry.mdc.code}: the case goes to the ambiguous group ${letter}QY (歧义组).`, codes: [orProcedure] });
         return { status: 'ambiguous', mdc: entry.mdc.code, adrg: `${letter}QY`, drg: `${letter}QY`, trace: trace ?? [] };
       }
@@ -247,10 +333,23 @@ export function groupCase(pack: RulePack, record: GroupingInput, options: GroupO
       trace?.push({ step: 'mdc', text: `No ADRG of ${entry.mdc.code} takes the case; the next MDC is tried.` });
       continue;
     }
+    if (chosen.splits !== null) {
+      const drg = picked.drg!;
+      trace?.push({ step: 'drg', text: picked.text });
+      return { status: 'grouped', mdc: entry.mdc.code, adrg: drg.slice(0, 3), drg, trace: trace ?? [] };
+    }
     const severity = caseSeverity(index, record, trace);
     const drg = chosen.drgFor[severity];
     trace?.push({ step: 'drg', text: `DRG ${drg} ${chosen.drgNames.get(drg) ?? ''}: ${drgReason(drg, severity)}.`.replace('  ', ' ') });
     return { status: 'grouped', mdc: entry.mdc.code, adrg: chosen.adrg.code, drg, severity, trace: trace ?? [] };
+  }
+  if (pack.retryEachOtherProcedure && record.procedures.length > 1) {
+    for (let p = 1; p < record.procedures.length; p++) {
+      const retried = groupCase(pack, { ...record, procedures: [record.procedures[p]!] }, options);
+      if (retried.status === 'ungroupable') continue;
+      if (trace) retried.trace.unshift(...trace, { step: 'mdc', text: `No MDC takes the case with all its procedures; the scheme groups it again with procedure ${record.procedures[p]} alone (its other procedures one by one), and that takes.`, codes: [record.procedures[p]!] });
+      return retried;
+    }
   }
   trace?.push({ step: 'ungroupable', text: `No MDC takes principal diagnosis ${record.principalDiagnosis} for this patient: the case cannot be grouped (0000).`, codes: [record.principalDiagnosis] });
   return { status: 'ungroupable', mdc: null, adrg: null, drg: null, trace: trace ?? [] };
@@ -266,8 +365,19 @@ function principalOperatingRoomProcedure(index: PackIndex, procedures: readonly 
   return principal !== undefined && index.operatingRoom.has(principal) ? principal : null;
 }
 
-function entersMdc(entry: IndexedMdc, record: GroupingInput, trace: TraceStep[] | null): boolean {
+function entersMdc(entry: IndexedMdc, record: GroupingInput, index: PackIndex, trace: TraceStep[] | null): boolean {
   const { mdc, principal } = entry;
+  if (entry.entry !== null) {
+    const rule = matchingAlternative(entry.entry, record, index, null);
+    if (rule === null) {
+      trace?.push({ step: 'mdc', text: `${mdc.code}'s entry rule does not hold (${entry.entry[0]!.text}).` });
+      return false;
+    }
+    if (principal === null) {
+      trace?.push({ step: 'mdc', text: `${mdc.code}: its entry rule holds (${rule.text}).` });
+      return true;
+    }
+  }
   if (principal === null) return true; // MDCA: entered through its ADRGs (candidates are already known to list the principal)
   if (mdc.maxAgeYears !== undefined && record.ageYears > mdc.maxAgeYears) {
     trace?.push({ step: 'mdc', text: `Principal diagnosis ${record.principalDiagnosis} is in the ${mdc.code} table, but ${mdc.code} takes patients under ${mdc.maxAgeYears + 1} year(s) and this one is ${record.ageYears}.`, codes: [record.principalDiagnosis] });
@@ -299,13 +409,20 @@ function entersMdc(entry: IndexedMdc, record: GroupingInput, trace: TraceStep[] 
   return true;
 }
 
+/** The DRG a local scheme's split chose in the last `firstMatch` (grouping is synchronous, so one scratch object serves). */
+const picked: { drg: string | null; text: string } = { drg: null, text: '' };
+
 function firstMatch(adrgs: IndexedAdrg[], record: GroupingInput, index: PackIndex, orProcedure: string | null, trace: TraceStep[] | null): IndexedAdrg | null {
   for (const candidate of adrgs) {
     for (const alternative of candidate.alternatives) {
-      if (!allHold(alternative.conditions, record, orProcedure)) continue;
+      if (!allHold(alternative.conditions, record, orProcedure, index)) continue;
+      if (candidate.splits !== null && !pickSplit(candidate, record, index, orProcedure, trace !== null)) {
+        trace?.push({ step: 'adrg', text: `ADRG ${candidate.adrg.code}: ${alternative.text} holds, but none of its DRG splits does and it has no group of its own; the next ADRG is tried.` });
+        break;
+      }
       if (trace) {
         const { adrg } = candidate;
-        trace.push({ step: 'adrg', text: `ADRG ${adrg.code} ${adrg.name}: ${alternative.text} — ${describeMatch(alternative.conditions, record, orProcedure)}.`, codes: matchCodes(alternative.conditions, record, orProcedure) });
+        trace.push({ step: 'adrg', text: `ADRG ${adrg.code} ${adrg.name}: ${alternative.text} — ${describeMatch(alternative.conditions, record, orProcedure, index)}.`, codes: matchCodes(alternative.conditions, record, orProcedure) });
       }
       return candidate;
     }
@@ -313,13 +430,35 @@ function firstMatch(adrgs: IndexedAdrg[], record: GroupingInput, index: PackInde
   return null;
 }
 
-function allHold(conditions: IndexedCondition[], record: GroupingInput, orProcedure: string | null): boolean {
-  for (let i = 0; i < conditions.length; i++) if (!holds(conditions[i]!, record, orProcedure)) return false;
+/** A local scheme's DRG: the first split whose condition holds, else the ADRG's own group; false when neither. */
+function pickSplit(candidate: IndexedAdrg, record: GroupingInput, index: PackIndex, orProcedure: string | null, explain: boolean): boolean {
+  for (const split of candidate.splits!) {
+    const rule = matchingAlternative(split.alternatives, record, index, orProcedure);
+    if (rule === null) continue;
+    picked.drg = split.code;
+    if (explain) picked.text = `DRG ${split.code} ${split.name}: its split holds — ${rule.text}${rule.conditions.length > 0 ? ` (${describeMatch(rule.conditions, record, orProcedure, index)})` : ''}.`;
+    return true;
+  }
+  if (candidate.fallback === null) return false;
+  picked.drg = candidate.fallback;
+  if (explain) picked.text = `Group ${candidate.fallback}: no DRG split of ${candidate.adrg.code} holds, so the case takes the ADRG's own group (${candidate.splits!.map((s) => s.code).join(', ')} tried).`;
   return true;
 }
 
-function holds(c: IndexedCondition, r: GroupingInput, orProcedure: string | null): boolean {
+function matchingAlternative(alternatives: IndexedAlternative[], record: GroupingInput, index: PackIndex, orProcedure: string | null): IndexedAlternative | null {
+  for (const alternative of alternatives) if (allHold(alternative.conditions, record, orProcedure, index)) return alternative;
+  return null;
+}
+
+function allHold(conditions: IndexedCondition[], record: GroupingInput, orProcedure: string | null, index: PackIndex): boolean {
+  for (let i = 0; i < conditions.length; i++) if (!holds(conditions[i]!, record, orProcedure, index)) return false;
+  return true;
+}
+
+function holds(c: IndexedCondition, r: GroupingInput, orProcedure: string | null, index: PackIndex): boolean {
   switch (c.kind) {
+    case 'local':
+      return localHolds(c.local, r, index.severity);
     case 'principalDiagnosis':
       return c.set.has(r.principalDiagnosis);
     case 'principalProcedure':
@@ -357,10 +496,12 @@ function matchCodes(conditions: IndexedCondition[], r: GroupingInput, orProcedur
   return [...new Set(out)];
 }
 
-function describeMatch(conditions: IndexedCondition[], r: GroupingInput, orProcedure: string | null): string {
+function describeMatch(conditions: IndexedCondition[], r: GroupingInput, orProcedure: string | null, index: PackIndex): string {
   return conditions
     .map((c) => {
       switch (c.kind) {
+        case 'local':
+          return localText(c.local, r, index.severity);
         case 'principalDiagnosis':
           return `principal diagnosis ${r.principalDiagnosis} is listed`;
         case 'principalProcedure':

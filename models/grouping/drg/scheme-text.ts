@@ -25,6 +25,7 @@ export type NoteKind =
   | 'table-on-next-line' // an entry's exclusion table printed on the line after its name
   | 'spelling-variant' // a clause header spelled differently from the usual form (e.g. `手术 1：` for `手术表 1：`)
   | 'source-difference' // the combined detail text and a per-MDC/ADRG file list different codes; the union is used
+  | 'not-a-rule' // OpenDRG: read, but not part of the grouping rules (an unused definition, a file not read)
   | 'uninterpreted'; // fits nothing: listed so a person can look at it
 
 export interface SourceNote extends SourceLine {

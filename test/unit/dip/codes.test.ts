@@ -1,6 +1,7 @@
-/** DIP code rules: 4-character truncation, counted procedures, comprehensive classes, bands. */
+/** DIP code rules: 4-character truncation, principal and related procedures, classes, typing facts, bands. */
 import { describe, expect, it } from 'vitest';
-import { ageBandIndex, category3, coreKey, diagnosis4, outcomeIndex, parseProcedureClasses, readProcedures } from '../../../models/grouping/dip/codes.ts';
+import { codesKey, splitCodesKey } from '../../../models/grouping/dip/cases.ts';
+import { ageBandIndex, auxiliaryTypes, baseKey, caseTypeMask, category3, coreKey, diagnosis4, noPacketRules, outcomeIndex, parseProcedureClasses, readDipCodes, TypeFlag, typingFlags } from '../../../models/grouping/dip/codes.ts';
 import { classes } from './helpers.ts';
 
 describe('DIP codes', () => {
@@ -12,23 +13,32 @@ describe('DIP codes', () => {
     expect(category3('K80.100x002')).toBe('K80');
   });
 
-  it('counts surgery, intervention and therapeutic procedures, sorted and distinct', () => {
-    const r = readProcedures(['99.1800', '51.2300', '87.4400', '51.2300', '39.5000'], classes);
-    expect(r.counted).toEqual(['39.5000', '51.2300', '99.1800']);
-    expect(r.comprehensiveClass).toBe('surgical');
-    expect(r.diagnosticOnly).toBe(false);
-    expect(coreKey('K80.1', r.counted)).toBe('K80.1/39.5000+51.2300+99.1800');
+  it('reads the principal procedure (first classified), related treatment procedures and the principal class', () => {
+    const r = readDipCodes('K80.100x002', ['XX.0000', '99.1800', '51.2300', '87.4400', '51.2300', '39.5000'], classes, noPacketRules);
+    expect(r).toMatchObject({ excluded: false, rulePacket: null, diagnosis: 'K80.1', category: 'K80', principal: '99.1800', related: ['39.5000', '51.2300'], procedureClass: 'therapeutic', unclassified: ['XX.0000'] });
+    expect(coreKey(baseKey(r.diagnosis, r.principal), r.related)).toBe('K80.1/99.1800+39.5000+51.2300');
+    expect(readDipCodes('K80.1', ['87.4400', '51.2300'], classes, noPacketRules)).toMatchObject({ principal: '87.4400', related: ['51.2300'], procedureClass: 'diagnostic' });
+    expect(readDipCodes('K80.1', ['XX.0000'], classes, noPacketRules)).toMatchObject({ principal: null, related: [], procedureClass: 'conservative' });
+    expect(baseKey('K80.1', null)).toBe('K80.1/-');
   });
 
-  it('counts diagnostic procedures only when nothing else counts, and never unclassified codes', () => {
-    const r = readProcedures(['88.0100', '87.4400', 'XX.0000'], classes);
-    expect(r.counted).toEqual(['87.4400', '88.0100']);
-    expect(r.diagnosticOnly).toBe(true);
-    expect(r.comprehensiveClass).toBe('diagnostic');
-    expect(r.unclassified).toEqual(['XX.0000']);
-    expect(readProcedures(['99.1800', '87.4400'], classes)).toMatchObject({ counted: ['99.1800'], comprehensiveClass: 'therapeutic' });
-    expect(readProcedures(['XX.0000'], classes)).toMatchObject({ counted: [], comprehensiveClass: 'conservative' });
-    expect(coreKey('K80.1', [])).toBe('K80.1/-');
+  it('keeps the classes in the codes key, so the builder reads it without the class file', () => {
+    const key = codesKey('K80.100x002', ['51.2300', 'XX.0000', '87.4400'], classes);
+    expect(key).toBe('K80.100x002|51.2300:s+87.4400:d');
+    expect(splitCodesKey(key)).toEqual({ principalDiagnosis: 'K80.100x002', procedures: ['51.2300', '87.4400'], classes: new Map([['51.2300', 'surgery'], ['87.4400', 'diagnostic']]) });
+    expect(splitCodesKey('A01.0|')).toEqual({ principalDiagnosis: 'A01.0', procedures: [], classes: new Map() });
+  });
+
+  it('reads the auxiliary typing facts and the types a case meets', () => {
+    const f = typingFlags({ principalDiagnosis: 'C34.100', secondaryDiagnoses: ['C78.000', 'R57.000'], dischargeDisposition: '1', lengthOfStay: 4, totalCost: 100, costs: { westernDrugs: 30, patentDrugs: 20, treatment: 10 } });
+    expect(f).toBe(TypeFlag.Metastasis | TypeFlag.Failure | TypeFlag.LongStay | TypeFlag.DrugHeavy | TypeFlag.Malignant);
+    // A metastasis code of the principal's own category is not a metastasis.
+    expect(typingFlags({ principalDiagnosis: 'C78.000', secondaryDiagnoses: ['C78.100'], dischargeDisposition: '1' }) & TypeFlag.Metastasis).toBe(0);
+    const names = (mask: number) => auxiliaryTypes.filter((_, i) => (mask >> i) & 1).map((t) => t.id);
+    expect(names(caseTypeMask(f, 5, 3.5))).toEqual(['tumour-drug', 'tumour-metastasis', 'tumour-failure', 'age-65']);
+    expect(names(caseTypeMask(f, 4, 2.9))).toEqual(['tumour-metastasis', 'tumour-failure']);
+    expect(names(caseTypeMask(TypeFlag.Failure, 0, 1))).toEqual(['mild', 'age-0-28d']);
+    expect(names(caseTypeMask(TypeFlag.Death | TypeFlag.VitalOrgan | TypeFlag.LongStay, 4, 1))).toEqual(['death', 'moderate']);
   });
 
   it('parses the class file and its four labels', () => {

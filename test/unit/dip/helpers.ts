@@ -6,6 +6,7 @@ import type { ProcedureKind } from '../../../models/grouping/dip/codes.ts';
 export const classes = new Map<string, ProcedureKind>([
   ['51.2300', 'surgery'],
   ['51.2200', 'surgery'],
+  ['54.5100', 'surgery'],
   ['39.5000', 'intervention'],
   ['99.1800', 'therapeutic'],
   ['87.4400', 'diagnostic'],

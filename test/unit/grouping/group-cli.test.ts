@@ -48,4 +48,20 @@ describe('payreform group', () => {
     expect(noScheme.stderr).toContain('scheme directory');
     expect(noScheme.stderr).not.toMatch(/at .*\.ts:\d+/);
   });
+
+  it('groups by a local scheme given as an OpenDRG directory or as the pack compile-scheme --scheme wrote, as OpenDRG does', () => {
+    const scheme = referencePath('local-schemes', 'suzhou_2023');
+    const pack = path.join(dir, 'suzhou.pack.json');
+    const compiled = spawnSync(process.execPath, [bin, 'compile-scheme', '--scheme', scheme, '--output', pack], { encoding: 'utf8' });
+    expect(compiled.status).toBe(0);
+    expect(compiled.stderr).toContain('376 ADRGs');
+    const input = path.join(dir, 'local.jsonl');
+    const lines = readFileSync(referencePath('dev-cases', 'local-schemes', 'cases.jsonl'), 'utf8').trim().split('\n').slice(0, 40);
+    writeFileSync(input, lines.join('\n') + '\n');
+    const expected = readFileSync(referencePath('dev-cases', 'local-schemes', 'expected-suzhou_2023.jsonl'), 'utf8').trim().split('\n').slice(0, 40).map((l) => JSON.parse(l) as { status: string; drg: string | null });
+    for (const given of [pack, scheme]) {
+      const rows = execFileSync(process.execPath, [bin, 'group', '--input', input, '--scheme', given], { encoding: 'utf8' }).trim().split('\n').map((l) => JSON.parse(l) as { status: string; drg: string | null });
+      expect(rows.map((r) => [r.status, r.drg])).toEqual(expected.map((e) => [e.status, e.drg]));
+    }
+  });
 });

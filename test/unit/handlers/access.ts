@@ -12,16 +12,16 @@ describe('authorizer, health, me, openapi', () => {
   const event = (authorization?: string) => ({ headers: authorization ? { authorization } : {} }) as Parameters<ReturnType<typeof authorizerHandler>>[0];
 
   describe('authorizer', () => {
-    it('resolves a stored key to its role and hospital; refuses unknown, missing and malformed keys', async () => {
+    it('resolves a stored key to its role and hospital; lets unknown, missing and malformed keys through with the refusal for the handler to answer 403/401', async () => {
       const ports = memoryPorts();
       await ports.apiKeys.put(hashKey('hospital-key-0123456789'), { role: 'hospital', hospitalId: 'HOSP001', label: 'dev' });
       await ports.apiKeys.put(hashKey('analyst-key-0123456789'), { role: 'analyst' });
       const authorize = authorizerHandler(ports);
-      expect(await authorize(event('Bearer hospital-key-0123456789'))).toEqual({ isAuthorized: true, context: { role: 'hospital', hospitalId: 'HOSP001' } });
-      expect(await authorize(event('bearer   analyst-key-0123456789 '))).toEqual({ isAuthorized: true, context: { role: 'analyst', hospitalId: '' } });
-      expect((await authorize(event('Bearer someone-elses-key-0123456789'))).isAuthorized).toBe(false);
-      expect((await authorize(event())).isAuthorized).toBe(false);
-      expect((await authorize(event('Basic aGVsbG8='))).isAuthorized).toBe(false);
+      expect(await authorize(event('Bearer hospital-key-0123456789'))).toEqual({ isAuthorized: true, context: { role: 'hospital', hospitalId: 'HOSP001', refusal: '' } });
+      expect(await authorize(event('bearer   analyst-key-0123456789 '))).toEqual({ isAuthorized: true, context: { role: 'analyst', hospitalId: '', refusal: '' } });
+      expect(await authorize(event('Bearer someone-elses-key-0123456789'))).toEqual({ isAuthorized: true, context: { role: '', hospitalId: '', refusal: 'unknown-key' } });
+      expect(await authorize(event())).toEqual({ isAuthorized: true, context: { role: '', hospitalId: '', refusal: 'missing-key' } });
+      expect((await authorize(event('Basic aGVsbG8='))).context.refusal).toBe('missing-key');
     });
 
     it('keeps an answer for a minute, then reads the key again', async () => {

@@ -65,14 +65,14 @@ describe('ingest, data quality, replay', () => {
       expect(await ports.cases.getCase('HOSP001', (JSON.parse(lines[0]!) as { listId: string }).listId)).toBeNull();
     });
 
-    it('a body that is not well-formed is 400 (the batch is kept as malformed), another content type 415', async () => {
+    it('a body that is not well-formed is 400 (the batch item says malformed; the body, which cannot be pseudonymised, is not kept), another content type 415', async () => {
       const ports = memoryPorts();
       const { ingestHandler } = await import('../../../lambdas/http/settlement-lists.ts');
       const ingest = ingestHandler(ports);
       const broken = await call(ingest, { caller: hosp1, method: 'POST', body: '[{"listId": ', headers: { 'content-type': 'application/json' } });
       expect(broken.status).toBe(400);
       expect(broken.body.code).toBe('malformed');
-      expect(await ports.objects.list(rawBucket, 'raw/hospital=HOSP001/')).toHaveLength(1);
+      expect(await ports.objects.list(rawBucket, 'raw/hospital=HOSP001/')).toEqual([]);
       expect(await ports.objects.list(lakeBucket, 'cases/')).toEqual([]);
       expect((await call(ingest, { caller: hosp1, method: 'POST', body: '<xml/>', headers: { 'content-type': 'application/xml' } })).status).toBe(415);
     });

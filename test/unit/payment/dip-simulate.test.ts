@@ -1,120 +1,125 @@
-/** `payreform simulate` with a `"method": "dip"` policy: the same files, the budget to the cent, DRG vs DIP compared, a given catalogue. */
+/**
+ * `payreform simulate` with a `"method": "dip"` policy on synthetic settlement lists: the files, the
+ * budget to the cent, outlier classes that do not move with the budget, special review, like-with-like
+ * comparison with DRG, separate funds, a given catalogue.
+ */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { projectRoot } from '../../../lib/reference.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { projectRoot, referencePath } from '../../../lib/reference.ts';
 
 const bin = path.join(projectRoot, 'bin', 'payreform.mjs');
-const fixtures = path.join(projectRoot, 'test', 'fixtures', 'payment');
 const dir = mkdtempSync(path.join(tmpdir(), 'payreform-simulate-dip-'));
-const cases = path.join(fixtures, 'cases.jsonl');
-const dipPolicy = JSON.parse(readFileSync(path.join(fixtures, 'policy-dip.json'), 'utf8')) as Record<string, unknown>;
 const cli = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
 const csv = (file: string) => readFileSync(file, 'utf8').trim().split('\n').map((l) => l.split(','));
 const jsonl = (file: string) => readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
 const centsOf = (x: unknown) => Math.round(Number(x) * 100);
+const files = ['2023', '2024', '2025'].map((y) => path.join(dir, `settlement-${y}.jsonl`));
+const base = { name: 'dip', method: 'dip', referenceYears: [2023, 2024], settlementYear: 2025, budget: 17_000_000 };
+const policyFile = (name: string, fields: Record<string, unknown>) => {
+  const file = path.join(dir, `${name}.json`);
+  writeFileSync(file, JSON.stringify({ ...base, name, ...fields }));
+  return file;
+};
+const simulate = (name: string, fields: Record<string, unknown>, ...extra: string[]) => {
+  const out = path.join(dir, `out-${name}`);
+  const r = cli('simulate', '--cases', ...files, '--policy', policyFile(name, fields), '--output', out, ...extra);
+  expect(r.status, r.stderr).toBe(0);
+  return { out, stderr: r.stderr, summary: JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')), cases: jsonl(path.join(out, 'cases.jsonl')) };
+};
+
+beforeAll(() => {
+  const synth = cli('synth', '--seed', '5', '--hospitals', '4', '--years', '2023,2024,2025', '--cases-per-year', '1500', '--payment-table', referencePath('payment-tables', 'linyi-2022.csv'), '--output', dir, '--threads', '1');
+  expect(synth.status, synth.stderr).toBe(0);
+  writeFileSync(path.join(dir, 'drg.json'), JSON.stringify({ name: 'drg', method: 'drg', referenceYears: [2023, 2024], settlementYear: 2025, budget: 17_000_000 }));
+}, 60_000);
 
 describe('payreform simulate with a DIP policy', () => {
-  const output = path.join(dir, 'out');
-  const run = cli('simulate', '--cases', cases, '--policy', path.join(fixtures, 'policy-dip.json'), '--compare', path.join(fixtures, 'policy-a.json'), '--output', output);
-
-  it('writes the same files as a DRG policy, with packets as the groups and the point value as the rate', () => {
-    expect(run.status, run.stderr).toBe(0);
-    expect(readdirSync(output).sort()).toEqual(['baseline', 'cases.jsonl', 'comparison.csv', 'groups.csv', 'hospitals.csv', 'report.html', 'summary.json']);
-    expect(csv(path.join(output, 'hospitals.csv'))[0]).toEqual(['hospitalId', 'level', 'cases', 'cmi', 'totalCost', 'totalPayment', 'paymentToCost', 'surplus', 'lowOutliers', 'highOutliers', 'reviewOutliers']);
-    expect(csv(path.join(output, 'groups.csv'))[0]).toEqual(['packet', 'cases', 'meanCost', 'score', 'cv']);
-    const rows = jsonl(path.join(output, 'cases.jsonl'));
-    expect(Object.keys(rows[0]!)).toEqual(['listId', 'hospitalId', 'packet', 'score', 'auxiliary', 'totalCost', 'standard', 'ratio', 'outlier', 'payment']);
-    const packets = new Set(csv(path.join(output, 'groups.csv')).slice(1).map((r) => r[0]));
-    for (const r of rows) expect(packets.has(String(r.packet)), String(r.packet)).toBe(true);
-    const summary = JSON.parse(readFileSync(path.join(output, 'summary.json'), 'utf8'));
-    expect(summary).toMatchObject({ method: 'dip', budget: 1_300_000, totalPayment: 1_300_000, pointValueDerived: true, fundRatio: 1, cases: 120, catalog: { source: 'built', referenceYears: [2023, 2024] } });
-    expect(summary.baseRate).toBeUndefined();
-    for (const key of ['pointValue', 'budgetPointValue', 'settlementPointValue', 'riv']) expect(typeof summary[key]).toBe('number');
-    expect(run.stderr).toMatch(/dip: 120 cases paid 1,300,000\.00 yuan .* point value \d+\.\d{4} \(from the budget\)/);
-    const html = readFileSync(path.join(output, 'report.html'), 'utf8');
-    expect(html).toContain('(DIP point value)');
-    expect(html).toContain('Biggest winners and losers: baseline vs dip');
-  });
-
-  it('pays the budget to the cent: cases, hospitals and the summary agree; low-cost cases get their cost', () => {
-    const rows = jsonl(path.join(output, 'cases.jsonl'));
-    expect(rows).toHaveLength(120);
-    expect(rows.reduce((s, c) => s + centsOf(c.payment), 0)).toBe(130_000_000);
-    const hospitals = csv(path.join(output, 'hospitals.csv')).slice(1);
-    expect(hospitals.reduce((s, h) => s + centsOf(h[5]), 0)).toBe(130_000_000);
-    for (const c of rows.filter((c) => c.outlier === 'low')) expect(c.payment).toBe(c.totalCost);
-    for (const c of rows.filter((c) => c.outlier === 'normal')) expect(Math.abs(centsOf(c.payment) - centsOf(c.standard))).toBeLessThanOrEqual(1);
-  });
-
-  it('compares DIP with DRG per hospital; the same budget makes the differences cancel', () => {
-    const rows = csv(path.join(output, 'comparison.csv'));
-    expect(rows[0]).toEqual(['hospitalId', 'level', 'cases', 'totalCost', 'payment_dip', 'payment_baseline', 'difference_baseline', 'differencePercent_baseline']);
-    let difference = 0;
-    for (const r of rows.slice(1)) {
-      expect(centsOf(r[5]) - centsOf(r[4])).toBe(centsOf(r[6]));
-      difference += centsOf(r[6]);
-    }
-    expect(difference).toBe(0);
-    expect(JSON.parse(readFileSync(path.join(output, 'baseline', 'summary.json'), 'utf8'))).toMatchObject({ method: 'drg', totalPayment: 1_300_000 });
-  });
-
-  it('pays the fund share: budget = Σ fund payments, of which 90 % is prepaid', () => {
-    const policy = path.join(dir, 'fund.json');
-    writeFileSync(policy, JSON.stringify({ ...dipPolicy, name: 'fund', budget: 1_040_000, fundRatio: 0.8 }));
-    const out = path.join(dir, 'fund');
-    const r = cli('simulate', '--cases', cases, '--policy', policy, '--output', out);
+  it('writes summary, hospitals, groups and cases with both point values; the fund pays the budget to the cent', () => {
+    const out = path.join(dir, 'out-main');
+    const r = cli('simulate', '--cases', ...files, '--policy', policyFile('main', {}), '--compare', path.join(dir, 'drg.json'), '--output', out);
     expect(r.status, r.stderr).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(['cases.jsonl', 'comparison.csv', 'drg', 'groups.csv', 'hospitals.csv', 'report.html', 'summary.json']);
     const summary = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8'));
-    expect(summary).toMatchObject({ totalPayment: 1_040_000, totalCaseValue: 1_300_000, prepayment: { share: 0.9, prepaid: 936_000, yearEnd: 104_000 } });
-    const rows = jsonl(path.join(out, 'cases.jsonl'));
-    expect(rows.reduce((s, c) => s + centsOf(c.payment), 0)).toBe(104_000_000);
-    for (const c of rows.filter((c) => c.outlier === 'low')) expect(Math.abs(centsOf(c.payment) - centsOf(Number(c.totalCost) * 0.8))).toBeLessThanOrEqual(1);
-  });
+    expect(summary).toMatchObject({ method: 'dip', budget: 17_000_000, totalPayment: 17_000_000, pointValueDerived: true, cases: 1500, catalog: { source: 'built', referenceYears: [2023, 2024], coreThresholdSource: 'coverage' } });
+    expect(summary.yearStartPointValue).toBeGreaterThan(0);
+    expect(summary.settlementPointValue).toBe(summary.pointValue);
+    expect(summary.funds[0]).toMatchObject({ fund: 'all', cleared: 17_000_000 });
+    expect(summary.hospitalCoefficients.mode).toBe('level');
+    // 特例单议: at most ⌊1500 × 5 ‰⌋ = 7 approved.
+    expect(summary.specialReview.cap).toBe(7);
+    expect(summary.outliers.review).toBeLessThanOrEqual(7);
+    const cases = jsonl(path.join(out, 'cases.jsonl'));
+    expect(Object.keys(cases[0]!)).toEqual(['listId', 'hospitalId', 'packet', 'caseScore', 'hospitalCoefficient', 'auxiliary', 'totalCost', 'yearStartStandard', 'ratio', 'outlier', 'payment']);
+    expect(cases.reduce((s, c) => s + centsOf(c.payment), 0)).toBe(1_700_000_000);
+    for (const c of cases.filter((c) => c.outlier === 'specialReview')) expect(c.payment).toBe(c.totalCost);
+    for (const c of cases.filter((c) => c.outlier === 'ungrouped')) expect(Math.abs(centsOf(c.payment) - centsOf(Number(c.totalCost) * 0.7))).toBeLessThanOrEqual(1);
+    const hospitals = csv(path.join(out, 'hospitals.csv'));
+    expect(hospitals[0]).toEqual(['hospitalId', 'fund', 'level', 'cases', 'points', 'totalCost', 'caseValue', 'valueToCost', 'fundShareOfCost', 'prepaid', 'cleared', 'difference', 'fundPaymentToFundCost', 'balance', 'retainedSurplus', 'sharedOverspend', 'final', 'lowOutliers', 'highOutliers', 'specialReview', 'ungrouped']);
+    expect(hospitals.slice(1).reduce((s, h) => s + centsOf(h[10]), 0)).toBe(1_700_000_000);
+    for (const h of hospitals.slice(1)) expect(centsOf(h[10]) - centsOf(h[9])).toBe(centsOf(h[11]));
+    expect(summary.prepayment.prepaid + summary.prepayment.yearEnd).toBeCloseTo(17_000_000, 2);
+    expect(r.stderr).toMatch(/main: 1,500 cases paid 17,000,000\.00 yuan .* point value \d+\.\d{4} \(from the budget\)/);
+    expect(readFileSync(path.join(out, 'report.html'), 'utf8')).toContain('(DIP point value; year-start ');
+    // comparison.csv: the case value (before any fund ratio) beside the DRG payment, both spending the same budget.
+    const rows = csv(path.join(out, 'comparison.csv'));
+    expect(rows[0]).toEqual(['hospitalId', 'level', 'cases', 'totalCost', 'payment_main', 'payment_drg', 'difference_drg', 'differencePercent_drg']);
+    expect(rows.slice(1).reduce((s, row) => s + centsOf(row[4]), 0)).toBeGreaterThan(1_700_000_000 - 100);
+  }, 60_000);
 
-  it('uses a catalogue built by `dip build` from the policy file, and a given point value', () => {
+  it('judges a case against the year-start standard: a bigger budget moves the point value, not the classes', () => {
+    const a = simulate('budget-a', {});
+    const b = simulate('budget-b', { budget: 20_000_000 });
+    expect(b.summary.settlementPointValue).toBeGreaterThan(a.summary.settlementPointValue);
+    expect(b.summary.yearStartPointValue).toBe(a.summary.yearStartPointValue);
+    expect(b.cases.map((c) => c.outlier)).toEqual(a.cases.map((c) => c.outlier));
+  }, 60_000);
+
+  it('compares like with like: a fund ratio changes the fund payment, not the case value', () => {
+    const whole = simulate('ratio-1', {});
+    const share = simulate('ratio-08', { budget: 13_600_000, fundRatio: 0.8 });
+    expect(share.summary.totalPayment).toBe(13_600_000);
+    expect(share.summary.totalCaseValue).toBeCloseTo(whole.summary.totalCaseValue, 0);
+    const h1 = csv(path.join(whole.out, 'hospitals.csv')).slice(1);
+    const h8 = csv(path.join(share.out, 'hospitals.csv')).slice(1);
+    // fund payment ÷ the fund's share of cost is the same ratio as case value ÷ cost.
+    h8.forEach((h, k) => expect(Number(h[12])).toBeCloseTo(Number(h1[k]![7]), 3));
+  }, 60_000);
+
+  it('approves a supplied special-review list under the cap and pays it by item', () => {
+    const a = simulate('review-a', {});
+    const candidates = a.cases.filter((c) => Number(c.ratio) > 2).map((c) => String(c.listId));
+    const listed = [...candidates.slice(-2), 'NOT-A-CASE'];
+    const b = simulate('review-b', { specialReview: { approved: listed } });
+    expect(b.summary.specialReview).toMatchObject({ count: 2, listedUnknown: 1 });
+    expect(b.cases.filter((c) => c.outlier === 'specialReview').map((c) => c.listId).sort()).toEqual(listed.slice(0, 2).sort());
+  }, 60_000);
+
+  it('budgets the employee and resident funds separately, each with its own point values', () => {
+    const r = simulate('funds', { budget: undefined, funds: { employee: { budget: 9_000_000, fundRatio: 0.85 }, resident: { budget: 5_000_000, fundRatio: 0.65 } } });
+    expect(r.summary.funds.map((f: { fund: string; cleared: number }) => [f.fund, f.cleared])).toEqual([['employee', 9_000_000], ['resident', 5_000_000]]);
+    expect(r.summary.funds[0].settlementPointValue).not.toBe(r.summary.funds[1].settlementPointValue);
+    expect(r.summary.totalPayment).toBe(14_000_000);
+    expect(csv(path.join(r.out, 'hospitals.csv')).slice(1).map((h) => h[1])).toContain('resident');
+  }, 60_000);
+
+  it('uses a catalogue built by `dip build` and a given point value; refuses a missing one', () => {
     const catalog = path.join(dir, 'catalog.json');
-    const build = cli('dip', 'build', '--cases', cases, '--policy', path.join(fixtures, 'policy-dip.json'), '--output', catalog, '--threads', '1');
+    const build = cli('dip', 'build', '--cases', files[0]!, files[1]!, '--policy', policyFile('build', {}), '--output', catalog, '--threads', '1');
     expect(build.status, build.stderr).toBe(0);
-    const policy = path.join(dir, 'given.json');
-    writeFileSync(policy, JSON.stringify({ ...dipPolicy, name: 'given', budget: undefined, pointValue: 10, catalog: 'catalog.json' }));
-    const out = path.join(dir, 'given');
-    const r = cli('simulate', '--cases', cases, '--policy', policy, '--output', out);
-    expect(r.status, r.stderr).toBe(0);
-    const summary = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8'));
-    expect(summary).toMatchObject({ pointValue: 10, pointValueDerived: false, settlementPointValue: null, budget: null, catalog: { source: 'file' } });
-    const missing = path.join(dir, 'missing.json');
-    writeFileSync(missing, JSON.stringify({ ...dipPolicy, catalog: 'nowhere.json' }));
-    const bad = cli('simulate', '--cases', cases, '--policy', missing, '--output', path.join(dir, 'missing'));
+    const r = simulate('given', { budget: undefined, pointValue: 10, catalog: 'catalog.json' });
+    expect(r.summary).toMatchObject({ pointValue: 10, pointValueDerived: false, settlementPointValue: 10, budget: null, catalog: { source: 'file' } });
+    const bad = cli('simulate', '--cases', ...files, '--policy', policyFile('missing', { catalog: 'nowhere.json' }), '--output', path.join(dir, 'missing'));
     expect(bad.status).not.toBe(0);
     expect(bad.stderr).toMatch(/cannot read the DIP catalogue of the policy .*missing\.json: .*nowhere\.json does not exist/);
-  });
+  }, 60_000);
 
   it('stops with a sentence when the reference years have no case', () => {
-    const policy = path.join(dir, 'empty.json');
-    writeFileSync(policy, JSON.stringify({ ...dipPolicy, referenceYears: [2019], yearWeights: undefined }));
-    const r = cli('simulate', '--cases', cases, '--policy', policy, '--output', path.join(dir, 'empty'));
+    const r = cli('simulate', '--cases', ...files, '--policy', policyFile('empty', { referenceYears: [2019] }), '--output', path.join(dir, 'empty'));
     expect(r.status).not.toBe(0);
     expect(r.stderr).toMatch(/empty\.json: no reference case: none of the \d+ cases was discharged in 2019/);
     expect(r.stderr).not.toMatch(/at .*\.ts:\d+/);
   });
-
-  it('carries the DIP fields through the worker threads: the same files as in-process', () => {
-    // Workers start at 8 MiB of JSON Lines: the fixture ×90 with distinct listIds.
-    const lines = readFileSync(cases, 'utf8').trim().split('\n');
-    const big = path.join(dir, 'big.jsonl');
-    writeFileSync(big, Array.from({ length: 90 }, (_, k) => lines.map((l) => l.replace('"listId": "', `"listId": "R${k}-`)).join('\n')).join('\n') + '\n');
-    const policy = path.join(dir, 'big-policy.json');
-    writeFileSync(policy, JSON.stringify({ ...dipPolicy, budget: 117_000_000 }));
-    const outs = [1, 2].map((threads) => {
-      const out = path.join(dir, `threads-${threads}`);
-      const r = cli('simulate', '--cases', big, '--policy', policy, '--output', out, '--threads', String(threads));
-      expect(r.status, r.stderr).toBe(0);
-      return out;
-    });
-    for (const f of ['cases.jsonl', 'hospitals.csv', 'groups.csv']) expect(readFileSync(path.join(outs[1]!, f), 'utf8')).toBe(readFileSync(path.join(outs[0]!, f), 'utf8'));
-    expect(JSON.parse(readFileSync(path.join(outs[1]!, 'summary.json'), 'utf8')).totalPayment).toBe(117_000_000);
-  }, 30_000);
 });

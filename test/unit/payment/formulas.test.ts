@@ -71,7 +71,8 @@ describe('payment of each outlier class', () => {
     [{ year: 2025, drg: null, cost: 777.77, level: 2 }, null, 777.77], // ungroupable: by item
     [{ year: 2025, drg: 'ZZ19', cost: 1234.56, level: 2 }, null, 1234.56], // no reference weight: by item
   ];
-  const p = policy({ levelCoefficients: { '1': 0.9, '2': 1, '3': 1.1 } });
+  // No special-review cap here (1000 ‰), so the ratio-6 case keeps its flag; the 5 ‰ default is tested below.
+  const p = policy({ levelCoefficients: { '1': 0.9, '2': 1, '3': 1.1 }, specialReview: { capPerMille: 1000 } });
   const result = simulatePolicy(table([...reference, ...settlement.map((s) => s[0])]), p);
 
   it('pays low at cost, normal the standard, high and review cost − standard, the rest by item', () => {
@@ -81,6 +82,12 @@ describe('payment of each outlier class', () => {
       expect(result.cents[k], `case ${k}`).toBe(Math.round(payment * 100));
     });
     expect(result.totals.outliers).toEqual({ normal: 3, low: 1, high: 2, review: 1, byItem: 2 });
+  });
+
+  it('keeps special-review flags under the regional 5 ‰ cap: with 9 cases none stays flagged, the payment is the same', () => {
+    const capped = simulatePolicy(table([...reference, ...settlement.map((s) => s[0])]), policy({ levelCoefficients: { '1': 0.9, '2': 1, '3': 1.1 } }));
+    expect(capped.totals.outliers).toEqual({ normal: 3, low: 1, high: 3, review: 0, byItem: 2 });
+    expect(Array.from(capped.cents)).toEqual(Array.from(result.cents));
   });
 
   it('computes CMI per hospital over its DRG-priced cases', () => {

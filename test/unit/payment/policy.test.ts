@@ -68,15 +68,18 @@ describe('payment policy: the method union', () => {
     expect(parsePaymentPolicy(issueExample)).toEqual(parsePolicy(issueExample));
     const p = parsePaymentPolicy(dip);
     if (p.method !== 'dip') throw new Error('expected a DIP policy');
-    expect(p).toMatchObject({ referenceYears: [2023, 2024], yearWeights: [2, 7], fundRatio: 1, prepaymentShare: 0.9, outliers: { low: 0.5, high: 2, review: 5 }, coreThreshold: 15, targetCv: 0.8, scoreScale: 1000, trim: [0.025, 0.975] });
+    expect(p).toMatchObject({ referenceYears: [2023, 2024], yearWeights: [2, 7], fundRatio: 1, prepaymentShare: 0.9, outliers: { low: 0.5, high: 2, review: 5 }, maxCoreThreshold: 15, coverageTarget: 0.85, hospitalCoefficients: 'level', ungroupedShare: 0.7, specialReview: { threshold: 2, capPerMille: 5 }, scoreScale: 1000, trim: [0.025, 0.975] });
+    expect(p.coreThreshold).toBeUndefined();
+    expect(parsePaymentPolicy({ ...dip, levelCoefficients: { '3': 1.1 } })).toMatchObject({ hospitalCoefficients: 'given', levelCoefficients: { '1': 1, '2': 1, '3': 1.1 } });
     expect(p.levelCoefficients).toEqual({ '1': 1, '2': 1, '3': 1 });
     expect(p.catalog).toBeUndefined();
     expect(parsePaymentPolicy({ ...dip, budget: undefined, pointValue: 12.5, catalog: 'catalog.json' })).toMatchObject({ pointValue: 12.5, catalog: 'catalog.json' });
   });
 
   it('says what is wrong with a DIP policy, with the field path', () => {
-    expect(paymentIssues({ ...dip, pointValue: 10 })).toEqual(['pointValue give exactly one of budget (the point value is then derived) and pointValue']);
-    expect(paymentIssues({ ...dip, budget: undefined })).toEqual(['the policy give exactly one of budget (the point value is then derived) and pointValue']);
+    expect(paymentIssues({ ...dip, pointValue: 10 })).toEqual(['budget give exactly one of budget (the point value is then derived), pointValue and funds']);
+    expect(paymentIssues({ ...dip, budget: undefined })).toEqual(['the policy give exactly one of budget (the point value is then derived), pointValue and funds']);
+    expect(paymentIssues({ ...dip, hospitalCoefficients: 'given' })).toEqual(['levelCoefficients is required with hospitalCoefficients "given"']);
     expect(paymentIssues({ ...dip, fundRatio: 1.2 })).toEqual(['fundRatio must be above 0 and at most 1']);
     expect(paymentIssues({ ...dip, prepaymentShare: -0.1 })).toEqual(['prepaymentShare must be from 0 to 1']);
     expect(paymentIssues({ ...dip, coreThreshold: 0 })).toEqual(['coreThreshold must be at least 1']);

@@ -40,6 +40,7 @@ const validValue: Record<string, fc.Arbitrary<unknown>> = {
   secondaryDiagnoses: fc.array(fc.string({ maxLength: 42 }), { maxLength: 4 }),
   procedures: fc.array(fc.string({ maxLength: 42 }), { maxLength: 4 }),
   ventilationHours: fc.double({ min: 0, max: 1e6, noNaN: true }),
+  icuHours: fc.double({ min: 0, max: 1e6, noNaN: true }),
   department: fc.string({ maxLength: 66 }),
   totalCost: fc.double({ min: 0, max: 1e7, noNaN: true }),
   costs: fc.dictionary(fc.constantFrom(...costCategories, 'hotel'), fc.oneof(fc.double({ min: 0, max: 1e5, noNaN: true }), edge), { maxKeys: 4 }),

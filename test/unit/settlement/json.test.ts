@@ -40,6 +40,7 @@ const record: fc.Arbitrary<SettlementRecord> = fc.record(
     secondaryDiagnoses: fc.array(anyString, { maxLength: 5 }),
     procedures: fc.array(anyString, { maxLength: 5 }),
     ventilationHours: amount,
+    icuHours: amount,
     department: anyString,
     totalCost: amount,
     costs: fc.dictionary(fc.constantFrom(...costCategories), amount),

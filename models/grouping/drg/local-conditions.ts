@@ -1,0 +1,251 @@
+/**
+ * The conditions local schemes add to the rule pack (stay, disposition, ICU hours, department,
+ * amount, sex, secondary diagnoses/procedures, MCC/CC as `has_mcc`/`has_cc` define them, and
+ * negations), indexed once for the grouper: code lists as sets, fields and operators as small
+ * integers, so evaluating one is a switch and a lookup.
+ */
+import type { ComparedField, CompareOp, Condition } from './pack.ts';
+
+/** Secondary diagnosis → exclusion table, and principal → the tables that exclude it. */
+export interface SeverityTables {
+  mcc: Map<string, string | null>;
+  cc: Map<string, string | null>;
+  /** Both at once: one lookup per secondary diagnosis. */
+  levels: Map<string, { mcc?: string | null; cc?: string | null }>;
+  excludingTables: Map<string, Set<string>>;
+}
+
+/** The fields of a settlement record the grouper reads (the local-scheme fields only when a local scheme splits on them). */
+export interface GroupingInput {
+  sex: 'M' | 'F';
+  ageYears: number;
+  ageDays?: number | undefined;
+  birthWeightGrams?: number | undefined;
+  principalDiagnosis: string;
+  secondaryDiagnoses: readonly string[];
+  procedures: readonly string[];
+  lengthOfStay?: number | undefined;
+  dischargeDisposition?: string | undefined;
+  department?: string | undefined;
+  icuHours?: number | undefined;
+  totalCost?: number | undefined;
+}
+
+const enum Op {
+  Lt,
+  Le,
+  Gt,
+  Ge,
+  Eq,
+  Ne,
+}
+const opCode: Record<CompareOp, Op> = { '<': Op.Lt, '<=': Op.Le, '>': Op.Gt, '>=': Op.Ge, '==': Op.Eq, '!=': Op.Ne };
+
+export type LocalCondition =
+  | { kind: 'principalDiagnosis' | 'principalProcedure' | 'anyProcedure' | 'anyDiagnosis' | 'secondaryDiagnosis' | 'secondaryProcedure'; set: Set<string>; negated: boolean }
+  | { kind: 'hasProcedure' | 'mcc' | 'cc'; negated: boolean }
+  | { kind: 'sex'; sex: 'M' | 'F' }
+  | { kind: 'compare'; field: ComparedField; op: Op; value: number; text: string }
+  | { kind: 'present'; field: ComparedField; negated: boolean }
+  | { kind: 'disposition' | 'department'; set: Set<string>; negated: boolean };
+
+export function indexCondition(c: Condition, setOf: (list: number) => Set<string>): LocalCondition {
+  switch (c.kind) {
+    case 'principalDiagnosis':
+    case 'principalProcedure':
+    case 'anyProcedure':
+    case 'anyDiagnosis':
+    case 'secondaryDiagnosis':
+    case 'secondaryProcedure':
+      return { kind: c.kind, set: setOf(c.list), negated: c.negated === true };
+    case 'hasProcedure':
+    case 'mcc':
+    case 'cc':
+      return { kind: c.kind, negated: c.negated === true };
+    case 'sex':
+      return { kind: 'sex', sex: c.sex };
+    case 'compare':
+      return { kind: 'compare', field: c.field, op: opCode[c.op], value: c.value, text: `${c.op} ${c.value}` };
+    case 'present':
+      return { kind: 'present', field: c.field, negated: c.negated === true };
+    case 'disposition':
+    case 'department':
+      return { kind: c.kind, set: new Set(c.codes), negated: c.negated === true };
+    default:
+      throw new Error(`the condition ${c.kind} is not a local-scheme condition`);
+  }
+}
+
+/** A number of the case; undefined when it is not recorded (ICU hours not recorded count as 0). */
+export function fieldValue(field: ComparedField, r: GroupingInput): number | undefined {
+  switch (field) {
+    case 'ageYears':
+      return r.ageYears;
+    case 'ageDays':
+      return r.ageDays;
+    case 'birthWeight':
+      return r.birthWeightGrams;
+    case 'stay':
+      return r.lengthOfStay;
+    case 'icuHours':
+      return r.icuHours ?? 0;
+    case 'amount':
+      return r.totalCost;
+    case 'diagnosisCount':
+      return 1 + r.secondaryDiagnoses.length;
+    case 'procedureCount':
+      return r.procedures.length;
+  }
+}
+
+function compare(v: number, op: Op, value: number): boolean {
+  switch (op) {
+    case Op.Lt:
+      return v < value;
+    case Op.Le:
+      return v <= value;
+    case Op.Gt:
+      return v > value;
+    case Op.Ge:
+      return v >= value;
+    case Op.Eq:
+      return v === value;
+    case Op.Ne:
+      return v !== value;
+  }
+}
+
+function anyIn(set: Set<string>, codes: readonly string[], from: number): boolean {
+  for (let i = from; i < codes.length; i++) if (set.has(codes[i]!)) return true;
+  return false;
+}
+
+/** `has_mcc` / `has_cc`: some secondary diagnosis is in the table and its exclusion table is not the principal's. */
+export function hasSeverity(table: Map<string, string | null>, r: GroupingInput, severity: SeverityTables): string | null {
+  const excluding = severity.excludingTables.get(r.principalDiagnosis);
+  for (const dx of r.secondaryDiagnoses) {
+    const t = table.get(dx);
+    if (t === undefined) continue;
+    if (t === null || excluding === undefined || !excluding.has(t)) return dx;
+  }
+  return null;
+}
+
+/**
+ * The case's has_mcc / has_cc, computed at most once per case: a scheme's splits ask them again
+ * and again (x1: MCC, x3: MCC or CC, …). `groupCase` clears this at the start of every case.
+ */
+const memo: { mcc: boolean | undefined; cc: boolean | undefined } = { mcc: undefined, cc: undefined };
+
+export function clearSeverityMemo(): void {
+  memo.mcc = undefined;
+  memo.cc = undefined;
+}
+
+/** has_mcc and has_cc of the case in one pass over its secondary diagnoses, into the memo. */
+function computeSeverity(r: GroupingInput, severity: SeverityTables): void {
+  const excluding = severity.excludingTables.get(r.principalDiagnosis);
+  let mcc = false;
+  let cc = false;
+  for (const dx of r.secondaryDiagnoses) {
+    const level = severity.levels.get(dx);
+    if (level === undefined) continue;
+    const m = level.mcc;
+    if (!mcc && m !== undefined && (m === null || excluding === undefined || !excluding.has(m))) mcc = true;
+    const c = level.cc;
+    if (!cc && c !== undefined && (c === null || excluding === undefined || !excluding.has(c))) cc = true;
+  }
+  memo.mcc = mcc;
+  memo.cc = cc;
+}
+
+function positive(c: LocalCondition, r: GroupingInput, severity: SeverityTables): boolean {
+  switch (c.kind) {
+    case 'principalDiagnosis':
+      return c.set.has(r.principalDiagnosis);
+    case 'principalProcedure':
+      return r.procedures.length > 0 && c.set.has(r.procedures[0]!);
+    case 'anyProcedure':
+      return anyIn(c.set, r.procedures, 0);
+    case 'secondaryProcedure':
+      return anyIn(c.set, r.procedures, 1);
+    case 'anyDiagnosis':
+      return c.set.has(r.principalDiagnosis) || anyIn(c.set, r.secondaryDiagnoses, 0);
+    case 'secondaryDiagnosis':
+      return anyIn(c.set, r.secondaryDiagnoses, 0);
+    case 'hasProcedure':
+      return r.procedures.length > 0;
+    case 'mcc':
+      if (memo.mcc === undefined) computeSeverity(r, severity);
+      return memo.mcc!;
+    case 'cc':
+      if (memo.cc === undefined) computeSeverity(r, severity);
+      return memo.cc!;
+    case 'sex':
+      return r.sex === c.sex;
+    case 'compare': {
+      const v = fieldValue(c.field, r);
+      return v !== undefined && compare(v, c.op, c.value);
+    }
+    case 'present':
+      return fieldValue(c.field, r) !== undefined;
+    case 'disposition':
+      return r.dischargeDisposition !== undefined && c.set.has(r.dischargeDisposition);
+    case 'department':
+      return r.department !== undefined && c.set.has(r.department);
+  }
+}
+
+export function localHolds(c: LocalCondition, r: GroupingInput, severity: SeverityTables): boolean {
+  const holds = positive(c, r, severity);
+  return 'negated' in c && c.negated ? !holds : holds;
+}
+
+const fieldWords: Record<ComparedField, string> = {
+  ageYears: 'age in years',
+  ageDays: 'age in days',
+  birthWeight: 'birth weight (g)',
+  stay: 'length of stay (days)',
+  icuHours: 'ICU hours',
+  amount: 'total cost (yuan)',
+  diagnosisCount: 'number of diagnoses',
+  procedureCount: 'number of procedures',
+};
+
+/** The condition in words, with the case's value, for the trace. */
+export function localText(c: LocalCondition, r: GroupingInput, severity: SeverityTables): string {
+  const not = 'negated' in c && c.negated ? 'not ' : '';
+  switch (c.kind) {
+    case 'principalDiagnosis':
+      return `principal diagnosis ${r.principalDiagnosis} is ${not}listed`;
+    case 'principalProcedure':
+      return `principal procedure ${r.procedures[0] ?? '(none)'} is ${not}listed`;
+    case 'anyProcedure':
+    case 'secondaryProcedure':
+    case 'anyDiagnosis':
+    case 'secondaryDiagnosis': {
+      const codes = c.kind.endsWith('Procedure') ? r.procedures.slice(c.kind === 'secondaryProcedure' ? 1 : 0) : c.kind === 'anyDiagnosis' ? [r.principalDiagnosis, ...r.secondaryDiagnoses] : r.secondaryDiagnoses;
+      const hit = codes.find((x) => c.set.has(x));
+      const what = c.kind === 'secondaryProcedure' ? 'a procedure other than the principal' : c.kind === 'secondaryDiagnosis' ? 'a secondary diagnosis' : c.kind === 'anyDiagnosis' ? 'a diagnosis' : 'a procedure';
+      return not ? `no ${what.replace(/^an? /, '')} is listed` : `${what} (${hit}) is listed`;
+    }
+    case 'hasProcedure':
+      return not ? 'the case has no procedure' : 'the case has a procedure';
+    case 'mcc':
+    case 'cc': {
+      const dx = hasSeverity(c.kind === 'mcc' ? severity.mcc : severity.cc, r, severity);
+      const label = c.kind.toUpperCase();
+      return dx !== null ? `secondary diagnosis ${dx} is an ${label} not excluded by the principal diagnosis` : `no secondary diagnosis is a counted ${label}`;
+    }
+    case 'sex':
+      return `the patient is ${c.sex === 'M' ? 'male' : 'female'}`;
+    case 'compare':
+      return `${fieldWords[c.field]} ${fieldValue(c.field, r) ?? '(not recorded)'} ${c.text}`;
+    case 'present':
+      return `${fieldWords[c.field]} is ${not}recorded`;
+    case 'disposition':
+      return `discharge disposition ${r.dischargeDisposition ?? '(none)'} is ${not}in ${[...c.set].join('/')}`;
+    case 'department':
+      return `department ${r.department ?? '(none)'} is ${not}in ${[...c.set].join('/')}`;
+  }
+}
