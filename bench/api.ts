@@ -40,6 +40,9 @@ const dataDir = path.join(work, 'data');
 const buildDir = path.join(work, 'build');
 const port = Number(process.env.PORT ?? 3300);
 const log = (s: string): void => void process.stdout.write(`${s}\n`);
+// A load test of the service, not of its per-key throttle (50 connections share one key).
+process.env.THROTTLE_RATE_PER_SECOND ??= '1000000';
+process.env.THROTTLE_BURST ??= '1000000';
 
 function synth(n: number, hospitals: number, dir: string): string[] {
   execFileSync(process.execPath, [path.join(projectRoot, 'bin', 'payreform.mjs'), 'synth', '--seed', '7', '--hospitals', String(hospitals), '--years', '2025', '--cases-per-year', String(n), '--payment-table', referencePath('payment-tables', 'linyi-2022.csv'), '--output', dir], { stdio: 'ignore' });
@@ -54,14 +57,14 @@ async function cannon(title: string, opts: CannonOptions): Promise<Record<string
   return out;
 }
 
-/** ≤ 6 MB JSON Lines batches. */
-function batches(lines: string[], maxBytes = 6_000_000): string[][] {
+/** ≤ 6 MB, ≤ 10 000-record JSON Lines batches (the ingest limits). */
+function batches(lines: string[], maxBytes = 6_000_000, maxRecords = 10_000): string[][] {
   const out: string[][] = [];
   let cur: string[] = [];
   let bytes = 0;
   for (const l of lines) {
     const b = Buffer.byteLength(l) + 1;
-    if (bytes + b > maxBytes && cur.length > 0) {
+    if ((bytes + b > maxBytes || cur.length >= maxRecords) && cur.length > 0) {
       out.push(cur);
       cur = [];
       bytes = 0;

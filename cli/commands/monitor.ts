@@ -98,7 +98,7 @@ function readRuleSet(file: string | undefined): RuleSet {
   try {
     return parseRuleSet(json);
   } catch (error) {
-    if (error instanceof RuleSetError) throw new CliError(`${file}: ${error.problems.join('; ')}`);
+    if (error instanceof RuleSetError) throw new CliError(`${file}: ${error.problems.map((p) => p.message).join('; ')}`);
     throw error;
   }
 }

@@ -142,7 +142,7 @@ function readPolicy(file: string): AnyPaymentPolicy {
   try {
     return parsePaymentPolicy(json);
   } catch (error) {
-    if (error instanceof PolicyError) throw new CliError(`the policy ${file} is not valid: ${error.issues.join('; ')}.`);
+    if (error instanceof PolicyError) throw new CliError(`the policy ${file} is not valid: ${error.problems.map((p) => p.message).join('; ')}.`);
     throw error;
   }
 }

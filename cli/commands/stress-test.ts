@@ -112,7 +112,7 @@ async function loadScenario(values: Record<string, unknown>): Promise<Scenario> 
   } catch (error) {
     if (error instanceof ScenarioError) {
       const source = file ? `the scenario ${file}` : `the preset ${presetName}`;
-      throw new CliError(`${source} is invalid:\n${error.issues.map((i) => `  - ${i}`).join('\n')}`);
+      throw new CliError(`${source} is invalid:\n${error.problems.map((p) => `  - ${p.message}`).join('\n')}`);
     }
     throw error;
   }
@@ -139,7 +139,7 @@ export function parseSweep(spec: string): { parameter: string; list: number[] } 
 }
 
 function asCliError(error: unknown): unknown {
-  if (error instanceof ScenarioError) return new CliError(`the sweep leaves the valid range: ${error.issues.join('; ')}`);
+  if (error instanceof ScenarioError) return new CliError(`the sweep leaves the valid range: ${error.problems.map((p) => p.message).join('; ')}`);
   return error;
 }
 

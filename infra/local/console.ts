@@ -4,9 +4,13 @@
  * stand-in for the CloudFront distribution that serves the console from S3 and forwards the
  * same paths to the HTTP API (infra/constructs/console-site.ts). Same origin, so no CORS.
  * Paths without a file extension get `index.html` (the console routes in the browser).
+ *
+ * This server shares its process with dynalite and s3rver: a request it cannot serve (a broken
+ * percent-encoding such as `/%E0%A4%A`, a vanished upstream) gets its own 4xx/5xx answer and
+ * nothing is thrown out of the handler, so one bad URL never stops the local stack.
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { createServer, request, type Server } from 'node:http';
+import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import path from 'node:path';
 import { projectRoot } from '../../lib/reference.ts';
 
@@ -53,16 +57,60 @@ export async function ensureConsoleBuilt(): Promise<string> {
   return consoleDist;
 }
 
+/** A plain-text answer, unless one has already started. */
+function answer(res: ServerResponse, status: number, text: string): void {
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', ...consoleHeaders });
+  res.end(text);
+}
+
+/** The request path decoded, or null when its percent-encoding is broken. */
+function decodedPath(pathname: string): string | null {
+  try {
+    return decodeURIComponent(pathname);
+  } catch {
+    return null;
+  }
+}
+
 /** Serve `webDir` on `port` and forward API paths to `apiUrl`. */
 export async function serveConsole(o: { port: number; webDir: string; apiUrl: string }): Promise<Server> {
-  const api = new URL(o.apiUrl);
   const root = path.resolve(o.webDir);
+  const handle = consoleHandler(root, new URL(o.apiUrl));
   const server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+    req.on('error', () => res.destroy());
+    res.on('error', () => undefined);
+    try {
+      handle(req, res);
+    } catch (error) {
+      process.stderr.write(`console server: ${req.method} ${req.url?.slice(0, 200)} failed: ${(error as Error).message}\n`);
+      answer(res, 500, 'The local console server failed on this request; the stack keeps running.');
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(o.port, '127.0.0.1', resolve);
+  });
+  return server;
+}
+
+function consoleHandler(root: string, api: URL): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://localhost');
+    } catch {
+      answer(res, 400, 'Bad request: the URL cannot be read.');
+      return;
+    }
     if (isApiPath(url.pathname)) {
-      const upstream = request({ hostname: api.hostname, port: api.port, method: req.method, path: req.url, headers: { ...req.headers, host: api.host } }, (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
+      const upstream = request({ hostname: api.hostname, port: api.port, method: req.method, path: req.url, headers: { ...req.headers, host: api.host } }, (upstreamAnswer) => {
+        upstreamAnswer.on('error', () => res.destroy());
+        res.writeHead(upstreamAnswer.statusCode ?? 502, upstreamAnswer.headers);
+        upstreamAnswer.pipe(res);
       });
       upstream.on('error', () => {
         if (!res.headersSent) res.writeHead(502, { 'content-type': 'application/json' });
@@ -76,7 +124,12 @@ export async function serveConsole(o: { port: number; webDir: string; apiUrl: st
       res.end();
       return;
     }
-    let file = path.resolve(root, `.${decodeURIComponent(url.pathname)}`);
+    const decoded = decodedPath(url.pathname);
+    if (decoded === null) {
+      answer(res, 400, 'Bad request: the path is not valid percent-encoding.');
+      return;
+    }
+    let file = path.resolve(root, `.${decoded}`);
     if (!file.startsWith(root + path.sep) && file !== root) file = root;
     if (!path.extname(file) || !existsSync(file) || !statSync(file).isFile()) {
       if (path.extname(url.pathname) && url.pathname !== '/') {
@@ -90,10 +143,5 @@ export async function serveConsole(o: { port: number; webDir: string; apiUrl: st
     const immutable = file.includes(`${path.sep}assets${path.sep}`);
     res.writeHead(200, { 'content-type': types[path.extname(file)] ?? 'application/octet-stream', 'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache', ...consoleHeaders });
     res.end(req.method === 'HEAD' ? undefined : body);
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(o.port, '127.0.0.1', resolve);
-  });
-  return server;
+  };
 }

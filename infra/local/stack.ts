@@ -38,7 +38,12 @@ export interface LocalStackOptions {
   skipBuild?: boolean;
   /** Serve this built console directory on `port` too (API paths pass through to serverless-offline on a port of its own). */
   webDir?: string;
+  /** Extra service configuration for the handlers (e.g. `THROTTLE_RATE_PER_SECOND`), over the process environment's. */
+  environment?: Record<string, string>;
 }
+
+/** Service settings a caller may set in its environment for the local handlers (limits; see README "Limits"). */
+const passedSettings = ['FUND_BUDGET_YUAN', 'MAX_RECORDS_PER_REQUEST', 'MAX_GROUP_RECORDS', 'THROTTLE_RATE_PER_SECOND', 'THROTTLE_BURST'] as const;
 
 export interface LocalStack {
   url: string;
@@ -156,7 +161,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     POWERTOOLS_METRICS_DISABLED: 'true',
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
     POWERTOOLS_DEV: 'false',
-    ...(process.env.FUND_BUDGET_YUAN ? { FUND_BUDGET_YUAN: process.env.FUND_BUDGET_YUAN } : {}),
+    ...Object.fromEntries(passedSettings.flatMap((name) => (process.env[name] ? [[name, process.env[name]]] : []))),
+    ...options.environment,
   };
 
   // The handlers' own modules, in this process, for the dev keys and the local job runner.
@@ -176,25 +182,31 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   process.env.REFERENCE_DIR = path.join(buildDir, 'handlers', 'reference');
   resetConfig();
   const running = new Set<Promise<void>>();
+  // A job that fails is the job's business (it records its failure); nothing it throws may reach
+  // this process's top level, where it would stop dynalite and s3rver with it.
+  const inBackground = (what: string, work: () => Promise<unknown>): void => {
+    const p: Promise<void> = Promise.resolve()
+      .then(work)
+      .then(() => undefined, (error: unknown) => void process.stderr.write(`local ${what} failed: ${(error as Error)?.message ?? String(error)}\n`))
+      .finally(() => running.delete(p));
+    running.add(p);
+  };
+  const jobOf = (key: string, prefix: string): string | null => (key.startsWith(prefix) && key.endsWith('/request.json') ? key.slice(prefix.length).split('/')[0]! : null);
   s3rver.on('event', (ev) => {
-    const records = (ev as { Records?: { eventName?: string; s3?: { bucket?: { name?: string }; object?: { key?: string } } }[] }).Records ?? [];
-    for (const r of records) {
-      const key = decodeURIComponent(r.s3?.object?.key ?? '');
-      if (r.s3?.bucket?.name === localNames.lakeBucket && r.eventName?.startsWith('ObjectCreated') && key.startsWith(simulationRequestPrefix) && key.endsWith('/request.json')) {
-        const id = key.slice(simulationRequestPrefix.length).split('/')[0]!;
-        const p = runSimulationInProcess(awsDeps, id).finally(() => running.delete(p));
-        running.add(p);
+    try {
+      const records = (ev as { Records?: { eventName?: string; s3?: { bucket?: { name?: string }; object?: { key?: string } } }[] }).Records ?? [];
+      for (const r of records) {
+        if (r.s3?.bucket?.name !== localNames.lakeBucket || !r.eventName?.startsWith('ObjectCreated')) continue;
+        const key = decodeURIComponent(r.s3?.object?.key ?? '');
+        const simulation = jobOf(key, simulationRequestPrefix);
+        if (simulation !== null) inBackground(`simulation ${simulation}`, () => runSimulationInProcess(awsDeps, simulation));
+        const stressTest = jobOf(key, stressTestRequestPrefix);
+        if (stressTest !== null) inBackground(`stress test ${stressTest}`, () => runRequestedStressTest(awsDeps, stressTest));
+        const supervision = jobOf(key, supervisionRequestPrefix);
+        if (supervision !== null) inBackground(`supervision run ${supervision}`, () => runRequestedSupervision(awsDeps, supervision));
       }
-      if (r.s3?.bucket?.name === localNames.lakeBucket && r.eventName?.startsWith('ObjectCreated') && key.startsWith(stressTestRequestPrefix) && key.endsWith('/request.json')) {
-        const id = key.slice(stressTestRequestPrefix.length).split('/')[0]!;
-        const p = runRequestedStressTest(awsDeps, id).then(() => undefined).finally(() => running.delete(p));
-        running.add(p);
-      }
-      if (r.s3?.bucket?.name === localNames.lakeBucket && r.eventName?.startsWith('ObjectCreated') && key.startsWith(supervisionRequestPrefix) && key.endsWith('/request.json')) {
-        const id = key.slice(supervisionRequestPrefix.length).split('/')[0]!;
-        const p = runRequestedSupervision(awsDeps, id).then(() => undefined).finally(() => running.delete(p));
-        running.add(p);
-      }
+    } catch (error) {
+      process.stderr.write(`local job trigger failed: ${(error as Error).message}\n`);
     }
   });
 

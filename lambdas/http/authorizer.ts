@@ -31,12 +31,12 @@ export function authorizerHandler(deps: Pick<Ports, 'apiKeys' | 'clock'>): (even
 const authorize = async (deps: Pick<Ports, 'apiKeys' | 'clock'>, cache: Cache, event: AuthorizerEvent): Promise<Result> => {
   const header = event.headers?.authorization ?? event.headers?.Authorization ?? event.identitySource?.[0] ?? event.authorizationToken;
   const key = bearerKey(header);
-  if (!key) return { isAuthorized: true, context: { role: '', hospitalId: '', refusal: 'missing-key' } };
+  if (!key) return { isAuthorized: true, context: { role: '', hospitalId: '', refusal: 'missing-key', keyId: '' } };
   const hash = hashKey(key);
   const hit = cache.get(hash);
   if (hit && deps.clock.now().getTime() - hit.at < ttlMs) return hit.result;
   const stored = await deps.apiKeys.get(hash);
-  const context: AuthorizerContext = stored ? { role: stored.role, hospitalId: stored.hospitalId ?? '', refusal: '' } : { role: '', hospitalId: '', refusal: 'unknown-key' };
+  const context: AuthorizerContext = stored ? { role: stored.role, hospitalId: stored.hospitalId ?? '', refusal: '', keyId: hash.slice(0, 16) } : { role: '', hospitalId: '', refusal: 'unknown-key', keyId: '' };
   const result = { isAuthorized: true, context };
   if (!stored) logger.info('unknown key refused', { keyHashPrefix: hash.slice(0, 8) });
   cache.set(hash, { at: deps.clock.now().getTime(), result });

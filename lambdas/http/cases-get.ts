@@ -13,7 +13,7 @@ import { caseQuery, listIdParams } from './schemas.ts';
 
 export const getCaseHandler = (deps: Pick<Ports, 'cases'>) => httpHandler({ name: 'getCase', roles: ['hospital', 'analyst', 'admin'], params: listIdParams, query: caseQuery }, async ({ principal, params, query }) => {
   const hospitalId = scopeHospital(principal!, query.hospitalId);
-  if (hospitalId === undefined) throw invalid('Name the hospital: listId is unique within a hospital.', [{ path: 'query.hospitalId', message: 'query.hospitalId is required for analyst and admin keys.' }]);
+  if (hospitalId === undefined) throw invalid('Name the hospital: listId is unique within a hospital.', [{ code: 'required', path: 'query.hospitalId', message: 'query.hospitalId is required for analyst and admin keys.' }]);
   const found = await deps.cases.getCase(hospitalId, params.listId);
   if (!found) throw notFound(`There is no case ${params.listId} for hospital ${hospitalId}.`);
   const weight = found.grouping.drg ? (reference().weights.get(found.grouping.drg) ?? null) : null;

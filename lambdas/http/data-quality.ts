@@ -14,7 +14,7 @@ const rate = (n: number, d: number): number => (d === 0 ? 0 : Math.round((n / d)
 
 export const dataQualityHandler = (deps: Pick<Ports, 'quality'>) => httpHandler({ name: 'dataQuality', roles: ['hospital', 'analyst', 'admin'], query: dataQualityQuery }, async ({ principal, query }) => {
   const hospitalId = scopeHospital(principal!, query.hospitalId);
-  if (hospitalId === undefined) throw invalid('Name the hospital.', [{ path: 'query.hospitalId', message: 'query.hospitalId is required for analyst and admin keys.' }]);
+  if (hospitalId === undefined) throw invalid('Name the hospital.', [{ code: 'required', path: 'query.hospitalId', message: 'query.hospitalId is required for analyst and admin keys.' }]);
   const q = await deps.quality.forMonth(hospitalId, query.month);
   return {
     status: 200,

@@ -2,19 +2,18 @@
 import { groupCase } from '../../models/grouping/drg/grouper.ts';
 import { validateRecord } from '../../models/settlement/validate.ts';
 import type { Ports } from '../../models/ports.ts';
-import { parseRecords, recordFormat } from '../shared/body.ts';
+import { enforceRecordLimit, parseRecords, recordFormat } from '../shared/body.ts';
 import { config } from '../shared/config.ts';
 import { awsDeps } from '../shared/deps.ts';
 import { activeDipCatalog, dipOfCase } from '../shared/dip-catalog.ts';
-import { invalid } from '../shared/errors.ts';
 import { httpHandler } from '../shared/http.ts';
 import { reference } from '../shared/reference.ts';
 import { groupQuery } from './schemas.ts';
 
 export const groupHandler = (deps: Pick<Ports, 'objects' | 'dipCatalog'>) => httpHandler({ name: 'group', roles: ['hospital', 'analyst', 'admin'], query: groupQuery, body: 'text' }, async ({ query, text, contentType }) => {
-  const raws = await parseRecords(text, recordFormat(contentType));
-  const max = config().MAX_GROUP_RECORDS;
-  if (raws.length > max) throw invalid(`Send 1 to ${max} records per call; this body has ${raws.length}.`, [{ path: 'body', message: `body holds ${raws.length} records; the limit is ${max}.` }]);
+  const format = recordFormat(contentType);
+  enforceRecordLimit(text, format, config().MAX_GROUP_RECORDS, 'MAX_GROUP_RECORDS');
+  const raws = await parseRecords(text, format);
   const { pack, codeSets, weights } = reference();
   const explain = query.explain === 'true';
   const dip = await activeDipCatalog(deps);

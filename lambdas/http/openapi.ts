@@ -38,10 +38,10 @@ const supervisionRunQueryNote = 'A hospital key sees only its own hospital: its 
 const io: Record<string, Io> = {
   Health: { response: s.healthResponse },
   OpenApi: { response: { type: 'object', required: ['openapi', 'info', 'paths'], properties: { openapi: { const: '3.1.0' }, info: { type: 'object' }, paths: { type: 'object' }, components: { type: 'object' } } } },
-  IngestSettlementLists: { records: {}, response: s.ingestResponse, notes: 'Records that fail validation are listed in `errors` (with index, path and code); the rest are stored. A hospital key may only send its own hospital\'s records.' },
+  IngestSettlementLists: { records: { maxRecords: defaultLimits.MAX_RECORDS_PER_REQUEST }, response: s.ingestResponse, notes: `1 to ${defaultLimits.MAX_RECORDS_PER_REQUEST} records per call (more: 413, before parsing). Records that fail validation are listed in \`errors\` (with index, code and path); the rest are stored. A hospital key may only send its own hospital's records.` },
   GetCase: { params: s.listIdParams, query: s.caseQuery, response: s.caseResponse, errors: [404], notes: '`hospitalId` is required for analyst and admin keys (422 without it); a hospital key reads only its own cases, and another hospital\'s case is the same 404 as a missing one.' },
   ListCases: { query: s.listQuery, response: s.caseListResponse, errors: [400], notes: 'Analyst and admin keys give `hospitalId`, `drg` or both (422 otherwise). The date range spans at most 36 months (default: the 12 months up to `to`, `to` defaulting to today). A cursor not handed out for this query is 400.' },
-  Group: { records: { maxRecords: defaultLimits.MAX_GROUP_RECORDS }, query: s.groupQuery, response: s.groupResponse, notes: `1 to ${defaultLimits.MAX_GROUP_RECORDS} records per call (more: 422). Nothing is stored.` },
+  Group: { records: { maxRecords: defaultLimits.MAX_GROUP_RECORDS }, query: s.groupQuery, response: s.groupResponse, notes: `1 to ${defaultLimits.MAX_GROUP_RECORDS} records per call (more: 413, before parsing). Nothing is stored.` },
   PutDipCatalog: { body: dipCatalogSchema, response: s.dipCatalogSummary, errors: [415], notes: 'The body may be gzipped (`Content-Encoding: gzip`).' },
   GetDipCatalog: { response: s.dipCatalogSummary, errors: [404] },
   CreateSimulation: { body: s.simulationRequest, response: s.simulationJobResponse, status: 202, notes: 'The policy is validated at once (422 with `policy.…` paths); the job then runs asynchronously: poll the `Location`.' },

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { dipCatalogSchema } from '../../models/grouping/dip/catalog.ts';
+import { problemSchema } from '../../models/problem.ts';
 import { settlementRecordSchema } from '../../models/settlement/schema.ts';
 import { ruleIds, ruleSetSchema } from '../../models/supervision/rule-set.ts';
 import { principalSchema } from '../shared/auth.ts';
@@ -93,7 +94,8 @@ export { supervisionRunResponse } from './result-schemas.ts';
 // Responses (documented in the OpenAPI document)
 
 /** One problem with a field: where (`path`), what (`code`, stable, for programs) and one sentence. */
-const problem = z.object({ path: z.string(), code: z.string().optional(), message: z.string() });
+/** A problem (`models/problem.ts`): code from the closed vocabulary, field path, sentence. */
+const problem = problemSchema;
 
 /** Every error answer of the service, 401 and 403 of the authorizer included. */
 export const errorBody = z.object({
@@ -112,7 +114,7 @@ export const ingestResponse = z.object({
   unchanged: z.number().int(),
   replaced: z.number().int(),
   warnings: z.number().int(),
-  errors: z.array(z.object({ index: z.number().int(), listId: z.string().nullable(), path: z.string(), code: z.string().optional(), message: z.string() })),
+  errors: z.array(problemSchema.extend({ index: z.number().int(), listId: z.string().nullable() })),
   errorsTruncated: z.boolean().optional(),
 });
 

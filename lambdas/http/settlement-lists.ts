@@ -2,7 +2,8 @@
 import type { Ports } from '../../models/ports.ts';
 import { awsDeps } from '../shared/deps.ts';
 import { ingestBatch } from '../shared/ingest.ts';
-import { recordFormat } from '../shared/body.ts';
+import { enforceRecordLimit, recordFormat } from '../shared/body.ts';
+import { config } from '../shared/config.ts';
 import { httpHandler } from '../shared/http.ts';
 import { logger } from '../shared/observability.ts';
 
@@ -11,6 +12,7 @@ const maxErrors = 5000;
 
 export const ingestHandler = (deps: Pick<Ports, 'objects' | 'cases' | 'batches' | 'quality' | 'dipCatalog' | 'clock'>) => httpHandler({ name: 'ingest', roles: ['hospital', 'admin'], body: 'text' }, async (input) => {
   const format = recordFormat(input.contentType);
+  enforceRecordLimit(input.text, format, config().MAX_RECORDS_PER_REQUEST, 'MAX_RECORDS_PER_REQUEST');
   const result = await ingestBatch({
     principal: input.principal!,
     body: input.text,

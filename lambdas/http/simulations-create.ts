@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import { parsePolicy, PolicyError } from '../../models/payment/policy.ts';
 import type { Ports } from '../../models/ports.ts';
+import { underPath } from '../../models/problem.ts';
 import { config } from '../shared/config.ts';
 import { awsDeps } from '../shared/deps.ts';
 import { invalid } from '../shared/errors.ts';
@@ -19,7 +20,7 @@ export const createSimulationHandler = (deps: Pick<Ports, 'simulations' | 'objec
   try {
     parsePolicy(body.policy);
   } catch (error) {
-    if (error instanceof PolicyError) throw invalid('The policy is not valid.', error.issues.map((m) => ({ path: `policy.${m.split(' ')[0]}`, message: `policy: ${m}` })));
+    if (error instanceof PolicyError) throw invalid('The policy is not valid.', underPath(error.problems, 'policy'));
     throw error;
   }
   const id = randomUUID();

@@ -9,6 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { findPreset, mergeScenario, parseScenario, presetNames, ScenarioError, withField, type Scenario } from '../../models/fund/scenario.ts';
+import { underPath } from '../../models/problem.ts';
 import type { StressTestRequest } from '../jobs/stress-test.ts';
 import { sweepValues } from '../../models/fund/stress-test.ts';
 import type { Ports } from '../../models/ports.ts';
@@ -25,13 +26,13 @@ const maxPathRuns = 2_000_000;
 export const createStressTestHandler = (deps: Pick<Ports, 'stressTests' | 'objects' | 'clock'>) => httpHandler({ name: 'createStressTest', roles: ['analyst', 'admin'], body: stressTestRequest }, async ({ body }) => {
   const presetName = body.preset ?? (typeof body.scenario === 'string' ? body.scenario : undefined);
   const base = presetName === undefined ? undefined : findPreset(presetName);
-  if (presetName !== undefined && !base) throw invalid(`There is no preset "${presetName}"; the presets are ${presetNames.join(', ')}.`, [{ path: 'preset', message: `preset must be one of ${presetNames.join(', ')}.` }]);
+  if (presetName !== undefined && !base) throw invalid(`There is no preset "${presetName}"; the presets are ${presetNames.join(', ')}.`, [{ code: 'invalid-value', path: 'preset', message: `preset must be one of ${presetNames.join(', ')}.` }]);
   const input = typeof body.scenario === 'object' ? (base ? mergeScenario(base, body.scenario) : body.scenario) : base;
   let scenario: Scenario;
   try {
     scenario = parseScenario(input);
   } catch (error) {
-    if (error instanceof ScenarioError) throw invalid('The scenario is not valid.', error.issues.map((m) => ({ path: `scenario.${m.split(' ')[0]}`, message: `scenario: ${m}` })));
+    if (error instanceof ScenarioError) throw invalid('The scenario is not valid.', underPath(error.problems, 'scenario'));
     throw error;
   }
   let values: number[] | undefined;
@@ -39,16 +40,16 @@ export const createStressTestHandler = (deps: Pick<Ports, 'stressTests' | 'objec
     try {
       values = sweepValues(body.sweep.from, body.sweep.to, body.sweep.step);
     } catch (error) {
-      throw invalid(`The sweep is not valid: ${(error as Error).message}.`, [{ path: 'sweep', message: `sweep: ${(error as Error).message}` }]);
+      throw invalid(`The sweep is not valid: ${(error as Error).message}.`, [{ code: 'out-of-range', path: 'sweep', message: `sweep: ${(error as Error).message}` }]);
     }
   }
   const runs = scenario.paths * (1 + (values?.length ?? 0));
-  if (runs > maxPathRuns) throw invalid(`This asks for ${runs.toLocaleString('en')} simulated paths; one request runs at most ${maxPathRuns.toLocaleString('en')} (fewer paths or sweep values).`, [{ path: 'scenario.paths', message: 'scenario.paths × (1 + sweep values) is too large.' }]);
+  if (runs > maxPathRuns) throw invalid(`This asks for ${runs.toLocaleString('en')} simulated paths; one request runs at most ${maxPathRuns.toLocaleString('en')} (fewer paths or sweep values).`, [{ code: 'too-many', path: 'scenario.paths', message: 'scenario.paths × (1 + sweep values) is too large.' }]);
   if (body.sweep && values) {
     try {
       for (const value of values) withField(scenario, body.sweep.parameter, value);
     } catch (error) {
-      if (error instanceof ScenarioError) throw invalid('The sweep is not valid.', error.issues.map((m) => ({ path: 'sweep.parameter', message: `sweep: ${m}` })));
+      if (error instanceof ScenarioError) throw invalid('The sweep is not valid.', error.problems.map((p) => ({ code: p.code, path: 'sweep.parameter', message: `sweep: ${p.message}` })));
       throw error;
     }
   }

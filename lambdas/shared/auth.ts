@@ -48,6 +48,8 @@ export interface AuthorizerContext {
   role: string;
   hospitalId: string;
   refusal: '' | 'missing-key' | 'unknown-key';
+  /** A 16-hex prefix of the key's hash, for per-key throttling in the handlers (never the key); '' when refused. */
+  keyId: string;
 }
 
 /**
@@ -63,6 +65,17 @@ export function principalFrom(event: { requestContext?: unknown }): Principal {
   const parsed = principalSchema.safeParse(raw);
   if (!parsed.success) throw unauthorized();
   return parsed.data;
+}
+
+/**
+ * Who is calling, for throttling: the key's id the authorizer handed over (a prefix of the key's
+ * hash, never the key), or — from an authorizer that did not send one — the role and hospital.
+ */
+export function callerKey(event: { requestContext?: unknown }, principal: Principal): string {
+  const lambda = (event.requestContext as { authorizer?: { lambda?: Record<string, unknown> } } | undefined)?.authorizer?.lambda;
+  const keyId = lambda?.keyId;
+  if (typeof keyId === 'string' && keyId !== '') return keyId;
+  return principal.role === 'hospital' ? `hospital:${principal.hospitalId}` : principal.role;
 }
 
 export function requireRole(principal: Principal, allowed: readonly Role[]): void {

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 
 /** Limits the service enforces unless the environment overrides them (stated in the OpenAPI document). */
-export const defaultLimits = { MAX_BODY_BYTES: 6 * 1024 * 1024, MAX_GROUP_RECORDS: 1000 } as const;
+export const defaultLimits = { MAX_BODY_BYTES: 6 * 1024 * 1024, MAX_GROUP_RECORDS: 1000, MAX_RECORDS_PER_REQUEST: 10_000 } as const;
 
 const configSchema = z.object({
   TABLE_NAME: z.string().min(1),
@@ -24,8 +24,14 @@ const configSchema = z.object({
   REFERENCE_DIR: z.string().min(1).optional(),
   /** Largest accepted request body (API Gateway → Lambda allows 6 MB). */
   MAX_BODY_BYTES: z.coerce.number().int().positive().default(defaultLimits.MAX_BODY_BYTES),
-  /** Records in one POST /v1/group call. */
+  /** Records in one POST /v1/group call (more: 413 before parsing). */
   MAX_GROUP_RECORDS: z.coerce.number().int().positive().default(defaultLimits.MAX_GROUP_RECORDS),
+  /** Records in one POST /v1/settlement-lists call (more: 413 before parsing). */
+  MAX_RECORDS_PER_REQUEST: z.coerce.number().int().positive().default(defaultLimits.MAX_RECORDS_PER_REQUEST),
+  /** Requests per second each API key may make, on average (a token bucket per key, in each container). */
+  THROTTLE_RATE_PER_SECOND: z.coerce.number().positive().default(50),
+  /** Requests a key may make at once before the rate applies (the bucket's size). */
+  THROTTLE_BURST: z.coerce.number().int().positive().default(100),
   /** Parallel DynamoDB writes while ingesting one batch. */
   WRITE_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(32),
   /** The fund's yearly expenditure budget (yuan); the forecast job raises an alert when the next 12 forecast months exceed it. Unset: no alert. */

@@ -55,12 +55,12 @@ export function readCatalog(text: string): DipCatalog {
   }
   const parsed = dipCatalogSchema.safeParse(json);
   if (!parsed.success) {
-    const problems = zodProblems(parsed.error, '');
+    const problems = zodProblems(parsed.error, '', json);
     throw invalid(`The body is not a DIP catalogue as written by "payreform dip build" (${problems.length} problem${problems.length === 1 ? '' : 's'}).`, problems.slice(0, 100));
   }
   const catalog = parsed.data;
   if (!catalog.packets.some((p) => p.id === '*/*')) {
-    throw invalid('The catalogue has no catch-all packet */*: rebuild it with "payreform dip build" of this version.', [{ path: 'packets', message: 'packets: no packet with id "*/*".' }]);
+    throw invalid('The catalogue has no catch-all packet */*: rebuild it with "payreform dip build" of this version.', [{ code: 'required', path: 'packets', message: 'packets: no packet with id "*/*".' }]);
   }
   return catalog;
 }

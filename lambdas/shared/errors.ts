@@ -1,13 +1,12 @@
 /**
  * Domain and request errors, and their mapping to HTTP — in this one place. Handlers throw
  * these (or let storage errors bubble up); `errorResponse` turns anything thrown into a JSON
- * answer `{code, message, details?}` and never a stack trace.
+ * answer `{code, message, details?}` and never a stack trace. Field problems are the models'
+ * problems (`{ code, path, message }`, codes from `models/problem.ts`), paths relative to the request.
  */
+import type { Problem } from '../../models/problem.ts';
 
-export interface FieldProblem {
-  path: string;
-  message: string;
-}
+export type FieldProblem = Problem;
 
 export type ErrorCode =
   | 'malformed' | 'unsupported-media-type' | 'too-large' | 'invalid' | 'unauthorized' | 'forbidden'
@@ -18,6 +17,8 @@ export class ServiceError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly details?: unknown,
+    /** Extra answer headers (`retry-after` of a throttled request). */
+    readonly headers?: Record<string, string>,
   ) {
     super(message);
     this.name = 'ServiceError';
@@ -26,11 +27,13 @@ export class ServiceError extends Error {
 
 export const malformed = (message: string, details?: unknown): ServiceError => new ServiceError('malformed', message, details);
 export const unsupportedMediaType = (message: string): ServiceError => new ServiceError('unsupported-media-type', message);
-export const tooLarge = (message: string): ServiceError => new ServiceError('too-large', message);
+export const tooLarge = (message: string, details?: unknown): ServiceError => new ServiceError('too-large', message, details);
 export const invalid = (message: string, problems: FieldProblem[]): ServiceError => new ServiceError('invalid', message, { problems });
 export const unauthorized = (message = 'An API key is required: send "Authorization: Bearer <key>".'): ServiceError => new ServiceError('unauthorized', message);
 export const forbidden = (message: string): ServiceError => new ServiceError('forbidden', message);
 export const notFound = (message: string): ServiceError => new ServiceError('not-found', message);
+/** 429: slow down; `retryAfterSeconds` becomes the Retry-After header. */
+export const throttled = (message: string, retryAfterSeconds: number): ServiceError => new ServiceError('throttled', message, undefined, { 'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))) });
 export const notImplemented = (message: string): ServiceError => new ServiceError('not-implemented', message);
 
 const statusOf: Record<ErrorCode, number> = {
@@ -68,6 +71,7 @@ export function errorResponse(error: unknown, requestId: string): ErrorAnswer {
   const headers: Record<string, string> = {};
   if (statusCode === 429) headers['retry-after'] = '1';
   if (statusCode === 401) headers['www-authenticate'] = 'Bearer';
+  Object.assign(headers, e.headers);
   const body = JSON.stringify(e.details === undefined ? { code: e.code, message: e.message } : { code: e.code, message: e.message, ...(e.details as object) });
   return { statusCode, headers, body, internal: statusCode >= 500 && e.code !== 'not-implemented' };
 }

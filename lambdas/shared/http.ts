@@ -15,11 +15,12 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
-import { principalFrom, requireRole, type Principal, type Role } from './auth.ts';
+import { callerKey, principalFrom, requireRole, type Principal, type Role } from './auth.ts';
 import { config } from './config.ts';
-import { errorResponse, invalid, malformed, tooLarge, type FieldProblem } from './errors.ts';
+import { errorResponse, invalid, malformed, throttled, tooLarge, type FieldProblem } from './errors.ts';
+import { keyBuckets } from './throttle.ts';
 import { logger, metrics, tracer } from './observability.ts';
-import { formatPath } from '../../models/settlement/validate.ts';
+import { problemsOfIssues } from '../../models/problem.ts';
 
 export const securityHeaders: Record<string, string> = {
   'content-type': 'application/json; charset=utf-8',
@@ -66,19 +67,25 @@ interface Internal {
   input?: RouteInput<unknown, unknown, unknown>;
 }
 
-/** zod issues → field problems (`secondaryDiagnoses[2]`, `limit`). */
-export function zodProblems(error: z.ZodError, prefix: string): FieldProblem[] {
-  return error.issues.map((issue) => {
-    const path = formatPath([prefix, ...issue.path].filter((p) => p !== '') as PropertyKey[]);
-    return { path, message: `${path || 'the body'}: ${issue.message}` };
+/** zod issues of `input` → field problems with their codes (`ruleSet.rules.upcoding.fdr`, `query.limit`); one per unknown key. */
+export function zodProblems(error: z.ZodError, prefix: string, input: unknown): FieldProblem[] {
+  return problemsOfIssues(error.issues, input, {
+    prefix: prefix === '' ? [] : [prefix],
+    subject: 'the body',
+    unknownField: (path) => `${path}: is not a field of this request`,
+    sentence: (issue, where) => `${where}: ${issue.message}`,
   });
 }
 
 function parseWith<T>(schema: z.ZodType<T> | undefined, value: unknown, where: string): T {
   if (!schema) return undefined as T;
-  const parsed = schema.safeParse(value ?? {});
-  if (!parsed.success) throw invalid(`The ${where} does not match what this route accepts.`, zodProblems(parsed.error, where === 'body' ? '' : where));
-  return parsed.data;
+  const input = value ?? {};
+  const parsed = schema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const problems = zodProblems(parsed.error, where === 'body' ? '' : where, input);
+  // A paging cursor is opaque: one not handed out by this service is a malformed request (400), not a field to correct.
+  if (where === 'query' && problems.some((p) => p.path === 'query.cursor')) throw malformed('The cursor is not one this service handed out; start again without it.', { problems });
+  throw invalid(`The ${where} does not match what this route accepts.`, problems);
 }
 
 function bodyText(event: APIGatewayProxyEventV2): string {
@@ -107,10 +114,15 @@ export function httpHandler<Q extends z.ZodType = z.ZodType<undefined>, P extend
   const prepare: middy.MiddlewareObj<APIGatewayProxyEventV2, Out, Error, Context> = {
     before: async (request) => {
       const event = request.event;
-      const bytes = bodyBytes(event);
-      const limit = config().MAX_BODY_BYTES;
-      if (bytes > limit) throw tooLarge(`The body is ${bytes} bytes; the limit is ${limit} bytes (6 MB). Split it into smaller batches.`);
+      const c = config();
       const principal = spec.roles === 'public' ? null : principalFrom(event);
+      if (principal) {
+        const take = keyBuckets(c.THROTTLE_RATE_PER_SECOND, c.THROTTLE_BURST).take(callerKey(event, principal));
+        if (!take.ok) throw throttled(`This key makes more than ${c.THROTTLE_RATE_PER_SECOND} requests a second (bursts of ${c.THROTTLE_BURST}); retry after the Retry-After seconds.`, take.retryAfterSeconds);
+      }
+      const bytes = bodyBytes(event);
+      const limit = c.MAX_BODY_BYTES;
+      if (bytes > limit) throw tooLarge(`The body is ${bytes} bytes; the limit is ${limit} bytes (6 MB). Split it into smaller batches.`);
       if (principal && spec.roles !== 'public') requireRole(principal, spec.roles);
       const params = parseWith(spec.params, event.pathParameters, 'path');
       const query = parseWith(spec.query, event.queryStringParameters, 'query');

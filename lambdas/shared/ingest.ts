@@ -23,7 +23,8 @@ import { groupCase } from '../../models/grouping/drg/grouper.ts';
 import type { CaseWrite, Ports, QualityCounters, StoredCase, StoredRecord } from '../../models/ports.ts';
 import { emptyCounters, missingOptionalFields } from '../../models/settlement/quality-counters.ts';
 import { costCategories, settlementFields, type SettlementRecord } from '../../models/settlement/schema.ts';
-import { validateRecord, type Problem } from '../../models/settlement/validate.ts';
+import type { Problem, ProblemCode } from '../../models/problem.ts';
+import { validateRecord } from '../../models/settlement/validate.ts';
 import type { RecordFormat } from '../../models/settlement/readers.ts';
 import type { Principal } from './auth.ts';
 import { parseRecords } from './body.ts';
@@ -36,6 +37,7 @@ import { reference } from './reference.ts';
 export interface IngestError {
   index: number;
   listId: string | null;
+  code: ProblemCode;
   path: string;
   message: string;
 }
@@ -79,17 +81,27 @@ export function canonicalHash(record: StoredRecord): string {
   return createHash('sha256').update(JSON.stringify(ordered)).digest('hex');
 }
 
-/** Rejection reason of a problem: `<field>:<kind>`. */
+/** The data-quality reason kind of each problem code (the counters' keys predate the codes; they stay as they were). */
+const reasonKind: Record<ProblemCode, string> = {
+  required: 'missing',
+  'grey-code': 'grey-code',
+  'unknown-code': 'unknown-code',
+  'unmapped-code': 'unmapped-code',
+  inconsistent: 'inconsistent',
+  'wrong-hospital': 'wrong-hospital',
+  'invalid-type': 'invalid',
+  'invalid-format': 'invalid',
+  'invalid-value': 'invalid',
+  'out-of-range': 'invalid',
+  'too-many': 'invalid',
+  'unknown-field': 'invalid',
+  duplicate: 'invalid',
+};
+
+/** Rejection reason of a problem: `<top-level field>:<kind>`, the kind from the problem's code. */
 export function reasonOf(problem: Problem): string {
   const root = problem.path.split(/[.[]/)[0] || 'record';
-  const m = problem.message;
-  const kind = m.includes('grey code') ? 'grey-code'
-    : m.includes('is not a code of') ? 'unknown-code'
-      : m.includes('is required') ? 'missing'
-        : m.includes('does not agree') || m.includes('add up') || m.includes('is before') ? 'inconsistent'
-          : m.includes('another hospital') ? 'wrong-hospital'
-            : 'invalid';
-  return `${root}:${kind}`;
+  return `${root}:${reasonKind[problem.code]}`;
 }
 
 function monthOf(raw: unknown, fallback: string): string {
@@ -170,14 +182,14 @@ export async function ingestBatch(input: IngestInput): Promise<IngestResult> {
     let q = counters.get(counterKey);
     if (!q) counters.set(counterKey, (q = emptyCounters()));
     q.received++;
-    const validation = validateRecord(raw, { mode: 'ingest', codeSets });
+    const validation = validateRecord(raw, { mode: 'ingest', codeSets, today: receivedDate });
     if (validation.warnings.length > 0) {
       q.warned++;
       warnings += validation.warnings.length;
     }
     let problems: Problem[] | null = validation.ok ? null : validation.errors;
     if (validation.ok && ownHospital !== undefined && validation.record.hospitalId !== ownHospital) {
-      problems = [{ path: 'hospitalId', message: `hospitalId ${JSON.stringify(validation.record.hospitalId)} is another hospital; a hospital key submits its own cases only.` }];
+      problems = [{ code: 'wrong-hospital', path: 'hospitalId', message: `hospitalId ${JSON.stringify(validation.record.hospitalId)} is another hospital; a hospital key submits its own cases only.` }];
     }
     if (problems !== null) {
       const listId = validation.ok ? validation.record.listId : (validation.listId ?? null);
@@ -185,7 +197,7 @@ export async function ingestBatch(input: IngestInput): Promise<IngestResult> {
       const reasons = new Set(problems.map(reasonOf));
       for (const r of reasons) q.reasons[r] = (q.reasons[r] ?? 0) + 1;
       if ([...reasons].some((r) => r.endsWith(':grey-code'))) q.greyCodes++;
-      for (const p of problems) errors.push({ index, listId, path: p.path, message: p.message });
+      for (const p of problems) errors.push({ index, listId, code: p.code, path: p.path, message: p.message });
       continue;
     }
     if (!validation.ok) continue;

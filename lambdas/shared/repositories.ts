@@ -247,10 +247,22 @@ function encodeCursor(c: Cursor): string {
   return Buffer.from(JSON.stringify(c), 'utf8').toString('base64url');
 }
 
+/** The attributes of a LastEvaluatedKey of each index: the table's key and the index's. */
+const startKeyShapes = [['pk', 'sk', 'gsi1pk', 'gsi1sk'], ['pk', 'sk', 'gsi2pk', 'gsi2sk']].map((names) => names.sort().join(','));
+
+/** A DynamoDB start key as this service hands it out: exactly one index's key attributes, all short strings. */
+function isStartKey(k: unknown): k is Record<string, string> {
+  if (typeof k !== 'object' || k === null || Array.isArray(k)) return false;
+  const entries = Object.entries(k);
+  if (!entries.every(([, v]) => typeof v === 'string' && v.length > 0 && v.length <= 1024)) return false;
+  return startKeyShapes.includes(entries.map(([name]) => name).sort().join(','));
+}
+
+/** A cursor of a previous page, or 400 (a cursor that is not base64url JSON of this shape would otherwise reach DynamoDB). */
 function decodeCursor(text: string, months: number): Cursor {
   try {
-    const c = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Cursor;
-    if (typeof c.m === 'number' && Number.isInteger(c.m) && c.m >= 0 && c.m < months && (c.k === undefined || typeof c.k === 'object')) return c;
+    const c = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Cursor | null;
+    if (c !== null && typeof c === 'object' && Number.isInteger(c.m) && c.m >= 0 && c.m < months && (c.k === undefined || isStartKey(c.k))) return c;
   } catch {
     // fall through
   }
@@ -292,9 +304,13 @@ async function listCases(q: CaseQuery): Promise<CasePage> {
       input.ExpressionAttributeValues = { ...input.ExpressionAttributeValues, ':from': q.from, ':to': q.to };
     }
     if (startKey) {
-      const expected = q.drg !== undefined ? 'gsi2pk' : 'gsi1pk';
-      const pkValue = (input.ExpressionAttributeValues as Record<string, unknown>)[':pk'];
-      if (startKey[expected] !== pkValue) throw malformed('The cursor does not belong to this query; start again without it.');
+      const [expected, sortName] = q.drg !== undefined ? ['gsi2pk', 'gsi2sk'] : ['gsi1pk', 'gsi1sk'];
+      const values = input.ExpressionAttributeValues as Record<string, string>;
+      const sortKey = startKey[sortName];
+      // The partition and the sort key's range of this very query: DynamoDB refuses a start key outside them (a 500 otherwise).
+      if (startKey[expected] !== values[':pk'] || typeof sortKey !== 'string' || sortKey < values[':lo']! || sortKey > values[':hi']!) {
+        throw malformed('The cursor does not belong to this query; start again without it.');
+      }
       input.ExclusiveStartKey = startKey;
     }
     input.Limit = q.limit - items.length;

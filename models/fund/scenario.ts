@@ -7,6 +7,7 @@
  * Unknown fields are rejected (a misspelt `costgrowth` must not silently fall back to nothing).
  */
 import { z } from 'zod';
+import { problemsOfIssues, type Problem } from '../problem.ts';
 
 type Issue = { input?: unknown };
 
@@ -116,6 +117,7 @@ export const scenarioSchema = object(
     ctx.addIssue({
       code: 'custom',
       path: ['ageing', 'drift'],
+      params: { code: 'out-of-range' },
       message: `takes the share aged 65 or over to ${last.toFixed(3)} within ${s.years} years; it must stay from 0 to 1`,
     });
   }
@@ -127,30 +129,26 @@ export type Scenario = z.infer<typeof scenarioSchema>;
 export type ScenarioInput = z.input<typeof scenarioSchema>;
 export type AlertThresholds = z.infer<typeof alertThresholdsSchema>;
 
-/** The error thrown for an invalid scenario; `issues` are sentences naming the field path. */
+/** The error thrown for an invalid scenario: one problem (`{ code, path, message }`) per thing wrong. */
 export class ScenarioError extends Error {
-  constructor(readonly issues: string[]) {
-    super(`invalid scenario: ${issues.join('; ')}`);
+  constructor(readonly problems: Problem[]) {
+    super(`invalid scenario: ${problems.map((p) => p.message).join('; ')}`);
     this.name = 'ScenarioError';
   }
 }
 
-/** One sentence per zod issue, naming the field by its dotted path, e.g. `costGrowth.sd must not be negative`. */
-export function describeIssues(issues: readonly z.core.$ZodIssue[]): string[] {
-  return issues.map((issue) => {
-    const where = issue.path.length > 0 ? issue.path.join('.') : 'the scenario';
-    if (issue.code === 'unrecognized_keys') {
-      const keys = issue.keys.map((k) => (issue.path.length > 0 ? `${issue.path.join('.')}.${k}` : k));
-      return `unknown field${keys.length > 1 ? 's' : ''} ${keys.map((k) => `"${k}"`).join(', ')} (check the spelling)`;
-    }
-    return `${where} ${issue.message}`;
+/** One problem per zod issue, its sentence naming the field by path, e.g. `costGrowth.sd must not be negative`. */
+export function scenarioProblems(issues: readonly z.core.$ZodIssue[], input: unknown): Problem[] {
+  return problemsOfIssues(issues, input, {
+    subject: 'the scenario',
+    unknownField: (path) => `unknown field "${path}" (check the spelling)`,
   });
 }
 
-/** Validate a scenario document; throws ScenarioError with field-path sentences. */
+/** Validate a scenario document; throws ScenarioError with one problem per field. */
 export function parseScenario(input: unknown): Scenario {
   const result = scenarioSchema.safeParse(input);
-  if (!result.success) throw new ScenarioError(describeIssues(result.error.issues));
+  if (!result.success) throw new ScenarioError(scenarioProblems(result.error.issues, input));
   return result.data;
 }
 
@@ -234,7 +232,7 @@ export const sweepableFields = [
 /** A copy of a (validated) scenario with one field set by dotted path, re-validated. */
 export function withField(scenario: Scenario, path: string, value: number): Scenario {
   if (!(sweepableFields as readonly string[]).includes(path)) {
-    throw new ScenarioError([`"${path}" is not a numeric scenario field; use one of ${sweepableFields.join(', ')}`]);
+    throw new ScenarioError([{ code: 'invalid-value', path: '', message: `"${path}" is not a numeric scenario field; use one of ${sweepableFields.join(', ')}` }]);
   }
   const parts = path.split('.');
   const copy = structuredClone(scenario) as Record<string, unknown>;

@@ -13,6 +13,7 @@
  */
 import { z } from 'zod';
 import { dipCatalogFields } from '../grouping/dip/policy.ts';
+import { problemsOfIssues, type Problem } from '../problem.ts';
 
 type Issue = { input?: unknown };
 
@@ -261,37 +262,33 @@ export type DipPaymentPolicyInput = z.input<typeof dipPolicySchema>;
 export type AnyPaymentPolicy = DrgPaymentPolicy | DipPaymentPolicy;
 export type OutlierThresholds = PaymentPolicy['outliers'];
 
-/** The error thrown for an invalid policy; `issues` are sentences naming the field path. */
+/** The error thrown for an invalid policy: one problem (`{ code, path, message }`) per thing wrong. */
 export class PolicyError extends Error {
-  constructor(readonly issues: string[]) {
-    super(`invalid policy: ${issues.join('; ')}`);
+  constructor(readonly problems: Problem[]) {
+    super(`invalid policy: ${problems.map((p) => p.message).join('; ')}`);
     this.name = 'PolicyError';
   }
 }
 
-/** One sentence per zod issue, naming the field by its dotted path, e.g. `outliers.high must be at least 2 …`. */
-export function describePolicyIssues(issues: readonly z.core.$ZodIssue[]): string[] {
-  return issues.map((issue) => {
-    const where = issue.path.length > 0 ? issue.path.join('.') : 'the policy';
-    if (issue.code === 'unrecognized_keys') {
-      const keys = issue.keys.map((k) => (issue.path.length > 0 ? `${issue.path.join('.')}.${k}` : k));
-      return `${keys.join(', ')} ${keys.length === 1 ? 'is not a policy field' : 'are not policy fields'}`;
-    }
-    if (issue.code === 'invalid_union' && issue.path.length === 0) return 'the policy must be an object';
-    return `${where} ${issue.message}`;
+/** One problem per zod issue, its sentence naming the field by path, e.g. `outliers.high must be at least 2 …`. */
+export function policyProblems(issues: readonly z.core.$ZodIssue[], input: unknown): Problem[] {
+  return problemsOfIssues(issues, input, {
+    subject: 'the policy',
+    unknownField: (path) => `${path} is not a policy field`,
+    sentence: (issue, where) => (issue.code === 'invalid_union' && issue.path.length === 0 ? 'the policy must be an object' : `${where} ${issue.message}`),
   });
 }
 
-/** Validate a policy document of either method; throws PolicyError with field-path sentences. */
+/** Validate a policy document of either method; throws PolicyError with one problem per field. */
 export function parsePaymentPolicy(input: unknown): AnyPaymentPolicy {
   const result = paymentPolicySchema.safeParse(input);
-  if (!result.success) throw new PolicyError(describePolicyIssues(result.error.issues));
+  if (!result.success) throw new PolicyError(policyProblems(result.error.issues, input));
   return result.data;
 }
 
 /** Validate a DRG policy document (the service's entry: it pays DRG policies only); throws PolicyError. */
 export function parsePolicy(input: unknown): PaymentPolicy {
   const policy = parsePaymentPolicy(input);
-  if (policy.method !== 'drg') throw new PolicyError(['method "dip" is simulated by `payreform simulate` only; the service pays "drg" policies']);
+  if (policy.method !== 'drg') throw new PolicyError([{ code: 'invalid-value', path: 'method', message: 'method "dip" is simulated by `payreform simulate` only; the service pays "drg" policies' }]);
   return policy;
 }

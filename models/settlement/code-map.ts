@@ -7,6 +7,7 @@
  * mapping is a problem naming it, never a silent pass-through. Pure: the caller reads the map
  * files (`*-gl-*-to-chs-2.0.dat`, one `clinical insurance` pair per line).
  */
+import type { Problem } from '../problem.ts';
 
 /** The code editions a record may be written in. */
 export const codeEditions = ['chs-2.0', 'gl-2.0'] as const;
@@ -26,12 +27,8 @@ export interface OriginalCodes {
   procedures: string[];
 }
 
-/** A problem of the mapping step: the field path, a code from the problems vocabulary, a sentence. */
-export interface CodeMapProblem {
-  code: 'unmapped-code' | 'invalid';
-  path: string;
-  message: string;
-}
+/** A problem of the mapping step: the field path, a code from the problems vocabulary (`unmapped-code`, `invalid-value`), a sentence. */
+export type CodeMapProblem = Problem;
 
 export type CodeMapping = { ok: true; record: unknown } | { ok: false; problems: CodeMapProblem[] };
 
@@ -66,7 +63,7 @@ export function mapClinicalCodes(raw: unknown, maps: ClinicalCodeMaps, defaultEd
   const edition = raw.codeEdition ?? defaultEdition;
   if (edition === 'chs-2.0') return { ok: true, record: raw };
   if (edition !== 'gl-2.0') {
-    return { ok: false, problems: [{ code: 'invalid', path: 'codeEdition', message: `codeEdition ${JSON.stringify(edition)} must be one of ${codeEditions.map((e) => `"${e}"`).join(', ')}.` }] };
+    return { ok: false, problems: [{ code: 'invalid-value', path: 'codeEdition', message: `codeEdition ${JSON.stringify(edition)} must be one of ${codeEditions.map((e) => `"${e}"`).join(', ')}.` }] };
   }
   const problems: CodeMapProblem[] = [];
   const one = (value: unknown, path: string, map: ReadonlyMap<string, string>, what: string): unknown => {

@@ -23,7 +23,7 @@ export type DischargeDisposition = (typeof dischargeDispositions)[number];
 const isoDate = z
   .string({ error: 'must be a date written YYYY-MM-DD' })
   .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'must be a date written YYYY-MM-DD', abort: true })
-  .refine((value) => isRealDate(value), { error: 'is not a real calendar date' });
+  .refine((value) => isRealDate(value), { error: 'is not a real calendar date', params: { code: 'invalid-format' } });
 
 const money = z.number({ error: 'must be a number of yuan' }).finite().min(0, { error: 'must not be negative' });
 
@@ -32,9 +32,12 @@ const code = z.string({ error: 'must be a code string' }).trim().min(1, { error:
 
 export const settlementRecordSchema = z.object({
   /** 清单流水号 — unique per hospital, the idempotency key. */
-  listId: z.string({ error: 'must be a string: the settlement list serial number (清单流水号)' }).regex(/^[A-Za-z0-9_.-]{1,64}$/, { error: 'must be 1–64 characters of letters, digits, "_", "." or "-"' }),
-  /** 定点医疗机构代码 — required for ingest, optional for grouping. */
-  hospitalId: z.string({ error: 'must be a string: the institution code' }).trim().min(1, { error: 'must not be empty' }).max(64, { error: 'must be at most 64 characters' }).optional(),
+  listId: z.string({ error: 'must be a string: the settlement list serial number (清单流水号)' })
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, { error: 'must be 1–64 characters of letters, digits, "_", "." or "-"' })
+    .refine((id) => id !== '.' && id !== '..', { error: 'must not be "." or ".." (it names stored objects)', params: { code: 'invalid-format' } }),
+  /** 定点医疗机构代码 — required for ingest, optional for grouping; letters, digits, `_` and `-` (it names partitions and keys). */
+  hospitalId: z.string({ error: 'must be a string: the institution code' }).trim().min(1, { error: 'must not be empty' }).max(64, { error: 'must be at most 64 characters' })
+    .regex(/^[A-Za-z0-9_-]*$/, { error: 'must be letters, digits, "_" or "-" only' }).optional(),
   /** 医院等级 — used by payment level coefficients. */
   hospitalLevel: z.union([z.literal(1), z.literal(2), z.literal(3)], { error: 'must be 1, 2 or 3' }).optional(),
   /** 职工医保 / 居民医保. */

@@ -1,8 +1,9 @@
 /**
  * Validation of one settlement record: the zod shape of `schema.ts`, then the rules that need
  * reference data or several fields (codes exist, grey codes, dates and stay agree, newborn data,
- * costs add up, ingest-only required fields). Every problem names the field path and the value in
- * a sentence; every problem is reported, not only the first.
+ * costs add up, dates in a plausible range, ingest-only required fields). Every problem is data:
+ * a code from `models/problem.ts`, the field path, and a sentence naming the field and the value;
+ * every problem is reported, not only the first. Problems are built only on the failure path.
  *
  * Speed: this runs on every case of a CLI run (target ≥ 500 000 records/s here), so the shape is
  * first checked by a hand-written fast path (`acceptsShape`) that accepts exactly what the zod
@@ -10,14 +11,12 @@
  * zod's normalisation (trimmed codes). The two are kept in agreement by a property test.
  * No closures or regexes are allocated per record.
  */
+import { codeOfIssue, formatPath, valueAt, type Problem, type ZodIssueLike } from '../problem.ts';
 import type { CodeSets } from './codes.ts';
 import { costCategories, daysBetween, dischargeDispositions, settlementFields, settlementRecordSchema, type SettlementRecord } from './schema.ts';
 
-/** One problem: the field path (`secondaryDiagnoses[2]`, `costs.bed`, `''` for the record itself) and a sentence. */
-export interface Problem {
-  path: string;
-  message: string;
-}
+/** One problem: a code, the field path (`secondaryDiagnoses[2]`, `costs.bed`, `''` for the record itself) and a sentence. */
+export type { Problem } from '../problem.ts';
 
 /** `ingest` (storing cases: strict) or `group` (grouping only: grey codes warn, fewer fields required). */
 export type ValidationMode = 'ingest' | 'group';
@@ -30,7 +29,17 @@ export interface ValidateOptions {
   mode: ValidationMode;
   /** When given, codes must exist in these sets and grey codes are checked. */
   codeSets?: CodeSets;
+  /**
+   * Today (`YYYY-MM-DD`, the caller's clock): admission and discharge dates after today plus
+   * `futureDateMarginDays` are refused. Default: the system clock's UTC date.
+   */
+  today?: string;
 }
+
+/** Admission and discharge dates before this are refused. */
+export const earliestDate = '1900-01-01';
+/** How far after today an admission or discharge date may be (a list prepared ahead of a planned discharge). */
+export const futureDateMarginDays = 31;
 
 type Obj = Record<string, unknown>;
 
@@ -38,6 +47,9 @@ const knownFields: ReadonlySet<string> = new Set<string>(settlementFields);
 const costCategorySet: ReadonlySet<string> = new Set<string>(costCategories);
 const dispositionSet: ReadonlySet<string> = new Set<string>(dischargeDispositions);
 const listIdPattern = /^[A-Za-z0-9_.-]{1,64}$/;
+/** `A`–`Z`, `a`–`z`, `0`–`9`, `_`, `-`: the characters of a hospitalId. */
+const idChar = new Uint8Array(128);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-') idChar[c.charCodeAt(0)] = 1;
 
 /** Fields required in `ingest` mode only, with what they are. */
 const ingestRequired = [
@@ -104,11 +116,17 @@ function failure(errors: Problem[], warnings: Problem[], input: unknown): Valida
 function checkRules(r: SettlementRecord, options: ValidateOptions, warnings: Problem[]): Problem[] | null {
   let errors: Problem[] | null = null;
   if (options.codeSets) errors = checkCodes(r, options.codeSets, options.mode, warnings, errors);
+  if (r.admissionDate !== undefined || r.dischargeDate !== undefined) {
+    const latest = latestDate(options.today);
+    if (r.admissionDate !== undefined) errors = add(errors, checkDateRange('admissionDate', r.admissionDate, latest));
+    if (r.dischargeDate !== undefined) errors = add(errors, checkDateRange('dischargeDate', r.dischargeDate, latest));
+  }
   errors = add(errors, checkDischargeOrder(r));
   errors = add(errors, checkLengthOfStay(r));
   errors = add(errors, checkAgeDays(r));
   errors = add(errors, checkBirthWeight(r));
   errors = add(errors, checkCostsSum(r));
+  errors = add(errors, checkPaidWithinCost(r));
   if (options.mode === 'ingest') errors = checkIngestRequired(r, errors);
   checkDuplicates(r, warnings);
   return errors;
@@ -151,19 +169,53 @@ function checkCodes(r: SettlementRecord, sets: CodeSets, mode: ValidationMode, w
 }
 
 function notInCodeSet(path: string, code: string, edition: string): Problem {
-  return { path, message: `${path} ${quote(code)} is not a code of the ${edition} medical-insurance 2.0 code set.` };
+  return { code: 'unknown-code', path, message: `${path} ${quote(code)} is not a code of the ${edition} medical-insurance 2.0 code set.` };
 }
 
 function greyCode(path: string, code: string, role: string, mode: ValidationMode): Problem {
   const consequence = mode === 'ingest' ? 'so the record is rejected' : 'the case is still grouped';
-  return { path, message: `${path} ${quote(code)} is a grey code (灰码), which must not be the ${role}; ${consequence}.` };
+  return { code: 'grey-code', path, message: `${path} ${quote(code)} is a grey code (灰码), which must not be the ${role}; ${consequence}.` };
+}
+
+/**
+ * Dates from 1900-01-01 to today plus `futureDateMarginDays`: a discharge in year 9999 is a
+ * typing error, and accepted it would move every "latest month" (overview, supervision, forecast).
+ */
+function checkDateRange(field: 'admissionDate' | 'dischargeDate', date: string, latest: string): Problem | null {
+  if (date >= earliestDate && date <= latest) return null;
+  const bound = date < earliestDate ? `before ${earliestDate}` : `after ${latest} (today plus ${futureDateMarginDays} days)`;
+  return { code: 'out-of-range', path: field, message: `${field} ${quote(date)} is ${bound}; it must be from ${earliestDate} to ${latest}.` };
+}
+
+let latestFor = '';
+let latestDay = '';
+let systemDay = '';
+let systemDayUntil = 0;
+
+/** Today plus the margin, for `today` (default: the system clock's UTC date, read at most once a second). */
+function latestDate(today: string | undefined): string {
+  let day = today;
+  if (day === undefined) {
+    const now = Date.now();
+    if (now >= systemDayUntil) {
+      systemDay = new Date(now).toISOString().slice(0, 10);
+      systemDayUntil = now + 1000;
+    }
+    day = systemDay;
+  }
+  if (day !== latestFor) {
+    const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+    latestDay = new Date(Date.UTC(y, m - 1, d + futureDateMarginDays)).toISOString().slice(0, 10);
+    latestFor = day;
+  }
+  return latestDay;
 }
 
 /** 出院日期 ≥ 入院日期. */
 function checkDischargeOrder(r: SettlementRecord): Problem | null {
   if (r.admissionDate === undefined || r.dischargeDate === undefined) return null;
   if (r.dischargeDate >= r.admissionDate) return null;
-  return { path: 'dischargeDate', message: `dischargeDate ${quote(r.dischargeDate)} is before admissionDate ${quote(r.admissionDate)}.` };
+  return { code: 'inconsistent', path: 'dischargeDate', message: `dischargeDate ${quote(r.dischargeDate)} is before admissionDate ${quote(r.admissionDate)}.` };
 }
 
 /**
@@ -177,19 +229,19 @@ function checkLengthOfStay(r: SettlementRecord): Problem | null {
   if (days === 0 ? los === 0 || los === 1 : los === days) return null;
   const span = `from admissionDate ${r.admissionDate} to dischargeDate ${r.dischargeDate}`;
   const expected = days === 0 ? `is a same-day stay, so lengthOfStay should be 1 (or 0)` : `is ${days} days, so lengthOfStay should be ${days}`;
-  return { path: 'lengthOfStay', message: `lengthOfStay ${los} does not agree with the dates: ${span} ${expected}.` };
+  return { code: 'inconsistent', path: 'lengthOfStay', message: `lengthOfStay ${los} does not agree with the dates: ${span} ${expected}.` };
 }
 
 /** 年龄不足1周岁的年龄(天) is required when ageYears is 0 (its range 0–365 is part of the shape). */
 function checkAgeDays(r: SettlementRecord): Problem | null {
   if (r.ageYears !== 0 || r.ageDays !== undefined) return null;
-  return { path: 'ageDays', message: 'ageDays is required when ageYears is 0: the age in days of a patient under one year (年龄不足1周岁的天数).' };
+  return { code: 'required', path: 'ageDays', message: 'ageDays is required when ageYears is 0: the age in days of a patient under one year (年龄不足1周岁的天数).' };
 }
 
 /** 新生儿出生体重 is required for a newborn: ageYears 0 and ageDays ≤ 28. */
 function checkBirthWeight(r: SettlementRecord): Problem | null {
   if (r.ageYears !== 0 || r.ageDays === undefined || r.ageDays > 28 || r.birthWeightGrams !== undefined) return null;
-  return { path: 'birthWeightGrams', message: `birthWeightGrams is required for a newborn (ageYears 0, ageDays ${r.ageDays} ≤ 28): the birth weight in grams (新生儿出生体重).` };
+  return { code: 'required', path: 'birthWeightGrams', message: `birthWeightGrams is required for a newborn (ageYears 0, ageDays ${r.ageDays} ≤ 28): the birth weight in grams (新生儿出生体重).` };
 }
 
 /** When cost categories are given (at least one) and totalCost is given, they sum to totalCost within ±0.01 yuan. */
@@ -205,13 +257,22 @@ function checkCostsSum(r: SettlementRecord): Problem | null {
     count++;
   }
   if (count === 0 || Math.abs(sum - r.totalCost) <= 0.01 + 1e-9) return null;
-  return { path: 'costs', message: `costs add up to ${sum.toFixed(2)} yuan but totalCost is ${r.totalCost.toFixed(2)} yuan; they must agree within 0.01 yuan.` };
+  return { code: 'inconsistent', path: 'costs', message: `costs add up to ${sum.toFixed(2)} yuan but totalCost is ${r.totalCost.toFixed(2)} yuan; they must agree within 0.01 yuan.` };
+}
+
+/** The fund and the patient together pay at most the stay's cost: fundPayment + selfPay ≤ totalCost + 0.01 yuan. */
+function checkPaidWithinCost(r: SettlementRecord): Problem | null {
+  if (r.totalCost === undefined || (r.fundPayment === undefined && r.selfPay === undefined)) return null;
+  const paid = (r.fundPayment ?? 0) + (r.selfPay ?? 0);
+  if (paid <= r.totalCost + 0.01 + 1e-9) return null;
+  const parts = `${r.fundPayment !== undefined ? `fundPayment ${r.fundPayment.toFixed(2)}` : ''}${r.fundPayment !== undefined && r.selfPay !== undefined ? ' + ' : ''}${r.selfPay !== undefined ? `selfPay ${r.selfPay.toFixed(2)}` : ''}`;
+  return { code: 'inconsistent', path: r.fundPayment !== undefined ? 'fundPayment' : 'selfPay', message: `${parts} = ${paid.toFixed(2)} yuan is more than totalCost ${r.totalCost.toFixed(2)} yuan; together they may exceed it by at most 0.01 yuan.` };
 }
 
 /** At ingest hospitalId, admissionDate, dischargeDate and totalCost are required. */
 function checkIngestRequired(r: SettlementRecord, errors: Problem[] | null): Problem[] | null {
   for (const [field, meaning] of ingestRequired) {
-    if (r[field] === undefined) (errors ??= []).push({ path: field, message: `${field} is required at ingest: ${meaning}.` });
+    if (r[field] === undefined) (errors ??= []).push({ code: 'required', path: field, message: `${field} is required at ingest: ${meaning}.` });
   }
   return errors;
 }
@@ -222,7 +283,7 @@ function checkDuplicates(r: SettlementRecord, warnings: Problem[]): void {
   for (let i = 0; i < secondary.length; i++) {
     const code = secondary[i]!;
     if (code === r.principalDiagnosis) {
-      warnings.push({ path: `secondaryDiagnoses[${i}]`, message: `secondaryDiagnoses[${i}] ${quote(code)} repeats the principal diagnosis.` });
+      warnings.push({ code: 'duplicate', path: `secondaryDiagnoses[${i}]`, message: `secondaryDiagnoses[${i}] ${quote(code)} repeats the principal diagnosis.` });
       continue;
     }
     const earlier = secondary.indexOf(code);
@@ -236,7 +297,7 @@ function checkDuplicates(r: SettlementRecord, warnings: Problem[]): void {
 }
 
 function repeated(list: string, i: number, earlier: number, code: string): Problem {
-  return { path: `${list}[${i}]`, message: `${list}[${i}] ${quote(code)} repeats ${list}[${earlier}].` };
+  return { code: 'duplicate', path: `${list}[${i}]`, message: `${list}[${i}] ${quote(code)} repeats ${list}[${earlier}].` };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -248,7 +309,7 @@ function unknownFieldWarnings(input: Obj, warnings: Problem[]): boolean {
   for (const key in input) {
     if (knownFields.has(key)) continue;
     any = true;
-    warnings.push({ path: key, message: `field ${quote(key)} is not part of the settlement record and was ignored.` });
+    warnings.push({ code: 'unknown-field', path: key, message: `field ${quote(key)} is not part of the settlement record and was ignored.` });
   }
   return any;
 }
@@ -276,10 +337,10 @@ export type Shape = (typeof Shape)[keyof typeof Shape];
 export function acceptsShape(o: Obj): Shape {
   let result: Shape = Shape.Accepted;
   const listId = o.listId;
-  if (typeof listId !== 'string' || !listIdPattern.test(listId)) return Shape.Rejected;
+  if (typeof listId !== 'string' || !listIdPattern.test(listId) || listId === '.' || listId === '..') return Shape.Rejected;
   const hospitalId = o.hospitalId;
   if (hospitalId !== undefined) {
-    const s = trimmedString(hospitalId, 1, 64);
+    const s = idShape(hospitalId);
     if (s === Shape.Rejected) return s;
     if (s === Shape.NeedsZod) result = s;
   }
@@ -331,6 +392,18 @@ function trimmedString(value: unknown, min: number, max: number): Shape {
   const trimmed = value.trim();
   if (trimmed.length < min || trimmed.length > max) return Shape.Rejected;
   return trimmed.length === n ? Shape.Accepted : Shape.NeedsZod;
+}
+
+/** A hospitalId: once trimmed, 1–64 characters of `A-Za-z0-9_-`. */
+function idShape(value: unknown): Shape {
+  const s = trimmedString(value, 1, 64);
+  if (s === Shape.Rejected) return s;
+  const id = s === Shape.Accepted ? (value as string) : (value as string).trim();
+  for (let i = 0; i < id.length; i++) {
+    const c = id.charCodeAt(i);
+    if (c >= 128 || idChar[c] === 0) return Shape.Rejected;
+  }
+  return s;
 }
 
 /** A printable ASCII character other than space: never removed by `String.prototype.trim`. */
@@ -428,53 +501,27 @@ function isObject(value: unknown): value is Obj {
 }
 
 // ---------------------------------------------------------------------------------------------
-// zod issues → sentences
-
-interface ZodIssueLike {
-  code: string;
-  path: PropertyKey[];
-  message: string;
-  keys?: string[];
-}
+// zod issues → problems
 
 /** One Problem per zod issue (one per key for unrecognised cost categories). */
 function issueProblems(issue: ZodIssueLike, input: unknown): Problem[] {
   if (issue.code === 'unrecognized_keys' && issue.keys) {
     return issue.keys.map((key) => {
       const path = formatPath([...issue.path, key]);
-      return { path, message: `${path} is not a cost category; the categories are ${costCategories.join(', ')}.` };
+      return { code: 'unknown-field', path, message: `${path} is not a cost category; the categories are ${costCategories.join(', ')}.` };
     });
   }
   const path = formatPath(issue.path);
   const value = valueAt(input, issue.path);
   if (issue.path.length === 0) {
-    return [{ path, message: `The record ${describe(value)} is not an object of settlement-record fields.` }];
+    return [{ code: 'invalid-type', path, message: `The record ${describe(value)} is not an object of settlement-record fields.` }];
   }
-  if (value === undefined && issue.code === 'invalid_type') {
+  const code = codeOfIssue(issue, value);
+  if (code === 'required') {
     const meaning = issue.path.length === 1 ? fieldMeaning[String(issue.path[0])] : undefined;
-    return [{ path, message: meaning ? `${path} is required: ${meaning}.` : `${path} is required.` }];
+    return [{ code, path, message: meaning ? `${path} is required: ${meaning}.` : `${path} is required.` }];
   }
-  return [{ path, message: `${path} ${describe(value)} ${issue.message}.` }];
-}
-
-/** `secondaryDiagnoses[2]`, `costs.bed`, `["odd key"]`. */
-export function formatPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const key of path) {
-    if (typeof key === 'number') out += `[${key}]`;
-    else if (typeof key === 'string' && /^[A-Za-z_$][\w$]*$/.test(key)) out += out === '' ? key : `.${key}`;
-    else out += `[${JSON.stringify(String(key))}]`;
-  }
-  return out;
-}
-
-function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
-  let value = input;
-  for (const key of path) {
-    if (typeof value !== 'object' || value === null) return undefined;
-    value = (value as Record<PropertyKey, unknown>)[key];
-  }
-  return value;
+  return [{ code, path, message: `${path} ${describe(value)} ${issue.message}.` }];
 }
 
 /** A short rendering of a value for a sentence: strings quoted, long values cut. */

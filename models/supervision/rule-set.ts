@@ -6,6 +6,7 @@
  * misspelt `windowDay` must not silently fall back to a default.
  */
 import { z } from 'zod';
+import { problemsOfIssues, type Problem } from '../problem.ts';
 
 export const ruleIds = ['split-admission', 'upcoding', 'low-severity-admission', 'frequent-admission', 'high-cost', 'drug-share'] as const;
 export type RuleId = (typeof ruleIds)[number];
@@ -146,18 +147,23 @@ export type RuleSet = z.output<typeof ruleSetSchema>;
 export type RuleSetInput = z.input<typeof ruleSetSchema>;
 export type RuleParams<R extends RuleId> = RuleSet['rules'][R];
 
+/** The error thrown for an invalid rule set: one problem (`{ code, path, message }`) per thing wrong. */
 export class RuleSetError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`the rule set is not valid: ${problems.join('; ')}`);
+  constructor(readonly problems: Problem[]) {
+    super(`the rule set is not valid: ${problems.map((p) => p.message).join('; ')}`);
     this.name = 'RuleSetError';
   }
 }
 
-/** Parse a rule-set document (defaults filled in), or throw a RuleSetError with one sentence per problem. */
+/** Parse a rule-set document (defaults filled in), or throw a RuleSetError with one problem per field. */
 export function parseRuleSet(input: unknown): RuleSet {
   const parsed = ruleSetSchema.safeParse(input ?? {});
   if (parsed.success) return parsed.data;
-  throw new RuleSetError(parsed.error.issues.map((i) => `${i.path.length > 0 ? i.path.join('.') : 'the document'}: ${i.message}`));
+  throw new RuleSetError(problemsOfIssues(parsed.error.issues, input ?? {}, {
+    subject: 'the document',
+    unknownField: (path) => `${path}: not a field of the rule set`,
+    sentence: (issue, where) => `${where}: ${issue.message}`,
+  }));
 }
 
 /** The default rule set (national defaults). */

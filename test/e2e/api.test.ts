@@ -108,7 +108,7 @@ describe('the API through serverless-offline', () => {
     expect(r.status).toBe(200);
     expect((r.json.results as unknown[]).length).toBe(3);
     const many = await call(`${url}/v1/group`, 'POST', key.hosp2, lines.concat(...Array(30).fill(lines)).slice(0, 1001).join('\n'), 'application/x-ndjson');
-    expect(many.status).toBe(422);
+    expect(many.status).toBe(413);
     const listId = (JSON.parse(lines[0]!) as { listId: string }).listId;
     expect((await call(`${url}/v1/cases/${listId}`, 'GET', key.hosp2)).status).toBe(404);
   });

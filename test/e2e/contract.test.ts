@@ -284,7 +284,7 @@ describe('every answer of the API validates against its OpenAPI document', () =>
     await expectStatus(call('CreateSupervisionRun', 'analyst', '/v1/supervision-runs', { body: JSON.stringify({ from: '2023-12', to: '2025-12' }) }), 422); // 25 months
     await expectStatus(call('PutDipCatalog', 'admin', '/v1/dip-catalog', { body: '{}' }), 422);
     const many = Array.from({ length: 1001 }, (_, i) => hosp1[i % hosp1.length]!).join('\n');
-    await expectStatus(call('Group', 'analyst', '/v1/group', { body: many, type: 'application/x-ndjson' }), 422);
+    await expectStatus(call('Group', 'analyst', '/v1/group', { body: many, type: 'application/x-ndjson' }), 413); // refused before parsing
     await expectStatus(call('GetSupervisionRun', 'analyst', '/v1/supervision-runs/no-such-run-0000?limit=9999'), 422);
     await expectStatus(call('LatestSupervisionRun', 'analyst', '/v1/supervision-runs/latest?rule=no-such-rule'), 422);
     await expectStatus(call('GetSimulation', 'analyst', '/v1/simulations/NOT_AN_ID'), 422);

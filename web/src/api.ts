@@ -5,7 +5,9 @@
  */
 import { getSession } from './session.ts';
 
+/** A field problem as the API returns it: `code` (models/problem.ts vocabulary), the field `path`, the sentence. */
 export interface Problem {
+  code: string;
   path: string;
   message: string;
 }
@@ -78,7 +80,10 @@ export function errorBox(error: unknown): HTMLElement {
   if (error instanceof ApiError && error.problems.length > 0) {
     const ul = document.createElement('ul');
     for (const problem of error.problems) {
+      // Keyed by path and code (what a page or a test looks up), worded by the API's sentence.
       const li = document.createElement('li');
+      li.dataset.path = problem.path;
+      li.dataset.code = problem.code;
       li.textContent = problem.message;
       ul.append(li);
     }

@@ -5,6 +5,7 @@
  * and `dip build --policy` reads the same file (`pickCatalogPolicy`).
  */
 import { z } from 'zod';
+import { problemsOfIssues, type Problem } from '../../problem.ts';
 
 const fraction = (what: string) => z.number({ error: `must be a number: ${what}` }).min(0, { error: 'must be from 0 to 1' }).max(1, { error: 'must be from 0 to 1' });
 const year = z.number({ error: 'must be a year' }).int({ error: 'must be a whole year' }).min(1900).max(2200);
@@ -115,9 +116,12 @@ export function resolveYears(policy: Pick<DipCatalogPolicy, 'referenceYears' | '
   return { years: pairs.map((p) => p[0]), weights: pairs.map((p) => p[1]) };
 }
 
-/** One sentence per zod issue, naming the field path. */
-function sentences(error: z.ZodError): string[] {
-  return error.issues.map((i) => (i.code === 'unrecognized_keys' ? `${i.keys.join(', ')} ${i.keys.length === 1 ? 'is not a DIP catalogue policy field' : 'are not DIP catalogue policy fields'}` : `${i.path.length > 0 ? i.path.join('.') : 'the policy'} ${i.message}`));
+/** The error thrown for an invalid DIP catalogue policy: one problem (`{ code, path, message }`) per thing wrong. */
+export class DipPolicyError extends Error {
+  constructor(readonly problems: Problem[]) {
+    super(`invalid DIP policy: ${problems.map((p) => p.message).join('; ')}`);
+    this.name = 'DipPolicyError';
+  }
 }
 
 /**
@@ -126,11 +130,11 @@ function sentences(error: z.ZodError): string[] {
  * payment policy is refused: it has no DIP fields.
  */
 export function pickCatalogPolicy(document: unknown): DipCatalogPolicy {
-  if (typeof document !== 'object' || document === null || Array.isArray(document)) throw new Error('invalid DIP policy: the policy must be a JSON object');
+  if (typeof document !== 'object' || document === null || Array.isArray(document)) throw new DipPolicyError([{ code: 'invalid-type', path: '', message: 'the policy must be a JSON object' }]);
   const method = (document as Record<string, unknown>).method;
-  if (method !== undefined && method !== 'dip') throw new Error(`invalid DIP policy: method is "${String(method)}"; a DIP catalogue needs a policy with "method": "dip" or a standalone DIP catalogue policy`);
+  if (method !== undefined && method !== 'dip') throw new DipPolicyError([{ code: 'invalid-value', path: 'method', message: `method is "${String(method)}"; a DIP catalogue needs a policy with "method": "dip" or a standalone DIP catalogue policy` }]);
   const parsed = (method === 'dip' ? embeddedSchema : dipCatalogPolicySchema).safeParse(document);
-  if (!parsed.success) throw new Error(`invalid DIP policy: ${sentences(parsed.error).join('; ')}`);
+  if (!parsed.success) throw new DipPolicyError(problemsOfIssues(parsed.error.issues, document, { subject: 'the policy', unknownField: (path) => `${path} is not a DIP catalogue policy field` }));
   return parsed.data;
 }
 

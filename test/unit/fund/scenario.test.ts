@@ -5,7 +5,7 @@ const issuesOf = (input: unknown): string[] => {
   try {
     parseScenario(input);
   } catch (error) {
-    if (error instanceof ScenarioError) return error.issues;
+    if (error instanceof ScenarioError) return error.problems.map((p) => p.message);
     throw error;
   }
   return [];

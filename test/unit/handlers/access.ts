@@ -17,10 +17,10 @@ describe('authorizer, health, me, openapi', () => {
       await ports.apiKeys.put(hashKey('hospital-key-0123456789'), { role: 'hospital', hospitalId: 'HOSP001', label: 'dev' });
       await ports.apiKeys.put(hashKey('analyst-key-0123456789'), { role: 'analyst' });
       const authorize = authorizerHandler(ports);
-      expect(await authorize(event('Bearer hospital-key-0123456789'))).toEqual({ isAuthorized: true, context: { role: 'hospital', hospitalId: 'HOSP001', refusal: '' } });
-      expect(await authorize(event('bearer   analyst-key-0123456789 '))).toEqual({ isAuthorized: true, context: { role: 'analyst', hospitalId: '', refusal: '' } });
-      expect(await authorize(event('Bearer someone-elses-key-0123456789'))).toEqual({ isAuthorized: true, context: { role: '', hospitalId: '', refusal: 'unknown-key' } });
-      expect(await authorize(event())).toEqual({ isAuthorized: true, context: { role: '', hospitalId: '', refusal: 'missing-key' } });
+      expect(await authorize(event('Bearer hospital-key-0123456789'))).toEqual({ isAuthorized: true, context: { role: 'hospital', hospitalId: 'HOSP001', refusal: '', keyId: hashKey('hospital-key-0123456789').slice(0, 16) } });
+      expect(await authorize(event('bearer   analyst-key-0123456789 '))).toEqual({ isAuthorized: true, context: { role: 'analyst', hospitalId: '', refusal: '', keyId: hashKey('analyst-key-0123456789').slice(0, 16) } });
+      expect(await authorize(event('Bearer someone-elses-key-0123456789'))).toEqual({ isAuthorized: true, context: { role: '', hospitalId: '', refusal: 'unknown-key', keyId: '' } });
+      expect(await authorize(event())).toEqual({ isAuthorized: true, context: { role: '', hospitalId: '', refusal: 'missing-key', keyId: '' } });
       expect((await authorize(event('Basic aGVsbG8='))).context.refusal).toBe('missing-key');
     });
 

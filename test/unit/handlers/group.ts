@@ -41,13 +41,13 @@ describe('group and DIP catalogue', () => {
       expect(await ports.objects.list(lakeBucket, '')).toEqual([]);
     });
 
-    it('explains with ?explain=true; refuses more than 1 000 records (422) and a broken body (400)', async () => {
+    it('explains with ?explain=true; refuses more than 1 000 records (413, before parsing) and a broken body (400)', async () => {
       const group = groupHandler(memoryPorts());
       const explained = await call(group, { caller: analyst, method: 'POST', query: { explain: 'true' }, body: lines.slice(0, 1).join('\n'), headers: { 'content-type': 'application/x-ndjson' } });
       expect(explained.body.results[0].trace.length).toBeGreaterThan(0);
       const many = await call(group, { caller: admin, method: 'POST', body: Array.from({ length: 1001 }, () => ({})) });
-      expect(many.status).toBe(422);
-      expect(many.body.problems[0].path).toBe('body');
+      expect(many.status).toBe(413);
+      expect(many.body.problems[0]).toMatchObject({ code: 'too-many', path: 'body' });
       expect((await call(group, { caller: admin, method: 'POST', body: '[{' })).status).toBe(400);
       expect((await call(group, { caller: admin, method: 'POST', query: { explain: 'yes' }, body: [] })).status).toBe(422);
     });

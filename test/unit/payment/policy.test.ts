@@ -11,7 +11,7 @@ function issues(input: unknown): string[] {
   try {
     parsePolicy(input);
   } catch (error) {
-    if (error instanceof PolicyError) return error.issues;
+    if (error instanceof PolicyError) return error.problems.map((p) => p.message);
     throw error;
   }
   return [];
@@ -55,7 +55,7 @@ function paymentIssues(input: unknown): string[] {
   try {
     parsePaymentPolicy(input);
   } catch (error) {
-    if (error instanceof PolicyError) return error.issues;
+    if (error instanceof PolicyError) return error.problems.map((p) => p.message);
     throw error;
   }
   return [];

@@ -45,7 +45,7 @@ describe('mapClinicalCodes', () => {
 
   it('refuses an unknown edition', () => {
     const out = mapClinicalCodes({ ...record, codeEdition: 'icd-11' }, maps);
-    expect(out).toMatchObject({ ok: false, problems: [{ code: 'invalid', path: 'codeEdition' }] });
+    expect(out).toMatchObject({ ok: false, problems: [{ code: 'invalid-value', path: 'codeEdition' }] });
   });
 
   it('with the reference maps, a clinical record becomes a valid insurance-edition record', () => {

@@ -12,7 +12,7 @@ import { baseRecord } from './helpers.ts';
 const edgeValues: unknown[] = [
   undefined, null, true, '', ' ', '\u00a0', 'M', 'F', 'm', '1', '2', '9', 'employee', 'resident',
   'K35.900', ' K35.900 ', 'K35.900\n', '\u3000K35', 'x'.repeat(40), 'x'.repeat(41), ' ' + 'x'.repeat(40) + ' ', 'x'.repeat(64), 'x'.repeat(65), 'x'.repeat(129),
-  'A-1', 'a_b.c', 'a b', 'é', '2024-02-29', '2023-02-29', '2024-13-01', '2024-00-10', '2024-04-31', '0099-12-31', '0100-01-01', '9999-12-31', '2024-1-01', '２０２４-01-01', ' 2024-01-01',
+  'A-1', 'a_b.c', 'a b', 'é', '.', '..', '...', ' H-1 ', 'H#1', '../x', '2024-02-29', '2023-02-29', '2024-13-01', '2024-00-10', '2024-04-31', '0099-12-31', '0100-01-01', '9999-12-31', '2024-1-01', '２０２４-01-01', ' 2024-01-01',
   0, -0, 1, 2, 3, 4, 28, 29, 99, 100, 150, 151, 365, 366, 3660, 3661, 10000, 10001, 20000, 20001, -1, 0.5, 1.5, 1e-9, 1e21, NaN, Infinity, -Infinity, Number.MAX_SAFE_INTEGER + 2,
   [], ['K35.900'], [' K35.900'], [''], ['  '], [1], [null], ['x'.repeat(41)], Array.from({ length: 201 }, () => 'A'), Array.from({ length: 200 }, () => 'A'),
   {}, { bed: 1 }, { bed: -1 }, { bed: '1' }, { hotel: 1 }, { bed: 1, other: 0.5 }, { bed: NaN }, { bed: undefined }, JSON.parse('{"__proto__": 1, "bed": 2}') as unknown, Object.create(null) as unknown, new Date(0), [1, 2],
@@ -22,8 +22,8 @@ const edge = fc.constantFrom(...edgeValues);
 
 /** Realistic values per field (numbers reach one past each bound), so that many generated records are accepted. */
 const validValue: Record<string, fc.Arbitrary<unknown>> = {
-  listId: fc.stringMatching(/^[A-Za-z0-9_.-]{1,64}$/),
-  hospitalId: fc.string({ minLength: 1, maxLength: 64 }),
+  listId: fc.oneof({ weight: 9, arbitrary: fc.stringMatching(/^[A-Za-z0-9_.-]{1,64}$/) }, { weight: 1, arbitrary: fc.constantFrom('.', '..') }),
+  hospitalId: fc.oneof(fc.stringMatching(/^ ?[A-Za-z0-9_-]{1,64} ?$/), fc.string({ minLength: 1, maxLength: 64 })),
   hospitalLevel: fc.constantFrom(1, 2, 3),
   insuranceType: fc.constantFrom('employee', 'resident'),
   patientId: fc.string({ minLength: 1, maxLength: 128 }),

@@ -38,11 +38,11 @@ describe('validateRecord: shape', () => {
     const v = check({ ageYears: 200, sex: 'X', secondaryDiagnoses: ['E11.900', 7], costs: { bed: -1 }, listId: 'L 1' });
     expect(v.ok).toBe(false);
     expect(errorsOf(v)).toEqual([
-      { path: 'listId', message: 'listId "L 1" must be 1–64 characters of letters, digits, "_", "." or "-".' },
-      { path: 'sex', message: 'sex "X" must be "M" or "F" (or 1 / 2).' },
-      { path: 'ageYears', message: 'ageYears 200 must be from 0 to 150.' },
-      { path: 'secondaryDiagnoses[1]', message: 'secondaryDiagnoses[1] 7 must be a code string.' },
-      { path: 'costs.bed', message: 'costs.bed -1 must not be negative.' },
+      { code: 'invalid-format', path: 'listId', message: 'listId "L 1" must be 1–64 characters of letters, digits, "_", "." or "-".' },
+      { code: 'invalid-value', path: 'sex', message: 'sex "X" must be "M" or "F" (or 1 / 2).' },
+      { code: 'out-of-range', path: 'ageYears', message: 'ageYears 200 must be from 0 to 150.' },
+      { code: 'invalid-type', path: 'secondaryDiagnoses[1]', message: 'secondaryDiagnoses[1] 7 must be a code string.' },
+      { code: 'out-of-range', path: 'costs.bed', message: 'costs.bed -1 must not be negative.' },
     ]);
     expect(v.ok || v.listId).toBe('L 1');
   });
@@ -53,15 +53,15 @@ describe('validateRecord: shape', () => {
     delete record.listId;
     const v = validateRecord(record, { mode: 'group' });
     expect(errorsOf(v)).toEqual([
-      { path: 'listId', message: 'listId is required: the settlement list serial number, 清单流水号.' },
-      { path: 'principalDiagnosis', message: 'principalDiagnosis is required: the ICD-10 principal diagnosis, 主要诊断.' },
+      { code: 'required', path: 'listId', message: 'listId is required: the settlement list serial number, 清单流水号.' },
+      { code: 'required', path: 'principalDiagnosis', message: 'principalDiagnosis is required: the ICD-10 principal diagnosis, 主要诊断.' },
     ]);
     expect(v.ok || v.listId).toBeUndefined();
   });
 
   it('names an unknown cost category', () => {
     expect(onlyError(check({ costs: { bed: 8000, hotel: 0 } }))).toEqual({
-      path: 'costs.hotel',
+      code: 'unknown-field', path: 'costs.hotel',
       message: expect.stringMatching(/^costs\.hotel is not a cost category; the categories are bed, consultation/),
     });
   });
@@ -109,9 +109,9 @@ describe('validateRecord: codes', () => {
   it('requires every code to be in the code sets, naming its position', () => {
     const v = check({ principalDiagnosis: 'K35.999', secondaryDiagnoses: ['E11.900', 'A01.000', 'K35.9xx'], procedures: ['47.0900', '99.9999'] });
     expect(errorsOf(v)).toEqual([
-      { path: 'principalDiagnosis', message: 'principalDiagnosis "K35.999" is not a code of the ICD-10 medical-insurance 2.0 code set.' },
-      { path: 'secondaryDiagnoses[2]', message: 'secondaryDiagnoses[2] "K35.9xx" is not a code of the ICD-10 medical-insurance 2.0 code set.' },
-      { path: 'procedures[1]', message: 'procedures[1] "99.9999" is not a code of the ICD-9-CM-3 medical-insurance 2.0 code set.' },
+      { code: 'unknown-code', path: 'principalDiagnosis', message: 'principalDiagnosis "K35.999" is not a code of the ICD-10 medical-insurance 2.0 code set.' },
+      { code: 'unknown-code', path: 'secondaryDiagnoses[2]', message: 'secondaryDiagnoses[2] "K35.9xx" is not a code of the ICD-10 medical-insurance 2.0 code set.' },
+      { code: 'unknown-code', path: 'procedures[1]', message: 'procedures[1] "99.9999" is not a code of the ICD-9-CM-3 medical-insurance 2.0 code set.' },
     ]);
   });
 
@@ -121,10 +121,10 @@ describe('validateRecord: codes', () => {
 
   it('rejects a grey principal diagnosis at ingest and only warns when grouping', () => {
     const ingest = check({ principalDiagnosis: 'Z95.200' }, 'ingest');
-    expect(onlyError(ingest)).toEqual({ path: 'principalDiagnosis', message: 'principalDiagnosis "Z95.200" is a grey code (灰码), which must not be the principal diagnosis; so the record is rejected.' });
+    expect(onlyError(ingest)).toEqual({ code: 'grey-code', path: 'principalDiagnosis', message: 'principalDiagnosis "Z95.200" is a grey code (灰码), which must not be the principal diagnosis; so the record is rejected.' });
     const group = check({ principalDiagnosis: 'Z95.200' }, 'group');
     expect(group.ok).toBe(true);
-    expect(group.warnings).toEqual([{ path: 'principalDiagnosis', message: 'principalDiagnosis "Z95.200" is a grey code (灰码), which must not be the principal diagnosis; the case is still grouped.' }]);
+    expect(group.warnings).toEqual([{ code: 'grey-code', path: 'principalDiagnosis', message: 'principalDiagnosis "Z95.200" is a grey code (灰码), which must not be the principal diagnosis; the case is still grouped.' }]);
   });
 
   it('treats a grey code as principal procedure only when it is first', () => {
@@ -139,9 +139,9 @@ describe('validateRecord: codes', () => {
     const v = check({ secondaryDiagnoses: ['E11.900', 'A01.000', 'E11.900', 'K35.900'], procedures: ['47.0900', '47.0100', '47.0900'] });
     expect(v.ok).toBe(true);
     expect(v.warnings).toEqual([
-      { path: 'secondaryDiagnoses[2]', message: 'secondaryDiagnoses[2] "E11.900" repeats secondaryDiagnoses[0].' },
-      { path: 'secondaryDiagnoses[3]', message: 'secondaryDiagnoses[3] "K35.900" repeats the principal diagnosis.' },
-      { path: 'procedures[2]', message: 'procedures[2] "47.0900" repeats procedures[0].' },
+      { code: 'duplicate', path: 'secondaryDiagnoses[2]', message: 'secondaryDiagnoses[2] "E11.900" repeats secondaryDiagnoses[0].' },
+      { code: 'duplicate', path: 'secondaryDiagnoses[3]', message: 'secondaryDiagnoses[3] "K35.900" repeats the principal diagnosis.' },
+      { code: 'duplicate', path: 'procedures[2]', message: 'procedures[2] "47.0900" repeats procedures[0].' },
     ]);
   });
 });
@@ -149,14 +149,14 @@ describe('validateRecord: codes', () => {
 describe('validateRecord: dates and length of stay', () => {
   it('requires discharge on or after admission', () => {
     expect(onlyError(check({ admissionDate: '2024-03-05', dischargeDate: '2024-03-01' }))).toEqual({
-      path: 'dischargeDate',
+      code: 'inconsistent', path: 'dischargeDate',
       message: 'dischargeDate "2024-03-01" is before admissionDate "2024-03-05".',
     });
   });
 
   it('requires lengthOfStay = discharge − admission and says what was expected', () => {
     expect(onlyError(check({ lengthOfStay: 5 }))).toEqual({
-      path: 'lengthOfStay',
+      code: 'inconsistent', path: 'lengthOfStay',
       message: 'lengthOfStay 5 does not agree with the dates: from admissionDate 2024-03-01 to dischargeDate 2024-03-05 is 4 days, so lengthOfStay should be 4.',
     });
     expect(check({ admissionDate: '2024-02-28', dischargeDate: '2024-03-01', lengthOfStay: 2 }).ok).toBe(true); // leap year
@@ -179,12 +179,12 @@ describe('validateRecord: age and newborns', () => {
 
   it('requires ageDays when ageYears is 0', () => {
     expect(check(infant).ok).toBe(true);
-    expect(onlyError(check({ ageYears: 0 }))).toEqual({ path: 'ageDays', message: expect.stringMatching(/^ageDays is required when ageYears is 0/) });
+    expect(onlyError(check({ ageYears: 0 }))).toEqual({ code: 'required', path: 'ageDays', message: expect.stringMatching(/^ageDays is required when ageYears is 0/) });
     expect(onlyError(check({ ...infant, ageDays: 366 })).message).toBe('ageDays 366 must be from 0 to 365.');
   });
 
   it('requires birthWeightGrams for a newborn of 28 days or less', () => {
-    expect(onlyError(check({ ageYears: 0, ageDays: 28 }))).toEqual({ path: 'birthWeightGrams', message: expect.stringMatching(/^birthWeightGrams is required for a newborn \(ageYears 0, ageDays 28 ≤ 28\)/) });
+    expect(onlyError(check({ ageYears: 0, ageDays: 28 }))).toEqual({ code: 'required', path: 'birthWeightGrams', message: expect.stringMatching(/^birthWeightGrams is required for a newborn \(ageYears 0, ageDays 28 ≤ 28\)/) });
     expect(check({ ageYears: 0, ageDays: 28, birthWeightGrams: 2400 }).ok).toBe(true);
     expect(check({ ageYears: 0, ageDays: 29 }).ok).toBe(true);
     expect(onlyError(check({ ageYears: 0, ageDays: 3, birthWeightGrams: 50 })).message).toBe('birthWeightGrams 50 must be from 100 to 10000 grams.');
@@ -195,7 +195,7 @@ describe('validateRecord: costs', () => {
   it('requires the categories to sum to totalCost within 0.01 and gives both figures', () => {
     expect(check({ totalCost: 8000.01 }).ok).toBe(true);
     expect(onlyError(check({ totalCost: 8000.5 }))).toEqual({
-      path: 'costs',
+      code: 'inconsistent', path: 'costs',
       message: 'costs add up to 8000.00 yuan but totalCost is 8000.50 yuan; they must agree within 0.01 yuan.',
     });
   });
@@ -224,8 +224,8 @@ describe('validateRecord: unknown fields', () => {
     const v = check({ patientName: '张三', drg: 'XX11' });
     expect(v.ok).toBe(true);
     expect(v.warnings).toEqual([
-      { path: 'patientName', message: 'field "patientName" is not part of the settlement record and was ignored.' },
-      { path: 'drg', message: 'field "drg" is not part of the settlement record and was ignored.' },
+      { code: 'unknown-field', path: 'patientName', message: 'field "patientName" is not part of the settlement record and was ignored.' },
+      { code: 'unknown-field', path: 'drg', message: 'field "drg" is not part of the settlement record and was ignored.' },
     ]);
     expect(v.ok && v.record).toEqual(baseRecord());
   });
@@ -233,6 +233,59 @@ describe('validateRecord: unknown fields', () => {
   it('keeps the warnings on a rejected record', () => {
     const v = check({ ageYears: -1, extra: 1 });
     expect(v).toMatchObject({ ok: false, listId: 'L-0001', warnings: [{ path: 'extra' }] });
+  });
+});
+
+describe('validateRecord: hostile values', () => {
+  const atToday = (changes: Record<string, unknown>, today: string, mode: ValidationMode = 'ingest'): Validation =>
+    validateRecord({ ...baseRecord(), ...changes }, { mode, codeSets, today });
+
+  it('refuses a discharge or admission date after today + 31 days, in both modes, with the field and out-of-range', () => {
+    const far = { admissionDate: '9999-12-01', dischargeDate: '9999-12-05' };
+    for (const mode of ['ingest', 'group'] as const) {
+      const errors = errorsOf(atToday(far, '2026-12-04', mode));
+      expect(errors.map((e) => [e.code, e.path])).toEqual([['out-of-range', 'admissionDate'], ['out-of-range', 'dischargeDate']]);
+      expect(errors[1]!.message).toBe('dischargeDate "9999-12-05" is after 2027-01-04 (today plus 31 days); it must be from 1900-01-01 to 2027-01-04.');
+    }
+    // The margin: today + 31 days is accepted, + 32 is not (the clock is the caller's).
+    expect(atToday({ admissionDate: '2027-01-03', dischargeDate: '2027-01-04', lengthOfStay: 1 }, '2026-12-04').ok).toBe(true);
+    expect(onlyError(atToday({ admissionDate: '2027-01-04', dischargeDate: '2027-01-05', lengthOfStay: 1 }, '2026-12-04'))).toMatchObject({ code: 'out-of-range', path: 'dischargeDate' });
+    expect(atToday({}, '2024-03-05').ok).toBe(true);
+  });
+
+  it('refuses dates before 1900', () => {
+    const v = atToday({ admissionDate: '1899-12-27', dischargeDate: '1899-12-31' }, '2026-12-04');
+    expect(errorsOf(v).map((e) => [e.code, e.path])).toEqual([['out-of-range', 'admissionDate'], ['out-of-range', 'dischargeDate']]);
+    expect(errorsOf(v)[0]!.message).toMatch(/^admissionDate "1899-12-27" is before 1900-01-01/);
+  });
+
+  it('uses the system date when no clock is given', () => {
+    const today = new Date().toISOString().slice(0, 10);
+    expect(check({ admissionDate: today, dischargeDate: today, lengthOfStay: 1 }).ok).toBe(true);
+    expect(errorsOf(check({ dischargeDate: '9999-12-05', admissionDate: '9999-12-01' })).map((e) => e.code)).toEqual(['out-of-range', 'out-of-range']);
+  });
+
+  it('limits hospitalId to letters, digits, "_" and "-" (1–64 once trimmed)', () => {
+    for (const bad of ['../HOSP', 'H 1', 'HOSP#1', 'H/1', '医院1', 'x'.repeat(65)]) {
+      expect(onlyError(check({ hospitalId: bad })), bad).toMatchObject({ path: 'hospitalId', code: bad.length > 64 ? 'out-of-range' : 'invalid-format' });
+    }
+    expect(check({ hospitalId: ' H_0-1 ' })).toMatchObject({ ok: true, record: { hospitalId: 'H_0-1' } });
+  });
+
+  it('refuses the listIds "." and ".."', () => {
+    expect(onlyError(check({ listId: '.' }))).toMatchObject({ code: 'invalid-format', path: 'listId' });
+    expect(onlyError(check({ listId: '..' }))).toMatchObject({ code: 'invalid-format', path: 'listId' });
+    expect(check({ listId: '...' }).ok).toBe(true);
+  });
+
+  it('refuses fundPayment + selfPay above totalCost (±0.01 yuan)', () => {
+    expect(check({ fundPayment: 6000, selfPay: 2000.01 }).ok).toBe(true);
+    expect(onlyError(check({ fundPayment: 6000, selfPay: 2000.02 }))).toEqual({
+      code: 'inconsistent', path: 'fundPayment',
+      message: 'fundPayment 6000.00 + selfPay 2000.02 = 8000.02 yuan is more than totalCost 8000.00 yuan; together they may exceed it by at most 0.01 yuan.',
+    });
+    expect(onlyError(check({ selfPay: 9000 }))).toMatchObject({ code: 'inconsistent', path: 'selfPay' });
+    expect(check({ fundPayment: 9000, totalCost: undefined, costs: undefined }).ok).toBe(true);
   });
 });
 

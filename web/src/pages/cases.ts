@@ -3,7 +3,7 @@
  * weight, expected payment and the grouping trace in words; the pre-check groups pasted records
  * through POST /v1/group without storing them.
  */
-import { api, errorBox } from '../api.ts';
+import { api, errorBox, type Problem } from '../api.ts';
 import { field, h, input, num, status, table, yuan } from '../dom.ts';
 import { type Session } from '../session.ts';
 import type { CaseDip, Grouping, StoredCase, TraceStep } from '../types.ts';
@@ -142,11 +142,11 @@ export async function casesPage(main: HTMLElement, session: Session | null): Pro
     const text = records.value.trim();
     const jsonLines = !text.startsWith('[') && text.split('\n').filter((l) => l.trim()).length > 1;
     try {
-      const out = await api<{ results: (Grouping & { dip?: CaseDip; index: number; listId: string | null; status: string; weight: number | null; errors?: { message: string }[]; warnings?: { message: string }[]; trace?: TraceStep[] })[] }>('/v1/group?explain=true', { method: 'POST', text: jsonLines || text.startsWith('[') ? text : `[${text}]`, contentType: jsonLines ? 'application/x-ndjson' : 'application/json' });
+      const out = await api<{ results: (Grouping & { dip?: CaseDip; index: number; listId: string | null; status: string; weight: number | null; errors?: Problem[]; warnings?: Problem[]; trace?: TraceStep[] })[] }>('/v1/group?explain=true', { method: 'POST', text: jsonLines || text.startsWith('[') ? text : `[${text}]`, contentType: jsonLines ? 'application/x-ndjson' : 'application/json' });
       checkOut.replaceChildren(...out.results.map((r) => h('section', { class: 'result' },
         h('h3', {}, `Record ${r.index + 1}${r.listId ? ` — ${r.listId}` : ''}: ${statusText[r.status] ?? r.status}`),
-        r.errors && r.errors.length > 0 ? h('div', { class: 'error', role: 'alert' }, h('p', {}, 'This record would be rejected:'), h('ul', {}, r.errors.map((e) => h('li', {}, e.message)))) : groupLines(r, r.weight, Number(baseRate.value) || defaultBaseRate, r.dip),
-        r.warnings && r.warnings.length > 0 ? h('div', { class: 'warning' }, h('p', {}, 'Warnings:'), h('ul', {}, r.warnings.map((w) => h('li', {}, w.message)))) : null,
+        r.errors && r.errors.length > 0 ? h('div', { class: 'error', role: 'alert' }, h('p', {}, 'This record would be rejected:'), h('ul', {}, r.errors.map((e) => h('li', { 'data-path': e.path, 'data-code': e.code }, e.message)))) : groupLines(r, r.weight, Number(baseRate.value) || defaultBaseRate, r.dip),
+        r.warnings && r.warnings.length > 0 ? h('div', { class: 'warning' }, h('p', {}, 'Warnings:'), h('ul', {}, r.warnings.map((w) => h('li', { 'data-path': w.path, 'data-code': w.code }, w.message)))) : null,
         r.trace ? h('details', { open: true }, h('summary', {}, 'How it was grouped'), traceList(r.trace)) : null,
       )));
     } catch (error) {

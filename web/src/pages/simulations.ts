@@ -3,7 +3,8 @@
  * (models/payment/policy.ts — the same messages the API gives), run one or more policies as
  * simulation jobs with their progress, compare them by hospital, download the comparison as CSV.
  */
-import { describePolicyIssues, paymentPolicySchema } from '../../../models/payment/policy.ts';
+import { paymentPolicySchema, policyProblems } from '../../../models/payment/policy.ts';
+import { formatPath } from '../../../models/problem.ts';
 import { api, errorBox } from '../api.ts';
 import { figure, palette } from '../charts.ts';
 import { downloadCsv, field, h, input, num, pct, progress, select, table, yuan } from '../dom.ts';
@@ -16,7 +17,7 @@ const fieldIds: Record<string, string> = {
   budget: 'p-budget', baseRate: 'p-baseRate', '': 'p-baseRate',
   'levelCoefficients.1': 'p-level1', 'levelCoefficients.2': 'p-level2', 'levelCoefficients.3': 'p-level3',
   'outliers.low': 'p-low', 'outliers.high': 'p-high', 'outliers.review': 'p-review', outliers: 'p-review',
-  trim: 'p-trimLow', 'trim.0': 'p-trimLow', 'trim.1': 'p-trimHigh',
+  trim: 'p-trimLow', 'trim[0]': 'p-trimLow', 'trim[1]': 'p-trimHigh',
   'excludeStays.minDays': 'p-minDays', 'excludeStays.maxDays': 'p-maxDays',
   ambiguous: 'p-ambiguous', 'feeForService.share': 'p-share',
 };
@@ -71,19 +72,19 @@ export function simulationsPage(main: HTMLElement): void {
       summary.replaceChildren();
       return policy;
     }
-    // Each problem in the form's own words: the field's label, then what is wrong with it.
-    const fallback = describePolicyIssues(parsed.error.issues);
-    const sentences = parsed.error.issues.map((issue, i) => {
-      const id = fieldIds[issue.path.join('.')] ?? fieldIds[String(issue.path[0] ?? '')];
+    // Each problem in the form's own words (the field's label, then what is wrong), placed next to
+    // its field by its path — never found by its sentence.
+    const sentences: string[] = [];
+    for (const issue of parsed.error.issues) {
+      const path = formatPath(issue.path);
+      const id = fieldIds[path] ?? fieldIds[String(issue.path[0] ?? '')];
       const label = id ? form.querySelector(`label[for="${id}"]`)?.textContent : undefined;
-      return label && issue.code !== 'unrecognized_keys' ? `${label}: ${issue.message}.` : fallback[i]!;
-    });
-    parsed.error.issues.forEach((issue, i) => {
-      const id = fieldIds[issue.path.join('.')] ?? fieldIds[String(issue.path[0] ?? '')] ?? 'p-name';
-      const err = document.getElementById(`${id}-error`);
-      if (err) err.textContent = [err.textContent, sentences[i]].filter(Boolean).join(' ');
-      document.getElementById(id)?.setAttribute('aria-invalid', 'true');
-    });
+      const texts = label && issue.code !== 'unrecognized_keys' ? [`${label}: ${issue.message}.`] : policyProblems([issue], policy).map((p) => p.message);
+      sentences.push(...texts);
+      const err = document.getElementById(`${id ?? 'p-name'}-error`);
+      if (err) err.textContent = [err.textContent, ...texts].filter(Boolean).join(' ');
+      document.getElementById(id ?? 'p-name')?.setAttribute('aria-invalid', 'true');
+    }
     summary.replaceChildren(h('div', { class: 'error', role: 'alert' }, h('p', {}, 'The policy is not valid:'), h('ul', {}, sentences.map((s) => h('li', {}, s)))));
     return null;
   };

@@ -3,7 +3,7 @@
  * run through POST /v1/stress-tests; the fan chart of months of reserve over the alert bands,
  * the depletion-probability table; a sweep of one parameter.
  */
-import { describeIssues, presetNames, presets, scenarioSchema, sweepableFields } from '../../../models/fund/scenario.ts';
+import { presetNames, scenarioProblems, presets, scenarioSchema, sweepableFields } from '../../../models/fund/scenario.ts';
 import { api, errorBox } from '../api.ts';
 import { figure, palette } from '../charts.ts';
 import { field, h, input, num, pct, progress, select, table } from '../dom.ts';
@@ -72,13 +72,15 @@ export function stressTestsPage(main: HTMLElement): void {
       summary.replaceChildren();
       return s;
     }
-    const sentences = describeIssues(parsed.error.issues);
-    parsed.error.issues.forEach((issue, i) => {
-      const id = fid(issue.path.join('.'));
+    // Each problem goes next to its field, found by the problem's path (never by its sentence).
+    const problems = scenarioProblems(parsed.error.issues, s);
+    const sentences = problems.map((p) => p.message);
+    for (const problem of problems) {
+      const id = fid(problem.path);
       const err = document.getElementById(`${id}-error`);
-      if (err) err.textContent = sentences[i]!;
+      if (err) err.textContent = problem.message;
       document.getElementById(id)?.setAttribute('aria-invalid', 'true');
-    });
+    }
     summary.replaceChildren(h('div', { class: 'error', role: 'alert' }, h('p', {}, 'The scenario is not valid:'), h('ul', {}, sentences.map((t) => h('li', {}, t)))));
     return null;
   };
