@@ -5,14 +5,13 @@
  * the national pack's on the same cases.
  */
 import { execFileSync } from 'node:child_process';
-import { createWriteStream, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { once } from 'node:events';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { groupCase, type GroupingInput } from '../models/grouping/drg/grouper.ts';
 import { compileSchemeDir, defaultSchemeDir } from '../lib/scheme.ts';
 import { projectRoot, referencePath } from '../lib/reference.ts';
 import type { RulePack } from '../models/grouping/drg/pack.ts';
-import { resampledCases } from './lib/dev-cases.ts';
+import { resampledCases, writeResampledCases } from './lib/dev-cases.ts';
 import type { Figure } from './run.ts';
 
 const N = 1_000_000;
@@ -53,18 +52,7 @@ export async function run(): Promise<Figure[]> {
   const tracedRate = 100_000 / ((performance.now() - tracedStart) / 1000);
 
   // CLI end to end on a 1M-line file.
-  const input = path.join(out, 'cases-1m.jsonl');
-  const stream = createWriteStream(input);
-  let chunk: string[] = [];
-  for (const c of resampledCases(N, 11)) {
-    chunk.push(JSON.stringify(c));
-    if (chunk.length === 10_000) {
-      if (!stream.write(chunk.join('\n') + '\n')) await once(stream, 'drain');
-      chunk = [];
-    }
-  }
-  stream.end(chunk.length ? chunk.join('\n') + '\n' : '');
-  await once(stream, 'finish');
+  const input = await writeResampledCases(path.join(out, 'cases-1m.jsonl'), N, 11);
   const cliRates: number[] = [];
   for (let r = 0; r < 3; r++) {
     const cliStart = performance.now();

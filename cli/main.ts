@@ -8,19 +8,20 @@ import { CliError } from '../lib/cli-error.ts';
 import { HeaderError } from '../models/settlement/readers.ts';
 
 type CommandModule = { run: (argv: string[]) => Promise<number> };
-type Command = { summary: string };
+/** `load` imports the command's module only when it runs; static paths, so the prebuilt bundle (bin/payreform.mjs) holds each command as a chunk. */
+type Command = { summary: string; load: () => Promise<CommandModule> };
 
 const commands: Record<string, Command> = {
-  group: { summary: 'group settlement records into CHS-DRG 1.1 groups' },
-  'compile-scheme': { summary: 'compile a CHS-DRG scheme text directory into a rule pack' },
-  synth: { summary: 'generate realistic synthetic settlement lists' },
-  simulate: { summary: 'simulate a payment policy over settlement lists' },
-  cart: { summary: 'train a CART regression tree on a CSV file' },
-  dip: { summary: 'build a DIP catalog (dip build) or group cases into packets (dip group)' },
-  drg: { summary: 'propose DRG splits from data (drg design)' },
-  'stress-test': { summary: 'Monte Carlo stress test of the pooled fund' },
-  forecast: { summary: 'ETS forecast of monthly fund expenditure' },
-  monitor: { summary: 'screen cases for split admissions, upcoding and other abuse' },
+  group: { summary: 'group settlement records into CHS-DRG 1.1 groups', load: () => import('./commands/group.ts') },
+  'compile-scheme': { summary: 'compile a CHS-DRG scheme text directory into a rule pack', load: () => import('./commands/compile-scheme.ts') },
+  synth: { summary: 'generate realistic synthetic settlement lists', load: () => import('./commands/synth.ts') },
+  simulate: { summary: 'simulate a payment policy over settlement lists', load: () => import('./commands/simulate.ts') },
+  cart: { summary: 'train a CART regression tree on a CSV file', load: () => import('./commands/cart.ts') },
+  dip: { summary: 'build a DIP catalog (dip build) or group cases into packets (dip group)', load: () => import('./commands/dip.ts') },
+  drg: { summary: 'propose DRG splits from data (drg design)', load: () => import('./commands/drg.ts') },
+  'stress-test': { summary: 'Monte Carlo stress test of the pooled fund', load: () => import('./commands/stress-test.ts') },
+  forecast: { summary: 'ETS forecast of monthly fund expenditure', load: () => import('./commands/forecast.ts') },
+  monitor: { summary: 'screen cases for split admissions, upcoding and other abuse', load: () => import('./commands/monitor.ts') },
 };
 
 function usage(): string {
@@ -46,7 +47,7 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   try {
-    const module = (await import(`./commands/${name}.ts`)) as CommandModule;
+    const module = await command.load();
     return await module.run(rest);
   } catch (error) {
     if (error instanceof CliError) {
@@ -57,14 +58,6 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`payreform ${name}: ${error.message}\n`);
       return 2;
     }
-    if (isMissingModule(error)) {
-      process.stderr.write(`payreform ${name}: this command is not available in this version yet.\n`);
-      return 2;
-    }
     throw error;
   }
-}
-
-function isMissingModule(error: unknown): boolean {
-  return error instanceof Error && 'code' in error && error.code === 'ERR_MODULE_NOT_FOUND' && error.message.includes('/cli/commands/');
 }

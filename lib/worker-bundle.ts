@@ -8,23 +8,18 @@
  * a large share of a bulk CLI run. Packages stay external (resolved from the project's
  * node_modules as usual), so a bundle holds only the project's own code.
  *
- * Staleness: beside each bundle a manifest lists its input files with their size and mtime; a
- * start-up stats them (a millisecond) and rebuilds when any differs. Bundles are written to a
- * temporary name and renamed, so CLIs starting at the same time never read a half-written one.
+ * Staleness, atomic writes and esbuild loading are lib/bundle-cache.mjs's, shared with the
+ * `payreform` command's own bundle: a manifest of the inputs' size and mtime beside each bundle,
+ * checked at every start, a rebuild when any differs.
  * Without esbuild (or if a build fails) the `.mjs` entry — tsx — is used: slower, same result.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { freshManifest, loadEsbuild, manifestInputs, writeAtomically } from './bundle-cache.mjs';
 import { projectRoot } from './reference.ts';
 
 const defaultCacheDir = path.join(projectRoot, 'node_modules', '.cache', 'payreform', 'workers');
-
-interface Manifest {
-  /** Input file (relative to the project) → `size:mtimeMs`. */
-  inputs: Record<string, string>;
-}
 
 /** The URL to start a worker from: the cached bundle of the `.ts` beside `mjsEntry`, or `mjsEntry` itself. */
 export function workerEntry(mjsEntry: URL, cacheDir = defaultCacheDir): URL {
@@ -34,32 +29,16 @@ export function workerEntry(mjsEntry: URL, cacheDir = defaultCacheDir): URL {
   const bundle = path.join(cacheDir, `${name}.mjs`);
   const manifestFile = path.join(cacheDir, `${name}.json`);
   try {
-    if (upToDate(manifestFile) && existsSync(bundle)) return pathToFileURL(bundle);
-    build(source, bundle, manifestFile, cacheDir);
+    if (freshManifest(manifestFile, projectRoot) && existsSync(bundle)) return pathToFileURL(bundle);
+    build(source, bundle, manifestFile);
     return pathToFileURL(bundle);
   } catch {
     return mjsEntry;
   }
 }
 
-function stamp(file: string): string {
-  const s = statSync(file);
-  return `${s.size}:${s.mtimeMs}`;
-}
-
-function upToDate(manifestFile: string): boolean {
-  if (!existsSync(manifestFile)) return false;
-  const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as Manifest;
-  for (const [file, expected] of Object.entries(manifest.inputs)) {
-    const absolute = path.join(projectRoot, file);
-    if (!existsSync(absolute) || stamp(absolute) !== expected) return false;
-  }
-  return Object.keys(manifest.inputs).length > 0;
-}
-
-function build(source: string, bundle: string, manifestFile: string, cacheDir: string): void {
-  const esbuild = createRequire(import.meta.url)('esbuild') as typeof import('esbuild');
-  const result = esbuild.buildSync({
+function build(source: string, bundle: string, manifestFile: string): void {
+  const result = loadEsbuild().buildSync({
     entryPoints: [source],
     bundle: true,
     platform: 'node',
@@ -72,15 +51,6 @@ function build(source: string, bundle: string, manifestFile: string, cacheDir: s
     outfile: bundle,
     logLevel: 'silent',
   });
-  const inputs: Record<string, string> = {};
-  for (const input of Object.keys(result.metafile.inputs)) {
-    const absolute = path.resolve(projectRoot, input);
-    inputs[path.relative(projectRoot, absolute)] = stamp(absolute);
-  }
-  mkdirSync(cacheDir, { recursive: true });
-  const suffix = `.${process.pid}.${Date.now()}.tmp`;
-  writeFileSync(bundle + suffix, result.outputFiles[0]!.contents);
-  renameSync(bundle + suffix, bundle);
-  writeFileSync(manifestFile + suffix, JSON.stringify({ inputs } satisfies Manifest));
-  renameSync(manifestFile + suffix, manifestFile);
+  writeAtomically(bundle, result.outputFiles[0]!.contents);
+  writeAtomically(manifestFile, JSON.stringify({ inputs: manifestInputs(result.metafile, projectRoot) }));
 }

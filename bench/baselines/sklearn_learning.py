@@ -3,6 +3,9 @@
 usage: sklearn_learning.py tree DIR   -> fits DecisionTreeRegressor on DIR/{X_train,y_train,X_test,y_test}.f64
        sklearn_learning.py kmeans DIR -> fits KMeans (k-means++, n_init=1) on DIR/X_kmeans.f64
 DIR/meta.json gives the shapes and options. Prints one JSON object: fit seconds and R² (or inertia).
+       sklearn_learning.py csv-tree FILE.csv TARGET MAX_DEPTH MIN_LEAF -> what `payreform cart` does:
+           pandas.read_csv, then DecisionTreeRegressor on every other column (the caller times the
+           whole process: start, read, fit); prints read and fit seconds and the leaf count.
 """
 import json
 import sys
@@ -18,6 +21,21 @@ def load(directory, name, rows, cols):
 
 def main():
     mode, directory = sys.argv[1], sys.argv[2]
+    if mode == "csv-tree":
+        import pandas as pd
+        from sklearn.tree import DecisionTreeRegressor
+
+        target, max_depth, min_leaf = sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
+        started = time.perf_counter()
+        frame = pd.read_csv(directory)
+        read = time.perf_counter() - started
+        y = frame[target].to_numpy()
+        x = frame.drop(columns=[target]).to_numpy()
+        model = DecisionTreeRegressor(max_depth=max_depth, min_samples_leaf=min_leaf, random_state=0)
+        started = time.perf_counter()
+        model.fit(x, y)
+        print(json.dumps({"read": read, "fit": time.perf_counter() - started, "leaves": int(model.get_n_leaves()), "rows": len(frame)}))
+        return
     with open(f"{directory}/meta.json") as f:
         meta = json.load(f)
     if mode == "tree":

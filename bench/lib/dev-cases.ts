@@ -3,7 +3,9 @@
  * cases with a seeded generator (each gets a unique listId and its secondary diagnoses in a
  * shuffled order), so every case is a real, valid record with a realistic code mix.
  */
-import { readFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { referencePath } from '../../lib/reference.ts';
 import { createRandom } from '../../models/random.ts';
 
@@ -32,4 +34,28 @@ export function* resampledCases(n: number, seed = 1, file?: string): Generator<D
     }
     yield { ...c, listId: `B${i.toString(36).padStart(7, '0')}`, secondaryDiagnoses: secondary };
   }
+}
+
+/**
+ * Write `n` resampled cases (seed `seed`) as JSON Lines to `file`, unless it already holds them
+ * (a stamp beside it records n and seed). Returns the file.
+ */
+export async function writeResampledCases(file: string, n: number, seed: number): Promise<string> {
+  const stamp = `${file}.args.json`;
+  const args = JSON.stringify({ n, seed });
+  if (existsSync(file) && existsSync(stamp) && readFileSync(stamp, 'utf8') === args) return file;
+  mkdirSync(path.dirname(file), { recursive: true });
+  const stream = createWriteStream(file);
+  let chunk: string[] = [];
+  for (const c of resampledCases(n, seed)) {
+    chunk.push(JSON.stringify(c));
+    if (chunk.length === 10_000) {
+      if (!stream.write(chunk.join('\n') + '\n')) await once(stream, 'drain');
+      chunk = [];
+    }
+  }
+  stream.end(chunk.length ? chunk.join('\n') + '\n' : '');
+  await once(stream, 'finish');
+  writeFileSync(stamp, args);
+  return file;
 }

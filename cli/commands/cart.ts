@@ -14,8 +14,7 @@ import { CliError } from '../../lib/cli-error.ts';
 import { createProgress } from '../../lib/progress.ts';
 import { trainCart } from '../../models/learning/cart.ts';
 import type { FeatureInput } from '../../models/learning/binning.ts';
-import { readCsvRows } from '../../models/text/csv.ts';
-import { decodeChunks } from '../../models/text/lines.ts';
+import { parseCsvNumber, scanCsvBytes } from '../../models/text/csv.ts';
 
 const USAGE = `usage: payreform cart --input FILE.csv --target COLUMN [options]
 
@@ -40,7 +39,7 @@ interface Column {
   kind: 'pending' | 'numeric' | 'categorical';
   /** Empty values seen before the kind was decided. */
   pending: number;
-  numbers: number[];
+  numbers: Float64Builder;
   codes: number[];
   categoryIndex: Map<string, number>;
   categories: string[];
@@ -54,6 +53,60 @@ function categoryCode(column: Column, label: string): number {
     column.categories.push(label);
   }
   return code;
+}
+
+/** ASCII blanks: what String.prototype.trim removes below 0x80. */
+function isBlank(b: number): boolean {
+  return b === 32 || (b >= 9 && b <= 13);
+}
+
+const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+function utf8(bytes: Uint8Array, start: number, end: number): string {
+  return decoder.decode(bytes.subarray(start, end));
+}
+
+/** The field being read, decoded to (trimmed) text only when something asks for its text. */
+class FieldText {
+  private source: Uint8Array | null = null;
+  private start = 0;
+  private end = 0;
+  private decoded: string | null = null;
+
+  bytes(source: Uint8Array, start: number, end: number): void {
+    this.source = source;
+    this.start = start;
+    this.end = end;
+    this.decoded = null;
+  }
+
+  string(text: string): void {
+    this.source = null;
+    this.decoded = text;
+  }
+
+  text(): string {
+    this.decoded ??= utf8(this.source!, this.start, this.end).trim();
+    return this.decoded;
+  }
+}
+
+/** A growing column of numbers. */
+class Float64Builder {
+  private data = new Float64Array(1 << 14);
+  length = 0;
+
+  push(value: number): void {
+    if (this.length === this.data.length) {
+      const bigger = new Float64Array(this.data.length * 2);
+      bigger.set(this.data);
+      this.data = bigger;
+    }
+    this.data[this.length++] = value;
+  }
+
+  finish(): Float64Array {
+    return this.data.slice(0, this.length);
+  }
 }
 
 function listOption(value: unknown): string[] {
@@ -94,82 +147,127 @@ export async function run(argv: string[]): Promise<number> {
   if (!(Number.isInteger(maxBins) && maxBins >= 2 && maxBins <= 255)) throw new CliError(`--max-bins must be a whole number in 2…255, got ${maxBins}.`, 2);
   if (categorical.has(target)) throw new CliError(`the target "${target}" cannot be categorical.`, 2);
 
-  // Stream the CSV into columns.
+  // Stream the CSV into columns: numbers straight from the bytes, text only where a value is text.
   const started = performance.now();
   const progress = createProgress('reading');
-  let header: string[] | null = null;
+  let header = null as string[] | null;
   let columns: Column[] = [];
   let targetIndex = -1;
   let weightIndex = -1;
   let rows = 0;
-  try {
-    for await (const row of readCsvRows(decodeChunks(createReadStream(input)))) {
-      if (row.error) throw new CliError(`${input} line ${row.lineNumber}: ${row.error}.`);
-      if (header === null) {
-        header = row.fields.map((f) => f.trim());
-        const seen = new Set<string>();
-        for (const name of header) {
-          if (seen.has(name)) throw new CliError(`${input}: column "${name}" appears twice in the header.`);
-          seen.add(name);
-        }
-        targetIndex = header.indexOf(target);
-        if (targetIndex < 0) throw new CliError(`${input} has no column "${target}" (columns: ${header.join(', ')}).`, 2);
-        if (weight !== null) {
-          weightIndex = header.indexOf(weight);
-          if (weightIndex < 0) throw new CliError(`${input} has no weight column "${weight}".`, 2);
-        }
-        for (const name of categorical) if (!seen.has(name)) throw new CliError(`--categorical names "${name}", which ${input} does not have.`, 2);
-        columns = header.map((name, i) => ({
-          name,
-          kind: i === targetIndex || i === weightIndex ? 'numeric' : categorical.has(name) ? 'categorical' : 'pending',
-          pending: 0,
-          numbers: [],
-          codes: [],
-          categoryIndex: new Map(),
-          categories: [],
-        }));
-        continue;
-      }
-      if (row.fields.length !== columns.length) {
-        throw new CliError(`${input} line ${row.lineNumber}: ${row.fields.length} fields, but the header has ${columns.length}.`);
-      }
-      for (let i = 0; i < columns.length; i++) {
-        const column = columns[i]!;
-        const text = row.fields[i]!.trim();
-        if (i === targetIndex || i === weightIndex) {
-          if (!NUMBER.test(text)) {
-            throw new CliError(`${input} line ${row.lineNumber}, column "${column.name}": ${text === '' ? 'empty' : `"${text}" is not a number`}; the ${i === targetIndex ? 'target' : 'weight'} must be a number on every line.`);
-          }
-          const value = Number(text);
-          if (i === weightIndex && value < 0) throw new CliError(`${input} line ${row.lineNumber}, column "${column.name}": negative weight ${text}.`);
-          column.numbers.push(value);
-          continue;
-        }
-        if (column.kind === 'pending') {
-          if (text === '') {
-            column.pending++;
-            continue;
-          }
-          column.kind = NUMBER.test(text) ? 'numeric' : 'categorical';
-          if (column.kind === 'numeric') for (let k = 0; k < column.pending; k++) column.numbers.push(NaN);
-          else for (let k = 0; k < column.pending; k++) column.codes.push(categoryCode(column, ''));
-        }
-        if (column.kind === 'numeric') {
-          if (text === '') column.numbers.push(NaN);
-          else if (NUMBER.test(text)) column.numbers.push(Number(text));
-          else {
-            throw new CliError(
-              `${input} line ${row.lineNumber}, column "${column.name}": "${text}" is not a number, but the column's first value is numeric. ` +
-                `Fix the value, or list the column in --categorical.`,
-            );
-          }
-        } else {
-          column.codes.push(categoryCode(column, text));
-        }
-      }
-      rows++;
-      if ((rows & 0x3fff) === 0) progress.update(rows);
+
+  const readHeader = (fields: string[]): void => {
+    header = fields.map((f) => f.trim());
+    const seen = new Set<string>();
+    for (const name of header) {
+      if (seen.has(name)) throw new CliError(`${input}: column "${name}" appears twice in the header.`);
+      seen.add(name);
     }
+    targetIndex = header.indexOf(target);
+    if (targetIndex < 0) throw new CliError(`${input} has no column "${target}" (columns: ${header.join(', ')}).`, 2);
+    if (weight !== null) {
+      weightIndex = header.indexOf(weight);
+      if (weightIndex < 0) throw new CliError(`${input} has no weight column "${weight}".`, 2);
+    }
+    for (const name of categorical) if (!seen.has(name)) throw new CliError(`--categorical names "${name}", which ${input} does not have.`, 2);
+    columns = header.map((name, i) => ({
+      name,
+      kind: i === targetIndex || i === weightIndex ? 'numeric' : categorical.has(name) ? 'categorical' : 'pending',
+      pending: 0,
+      numbers: new Float64Builder(),
+      codes: [],
+      categoryIndex: new Map(),
+      categories: [],
+    }));
+  };
+  const checkWidth = (count: number, lineNumber: number): void => {
+    if (count !== columns.length) throw new CliError(`${input} line ${lineNumber}: ${count} fields, but the header has ${columns.length}.`);
+  };
+  const endRow = (): void => {
+    rows++;
+    if ((rows & 0x3fff) === 0) progress.update(rows);
+  };
+  /** One field: `value` is its number when it is one (else NaN), `field.text()` its trimmed text. */
+  const field = new FieldText();
+  const text = () => field.text();
+  const addField = (i: number, value: number, lineNumber: number): void => {
+    const column = columns[i]!;
+    if (i === targetIndex || i === weightIndex) {
+      if (Number.isNaN(value)) {
+        const t = text();
+        throw new CliError(`${input} line ${lineNumber}, column "${column.name}": ${t === '' ? 'empty' : `"${t}" is not a number`}; the ${i === targetIndex ? 'target' : 'weight'} must be a number on every line.`);
+      }
+      if (i === weightIndex && value < 0) throw new CliError(`${input} line ${lineNumber}, column "${column.name}": negative weight ${text()}.`);
+      column.numbers.push(value);
+      return;
+    }
+    if (column.kind === 'pending') {
+      const t = Number.isNaN(value) ? text() : null;
+      if (t === '') {
+        column.pending++;
+        return;
+      }
+      column.kind = t === null ? 'numeric' : 'categorical';
+      if (column.kind === 'numeric') for (let k = 0; k < column.pending; k++) column.numbers.push(NaN);
+      else for (let k = 0; k < column.pending; k++) column.codes.push(categoryCode(column, ''));
+    }
+    if (column.kind === 'numeric') {
+      if (!Number.isNaN(value)) column.numbers.push(value);
+      else if (text() === '') column.numbers.push(NaN);
+      else {
+        throw new CliError(
+          `${input} line ${lineNumber}, column "${column.name}": "${text()}" is not a number, but the column's first value is numeric. ` +
+            `Fix the value, or list the column in --categorical.`,
+        );
+      }
+    } else {
+      column.codes.push(categoryCode(column, text()));
+    }
+  };
+
+  try {
+    await scanCsvBytes(createReadStream(input), {
+      bytesRow(bytes, starts, ends, count, lineNumber) {
+        if (header === null) {
+          readHeader(Array.from({ length: count }, (_, f) => utf8(bytes, starts[f]!, ends[f]!)));
+          return;
+        }
+        checkWidth(count, lineNumber);
+        for (let i = 0; i < count; i++) {
+          let start = starts[i]!;
+          let end = ends[i]!;
+          while (start < end && isBlank(bytes[start]!)) start++;
+          while (end > start && isBlank(bytes[end - 1]!)) end--;
+          field.bytes(bytes, start, end);
+          // Categorical values are labels (even "1"). Not a plain number in bytes (e.g. Unicode
+          // blanks around it): the text decides, as for a quoted row.
+          let value = NaN;
+          if (columns[i]!.kind !== 'categorical') {
+            value = parseCsvNumber(bytes, start, end);
+            if (Number.isNaN(value)) {
+              const t = text();
+              if (NUMBER.test(t)) value = Number(t);
+            }
+          }
+          addField(i, value, lineNumber);
+        }
+        endRow();
+      },
+      textRow(row) {
+        if (row.error) throw new CliError(`${input} line ${row.lineNumber}: ${row.error}.`);
+        if (header === null) {
+          readHeader(row.fields);
+          return;
+        }
+        checkWidth(row.fields.length, row.lineNumber);
+        for (let i = 0; i < columns.length; i++) {
+          const t = row.fields[i]!.trim();
+          field.string(t);
+          addField(i, NUMBER.test(t) ? Number(t) : NaN, row.lineNumber);
+        }
+        endRow();
+      },
+    });
   } catch (error) {
     if (error instanceof CliError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
@@ -185,12 +283,12 @@ export async function run(argv: string[]): Promise<number> {
   const featureColumns = columns.filter((c, i) => i !== targetIndex && i !== weightIndex && (wanted.length === 0 || wanted.includes(c.name)));
   if (featureColumns.length === 0) throw new CliError('there are no feature columns to split on.', 2);
   const features: FeatureInput[] = featureColumns.map((c) => {
-    if (c.kind === 'numeric') return { name: c.name, kind: 'numeric', values: Float64Array.from(c.numbers) };
+    if (c.kind === 'numeric') return { name: c.name, kind: 'numeric', values: c.numbers.finish() };
     if (c.kind === 'pending') return { name: c.name, kind: 'numeric', values: new Float64Array(rows).fill(NaN) };
     return { name: c.name, kind: 'categorical', codes: Uint32Array.from(c.codes), categories: c.categories };
   });
-  const y = Float64Array.from(columns[targetIndex]!.numbers);
-  const w = weightIndex >= 0 ? Float64Array.from(columns[weightIndex]!.numbers) : undefined;
+  const y = columns[targetIndex]!.numbers.finish();
+  const w = weightIndex >= 0 ? columns[weightIndex]!.numbers.finish() : undefined;
   const readSeconds = (performance.now() - started) / 1000;
   const kinds = features.filter((f) => f.kind === 'categorical').map((f) => f.name);
   process.stdout.write(

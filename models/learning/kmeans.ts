@@ -1,5 +1,6 @@
 /**
- * k-means clustering (Lloyd's algorithm with k-means++ initialisation, through `ml-kmeans`) behind
+ * k-means clustering (Lloyd's algorithm with k-means++ initialisation, on typed arrays in
+ * ./kmeans-engine.ts — the same answer as `ml-kmeans`, which the tests compare against) behind
  * a small interface: z-score scaling, deterministic relabelling, persisted centroids with their
  * scaling, `assignCluster` for new rows, and a documented rule to choose k.
  *
@@ -19,7 +20,7 @@
  *   rather than from an elbow, whose knee is a judgement call and changes with scaling. When no k
  *   meets the target, the admissible k with the lowest maximum CV is returned and `met` is false.
  */
-import { kmeans as mlKmeans } from 'ml-kmeans';
+import { kmeansPlusPlus, lloyd } from './kmeans-engine.ts';
 import { z } from 'zod';
 
 export const KMEANS_FORMAT = 'payreform-kmeans';
@@ -135,29 +136,42 @@ export function fitKMeans(rows: readonly Point[], options: KMeansOptions): KMean
   const kind = options.scaling ?? 'zscore';
   const params = kind === 'zscore' ? zScoreParameters(rows) : { mean: new Array<number>(d).fill(0), sd: new Array<number>(d).fill(1) };
   const scaling = { kind, mean: params.mean, sd: params.sd };
-  const scaled = rows.map((row) => scaleRow(row, scaling));
+  const scaled = new Float64Array(n * d);
+  for (let i = 0; i < n; i++) {
+    const row = rows[i]!;
+    for (let j = 0; j < d; j++) scaled[i * d + j] = (row[j]! - scaling.mean[j]!) / scaling.sd[j]!;
+  }
 
-  const result = mlKmeans(scaled, k, {
-    initialization: 'kmeans++',
-    seed,
-    maxIterations: options.maxIterations ?? 100,
-    tolerance: options.tolerance ?? 1e-4,
-  });
+  const initial = kmeansPlusPlus(scaled, n, d, k, seed);
+  const result = lloyd(scaled, n, d, k, initial, options.maxIterations ?? 100, options.tolerance ?? 1e-4);
 
   // Relabel in ascending centroid order, then assign each row to its nearest final centroid.
-  const order = result.centroids.map((_, c) => c).sort((a, b) => compareVectors(result.centroids[a]!, result.centroids[b]!) || a - b);
-  const centroids = order.map((c) => [...result.centroids[c]!]);
+  const found = Array.from({ length: k }, (_, c) => Array.from(result.centres.subarray(c * d, c * d + d)));
+  const order = found.map((_, c) => c).sort((a, b) => compareVectors(found[a]!, found[b]!) || a - b);
+  const centroids = order.map((c) => found[c]!);
+  const flat = Float64Array.from(centroids.flat());
   const assignments = new Int32Array(n);
   const sizes = new Array<number>(k).fill(0);
   const withinSS = new Array<number>(k).fill(0);
   for (let i = 0; i < n; i++) {
-    const z = scaled[i]!;
-    const c = nearestCentroid(centroids, z);
+    let c = 0;
+    let best = Infinity;
+    for (let m = 0; m < k; m++) {
+      let s = 0;
+      for (let j = 0; j < d; j++) {
+        const e = scaled[i * d + j]! - flat[m * d + j]!;
+        s += e * e;
+      }
+      if (s < best) {
+        best = s;
+        c = m;
+      }
+    }
     assignments[i] = c;
     sizes[c]!++;
-    const ctr = centroids[c]!;
+    // Feature by feature, in the order the persisted models were always summed.
     for (let j = 0; j < d; j++) {
-      const e = z[j]! - ctr[j]!;
+      const e = scaled[i * d + j]! - flat[c * d + j]!;
       withinSS[c]! += e * e;
     }
   }

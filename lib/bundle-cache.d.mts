@@ -1,0 +1,20 @@
+// Types of lib/bundle-cache.mjs (plain JavaScript, so that bin/payreform.mjs can load it without a TypeScript loader).
+import type { Metafile } from 'esbuild';
+
+export interface BundleManifest {
+  /** The project directory the bundle was built in (absent in worker manifests). */
+  root?: string;
+  /** The build directory (multi-file bundles). */
+  build?: string;
+  /** Input file (relative to the project) → `size:mtimeMs`. */
+  inputs: Record<string, string>;
+}
+
+export const bundleRoot: string;
+export const cacheRoot: string;
+export function freshManifest(manifestFile: string, root?: string): BundleManifest | null;
+export function manifestInputs(metafile: Metafile, root?: string): Record<string, string>;
+export function writeAtomically(file: string, contents: string | Uint8Array): void;
+export function loadEsbuild(): typeof import('esbuild');
+/** The cached bundle of `root`/cli/main.ts (rebuilt when a source changed), or null when it cannot be built. */
+export function commandBundle(root?: string, cacheDir?: string): Promise<URL | null>;

@@ -1,0 +1,144 @@
+// Cached esbuild bundles of the project's TypeScript entries, under node_modules/.cache/payreform/,
+// so the `payreform` command and its worker threads start without compiling TypeScript.
+//
+// Plain JavaScript on purpose: bin/payreform.mjs loads it before any TypeScript loader exists.
+// lib/worker-bundle.ts (workers) and bin/payreform.mjs (the command) share it.
+//
+// Staleness: beside each bundle a manifest lists every project file esbuild read, with its size
+// and mtime, plus this file itself; a start stats them (a few milliseconds) and rebuilds when any
+// differs or is gone. A stale bundle never runs: it is rebuilt, or when that fails the caller
+// falls back to tsx. Bundles are written under a temporary name and renamed (one file), or into a
+// fresh directory that the manifest then names (several files), so commands starting together
+// never read a half-written bundle. Packages stay external (resolved from node_modules at run time).
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const self = fileURLToPath(import.meta.url);
+/** The project directory (the parent of lib/). */
+export const bundleRoot = path.resolve(path.dirname(self), '..');
+export const cacheRoot = path.join(bundleRoot, 'node_modules', '.cache', 'payreform');
+
+function stamp(file) {
+  const s = statSync(file);
+  return `${s.size}:${s.mtimeMs}`;
+}
+
+/** The manifest in `manifestFile` when every input it lists is unchanged, else null. */
+export function freshManifest(manifestFile, root = bundleRoot) {
+  if (!existsSync(manifestFile)) return null;
+  let manifest;
+  try {
+    manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
+  } catch {
+    return null;
+  }
+  // Bundles hold their sources' absolute URLs: a moved project rebuilds.
+  if (manifest.root !== undefined && manifest.root !== root) return null;
+  const inputs = Object.entries(manifest.inputs ?? {});
+  if (inputs.length === 0) return null;
+  for (const [file, expected] of inputs) {
+    const absolute = path.resolve(root, file);
+    if (!existsSync(absolute) || stamp(absolute) !== expected) return null;
+  }
+  return manifest;
+}
+
+/** Input stamps from an esbuild metafile (paths relative to `root`), plus this builder and the project's package.json and tsconfig.json. */
+export function manifestInputs(metafile, root = bundleRoot) {
+  const inputs = {};
+  for (const input of Object.keys(metafile.inputs)) {
+    const absolute = path.resolve(root, input.replace(/^file:/, ''));
+    if (existsSync(absolute)) inputs[path.relative(root, absolute)] = stamp(absolute);
+  }
+  inputs[path.relative(root, self)] = stamp(self);
+  // Build settings esbuild reads without listing them as inputs.
+  for (const settings of ['package.json', 'tsconfig.json']) {
+    const file = path.join(root, settings);
+    if (existsSync(file)) inputs[settings] = stamp(file);
+  }
+  return inputs;
+}
+
+/** Write `contents` to `file` atomically (temporary name + rename). */
+export function writeAtomically(file, contents) {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
+  writeFileSync(temporary, contents);
+  renameSync(temporary, file);
+}
+
+/** esbuild's JavaScript API, from the project's node_modules. */
+export function loadEsbuild() {
+  return createRequire(self)('esbuild');
+}
+
+/**
+ * An esbuild plugin giving each bundled project module its own source URL as `import.meta.url`,
+ * so `new URL('../group-worker.mjs', import.meta.url)` and the project-root lookup behave in the
+ * bundle as they do from the sources.
+ */
+function sourceUrlPlugin(root) {
+  return {
+    name: 'source-import-meta-url',
+    setup(build) {
+      build.onLoad({ filter: /\.[cm]?[tj]s$/ }, (args) => {
+        if (!args.path.startsWith(root + path.sep) || args.path.includes(`${path.sep}node_modules${path.sep}`)) return undefined;
+        const source = readFileSync(args.path, 'utf8');
+        if (!source.includes('import.meta.url')) return undefined;
+        const contents = source.replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href));
+        return { contents, loader: args.path.endsWith('.ts') ? 'ts' : 'js' };
+      });
+    },
+  };
+}
+
+/**
+ * The cached bundle of the `payreform` command (cli/main.ts, each command a chunk loaded when
+ * used): its URL, built or rebuilt when a source changed; null when it cannot be built.
+ */
+export async function commandBundle(root = bundleRoot, dir = path.join(root, 'node_modules', '.cache', 'payreform', 'cli')) {
+  const manifestFile = path.join(dir, 'manifest.json');
+  const fresh = freshManifest(manifestFile, root);
+  if (fresh && existsSync(path.join(dir, fresh.build, 'main.mjs'))) return pathToFileURL(path.join(dir, fresh.build, 'main.mjs'));
+  try {
+    const esbuild = loadEsbuild();
+    const build = `build-${process.pid}-${Date.now()}`;
+    const outdir = path.join(dir, build);
+    const result = await esbuild.build({
+      entryPoints: { main: path.join(root, 'cli', 'main.ts') },
+      bundle: true,
+      splitting: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      packages: 'external',
+      absWorkingDir: root,
+      outdir,
+      outExtension: { '.js': '.mjs' },
+      chunkNames: 'chunks/[name]-[hash]',
+      metafile: true,
+      logLevel: 'silent',
+      plugins: [sourceUrlPlugin(root)],
+    });
+    writeAtomically(manifestFile, JSON.stringify({ root, build, inputs: manifestInputs(result.metafile, root) }));
+    removeOldBuilds(dir, build);
+    return pathToFileURL(path.join(outdir, 'main.mjs'));
+  } catch {
+    return null;
+  }
+}
+
+/** Builds older than an hour other than `keep` (a long run started from one may still load its chunks). */
+function removeOldBuilds(dir, keep) {
+  for (const entry of readdirSync(dir)) {
+    if (!entry.startsWith('build-') || entry === keep) continue;
+    const full = path.join(dir, entry);
+    try {
+      if (Date.now() - statSync(full).mtimeMs > 3_600_000) rmSync(full, { recursive: true, force: true });
+    } catch {
+      // another command removed it first
+    }
+  }
+}
