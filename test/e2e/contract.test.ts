@@ -9,7 +9,6 @@
  */
 import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { devCasesWithMadeUpDetails } from '../../infra/local/demo.ts';
 import { startLocalStack, type LocalStack } from '../../infra/local/stack.ts';
@@ -20,53 +19,28 @@ import { defaultCatalogPolicy } from '../../models/grouping/dip/policy.ts';
 import { validateRecord } from '../../models/settlement/validate.ts';
 import { reference } from '../../lambdas/shared/reference.ts';
 import { freePort, hospitalLines, key, tempDataDir } from './helpers.ts';
+import { ContractDocument, type Answer, type Operation } from './openapi-contract.ts';
 
 type Role = 'admin' | 'analyst' | 'hospital' | 'none' | 'bad';
 const roles: Role[] = ['admin', 'analyst', 'hospital', 'none', 'bad'];
 const keyOf: Record<Role, string | null> = { admin: key.admin, analyst: key.analyst, hospital: key.hosp1, none: null, bad: 'not-a-key-this-service-issued-0000' };
 
-interface Operation {
-  id: string;
-  method: string;
-  path: string;
-  roles: string[] | null;
-  responses: Record<string, { headers?: Record<string, { required?: boolean; schema: object }>; content?: Record<string, { schema: object }> }>;
-  pointer: string;
-}
-
-interface Answer {
-  status: number;
-  headers: Headers;
-  text: string;
-  json: Record<string, unknown>;
-}
-
 let stack: LocalStack;
 let url: string;
-let doc: { paths: Record<string, Record<string, Omit<Operation, 'id' | 'method' | 'path' | 'pointer' | 'roles'> & { operationId: string; 'x-roles'?: string[] }>> };
+let contract: ContractDocument;
 let operations: Map<string, Operation>;
-const ajv = new Ajv2020({ strict: false, allErrors: true });
-const validators = new Map<string, ValidateFunction>();
 /** Calls made: operation id → roles, and → statuses. */
 const calledWith = new Map<string, Set<Role>>();
 const statuses = new Map<string, Set<number>>();
 const violations: string[] = [];
-
-const pointerPart = (s: string): string => s.replace(/~/g, '~0').replace(/\//g, '~1');
 
 beforeAll(async () => {
   const dataDir = tempDataDir();
   stack = await startLocalStack({ port: await freePort(), dataDir, buildDir: path.join(dataDir, 'build'), quiet: true });
   url = stack.url;
   Object.assign(process.env, stack.environment); // the reference directory, for building the DIP catalogue
-  doc = (await (await fetch(`${url}/openapi.json`)).json()) as typeof doc;
-  ajv.addSchema(doc as object, 'openapi');
-  operations = new Map();
-  for (const [p, methods] of Object.entries(doc.paths)) {
-    for (const [method, op] of Object.entries(methods)) {
-      operations.set(op.operationId, { id: op.operationId, method: method.toUpperCase(), path: p, roles: op['x-roles'] ?? null, responses: op.responses, pointer: `openapi#/paths/${pointerPart(p)}/${method}` });
-    }
-  }
+  contract = await ContractDocument.fetch(url);
+  operations = contract.operations;
 }, 120_000);
 
 afterAll(async () => {
@@ -74,32 +48,9 @@ afterAll(async () => {
   if (stack) rmSync(stack.dataDir, { recursive: true, force: true });
 });
 
-function validator(ref: string): ValidateFunction {
-  let v = validators.get(ref);
-  if (!v) validators.set(ref, (v = ajv.compile({ $ref: ref })));
-  return v;
-}
-
 /** Validate one answer against the operation's declared response for its status. */
 function check(op: Operation, a: Answer, label: string): void {
-  const declared = op.responses[String(a.status)];
-  if (!declared) {
-    violations.push(`${label}: status ${a.status} is not declared (${a.text.slice(0, 200)})`);
-    return;
-  }
-  for (const [name, h] of Object.entries(declared.headers ?? {})) {
-    const value = a.headers.get(name);
-    if (value === null) {
-      if (h.required) violations.push(`${label}: header ${name} is declared required but missing`);
-      continue;
-    }
-    const v = validator(`${op.pointer}/responses/${a.status}/headers/${pointerPart(name)}/schema`);
-    if (!v(value)) violations.push(`${label}: header ${name}=${value}: ${ajv.errorsText(v.errors)}`);
-  }
-  const content = declared.content?.['application/json'];
-  if (!content) return;
-  const v = validator(`${op.pointer}/responses/${a.status}/content/application~1json/schema`);
-  if (!v(a.json)) violations.push(`${label}: body: ${ajv.errorsText(v.errors?.slice(0, 5), { separator: '; ' })}`);
+  contract.check(op, a, label, violations);
 }
 
 async function call(opId: string, role: Role, target: string, init: { body?: string; type?: string; encoding?: string } = {}): Promise<Answer> {
@@ -124,8 +75,8 @@ async function call(opId: string, role: Role, target: string, init: { body?: str
   // A request the service accepted must be one the document accepts too.
   const type = init.type ?? 'application/json';
   if (r.status < 300 && init.body !== undefined && type === 'application/json' && !init.encoding) {
-    const v = validator(`${op.pointer}/requestBody/content/application~1json/schema`);
-    if (!v(JSON.parse(init.body))) violations.push(`${label}: the accepted request body does not match the document: ${ajv.errorsText(v.errors?.slice(0, 5))}`);
+    const v = contract.validator(`${op.pointer}/requestBody/content/application~1json/schema`);
+    if (!v(JSON.parse(init.body))) violations.push(`${label}: the accepted request body does not match the document: ${contract.ajv.errorsText(v.errors?.slice(0, 5))}`);
   }
   (calledWith.get(opId) ?? calledWith.set(opId, new Set()).get(opId)!).add(role);
   (statuses.get(opId) ?? statuses.set(opId, new Set()).get(opId)!).add(r.status);

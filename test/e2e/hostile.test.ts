@@ -10,6 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '../../infra/local/stack.ts';
 import { call, freePort, hospitalLines, key, tempDataDir } from './helpers.ts';
+import { ContractDocument } from './openapi-contract.ts';
 
 let stack: LocalStack;
 let url: string;
@@ -100,6 +101,11 @@ describe('hostile input through the local stack', () => {
       if (r.status === 429) {
         retryAfter = r.headers.get('retry-after');
         expect(r.json.code).toBe('throttled');
+        // The answer is the one the document declares: the Error body and Retry-After.
+        const violations: string[] = [];
+        const contract = await ContractDocument.fetch(url);
+        contract.check([...contract.operations.values()].find((o) => o.method === 'GET' && o.path === '/v1/me')!, { status: r.status, headers: r.headers, text: JSON.stringify(r.json), json: r.json }, 'GET /v1/me → 429', violations);
+        expect(violations).toEqual([]);
       }
     }
     expect(statuses.slice(0, 6).every((s) => s === 200)).toBe(true);
