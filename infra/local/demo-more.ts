@@ -11,7 +11,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { projectRoot } from '../../lib/reference.ts';
 import { defaultDemoSpec, demoLoads, describeDemo, loadDemo, recordDemoLoad } from './demo.ts';
-import { devKeys, localEndpointsFile, localNames } from './stack.ts';
+import { devKeys, localEndpointsFile, localServiceEnvironment } from './stack.ts';
 
 const usage = 'usage: npm run demo -- [--years 2021,2022] [--cases N] [--hospitals H] [--seed S]   (with `npm start` running)';
 
@@ -52,13 +52,7 @@ try {
 }
 if (!existsSync(endpointsFile)) fail(`${endpointsFile} is missing: is the stack on ${url} using the data directory ${dataDir}? (DATA_DIR must be the same for both.)`);
 const endpoints = JSON.parse(readFileSync(endpointsFile, 'utf8')) as { dynamodb: string; s3: string };
-Object.assign(process.env, {
-  TABLE_NAME: localNames.table, RAW_BUCKET: localNames.rawBucket, LAKE_BUCKET: localNames.lakeBucket,
-  AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER',
-  DYNAMODB_ENDPOINT: endpoints.dynamodb, S3_ENDPOINT: endpoints.s3,
-  PSEUDONYM_SECRET: process.env.PSEUDONYM_SECRET ?? 'local-development-pseudonym-secret',
-  POWERTOOLS_TRACE_ENABLED: 'false', POWERTOOLS_METRICS_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
-});
+Object.assign(process.env, localServiceEnvironment(endpoints));
 const { runForecast } = await import('../../lambdas/jobs/forecast.ts');
 const { awsDeps } = await import('../../lambdas/shared/deps.ts');
 const keys = devKeys();

@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { projectRoot } from '../../lib/reference.ts';
-import { ensureBuckets, ensureTable, localEndpointsFile, localNames } from './stack.ts';
+import { ensureBuckets, ensureTable, localEndpointsFile, localServiceEnvironment } from './stack.ts';
 
 const require = createRequire(import.meta.url);
 const dataDir = path.resolve(process.env.DATA_DIR ?? path.join(projectRoot, '.data'));
@@ -48,13 +48,7 @@ if (!endpoints) {
   };
 }
 
-Object.assign(process.env, {
-  TABLE_NAME: localNames.table, RAW_BUCKET: localNames.rawBucket, LAKE_BUCKET: localNames.lakeBucket,
-  AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER',
-  DYNAMODB_ENDPOINT: endpoints.dynamodb, S3_ENDPOINT: endpoints.s3,
-  PSEUDONYM_SECRET: process.env.PSEUDONYM_SECRET ?? 'local-development-pseudonym-secret',
-  POWERTOOLS_TRACE_ENABLED: 'false', POWERTOOLS_METRICS_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
-});
+Object.assign(process.env, localServiceEnvironment(endpoints));
 const { runForecast } = await import('../../lambdas/jobs/forecast.ts');
 const { awsDeps } = await import('../../lambdas/shared/deps.ts');
 const { latestForecast } = await import('../../lambdas/shared/fund-store.ts');

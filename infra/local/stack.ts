@@ -56,6 +56,24 @@ export interface LocalStack {
   kill(): void;
 }
 
+/** The service's environment over the local storage at `endpoints` (the stack itself, and the scripts that reach a running stack's storage). */
+export function localServiceEnvironment(endpoints: { dynamodb: string; s3: string }): Record<string, string> {
+  return {
+    TABLE_NAME: localNames.table,
+    RAW_BUCKET: localNames.rawBucket,
+    LAKE_BUCKET: localNames.lakeBucket,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'S3RVER',
+    AWS_SECRET_ACCESS_KEY: 'S3RVER',
+    DYNAMODB_ENDPOINT: endpoints.dynamodb,
+    S3_ENDPOINT: endpoints.s3,
+    PSEUDONYM_SECRET: process.env.PSEUDONYM_SECRET ?? 'local-development-pseudonym-secret',
+    POWERTOOLS_TRACE_ENABLED: 'false',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+  };
+}
+
 export function devKeys(): ApiKey[] {
   const raw = JSON.parse(readFileSync(path.join(projectRoot, 'infra', 'local', 'dev-keys.json'), 'utf8')) as unknown[];
   return raw.map((k) => apiKeySchema.parse(k));
@@ -148,19 +166,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   writeFileSync(endpointsFile, JSON.stringify({ dynamodb: dynamoEndpoint, s3: s3Endpoint, pid: process.pid }));
 
   const environment: Record<string, string> = {
-    TABLE_NAME: localNames.table,
-    RAW_BUCKET: localNames.rawBucket,
-    LAKE_BUCKET: localNames.lakeBucket,
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'S3RVER',
-    AWS_SECRET_ACCESS_KEY: 'S3RVER',
-    DYNAMODB_ENDPOINT: dynamoEndpoint,
-    S3_ENDPOINT: s3Endpoint,
-    PSEUDONYM_SECRET: process.env.PSEUDONYM_SECRET ?? 'local-development-pseudonym-secret',
+    ...localServiceEnvironment({ dynamodb: dynamoEndpoint, s3: s3Endpoint }),
     POWERTOOLS_SERVICE_NAME: 'payreform',
-    POWERTOOLS_TRACE_ENABLED: 'false',
-    POWERTOOLS_METRICS_DISABLED: 'true',
-    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
     POWERTOOLS_DEV: 'false',
     ...Object.fromEntries(passedSettings.flatMap((name) => (process.env[name] ? [[name, process.env[name]]] : []))),
     ...options.environment,
