@@ -5,32 +5,12 @@
  * same functions the state machine calls.
  */
 import { gunzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { devCasesWithMadeUpDetails } from '../../infra/local/demo.ts';
-import { startStorage, type Storage } from './storage.ts';
+import { useLocalService } from './storage.ts';
 
-let storage: Storage;
-let m: {
-  ingest: typeof import('../../lambdas/shared/ingest.ts');
-  repo: typeof import('../../lambdas/shared/repositories.ts');
-  objects: typeof import('../../lambdas/shared/object-store.ts');
-  deps: typeof import('../../lambdas/shared/deps.ts');
-  sim: typeof import('../../lambdas/jobs/simulation.ts');
-  keys: typeof import('../../lambdas/shared/keys.ts');
-};
-
-beforeAll(async () => {
-  storage = await startStorage();
-  m = {
-    ingest: await import('../../lambdas/shared/ingest.ts'),
-    repo: await import('../../lambdas/shared/repositories.ts'),
-    objects: await import('../../lambdas/shared/object-store.ts'),
-    deps: await import('../../lambdas/shared/deps.ts'),
-    sim: await import('../../lambdas/jobs/simulation.ts'),
-    keys: await import('../../lambdas/shared/keys.ts'),
-  };
-});
-afterAll(async () => storage?.stop());
+/** Real dynalite and s3rver for this file, and the service's modules once they run. */
+const m = useLocalService();
 
 const hospital = { role: 'hospital' as const, hospitalId: 'HOSP001' };
 const lines = devCasesWithMadeUpDetails().filter((l) => l.includes('"HOSP001"')).slice(0, 60);

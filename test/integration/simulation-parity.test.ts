@@ -8,33 +8,17 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { devCasesWithMadeUpDetails } from '../../infra/local/demo.ts';
 import { projectRoot } from '../../lib/reference.ts';
-import { startStorage, type Storage } from './storage.ts';
+import { useLocalService } from './storage.ts';
 
-let storage: Storage;
-let m: {
-  ingest: typeof import('../../lambdas/shared/ingest.ts');
-  repo: typeof import('../../lambdas/shared/repositories.ts');
-  objects: typeof import('../../lambdas/shared/object-store.ts');
-  deps: typeof import('../../lambdas/shared/deps.ts');
-  sim: typeof import('../../lambdas/jobs/simulation.ts');
-  keys: typeof import('../../lambdas/shared/keys.ts');
-};
+/** Real dynalite and s3rver for this file, and the service's modules once they run. */
+const m = useLocalService();
 const dir = mkdtempSync(path.join(tmpdir(), 'payreform-parity-'));
 const casesFile = path.join(dir, 'cases.jsonl');
 
 beforeAll(async () => {
-  storage = await startStorage();
-  m = {
-    ingest: await import('../../lambdas/shared/ingest.ts'),
-    repo: await import('../../lambdas/shared/repositories.ts'),
-    objects: await import('../../lambdas/shared/object-store.ts'),
-    deps: await import('../../lambdas/shared/deps.ts'),
-    sim: await import('../../lambdas/jobs/simulation.ts'),
-    keys: await import('../../lambdas/shared/keys.ts'),
-  };
   const lines = devCasesWithMadeUpDetails().slice(0, 600);
   const r = await m.ingest.ingestBatch({ principal: { role: 'admin' }, body: lines.join('\n'), contentType: 'application/x-ndjson', format: 'jsonl', receivedAt: new Date('2026-01-15T10:00:00Z'), ...m.deps.awsDeps });
   expect(r.accepted).toBeGreaterThan(500);
@@ -42,7 +26,6 @@ beforeAll(async () => {
   const refused = new Set(r.errors.map((e) => e.index));
   writeFileSync(casesFile, lines.filter((_, i) => !refused.has(i)).join('\n') + '\n');
 }, 120_000);
-afterAll(async () => storage?.stop());
 
 async function serviceResult(id: string, policy: object): Promise<unknown> {
   const now = new Date().toISOString();
