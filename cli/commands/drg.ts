@@ -5,16 +5,16 @@
  * invalid records, ungroupable and ambiguous (QY) cases and cases without a cost are left out
  * (counted on stderr).
  */
-import { createReadStream, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { caseSeverity, indexRulePack } from '../../models/grouping/drg/grouper.ts';
 import { ageBandIndex, comprehensiveClasses, readProcedures } from '../../models/grouping/dip/codes.ts';
 import { designMarkdown, designSplits, dispositionLabels, type SplitDesignCases } from '../../models/grouping/dip/split-design.ts';
-import { detectFormat, readRecordBatches } from '../../models/settlement/readers.ts';
 import { groupRecord } from '../../app/record.ts';
 import { validForGrouping } from '../../app/valid-record.ts';
 import { caseFilesOption, numberOption, parseOptions, requireOption } from '../../lib/args.ts';
 import { CliError } from '../../lib/cli-error.ts';
+import { recordFileBatches } from '../../lib/record-file.ts';
 import { loadCodeSets } from '../../lib/codesets.ts';
 import { createProgress } from '../../lib/progress.ts';
 import { defaultSchemeDir, rulePackForDir } from '../../lib/scheme.ts';
@@ -59,7 +59,7 @@ export async function run(argv: string[]): Promise<number> {
   const progress = createProgress('grouping');
   const scheme = { pack };
   for (const file of files) {
-    for await (const batch of readRecordBatches(createReadStream(file, { highWaterMark: 1 << 20 }), detectFormat(file))) {
+    for await (const batch of recordFileBatches(file)) {
       for (const raw of batch) {
         counts.records++;
         const { record: r, rejection } = validForGrouping(raw, codeSets);

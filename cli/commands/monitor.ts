@@ -4,17 +4,18 @@
  * and groups the cases itself, writes one JSON line per flag and prints a summary by hospital
  * and rule on stderr.
  */
-import { createReadStream, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { AmbiguousMode } from '../../models/grouping/drg/grouper.ts';
 import { parsePaymentTable, relativeWeights } from '../../models/payment/payment-table.ts';
-import { detectFormat, readRecordBatches, type RecordFormat } from '../../models/settlement/readers.ts';
+import { detectFormat, type RecordFormat } from '../../models/settlement/readers.ts';
 import { SupervisionTableBuilder } from '../../models/supervision/case-table.ts';
 import type { PolicyFigures } from '../../models/supervision/group-norms.ts';
 import { parseRuleSet, ruleDefinitions, ruleIds, RuleSetError, type RuleSet } from '../../models/supervision/rule-set.ts';
 import { screenCases, type ScreenResult } from '../../models/supervision/screen.ts';
 import { caseFilesOption, parseOptions } from '../../lib/args.ts';
 import { CliError } from '../../lib/cli-error.ts';
+import { recordFileBatches } from '../../lib/record-file.ts';
 import { loadCodeSets } from '../../lib/codesets.ts';
 import { createLineWriter } from '../../lib/output.ts';
 import { createProgress } from '../../lib/progress.ts';
@@ -60,7 +61,7 @@ export async function run(argv: string[]): Promise<number> {
   const progress = createProgress('reading and grouping');
   for (const file of files) {
     const format: RecordFormat = detectFormat(file);
-    for await (const batch of readRecordBatches(createReadStream(file, { highWaterMark: 1 << 20 }), format)) {
+    for await (const batch of recordFileBatches(file, format)) {
       addRecords(batch, ctx, builder, tally, path.basename(file));
       progress.update(tally.records);
     }

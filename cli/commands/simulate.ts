@@ -19,9 +19,10 @@ import { parsePaymentPolicy, PolicyError, type AnyPaymentPolicy, type DipPayment
 import type { PolicyResult } from '../../models/payment/simulate.ts';
 import { simulatePolicy } from '../../app/simulate.ts';
 import { concatDipColumns, simulateDipPolicy, type DipColumns } from '../../models/payment/simulate-dip.ts';
-import { detectFormat, readRecordBatches, type RecordFormat } from '../../models/settlement/readers.ts';
+import { detectFormat, type RecordFormat } from '../../models/settlement/readers.ts';
 import { caseFilesOption, parseOptions, requireOption, threadsOption } from '../../lib/args.ts';
 import { CliError } from '../../lib/cli-error.ts';
+import { recordFileBatches } from '../../lib/record-file.ts';
 import { loadCodeSets } from '../../lib/codesets.ts';
 import { createProgress } from '../../lib/progress.ts';
 import { defaultSchemeDir, rulePackWhileWorkersBoot } from '../../lib/scheme.ts';
@@ -174,7 +175,7 @@ function price(table: CaseTable, policy: AnyPaymentPolicy, file: string, simulat
 
 async function readInProcess(files: string[], formats: RecordFormat[], ctx: CaseContext, take: (b: CaseBlock) => void): Promise<void> {
   for (let f = 0; f < files.length; f++) {
-    for await (const batch of readRecordBatches(createReadStream(files[f]!, { highWaterMark: 1 << 20 }), formats[f]!)) take(caseBlock(batch, ctx));
+    for await (const batch of recordFileBatches(files[f]!, formats[f]!)) take(caseBlock(batch, ctx));
   }
 }
 

@@ -19,3 +19,19 @@ describe('payreform', () => {
     expect(await main(['no-such-command'])).toBe(2);
   });
 });
+
+describe('a table whose header names no record fields', () => {
+  it('stops monitor with exit 2 and one sentence naming the file', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const path = await import('node:path');
+    const dir = mkdtempSync(path.join(tmpdir(), 'payreform-header-'));
+    const bad = path.join(dir, 'bad.csv');
+    writeFileSync(bad, 'listId,sex,principal_diagnosis\nA,M,K35.900\n');
+    const err: string[] = [];
+    vi.spyOn(process.stderr, 'write').mockImplementation((s) => (err.push(String(s)), true));
+    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    expect(await main(['monitor', '--cases', bad, '--output', path.join(dir, 'flags.jsonl')])).toBe(2);
+    expect(err.join('')).toContain(`${bad}: the header row has unknown column principal_diagnosis (did you mean principalDiagnosis?)`);
+  });
+});
