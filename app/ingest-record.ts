@@ -19,6 +19,8 @@ export interface IngestContext extends Scheme {
   dip: ActiveDipCatalog | null;
   /** The batch's receipt date (YYYY-MM-DD): dates after it plus a small margin are refused. */
   today: string;
+  /** The scheme `pack` is (id and pack hash), recorded with each case's grouping. */
+  groupedBy: { scheme: string; packHash: string };
 }
 
 /** The stored case before the batch's bookkeeping (content hash, batch id, ingest time, version). */
@@ -49,7 +51,7 @@ export function ingestRecord(value: unknown, ctx: IngestContext): IngestOutcome 
       hospitalId: stored.hospitalId,
       listId: record.listId,
       record: stored,
-      grouping: { status: grouped.status, mdc: grouped.mdc, adrg: grouped.adrg, drg: grouped.drg, ...(grouped.severity ? { severity: grouped.severity } : {}) },
+      grouping: { status: grouped.status, mdc: grouped.mdc, adrg: grouped.adrg, drg: grouped.drg, ...(grouped.severity ? { severity: grouped.severity } : {}), ...ctx.groupedBy },
       ...(ctx.dip ? { dip: dipOfCase(ctx.dip, record) } : {}),
       trace: grouped.trace,
     },

@@ -48,6 +48,7 @@ export const access: Readonly<Record<string, FunctionAccess>> = {
   Health: {},
   OpenApi: {},
   WhoAmI: {},
+  ListSchemes: {},
   Authorizer: { table: { actions: ['GetItem'], leadingKeys: ['KEY#*'] } },
   IngestSettlementLists: ingest,
   ReplayBatch: { ...ingest, table: { ...ingest.table!, actions: [...ingest.table!.actions, 'Query'] }, raw: { get: true } },

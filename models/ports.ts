@@ -21,6 +21,10 @@ export interface CaseGrouping {
   adrg: string | null;
   drg: string | null;
   severity?: GroupResult['severity'];
+  /** The id of the scheme that grouped the case (absent on cases stored before schemes were recorded: the national CHS-DRG 1.1 text grouped them). */
+  scheme?: string;
+  /** sha256 of the compiled rule pack that grouped it. */
+  packHash?: string;
 }
 
 /** The DIP packet of a stored case, when a DIP catalogue was active at ingest (`groupDip`'s result without the trace). */

@@ -8,7 +8,7 @@ import { awsDeps } from '../shared/deps.ts';
 import { invalid, notFound } from '../shared/errors.ts';
 import { scopeHospital } from '../shared/auth.ts';
 import { httpHandler } from '../shared/http.ts';
-import { reference } from '../shared/reference.ts';
+import { storedCaseWeight } from '../shared/reference.ts';
 import { caseQuery, listIdParams } from './schemas.ts';
 
 export const getCaseHandler = (deps: Pick<Ports, 'cases'>) => httpHandler({ name: 'getCase', roles: ['hospital', 'analyst', 'admin'], params: listIdParams, query: caseQuery }, async ({ principal, params, query }) => {
@@ -16,7 +16,8 @@ export const getCaseHandler = (deps: Pick<Ports, 'cases'>) => httpHandler({ name
   if (hospitalId === undefined) throw invalid('Name the hospital: listId is unique within a hospital.', [{ code: 'required', path: 'query.hospitalId', message: 'query.hospitalId is required for analyst and admin keys.' }]);
   const found = await deps.cases.getCase(hospitalId, params.listId);
   if (!found) throw notFound(`There is no case ${params.listId} for hospital ${hospitalId}.`);
-  const weight = found.grouping.drg ? (reference().weights.get(found.grouping.drg) ?? null) : null;
+  // The weight of the scheme that grouped the case, never another scheme's table.
+  const weight = storedCaseWeight(found.grouping);
   return { status: 200, body: { ...found, weight } };
 });
 

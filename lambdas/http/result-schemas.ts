@@ -43,6 +43,19 @@ const hospitalPayment = z.object({
   balance: z.number(),
 });
 
+/**
+ * Which scheme grouped a simulation's cases: the scheme they were regrouped under
+ * (`regrouped`), or — each case keeping its stored group — the schemes and packs those groups
+ * came from with their case counts (id null: stored before schemes were recorded).
+ */
+export const simulationScheme = z.object({
+  id: z.string().nullable(),
+  packHash: z.string().nullable(),
+  regrouped: z.boolean(),
+  stored: z.array(z.object({ id: z.string().nullable(), packHash: z.string().nullable(), cases: count })).optional(),
+});
+export type SimulationScheme = z.infer<typeof simulationScheme>;
+
 export const simulationResult = z.object({
   policy: z.object({ name: z.string().nullable(), version: z.string(), settlementYear: int, referenceYears: z.array(int) }),
   /** The base rate (given, or solved for the budget) and the normal-case scale absorbing a budget jump. */
@@ -57,6 +70,8 @@ export const simulationResult = z.object({
     counts: z.object({ cases: count, excludedStays: count, ungroupable: count, ambiguousByItem: count }),
     allCaseMean: z.array(z.number().nullable()),
   }),
+  /** The service's simulations: which scheme grouped the cases (`payreform simulate` names its scheme on the command line). */
+  scheme: simulationScheme.optional(),
 });
 
 /** Kept on the job item when it succeeded: the result's headline figures. */

@@ -8,6 +8,7 @@ import { dipCatalogSchema } from '../../models/grouping/dip/catalog.ts';
 import { problemSchema } from '../../models/problem.ts';
 import { settlementRecordSchema } from '../../models/settlement/schema.ts';
 import { ruleIds, ruleSetSchema } from '../../models/supervision/rule-set.ts';
+import { schemeEntrySchema, schemeIdPattern } from '../../app/scheme-index.ts';
 import { principalSchema } from '../shared/auth.ts';
 import { jobStatus, simulationResult, simulationSummary } from './result-schemas.ts';
 
@@ -21,14 +22,19 @@ export const caseQuery = z.object({ hospitalId: id.optional().meta({ description
 
 export const listQuery = z.object({
   hospitalId: id.optional().meta({ description: 'Required for analyst and admin keys unless `drg` is given; a hospital key may only name its own.' }),
-  drg: z.string().regex(/^[A-Z]{2}\d[1359]$|^NONE$/, { error: 'must be a CHS-DRG code such as FM19, or NONE' }).optional(),
+  drg: z.string().regex(/^[A-Z]{2}[0-9A-Z]{1,4}$|^NONE$/, { error: 'must be a DRG code such as FM19 (national), HJ1B (local) or FQY (ambiguous), or NONE' }).optional().meta({ description: 'A DRG code of any scheme (FM19, a local HJ1B, an ambiguous FQY), or NONE for cases without one; matched against the group each case was stored with.' }),
   from: date.optional().meta({ description: 'First discharge date (default: the first day of the month a year before `to`); `from`…`to` spans at most 36 months.' }),
   to: date.optional().meta({ description: 'Last discharge date (default: today).' }),
   limit: z.coerce.number().int().min(1, { error: 'must be from 1 to 1000' }).max(1000, { error: 'must be from 1 to 1000' }).default(100),
   cursor: z.string().max(2048).optional(),
 }).refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, { error: 'from must not be after to', path: ['from'] });
 
-export const groupQuery = z.object({ explain: z.enum(['true', 'false']).optional() });
+const schemeId = z.string().regex(schemeIdPattern, { error: 'must be a scheme id such as chs-drg-1.1 or suzhou_2023 (GET /v1/schemes lists them)' });
+
+export const groupQuery = z.object({
+  explain: z.enum(['true', 'false']).optional(),
+  scheme: schemeId.optional().meta({ description: 'Group under this scheme (an id of GET /v1/schemes) instead of the deployment\'s default; one it does not hold is 422.' }),
+});
 
 export const dataQualityQuery = z.object({
   hospitalId: id.optional().meta({ description: 'Required for analyst and admin keys; a hospital key may only name its own.' }),
@@ -47,6 +53,8 @@ export const simulationRequest = z.object({
   /** The policy document (base rate, weights, outliers…); the payment model validates it. */
   policy: z.record(z.string(), z.unknown()).default({}),
   name: z.string().max(200).optional(),
+  /** Regroup the stored records under this held scheme (GET /v1/schemes); without it the groups stored with each case are used. */
+  scheme: schemeId.optional().meta({ description: 'Regroup the stored cases under this scheme (an id of GET /v1/schemes; one the deployment does not hold is 422). Without it, the group each case was stored with is used.' }),
 });
 
 export const stressTestRequest = z.object({
@@ -118,12 +126,19 @@ export const ingestResponse = z.object({
   errorsTruncated: z.boolean().optional(),
 });
 
+/** Which scheme grouped a case: its id and the hash of its compiled pack (GET /v1/schemes). */
+const groupedBy = {
+  scheme: z.string().optional().meta({ description: 'The id of the scheme that grouped the case (absent for cases stored before schemes were recorded: the national CHS-DRG 1.1 text).' }),
+  packHash: z.string().optional().meta({ description: 'sha256 of the compiled rule pack that grouped it.' }),
+};
+
 const grouping = z.object({
   status: z.enum(['grouped', 'ambiguous', 'ungroupable']),
   mdc: z.string().nullable(),
   adrg: z.string().nullable(),
   drg: z.string().nullable(),
   severity: z.enum(['mcc', 'cc', 'none']).optional(),
+  ...groupedBy,
 });
 const trace = z.array(z.object({ step: z.string(), text: z.string(), codes: z.array(z.string()).optional() }));
 
@@ -162,7 +177,12 @@ export const caseListResponse = z.object({
   cursor: z.string().optional(),
 });
 
+/** A scheme's identity in an answer: its id and pack hash. */
+export const schemeRef = z.object({ id: z.string(), packHash: z.string() });
+
 export const groupResponse = z.object({
+  /** The scheme every record of the answer was grouped under. */
+  scheme: schemeRef,
   results: z.array(z.object({
     index: z.number().int(),
     listId: z.string().nullable(),
@@ -192,6 +212,12 @@ export const simulationJobResponse = z.object({
 });
 
 export const meResponse = principalSchema;
+
+export const schemesResponse = z.object({
+  /** The id of the scheme the deployment groups by unless a request names another. */
+  default: z.string(),
+  schemes: z.array(schemeEntrySchema.extend({ default: z.boolean() })),
+});
 
 export const overviewResponse = z.object({
   /** The year shown (the query's, else the latest in the lake), null when the lake is empty. */

@@ -3,7 +3,9 @@
  * the payment model (422 with field paths), a job item is written, then the request object
  * goes to S3 under `jobs/simulations/<id>/request.json`: on AWS that object's creation event
  * starts the state machine (S3 → EventBridge → Step Functions); on the local stack the same
- * event runs the job in-process. Answers 202 with the job id.
+ * event runs the job in-process. Answers 202 with the job id. A `scheme` the deployment does not
+ * hold is 422 here, naming those it holds; with one, the partitions regroup every stored case
+ * under it.
  */
 import { randomUUID } from 'node:crypto';
 import { parsePolicy, PolicyError } from '../../models/payment/policy.ts';
@@ -14,6 +16,8 @@ import { awsDeps } from '../shared/deps.ts';
 import { invalid } from '../shared/errors.ts';
 import { httpHandler } from '../shared/http.ts';
 import * as k from '../shared/keys.ts';
+import { requireHeldScheme } from '../shared/reference.ts';
+import type { SimulationRequest } from '../jobs/simulation.ts';
 import { simulationRequest } from './schemas.ts';
 
 export const createSimulationHandler = (deps: Pick<Ports, 'simulations' | 'objects' | 'clock'>) => httpHandler({ name: 'createSimulation', roles: ['analyst', 'admin'], body: simulationRequest }, async ({ body }) => {
@@ -23,10 +27,11 @@ export const createSimulationHandler = (deps: Pick<Ports, 'simulations' | 'objec
     if (error instanceof PolicyError) throw invalid('The policy is not valid.', underPath(error.problems, 'policy'));
     throw error;
   }
+  if (body.scheme !== undefined) requireHeldScheme(body.scheme, 'scheme');
   const id = randomUUID();
   const now = deps.clock.now().toISOString();
   await deps.simulations.put({ id, status: 'queued', createdAt: now, updatedAt: now, request: { year: body.year, name: body.name ?? null, hospitalIds: body.hospitalIds ?? null } });
-  await deps.objects.put(config().LAKE_BUCKET, k.simulationRequestKey(id), JSON.stringify({ policy: body.policy, ...(body.hospitalIds ? { hospitalIds: body.hospitalIds } : {}) }), 'application/json');
+  await deps.objects.put(config().LAKE_BUCKET, k.simulationRequestKey(id), JSON.stringify({ policy: body.policy, ...(body.hospitalIds ? { hospitalIds: body.hospitalIds } : {}), ...(body.scheme ? { scheme: body.scheme } : {}) } satisfies SimulationRequest), 'application/json');
   return {
     status: 202,
     headers: { location: `/v1/simulations/${id}` },

@@ -29,7 +29,8 @@ import { allocateByHospital, budgetCents, mergeTallies, plannedCents, simulation
 import { config } from '../shared/config.ts';
 import * as k from '../shared/keys.ts';
 import { latestLakeLines } from '../shared/lake-reader.ts';
-import { reference } from '../shared/reference.ts';
+import { defaultSchemeId, schemeById, type HeldScheme } from '../shared/reference.ts';
+import type { SimulationScheme } from '../http/result-schemas.ts';
 
 /** A map phase of app/simulation-phases.ts. */
 export type Phase = MapPhase;
@@ -40,6 +41,8 @@ export type SimulationPorts = Pick<Ports, 'objects' | 'simulations'>;
 export interface SimulationRequest {
   policy: unknown;
   hospitalIds?: string[];
+  /** Regroup the stored records under this held scheme (checked when the request was made). */
+  scheme?: string;
 }
 
 const prefix = (id: string): string => `jobs/simulations/${id}/`;
@@ -58,9 +61,19 @@ async function writeJson(objects: ObjectStore, key: string, value: unknown): Pro
   await objects.put(config().LAKE_BUCKET, key, JSON.stringify(value), 'application/json');
 }
 
-async function loadRequest(objects: ObjectStore, id: string): Promise<{ policy: PaymentPolicy; hospitalIds?: string[] }> {
+async function loadRequest(objects: ObjectStore, id: string): Promise<{ policy: PaymentPolicy; hospitalIds?: string[]; scheme?: string }> {
   const request = await readJson<SimulationRequest>(objects, k.simulationRequestKey(id));
-  return { policy: parsePolicy(request.policy), ...(request.hospitalIds ? { hospitalIds: request.hospitalIds } : {}) };
+  return { policy: parsePolicy(request.policy), ...(request.hospitalIds ? { hospitalIds: request.hospitalIds } : {}), ...(request.scheme ? { scheme: request.scheme } : {}) };
+}
+
+/**
+ * The scheme the partitions regroup the stored records under: the one the request names; with
+ * none, the default scheme when the policy sends ambiguous cases on (`fallthrough`: stored QY
+ * groups cannot be reused); otherwise none — each case keeps the group it was stored with.
+ */
+function regroupingScheme(request: { policy: PaymentPolicy; scheme?: string }): HeldScheme | null {
+  if (request.scheme !== undefined) return schemeById(request.scheme, 'scheme');
+  return request.policy.ambiguous === 'fallthrough' ? schemeById(defaultSchemeId()) : null;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -92,6 +105,11 @@ export async function manifest(objects: ObjectStore, id: string): Promise<{ id: 
 // ---------------------------------------------------------------------------------------------
 // Partition worker
 
+/**
+ * The fields of a lake line the simulation reads: what pricing needs and what any scheme can
+ * group on (stay, disposition, department, ICU hours, amount — lines written before a field
+ * existed simply lack it, and the grouper treats it as not recorded), and the stored group.
+ */
 interface LakeLine {
   listId: string;
   hospitalId: string;
@@ -106,26 +124,40 @@ interface LakeLine {
   principalDiagnosis: string;
   secondaryDiagnoses: string[];
   procedures: string[];
-  group: { status: 'grouped' | 'ambiguous' | 'ungroupable'; drg: string | null };
+  dischargeDisposition?: string;
+  department?: string;
+  icuHours?: number;
+  group: { status: 'grouped' | 'ambiguous' | 'ungroupable'; drg: string | null; scheme?: string; packHash?: string };
   ingestedAt: string;
 }
 
+/** `scheme␀packHash` of a stored group (empty parts: stored before schemes were recorded) → cases. */
+type GroupedByTally = Record<string, number>;
+
 const statusCode = { grouped: GroupStatus.Grouped, ambiguous: GroupStatus.Ambiguous, ungroupable: GroupStatus.Ungroupable } as const;
 
-/** Read one partition of the lake into a case table: latest version of each listId only. */
-export async function readPartition(objects: ObjectStore, partition: string, mode: PaymentPolicy['ambiguous']): Promise<CaseTable> {
+/**
+ * Read one partition of the lake into a case table: latest version of each listId only. With a
+ * `scheme`, every record is regrouped under it (app/record.ts `groupRecord`, `mode` for ambiguous
+ * cases); without one each keeps its stored group, and `storedBy` (when given) counts the cases
+ * by the scheme and pack their stored group came from.
+ */
+export async function readPartition(objects: ObjectStore, partition: string, mode: PaymentPolicy['ambiguous'], scheme: Pick<HeldScheme, 'pack'> | null = mode === 'fallthrough' ? schemeById(defaultSchemeId()) : null, storedBy?: GroupedByTally): Promise<CaseTable> {
   const m = /^(\d{4})-(\d{2})-(.+)$/.exec(partition);
   if (!m) throw new Error(`bad partition id ${partition}`);
   const latest = await latestLakeLines<LakeLine>(objects, await objects.list(config().LAKE_BUCKET, k.lakePartitionPrefix(m[1]!, m[2]!, m[3]!)));
   const builder = new CaseTableBuilder([mode], Math.max(16, latest.length));
-  const scheme = mode === 'fallthrough' ? { pack: reference().pack } : null;
   for (const c of latest) {
     let group: { drg: string | null; status: GroupStatus };
     if (scheme) {
-      const g = groupRecord(scheme, c, { ambiguous: 'fallthrough', trace: false });
+      const g = groupRecord(scheme, c, { ambiguous: mode, trace: false });
       group = { drg: g.drg, status: statusCode[g.status] };
     } else {
       group = { drg: c.group.drg, status: statusCode[c.group.status] };
+      if (storedBy) {
+        const by = `${c.group.scheme ?? ''}\u0000${c.group.packHash ?? ''}`;
+        storedBy[by] = (storedBy[by] ?? 0) + 1;
+      }
     }
     builder.add({ listId: c.listId, year: Number(c.dischargeDate.slice(0, 4)), lengthOfStay: c.lengthOfStay, cost: c.totalCost, hospitalId: c.hospitalId, level: c.hospitalLevel ?? 0 }, [group]);
   }
@@ -138,12 +170,14 @@ const fromArrays = (o: Record<string, number[]>): Map<string, Float64Array> => n
 /** One phase over one partition; its aggregate goes to S3 and the partition is counted done once. */
 export async function runPartition(deps: SimulationPorts, input: { id: string; phase: Phase; partition: string }): Promise<{ cases: number }> {
   const { objects } = deps;
-  const { policy } = await loadRequest(objects, input.id);
-  const table = await readPartition(objects, input.partition, policy.ambiguous);
+  const request = await loadRequest(objects, input.id);
+  const { policy } = request;
+  const storedBy: GroupedByTally = {};
+  const table = await readPartition(objects, input.partition, policy.ambiguous, regroupingScheme(request), storedBy);
   let out: unknown;
   if (input.phase === 'weights') {
     const s = collectWeightSample(table, policy);
-    out = { years: s.years, costs: s.costs.map(toArrays), counts: s.counts };
+    out = { years: s.years, costs: s.costs.map(toArrays), counts: s.counts, storedBy };
   } else {
     const rw = new Map(Object.entries((await readJson<{ relativeWeights: Record<string, number> }>(objects, stateKey(input.id, 'weights'))).relativeWeights));
     if (input.phase === 'rate') {
@@ -180,7 +214,8 @@ export type Step = StepPhase;
 export async function runStep(deps: SimulationPorts, input: { id: string; step: Step }): Promise<{ id: string; budget: boolean }> {
   const { objects } = deps;
   const { id } = input;
-  const { policy } = await loadRequest(objects, id);
+  const request = await loadRequest(objects, id);
+  const { policy } = request;
   const budget = policy.budget !== undefined;
   if (input.step === 'derive') {
     const samples = (await parts<{ years: number[]; costs: Record<string, number[]>[]; counts: WeightSample['counts'] }>(objects, id, 'weights'))
@@ -221,11 +256,30 @@ export async function runStep(deps: SimulationPorts, input: { id: string; step: 
       leftoverCents = target - hospitals.reduce((s, h) => s + h.paymentCents, 0);
       for (const h of hospitals) h.paymentCents += extra.get(h.hospitalId) ?? 0;
     }
-    const result = simulationResult({ policy, rate, hospitals, leftoverCents, weights });
+    const result = { ...simulationResult({ policy, rate, hospitals, leftoverCents, weights }), scheme: await groupedBy(objects, id, request) };
     await writeJson(objects, resultKey(id), result);
     await deps.simulations.update(id, { status: 'succeeded', resultKey: resultKey(id), summary: { cases: result.totals.cases, payment: result.totals.payment, totalCost: result.totals.totalCost, baseRate: result.rate.baseRate, hospitals: hospitals.length }, updatedAt: new Date().toISOString() });
   }
   return { id, budget };
+}
+
+/**
+ * Which scheme grouped the simulated cases: the one they were regrouped under, or — each case
+ * keeping its stored group — the schemes and packs those groups came from, with their case counts
+ * (id and packHash null: stored before schemes were recorded).
+ */
+async function groupedBy(objects: ObjectStore, id: string, request: { policy: PaymentPolicy; scheme?: string }): Promise<SimulationScheme> {
+  const scheme = regroupingScheme(request);
+  if (scheme) return { id: scheme.entry.id, packHash: scheme.entry.packHash, regrouped: true };
+  const tally = new Map<string, number>();
+  for (const p of await parts<{ storedBy?: GroupedByTally }>(objects, id, 'weights')) {
+    for (const [by, cases] of Object.entries(p.storedBy ?? {})) tally.set(by, (tally.get(by) ?? 0) + cases);
+  }
+  const stored = [...tally].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([by, cases]) => {
+    const [id, packHash] = by.split('\u0000') as [string, string];
+    return { id: id === '' ? null : id, packHash: packHash === '' ? null : packHash, cases };
+  });
+  return { id: null, packHash: null, regrouped: false, stored };
 }
 
 /**

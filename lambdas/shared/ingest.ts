@@ -7,7 +7,8 @@
  *    `patientId` pseudonymised and marked (`pseudonymiseBody`), goes to the raw bucket and a
  *    BATCH item is written — before any processing, so a batch that fails midway can be replayed;
  * 2. records are validated (ingest mode, code sets), scoped to the caller's hospital,
- *    pseudonymised and grouped (DRG; DIP too when a DIP catalogue is active, see `dip-catalog.ts`);
+ *    pseudonymised and grouped (DRG under the deployment's default scheme, whose id and pack hash
+ *    each case records; DIP too when a DIP catalogue is active, see `dip-catalog.ts`);
  * 3. cases are written to DynamoDB by (hospitalId, listId) with conditional writes
  *    (`writeCases`), which decide each case's version — the one authority on what is latest;
  * 4. then the lake: each case's line carries that version, and a tombstone of the same version
@@ -161,7 +162,7 @@ export async function ingestBatch(input: IngestInput): Promise<IngestResult> {
   await input.batches.put({ scope, batchId, status: 'received', rawKey, contentType: input.contentType, receivedAt });
 
   // 2. Validate, scope, pseudonymise, group.
-  const { pack, codeSets } = reference();
+  const { pack, codeSets, scheme } = reference();
   const dip = await activeDipCatalog(input);
   const errors: IngestError[] = [];
   const cases: (Omit<StoredCase, 'version'> & { warned?: true })[] = [];
@@ -170,7 +171,7 @@ export async function ingestBatch(input: IngestInput): Promise<IngestResult> {
   const ownHospital = input.principal.role === 'hospital' ? input.principal.hospitalId : undefined;
   let warnings = 0;
 
-  const ctx: IngestContext = { pack, codeSets, ownHospital, pseudonymise: patientRefOf(secret, input.replay === true), dip, today: receivedDate };
+  const ctx: IngestContext = { pack, codeSets, ownHospital, pseudonymise: patientRefOf(secret, input.replay === true), dip, today: receivedDate, groupedBy: { scheme: scheme.id, packHash: scheme.packHash } };
   for (let index = 0; index < raws.length; index++) {
     const raw = raws[index];
     const hospital = ownHospital ?? hospitalOf(raw, scope);
@@ -254,7 +255,12 @@ export function storedRecord(record: SettlementRecord, secret: string, replay = 
   return storedRecordWith(record, patientRefOf(secret, replay));
 }
 
-/** One line of the lake: the stored record, its grouping, the version the table gave it and bookkeeping (no trace). */
+/**
+ * One line of the lake: the stored record (every field a scheme can split on — stay, disposition,
+ * department, ICU hours, amounts — so a simulation can regroup it under another scheme), its
+ * grouping with the scheme and pack hash that made it, the version the table gave it and
+ * bookkeeping (no trace).
+ */
 export function lakeLine(cs: Omit<StoredCase, 'version'>, version: number): Record<string, unknown> {
   return { ...cs.record, group: cs.grouping, version, contentHash: cs.contentHash, batchId: cs.batchId, ingestedAt: cs.ingestedAt };
 }

@@ -11,15 +11,16 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseSchemeIndex, schemeIndexFile, unknownSchemeMessage, type SchemeEntry, type SchemeIndex } from '../../app/scheme-index.ts';
+import { nationalSchemeId, parseSchemeIndex, schemeIndexFile, unknownSchemeMessage, type SchemeEntry, type SchemeIndex } from '../../app/scheme-index.ts';
 import { indexRulePack } from '../../models/grouping/drg/grouper.ts';
 import type { RulePack } from '../../models/grouping/drg/pack.ts';
+import type { CaseGrouping } from '../../models/ports.ts';
 import { parsePaymentTable, relativeWeights } from '../../models/payment/payment-table.ts';
 import type { CodeSets } from '../../models/settlement/codes.ts';
 import { loadCodeSets } from '../../lib/codesets.ts';
 import { loadRulePackFile } from '../../lib/scheme.ts';
 import { config } from './config.ts';
-import { invalid } from './errors.ts';
+import { invalid, type ServiceError } from './errors.ts';
 
 /** A scheme the deployment holds, loaded: its index entry, rule pack and payment-table weights. */
 export interface HeldScheme {
@@ -80,9 +81,20 @@ export function schemeEntries(): SchemeEntry[] {
   return held.map((id) => byId.get(id)!);
 }
 
-/** Whether `id` is a scheme this deployment holds. */
-export function holdsScheme(id: string): boolean {
-  return schemeIndex().held.includes(id);
+/**
+ * Check that a request names a held scheme, without the bundle's scheme index: a function that
+ * only passes the id on (POST /v1/simulations) knows the held ids from `HELD_SCHEMES`, which the
+ * stack sets on every function (else the index is read).
+ */
+export function requireHeldScheme(id: string, requestPath: string): void {
+  const held = config().HELD_SCHEMES ?? schemeIds();
+  if (!held.includes(id)) throw unknownScheme(id, held, requestPath);
+}
+
+/** The 422 of a request naming a scheme the deployment does not hold. */
+function unknownScheme(id: string, held: readonly string[], requestPath: string): ServiceError {
+  const message = unknownSchemeMessage(id, held);
+  return invalid(`${message[0]!.toUpperCase()}${message.slice(1)}.`, [{ code: 'invalid-value', path: requestPath, message: `${message}.` }]);
 }
 
 /**
@@ -94,19 +106,37 @@ export function schemeById(id: string, requestPath = 'query.scheme'): HeldScheme
   if (known) return known;
   const { byId, held } = schemeIndex();
   const entry = byId.get(id);
-  if (!entry || !held.includes(id)) {
-    const message = unknownSchemeMessage(id, held);
-    throw invalid(`${message[0]!.toUpperCase()}${message.slice(1)}.`, [{ code: 'invalid-value', path: requestPath, message: `${message}.` }]);
-  }
-  const dir = path.join(referenceDirectory(), 'schemes');
-  const pack = loadRulePackFile(path.join(dir, `${id}.json`));
+  if (!entry || !held.includes(id)) throw unknownScheme(id, held, requestPath);
+  const pack = loadRulePackFile(path.join(referenceDirectory(), 'schemes', `${id}.json`));
   indexRulePack(pack);
-  const weights = entry.paymentTable === null
-    ? new Map<string, number>()
-    : relativeWeights(parsePaymentTable(entry.paymentTable, readFileSync(path.join(dir, 'payment-tables', `${entry.paymentTable}.csv`), 'utf8')));
-  const scheme: HeldScheme = { entry, pack, weights };
+  const scheme: HeldScheme = { entry, pack, weights: weightsOf(entry) };
   loadedSchemes.set(id, scheme);
   return scheme;
+}
+
+const loadedWeights = new Map<string, Map<string, number>>();
+
+function weightsOf(entry: SchemeEntry): Map<string, number> {
+  let weights = loadedWeights.get(entry.id);
+  if (!weights) {
+    const table = entry.paymentTable;
+    weights = table === null ? new Map<string, number>() : relativeWeights(parsePaymentTable(table, readFileSync(path.join(referenceDirectory(), 'schemes', 'payment-tables', `${table}.csv`), 'utf8')));
+    loadedWeights.set(entry.id, weights);
+  }
+  return weights;
+}
+
+/**
+ * The relative weight of a stored case's DRG in the payment table of the scheme that grouped it
+ * (cases stored before schemes were recorded: the national text's); null when that scheme is no
+ * longer held, has no table, or the table has no weight for the DRG. No pack is parsed.
+ */
+export function storedCaseWeight(grouping: CaseGrouping): number | null {
+  if (grouping.drg === null) return null;
+  const { byId, held } = schemeIndex();
+  const id = grouping.scheme ?? nationalSchemeId;
+  const entry = byId.get(id);
+  return entry && held.includes(id) ? (weightsOf(entry).get(grouping.drg) ?? null) : null;
 }
 
 /** The default scheme's pack and weights with the code sets. */
@@ -125,5 +155,6 @@ export function loadedSchemeIds(): string[] {
 export function resetReference(): void {
   index = undefined;
   loadedSchemes.clear();
+  loadedWeights.clear();
   codeSets = undefined;
 }

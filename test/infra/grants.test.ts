@@ -75,6 +75,7 @@ const expected: Record<string, string[]> = {
   Health: [],
   OpenApi: [],
   WhoAmI: [],
+  ListSchemes: [],
   Authorizer: [...table(['GetItem'], 'KEY#*'), ...key('dynamodb')],
   IngestSettlementLists: ingest,
   ReplayBatch: [...ingest.filter((g) => !g.startsWith('s3:PutObject RawBatches')), ...table(['Query'], 'CATALOG#DIP|HOSP#*'), 's3:GetObject RawBatches/raw/*'],

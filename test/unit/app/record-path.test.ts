@@ -30,9 +30,10 @@ describe('the record path (app/record.ts)', () => {
       const row = groupResultRow(raw.value, raw.index, { pack, codeSets, weights: new Map(), dip: null, explain: false }, counts);
       expect(row.status).toBe(line.status);
       expect(row.drg).toBe(line.drg);
-      const ingested = ingestRecord(raw.value, { pack, codeSets, ownHospital: undefined, pseudonymise: (p) => `ref-${p}`, dip: null, today: '2026-12-04' });
+      const ingested = ingestRecord(raw.value, { pack, codeSets, ownHospital: undefined, pseudonymise: (p) => `ref-${p}`, dip: null, today: '2026-12-04', groupedBy: { scheme: 'chs-drg-1.1', packHash: 'a'.repeat(64) } });
       if (ingested.ok) {
         stored++;
+        expect(ingested.case.grouping).toMatchObject({ scheme: 'chs-drg-1.1', packHash: 'a'.repeat(64) });
         expect(ingested.case.grouping.drg).toBe(line.drg);
         expect(ingested.case.grouping.status).toBe(line.status);
       } else {
@@ -52,7 +53,7 @@ describe('the record path (app/record.ts)', () => {
 
   it('scopes ingest to a hospital key: its own filled in, another refused with the field', () => {
     const record = JSON.parse(lines[0]!) as Record<string, unknown>;
-    const ctx = { pack, codeSets, pseudonymise: (p: string) => `ref-${p}`, dip: null, today: '2026-12-04' };
+    const ctx = { pack, codeSets, pseudonymise: (p: string) => `ref-${p}`, dip: null, today: '2026-12-04', groupedBy: { scheme: 'chs-drg-1.1', packHash: 'a'.repeat(64) } };
     const { hospitalId: _h, ...withoutHospital } = record;
     const own = ingestRecord({ ...withoutHospital, patientId: 'P-1' }, { ...ctx, ownHospital: 'HOSP777' });
     expect(own.ok && own.case.hospitalId).toBe('HOSP777');

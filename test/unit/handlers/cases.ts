@@ -37,6 +37,8 @@ describe('cases', () => {
       expect(out.body.record).not.toHaveProperty('patientId');
       expect(out.body.weight).toBe(out.body.grouping.drg ? (reference().weights.get(out.body.grouping.drg) ?? null) : null);
       expect(out.body.trace.length).toBeGreaterThan(0);
+      // The scheme and pack that grouped it.
+      expect(out.body.grouping).toMatchObject({ scheme: 'chs-drg-1.1', packHash: reference().scheme.packHash });
     });
 
     it('a hospital key never reads another hospital\'s case: 404 by listId, 403 by naming the hospital', async () => {
