@@ -158,6 +158,13 @@ describe('every answer of the API validates against its OpenAPI document', () =>
     const records = JSON.stringify(hosp1.slice(0, 3).map((l) => JSON.parse(l) as unknown));
     const grouped = await everyRole('Group', '/v1/group?explain=true', 200, { body: records });
     expect((grouped.hospital!.json.results as { dip?: unknown }[]).some((r) => r.dip)).toBe(true);
+    const schemes = await everyRole('ListSchemes', '/v1/schemes', 200);
+    expect(schemes.hospital!.json.default).toBe('chs-drg-1.1');
+    expect((schemes.hospital!.json.schemes as { id: string }[]).map((s) => s.id)).toContain('suzhou_2023');
+    const local = await everyRole('Group', '/v1/group?scheme=suzhou_2023', 200, { body: records });
+    expect((local.analyst!.json.scheme as { id: string }).id).toBe('suzhou_2023');
+    expect((got.analyst!.json.grouping as { scheme?: string }).scheme).toBe('chs-drg-1.1');
+    await everyRole('ListCases', '/v1/cases?hospitalId=HOSP001&drg=XR3A&from=2025-01-01&to=2025-12-31', 200);
     await everyRole('DataQuality', `/v1/data-quality?hospitalId=HOSP001&month=${month}`, 200);
     await everyRole('WhoAmI', '/v1/me', 200);
     await everyRole('Overview', '/v1/overview', 200);
@@ -171,6 +178,12 @@ describe('every answer of the API validates against its OpenAPI document', () =>
     expect(sim.json.status).toBe('succeeded');
     expect(sim.json.result).toBeDefined();
     await everyRole('GetSimulation', `/v1/simulations/${simId}`, 200);
+    // Regrouped under a local scheme: the result names it.
+    const regrouped = await call('CreateSimulation', 'analyst', '/v1/simulations', { body: JSON.stringify({ policy, scheme: 'taizhou_2022' }) });
+    expect(regrouped.status).toBe(202);
+    const local = await poll('GetSimulation', `/v1/simulations/${regrouped.json.id as string}`, (a) => a.json.status === 'succeeded' || a.json.status === 'failed');
+    expect(local.json.status).toBe('succeeded');
+    expect((local.json.result as { scheme: { id: string; regrouped: boolean } }).scheme).toMatchObject({ id: 'taizhou_2022', regrouped: true });
 
     const tests = await everyRole('CreateStressTest', '/v1/stress-tests', 202, { body: JSON.stringify({ preset: 'baseline', scenario: { paths: 200 }, sweep: { parameter: 'costGrowth.mean', from: 0.02, to: 0.06, step: 0.02 } }) });
     const testId = tests.analyst!.json.id as string;
@@ -241,6 +254,10 @@ describe('every answer of the API validates against its OpenAPI document', () =>
     await expectStatus(call('GetSimulation', 'analyst', '/v1/simulations/NOT_AN_ID'), 422);
     await expectStatus(call('GetStressTest', 'analyst', '/v1/stress-tests/NOT_AN_ID'), 422);
     await expectStatus(call('Overview', 'analyst', '/v1/overview?year=20x5'), 422);
+    const unheld = await expectStatus(call('Group', 'hospital', '/v1/group?scheme=no_such_scheme', { body: JSON.stringify([JSON.parse(hosp1[0]!)]) }), 422);
+    expect(JSON.stringify(unheld.json.problems)).toContain('query.scheme');
+    await expectStatus(call('CreateSimulation', 'analyst', '/v1/simulations', { body: JSON.stringify({ policy, scheme: 'no_such_scheme' }) }), 422);
+    await expectStatus(call('ListCases', 'analyst', '/v1/cases?drg=fm19'), 422);
     // 404
     await expectStatus(call('GetCase', 'hospital', '/v1/cases/NO-SUCH-CASE'), 404);
     await expectStatus(call('GetSimulation', 'analyst', '/v1/simulations/no-such-simulation'), 404);

@@ -1,6 +1,15 @@
 /** The schemes a deployment holds (lambdas/shared/reference.ts): the index, the default validated with the configuration, packs loaded lazily. */
-import { ensureReference } from './harness.ts';
+import { admin, analyst, call, devLines, ensureReference, hosp1, ingestThrough, lakeBucket, storedJson } from './harness.ts';
+import { readFileSync } from 'node:fs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { referencePath } from '../../../lib/reference.ts';
+import { listCasesHandler } from '../../../lambdas/http/cases-list.ts';
+import { groupHandler } from '../../../lambdas/http/group.ts';
+import { handler as listSchemes } from '../../../lambdas/http/schemes-list.ts';
+import { createSimulationHandler } from '../../../lambdas/http/simulations-create.ts';
+import { runSimulationInProcess } from '../../../lambdas/jobs/simulation.ts';
+import * as k from '../../../lambdas/shared/keys.ts';
+import { memoryPorts, testClock } from '../../helpers/memory-stores.ts';
 import { config, resetConfig } from '../../../lambdas/shared/config.ts';
 import { defaultSchemeId, loadedSchemeIds, reference, resetReference, schemeById, schemeEntries, schemeIds } from '../../../lambdas/shared/reference.ts';
 import { ServiceError } from '../../../lambdas/shared/errors.ts';
@@ -69,5 +78,87 @@ describe('the schemes a deployment holds', () => {
     expect(thrown).toBeInstanceOf(ServiceError);
     expect((thrown as ServiceError).code).toBe('invalid');
     expect((thrown as ServiceError).details).toEqual({ problems: [{ code: 'invalid-value', path: 'scheme', message: 'the scheme "taizhou_2022" is not held by this deployment; it holds chs-drg-1.1, suzhou_2023.' }] });
+  });
+});
+
+/** A local-scheme dev case (department, ICU hours and cost filled in). */
+function localCase(listId: string): Record<string, unknown> {
+  const line = readFileSync(referencePath('dev-cases', 'local-schemes', 'cases.jsonl'), 'utf8').split('\n').find((l) => l.includes(`"${listId}"`))!;
+  return JSON.parse(line) as Record<string, unknown>;
+}
+
+describe('schemes through the API', () => {
+  beforeAll(ensureReference);
+
+  it('GET /v1/schemes: any role sees the held schemes, their counts and pack hashes, and which one is the default', async () => {
+    expect((await call(listSchemes, {})).status).toBe(401);
+    const out = await call(listSchemes, { caller: hosp1 });
+    expect(out.status).toBe(200);
+    expect(out.body.default).toBe('chs-drg-1.1');
+    expect(out.body.schemes).toHaveLength(schemeIds().length);
+    expect(out.body.schemes.filter((s: { default: boolean }) => s.default).map((s: { id: string }) => s.id)).toEqual(['chs-drg-1.1']);
+    expect(out.body.schemes.find((s: { id: string }) => s.id === 'zhejiang_2022')).toMatchObject({ name: 'Zhejiang 2022', drgs: 1006, adrgs: 376, source: 'opendrg', packFormat: 2, default: false, paymentTable: null });
+    expect(out.body.schemes.find((s: { id: string }) => s.id === 'chs-drg-1.1')).toMatchObject({ drgs: 628, source: 'nhsa-text', paymentTable: 'linyi-2022', packHash: schemeById('chs-drg-1.1').entry.packHash });
+  });
+
+  it('POST /v1/group?scheme= groups under another held scheme, weighs by that scheme\'s own table and names the scheme and pack; one not held is 422 naming those held', async () => {
+    const group = groupHandler(memoryPorts());
+    // 121 ICU hours: Foshan 2022 splits FR1 on them (FR10), the national 1.1 does not (FR19).
+    const body = [localCase('L31-001407')];
+    const national = await call(group, { caller: hosp1, method: 'POST', body });
+    expect(national.status).toBe(200);
+    expect(national.body.scheme).toEqual({ id: 'chs-drg-1.1', packHash: schemeById('chs-drg-1.1').entry.packHash });
+    expect(national.body.results[0]).toMatchObject({ status: 'grouped', drg: 'FR19', weight: 1.26 });
+    const foshan = await call(group, { caller: hosp1, method: 'POST', query: { scheme: 'foshan_2022' }, body });
+    expect(foshan.body.scheme).toEqual({ id: 'foshan_2022', packHash: schemeById('foshan_2022').entry.packHash });
+    // Foshan's table is not held: no weight rather than the national table's.
+    expect(foshan.body.results[0]).toMatchObject({ status: 'grouped', drg: 'FR10', weight: null });
+    const suzhou = await call(group, { caller: analyst, method: 'POST', query: { scheme: 'suzhou_2023' }, body: [...body, localCase('L31-000018')] });
+    expect(suzhou.body.results.map((r: { drg: string }) => r.drg)).toEqual(['FR19', 'XR3A']);
+    // The same code FR19 weighs what Suzhou's table says, not Linyi's 1.26.
+    expect(suzhou.body.results[0].weight).toBe(2.148626);
+
+    const unknown = await call(group, { caller: admin, method: 'POST', query: { scheme: 'lisbon_2024' }, body });
+    expect(unknown.status).toBe(422);
+    expect(unknown.body.problems).toEqual([{ code: 'invalid-value', path: 'query.scheme', message: expect.stringMatching(/^the scheme "lisbon_2024" is not held by this deployment; it holds chs-drg-1\.1, beijing_2022, .*zhejiang_2022\.$/) }]);
+    const malformed = await call(group, { caller: admin, method: 'POST', query: { scheme: '../etc' }, body });
+    expect(malformed.status).toBe(422);
+    expect(malformed.body.problems[0].path).toBe('query.scheme');
+  });
+
+  it('POST /v1/simulations: a scheme not held is 422 at once; a held one goes with the request and the result names it', async () => {
+    const ports = memoryPorts(testClock('2026-03-01T09:00:00Z'));
+    const create = createSimulationHandler(ports);
+    const policy = { method: 'drg', referenceYears: [2025], settlementYear: 2025, baseRate: 15_000 };
+    const unknown = await call(create, { caller: analyst, method: 'POST', body: { policy, scheme: 'suzhou' } });
+    expect(unknown.status).toBe(422);
+    expect(unknown.body.problems[0]).toMatchObject({ code: 'invalid-value', path: 'scheme' });
+    expect(unknown.body.message).toContain('it holds chs-drg-1.1');
+    expect(await ports.objects.list(lakeBucket, 'jobs/')).toEqual([]);
+
+    expect((await ingestThrough(ports, admin, await devLines('HOSP001', 30))).body.accepted).toBeGreaterThan(20);
+    const out = await call(create, { caller: analyst, method: 'POST', body: { policy, scheme: 'suzhou_2023' } });
+    expect(out.status).toBe(202);
+    expect(await storedJson(ports.objects, lakeBucket, k.simulationRequestKey(out.body.id))).toEqual({ policy, scheme: 'suzhou_2023' });
+    await runSimulationInProcess(ports, out.body.id);
+    const job = await ports.simulations.get(out.body.id);
+    expect(job?.error).toBeUndefined();
+    const result = await storedJson<{ scheme: unknown }>(ports.objects, lakeBucket, job!.resultKey!);
+    expect(result!.scheme).toEqual({ id: 'suzhou_2023', packHash: schemeById('suzhou_2023').entry.packHash, regrouped: true });
+  });
+
+  it('GET /v1/cases?drg= takes local codes (HJ1B, XR3A) and ambiguous ones (FQY), not lower case or free text', async () => {
+    const ports = memoryPorts(testClock('2026-03-01T09:00:00Z'));
+    const listCases = listCasesHandler(ports);
+    const base = { hospitalId: 'HOSP001', record: { listId: 'L1', hospitalId: 'HOSP001', dischargeDate: '2025-06-01' }, trace: [], contentHash: 'h', batchId: 'b', ingestedAt: '2026-01-01T00:00:00Z' } as const;
+    await ports.cases.putCase({ ...base, listId: 'L1', grouping: { status: 'grouped', mdc: 'MDCX', adrg: 'XR3', drg: 'XR3A', scheme: 'suzhou_2023', packHash: 'a'.repeat(64) } } as never);
+    await ports.cases.putCase({ ...base, listId: 'L2', record: { ...base.record, listId: 'L2' }, grouping: { status: 'ambiguous', mdc: 'MDCF', adrg: null, drg: 'FQY', scheme: 'suzhou_2023', packHash: 'a'.repeat(64) } } as never);
+    for (const [drg, listIds] of [['XR3A', ['L1']], ['FQY', ['L2']], ['HJ1B', []], ['FM19', []]] as const) {
+      const out = await call(listCases, { caller: analyst, query: { drg, from: '2025-01-01', to: '2025-12-31' } });
+      expect(out.status).toBe(200);
+      expect(out.body.items.map((c: { listId: string }) => c.listId)).toEqual(listIds);
+    }
+    expect((await call(listCases, { caller: analyst, query: { drg: 'fm19' } })).status).toBe(422);
+    expect((await call(listCases, { caller: analyst, query: { drg: 'FM19 OR 1=1' } })).status).toBe(422);
   });
 });
