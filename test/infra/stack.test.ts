@@ -41,6 +41,15 @@ describe('service stack', () => {
     expect(authorizer.id).toBe('Authorizer');
   });
 
+  it('tells every function the schemes its reference holds and the default, from the scheme index', () => {
+    const fns = resources('AWS::Lambda::Function').filter(([id]) => !id.startsWith('LogRetention') && !id.includes('BucketNotifications'));
+    for (const [, fn] of fns) {
+      const variables = (fn.Properties.Environment as { Variables: Record<string, string> }).Variables;
+      expect(variables.DEFAULT_SCHEME).toBe('chs-drg-1.1');
+      expect(variables.HELD_SCHEMES!.split(',')).toEqual(expect.arrayContaining(['chs-drg-1.1', 'suzhou_2023', 'zhejiang_2022']));
+    }
+  });
+
   it('encrypts the table and the data buckets with the customer-managed key, with rotation', () => {
     template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
     template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
