@@ -52,9 +52,12 @@ describe('payreform simulate and POST /v1/simulations agree', () => {
     ['base-rate', { method: 'drg', name: 'parity base rate', referenceYears: [2025], settlementYear: 2025, baseRate: 9_876.54 }],
     ['budget', { method: 'drg', name: 'parity budget', referenceYears: [2025], settlementYear: 2025, budget: 12_345_678.91 }],
   ])('give the same result document (%s), to the cent', async (name, policy) => {
-    const service = await serviceResult(`parity-${name}`, policy);
-    const cli = cliResult(name, policy);
+    const { scheme, ...service } = (await serviceResult(`parity-${name}`, policy)) as { scheme: { regrouped: boolean; stored: { id: string | null }[] } };
+    const { scheme: _cliScheme, ...cli } = cliResult(name, policy) as { scheme?: unknown };
     expect(cli).toEqual(service);
+    // The service says which scheme grouped the cases: the stored groups, all by the national 1.1 text the CLI groups by.
+    expect(scheme.regrouped).toBe(false);
+    expect(scheme.stored.map((s) => s.id)).toEqual(['chs-drg-1.1']);
     const doc = service as { totals: { payment: number; cases: number }; hospitals: { paymentCents: number }[] };
     expect(doc.totals.cases).toBeGreaterThan(300);
     expect(doc.hospitals.length).toBe(5);

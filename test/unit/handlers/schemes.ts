@@ -1,5 +1,5 @@
 /** The schemes a deployment holds (lambdas/shared/reference.ts): the index, the default validated with the configuration, packs loaded lazily. */
-import { admin, analyst, call, devLines, ensureReference, hosp1, ingestThrough, lakeBucket, storedJson } from './harness.ts';
+import { admin, analyst, call, devLines, ensureReference, hosp1, ingestThrough, lakeBucket, putLakeLines, storedJson } from './harness.ts';
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { referencePath } from '../../../lib/reference.ts';
@@ -145,6 +145,28 @@ describe('schemes through the API', () => {
     expect(job?.error).toBeUndefined();
     const result = await storedJson<{ scheme: unknown }>(ports.objects, lakeBucket, job!.resultKey!);
     expect(result!.scheme).toEqual({ id: 'suzhou_2023', packHash: schemeById('suzhou_2023').entry.packHash, regrouped: true });
+  });
+
+  it('lake lines written before schemes were recorded still read: regrouped under a scheme (their missing fields as not recorded), or counted as stored by no recorded scheme', async () => {
+    const ports = memoryPorts(testClock('2026-03-01T09:00:00Z'));
+    const record = localCase('L31-001407');
+    const { department: _d, icuHours: _i, ...old } = record;
+    await putLakeLines(ports.objects, k.lakeObjectKey('2025', '06', 'HOSP001', 'old'), [
+      { ...old, hospitalId: 'HOSP001', admissionDate: '2025-05-20', dischargeDate: '2025-06-08', group: { status: 'grouped', mdc: 'MDCF', adrg: 'FR1', drg: 'FR19' }, ingestedAt: '2025-07-01T00:00:00Z' },
+    ]);
+    const policy = { method: 'drg', referenceYears: [2025], settlementYear: 2025, baseRate: 15_000 };
+    const run = async (body: object): Promise<{ scheme: unknown; weights: { groups: { drg: string }[] } }> => {
+      const out = await call(createSimulationHandler(ports), { caller: analyst, method: 'POST', body: { policy, ...body } });
+      await runSimulationInProcess(ports, out.body.id);
+      const job = await ports.simulations.get(out.body.id);
+      expect(job?.error).toBeUndefined();
+      return (await storedJson(ports.objects, lakeBucket, job!.resultKey!))!;
+    };
+    const stored = await run({});
+    expect(stored.scheme).toEqual({ id: null, packHash: null, regrouped: false, stored: [{ id: null, packHash: null, cases: 1 }] });
+    // Without its ICU hours (not recorded = 0) Foshan does not take the ICU split: FR11, not FR10.
+    const foshan = await run({ scheme: 'foshan_2022' });
+    expect(foshan.weights.groups.map((g) => g.drg)).toEqual(['FR11']);
   });
 
   it('GET /v1/cases?drg= takes local codes (HJ1B, XR3A) and ambiguous ones (FQY), not lower case or free text', async () => {
