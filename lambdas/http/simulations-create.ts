@@ -30,7 +30,7 @@ export const createSimulationHandler = (deps: Pick<Ports, 'simulations' | 'objec
   if (body.scheme !== undefined) requireHeldScheme(body.scheme, 'scheme');
   const id = randomUUID();
   const now = deps.clock.now().toISOString();
-  await deps.simulations.put({ id, status: 'queued', createdAt: now, updatedAt: now, request: { year: body.year, name: body.name ?? null, hospitalIds: body.hospitalIds ?? null } });
+  await deps.simulations.put({ id, status: 'queued', createdAt: now, updatedAt: now, request: { year: body.year, name: body.name ?? null, hospitalIds: body.hospitalIds ?? null, scheme: body.scheme ?? null } });
   await deps.objects.put(config().LAKE_BUCKET, k.simulationRequestKey(id), JSON.stringify({ policy: body.policy, ...(body.hospitalIds ? { hospitalIds: body.hospitalIds } : {}), ...(body.scheme ? { scheme: body.scheme } : {}) } satisfies SimulationRequest), 'application/json');
   return {
     status: 202,
