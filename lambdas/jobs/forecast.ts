@@ -19,7 +19,7 @@ export const horizon = 12;
 
 /** The monthly expenditure series the forecast fits: Σ totalCost by discharge month (each case once, latest version), the longest run of consecutive months ending at the latest. */
 export async function expenditureHistory(objects: ObjectStore): Promise<{ month: string; value: number }[]> {
-  const summary = await summariseLake(objects, { years: await lakeYears(objects), weights: new Map() });
+  const summary = await summariseLake(objects, { years: await lakeYears(objects) });
   const byIndex = new Map(summary.months.map((m) => [parseMonth(m.month)!, m.totalCost]));
   const last = Math.max(...byIndex.keys());
   let first = last;

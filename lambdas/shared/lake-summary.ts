@@ -17,7 +17,15 @@ interface LakeCase {
   dischargeDate: string;
   totalCost?: number;
   ingestedAt: string;
-  group?: { status: 'grouped' | 'ambiguous' | 'ungroupable'; drg: string | null };
+  group?: LakeGroup;
+}
+
+/** A lake line's stored group, with the scheme and pack that made it (absent on lines written before schemes were recorded). */
+export interface LakeGroup {
+  status: 'grouped' | 'ambiguous' | 'ungroupable';
+  drg: string | null;
+  scheme?: string;
+  packHash?: string;
 }
 
 export interface HospitalSummary {
@@ -52,7 +60,12 @@ export async function lakeYears(objects: ObjectStore): Promise<string[]> {
 
 const round = (x: number, digits: number): number => Math.round(x * 10 ** digits) / 10 ** digits;
 
-export async function summariseLake(objects: ObjectStore, options: { years: string[]; hospitalId?: string; weights: Map<string, number> }): Promise<LakeSummary> {
+/**
+ * Cases, in-group rate and CMI per hospital and month. `weightOf` gives a stored group its
+ * relative weight — from the table of the scheme that grouped it (GET /v1/overview) — or none
+ * (no CMI).
+ */
+export async function summariseLake(objects: ObjectStore, options: { years: string[]; hospitalId?: string; weightOf?: (group: LakeGroup & { drg: string }) => number | null }): Promise<LakeSummary> {
   const keys: string[] = [];
   for (const year of options.years) {
     for (const key of await objects.list(config().LAKE_BUCKET, k.lakeYearPrefix(year))) {
@@ -78,8 +91,8 @@ export async function summariseLake(objects: ObjectStore, options: { years: stri
     h.totalCost += c.totalCost ?? 0;
     const status = c.group?.status ?? 'ungroupable';
     h[status]++;
-    const rw = c.group?.drg ? options.weights.get(c.group.drg) : undefined;
-    if (rw !== undefined) {
+    const rw = c.group?.drg && options.weightOf ? options.weightOf(c.group as LakeGroup & { drg: string }) : null;
+    if (rw !== null) {
       h.rwSum += rw;
       h.rwCases++;
     }

@@ -131,7 +131,7 @@ function weightsOf(entry: SchemeEntry): Map<string, number> {
  * (cases stored before schemes were recorded: the national text's); null when that scheme is no
  * longer held, has no table, or the table has no weight for the DRG. No pack is parsed.
  */
-export function storedCaseWeight(grouping: CaseGrouping): number | null {
+export function storedCaseWeight(grouping: Pick<CaseGrouping, 'drg' | 'scheme'>): number | null {
   if (grouping.drg === null) return null;
   const { byId, held } = schemeIndex();
   const id = grouping.scheme ?? nationalSchemeId;

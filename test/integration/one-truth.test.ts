@@ -86,7 +86,7 @@ async function checkAggregates(hospitalId: string, truth: Truth[], everyone: Tru
 
   // Overview, year by year.
   for (const y of years) {
-    const s = await m.summary.summariseLake(m.objects.s3ObjectStore, { years: [y], hospitalId, weights: new Map() });
+    const s = await m.summary.summariseLake(m.objects.s3ObjectStore, { years: [y], hospitalId });
     const expected = months.filter((mm) => mm.startsWith(y)).map((mm) => ({ month: mm, cases: truth.filter((t) => t.month === mm).length, totalCost: sum(truth.filter((t) => t.month === mm).map((t) => t.cost)) })).filter((x) => x.cases > 0);
     expect(s.months).toEqual(expected);
     expect(s.totals.cases).toBe(truth.filter((t) => t.month.startsWith(y)).length);
@@ -210,7 +210,7 @@ describe('corrections and races (regressions)', () => {
     const r1 = await simulate('truth-move-month', 2025);
     expect(r1.totals.cases).toBe(199);
     expect(r1.totals.totalCost).toBeCloseTo(all + 500, 2);
-    const overview = await m.summary.summariseLake(m.objects.s3ObjectStore, { years: ['2025'], hospitalId: 'HOSP001', weights: new Map() });
+    const overview = await m.summary.summariseLake(m.objects.s3ObjectStore, { years: ['2025'], hospitalId: 'HOSP001' });
     expect(overview.totals.cases).toBe(199);
 
     const nextYear = await m.ingest.ingestBatch({ ...at('2026-06-12T08:00:00Z'), body: moved(lines[i]!, '2026-02-03') });

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { referencePath } from '../../../lib/reference.ts';
 import { listCasesHandler } from '../../../lambdas/http/cases-list.ts';
+import { overviewHandler } from '../../../lambdas/http/overview.ts';
 import { groupHandler } from '../../../lambdas/http/group.ts';
 import { handler as listSchemes } from '../../../lambdas/http/schemes-list.ts';
 import { createSimulationHandler } from '../../../lambdas/http/simulations-create.ts';
@@ -167,6 +168,18 @@ describe('schemes through the API', () => {
     // Without its ICU hours (not recorded = 0) Foshan does not take the ICU split: FR11, not FR10.
     const foshan = await run({ scheme: 'foshan_2022' });
     expect(foshan.weights.groups.map((g) => g.drg)).toEqual(['FR11']);
+  });
+
+  it('GET /v1/overview weighs each case by the table of the scheme that grouped it: the same code FR19 is 2.148626 under Suzhou, 1.26 under the national 1.1', async () => {
+    const ports = memoryPorts(testClock('2026-03-01T09:00:00Z'));
+    const line = (hospitalId: string, group: object): object => ({ listId: `L-${hospitalId}`, hospitalId, dischargeDate: '2025-06-08', totalCost: 1000, group: { status: 'grouped', mdc: 'MDCF', adrg: 'FR1', drg: 'FR19', ...group }, ingestedAt: '2025-07-01T00:00:00Z' });
+    await putLakeLines(ports.objects, k.lakeObjectKey('2025', '06', 'H1', 'b1'), [line('H1', { scheme: 'suzhou_2023', packHash: 'a'.repeat(64) })]);
+    await putLakeLines(ports.objects, k.lakeObjectKey('2025', '06', 'H2', 'b1'), [line('H2', { scheme: 'chs-drg-1.1', packHash: 'b'.repeat(64) })]);
+    await putLakeLines(ports.objects, k.lakeObjectKey('2025', '06', 'H3', 'b1'), [line('H3', {})]); // stored before schemes were recorded: the national text
+    await putLakeLines(ports.objects, k.lakeObjectKey('2025', '06', 'H4', 'b1'), [line('H4', { scheme: 'foshan_2022', packHash: 'c'.repeat(64) })]); // no table held: no weight
+    const out = await call(overviewHandler(ports), { caller: analyst, query: { year: '2025' } });
+    expect(out.status).toBe(200);
+    expect(out.body.hospitals.map((h: { hospitalId: string; cmi: number | null }) => [h.hospitalId, h.cmi])).toEqual([['H1', 2.1486], ['H2', 1.26], ['H3', 1.26], ['H4', null]]);
   });
 
   it('GET /v1/cases?drg= takes local codes (HJ1B, XR3A) and ambiguous ones (FQY), not lower case or free text', async () => {
