@@ -158,10 +158,19 @@ function severityIndex(pack: RulePack): PackIndex['severityOf'] {
   return out;
 }
 
+/** The pack indexed last: a run groups every case by one pack, and this spares a WeakMap lookup per case. */
+let lastPack: RulePack | null = null;
+let lastIndex: PackIndex | null = null;
+
 /** Index a rule pack for grouping (done once per pack; `groupCase` calls it). */
 export function indexRulePack(pack: RulePack): PackIndex {
+  if (pack === lastPack) return lastIndex!;
   const cached = indexCache.get(pack);
-  if (cached) return cached;
+  if (cached) {
+    lastPack = pack;
+    lastIndex = cached;
+    return cached;
+  }
   const sets = pack.lists.map((list) => new Set(list));
   const setOf = (i: number): Set<string> => {
     const set = sets[i];
@@ -282,6 +291,8 @@ export function indexRulePack(pack: RulePack): PackIndex {
     excludingTables,
   };
   indexCache.set(pack, index);
+  lastPack = pack;
+  lastIndex = index;
   return index;
 }
 
