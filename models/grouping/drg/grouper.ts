@@ -270,10 +270,15 @@ export function indexRulePack(pack: RulePack): PackIndex {
   const shared = new Map<string, IndexedMdc[]>();
   const mdcsByPrincipal = new Map<string, IndexedMdc[]>();
   for (const [code, tables] of byPrincipal) {
-    const merged = [...openMdcs, ...tables].sort((a, b) => position.get(a)! - position.get(b)!);
-    const key = merged.map((m) => position.get(m)).join(',');
-    if (!shared.has(key)) shared.set(key, merged);
-    mdcsByPrincipal.set(code, shared.get(key)!);
+    // The open MDCs are the same for every code, so the tables alone name the list: merge and
+    // sort once per distinct list, not once per code (tens of thousands, in every worker).
+    const key = tables.map((m) => position.get(m)).join(',');
+    let merged = shared.get(key);
+    if (merged === undefined) {
+      merged = [...openMdcs, ...tables].sort((a, b) => position.get(a)! - position.get(b)!);
+      shared.set(key, merged);
+    }
+    mdcsByPrincipal.set(code, merged);
   }
   const levels = severityIndex(pack);
   const index: PackIndex = {
