@@ -9,7 +9,7 @@ import { problemSchema } from '../../models/problem.ts';
 import { settlementRecordSchema } from '../../models/settlement/schema.ts';
 import { ruleIds, ruleSetSchema } from '../../models/supervision/rule-set.ts';
 import { principalSchema } from '../shared/auth.ts';
-import { jobStatus, simulationResult, simulationSummary } from './result-schemas.ts';
+import { dipSimulationResult, jobStatus, simulationResult, simulationSummary } from './result-schemas.ts';
 
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'must be a date written YYYY-MM-DD' });
 const id = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, { error: 'must be 1–64 characters of letters, digits, "_", "." or "-"' });
@@ -187,7 +187,8 @@ export const simulationJobResponse = z.object({
   updatedAt: z.string(),
   progress: z.object({ partitionsDone: z.number().int(), partitionsTotal: z.number().int().nullable(), casesRead: z.number().int() }),
   summary: simulationSummary.optional(),
-  result: simulationResult.optional(),
+  /** A DRG policy's result document, or a DIP policy's (`method: "dip"`). */
+  result: z.union([simulationResult, dipSimulationResult]).optional(),
   error: z.string().optional(),
 });
 

@@ -92,7 +92,7 @@ let cached: ActiveDipCatalog | undefined;
 let dipRef: DipReference | undefined;
 
 /** Procedure classes (`codes/icd9cm3-procedure-class.dat` of the reference directory) and the rule pack's severity. */
-function dipReferenceOnce(): DipReference {
+export function dipReferenceOnce(): DipReference {
   dipRef ??= dipReference(reference().pack, parseProcedureClasses(readFileSync(path.join(referenceDirectory(), 'codes', 'icd9cm3-procedure-class.dat'), 'utf8')));
   return dipRef;
 }

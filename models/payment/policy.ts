@@ -8,8 +8,9 @@
  * `method` is a discriminated union: `"drg"` (relative weights, base rate) and `"dip"` (a DIP
  * catalogue's scores, point value from the DIP fund budget, models.md §2; the same outlier rules).
  * Unknown fields are rejected: a misspelt `yearWeight` must not silently fall back to a default.
- * The partitioned service pays DRG policies only: `parsePolicy` (its entry) refuses `"dip"` in a
- * sentence; `parsePaymentPolicy` (the CLI's) accepts both.
+ * `parsePaymentPolicy` (the CLI's) accepts both; `parseServicePolicy` (POST /v1/simulations) too,
+ * but a DIP policy there reads no file (`catalog` is refused in a sentence); `parsePolicy` takes
+ * DRG policies only (the DRG phases' entry).
  */
 import { z } from 'zod';
 import { dipCatalogFields } from '../grouping/dip/policy.ts';
@@ -286,9 +287,18 @@ export function parsePaymentPolicy(input: unknown): AnyPaymentPolicy {
   return result.data;
 }
 
-/** Validate a DRG policy document (the service's entry: it pays DRG policies only); throws PolicyError. */
+/** Validate a DRG policy document (what the DRG phases read); throws PolicyError. */
 export function parsePolicy(input: unknown): PaymentPolicy {
   const policy = parsePaymentPolicy(input);
-  if (policy.method !== 'drg') throw new PolicyError([{ code: 'invalid-value', path: 'method', message: 'method "dip" is simulated by `payreform simulate` only; the service pays "drg" policies' }]);
+  if (policy.method !== 'drg') throw new PolicyError([{ code: 'invalid-value', path: 'method', message: 'method must be "drg" here: a "dip" policy runs its own phases' }]);
+  return policy;
+}
+
+/** Validate a policy for the service (POST /v1/simulations): either method; a DIP catalogue is built from the stored reference-year cases, never read from a file. */
+export function parseServicePolicy(input: unknown): AnyPaymentPolicy {
+  const policy = parsePaymentPolicy(input);
+  if (policy.method === 'dip' && policy.catalog !== undefined) {
+    throw new PolicyError([{ code: 'invalid-value', path: 'catalog', message: 'catalog names a file, and the service reads none: leave it out, and the catalogue is built from the stored cases of the reference years by the policy\'s packet rules' }]);
+  }
   return policy;
 }

@@ -17,7 +17,11 @@
  *     surplus kept / overspend shared (`settleBalance`).
  *
  * The table's DRG columns are not read: the DIP fields of each case come in `DipColumns`, rows in
- * the table's order. Pure: the catalogue's `builtAt` is passed in.
+ * the table's order. The cases are taken in one canonical order — by hospital id, then listId —
+ * whatever order they came in (a file's, or the service's partitions'), so ties (special review,
+ * the leftover cents) and every sum fall the same way: the same cases give the same result to
+ * the cent. The priced cases (`priced.rows`) are in that order. Pure: the catalogue's `builtAt`
+ * is passed in.
  */
 import { buildDipCatalog } from '../grouping/dip/build.ts';
 import type { DipCatalog } from '../grouping/dip/catalog.ts';
@@ -49,12 +53,14 @@ export interface DipColumns {
   flags: Uint8Array;
   /** 0 unknown, 1 employee (职工), 2 resident (居民). */
   insurance: Uint8Array;
+  /** Days in intensive care (`icuDays`: whole days begun, 0 when none or not recorded). */
+  icuDays: Uint16Array;
 }
 
 /** Concatenate the DIP columns of blocks (in block order). */
 export function concatDipColumns(blocks: readonly DipColumns[]): DipColumns {
   const n = blocks.reduce((s, b) => s + b.severity.length, 0);
-  const out: DipColumns = { diagnosis: [], procedures: [], severity: new Uint8Array(n), ageYears: new Float64Array(n), ageDays: new Int32Array(n), disposition: [], flags: new Uint8Array(n), insurance: new Uint8Array(n) };
+  const out: DipColumns = { diagnosis: [], procedures: [], severity: new Uint8Array(n), ageYears: new Float64Array(n), ageDays: new Int32Array(n), disposition: [], flags: new Uint8Array(n), insurance: new Uint8Array(n), icuDays: new Uint16Array(n) };
   let o = 0;
   for (const b of blocks) {
     for (let i = 0; i < b.diagnosis.length; i++) {
@@ -67,6 +73,7 @@ export function concatDipColumns(blocks: readonly DipColumns[]): DipColumns {
     out.ageDays.set(b.ageDays, o);
     out.flags.set(b.flags, o);
     out.insurance.set(b.insurance, o);
+    out.icuDays.set(b.icuDays, o);
     o += b.severity.length;
   }
   return out;
@@ -161,11 +168,12 @@ export function simulateDipPolicy(table: CaseTable, policy: DipPaymentPolicy, in
   const funds = fundsOf(policy);
   const fundOf = (i: number) => (funds.length === 1 ? 0 : dip.insurance[i] === 1 ? 0 : dip.insurance[i] === 2 ? 1 : -1);
 
+  const order = canonicalOrder(table);
   let catalog = input.catalog;
   if (!catalog) {
     const builder = new DipCaseTableBuilder();
     const rows = [];
-    for (let i = 0; i < table.size; i++) {
+    for (const i of order) {
       if (!yearSlot.has(table.year[i]!)) continue;
       const row = readDipCase(recordOf(table, dip, i), reference);
       row.flags = dip.flags[i]!; // secondary diagnoses and cost items are not carried: the flags are
@@ -187,7 +195,7 @@ export function simulateDipPolicy(table: CaseTable, policy: DipPaymentPolicy, in
   const refCounts = { cases: 0, grouped: 0 };
   const setCounts = { cases: 0, grouped: 0 };
   let missingInsurance = 0;
-  for (let i = 0; i < table.size; i++) {
+  for (const i of order) {
     const y = table.year[i]!;
     const ref = yearSlot.has(y);
     const settle = y === policy.settlementYear;
@@ -381,6 +389,15 @@ export function simulateDipPolicy(table: CaseTable, policy: DipPaymentPolicy, in
       hospitalCoefficientOf: Float64Array.from(settleRows, (k) => hospitalCoefficient[k]!),
     },
   };
+}
+
+/** The table's rows by hospital id, then listId (a hospital's listIds are unique). */
+function canonicalOrder(table: CaseTable): Int32Array {
+  const order = Int32Array.from({ length: table.size }, (_, i) => i);
+  const rank = new Int32Array(table.hospitals.length);
+  table.hospitals.map((h, k) => [h, k] as const).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).forEach(([, k], r) => (rank[k] = r));
+  const ids = table.listIds;
+  return order.sort((a, b) => rank[table.hospital[a]!]! - rank[table.hospital[b]!]! || (ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : a - b));
 }
 
 /** Per hospital and fund: cost against the fund's share, prepayment, clearing and the balance rule. */

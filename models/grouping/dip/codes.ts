@@ -174,6 +174,21 @@ export function ageBandIndex(ageYears: number, ageDays: number | undefined): num
   return 5;
 }
 
+/**
+ * Days in intensive care (监护病房住院天数) from the settlement list's ICU hours: every begun day
+ * counts (25 h → 2 days), 0 when none or not recorded. Capped at 65 535.
+ */
+export function icuDays(hours: number | undefined): number {
+  return hours !== undefined && hours > 0 ? Math.min(65_535, Math.ceil(hours / 24 - 1e-9)) : 0;
+}
+
+/** ICU-day bands of the auxiliary typing: 2–7, 8–14, 15–30, ≥ 31 days (−1: fewer than 2 days). */
+export const icuBands = ['2–7 d', '8–14 d', '15–30 d', '≥ 31 d'] as const;
+
+export function icuBandIndex(days: number): number {
+  return days < 2 ? -1 : days <= 7 ? 0 : days <= 14 ? 1 : days <= 30 ? 2 : 3;
+}
+
 /** Discharge outcome of the auxiliary catalogue: death (离院方式 5), transfer (2, 3), other (1, 4, 9). */
 export const outcomes = ['other', 'death', 'transfer'] as const;
 export type Outcome = (typeof outcomes)[number];
