@@ -131,11 +131,12 @@ export const storedRecordSchema = settlementRecordSchema.omit({ patientId: true 
 
 /** The case's DIP packet under the catalogue active when it was ingested or grouped (present only with an active catalogue). */
 export const caseDip = z.object({
-  /** 'fallback': a catch-all packet (the catalogue's reference years never saw the case's category × class). */
+  /** 'fallback': ungrouped (no packet by the rules, paid by item); `packet` is the catch-all of its class, shown for information. */
   status: z.enum(['grouped', 'fallback']),
   packet: z.string(),
   kind: z.enum(['core', 'comprehensive']),
-  score: z.number(),
+  /** null for an ungrouped case when the catalogue has no catch-all packet (an imported packet list). */
+  score: z.number().nullable(),
   auxiliary: z.object({ tier: z.string(), rule: z.string(), coefficient: z.number() }).nullable(),
   /** sha-256 of the catalogue document. */
   catalog: z.string(),

@@ -32,7 +32,7 @@ export interface StressTest {
 export interface TraceStep { step: string; text: string; codes?: string[] }
 export interface Grouping { status: 'grouped' | 'ambiguous' | 'ungroupable'; mdc: string | null; adrg: string | null; drg: string | null; severity?: string }
 /** A case's DIP packet (present when the service had an active DIP catalogue). */
-export interface CaseDip { status: 'grouped' | 'fallback'; packet: string; kind: 'core' | 'comprehensive'; score: number; auxiliary: { tier: string; rule: string; coefficient: number } | null; catalog: string }
+export interface CaseDip { status: 'grouped' | 'fallback'; packet: string; kind: 'core' | 'comprehensive'; score: number | null; auxiliary: { tier: string; rule: string; coefficient: number } | null; catalog: string }
 export interface StoredCase {
   hospitalId: string;
   listId: string;
