@@ -26,7 +26,7 @@
 import { buildDipCatalog } from '../grouping/dip/build.ts';
 import type { DipCatalog } from '../grouping/dip/catalog.ts';
 import { DipCaseTableBuilder, readDipCase, type DipInput, type DipReference } from '../grouping/dip/cases.ts';
-import { ageBandIndex, severities, type ProcedureClasses } from '../grouping/dip/codes.ts';
+import { ageBandIndex, icuBandIndex, severities, type ProcedureClasses } from '../grouping/dip/codes.ts';
 import { deriveHospitalCoefficients } from '../grouping/dip/coefficients.ts';
 import { groupDipFacts } from '../grouping/dip/grouper.ts';
 import { defaultCatalogPolicy, type DipCatalogPolicy } from '../grouping/dip/policy.ts';
@@ -177,6 +177,7 @@ export function simulateDipPolicy(table: CaseTable, policy: DipPaymentPolicy, in
       if (!yearSlot.has(table.year[i]!)) continue;
       const row = readDipCase(recordOf(table, dip, i), reference);
       row.flags = dip.flags[i]!; // secondary diagnoses and cost items are not carried: the flags are
+      row.icuBand = icuBandIndex(dip.icuDays[i]!) + 1;
       rows.push(row);
     }
     builder.addRows(rows);
@@ -205,7 +206,7 @@ export function simulateDipPolicy(table: CaseTable, policy: DipPaymentPolicy, in
       continue;
     }
     const p = dip.procedures[i]!;
-    const g = groupDipFacts(catalog, { principalDiagnosis: dip.diagnosis[i]!, procedures: p === '' ? [] : p.split('|'), flags: dip.flags[i]!, ageBand: ageBandIndex(dip.ageYears[i]!, dip.ageDays[i]! < 0 ? undefined : dip.ageDays[i]!), totalCost: table.cost[i]! }, input.procedureClasses, { trace: false });
+    const g = groupDipFacts(catalog, { principalDiagnosis: dip.diagnosis[i]!, procedures: p === '' ? [] : p.split('|'), flags: dip.flags[i]!, ageBand: ageBandIndex(dip.ageYears[i]!, dip.ageDays[i]! < 0 ? undefined : dip.ageDays[i]!), icuBand: icuBandIndex(dip.icuDays[i]!), totalCost: table.cost[i]! }, input.procedureClasses, { trace: false });
     let pi = packetIndex.get(g.packet);
     if (pi === undefined) {
       pi = packets.length;

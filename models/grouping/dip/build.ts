@@ -204,6 +204,7 @@ export function buildDipCatalog(table: DipCaseTable, policy: DipCatalogPolicy, b
   // 7. Auxiliary typing; learned tiers.
   const flags = gather8(table.flags, rows);
   const ageBand = gather8(table.ageBand, rows);
+  const icuBand = gather8(table.icuBand, rows);
   const binned = policy.learnedTiers ? auxiliaryFeatures(gather8(table.severity, rows), ageBand, gather8(table.outcome, rows)) : null;
   const leafGroup = new Int32Array(n).fill(-1);
   let leafGroups = 0;
@@ -227,7 +228,7 @@ export function buildDipCatalog(table: DipCaseTable, policy: DipCatalogPolicy, b
       leafGroups += p.units.length;
       return packet;
     }
-    const typing = p.kind === 'core' && members.length >= policy.auxiliaryMinCases ? auxiliaryTyping(p.id, members, adjusted, flags, ageBand, packetMoments.mean[index]!, policy.trim, minTier, policy.auxiliaryCvReduction) : null;
+    const typing = p.kind === 'core' && members.length >= policy.auxiliaryMinCases ? auxiliaryTyping(p.id, members, adjusted, flags, ageBand, icuBand, packetMoments.mean[index]!, policy.trim, minTier, policy.auxiliaryCvReduction) : null;
     if (typing) {
       withAuxiliary++;
       packet.auxiliary = typing.types;
@@ -403,13 +404,13 @@ export function coverageByThreshold(keyCount: ReadonlyMap<string, number>, ruleC
  * fewer than `minCases` cases are left out; each case takes its met type with the highest
  * coefficient (none: coefficient 1). Kept when it lowers the packet's CV by ≥ `reduction`.
  */
-export function auxiliaryTyping(packetId: string, members: Int32Array, adjusted: Float64Array, flags: Uint8Array, ageBand: Uint8Array, standard: number, trim: readonly [number, number], minCases: number, reduction: number): { types: AuxiliaryType[]; groupOf: Int32Array; groups: number; cvWithin: number } | null {
+export function auxiliaryTyping(packetId: string, members: Int32Array, adjusted: Float64Array, flags: Uint8Array, ageBand: Uint8Array, icuBand: Uint8Array, standard: number, trim: readonly [number, number], minCases: number, reduction: number): { types: AuxiliaryType[]; groupOf: Int32Array; groups: number; cvWithin: number } | null {
   const m = members.length;
   const T = auxiliaryTypes.length;
   const mask = new Int32Array(m);
   for (let j = 0; j < m; j++) {
     const k = members[j]!;
-    mask[j] = caseTypeMask(flags[k]!, ageBand[k]!, adjusted[k]! / standard);
+    mask[j] = caseTypeMask(flags[k]!, ageBand[k]!, adjusted[k]! / standard, icuBand[k]! - 1);
   }
   const local = gather(adjusted, members);
   const packetMean = trimmedByGroup(new Int32Array(m), 1, local, trim).mean[0]!;

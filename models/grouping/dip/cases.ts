@@ -8,11 +8,13 @@
  */
 import { caseSeverity, indexRulePack, type GroupingInput, type Severity } from '../drg/grouper.ts';
 import type { RulePack } from '../drg/pack.ts';
-import { ageBandIndex, outcomeIndex, severityIndex, typingFlags, type ProcedureClasses, type ProcedureKind } from './codes.ts';
+import { ageBandIndex, icuBandIndex, icuDays, outcomeIndex, severityIndex, typingFlags, type ProcedureClasses, type ProcedureKind } from './codes.ts';
 
 /** The record fields DIP reads (a subset of the settlement record). */
 export interface DipInput extends GroupingInput {
   dischargeDisposition: string;
+  /** 重症监护时长 in hours (ICU-day auxiliary types). */
+  icuHours?: number | undefined;
   dischargeDate?: string | undefined;
   totalCost?: number | undefined;
   lengthOfStay?: number | undefined;
@@ -77,6 +79,8 @@ export interface DipCaseRow {
   severity: number;
   ageBand: number;
   outcome: number;
+  /** `icuBandIndex` of the ICU days + 1 (0: fewer than 2 days in intensive care). */
+  icuBand: number;
 }
 
 /** Read a valid record into its DIP row. */
@@ -89,6 +93,7 @@ export function readDipCase(record: DipInput, reference: DipReference): DipCaseR
     severity: severityIndex(reference.severity(record)),
     ageBand: ageBandIndex(record.ageYears, record.ageDays),
     outcome: outcomeIndex(record.dischargeDisposition),
+    icuBand: icuBandIndex(icuDays(record.icuHours)) + 1,
   };
 }
 
@@ -104,11 +109,13 @@ export interface DipCaseTable {
   severity: Uint8Array;
   ageBand: Uint8Array;
   outcome: Uint8Array;
+  /** ICU band + 1 (0: none), see `DipCaseRow.icuBand`. */
+  icuBand: Uint8Array;
 }
 export type DipCaseBlock = DipCaseTable;
 
 function emptyTable(n: number): DipCaseTable {
-  return { size: 0, codes: new Int32Array(n), codesKeys: [], year: new Int32Array(n), cost: new Float64Array(n), flags: new Uint8Array(n), severity: new Uint8Array(n), ageBand: new Uint8Array(n), outcome: new Uint8Array(n) };
+  return { size: 0, codes: new Int32Array(n), codesKeys: [], year: new Int32Array(n), cost: new Float64Array(n), flags: new Uint8Array(n), severity: new Uint8Array(n), ageBand: new Uint8Array(n), outcome: new Uint8Array(n), icuBand: new Uint8Array(n) };
 }
 
 /** Collects rows into a block with its own interned keys. */
@@ -130,6 +137,7 @@ export class DipCaseBlockBuilder {
       block.severity[i] = r.severity;
       block.ageBand[i] = r.ageBand;
       block.outcome[i] = r.outcome;
+      block.icuBand[i] = r.icuBand;
     });
     return block;
   }
@@ -146,7 +154,7 @@ export function intern(index: Map<string, number>, list: string[], key: string):
   return i;
 }
 
-const columns = ['year', 'cost', 'flags', 'severity', 'ageBand', 'outcome'] as const;
+const columns = ['year', 'cost', 'flags', 'severity', 'ageBand', 'outcome', 'icuBand'] as const;
 
 /** Appends blocks (re-interning their keys) into one growing table. */
 export class DipCaseTableBuilder {
@@ -188,6 +196,6 @@ export class DipCaseTableBuilder {
   finish(): DipCaseTable {
     const t = this.t;
     const n = t.size;
-    return { size: n, codes: t.codes.slice(0, n), codesKeys: t.codesKeys, year: t.year.slice(0, n), cost: t.cost.slice(0, n), flags: t.flags.slice(0, n), severity: t.severity.slice(0, n), ageBand: t.ageBand.slice(0, n), outcome: t.outcome.slice(0, n) };
+    return { size: n, codes: t.codes.slice(0, n), codesKeys: t.codesKeys, year: t.year.slice(0, n), cost: t.cost.slice(0, n), flags: t.flags.slice(0, n), severity: t.severity.slice(0, n), ageBand: t.ageBand.slice(0, n), outcome: t.outcome.slice(0, n), icuBand: t.icuBand.slice(0, n) };
   }
 }

@@ -32,7 +32,7 @@ const stats = {
 const auxiliaryTypeSchema = z.object({
   id: z.string(),
   type: z.enum(auxiliaryTypes.map((t) => t.id) as [string, ...string[]]),
-  dimension: z.enum(['tumour', 'severity', 'age']),
+  dimension: z.enum(['tumour', 'severity', 'age', 'icu']),
   rule: z.string(),
   coefficient: z.number().positive(),
   ...stats,

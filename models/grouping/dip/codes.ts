@@ -255,7 +255,7 @@ export function typingFlags(r: TypingFacts): number {
   return f;
 }
 
-/** The auxiliary types of the specification (ICU-day types need ICU days, which the settlement list does not carry). */
+/** The auxiliary types of the specification: tumour and non-tumour severity, age, ICU days (监护病房住院天数). */
 export const auxiliaryTypes = [
   { id: 'tumour-death', dimension: 'tumour', rule: 'malignant tumour, died' },
   { id: 'tumour-treatment', dimension: 'tumour', rule: 'malignant tumour, cost ≥ 3× the packet standard with treatment ≥ 50 % of cost' },
@@ -273,18 +273,23 @@ export const auxiliaryTypes = [
   { id: 'age-1-6', dimension: 'age', rule: 'age 1–6 years' },
   { id: 'age-7-17', dimension: 'age', rule: 'age 7–17 years' },
   { id: 'age-65', dimension: 'age', rule: 'age ≥ 65 years' },
+  { id: 'icu-2-7', dimension: 'icu', rule: '2–7 days in intensive care' },
+  { id: 'icu-8-14', dimension: 'icu', rule: '8–14 days in intensive care' },
+  { id: 'icu-15-30', dimension: 'icu', rule: '15–30 days in intensive care' },
+  { id: 'icu-31', dimension: 'icu', rule: '31 days or more in intensive care' },
 ] as const;
 export type AuxiliaryTypeId = (typeof auxiliaryTypes)[number]['id'];
 const typeIndex = new Map<string, number>(auxiliaryTypes.map((t, i) => [t.id, i]));
+const icuTypeOfBand = [typeIndex.get('icu-2-7')!, typeIndex.get('icu-8-14')!, typeIndex.get('icu-15-30')!, typeIndex.get('icu-31')!];
 const ageTypeOfBand = [typeIndex.get('age-0-28d')!, typeIndex.get('age-29d-1y')!, typeIndex.get('age-1-6')!, typeIndex.get('age-7-17')!, -1, typeIndex.get('age-65')!];
 
 /**
  * The types a case meets (indices into `auxiliaryTypes`, as a bit mask): every severity or tumour
- * type that applies (the "other" / "mild" type when none does) and its age type. The payment takes
- * the met type with the highest coefficient. `costRatio` is the case's cost ÷ the packet's
- * standard (mean cost).
+ * type that applies (the "other" / "mild" type when none does), its age type and its ICU-day type
+ * (`icuBandIndex` of its ICU days; −1: none). The payment takes the met type with the highest
+ * coefficient. `costRatio` is the case's cost ÷ the packet's standard (mean cost).
  */
-export function caseTypeMask(flags: number, ageBand: number, costRatio: number): number {
+export function caseTypeMask(flags: number, ageBand: number, costRatio: number, icuBand = -1): number {
   const long = (flags & TypeFlag.LongStay) !== 0;
   const met: string[] = [];
   if (flags & TypeFlag.Malignant) {
@@ -305,5 +310,6 @@ export function caseTypeMask(flags: number, ageBand: number, costRatio: number):
   for (const id of met) mask |= 1 << typeIndex.get(id)!;
   const age = ageTypeOfBand[ageBand] ?? -1;
   if (age >= 0) mask |= 1 << age;
+  if (icuBand >= 0) mask |= 1 << icuTypeOfBand[icuBand]!;
   return mask;
 }

@@ -148,6 +148,24 @@ describe('buildDipCatalog', () => {
     expect(groupDip(c, record({ principalDiagnosis: 'J18.900', procedures: ['99.1800'], totalCost: undefined }), reference)).toMatchObject({ packet: 'J18/therapeutic', score: packet.score });
   });
 
+  it('types by ICU days (2–7, 8–14, 15–30, ≥ 31): m_j / M of the ICU type, the highest met coefficient paid', () => {
+    // 60 cases of K80.1/-, 2-day stays (no severity type but "mild"): the even ones spent 120 h (5 days)
+    // in intensive care and cost 4000 + noise, the odd ones none and 1000 + noise; noise (i mod 5) × 10
+    // averages 20 in both. Packet mean 2520, ICU 2–7 days mean 4020: coefficient 4020 / 2520; "mild"
+    // (every case) 2520 / 2520 = 1, kept for the odd ones.
+    const cases = Array.from({ length: 60 }, (_, i) => record({ lengthOfStay: 2, ...(i % 2 === 0 ? { icuHours: 120 } : {}), totalCost: (i % 2 === 0 ? 4000 : 1000) + (i % 5) * 10 }));
+    const c = buildDipCatalog(tableOf(cases), defaultCatalogPolicy({ coreThreshold: 15, trim: [0, 1] }), at);
+    const p = byId(c, 'K80.1/-')!;
+    expect(p.auxiliary!.map((t) => [t.type, t.dimension, t.cases])).toEqual([['mild', 'severity', 30], ['icu-2-7', 'icu', 30]]);
+    expect(p.auxiliary![1]!.coefficient).toBeCloseTo(4020 / 2520, 4);
+    expect(p.auxiliary![0]!.coefficient).toBeCloseTo(1, 4);
+    // 25 h is 2 begun days: the 2–7 band; 24 h is one day: no ICU type.
+    expect(groupDip(c, record({ icuHours: 25 }), reference).auxiliary).toMatchObject({ tier: 'K80.1/-#icu-2-7', coefficient: p.auxiliary![1]!.coefficient });
+    expect(groupDip(c, record({ icuHours: 24 }), reference).auxiliary).toMatchObject({ tier: 'K80.1/-#mild' });
+    // The catalogue with an ICU type still validates.
+    expect(parseDipCatalog(JSON.parse(JSON.stringify(c)))).toEqual(c);
+  });
+
   it('keeps auxiliary types (m_j / M) when they cut the CV by ≥ 20 %, and pays the highest coefficient', () => {
     // 60 cases of K80.1/-: the even ones have a failure diagnosis (J96) and a 5-day stay (type "severe"),
     // cost 3000 + noise; the odd ones none ("mild"), 1000 + noise. Mean noise 20 in both:
