@@ -59,13 +59,14 @@ export type DipFactsRecord = Pick<SettlementRecord, 'principalDiagnosis' | 'seco
 
 /** Empty DIP columns for `n` cases. */
 export function newDipColumns(n: number): DipColumns {
-  return { diagnosis: [], procedures: [], severity: new Uint8Array(n), ageYears: new Float64Array(n), ageDays: new Int32Array(n), disposition: [], flags: new Uint8Array(n), insurance: new Uint8Array(n), icuDays: new Uint16Array(n) };
+  return { diagnosis: [], procedures: [], severity: new Uint8Array(n), ageYears: new Float64Array(n), ageDays: new Int32Array(n), disposition: [], flags: new Uint8Array(n), insurance: new Uint8Array(n), icuDays: new Uint16Array(n), secondary: [] };
 }
 
 /** Put case `k`'s DIP facts into the columns (the string columns are pushed: call in row order). */
 export function putDipFacts(dip: DipColumns, k: number, r: DipFactsRecord, severity: (record: GroupingInput) => Severity): void {
   dip.diagnosis.push(r.principalDiagnosis);
   dip.procedures.push(r.procedures.join('|'));
+  dip.secondary.push(r.secondaryDiagnoses.join('|'));
   dip.severity[k] = severityIndex(severity(r));
   dip.ageYears[k] = r.ageYears;
   dip.ageDays[k] = r.ageDays ?? -1;

@@ -40,12 +40,12 @@ export interface DipPartitionBlock {
   level: number[];
   /** Cases left out for want of a total cost. */
   noCost: number;
-  dip: { diagnosis: string[]; procedures: string[]; disposition: string[]; severity: number[]; ageYears: number[]; ageDays: number[]; flags: number[]; insurance: number[]; icuDays: number[] };
+  dip: { diagnosis: string[]; procedures: string[]; secondary: string[]; disposition: string[]; severity: number[]; ageYears: number[]; ageDays: number[]; flags: number[]; insurance: number[]; icuDays: number[] };
 }
 
 /** The `dipCases` phase over one partition's latest lines. */
 export function dipPartitionBlock(lines: readonly DipLakeLine[], reference: DipReference): DipPartitionBlock {
-  const block: DipPartitionBlock = { listIds: [], hospitalIds: [], year: [], lengthOfStay: [], cost: [], level: [], noCost: 0, dip: { diagnosis: [], procedures: [], disposition: [], severity: [], ageYears: [], ageDays: [], flags: [], insurance: [], icuDays: [] } };
+  const block: DipPartitionBlock = { listIds: [], hospitalIds: [], year: [], lengthOfStay: [], cost: [], level: [], noCost: 0, dip: { diagnosis: [], procedures: [], secondary: [], disposition: [], severity: [], ageYears: [], ageDays: [], flags: [], insurance: [], icuDays: [] } };
   let dip = newDipColumns(lines.length);
   let k = 0;
   for (const line of lines) {
@@ -62,12 +62,12 @@ export function dipPartitionBlock(lines: readonly DipLakeLine[], reference: DipR
     putDipFacts(dip, k++, line as DipFactsRecord, reference.severity);
   }
   dip = cutDipColumns(dip, k);
-  block.dip = { diagnosis: dip.diagnosis, procedures: dip.procedures, disposition: dip.disposition, severity: Array.from(dip.severity), ageYears: Array.from(dip.ageYears), ageDays: Array.from(dip.ageDays), flags: Array.from(dip.flags), insurance: Array.from(dip.insurance), icuDays: Array.from(dip.icuDays) };
+  block.dip = { diagnosis: dip.diagnosis, procedures: dip.procedures, secondary: dip.secondary, disposition: dip.disposition, severity: Array.from(dip.severity), ageYears: Array.from(dip.ageYears), ageDays: Array.from(dip.ageDays), flags: Array.from(dip.flags), insurance: Array.from(dip.insurance), icuDays: Array.from(dip.icuDays) };
   return block;
 }
 
 function columnsOf(b: DipPartitionBlock['dip']): DipColumns {
-  return { diagnosis: b.diagnosis, procedures: b.procedures, disposition: b.disposition, severity: Uint8Array.from(b.severity), ageYears: Float64Array.from(b.ageYears), ageDays: Int32Array.from(b.ageDays), flags: Uint8Array.from(b.flags), insurance: Uint8Array.from(b.insurance), icuDays: Uint16Array.from(b.icuDays) };
+  return { diagnosis: b.diagnosis, procedures: b.procedures, secondary: b.secondary, disposition: b.disposition, severity: Uint8Array.from(b.severity), ageYears: Float64Array.from(b.ageYears), ageDays: Int32Array.from(b.ageDays), flags: Uint8Array.from(b.flags), insurance: Uint8Array.from(b.insurance), icuDays: Uint16Array.from(b.icuDays) };
 }
 
 /** The `dipSettle` step: every partition's block → one table → `simulateDipPolicy` → the result document. */

@@ -26,7 +26,7 @@
 import { buildDipCatalog } from '../grouping/dip/build.ts';
 import type { DipCatalog } from '../grouping/dip/catalog.ts';
 import { DipCaseTableBuilder, readDipCase, type DipInput, type DipReference } from '../grouping/dip/cases.ts';
-import { ageBandIndex, icuBandIndex, severities, type ProcedureClasses } from '../grouping/dip/codes.ts';
+import { ageBandIndex, icuBandIndex, secondaryPrefixesOf, severities, type ProcedureClasses } from '../grouping/dip/codes.ts';
 import { deriveHospitalCoefficients } from '../grouping/dip/coefficients.ts';
 import { groupDipFacts } from '../grouping/dip/grouper.ts';
 import { defaultCatalogPolicy, type DipCatalogPolicy } from '../grouping/dip/policy.ts';
@@ -55,18 +55,21 @@ export interface DipColumns {
   insurance: Uint8Array;
   /** Days in intensive care (`icuDays`: whole days begun, 0 when none or not recorded). */
   icuDays: Uint16Array;
+  /** Secondary diagnoses joined by `|` (diagnosis-assisted rule packets read them). */
+  secondary: string[];
 }
 
 /** Concatenate the DIP columns of blocks (in block order). */
 export function concatDipColumns(blocks: readonly DipColumns[]): DipColumns {
   const n = blocks.reduce((s, b) => s + b.severity.length, 0);
-  const out: DipColumns = { diagnosis: [], procedures: [], severity: new Uint8Array(n), ageYears: new Float64Array(n), ageDays: new Int32Array(n), disposition: [], flags: new Uint8Array(n), insurance: new Uint8Array(n), icuDays: new Uint16Array(n) };
+  const out: DipColumns = { diagnosis: [], procedures: [], severity: new Uint8Array(n), ageYears: new Float64Array(n), ageDays: new Int32Array(n), disposition: [], flags: new Uint8Array(n), insurance: new Uint8Array(n), icuDays: new Uint16Array(n), secondary: [] };
   let o = 0;
   for (const b of blocks) {
     for (let i = 0; i < b.diagnosis.length; i++) {
       out.diagnosis.push(b.diagnosis[i]!);
       out.procedures.push(b.procedures[i]!);
       out.disposition.push(b.disposition[i]!);
+      out.secondary.push(b.secondary[i]!);
     }
     out.severity.set(b.severity, o);
     out.ageYears.set(b.ageYears, o);
@@ -100,8 +103,8 @@ function recordOf(table: CaseTable, dip: DipColumns, i: number): CarriedRecord {
     ageYears: dip.ageYears[i]!,
     ageDays: days < 0 ? undefined : days,
     principalDiagnosis: dip.diagnosis[i]!,
-    secondaryDiagnoses: [],
-    procedures: p === '' ? [] : p.split('|'),
+    secondaryDiagnoses: splitBar(dip.secondary[i]!),
+    procedures: splitBar(p),
     dischargeDisposition: dip.disposition[i]!,
     totalCost: table.cost[i]!,
     lengthOfStay: table.lengthOfStay[i]!,
@@ -109,6 +112,8 @@ function recordOf(table: CaseTable, dip: DipColumns, i: number): CarriedRecord {
     severityIndex: dip.severity[i]!,
   };
 }
+
+const splitBar = (s: string): string[] => (s === '' ? [] : s.split('|'));
 
 /** The catalogue fields of a DIP payment policy. */
 export function catalogPolicyOf(policy: DipPaymentPolicy): DipCatalogPolicy {
@@ -163,7 +168,7 @@ function fundsOf(policy: DipPaymentPolicy): FundSpec[] {
 export function simulateDipPolicy(table: CaseTable, policy: DipPaymentPolicy, input: DipSimulationInput): PolicyResult {
   const { dip } = input;
   if (dip.diagnosis.length !== table.size) throw new Error(`the DIP columns have ${dip.diagnosis.length} cases, the table ${table.size}`);
-  const reference: DipReference = { procedureClasses: input.procedureClasses, severity: (r) => severities[(r as CarriedRecord).severityIndex]! };
+  const reference: DipReference = { procedureClasses: input.procedureClasses, severity: (r) => severities[(r as CarriedRecord).severityIndex]!, secondaryPrefixes: secondaryPrefixesOf(policy) };
   const yearSlot = new Map(policy.referenceYears.map((y, k) => [y, k]));
   const funds = fundsOf(policy);
   const fundOf = (i: number) => (funds.length === 1 ? 0 : dip.insurance[i] === 1 ? 0 : dip.insurance[i] === 2 ? 1 : -1);
@@ -206,7 +211,7 @@ export function simulateDipPolicy(table: CaseTable, policy: DipPaymentPolicy, in
       continue;
     }
     const p = dip.procedures[i]!;
-    const g = groupDipFacts(catalog, { principalDiagnosis: dip.diagnosis[i]!, procedures: p === '' ? [] : p.split('|'), flags: dip.flags[i]!, ageBand: ageBandIndex(dip.ageYears[i]!, dip.ageDays[i]! < 0 ? undefined : dip.ageDays[i]!), icuBand: icuBandIndex(dip.icuDays[i]!), totalCost: table.cost[i]! }, input.procedureClasses, { trace: false });
+    const g = groupDipFacts(catalog, { principalDiagnosis: dip.diagnosis[i]!, procedures: splitBar(p), secondaryDiagnoses: splitBar(dip.secondary[i]!), flags: dip.flags[i]!, ageBand: ageBandIndex(dip.ageYears[i]!, dip.ageDays[i]! < 0 ? undefined : dip.ageDays[i]!), icuBand: icuBandIndex(dip.icuDays[i]!), totalCost: table.cost[i]! }, input.procedureClasses, { trace: false });
     let pi = packetIndex.get(g.packet);
     if (pi === undefined) {
       pi = packets.length;

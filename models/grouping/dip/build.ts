@@ -60,7 +60,7 @@ export function buildDipCatalog(table: DipCaseTable, policy: DipCatalogPolicy, b
   const rules = packetRulesOf(policy);
   const codes: DipCodes[] = table.codesKeys.map((key) => {
     const c = splitCodesKey(key);
-    return readDipCodes(c.principalDiagnosis, c.procedures, c.classes, rules);
+    return readDipCodes(c.principalDiagnosis, c.procedures, c.classes, rules, c.secondaryDiagnoses);
   });
 
   // 1. Reference rows.
@@ -119,7 +119,8 @@ export function buildDipCatalog(table: DipCaseTable, policy: DipCatalogPolicy, b
   for (const rule of policy.rulePackets) {
     if (!ruleCount.has(rule.id) || packetOfKey.has(rule.id)) continue;
     packetOfKey.set(rule.id, packets.length);
-    packets.push({ id: rule.id, kind: 'core', definition: { kind: 'core', stage: rule.stage, diagnoses: rule.diagnoses, procedures: rule.procedures ?? null, text: rule.text ?? `${rule.stage} packet: principal diagnosis in ${rule.diagnoses.join(', ')}${rule.procedures ? ` with ${rule.procedures.join(' or ')}` : ''}` }, units: [], bounds: null });
+    const secondary = rule.secondaryDiagnoses ? ` and a secondary diagnosis in ${rule.secondaryDiagnoses.join(', ')}` : '';
+    packets.push({ id: rule.id, kind: 'core', definition: { kind: 'core', stage: rule.stage, diagnoses: rule.diagnoses, procedures: rule.procedures ?? null, ...(rule.secondaryDiagnoses ? { secondaryDiagnoses: rule.secondaryDiagnoses } : {}), text: rule.text ?? `${rule.stage} packet: principal diagnosis in ${rule.diagnoses.join(', ')}${rule.procedures ? ` with ${rule.procedures.join(' or ')}` : ''}${secondary}` }, units: [], bounds: null });
   }
   const coreKeys = [...keyCount].filter(([, c]) => c >= t).map(([k]) => k).sort(cmp);
   for (const key of coreKeys) {

@@ -8,7 +8,7 @@
  */
 import { caseSeverity, indexRulePack, type GroupingInput, type Severity } from '../drg/grouper.ts';
 import type { RulePack } from '../drg/pack.ts';
-import { ageBandIndex, icuBandIndex, icuDays, outcomeIndex, severityIndex, typingFlags, type ProcedureClasses, type ProcedureKind } from './codes.ts';
+import { ageBandIndex, icuBandIndex, icuDays, outcomeIndex, ruleSecondaries, severityIndex, typingFlags, type ProcedureClasses, type ProcedureKind } from './codes.ts';
 
 /** The record fields DIP reads (a subset of the settlement record). */
 export interface DipInput extends GroupingInput {
@@ -25,6 +25,8 @@ export interface DipInput extends GroupingInput {
 export interface DipReference {
   procedureClasses: ProcedureClasses;
   severity: (record: GroupingInput) => Severity;
+  /** Secondary-diagnosis prefixes the policy's rule packets read (`secondaryPrefixesOf`): those secondary diagnoses join the codes key. */
+  secondaryPrefixes?: readonly string[] | undefined;
 }
 
 /** The severity function of a DRG rule pack: MCC/CC lists with their exclusion tables. */
@@ -38,22 +40,25 @@ const letterKind: Record<string, ProcedureKind> = { s: 'surgery', i: 'interventi
 
 /**
  * The codes key of a case: the principal diagnosis, then its classified procedures in record order
- * with their class letter — `K80.100x002|51.2300:s+99.1800:t`. Unclassified procedures never
- * count, so they are left out; the builder reads each distinct key once.
+ * with their class letter — `K80.100x002|51.2300:s+99.1800:t` — and, after `#`, the secondary
+ * diagnoses a rule packet reads (`Z51.100|99.2500:t#C92.000`). Unclassified procedures and other
+ * secondary diagnoses never count, so they are left out; the builder reads each distinct key once.
  */
-export function codesKey(principalDiagnosis: string, procedures: readonly string[], classes: ProcedureClasses): string {
+export function codesKey(principalDiagnosis: string, procedures: readonly string[], classes: ProcedureClasses, secondaries: readonly string[] = []): string {
   const parts: string[] = [];
   for (const code of procedures) {
     const kind = classes.get(code);
     if (kind !== undefined) parts.push(`${code}:${kindLetter[kind]}`);
   }
-  return `${principalDiagnosis}|${parts.join('+')}`;
+  return `${principalDiagnosis}|${parts.join('+')}${secondaries.length > 0 ? `#${secondaries.join('+')}` : ''}`;
 }
 
 /** Split a codes key back into the principal diagnosis, the procedures and their classes. */
-export function splitCodesKey(key: string): { principalDiagnosis: string; procedures: string[]; classes: Map<string, ProcedureKind> } {
+export function splitCodesKey(key: string): { principalDiagnosis: string; procedures: string[]; classes: Map<string, ProcedureKind>; secondaryDiagnoses: string[] } {
   const bar = key.indexOf('|');
-  const list = key.slice(bar + 1);
+  const hash = key.indexOf('#', bar);
+  const list = key.slice(bar + 1, hash < 0 ? undefined : hash);
+  const secondaryDiagnoses = hash < 0 ? [] : key.slice(hash + 1).split('+');
   const classes = new Map<string, ProcedureKind>();
   const procedures: string[] = [];
   if (list !== '') {
@@ -64,7 +69,7 @@ export function splitCodesKey(key: string): { principalDiagnosis: string; proced
       classes.set(code, letterKind[part.slice(colon + 1)]!);
     }
   }
-  return { principalDiagnosis: key.slice(0, bar), procedures, classes };
+  return { principalDiagnosis: key.slice(0, bar), procedures, classes, secondaryDiagnoses };
 }
 
 /** One case as the catalogue sees it. */
@@ -86,7 +91,7 @@ export interface DipCaseRow {
 /** Read a valid record into its DIP row. */
 export function readDipCase(record: DipInput, reference: DipReference): DipCaseRow {
   return {
-    codesKey: codesKey(record.principalDiagnosis, record.procedures, reference.procedureClasses),
+    codesKey: codesKey(record.principalDiagnosis, record.procedures, reference.procedureClasses, ruleSecondaries(record.secondaryDiagnoses, reference.secondaryPrefixes ?? [])),
     year: record.dischargeDate ? Number(record.dischargeDate.slice(0, 4)) : NaN,
     cost: record.totalCost ?? NaN,
     flags: typingFlags(record),

@@ -69,7 +69,7 @@ const definitionSchema = z.union([
   /** Basic rule: diagnosis + principal procedure (procedures[0], null when none) + related procedures. */
   z.object({ kind: z.literal('core'), stage: z.literal('basic'), diagnosis: z.string(), principal: z.string().nullable(), related: z.array(z.string()), text: z.string() }),
   /** A rule packet of the policy (pre-grouped or diagnosis-assisted). */
-  z.object({ kind: z.literal('core'), stage: z.enum(['pre-grouped', 'diagnosis-assisted']), diagnoses: z.array(z.string()), procedures: z.array(z.string()).nullable(), text: z.string() }),
+  z.object({ kind: z.literal('core'), stage: z.enum(['pre-grouped', 'diagnosis-assisted']), diagnoses: z.array(z.string()), procedures: z.array(z.string()).nullable(), secondaryDiagnoses: z.array(z.string()).optional(), text: z.string() }),
   z.object({ kind: z.literal('comprehensive'), category: z.string(), procedureClass: z.union([z.enum(comprehensiveClasses), z.literal('*')]), text: z.string() }),
 ]);
 
@@ -119,7 +119,7 @@ export const dipCatalogSchema = z.object({
   rules: z.object({
     exclusions: z.object({ diagnoses: z.array(z.string()), procedures: z.array(z.string()) }),
     merge: z.object({ diagnoses: z.record(z.string(), z.string()), procedures: z.record(z.string(), z.string()) }),
-    rulePackets: z.array(z.object({ id: z.string(), stage: z.enum(['pre-grouped', 'diagnosis-assisted']), diagnoses: z.array(z.string()), procedures: z.array(z.string()).optional(), text: z.string().optional() })),
+    rulePackets: z.array(z.object({ id: z.string(), stage: z.enum(['pre-grouped', 'diagnosis-assisted']), diagnoses: z.array(z.string()), procedures: z.array(z.string()).optional(), secondaryDiagnoses: z.array(z.string()).optional(), text: z.string().optional() })),
   }),
   referenceYears: z.array(z.number().int()),
   yearWeights: z.array(z.number()),

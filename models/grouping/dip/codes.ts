@@ -59,7 +59,18 @@ export function category3(code: string): string {
 export interface PacketRules {
   exclusions: { diagnoses: readonly string[]; procedures: readonly string[] };
   merge: { diagnoses: Readonly<Record<string, string>>; procedures: Readonly<Record<string, string>> };
-  rulePackets: readonly { id: string; stage: 'pre-grouped' | 'diagnosis-assisted'; diagnoses: readonly string[]; procedures?: readonly string[] | undefined }[];
+  rulePackets: readonly { id: string; stage: 'pre-grouped' | 'diagnosis-assisted'; diagnoses: readonly string[]; procedures?: readonly string[] | undefined; secondaryDiagnoses?: readonly string[] | undefined }[];
+}
+
+/** Every secondary-diagnosis prefix the rule packets read (a case's other secondary diagnoses never change its packet). */
+export function secondaryPrefixesOf(rules: Pick<PacketRules, 'rulePackets'>): string[] {
+  return [...new Set(rules.rulePackets.flatMap((r) => r.secondaryDiagnoses ?? []))].sort();
+}
+
+/** The secondary diagnoses of a case that some rule packet reads, sorted and distinct. */
+export function ruleSecondaries(secondaryDiagnoses: readonly string[], prefixes: readonly string[]): string[] {
+  if (prefixes.length === 0 || secondaryDiagnoses.length === 0) return [];
+  return [...new Set(secondaryDiagnoses.filter((d) => startsWithAny(d, prefixes)))].sort();
 }
 
 export const noPacketRules: PacketRules = { exclusions: { diagnoses: [], procedures: [] }, merge: { diagnoses: {}, procedures: {} }, rulePackets: [] };
@@ -93,15 +104,17 @@ function startsWithAny(code: string, prefixes: readonly string[]): boolean {
 /**
  * Read a case's codes (models.md §2, in the specification's order): exclusion list → pre-grouped
  * packets → merges (并项) → diagnosis-assisted packets → the basic rule's principal diagnosis at
- * 4 characters, principal procedure and related procedures.
+ * 4 characters, principal procedure and related procedures. A rule packet matches on the principal
+ * diagnosis (prefix), and when it lists them, on one of its procedures and on one of its
+ * secondary-diagnosis prefixes (diagnosis-assisted packets: principal + related diagnosis).
  */
-export function readDipCodes(principalDiagnosis: string, procedures: readonly string[], classes: ProcedureClasses, rules: PacketRules): DipCodes {
+export function readDipCodes(principalDiagnosis: string, procedures: readonly string[], classes: ProcedureClasses, rules: PacketRules, secondaryDiagnoses: readonly string[] = []): DipCodes {
   const excluded = startsWithAny(principalDiagnosis, rules.exclusions.diagnoses);
   const kept = procedures.filter((c) => !rules.exclusions.procedures.includes(c));
   let rulePacket: string | null = null;
   if (!excluded) {
     for (const stage of ['pre-grouped', 'diagnosis-assisted'] as const) {
-      const hit = rules.rulePackets.find((r) => r.stage === stage && startsWithAny(principalDiagnosis, r.diagnoses) && (!r.procedures || r.procedures.some((c) => kept.includes(c))));
+      const hit = rules.rulePackets.find((r) => r.stage === stage && startsWithAny(principalDiagnosis, r.diagnoses) && (!r.procedures || r.procedures.some((c) => kept.includes(c))) && (!r.secondaryDiagnoses || secondaryDiagnoses.some((d) => startsWithAny(d, r.secondaryDiagnoses!))));
       if (hit) {
         rulePacket = hit.id;
         break;

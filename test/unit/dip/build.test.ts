@@ -6,6 +6,8 @@ import { parseDipCatalog, type DipCatalog } from '../../../models/grouping/dip/c
 import { groupDip } from '../../../models/grouping/dip/grouper.ts';
 import { defaultCatalogPolicy, pickCatalogPolicy } from '../../../models/grouping/dip/policy.ts';
 import { catalogFromPackets } from '../../../models/grouping/dip/published.ts';
+import { codesKey, splitCodesKey } from '../../../models/grouping/dip/cases.ts';
+import { ruleSecondaries, secondaryPrefixesOf } from '../../../models/grouping/dip/codes.ts';
 import { record, reference, tableOf } from './helpers.ts';
 
 const at = '2025-01-01T00:00:00Z';
@@ -146,6 +148,28 @@ describe('buildDipCatalog', () => {
     expect(high!.score / low!.score).toBeCloseTo(10_725 / 1145, 3);
     expect(groupDip(c, record({ principalDiagnosis: 'J18.900', procedures: ['99.1800'], totalCost: 9000 }), reference)).toMatchObject({ packet: 'J18/therapeutic#T2', score: high!.score });
     expect(groupDip(c, record({ principalDiagnosis: 'J18.900', procedures: ['99.1800'], totalCost: undefined }), reference)).toMatchObject({ packet: 'J18/therapeutic', score: packet.score });
+  });
+
+  it('forms diagnosis-assisted packets on the principal and a secondary diagnosis (Z51.1 chemotherapy with leukaemia C91–C95)', () => {
+    // 20 chemotherapy cases with a leukaemia secondary diagnosis at 8000, 20 with a lung tumour at 3000.
+    // All-case mean M = 5500: the rule packet scores 8000 / 5500 × 1000 = 1454.55, the basic packet
+    // Z51.1/- 3000 / 5500 × 1000 = 545.45.
+    const chemo = (secondary: string, cost: number) => record({ principalDiagnosis: 'Z51.100', secondaryDiagnoses: [secondary, 'I10.x00'], totalCost: cost });
+    const cases = [...Array.from({ length: 20 }, () => chemo('C92.000', 8000)), ...Array.from({ length: 20 }, () => chemo('C34.100', 3000))];
+    const rulePackets = [{ id: 'Z51.1-LEUKAEMIA', stage: 'diagnosis-assisted' as const, diagnoses: ['Z51.1'], secondaryDiagnoses: ['C91', 'C92', 'C93', 'C94', 'C95'] }];
+    const policy = defaultCatalogPolicy({ coreThreshold: 15, trim: [0, 1], rulePackets });
+    const c = buildDipCatalog(tableOf(cases, secondaryPrefixesOf(policy)), policy, at);
+    expect(byId(c, 'Z51.1-LEUKAEMIA')).toMatchObject({ cases: 20, score: 1454.55, definition: { secondaryDiagnoses: ['C91', 'C92', 'C93', 'C94', 'C95'] } });
+    expect(byId(c, 'Z51.1/-')).toMatchObject({ cases: 20, score: 545.45 });
+    expect(groupDip(c, chemo('C92.000', 1), reference)).toMatchObject({ status: 'grouped', packet: 'Z51.1-LEUKAEMIA' });
+    expect(groupDip(c, chemo('C34.100', 1), reference)).toMatchObject({ status: 'grouped', packet: 'Z51.1/-' });
+    // The rules travel with the catalogue: a reloaded catalogue groups the same way.
+    const reloaded = parseDipCatalog(JSON.parse(JSON.stringify(c)));
+    expect(reloaded.rules.rulePackets[0]!.secondaryDiagnoses).toEqual(['C91', 'C92', 'C93', 'C94', 'C95']);
+    expect(groupDip(reloaded, chemo('C95.000', 1), reference).packet).toBe('Z51.1-LEUKAEMIA');
+    // Only the secondary diagnoses a rule reads join the codes key.
+    expect(codesKey('Z51.100', [], reference.procedureClasses, ruleSecondaries(['I10.x00', 'C92.000'], secondaryPrefixesOf(policy)))).toBe('Z51.100|#C92.000');
+    expect(splitCodesKey('Z51.100|99.1800:t#C92.000')).toMatchObject({ procedures: ['99.1800'], secondaryDiagnoses: ['C92.000'] });
   });
 
   it('types by ICU days (2–7, 8–14, 15–30, ≥ 31): m_j / M of the ICU type, the highest met coefficient paid', () => {

@@ -25,8 +25,8 @@ describe('DIP codes', () => {
   it('keeps the classes in the codes key, so the builder reads it without the class file', () => {
     const key = codesKey('K80.100x002', ['51.2300', 'XX.0000', '87.4400'], classes);
     expect(key).toBe('K80.100x002|51.2300:s+87.4400:d');
-    expect(splitCodesKey(key)).toEqual({ principalDiagnosis: 'K80.100x002', procedures: ['51.2300', '87.4400'], classes: new Map([['51.2300', 'surgery'], ['87.4400', 'diagnostic']]) });
-    expect(splitCodesKey('A01.0|')).toEqual({ principalDiagnosis: 'A01.0', procedures: [], classes: new Map() });
+    expect(splitCodesKey(key)).toEqual({ principalDiagnosis: 'K80.100x002', procedures: ['51.2300', '87.4400'], classes: new Map([['51.2300', 'surgery'], ['87.4400', 'diagnostic']]), secondaryDiagnoses: [] });
+    expect(splitCodesKey('A01.0|')).toEqual({ principalDiagnosis: 'A01.0', procedures: [], classes: new Map(), secondaryDiagnoses: [] });
   });
 
   it('counts ICU days as begun days and bands them 2–7, 8–14, 15–30, ≥ 31', () => {

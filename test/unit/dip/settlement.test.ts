@@ -34,7 +34,7 @@ const rows: Row[] = [
 
 function tableAndColumns(list: readonly Row[]) {
   const b = new CaseTableBuilder([], 4);
-  const dip: DipColumns = { diagnosis: [], procedures: [], severity: new Uint8Array(list.length), ageYears: new Float64Array(list.length).fill(50), ageDays: new Int32Array(list.length).fill(-1), disposition: [], flags: new Uint8Array(list.length), insurance: Uint8Array.from(list, (r) => r.insurance ?? 0), icuDays: new Uint16Array(list.length) };
+  const dip: DipColumns = { diagnosis: [], procedures: [], severity: new Uint8Array(list.length), ageYears: new Float64Array(list.length).fill(50), ageDays: new Int32Array(list.length).fill(-1), disposition: [], flags: new Uint8Array(list.length), insurance: Uint8Array.from(list, (r) => r.insurance ?? 0), icuDays: new Uint16Array(list.length), secondary: list.map(() => '') };
   for (const r of list) {
     b.add({ listId: r.id, year: r.year, lengthOfStay: 5, cost: r.cost, hospitalId: r.hospital, level: r.hospital === 'H3' ? 3 : 2 }, []);
     dip.diagnosis.push(r.dx);
