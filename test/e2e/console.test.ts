@@ -176,8 +176,8 @@ describe('the console in Chromium', () => {
     await page.getByLabel('Special review cap (‰ of discharges)').fill('5');
     await page.getByLabel('Pay DIP by').selectOption('funds');
     expect(await page.getByLabel('DIP fund budget (yuan)').isVisible()).toBe(false);
-    await page.getByLabel('Employee fund budget (yuan)').fill('900000');
-    await page.getByLabel('Resident fund budget (yuan)').fill('700000');
+    await page.getByLabel('Employee fund budget (yuan)').fill('2500000');
+    await page.getByLabel('Resident fund budget (yuan)').fill('1500000');
     await page.getByLabel('Hospital coefficients').selectOption('packet');
     await page.getByRole('button', { name: 'Add to the comparison' }).click();
     await page.getByText('DIP, employee and resident funds').waitFor();

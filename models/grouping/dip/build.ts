@@ -28,6 +28,7 @@
 import { fitAuxiliary, auxiliaryFeatures } from './auxiliary.ts';
 import { catalogHead, type AuxiliaryTier, type AuxiliaryType, type CostTier, type DipCatalog, type Packet } from './catalog.ts';
 import { intern, splitCodesKey, type DipCaseTable } from './cases.ts';
+import { itemScores } from './item-scores.ts';
 import { auxiliaryTypes, baseKey, caseTypeMask, comprehensiveClasses, comprehensiveKey, coreKey, readDipCodes, type ComprehensiveClass, type DipCodes, type PacketRules } from './codes.ts';
 import { resolveYears, type DipCatalogPolicy } from './policy.ts';
 import { momentsByGroup, rivOf, trimmedByGroup } from './stats.ts';
@@ -202,6 +203,9 @@ export function buildDipCatalog(table: DipCaseTable, policy: DipCatalogPolicy, b
   const packetStats = trimmedByGroup(yearGroups(packetOfRow, Y, yearOf), all.length * Y, cost, policy.trim);
   const unitMoments = momentsByGroup(unitOfRow, U, adjusted);
 
+  const drugScores = itemScores(packetOfRow, all.length, yearOf, years.weights, gather(table.drugCost, rows));
+  const materialScores = itemScores(packetOfRow, all.length, yearOf, years.weights, gather(table.materialCost, rows));
+
   // 7. Auxiliary typing; learned tiers.
   const flags = gather8(table.flags, rows);
   const ageBand = gather8(table.ageBand, rows);
@@ -214,6 +218,8 @@ export function buildDipCatalog(table: DipCaseTable, policy: DipCatalogPolicy, b
   const out: Packet[] = all.map((p, index) => {
     const members = rowsOfPacket[index]!;
     const packet: Packet = { id: p.id, kind: p.kind, definition: p.definition, basic: basic.has(p.id), score: round2(scoreOf(packetStats, index)), cases: members.length, meanCost: round2(packetMoments.mean[index]!), cv: round4(packetMoments.cv[index]!) };
+    if (Number.isFinite(drugScores[index]!)) packet.drugScore = round4(drugScores[index]!);
+    if (Number.isFinite(materialScores[index]!)) packet.materialScore = round4(materialScores[index]!);
     if (p.bounds) {
       const bounds = p.bounds;
       packet.tiers = p.units.map((u, j): CostTier => ({

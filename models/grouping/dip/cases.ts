@@ -8,6 +8,7 @@
  */
 import { caseSeverity, indexRulePack, type GroupingInput, type Severity } from '../drg/grouper.ts';
 import type { RulePack } from '../drg/pack.ts';
+import { itemCosts } from './item-scores.ts';
 import { ageBandIndex, icuBandIndex, icuDays, outcomeIndex, ruleSecondaries, severityIndex, typingFlags, type ProcedureClasses, type ProcedureKind } from './codes.ts';
 
 /** The record fields DIP reads (a subset of the settlement record). */
@@ -86,10 +87,14 @@ export interface DipCaseRow {
   outcome: number;
   /** `icuBandIndex` of the ICU days + 1 (0: fewer than 2 days in intensive care). */
   icuBand: number;
+  /** Drug and material cost from the itemised costs (NaN without them): the dRW / cRW monitoring scores. */
+  drugCost: number;
+  materialCost: number;
 }
 
 /** Read a valid record into its DIP row. */
 export function readDipCase(record: DipInput, reference: DipReference): DipCaseRow {
+  const items = itemCosts(record.costs);
   return {
     codesKey: codesKey(record.principalDiagnosis, record.procedures, reference.procedureClasses, ruleSecondaries(record.secondaryDiagnoses, reference.secondaryPrefixes ?? [])),
     year: record.dischargeDate ? Number(record.dischargeDate.slice(0, 4)) : NaN,
@@ -99,6 +104,8 @@ export function readDipCase(record: DipInput, reference: DipReference): DipCaseR
     ageBand: ageBandIndex(record.ageYears, record.ageDays),
     outcome: outcomeIndex(record.dischargeDisposition),
     icuBand: icuBandIndex(icuDays(record.icuHours)) + 1,
+    drugCost: items.drugs,
+    materialCost: items.materials,
   };
 }
 
@@ -116,11 +123,13 @@ export interface DipCaseTable {
   outcome: Uint8Array;
   /** ICU band + 1 (0: none), see `DipCaseRow.icuBand`. */
   icuBand: Uint8Array;
+  drugCost: Float64Array;
+  materialCost: Float64Array;
 }
 export type DipCaseBlock = DipCaseTable;
 
 function emptyTable(n: number): DipCaseTable {
-  return { size: 0, codes: new Int32Array(n), codesKeys: [], year: new Int32Array(n), cost: new Float64Array(n), flags: new Uint8Array(n), severity: new Uint8Array(n), ageBand: new Uint8Array(n), outcome: new Uint8Array(n), icuBand: new Uint8Array(n) };
+  return { size: 0, codes: new Int32Array(n), codesKeys: [], year: new Int32Array(n), cost: new Float64Array(n), flags: new Uint8Array(n), severity: new Uint8Array(n), ageBand: new Uint8Array(n), outcome: new Uint8Array(n), icuBand: new Uint8Array(n), drugCost: new Float64Array(n), materialCost: new Float64Array(n) };
 }
 
 /** Collects rows into a block with its own interned keys. */
@@ -143,6 +152,8 @@ export class DipCaseBlockBuilder {
       block.ageBand[i] = r.ageBand;
       block.outcome[i] = r.outcome;
       block.icuBand[i] = r.icuBand;
+      block.drugCost[i] = r.drugCost;
+      block.materialCost[i] = r.materialCost;
     });
     return block;
   }
@@ -159,7 +170,7 @@ export function intern(index: Map<string, number>, list: string[], key: string):
   return i;
 }
 
-const columns = ['year', 'cost', 'flags', 'severity', 'ageBand', 'outcome', 'icuBand'] as const;
+const columns = ['year', 'cost', 'flags', 'severity', 'ageBand', 'outcome', 'icuBand', 'drugCost', 'materialCost'] as const;
 
 /** Appends blocks (re-interning their keys) into one growing table. */
 export class DipCaseTableBuilder {
@@ -201,6 +212,6 @@ export class DipCaseTableBuilder {
   finish(): DipCaseTable {
     const t = this.t;
     const n = t.size;
-    return { size: n, codes: t.codes.slice(0, n), codesKeys: t.codesKeys, year: t.year.slice(0, n), cost: t.cost.slice(0, n), flags: t.flags.slice(0, n), severity: t.severity.slice(0, n), ageBand: t.ageBand.slice(0, n), outcome: t.outcome.slice(0, n), icuBand: t.icuBand.slice(0, n) };
+    return { size: n, codes: t.codes.slice(0, n), codesKeys: t.codesKeys, year: t.year.slice(0, n), cost: t.cost.slice(0, n), flags: t.flags.slice(0, n), severity: t.severity.slice(0, n), ageBand: t.ageBand.slice(0, n), outcome: t.outcome.slice(0, n), icuBand: t.icuBand.slice(0, n), drugCost: t.drugCost.slice(0, n), materialCost: t.materialCost.slice(0, n) };
   }
 }

@@ -81,6 +81,9 @@ export const packetSchema = z.object({
   basic: z.boolean(),
   /** Score (分值) RW_i = Σ_y w_y (m_{i,y} / M_y) / Σ_y w_y × scoreScale. */
   score: z.number(),
+  /** Drug and material scores dRW_i = dm_i / dM, cRW_i = cm_i / cM (monitoring, never paid; absent when no case itemises its costs). */
+  drugScore: z.number().optional(),
+  materialScore: z.number().optional(),
   ...stats,
   tiers: z.array(costTierSchema).optional(),
   /** Auxiliary types kept by the trigger (paid: the case takes the met type with the highest coefficient). */

@@ -172,6 +172,20 @@ describe('buildDipCatalog', () => {
     expect(splitCodesKey('Z51.100|99.1800:t#C92.000')).toMatchObject({ procedures: ['99.1800'], secondaryDiagnoses: ['C92.000'] });
   });
 
+  it('computes drug and material scores dRW = dm / dM, cRW = cm / cM over the cases that itemise their costs', () => {
+    // K80.1/-: drugs 600, materials 100 (20 cases, and 5 more without itemised costs); J18.0/-: drugs 200,
+    // materials 300 (20 cases). dM = 400, cM = 200 → dRW 1.5 and 0.5, cRW 0.5 and 1.5.
+    const k80 = Array.from({ length: 20 }, () => record({ costs: { westernDrugs: 500, patentDrugs: 100, materials: 100, other: 300 } }));
+    const bare = Array.from({ length: 5 }, () => record({ totalCost: 5000 }));
+    const j18 = Array.from({ length: 20 }, () => record({ principalDiagnosis: 'J18.000', costs: { herbalDrugs: 200, materials: 300, other: 500 } }));
+    const c = buildDipCatalog(tableOf([...k80, ...bare, ...j18]), defaultCatalogPolicy({ coreThreshold: 15, trim: [0, 1] }), at);
+    expect(byId(c, 'K80.1/-')).toMatchObject({ drugScore: 1.5, materialScore: 0.5 });
+    expect(byId(c, 'J18.0/-')).toMatchObject({ drugScore: 0.5, materialScore: 1.5 });
+    // Without itemised costs there is no drug or material score.
+    const none = buildDipCatalog(tableOf(bare.concat(bare, bare, bare)), defaultCatalogPolicy({ coreThreshold: 15, trim: [0, 1] }), at);
+    expect(byId(none, 'K80.1/-')!.drugScore).toBeUndefined();
+  });
+
   it('types by ICU days (2–7, 8–14, 15–30, ≥ 31): m_j / M of the ICU type, the highest met coefficient paid', () => {
     // 60 cases of K80.1/-, 2-day stays (no severity type but "mild"): the even ones spent 120 h (5 days)
     // in intensive care and cost 4000 + noise, the odd ones none and 1000 + noise; noise (i mod 5) × 10
