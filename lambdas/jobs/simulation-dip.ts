@@ -12,7 +12,7 @@
  *   takes the cases in a canonical order, so the partitions' order does not matter — and
  *   `dipSimulationResult` writes the document. The catalogue, the year-start point value and the
  *   special-review cap are regional, so this step holds every case of the policy's years in
- *   columns (≈ 150 bytes a case).
+ *   columns.
  */
 import { cutDipColumns, newDipColumns, putDipFacts, type DipFactsRecord } from '../../app/case-block.ts';
 import { dipSimulationResult, type DipSimulationResult } from '../../app/dip-simulation-result.ts';
