@@ -220,6 +220,8 @@ const dipPolicySchema = z
     /** Quantiles of the cases' cost ÷ score kept when deriving the year-start point value. *param* [0, 1] (none trimmed). */
     yearStartTrim: z.tuple([share('the lower quantile'), share('the upper quantile')], { error: 'must be [lower, upper]' }).refine(([lo, hi]) => lo < hi, { error: 'the lower quantile must be below the upper one' }).default([0, 1]),
     /** Best-value interval: the derived year-start point value is held inside [lower, upper]. */
+    /** 优值区间 (one-dimensional): the year-start point value over the hospitals whose per-point value is at or below the region's. *param* false. */
+    yearStartBestValue: z.boolean({ error: 'must be true or false' }).default(false),
     yearStartInterval: z.tuple([num('the lowest year-start point value').gt(0), num('the highest year-start point value').gt(0)], { error: 'must be [lower, upper]' }).refine(([lo, hi]) => lo <= hi, { error: 'the lower bound must not exceed the upper one' }).optional(),
     /** 特例单议: candidates above threshold × the year-start standard, at most capPerMille ‰ of the discharges approved, paid by item. */
     specialReview: dipSpecialReviewSchema.default({ threshold: 2, capPerMille: 5 }),

@@ -292,9 +292,9 @@ export function simulateDipPolicy(table: CaseTable, policy: DipPaymentPolicy, in
     const refYears = policy.referenceYears.map((year, slot) => {
       const ks: number[] = [];
       for (let k = 0; k < N; k++) if (table.year[used[k]!] === year && fundOf(used[k]!) === f) ks.push(k);
-      return { cost: Float64Array.from(ks, (k) => table.cost[used[k]!]!), score: Float64Array.from(ks, (k) => score[k]!), weight: policy.yearWeights[slot]! };
+      return { cost: Float64Array.from(ks, (k) => table.cost[used[k]!]!), score: Float64Array.from(ks, (k) => score[k]!), weight: policy.yearWeights[slot]!, hospital: Int32Array.from(ks, (k) => table.hospital[used[k]!]!) };
     });
-    const derived = yearStartPointValue(refYears, policy.yearStartTrim, policy.yearStartInterval);
+    const derived = yearStartPointValue(refYears, policy.yearStartTrim, policy.yearStartInterval, policy.yearStartBestValue);
     const yearStart = policy.yearStartPointValue !== undefined ? { ...derived, value: policy.yearStartPointValue, source: 'policy' as const } : { ...derived, source: 'derived' as const };
     if (!(yearStart.value > 0)) throw new Error(`no year-start point value for the ${spec.fund === 'all' ? 'DIP fund' : `${spec.fund} fund`}: the reference years ${policy.referenceYears.join(', ')} have no grouped case with a cost; give yearStartPointValue in the policy`);
     return yearStart;
