@@ -179,6 +179,7 @@ describe('the console in Chromium', () => {
     await page.getByLabel('Employee fund budget (yuan)').fill('2500000');
     await page.getByLabel('Resident fund budget (yuan)').fill('1500000');
     await page.getByLabel('Hospital coefficients').selectOption('packet');
+    await page.getByLabel('Year-start point value from').selectOption('true');
     await page.getByRole('button', { name: 'Add to the comparison' }).click();
     await page.getByText('DIP, employee and resident funds').waitFor();
     await page.getByRole('button', { name: 'Run', exact: true }).click();

@@ -34,6 +34,7 @@ export function dipFields() {
     coreThreshold: input('number', '', { step: 1 }),
     ungrouped: input('number', 0.7, { step: 'any' }),
     reviewThreshold: input('number', 2, { step: 'any' }), reviewCap: input('number', 5, { step: 'any' }),
+    bestValue: select([['false', 'All hospitals'], ['true', 'Best-value interval: hospitals at or below the region\'s value per point']], 'false'),
     ysTrimLow: input('number', 0, { step: 'any' }), ysTrimHigh: input('number', 1, { step: 'any' }),
     surplus: input('number', 1, { step: 'any' }), overspend: input('number', 0, { step: 'any' }), reasonable: input('number', 0.1, { step: 'any' }),
   };
@@ -50,6 +51,7 @@ export function dipFields() {
       field('d-coefficients', 'Hospital coefficients', f.coefficients, 'Level (or packet) mean cost ÷ city mean cost over the reference years; none for basic packets.'),
       field('d-coreThreshold', 'Core packet threshold (cases, optional)', f.coreThreshold, 'Default: the largest ≤ 15 whose core packets cover ≥ 85 % of cases.'),
       field('d-ungrouped', 'Share of cost paid for an ungrouped case', f.ungrouped),
+      field('d-bestValue', 'Year-start point value from', f.bestValue),
       field('d-ysTrimLow', 'Year-start point value: lower quantile kept', f.ysTrimLow),
       field('d-ysTrimHigh', 'Year-start point value: upper quantile kept', f.ysTrimHigh),
     ),
@@ -78,6 +80,7 @@ export function dipFields() {
       ungroupedShare: numberOrText(f.ungrouped.value),
       specialReview: { threshold: numberOrText(f.reviewThreshold.value), capPerMille: numberOrText(f.reviewCap.value) },
       yearStartTrim: [numberOrText(f.ysTrimLow.value), numberOrText(f.ysTrimHigh.value)],
+      yearStartBestValue: f.bestValue.value === 'true',
       surplusRetention: numberOrText(f.surplus.value),
       overspendShare: numberOrText(f.overspend.value),
       reasonableOverspend: numberOrText(f.reasonable.value),
