@@ -9,11 +9,12 @@
  */
 import type { AmbiguousMode, GroupingInput, Severity } from '../models/grouping/drg/grouper.ts';
 import { severityFromPack } from '../models/grouping/dip/cases.ts';
-import { severityIndex, typingFlags } from '../models/grouping/dip/codes.ts';
+import { icuDays, severityIndex, typingFlags } from '../models/grouping/dip/codes.ts';
 import type { RulePack } from '../models/grouping/drg/pack.ts';
 import { GroupStatus, type CaseTableBuilder } from '../models/payment/cases.ts';
 import type { DipColumns } from '../models/payment/simulate-dip.ts';
 import type { RawRecord } from '../models/settlement/readers.ts';
+import type { SettlementRecord } from '../models/settlement/schema.ts';
 import { groupRecord, type Scheme } from './record.ts';
 import { lineRejection, validForGrouping } from './valid-record.ts';
 
@@ -53,6 +54,38 @@ function severityOf(pack: RulePack): (record: GroupingInput) => Severity {
   return f;
 }
 
+/** What DIP reads of a checked record (a settlement record as validated, or a lake line, which is the stored record). */
+export type DipFactsRecord = Pick<SettlementRecord, 'principalDiagnosis' | 'secondaryDiagnoses' | 'procedures' | 'ageYears' | 'ageDays' | 'dischargeDisposition' | 'insuranceType' | 'lengthOfStay' | 'totalCost' | 'costs' | 'icuHours' | 'sex'>;
+
+/** Empty DIP columns for `n` cases. */
+export function newDipColumns(n: number): DipColumns {
+  return { diagnosis: [], procedures: [], severity: new Uint8Array(n), ageYears: new Float64Array(n), ageDays: new Int32Array(n), disposition: [], flags: new Uint8Array(n), insurance: new Uint8Array(n), icuDays: new Uint16Array(n), secondary: [] };
+}
+
+/** Put case `k`'s DIP facts into the columns (the string columns are pushed: call in row order). */
+export function putDipFacts(dip: DipColumns, k: number, r: DipFactsRecord, severity: (record: GroupingInput) => Severity): void {
+  dip.diagnosis.push(r.principalDiagnosis);
+  dip.procedures.push(r.procedures.join('|'));
+  dip.secondary.push(r.secondaryDiagnoses.join('|'));
+  dip.severity[k] = severityIndex(severity(r));
+  dip.ageYears[k] = r.ageYears;
+  dip.ageDays[k] = r.ageDays ?? -1;
+  dip.disposition.push(r.dischargeDisposition);
+  dip.flags[k] = typingFlags(r);
+  dip.insurance[k] = r.insuranceType === 'employee' ? 1 : r.insuranceType === 'resident' ? 2 : 0;
+  dip.icuDays[k] = icuDays(r.icuHours);
+}
+
+/** The cut of DIP columns to their first `k` cases. */
+export function cutDipColumns(dip: DipColumns, k: number): DipColumns {
+  return { ...dip, severity: dip.severity.slice(0, k), ageYears: dip.ageYears.slice(0, k), ageDays: dip.ageDays.slice(0, k), flags: dip.flags.slice(0, k), insurance: dip.insurance.slice(0, k), icuDays: dip.icuDays.slice(0, k) };
+}
+
+/** The severity (MCC/CC) function of a rule pack, built once per pack. */
+export function dipSeverityOf(pack: RulePack): (record: GroupingInput) => Severity {
+  return severityOf(pack);
+}
+
 const statusCode = { grouped: GroupStatus.Grouped, ambiguous: GroupStatus.Ambiguous, ungroupable: GroupStatus.Ungroupable } as const;
 const maxErrorsPerBlock = 20;
 
@@ -72,7 +105,7 @@ export function caseBlock(raws: readonly RawRecord[], ctx: CaseContext): CaseBlo
     drgs: ctx.modes.map(() => []),
     status: ctx.modes.map(() => new Uint8Array(n)),
   };
-  const dip: DipColumns | null = ctx.dip ? { diagnosis: [], procedures: [], severity: new Uint8Array(n), ageYears: new Float64Array(n), ageDays: new Int32Array(n), disposition: [], flags: new Uint8Array(n), insurance: new Uint8Array(n) } : null;
+  let dip: DipColumns | null = ctx.dip ? newDipColumns(n) : null;
   const severity = ctx.dip ? severityOf(ctx.pack) : null;
   let k = 0;
   const reject = (rejection: string) => {
@@ -101,16 +134,7 @@ export function caseBlock(raws: readonly RawRecord[], ctx: CaseContext): CaseBlo
       block.drgs[m]!.push(g.drg);
       block.status[m]![k] = statusCode[g.status];
     }
-    if (dip) {
-      dip.diagnosis.push(r.principalDiagnosis);
-      dip.procedures.push(r.procedures.join('|'));
-      dip.severity[k] = severityIndex(severity!(r));
-      dip.ageYears[k] = r.ageYears;
-      dip.ageDays[k] = r.ageDays ?? -1;
-      dip.disposition.push(r.dischargeDisposition);
-      dip.flags[k] = typingFlags(r);
-      dip.insurance[k] = r.insuranceType === 'employee' ? 1 : r.insuranceType === 'resident' ? 2 : 0;
-    }
+    if (dip) putDipFacts(dip, k, r, severity!);
     k++;
   }
   if (k < n) {
@@ -119,13 +143,7 @@ export function caseBlock(raws: readonly RawRecord[], ctx: CaseContext): CaseBlo
     block.cost = block.cost.slice(0, k);
     block.level = block.level.slice(0, k);
     block.status = block.status.map((s) => s.slice(0, k));
-    if (dip) {
-      dip.severity = dip.severity.slice(0, k);
-      dip.ageYears = dip.ageYears.slice(0, k);
-      dip.ageDays = dip.ageDays.slice(0, k);
-      dip.flags = dip.flags.slice(0, k);
-      dip.insurance = dip.insurance.slice(0, k);
-    }
+    if (dip) dip = cutDipColumns(dip, k);
   }
   if (dip) block.dip = dip;
   return block;
@@ -133,7 +151,7 @@ export function caseBlock(raws: readonly RawRecord[], ctx: CaseContext): CaseBlo
 
 /** The typed arrays of a block, to transfer to the main thread. */
 export function blockTransfer(block: CaseBlock): ArrayBuffer[] {
-  const dip = block.dip ? [block.dip.severity.buffer, block.dip.ageYears.buffer, block.dip.ageDays.buffer, block.dip.flags.buffer, block.dip.insurance.buffer] : [];
+  const dip = block.dip ? [block.dip.severity.buffer, block.dip.ageYears.buffer, block.dip.ageDays.buffer, block.dip.flags.buffer, block.dip.insurance.buffer, block.dip.icuDays.buffer] : [];
   return [block.year.buffer, block.lengthOfStay.buffer, block.cost.buffer, block.level.buffer, ...block.status.map((s) => s.buffer), ...dip] as ArrayBuffer[];
 }
 

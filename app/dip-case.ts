@@ -21,8 +21,8 @@ export function dipReference(pack: RulePack, procedureClasses: ReturnType<typeof
   return { procedureClasses, severity: severityFromPack(pack) };
 }
 
-/** A valid record's DIP packet under the active catalogue (no trace: the DRG trace is the one kept). */
+/** A valid record's DIP packet under the active catalogue (no trace: the DRG trace is the one kept). An ungrouped case has no score when the catalogue has no catch-all packet (an imported list). */
 export function dipOfCase(active: ActiveDipCatalog, record: DipInput): CaseDip {
   const g = groupDip(active.catalog, record, active.reference, { trace: false });
-  return { status: g.status, packet: g.packet, kind: g.kind, score: g.score, auxiliary: g.auxiliary, catalog: active.id };
+  return { status: g.status, packet: g.packet, kind: g.kind, score: Number.isFinite(g.score) ? g.score : null, auxiliary: g.auxiliary, catalog: active.id };
 }

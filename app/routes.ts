@@ -62,8 +62,8 @@ export const authorizer: JobDecl = { id: 'Authorizer', entry: 'lambdas/http/auth
 
 export const jobs: readonly JobDecl[] = [
   { id: 'SimulationCoordinator', entry: 'lambdas/jobs/simulation-coordinator.ts', summary: 'Lists the lake partitions of a simulation and writes the Distributed Map manifest.', timeoutSeconds: 300, memoryMb: 512 },
-  { id: 'SimulationPartition', entry: 'lambdas/jobs/simulation-partition.ts', summary: 'One phase of the payment model (weights, rate, price) over one lake partition.', reference: true, timeoutSeconds: 300, memoryMb: 1769 },
-  { id: 'SimulationStep', entry: 'lambdas/jobs/simulation-step.ts', summary: 'Merges the partitions\' aggregates: derives weights, solves the base rate, finalizes the result.', timeoutSeconds: 300, memoryMb: 1769 },
+  { id: 'SimulationPartition', entry: 'lambdas/jobs/simulation-partition.ts', summary: 'One phase of the payment model (weights, rate, price; DIP: the cases\' DIP facts) over one lake partition.', reference: true, timeoutSeconds: 300, memoryMb: 1769 },
+  { id: 'SimulationStep', entry: 'lambdas/jobs/simulation-step.ts', summary: 'Merges the partitions\' aggregates: derives weights, solves the base rate, finalizes the result; for DIP builds the catalogue and settles the year over all cases.', reference: true, timeoutSeconds: 900, memoryMb: 3008 },
   { id: 'Forecast', entry: 'lambdas/jobs/forecast.ts', summary: 'Monthly: expenditure series from the lake → ETS forecast.', timeoutSeconds: 600, memoryMb: 1024 },
   { id: 'SupervisionRun', entry: 'lambdas/jobs/supervision-run.ts', summary: 'A supervision run over a period of the lake (requested, or monthly for the previous month): screen, rank hospitals, store flags.', reference: true, timeoutSeconds: 900, memoryMb: 3008 },
   { id: 'StressTestRun', entry: 'lambdas/jobs/stress-test.ts', summary: 'A requested fund stress test (and sweep): runs the Monte Carlo model and stores the result.', timeoutSeconds: 120, memoryMb: 1769 },

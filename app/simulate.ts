@@ -11,7 +11,8 @@ import type { PaymentPolicy } from '../models/payment/policy.ts';
 import { collectRateSample, hospitalTotals, paidByRate, priceCases, type PricedCases } from '../models/payment/price.ts';
 import { groupingCounts, type PolicyResult } from '../models/payment/simulate.ts';
 import { collectWeightSample, deriveWeights, relativeWeightMap, type WeightSample, type Weights } from '../models/payment/weights.ts';
-import { phasesFor, type MapPhase, type StepPhase } from './simulation-phases.ts';
+import { dipSimulationResult, type DipSimulationResult } from './dip-simulation-result.ts';
+import { phasesFor, type DrgMapPhase, type DrgStepPhase } from './simulation-phases.ts';
 import { allocateByHospital, budgetCents, simulationResult, weightsState, type SimulationResult } from './simulation-result.ts';
 
 /** What the phases hand each other. */
@@ -29,7 +30,7 @@ interface Run {
   leftoverCents?: number;
 }
 
-const mapPhases: Record<MapPhase, (run: Run) => void> = {
+const mapPhases: Record<DrgMapPhase, (run: Run) => void> = {
   weights(run) {
     run.weightSample = collectWeightSample(run.table, run.policy);
   },
@@ -46,7 +47,7 @@ const mapPhases: Record<MapPhase, (run: Run) => void> = {
   },
 };
 
-const stepPhases: Record<StepPhase, (run: Run) => void> = {
+const stepPhases: Record<DrgStepPhase, (run: Run) => void> = {
   derive(run) {
     run.weights = deriveWeights(run.weightSample!, run.policy);
     run.relativeWeights = relativeWeightMap(run.weights);
@@ -65,8 +66,8 @@ const stepPhases: Record<StepPhase, (run: Run) => void> = {
 export function simulatePolicy(table: CaseTable, policy: PaymentPolicy): PolicyResult {
   const run: Run = { table, policy };
   for (const phase of phasesFor(policy.budget !== undefined)) {
-    if (phase.kind === 'map') mapPhases[phase.name](run);
-    else stepPhases[phase.name](run);
+    if (phase.kind === 'map') mapPhases[phase.name as DrgMapPhase](run);
+    else stepPhases[phase.name as DrgStepPhase](run);
   }
   const { priced, cents, weights, rate } = run as Required<Run>;
   const leftover = run.leftoverCents !== undefined ? { leftoverCents: run.leftoverCents } : {};
@@ -138,8 +139,8 @@ function spreadLeftoverCents(table: CaseTable, priced: PricedCases, cents: Float
   return target - tallies.reduce((s, t) => s + t.tally.cents, 0);
 }
 
-/** The result document of an in-process DRG run: the one the service returns (simulation-result.ts). */
-export function resultDocument(result: PolicyResult): SimulationResult {
-  if (result.policy.method !== 'drg') throw new Error('resultDocument: the service result document is for DRG policies');
+/** The result document of an in-process run: the one the service returns (simulation-result.ts for DRG, dip-simulation-result.ts for DIP). */
+export function resultDocument(result: PolicyResult): SimulationResult | DipSimulationResult {
+  if (result.policy.method === 'dip') return dipSimulationResult(result);
   return simulationResult({ policy: result.policy, rate: result.rate, hospitals: result.hospitals, leftoverCents: result.totals.leftoverCents ?? 0, weights: weightsState(result.weights) });
 }

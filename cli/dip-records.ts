@@ -106,5 +106,5 @@ function validRecord(raw: RawRecord, codeSets: CodeSets, result: { invalid: numb
 
 /** The typed arrays of a case block, to transfer to the main thread. */
 export function dipBlockTransfer(block: DipCaseBlock): ArrayBuffer[] {
-  return [block.codes.buffer, block.year.buffer, block.cost.buffer, block.flags.buffer, block.severity.buffer, block.ageBand.buffer, block.outcome.buffer] as ArrayBuffer[];
+  return [block.codes.buffer, block.year.buffer, block.cost.buffer, block.flags.buffer, block.severity.buffer, block.ageBand.buffer, block.outcome.buffer, block.icuBand.buffer, block.drugCost.buffer, block.materialCost.buffer] as ArrayBuffer[];
 }

@@ -17,6 +17,8 @@ export interface DipWorkerInit {
   /** Present for `dip group`. */
   catalog?: DipCatalog;
   explain?: boolean;
+  /** `dip build`: the secondary-diagnosis prefixes the policy's rule packets read. */
+  secondaryPrefixes?: string[];
 }
 
 const codeSets = loadCodeSets();
@@ -34,6 +36,6 @@ serveTasks<LineBlock, DipCaseBlockResult | DipGroupBlockResult, DipWorkerInit>(
   },
   (message) => {
     init = message;
-    reference = dipReference(message.pack, procedureClasses);
+    reference = { ...dipReference(message.pack, procedureClasses), secondaryPrefixes: message.secondaryPrefixes };
   },
 );

@@ -1,6 +1,6 @@
 /**
- * The files `payreform simulate` writes for one policy — summary.json, result.json (DRG: the
- * service's result document, app/simulation-result.ts), hospitals.csv, groups.csv, cases.jsonl —
+ * The files `payreform simulate` writes for one policy — summary.json, result.json (the service's
+ * result document: app/simulation-result.ts for DRG, app/dip-simulation-result.ts for DIP), hospitals.csv, groups.csv, cases.jsonl —
  * and comparison.csv across policies. Money is reported in yuan
  * rounded half-up to 0.01 (payments are whole cents already); ratios and weights to 4–6 places.
  */
@@ -176,10 +176,10 @@ export function dipHospitalRow(h: DipHospitalSettlement): (string | number)[] {
   ];
 }
 
-/** Write summary.json, result.json (DRG), hospitals.csv, groups.csv and (unless `cases` is false) cases.jsonl into `dir`. */
+/** Write summary.json, result.json, hospitals.csv, groups.csv and (unless `cases` is false) cases.jsonl into `dir`. */
 export async function writePolicyFiles(dir: string, table: CaseTable, result: PolicyResult, summary: object, cases = true): Promise<void> {
   writeFileSync(path.join(dir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
-  if (!result.dip) writeFileSync(path.join(dir, 'result.json'), JSON.stringify(resultDocument(result), null, 2) + '\n');
+  writeFileSync(path.join(dir, 'result.json'), JSON.stringify(resultDocument(result), null, 2) + '\n');
   const hospitals = result.dip ? [dipHospitalsHeader.join(','), ...result.dip.hospitals.map((h) => dipHospitalRow(h).join(','))] : [hospitalsHeader.join(','), ...result.hospitals.map((t) => hospitalRow(t).join(','))];
   writeFileSync(path.join(dir, 'hospitals.csv'), hospitals.join('\n') + '\n');
   const groups = [(result.dip ? packetsHeader : groupsHeader).join(',')];

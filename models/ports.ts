@@ -29,11 +29,12 @@ export interface CaseGrouping {
 
 /** The DIP packet of a stored case, when a DIP catalogue was active at ingest (`groupDip`'s result without the trace). */
 export interface CaseDip {
-  /** 'fallback': a catch-all packet (the catalogue's reference years never saw the case's category × class). */
+  /** 'fallback': ungrouped (no packet by the rules; paid by item): `packet` is the catch-all of its class, shown for information. */
   status: 'grouped' | 'fallback';
   packet: string;
   kind: 'core' | 'comprehensive';
-  score: number;
+  /** The packet's score; null for an ungrouped case when the catalogue has no catch-all packet (an imported list). */
+  score: number | null;
   auxiliary: { tier: string; rule: string; coefficient: number } | null;
   /** The catalogue it was grouped with (sha-256 of the document). */
   catalog: string;

@@ -9,6 +9,7 @@
  */
 import { createReadStream, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import type { Worker } from 'node:worker_threads';
+import { secondaryPrefixesOf } from '../../models/grouping/dip/codes.ts';
 import { buildDipCatalog } from '../../models/grouping/dip/build.ts';
 import { parseDipCatalog, type DipCatalog } from '../../models/grouping/dip/catalog.ts';
 import { DipCaseTableBuilder } from '../../models/grouping/dip/cases.ts';
@@ -130,11 +131,11 @@ async function build(argv: string[]): Promise<number> {
     progress.update(totals.records);
   };
   if (parallel) {
-    initWorkers(workers, { pack } satisfies DipWorkerInit);
+    initWorkers(workers, { pack, secondaryPrefixes: secondaryPrefixesOf(policy) } satisfies DipWorkerInit);
     await inWorkers(files, workers, onResult);
   } else {
     const codeSets = loadCodeSets();
-    const reference = dipReference(pack);
+    const reference = { ...dipReference(pack), secondaryPrefixes: secondaryPrefixesOf(policy) };
     await inProcess(files, (raws) => onResult(dipCaseBlock(raws, codeSets, reference)));
   }
   progress.finish();

@@ -214,19 +214,25 @@ export class ServiceStack extends Stack {
     const coordinate = new LambdaInvoke(this, 'Coordinate', { lambdaFunction: fn('SimulationCoordinator'), payloadResponseOnly: true, retryOnServiceExceptions: true });
     coordinate.addCatch(new Fail(this, 'CoordinateFailed'), { resultPath: '$.error' });
     // The phases in the order of app/simulation-phases.ts, built from the end: a run of
-    // budget-only phases sits behind a Choice on the coordinator's `budget`.
+    // budget-only phases sits behind a Choice on the coordinator's `budget`; DRG and DIP policies
+    // take their own phases behind a Choice on its `method`.
     const stateOf = (p: SimulationPhase): DistributedMap | LambdaInvoke => (p.kind === 'map' ? map(p.name) : task(p.name[0]!.toUpperCase() + p.name.slice(1), 'SimulationStep', { 'id.$': '$.id', step: p.name }));
-    let tail: IChainable = new Succeed(this, 'Done');
-    for (let i = simulationPhases.length - 1; i >= 0;) {
-      if (!simulationPhases[i]!.budgetOnly) {
-        tail = stateOf(simulationPhases[i]!).next(tail);
-        i--;
-        continue;
+    const chainOf = (phases: readonly SimulationPhase[], done: string): IChainable => {
+      let tail: IChainable = new Succeed(this, done);
+      for (let i = phases.length - 1; i >= 0;) {
+        if (!phases[i]!.budgetOnly) {
+          tail = stateOf(phases[i]!).next(tail);
+          i--;
+          continue;
+        }
+        let branch: IChainable = tail;
+        for (; i >= 0 && phases[i]!.budgetOnly; i--) branch = stateOf(phases[i]!).next(branch);
+        tail = new Choice(this, 'Budget?').when(Condition.booleanEquals('$.budget', true), branch).otherwise(tail);
       }
-      let branch: IChainable = tail;
-      for (; i >= 0 && simulationPhases[i]!.budgetOnly; i--) branch = stateOf(simulationPhases[i]!).next(branch);
-      tail = new Choice(this, 'Budget?').when(Condition.booleanEquals('$.budget', true), branch).otherwise(tail);
-    }
+      return tail;
+    };
+    const byMethod = (method: SimulationPhase['method']) => simulationPhases.filter((p) => p.method === method);
+    const tail = new Choice(this, 'Method?').when(Condition.stringEquals('$.method', 'dip'), chainOf(byMethod('dip'), 'DoneDip')).otherwise(chainOf(byMethod('drg'), 'Done'));
     const definition = Chain.start(coordinate).next(tail);
     const machine = new StateMachine(this, 'Simulation', {
       definitionBody: DefinitionBody.fromChainable(definition),

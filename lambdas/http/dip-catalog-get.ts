@@ -8,7 +8,7 @@ import type { dipCatalogSummary } from './schemas.ts';
 
 export const getDipCatalogHandler = (deps: Pick<Ports, 'dipCatalog'>) => httpHandler({ name: 'getDipCatalog', roles: ['analyst', 'admin'] }, async () => {
   const summary = await deps.dipCatalog.active();
-  if (!summary) throw notFound('No DIP catalogue is active: an admin puts one (built by "payreform dip build") with PUT /v1/dip-catalog.');
+  if (!summary) throw notFound('No DIP catalogue is active: an admin puts one (written by "payreform dip build" or "payreform dip import") with PUT /v1/dip-catalog.');
   return { status: 200, body: summary satisfies z.output<typeof dipCatalogSummary> };
 });
 

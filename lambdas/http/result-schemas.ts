@@ -74,8 +74,72 @@ export const simulationResult = z.object({
   scheme: simulationScheme.optional(),
 });
 
-/** Kept on the job item when it succeeded: the result's headline figures. */
-export const simulationSummary = z.object({ cases: count, payment: z.number(), totalCost: z.number(), baseRate: z.number(), hospitals: count });
+const yuan = z.number();
+const fund = z.enum(['all', 'employee', 'resident']);
+
+/** A DIP policy's result document (app/dip-simulation-result.ts, the dipSettle step). */
+export const dipSimulationResult = z.object({
+  method: z.literal('dip'),
+  policy: z.object({ name: z.string().nullable(), version: z.string(), settlementYear: int, referenceYears: z.array(int) }),
+  /** The catalogue: built from the stored reference-year cases, or given. */
+  catalog: z.object({ source: z.enum(['built', 'given']), packets: count, corePackets: count, comprehensivePackets: count, packetsWithAuxiliary: count, coreThreshold: z.number(), coreThresholdSource: z.enum(['policy', 'coverage', 'published']), coreCoverage: z.number().nullable() }),
+  /** caseValue: Σ points × settlement point value (and by-item values) before the fund ratio; payment = Σ fund payments = prepaid + yearEnd. */
+  totals: z.object({ cases: count, totalCost: yuan, caseValue: yuan, payment: yuan, prepaid: yuan, yearEnd: yuan }),
+  /** Settlement-year cases by class against the year-start standard. */
+  outliers: z.object({ normal: count, low: count, high: count, specialReview: count, ungrouped: count }),
+  /** 特例单议: candidates above threshold × the year-start standard, at most capPerMille ‰ of the discharges approved (paid by item). */
+  specialReview: z.object({ threshold: z.number(), capPerMille: z.number(), candidates: count, cap: count, approved: count, overCap: count, notCandidates: count, listedUnknown: count }),
+  hospitalCoefficients: z.object({ mode: z.enum(['given', 'level', 'packet']), level: z.object({ '1': z.number().nullable(), '2': z.number().nullable(), '3': z.number().nullable() }), packetCoefficients: count }),
+  /** Per fund: the year-start point value (prepayment, outlier classes) beside the settlement point value (year-end clearing). */
+  funds: z.array(z.object({
+    fund,
+    budget: z.number().nullable(),
+    fundRatio: z.number(),
+    cases: count,
+    yearStartPointValue: z.number().nullable(),
+    yearStartDerived: z.number().nullable(),
+    yearStartSource: z.enum(['derived', 'policy']),
+    settlementPointValue: z.number().nullable(),
+    totalPoints: z.number().nullable(),
+    byItemValue: yuan,
+    prepaid: yuan,
+    cleared: yuan,
+    difference: yuan,
+  })),
+  /** Per hospital and fund: the fund payment (cleared) against the fund's share of cost, the monthly prepayments and the balance rule. */
+  hospitals: z.array(z.object({
+    hospitalId: z.string(),
+    fund,
+    level: int.min(0).max(3),
+    cases: count,
+    points: z.number().nullable(),
+    totalCost: yuan,
+    fundShareOfCost: yuan,
+    caseValue: yuan,
+    prepaid: yuan,
+    cleared: yuan,
+    difference: yuan,
+    retainedSurplus: yuan,
+    sharedOverspend: yuan,
+    final: yuan,
+    low: count,
+    high: count,
+    specialReview: count,
+    ungrouped: count,
+  })),
+});
+
+/** Kept on the job item when it succeeded: the result's headline figures (DIP: baseRate is the settlement point value, yuan per point; 0 with two funds). */
+export const simulationSummary = z.object({
+  cases: count,
+  payment: z.number(),
+  totalCost: z.number(),
+  baseRate: z.number(),
+  hospitals: count,
+  method: z.enum(['drg', 'dip']).optional(),
+  yearStartPointValue: z.number().nullable().optional(),
+  settlementPointValue: z.number().nullable().optional(),
+});
 
 // ---------------------------------------------------------------------------------------------
 // Supervision (lambdas/jobs/supervision.ts, lambdas/http/supervision-runs-get.ts)

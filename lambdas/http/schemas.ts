@@ -10,7 +10,7 @@ import { settlementRecordSchema } from '../../models/settlement/schema.ts';
 import { ruleIds, ruleSetSchema } from '../../models/supervision/rule-set.ts';
 import { schemeEntrySchema, schemeIdPattern } from '../../app/scheme-index.ts';
 import { principalSchema } from '../shared/auth.ts';
-import { jobStatus, simulationResult, simulationSummary } from './result-schemas.ts';
+import { dipSimulationResult, jobStatus, simulationResult, simulationSummary } from './result-schemas.ts';
 
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'must be a date written YYYY-MM-DD' });
 const id = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, { error: 'must be 1–64 characters of letters, digits, "_", "." or "-"' });
@@ -146,11 +146,12 @@ export const storedRecordSchema = settlementRecordSchema.omit({ patientId: true 
 
 /** The case's DIP packet under the catalogue active when it was ingested or grouped (present only with an active catalogue). */
 export const caseDip = z.object({
-  /** 'fallback': a catch-all packet (the catalogue's reference years never saw the case's category × class). */
+  /** 'fallback': ungrouped (no packet by the rules, paid by item); `packet` is the catch-all of its class, shown for information. */
   status: z.enum(['grouped', 'fallback']),
   packet: z.string(),
   kind: z.enum(['core', 'comprehensive']),
-  score: z.number(),
+  /** null for an ungrouped case when the catalogue has no catch-all packet (an imported packet list). */
+  score: z.number().nullable(),
   auxiliary: z.object({ tier: z.string(), rule: z.string(), coefficient: z.number() }).nullable(),
   /** sha-256 of the catalogue document. */
   catalog: z.string(),
@@ -207,7 +208,8 @@ export const simulationJobResponse = z.object({
   updatedAt: z.string(),
   progress: z.object({ partitionsDone: z.number().int(), partitionsTotal: z.number().int().nullable(), casesRead: z.number().int() }),
   summary: simulationSummary.optional(),
-  result: simulationResult.optional(),
+  /** A DRG policy's result document, or a DIP policy's (`method: "dip"`). */
+  result: z.union([simulationResult, dipSimulationResult]).optional(),
   error: z.string().optional(),
 });
 

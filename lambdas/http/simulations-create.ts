@@ -1,5 +1,5 @@
 /**
- * POST /v1/simulations — start a payment simulation (analyst, admin). The policy is validated by
+ * POST /v1/simulations — start a payment simulation (analyst, admin), DRG or DIP. The policy is validated by
  * the payment model (422 with field paths), a job item is written, then the request object
  * goes to S3 under `jobs/simulations/<id>/request.json`: on AWS that object's creation event
  * starts the state machine (S3 → EventBridge → Step Functions); on the local stack the same
@@ -8,7 +8,7 @@
  * under it.
  */
 import { randomUUID } from 'node:crypto';
-import { parsePolicy, PolicyError } from '../../models/payment/policy.ts';
+import { parseServicePolicy, PolicyError } from '../../models/payment/policy.ts';
 import type { Ports } from '../../models/ports.ts';
 import { underPath } from '../../models/problem.ts';
 import { config } from '../shared/config.ts';
@@ -22,7 +22,7 @@ import { simulationRequest } from './schemas.ts';
 
 export const createSimulationHandler = (deps: Pick<Ports, 'simulations' | 'objects' | 'clock'>) => httpHandler({ name: 'createSimulation', roles: ['analyst', 'admin'], body: simulationRequest }, async ({ body }) => {
   try {
-    parsePolicy(body.policy);
+    parseServicePolicy(body.policy);
   } catch (error) {
     if (error instanceof PolicyError) throw invalid('The policy is not valid.', underPath(error.problems, 'policy'));
     throw error;

@@ -12,14 +12,16 @@
  * `priceCases` + `roundPayments` + `hospitalTotals`); the steps merge (`mergeWeightSamples`,
  * `mergeRateSamples`, `mergeHospitalTotals`) and derive (`deriveWeights`, `solveBaseRate`,
  * `allocateCents`); finalize writes the result document of app/simulation-result.ts, the same
- * builder `payreform simulate` writes its result.json with. Intermediate aggregates live in S3 under `jobs/simulations/<id>/`;
+ * builder `payreform simulate` writes its result.json with. A DIP policy runs its own phases
+ * (`dipCases` per partition, `dipSettle` centrally, simulation-dip.ts) behind the coordinator's
+ * `method`. Intermediate aggregates live in S3 under `jobs/simulations/<id>/`;
  * progress (partitions done per phase, cases read) in the job item.
  */
 import { solveBaseRate } from '../../models/payment/base-rate.ts';
 import { CaseTableBuilder, GroupStatus, type CaseTable } from '../../models/payment/cases.ts';
 import { roundPayments, type CentTally } from '../../models/payment/cents.ts';
 import { Outlier, selectSpecialReview } from '../../models/payment/outliers.ts';
-import { parsePolicy, type PaymentPolicy } from '../../models/payment/policy.ts';
+import { parseServicePolicy, type AnyPaymentPolicy, type DrgPaymentPolicy, type PaymentPolicy } from '../../models/payment/policy.ts';
 import { collectRateSample, hospitalTotals, mergeHospitalTotals, mergeRateSamples, paidByRate, priceCases, type HospitalTotals } from '../../models/payment/price.ts';
 import { collectWeightSample, deriveWeights, mergeWeightSamples, type WeightSample } from '../../models/payment/weights.ts';
 import type { ObjectStore, Ports } from '../../models/ports.ts';
@@ -28,9 +30,11 @@ import { phasesFor, type MapPhase, type StepPhase } from '../../app/simulation-p
 import { allocateByHospital, budgetCents, mergeTallies, plannedCents, simulationResult, weightsState, type WeightsState } from '../../app/simulation-result.ts';
 import { config } from '../shared/config.ts';
 import * as k from '../shared/keys.ts';
-import { latestLakeLines } from '../shared/lake-reader.ts';
+import { dipReferenceOnce } from '../shared/dip-catalog.ts';
+import { latestLakeLines, type LakeLineKey } from '../shared/lake-reader.ts';
 import { defaultSchemeId, schemeById, type HeldScheme } from '../shared/reference.ts';
 import type { SimulationScheme } from '../http/result-schemas.ts';
+import { dipPartitionBlock, settleDip, type DipLakeLine, type DipPartitionBlock } from './simulation-dip.ts';
 
 /** A map phase of app/simulation-phases.ts. */
 export type Phase = MapPhase;
@@ -61,9 +65,9 @@ async function writeJson(objects: ObjectStore, key: string, value: unknown): Pro
   await objects.put(config().LAKE_BUCKET, key, JSON.stringify(value), 'application/json');
 }
 
-async function loadRequest(objects: ObjectStore, id: string): Promise<{ policy: PaymentPolicy; hospitalIds?: string[]; scheme?: string }> {
+async function loadRequest(objects: ObjectStore, id: string): Promise<{ policy: AnyPaymentPolicy; hospitalIds?: string[]; scheme?: string }> {
   const request = await readJson<SimulationRequest>(objects, k.simulationRequestKey(id));
-  return { policy: parsePolicy(request.policy), ...(request.hospitalIds ? { hospitalIds: request.hospitalIds } : {}), ...(request.scheme ? { scheme: request.scheme } : {}) };
+  return { policy: parseServicePolicy(request.policy), ...(request.hospitalIds ? { hospitalIds: request.hospitalIds } : {}), ...(request.scheme ? { scheme: request.scheme } : {}) };
 }
 
 /**
@@ -76,11 +80,20 @@ function regroupingScheme(request: { policy: PaymentPolicy; scheme?: string }): 
   return request.policy.ambiguous === 'fallthrough' ? schemeById(defaultSchemeId()) : null;
 }
 
+/** The request's policy, which the DRG phases need to be a DRG one. */
+function drgPolicy(policy: AnyPaymentPolicy): DrgPaymentPolicy {
+  if (policy.method !== 'drg') throw new Error('a DRG phase was given a DIP policy');
+  return policy;
+}
+
+/** Whether the DRG chain's budget-only phases run (a DIP policy has none). */
+const budgetOf = (policy: AnyPaymentPolicy): boolean => policy.method === 'drg' && policy.budget !== undefined;
+
 // ---------------------------------------------------------------------------------------------
 // Coordinator
 
 /** Partition ids `yyyy-mm-<hospital>` of the policy's years, written as the Map's manifest. */
-export async function coordinate(deps: SimulationPorts, id: string): Promise<{ id: string; partitions: number; budget: boolean }> {
+export async function coordinate(deps: SimulationPorts, id: string): Promise<{ id: string; partitions: number; budget: boolean; method: AnyPaymentPolicy['method'] }> {
   const { objects } = deps;
   const { policy, hospitalIds } = await loadRequest(objects, id);
   const wanted = hospitalIds ? new Set(hospitalIds) : null;
@@ -94,8 +107,9 @@ export async function coordinate(deps: SimulationPorts, id: string): Promise<{ i
   }
   const list = [...partitions].sort().map((partition) => ({ id, partition }));
   await writeJson(objects, manifestKey(id), list);
-  await deps.simulations.update(id, { status: 'running', partitionsTotal: list.length * phasesFor(policy.budget !== undefined).filter((p) => p.kind === 'map').length, partitionsDone: 0, casesRead: 0, updatedAt: new Date().toISOString() });
-  return { id, partitions: list.length, budget: policy.budget !== undefined };
+  const budget = budgetOf(policy);
+  await deps.simulations.update(id, { status: 'running', partitionsTotal: list.length * phasesFor(budget, policy.method).filter((p) => p.kind === 'map').length, partitionsDone: 0, casesRead: 0, updatedAt: new Date().toISOString() });
+  return { id, partitions: list.length, budget, method: policy.method };
 }
 
 export async function manifest(objects: ObjectStore, id: string): Promise<{ id: string; partition: string }[]> {
@@ -136,6 +150,13 @@ type GroupedByTally = Record<string, number>;
 
 const statusCode = { grouped: GroupStatus.Grouped, ambiguous: GroupStatus.Ambiguous, ungroupable: GroupStatus.Ungroupable } as const;
 
+/** The latest version of each case of one partition (`yyyy-mm-<hospital>`). */
+async function partitionLines<T extends LakeLineKey>(objects: ObjectStore, partition: string): Promise<T[]> {
+  const m = /^(\d{4})-(\d{2})-(.+)$/.exec(partition);
+  if (!m) throw new Error(`bad partition id ${partition}`);
+  return latestLakeLines<T>(objects, await objects.list(config().LAKE_BUCKET, k.lakePartitionPrefix(m[1]!, m[2]!, m[3]!)));
+}
+
 /**
  * Read one partition of the lake into a case table: latest version of each listId only. With a
  * `scheme`, every record is regrouped under it (app/record.ts `groupRecord`, `mode` for ambiguous
@@ -143,9 +164,7 @@ const statusCode = { grouped: GroupStatus.Grouped, ambiguous: GroupStatus.Ambigu
  * by the scheme and pack their stored group came from.
  */
 export async function readPartition(objects: ObjectStore, partition: string, mode: PaymentPolicy['ambiguous'], scheme: Pick<HeldScheme, 'pack'> | null = mode === 'fallthrough' ? schemeById(defaultSchemeId()) : null, storedBy?: GroupedByTally): Promise<CaseTable> {
-  const m = /^(\d{4})-(\d{2})-(.+)$/.exec(partition);
-  if (!m) throw new Error(`bad partition id ${partition}`);
-  const latest = await latestLakeLines<LakeLine>(objects, await objects.list(config().LAKE_BUCKET, k.lakePartitionPrefix(m[1]!, m[2]!, m[3]!)));
+  const latest = await partitionLines<LakeLine>(objects, partition);
   const builder = new CaseTableBuilder([mode], Math.max(16, latest.length));
   for (const c of latest) {
     let group: { drg: string | null; status: GroupStatus };
@@ -171,9 +190,15 @@ const fromArrays = (o: Record<string, number[]>): Map<string, Float64Array> => n
 export async function runPartition(deps: SimulationPorts, input: { id: string; phase: Phase; partition: string }): Promise<{ cases: number }> {
   const { objects } = deps;
   const request = await loadRequest(objects, input.id);
-  const { policy } = request;
+  if (input.phase === 'dipCases') {
+    const block = dipPartitionBlock(await partitionLines<DipLakeLine & LakeLineKey>(objects, input.partition), dipReferenceOnce());
+    await writeJson(objects, partKey(input.id, input.phase, input.partition), block);
+    await deps.simulations.putPartitionResult(input.id, `${input.phase}#${input.partition}`, null, block.listIds.length);
+    return { cases: block.listIds.length };
+  }
+  const policy = drgPolicy(request.policy);
   const storedBy: GroupedByTally = {};
-  const table = await readPartition(objects, input.partition, policy.ambiguous, regroupingScheme(request), storedBy);
+  const table = await readPartition(objects, input.partition, policy.ambiguous, regroupingScheme({ policy, ...(request.scheme ? { scheme: request.scheme } : {}) }), storedBy);
   let out: unknown;
   if (input.phase === 'weights') {
     const s = collectWeightSample(table, policy);
@@ -215,8 +240,19 @@ export async function runStep(deps: SimulationPorts, input: { id: string; step: 
   const { objects } = deps;
   const { id } = input;
   const request = await loadRequest(objects, id);
-  const { policy } = request;
-  const budget = policy.budget !== undefined;
+  const budget = budgetOf(request.policy);
+  if (input.step === 'dipSettle') {
+    if (request.policy.method !== 'dip') throw new Error('the DIP step was given a DRG policy');
+    const blocks = await parts<DipPartitionBlock>(objects, id, 'dipCases');
+    if (blocks.length === 0) throw new Error('no cases are stored for the policy\'s years');
+    const { result } = settleDip(blocks, request.policy, dipReferenceOnce(), new Date().toISOString());
+    await writeJson(objects, resultKey(id), result);
+    const fund = result.funds.length === 1 ? result.funds[0]! : null;
+    const summary = { cases: result.totals.cases, payment: result.totals.payment, totalCost: result.totals.totalCost, baseRate: fund?.settlementPointValue ?? 0, hospitals: new Set(result.hospitals.map((h) => h.hospitalId)).size, method: 'dip' as const, yearStartPointValue: fund?.yearStartPointValue ?? null, settlementPointValue: fund?.settlementPointValue ?? null };
+    await deps.simulations.update(id, { status: 'succeeded', resultKey: resultKey(id), summary, updatedAt: new Date().toISOString() });
+    return { id, budget };
+  }
+  const policy = drgPolicy(request.policy);
   if (input.step === 'derive') {
     const samples = (await parts<{ years: number[]; costs: Record<string, number[]>[]; counts: WeightSample['counts'] }>(objects, id, 'weights'))
       .map((s): WeightSample => ({ years: s.years, costs: s.costs.map(fromArrays), counts: s.counts }));
@@ -256,7 +292,7 @@ export async function runStep(deps: SimulationPorts, input: { id: string; step: 
       leftoverCents = target - hospitals.reduce((s, h) => s + h.paymentCents, 0);
       for (const h of hospitals) h.paymentCents += extra.get(h.hospitalId) ?? 0;
     }
-    const result = { ...simulationResult({ policy, rate, hospitals, leftoverCents, weights }), scheme: await groupedBy(objects, id, request) };
+    const result = { ...simulationResult({ policy, rate, hospitals, leftoverCents, weights }), scheme: await groupedBy(objects, id, { policy, ...(request.scheme ? { scheme: request.scheme } : {}) }) };
     await writeJson(objects, resultKey(id), result);
     await deps.simulations.update(id, { status: 'succeeded', resultKey: resultKey(id), summary: { cases: result.totals.cases, payment: result.totals.payment, totalCost: result.totals.totalCost, baseRate: result.rate.baseRate, hospitals: hospitals.length }, updatedAt: new Date().toISOString() });
   }
@@ -312,7 +348,7 @@ export async function runSimulationInProcess(deps: SimulationPorts, id: string, 
   try {
     const job = await deps.simulations.get(id);
     if (!job || job.status !== 'queued') return;
-    const { budget } = await coordinate(deps, id);
+    const { budget, method } = await coordinate(deps, id);
     const list = await manifest(deps.objects, id);
     const map = async (phase: Phase): Promise<void> => {
       let next = 0;
@@ -323,7 +359,7 @@ export async function runSimulationInProcess(deps: SimulationPorts, id: string, 
         }
       }));
     };
-    for (const phase of phasesFor(budget)) {
+    for (const phase of phasesFor(budget, method)) {
       if (phase.kind === 'map') await map(phase.name);
       else await runStep(deps, { id, step: phase.name });
     }

@@ -1,5 +1,6 @@
 /**
- * The service's DIP catalogue (病种目录库), as written by `payreform dip build`.
+ * The service's DIP catalogue (病种目录库), as written by `payreform dip build` (from the region's cases) or
+ * `payreform dip import` (a published local packet list, which has no catch-all packet).
  *
  * - `PUT /v1/dip-catalog` validates it with the catalogue schema (422 with field paths), stores
  *   it in the lake bucket under `catalogs/dip/<sha256>.json` (the hash of the validated
@@ -55,13 +56,9 @@ export function readCatalog(text: string): DipCatalog {
   const parsed = dipCatalogSchema.safeParse(json);
   if (!parsed.success) {
     const problems = zodProblems(parsed.error, '', json);
-    throw invalid(`The body is not a DIP catalogue as written by "payreform dip build" (${problems.length} problem${problems.length === 1 ? '' : 's'}).`, problems.slice(0, 100));
+    throw invalid(`The body is not a DIP catalogue as written by "payreform dip build" or "payreform dip import" (${problems.length} problem${problems.length === 1 ? '' : 's'}).`, problems.slice(0, 100));
   }
-  const catalog = parsed.data;
-  if (!catalog.packets.some((p) => p.id === '*/*')) {
-    throw invalid('The catalogue has no catch-all packet */*: rebuild it with "payreform dip build" of this version.', [{ code: 'required', path: 'packets', message: 'packets: no packet with id "*/*".' }]);
-  }
-  return catalog;
+  return parsed.data;
 }
 
 export function summarise(catalog: DipCatalog, id: string, activatedAt: string): DipCatalogSummary {
@@ -92,7 +89,7 @@ let cached: ActiveDipCatalog | undefined;
 let dipRef: DipReference | undefined;
 
 /** Procedure classes (`codes/icd9cm3-procedure-class.dat` of the reference directory) and the rule pack's severity. */
-function dipReferenceOnce(): DipReference {
+export function dipReferenceOnce(): DipReference {
   dipRef ??= dipReference(reference().pack, parseProcedureClasses(readFileSync(path.join(referenceDirectory(), 'codes', 'icd9cm3-procedure-class.dat'), 'utf8')));
   return dipRef;
 }

@@ -6,8 +6,10 @@
  *   ungrouped case (no packet: paid by item at `ungroupedShare` of its cost).
  * - year-start point value (年初点值, `yearStartPointValue`) = Σ_y w_y C_y / Σ_y w_y S_y over the
  *   reference years (C_y total cost, S_y total case score of year y), after dropping the cases
- *   whose cost ÷ score lies outside the `trim` quantiles of their year; held inside the best-value
- *   interval when one is given.
+ *   whose cost ÷ score lies outside the `trim` quantiles of their year; held inside the given
+ *   bounds when there are some. With `bestValue` (优值区间, one-dimensional, the specification's
+ *   5.4): each hospital's per-point value Σ_y w_y C_{h,y} / Σ_y w_y S_{h,y} against the region's,
+ *   and the year-start point value is Σ w C / Σ w S over the hospitals at or below the region's.
  * - outlier class against the **year-start** standard (`classifyDipCases`): standard_i = case score
  *   × year-start point value, ratio_i = cost_i / standard_i; low (ratio < low): points = score ×
  *   ratio; high (ratio > high): points = score × (ratio − 1); normal: points = score. The class
@@ -36,6 +38,8 @@ export interface ReferenceYearCases {
   cost: Float64Array;
   score: Float64Array;
   weight: number;
+  /** Each case's hospital (an index), for the best-value interval. */
+  hospital?: Int32Array;
 }
 
 export interface YearStartPointValue {
@@ -46,14 +50,17 @@ export interface YearStartPointValue {
   /** Cases used and cases trimmed away. */
   cases: number;
   trimmed: number;
+  /** With the best-value interval: the hospitals whose per-point value is at or below the region's, of all. */
+  bestValueHospitals?: { kept: number; of: number };
 }
 
 /** Year-start point value = Σ_y w_y C_y / Σ_y w_y S_y over the kept cases (see the module comment). */
-export function yearStartPointValue(years: readonly ReferenceYearCases[], trim: readonly [number, number], interval?: readonly [number, number]): YearStartPointValue {
+export function yearStartPointValue(years: readonly ReferenceYearCases[], trim: readonly [number, number], interval?: readonly [number, number], bestValue = false): YearStartPointValue {
   let cost = 0;
   let score = 0;
   let cases = 0;
   let trimmed = 0;
+  const byHospital = new Map<number, { cost: number; score: number }>();
   for (const y of years) {
     const rows: number[] = [];
     for (let i = 0; i < y.cost.length; i++) if (y.score[i]! > 0 && Number.isFinite(y.cost[i]!)) rows.push(i);
@@ -68,14 +75,35 @@ export function yearStartPointValue(years: readonly ReferenceYearCases[], trim: 
       c += y.cost[i]!;
       s += y.score[i]!;
       cases++;
+      if (bestValue) {
+        const h = y.hospital?.[i] ?? -1;
+        const t = byHospital.get(h) ?? byHospital.set(h, { cost: 0, score: 0 }).get(h)!;
+        t.cost += y.weight * y.cost[i]!;
+        t.score += y.weight * y.score[i]!;
+      }
     }
     trimmed += Math.min(n, drop[0] + drop[1]);
     cost += y.weight * c;
     score += y.weight * s;
   }
-  const derived = score > 0 ? cost / score : NaN;
+  let derived = score > 0 ? cost / score : NaN;
+  let best: YearStartPointValue['bestValueHospitals'];
+  if (bestValue && Number.isFinite(derived)) {
+    const region = derived;
+    let c = 0;
+    let s = 0;
+    let kept = 0;
+    for (const t of byHospital.values()) {
+      if (!(t.score > 0) || t.cost / t.score > region) continue;
+      c += t.cost;
+      s += t.score;
+      kept++;
+    }
+    derived = c / s;
+    best = { kept, of: byHospital.size };
+  }
   const value = interval && Number.isFinite(derived) ? Math.min(interval[1], Math.max(interval[0], derived)) : derived;
-  return { value, derived, cases, trimmed };
+  return { value, derived, cases, trimmed, ...(best ? { bestValueHospitals: best } : {}) };
 }
 
 export interface DipClassified {

@@ -8,8 +8,9 @@
  * `method` is a discriminated union: `"drg"` (relative weights, base rate) and `"dip"` (a DIP
  * catalogue's scores, point value from the DIP fund budget, models.md §2; the same outlier rules).
  * Unknown fields are rejected: a misspelt `yearWeight` must not silently fall back to a default.
- * The partitioned service pays DRG policies only: `parsePolicy` (its entry) refuses `"dip"` in a
- * sentence; `parsePaymentPolicy` (the CLI's) accepts both.
+ * `parsePaymentPolicy` (the CLI's) accepts both; `parseServicePolicy` (POST /v1/simulations) too,
+ * but a DIP policy there reads no file (`catalog` is refused in a sentence); `parsePolicy` takes
+ * DRG policies only (the DRG phases' entry).
  */
 import { z } from 'zod';
 import { dipCatalogFields } from '../grouping/dip/policy.ts';
@@ -219,6 +220,8 @@ const dipPolicySchema = z
     /** Quantiles of the cases' cost ÷ score kept when deriving the year-start point value. *param* [0, 1] (none trimmed). */
     yearStartTrim: z.tuple([share('the lower quantile'), share('the upper quantile')], { error: 'must be [lower, upper]' }).refine(([lo, hi]) => lo < hi, { error: 'the lower quantile must be below the upper one' }).default([0, 1]),
     /** Best-value interval: the derived year-start point value is held inside [lower, upper]. */
+    /** 优值区间 (one-dimensional): the year-start point value over the hospitals whose per-point value is at or below the region's. *param* false. */
+    yearStartBestValue: z.boolean({ error: 'must be true or false' }).default(false),
     yearStartInterval: z.tuple([num('the lowest year-start point value').gt(0), num('the highest year-start point value').gt(0)], { error: 'must be [lower, upper]' }).refine(([lo, hi]) => lo <= hi, { error: 'the lower bound must not exceed the upper one' }).optional(),
     /** 特例单议: candidates above threshold × the year-start standard, at most capPerMille ‰ of the discharges approved, paid by item. */
     specialReview: dipSpecialReviewSchema.default({ threshold: 2, capPerMille: 5 }),
@@ -286,9 +289,18 @@ export function parsePaymentPolicy(input: unknown): AnyPaymentPolicy {
   return result.data;
 }
 
-/** Validate a DRG policy document (the service's entry: it pays DRG policies only); throws PolicyError. */
+/** Validate a DRG policy document (what the DRG phases read); throws PolicyError. */
 export function parsePolicy(input: unknown): PaymentPolicy {
   const policy = parsePaymentPolicy(input);
-  if (policy.method !== 'drg') throw new PolicyError([{ code: 'invalid-value', path: 'method', message: 'method "dip" is simulated by `payreform simulate` only; the service pays "drg" policies' }]);
+  if (policy.method !== 'drg') throw new PolicyError([{ code: 'invalid-value', path: 'method', message: 'method must be "drg" here: a "dip" policy runs its own phases' }]);
+  return policy;
+}
+
+/** Validate a policy for the service (POST /v1/simulations): either method; a DIP catalogue is built from the stored reference-year cases, never read from a file. */
+export function parseServicePolicy(input: unknown): AnyPaymentPolicy {
+  const policy = parsePaymentPolicy(input);
+  if (policy.method === 'dip' && policy.catalog !== undefined) {
+    throw new PolicyError([{ code: 'invalid-value', path: 'catalog', message: 'catalog names a file, and the service reads none: leave it out, and the catalogue is built from the stored cases of the reference years by the policy\'s packet rules' }]);
+  }
   return policy;
 }

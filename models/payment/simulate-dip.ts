@@ -17,12 +17,16 @@
  *     surplus kept / overspend shared (`settleBalance`).
  *
  * The table's DRG columns are not read: the DIP fields of each case come in `DipColumns`, rows in
- * the table's order. Pure: the catalogue's `builtAt` is passed in.
+ * the table's order. The cases are taken in one canonical order — by hospital id, then listId —
+ * whatever order they came in (a file's, or the service's partitions'), so ties (special review,
+ * the leftover cents) and every sum fall the same way: the same cases give the same result to
+ * the cent. The priced cases (`priced.rows`) are in that order. Pure: the catalogue's `builtAt`
+ * is passed in.
  */
 import { buildDipCatalog } from '../grouping/dip/build.ts';
 import type { DipCatalog } from '../grouping/dip/catalog.ts';
 import { DipCaseTableBuilder, readDipCase, type DipInput, type DipReference } from '../grouping/dip/cases.ts';
-import { ageBandIndex, severities, type ProcedureClasses } from '../grouping/dip/codes.ts';
+import { ageBandIndex, icuBandIndex, secondaryPrefixesOf, severities, type ProcedureClasses } from '../grouping/dip/codes.ts';
 import { deriveHospitalCoefficients } from '../grouping/dip/coefficients.ts';
 import { groupDipFacts } from '../grouping/dip/grouper.ts';
 import { defaultCatalogPolicy, type DipCatalogPolicy } from '../grouping/dip/policy.ts';
@@ -49,24 +53,30 @@ export interface DipColumns {
   flags: Uint8Array;
   /** 0 unknown, 1 employee (职工), 2 resident (居民). */
   insurance: Uint8Array;
+  /** Days in intensive care (`icuDays`: whole days begun, 0 when none or not recorded). */
+  icuDays: Uint16Array;
+  /** Secondary diagnoses joined by `|` (diagnosis-assisted rule packets read them). */
+  secondary: string[];
 }
 
 /** Concatenate the DIP columns of blocks (in block order). */
 export function concatDipColumns(blocks: readonly DipColumns[]): DipColumns {
   const n = blocks.reduce((s, b) => s + b.severity.length, 0);
-  const out: DipColumns = { diagnosis: [], procedures: [], severity: new Uint8Array(n), ageYears: new Float64Array(n), ageDays: new Int32Array(n), disposition: [], flags: new Uint8Array(n), insurance: new Uint8Array(n) };
+  const out: DipColumns = { diagnosis: [], procedures: [], severity: new Uint8Array(n), ageYears: new Float64Array(n), ageDays: new Int32Array(n), disposition: [], flags: new Uint8Array(n), insurance: new Uint8Array(n), icuDays: new Uint16Array(n), secondary: [] };
   let o = 0;
   for (const b of blocks) {
     for (let i = 0; i < b.diagnosis.length; i++) {
       out.diagnosis.push(b.diagnosis[i]!);
       out.procedures.push(b.procedures[i]!);
       out.disposition.push(b.disposition[i]!);
+      out.secondary.push(b.secondary[i]!);
     }
     out.severity.set(b.severity, o);
     out.ageYears.set(b.ageYears, o);
     out.ageDays.set(b.ageDays, o);
     out.flags.set(b.flags, o);
     out.insurance.set(b.insurance, o);
+    out.icuDays.set(b.icuDays, o);
     o += b.severity.length;
   }
   return out;
@@ -93,8 +103,8 @@ function recordOf(table: CaseTable, dip: DipColumns, i: number): CarriedRecord {
     ageYears: dip.ageYears[i]!,
     ageDays: days < 0 ? undefined : days,
     principalDiagnosis: dip.diagnosis[i]!,
-    secondaryDiagnoses: [],
-    procedures: p === '' ? [] : p.split('|'),
+    secondaryDiagnoses: splitBar(dip.secondary[i]!),
+    procedures: splitBar(p),
     dischargeDisposition: dip.disposition[i]!,
     totalCost: table.cost[i]!,
     lengthOfStay: table.lengthOfStay[i]!,
@@ -102,6 +112,8 @@ function recordOf(table: CaseTable, dip: DipColumns, i: number): CarriedRecord {
     severityIndex: dip.severity[i]!,
   };
 }
+
+const splitBar = (s: string): string[] => (s === '' ? [] : s.split('|'));
 
 /** The catalogue fields of a DIP payment policy. */
 export function catalogPolicyOf(policy: DipPaymentPolicy): DipCatalogPolicy {
@@ -156,19 +168,21 @@ function fundsOf(policy: DipPaymentPolicy): FundSpec[] {
 export function simulateDipPolicy(table: CaseTable, policy: DipPaymentPolicy, input: DipSimulationInput): PolicyResult {
   const { dip } = input;
   if (dip.diagnosis.length !== table.size) throw new Error(`the DIP columns have ${dip.diagnosis.length} cases, the table ${table.size}`);
-  const reference: DipReference = { procedureClasses: input.procedureClasses, severity: (r) => severities[(r as CarriedRecord).severityIndex]! };
+  const reference: DipReference = { procedureClasses: input.procedureClasses, severity: (r) => severities[(r as CarriedRecord).severityIndex]!, secondaryPrefixes: secondaryPrefixesOf(policy) };
   const yearSlot = new Map(policy.referenceYears.map((y, k) => [y, k]));
   const funds = fundsOf(policy);
   const fundOf = (i: number) => (funds.length === 1 ? 0 : dip.insurance[i] === 1 ? 0 : dip.insurance[i] === 2 ? 1 : -1);
 
+  const order = canonicalOrder(table);
   let catalog = input.catalog;
   if (!catalog) {
     const builder = new DipCaseTableBuilder();
     const rows = [];
-    for (let i = 0; i < table.size; i++) {
+    for (const i of order) {
       if (!yearSlot.has(table.year[i]!)) continue;
       const row = readDipCase(recordOf(table, dip, i), reference);
       row.flags = dip.flags[i]!; // secondary diagnoses and cost items are not carried: the flags are
+      row.icuBand = icuBandIndex(dip.icuDays[i]!) + 1;
       rows.push(row);
     }
     builder.addRows(rows);
@@ -187,7 +201,7 @@ export function simulateDipPolicy(table: CaseTable, policy: DipPaymentPolicy, in
   const refCounts = { cases: 0, grouped: 0 };
   const setCounts = { cases: 0, grouped: 0 };
   let missingInsurance = 0;
-  for (let i = 0; i < table.size; i++) {
+  for (const i of order) {
     const y = table.year[i]!;
     const ref = yearSlot.has(y);
     const settle = y === policy.settlementYear;
@@ -197,7 +211,7 @@ export function simulateDipPolicy(table: CaseTable, policy: DipPaymentPolicy, in
       continue;
     }
     const p = dip.procedures[i]!;
-    const g = groupDipFacts(catalog, { principalDiagnosis: dip.diagnosis[i]!, procedures: p === '' ? [] : p.split('|'), flags: dip.flags[i]!, ageBand: ageBandIndex(dip.ageYears[i]!, dip.ageDays[i]! < 0 ? undefined : dip.ageDays[i]!), totalCost: table.cost[i]! }, input.procedureClasses, { trace: false });
+    const g = groupDipFacts(catalog, { principalDiagnosis: dip.diagnosis[i]!, procedures: splitBar(p), secondaryDiagnoses: splitBar(dip.secondary[i]!), flags: dip.flags[i]!, ageBand: ageBandIndex(dip.ageYears[i]!, dip.ageDays[i]! < 0 ? undefined : dip.ageDays[i]!), icuBand: icuBandIndex(dip.icuDays[i]!), totalCost: table.cost[i]! }, input.procedureClasses, { trace: false });
     let pi = packetIndex.get(g.packet);
     if (pi === undefined) {
       pi = packets.length;
@@ -278,9 +292,9 @@ export function simulateDipPolicy(table: CaseTable, policy: DipPaymentPolicy, in
     const refYears = policy.referenceYears.map((year, slot) => {
       const ks: number[] = [];
       for (let k = 0; k < N; k++) if (table.year[used[k]!] === year && fundOf(used[k]!) === f) ks.push(k);
-      return { cost: Float64Array.from(ks, (k) => table.cost[used[k]!]!), score: Float64Array.from(ks, (k) => score[k]!), weight: policy.yearWeights[slot]! };
+      return { cost: Float64Array.from(ks, (k) => table.cost[used[k]!]!), score: Float64Array.from(ks, (k) => score[k]!), weight: policy.yearWeights[slot]!, hospital: Int32Array.from(ks, (k) => table.hospital[used[k]!]!) };
     });
-    const derived = yearStartPointValue(refYears, policy.yearStartTrim, policy.yearStartInterval);
+    const derived = yearStartPointValue(refYears, policy.yearStartTrim, policy.yearStartInterval, policy.yearStartBestValue);
     const yearStart = policy.yearStartPointValue !== undefined ? { ...derived, value: policy.yearStartPointValue, source: 'policy' as const } : { ...derived, source: 'derived' as const };
     if (!(yearStart.value > 0)) throw new Error(`no year-start point value for the ${spec.fund === 'all' ? 'DIP fund' : `${spec.fund} fund`}: the reference years ${policy.referenceYears.join(', ')} have no grouped case with a cost; give yearStartPointValue in the policy`);
     return yearStart;
@@ -381,6 +395,15 @@ export function simulateDipPolicy(table: CaseTable, policy: DipPaymentPolicy, in
       hospitalCoefficientOf: Float64Array.from(settleRows, (k) => hospitalCoefficient[k]!),
     },
   };
+}
+
+/** The table's rows by hospital id, then listId (a hospital's listIds are unique). */
+function canonicalOrder(table: CaseTable): Int32Array {
+  const order = Int32Array.from({ length: table.size }, (_, i) => i);
+  const rank = new Int32Array(table.hospitals.length);
+  table.hospitals.map((h, k) => [h, k] as const).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).forEach(([, k], r) => (rank[k] = r));
+  const ids = table.listIds;
+  return order.sort((a, b) => rank[table.hospital[a]!]! - rank[table.hospital[b]!]! || (ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : a - b));
 }
 
 /** Per hospital and fund: cost against the fund's share, prepayment, clearing and the balance rule. */

@@ -160,6 +160,43 @@ describe('the console in Chromium', () => {
     await page.close();
   }, timeout);
 
+  it('runs a DIP policy: its own labelled fields, point values year-start vs settlement, outlier classes, special review and clearing by hospital', async () => {
+    const page = await newPage();
+    consoleErrors.length = 0;
+    await signIn(page, key.analyst);
+    await page.goto(`${stack.url}/simulations`);
+    await page.getByLabel('Method').selectOption('dip');
+    // DRG-only fields hide, the DIP ones show.
+    expect(await page.getByLabel('Pay by', { exact: true }).isVisible()).toBe(false);
+    expect(await page.getByLabel('Review ratio').isVisible()).toBe(false);
+    await page.getByLabel('Name').fill('DIP funds');
+    await page.getByLabel('Reference years').fill('2023, 2024');
+    await page.getByLabel('Special review cap (‰ of discharges)').fill('2000');
+    await page.getByText('Special review cap (‰ of discharges): must be from 0 to 1000').first().waitFor();
+    await page.getByLabel('Special review cap (‰ of discharges)').fill('5');
+    await page.getByLabel('Pay DIP by').selectOption('funds');
+    expect(await page.getByLabel('DIP fund budget (yuan)').isVisible()).toBe(false);
+    await page.getByLabel('Employee fund budget (yuan)').fill('2500000');
+    await page.getByLabel('Resident fund budget (yuan)').fill('1500000');
+    await page.getByLabel('Hospital coefficients').selectOption('packet');
+    await page.getByLabel('Year-start point value from').selectOption('true');
+    await page.getByRole('button', { name: 'Add to the comparison' }).click();
+    await page.getByText('DIP, employee and resident funds').waitFor();
+    await page.getByRole('button', { name: 'Run', exact: true }).click();
+    await page.getByRole('heading', { name: 'DIP results' }).waitFor({ timeout: 150_000 });
+    const points = page.getByRole('table', { name: 'Point values: DIP funds' });
+    expect(await points.locator('tbody tr').count()).toBe(2);
+    expect(await points.locator('thead').textContent()).toContain('Year-start point value');
+    expect(await points.locator('thead').textContent()).toContain('Settlement point value');
+    expect(await page.getByRole('table', { name: 'Outlier classes: DIP funds' }).locator('tbody tr').count()).toBe(5);
+    expect(await page.getByRole('table', { name: 'Special review: DIP funds' }).textContent()).toContain('≤ 5 ‰ of discharges');
+    // One row per hospital and fund (5 hospitals × 2 funds).
+    expect(await page.getByRole('table', { name: 'Clearing by hospital: DIP funds' }).locator('tbody tr').count()).toBe(10);
+    await page.screenshot({ path: path.join(shots, 'simulations-dip.png'), fullPage: true });
+    expect(consoleErrors).toEqual([]);
+    await page.close();
+  }, timeout);
+
   it('runs a stress test and a sweep from the form', async () => {
     const page = await newPage();
     consoleErrors.length = 0;

@@ -184,6 +184,13 @@ describe('every answer of the API validates against its OpenAPI document', () =>
     const local = await poll('GetSimulation', `/v1/simulations/${regrouped.json.id as string}`, (a) => a.json.status === 'succeeded' || a.json.status === 'failed');
     expect(local.json.status).toBe('succeeded');
     expect((local.json.result as { scheme: { id: string; regrouped: boolean } }).scheme).toMatchObject({ id: 'taizhou_2022', regrouped: true });
+    // A DIP policy: its own result document (point values, outlier classes, clearing by hospital), validated too.
+    const dip = await call('CreateSimulation', 'analyst', '/v1/simulations', { body: JSON.stringify({ policy: { method: 'dip', referenceYears: [2025], settlementYear: 2025, pointValue: 10, fundRatio: 0.8 }, name: 'contract DIP' }) });
+    expect(dip.status).toBe(202);
+    const dipDone = await poll('GetSimulation', `/v1/simulations/${dip.json.id as string}`, (a) => a.json.status === 'succeeded' || a.json.status === 'failed');
+    expect(dipDone.json.error).toBeUndefined();
+    expect((dipDone.json.result as { method: string; funds: unknown[] }).method).toBe('dip');
+    expect((dipDone.json.result as { funds: unknown[] }).funds).toHaveLength(1);
 
     const tests = await everyRole('CreateStressTest', '/v1/stress-tests', 202, { body: JSON.stringify({ preset: 'baseline', scenario: { paths: 200 }, sweep: { parameter: 'costGrowth.mean', from: 0.02, to: 0.06, step: 0.02 } }) });
     const testId = tests.analyst!.json.id as string;

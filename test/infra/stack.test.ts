@@ -108,19 +108,22 @@ describe('service stack', () => {
     const join = (machines[0]![1].Properties.DefinitionString as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1];
     const states = (JSON.parse(join.map((part) => (typeof part === 'string' ? part : 'TOKEN')).join('')) as { StartAt: string; States: Record<string, { Type: string; Next?: string; Choices?: { Next: string }[]; Default?: string }> });
     const stateName = (p: SimulationPhase): string => (p.kind === 'map' ? `Map${p.name}` : p.name[0]!.toUpperCase() + p.name.slice(1));
-    const after = (name: string, budget: boolean): string | undefined => {
+    const after = (name: string, budget: boolean, method: 'drg' | 'dip'): string | undefined => {
       const st = states.States[name]!;
       if (st.Type !== 'Choice') return st.Next;
-      return budget ? st.Choices![0]!.Next : st.Default;
+      const take = name === 'Method?' ? method === 'dip' : budget;
+      return take ? st.Choices![0]!.Next : st.Default;
     };
-    for (const budget of [true, false]) {
-      let at = after(states.StartAt, budget)!;
-      const visited: string[] = [];
-      while (at !== 'Done') {
-        if (states.States[at]!.Type !== 'Choice') visited.push(at);
-        at = after(at, budget)!;
+    for (const method of ['drg', 'dip'] as const) {
+      for (const budget of [true, false]) {
+        let at = after(states.StartAt, budget, method)!;
+        const visited: string[] = [];
+        while (!states.States[at]!.Type.startsWith('Succeed')) {
+          if (states.States[at]!.Type !== 'Choice') visited.push(at);
+          at = after(at, budget, method)!;
+        }
+        expect(visited).toEqual(phasesFor(budget, method).map(stateName));
       }
-      expect(visited).toEqual(phasesFor(budget).map(stateName));
     }
     template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'cron(0 2 1 * ? *)' });
     template.hasResourceProperties('AWS::Events::Rule', { EventPattern: Match.objectLike({ source: ['aws.s3'], 'detail-type': ['Object Created'] }) });

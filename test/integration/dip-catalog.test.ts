@@ -14,6 +14,8 @@ import { buildDipCatalog } from '../../models/grouping/dip/build.ts';
 import { DipCaseTableBuilder, readDipCase } from '../../models/grouping/dip/cases.ts';
 import type { DipCatalog } from '../../models/grouping/dip/catalog.ts';
 import { defaultCatalogPolicy } from '../../models/grouping/dip/policy.ts';
+import { catalogFromPackets } from '../../models/grouping/dip/published.ts';
+import { caseDip } from '../../lambdas/http/schemas.ts';
 import { validateRecord } from '../../models/settlement/validate.ts';
 import { startStorage, type Storage } from './storage.ts';
 
@@ -95,8 +97,6 @@ describe('DIP catalogue in the service', () => {
     expect(bad.status).toBe(422);
     const paths = (bad.body.problems as { path: string }[]).map((p) => p.path);
     expect(paths).toEqual(expect.arrayContaining(['version', 'packets[0].score']));
-    const noCatchAll = await putCatalog('admin', JSON.stringify({ ...catalog, packets: catalog.packets.filter((p) => p.id !== '*/*') }));
-    expect(noCatchAll.status).toBe(422);
     expect((await putCatalog('admin', '{"format": ')).status).toBe(400);
     expect(await m.dip.activeDipCatalog(m.deps.awsDeps)).toBeNull();
   });
@@ -147,5 +147,20 @@ describe('DIP catalogue in the service', () => {
     expect(active?.id).toBe(put.body.id);
     expect(active?.catalog.builtAt).toBe('2026-02-01T00:00:00Z');
     expect(await m.objects.s3ObjectStore.list(process.env.LAKE_BUCKET!, 'catalogs/dip/')).toHaveLength(2);
+  });
+
+  it('takes an imported published packet list (no catch-all packet): a case in none of its packets is ungrouped with no score', async () => {
+    const listCase = JSON.parse(ingestLines[6]!) as { principalDiagnosis: string };
+    const list = `diagnosis,principalProcedure,relatedProcedures,score\n${listCase.principalDiagnosis.slice(0, 5)},,,812.5\n`;
+    const imported = catalogFromPackets('list.csv', list, defaultCatalogPolicy(), '2026-03-01T00:00:00Z');
+    expect(imported.packets.some((p) => p.id === '*/*')).toBe(false);
+    const put = await putCatalog('admin', JSON.stringify(imported));
+    expect(put.status).toBe(200);
+    const grouped = await call(m.group.handler, 'analyst', { method: 'POST', path: '/v1/group', body: ingestLines.slice(5, 15).join('\n'), headers: { 'content-type': 'application/x-ndjson' } });
+    expect(grouped.status).toBe(200);
+    const dips = (grouped.body.results as { status: string; dip?: unknown }[]).filter((r) => r.status !== 'invalid').map((r) => caseDip.parse(r.dip));
+    const ungrouped = dips.filter((d) => d.status === 'fallback');
+    expect(ungrouped.length).toBeGreaterThan(0);
+    for (const d of ungrouped) expect(d.score).toBeNull();
   });
 });

@@ -32,7 +32,7 @@ export interface StressTest {
 export interface TraceStep { step: string; text: string; codes?: string[] }
 export interface Grouping { status: 'grouped' | 'ambiguous' | 'ungroupable'; mdc: string | null; adrg: string | null; drg: string | null; severity?: string }
 /** A case's DIP packet (present when the service had an active DIP catalogue). */
-export interface CaseDip { status: 'grouped' | 'fallback'; packet: string; kind: 'core' | 'comprehensive'; score: number; auxiliary: { tier: string; rule: string; coefficient: number } | null; catalog: string }
+export interface CaseDip { status: 'grouped' | 'fallback'; packet: string; kind: 'core' | 'comprehensive'; score: number | null; auxiliary: { tier: string; rule: string; coefficient: number } | null; catalog: string }
 export interface StoredCase {
   hospitalId: string;
   listId: string;
@@ -49,7 +49,19 @@ export interface SimulationJob {
   id: string;
   status: 'queued' | 'running' | 'succeeded' | 'failed';
   progress: { partitionsDone: number; partitionsTotal: number | null; casesRead: number };
-  result?: { policy: { name: string | null }; rate: { baseRate: number }; totals: { cases: number; totalCost: number; payment: number }; hospitals: HospitalResult[] };
+  result?: { method?: undefined; policy: { name: string | null }; rate: { baseRate: number }; totals: { cases: number; totalCost: number; payment: number }; hospitals: HospitalResult[] } | DipSimulationResultView;
   error?: string;
+}
+type DipFund = 'all' | 'employee' | 'resident';
+/** A DIP policy's result document (app/dip-simulation-result.ts). */
+export interface DipSimulationResultView {
+  method: 'dip';
+  policy: { name: string | null };
+  catalog: { source: 'built' | 'given'; packets: number; coreThreshold: number; coreThresholdSource: string; coreCoverage: number | null };
+  totals: { cases: number; totalCost: number; caseValue: number; payment: number; prepaid: number; yearEnd: number };
+  outliers: { normal: number; low: number; high: number; specialReview: number; ungrouped: number };
+  specialReview: { threshold: number; capPerMille: number; candidates: number; cap: number; approved: number; overCap: number };
+  funds: { fund: DipFund; budget: number | null; fundRatio: number; cases: number; yearStartPointValue: number | null; settlementPointValue: number | null; prepaid: number; cleared: number; difference: number }[];
+  hospitals: { hospitalId: string; fund: DipFund; cases: number; fundShareOfCost: number; prepaid: number; cleared: number; difference: number; retainedSurplus: number; sharedOverspend: number; final: number; low: number; high: number; specialReview: number; ungrouped: number }[];
 }
 export const alertText: Record<Alert, string> = { insufficient: 'Insufficient (< 3 months)', warning: 'Warning (3–6 months)', target: 'Target (6–9 months)', high: 'High (9–15 months)', excessive: 'Excessive (> 15 months)' };

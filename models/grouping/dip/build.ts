@@ -28,6 +28,7 @@
 import { fitAuxiliary, auxiliaryFeatures } from './auxiliary.ts';
 import { catalogHead, type AuxiliaryTier, type AuxiliaryType, type CostTier, type DipCatalog, type Packet } from './catalog.ts';
 import { intern, splitCodesKey, type DipCaseTable } from './cases.ts';
+import { itemScores } from './item-scores.ts';
 import { auxiliaryTypes, baseKey, caseTypeMask, comprehensiveClasses, comprehensiveKey, coreKey, readDipCodes, type ComprehensiveClass, type DipCodes, type PacketRules } from './codes.ts';
 import { resolveYears, type DipCatalogPolicy } from './policy.ts';
 import { momentsByGroup, rivOf, trimmedByGroup } from './stats.ts';
@@ -60,7 +61,7 @@ export function buildDipCatalog(table: DipCaseTable, policy: DipCatalogPolicy, b
   const rules = packetRulesOf(policy);
   const codes: DipCodes[] = table.codesKeys.map((key) => {
     const c = splitCodesKey(key);
-    return readDipCodes(c.principalDiagnosis, c.procedures, c.classes, rules);
+    return readDipCodes(c.principalDiagnosis, c.procedures, c.classes, rules, c.secondaryDiagnoses);
   });
 
   // 1. Reference rows.
@@ -119,7 +120,8 @@ export function buildDipCatalog(table: DipCaseTable, policy: DipCatalogPolicy, b
   for (const rule of policy.rulePackets) {
     if (!ruleCount.has(rule.id) || packetOfKey.has(rule.id)) continue;
     packetOfKey.set(rule.id, packets.length);
-    packets.push({ id: rule.id, kind: 'core', definition: { kind: 'core', stage: rule.stage, diagnoses: rule.diagnoses, procedures: rule.procedures ?? null, text: rule.text ?? `${rule.stage} packet: principal diagnosis in ${rule.diagnoses.join(', ')}${rule.procedures ? ` with ${rule.procedures.join(' or ')}` : ''}` }, units: [], bounds: null });
+    const secondary = rule.secondaryDiagnoses ? ` and a secondary diagnosis in ${rule.secondaryDiagnoses.join(', ')}` : '';
+    packets.push({ id: rule.id, kind: 'core', definition: { kind: 'core', stage: rule.stage, diagnoses: rule.diagnoses, procedures: rule.procedures ?? null, ...(rule.secondaryDiagnoses ? { secondaryDiagnoses: rule.secondaryDiagnoses } : {}), text: rule.text ?? `${rule.stage} packet: principal diagnosis in ${rule.diagnoses.join(', ')}${rule.procedures ? ` with ${rule.procedures.join(' or ')}` : ''}${secondary}` }, units: [], bounds: null });
   }
   const coreKeys = [...keyCount].filter(([, c]) => c >= t).map(([k]) => k).sort(cmp);
   for (const key of coreKeys) {
@@ -201,9 +203,13 @@ export function buildDipCatalog(table: DipCaseTable, policy: DipCatalogPolicy, b
   const packetStats = trimmedByGroup(yearGroups(packetOfRow, Y, yearOf), all.length * Y, cost, policy.trim);
   const unitMoments = momentsByGroup(unitOfRow, U, adjusted);
 
+  const drugScores = itemScores(packetOfRow, all.length, yearOf, years.weights, gather(table.drugCost, rows));
+  const materialScores = itemScores(packetOfRow, all.length, yearOf, years.weights, gather(table.materialCost, rows));
+
   // 7. Auxiliary typing; learned tiers.
   const flags = gather8(table.flags, rows);
   const ageBand = gather8(table.ageBand, rows);
+  const icuBand = gather8(table.icuBand, rows);
   const binned = policy.learnedTiers ? auxiliaryFeatures(gather8(table.severity, rows), ageBand, gather8(table.outcome, rows)) : null;
   const leafGroup = new Int32Array(n).fill(-1);
   let leafGroups = 0;
@@ -212,6 +218,8 @@ export function buildDipCatalog(table: DipCaseTable, policy: DipCatalogPolicy, b
   const out: Packet[] = all.map((p, index) => {
     const members = rowsOfPacket[index]!;
     const packet: Packet = { id: p.id, kind: p.kind, definition: p.definition, basic: basic.has(p.id), score: round2(scoreOf(packetStats, index)), cases: members.length, meanCost: round2(packetMoments.mean[index]!), cv: round4(packetMoments.cv[index]!) };
+    if (Number.isFinite(drugScores[index]!)) packet.drugScore = round4(drugScores[index]!);
+    if (Number.isFinite(materialScores[index]!)) packet.materialScore = round4(materialScores[index]!);
     if (p.bounds) {
       const bounds = p.bounds;
       packet.tiers = p.units.map((u, j): CostTier => ({
@@ -227,7 +235,7 @@ export function buildDipCatalog(table: DipCaseTable, policy: DipCatalogPolicy, b
       leafGroups += p.units.length;
       return packet;
     }
-    const typing = p.kind === 'core' && members.length >= policy.auxiliaryMinCases ? auxiliaryTyping(p.id, members, adjusted, flags, ageBand, packetMoments.mean[index]!, policy.trim, minTier, policy.auxiliaryCvReduction) : null;
+    const typing = p.kind === 'core' && members.length >= policy.auxiliaryMinCases ? auxiliaryTyping(p.id, members, adjusted, flags, ageBand, icuBand, packetMoments.mean[index]!, policy.trim, minTier, policy.auxiliaryCvReduction) : null;
     if (typing) {
       withAuxiliary++;
       packet.auxiliary = typing.types;
@@ -403,13 +411,13 @@ export function coverageByThreshold(keyCount: ReadonlyMap<string, number>, ruleC
  * fewer than `minCases` cases are left out; each case takes its met type with the highest
  * coefficient (none: coefficient 1). Kept when it lowers the packet's CV by ≥ `reduction`.
  */
-export function auxiliaryTyping(packetId: string, members: Int32Array, adjusted: Float64Array, flags: Uint8Array, ageBand: Uint8Array, standard: number, trim: readonly [number, number], minCases: number, reduction: number): { types: AuxiliaryType[]; groupOf: Int32Array; groups: number; cvWithin: number } | null {
+export function auxiliaryTyping(packetId: string, members: Int32Array, adjusted: Float64Array, flags: Uint8Array, ageBand: Uint8Array, icuBand: Uint8Array, standard: number, trim: readonly [number, number], minCases: number, reduction: number): { types: AuxiliaryType[]; groupOf: Int32Array; groups: number; cvWithin: number } | null {
   const m = members.length;
   const T = auxiliaryTypes.length;
   const mask = new Int32Array(m);
   for (let j = 0; j < m; j++) {
     const k = members[j]!;
-    mask[j] = caseTypeMask(flags[k]!, ageBand[k]!, adjusted[k]! / standard);
+    mask[j] = caseTypeMask(flags[k]!, ageBand[k]!, adjusted[k]! / standard, icuBand[k]! - 1);
   }
   const local = gather(adjusted, members);
   const packetMean = trimmedByGroup(new Int32Array(m), 1, local, trim).mean[0]!;

@@ -8,11 +8,14 @@
  */
 import { caseSeverity, indexRulePack, type GroupingInput, type Severity } from '../drg/grouper.ts';
 import type { RulePack } from '../drg/pack.ts';
-import { ageBandIndex, outcomeIndex, severityIndex, typingFlags, type ProcedureClasses, type ProcedureKind } from './codes.ts';
+import { itemCosts } from './item-scores.ts';
+import { ageBandIndex, icuBandIndex, icuDays, outcomeIndex, ruleSecondaries, severityIndex, typingFlags, type ProcedureClasses, type ProcedureKind } from './codes.ts';
 
 /** The record fields DIP reads (a subset of the settlement record). */
 export interface DipInput extends GroupingInput {
   dischargeDisposition: string;
+  /** 重症监护时长 in hours (ICU-day auxiliary types). */
+  icuHours?: number | undefined;
   dischargeDate?: string | undefined;
   totalCost?: number | undefined;
   lengthOfStay?: number | undefined;
@@ -23,6 +26,8 @@ export interface DipInput extends GroupingInput {
 export interface DipReference {
   procedureClasses: ProcedureClasses;
   severity: (record: GroupingInput) => Severity;
+  /** Secondary-diagnosis prefixes the policy's rule packets read (`secondaryPrefixesOf`): those secondary diagnoses join the codes key. */
+  secondaryPrefixes?: readonly string[] | undefined;
 }
 
 /** The severity function of a DRG rule pack: MCC/CC lists with their exclusion tables. */
@@ -36,22 +41,25 @@ const letterKind: Record<string, ProcedureKind> = { s: 'surgery', i: 'interventi
 
 /**
  * The codes key of a case: the principal diagnosis, then its classified procedures in record order
- * with their class letter — `K80.100x002|51.2300:s+99.1800:t`. Unclassified procedures never
- * count, so they are left out; the builder reads each distinct key once.
+ * with their class letter — `K80.100x002|51.2300:s+99.1800:t` — and, after `#`, the secondary
+ * diagnoses a rule packet reads (`Z51.100|99.2500:t#C92.000`). Unclassified procedures and other
+ * secondary diagnoses never count, so they are left out; the builder reads each distinct key once.
  */
-export function codesKey(principalDiagnosis: string, procedures: readonly string[], classes: ProcedureClasses): string {
+export function codesKey(principalDiagnosis: string, procedures: readonly string[], classes: ProcedureClasses, secondaries: readonly string[] = []): string {
   const parts: string[] = [];
   for (const code of procedures) {
     const kind = classes.get(code);
     if (kind !== undefined) parts.push(`${code}:${kindLetter[kind]}`);
   }
-  return `${principalDiagnosis}|${parts.join('+')}`;
+  return `${principalDiagnosis}|${parts.join('+')}${secondaries.length > 0 ? `#${secondaries.join('+')}` : ''}`;
 }
 
 /** Split a codes key back into the principal diagnosis, the procedures and their classes. */
-export function splitCodesKey(key: string): { principalDiagnosis: string; procedures: string[]; classes: Map<string, ProcedureKind> } {
+export function splitCodesKey(key: string): { principalDiagnosis: string; procedures: string[]; classes: Map<string, ProcedureKind>; secondaryDiagnoses: string[] } {
   const bar = key.indexOf('|');
-  const list = key.slice(bar + 1);
+  const hash = key.indexOf('#', bar);
+  const list = key.slice(bar + 1, hash < 0 ? undefined : hash);
+  const secondaryDiagnoses = hash < 0 ? [] : key.slice(hash + 1).split('+');
   const classes = new Map<string, ProcedureKind>();
   const procedures: string[] = [];
   if (list !== '') {
@@ -62,7 +70,7 @@ export function splitCodesKey(key: string): { principalDiagnosis: string; proced
       classes.set(code, letterKind[part.slice(colon + 1)]!);
     }
   }
-  return { principalDiagnosis: key.slice(0, bar), procedures, classes };
+  return { principalDiagnosis: key.slice(0, bar), procedures, classes, secondaryDiagnoses };
 }
 
 /** One case as the catalogue sees it. */
@@ -77,18 +85,27 @@ export interface DipCaseRow {
   severity: number;
   ageBand: number;
   outcome: number;
+  /** `icuBandIndex` of the ICU days + 1 (0: fewer than 2 days in intensive care). */
+  icuBand: number;
+  /** Drug and material cost from the itemised costs (NaN without them): the dRW / cRW monitoring scores. */
+  drugCost: number;
+  materialCost: number;
 }
 
 /** Read a valid record into its DIP row. */
 export function readDipCase(record: DipInput, reference: DipReference): DipCaseRow {
+  const items = itemCosts(record.costs);
   return {
-    codesKey: codesKey(record.principalDiagnosis, record.procedures, reference.procedureClasses),
+    codesKey: codesKey(record.principalDiagnosis, record.procedures, reference.procedureClasses, ruleSecondaries(record.secondaryDiagnoses, reference.secondaryPrefixes ?? [])),
     year: record.dischargeDate ? Number(record.dischargeDate.slice(0, 4)) : NaN,
     cost: record.totalCost ?? NaN,
     flags: typingFlags(record),
     severity: severityIndex(reference.severity(record)),
     ageBand: ageBandIndex(record.ageYears, record.ageDays),
     outcome: outcomeIndex(record.dischargeDisposition),
+    icuBand: icuBandIndex(icuDays(record.icuHours)) + 1,
+    drugCost: items.drugs,
+    materialCost: items.materials,
   };
 }
 
@@ -104,11 +121,15 @@ export interface DipCaseTable {
   severity: Uint8Array;
   ageBand: Uint8Array;
   outcome: Uint8Array;
+  /** ICU band + 1 (0: none), see `DipCaseRow.icuBand`. */
+  icuBand: Uint8Array;
+  drugCost: Float64Array;
+  materialCost: Float64Array;
 }
 export type DipCaseBlock = DipCaseTable;
 
 function emptyTable(n: number): DipCaseTable {
-  return { size: 0, codes: new Int32Array(n), codesKeys: [], year: new Int32Array(n), cost: new Float64Array(n), flags: new Uint8Array(n), severity: new Uint8Array(n), ageBand: new Uint8Array(n), outcome: new Uint8Array(n) };
+  return { size: 0, codes: new Int32Array(n), codesKeys: [], year: new Int32Array(n), cost: new Float64Array(n), flags: new Uint8Array(n), severity: new Uint8Array(n), ageBand: new Uint8Array(n), outcome: new Uint8Array(n), icuBand: new Uint8Array(n), drugCost: new Float64Array(n), materialCost: new Float64Array(n) };
 }
 
 /** Collects rows into a block with its own interned keys. */
@@ -130,6 +151,9 @@ export class DipCaseBlockBuilder {
       block.severity[i] = r.severity;
       block.ageBand[i] = r.ageBand;
       block.outcome[i] = r.outcome;
+      block.icuBand[i] = r.icuBand;
+      block.drugCost[i] = r.drugCost;
+      block.materialCost[i] = r.materialCost;
     });
     return block;
   }
@@ -146,7 +170,7 @@ export function intern(index: Map<string, number>, list: string[], key: string):
   return i;
 }
 
-const columns = ['year', 'cost', 'flags', 'severity', 'ageBand', 'outcome'] as const;
+const columns = ['year', 'cost', 'flags', 'severity', 'ageBand', 'outcome', 'icuBand', 'drugCost', 'materialCost'] as const;
 
 /** Appends blocks (re-interning their keys) into one growing table. */
 export class DipCaseTableBuilder {
@@ -188,6 +212,6 @@ export class DipCaseTableBuilder {
   finish(): DipCaseTable {
     const t = this.t;
     const n = t.size;
-    return { size: n, codes: t.codes.slice(0, n), codesKeys: t.codesKeys, year: t.year.slice(0, n), cost: t.cost.slice(0, n), flags: t.flags.slice(0, n), severity: t.severity.slice(0, n), ageBand: t.ageBand.slice(0, n), outcome: t.outcome.slice(0, n) };
+    return { size: n, codes: t.codes.slice(0, n), codesKeys: t.codesKeys, year: t.year.slice(0, n), cost: t.cost.slice(0, n), flags: t.flags.slice(0, n), severity: t.severity.slice(0, n), ageBand: t.ageBand.slice(0, n), outcome: t.outcome.slice(0, n), icuBand: t.icuBand.slice(0, n), drugCost: t.drugCost.slice(0, n), materialCost: t.materialCost.slice(0, n) };
   }
 }

@@ -32,7 +32,7 @@ const stats = {
 const auxiliaryTypeSchema = z.object({
   id: z.string(),
   type: z.enum(auxiliaryTypes.map((t) => t.id) as [string, ...string[]]),
-  dimension: z.enum(['tumour', 'severity', 'age']),
+  dimension: z.enum(['tumour', 'severity', 'age', 'icu']),
   rule: z.string(),
   coefficient: z.number().positive(),
   ...stats,
@@ -69,7 +69,7 @@ const definitionSchema = z.union([
   /** Basic rule: diagnosis + principal procedure (procedures[0], null when none) + related procedures. */
   z.object({ kind: z.literal('core'), stage: z.literal('basic'), diagnosis: z.string(), principal: z.string().nullable(), related: z.array(z.string()), text: z.string() }),
   /** A rule packet of the policy (pre-grouped or diagnosis-assisted). */
-  z.object({ kind: z.literal('core'), stage: z.enum(['pre-grouped', 'diagnosis-assisted']), diagnoses: z.array(z.string()), procedures: z.array(z.string()).nullable(), text: z.string() }),
+  z.object({ kind: z.literal('core'), stage: z.enum(['pre-grouped', 'diagnosis-assisted']), diagnoses: z.array(z.string()), procedures: z.array(z.string()).nullable(), secondaryDiagnoses: z.array(z.string()).optional(), text: z.string() }),
   z.object({ kind: z.literal('comprehensive'), category: z.string(), procedureClass: z.union([z.enum(comprehensiveClasses), z.literal('*')]), text: z.string() }),
 ]);
 
@@ -81,6 +81,9 @@ export const packetSchema = z.object({
   basic: z.boolean(),
   /** Score (分值) RW_i = Σ_y w_y (m_{i,y} / M_y) / Σ_y w_y × scoreScale. */
   score: z.number(),
+  /** Drug and material scores dRW_i = dm_i / dM, cRW_i = cm_i / cM (monitoring, never paid; absent when no case itemises its costs). */
+  drugScore: z.number().optional(),
+  materialScore: z.number().optional(),
   ...stats,
   tiers: z.array(costTierSchema).optional(),
   /** Auxiliary types kept by the trigger (paid: the case takes the met type with the highest coefficient). */
@@ -119,7 +122,7 @@ export const dipCatalogSchema = z.object({
   rules: z.object({
     exclusions: z.object({ diagnoses: z.array(z.string()), procedures: z.array(z.string()) }),
     merge: z.object({ diagnoses: z.record(z.string(), z.string()), procedures: z.record(z.string(), z.string()) }),
-    rulePackets: z.array(z.object({ id: z.string(), stage: z.enum(['pre-grouped', 'diagnosis-assisted']), diagnoses: z.array(z.string()), procedures: z.array(z.string()).optional(), text: z.string().optional() })),
+    rulePackets: z.array(z.object({ id: z.string(), stage: z.enum(['pre-grouped', 'diagnosis-assisted']), diagnoses: z.array(z.string()), procedures: z.array(z.string()).optional(), secondaryDiagnoses: z.array(z.string()).optional(), text: z.string().optional() })),
   }),
   referenceYears: z.array(z.number().int()),
   yearWeights: z.array(z.number()),

@@ -59,7 +59,18 @@ export function category3(code: string): string {
 export interface PacketRules {
   exclusions: { diagnoses: readonly string[]; procedures: readonly string[] };
   merge: { diagnoses: Readonly<Record<string, string>>; procedures: Readonly<Record<string, string>> };
-  rulePackets: readonly { id: string; stage: 'pre-grouped' | 'diagnosis-assisted'; diagnoses: readonly string[]; procedures?: readonly string[] | undefined }[];
+  rulePackets: readonly { id: string; stage: 'pre-grouped' | 'diagnosis-assisted'; diagnoses: readonly string[]; procedures?: readonly string[] | undefined; secondaryDiagnoses?: readonly string[] | undefined }[];
+}
+
+/** Every secondary-diagnosis prefix the rule packets read (a case's other secondary diagnoses never change its packet). */
+export function secondaryPrefixesOf(rules: Pick<PacketRules, 'rulePackets'>): string[] {
+  return [...new Set(rules.rulePackets.flatMap((r) => r.secondaryDiagnoses ?? []))].sort();
+}
+
+/** The secondary diagnoses of a case that some rule packet reads, sorted and distinct. */
+export function ruleSecondaries(secondaryDiagnoses: readonly string[], prefixes: readonly string[]): string[] {
+  if (prefixes.length === 0 || secondaryDiagnoses.length === 0) return [];
+  return [...new Set(secondaryDiagnoses.filter((d) => startsWithAny(d, prefixes)))].sort();
 }
 
 export const noPacketRules: PacketRules = { exclusions: { diagnoses: [], procedures: [] }, merge: { diagnoses: {}, procedures: {} }, rulePackets: [] };
@@ -93,15 +104,17 @@ function startsWithAny(code: string, prefixes: readonly string[]): boolean {
 /**
  * Read a case's codes (models.md §2, in the specification's order): exclusion list → pre-grouped
  * packets → merges (并项) → diagnosis-assisted packets → the basic rule's principal diagnosis at
- * 4 characters, principal procedure and related procedures.
+ * 4 characters, principal procedure and related procedures. A rule packet matches on the principal
+ * diagnosis (prefix), and when it lists them, on one of its procedures and on one of its
+ * secondary-diagnosis prefixes (diagnosis-assisted packets: principal + related diagnosis).
  */
-export function readDipCodes(principalDiagnosis: string, procedures: readonly string[], classes: ProcedureClasses, rules: PacketRules): DipCodes {
+export function readDipCodes(principalDiagnosis: string, procedures: readonly string[], classes: ProcedureClasses, rules: PacketRules, secondaryDiagnoses: readonly string[] = []): DipCodes {
   const excluded = startsWithAny(principalDiagnosis, rules.exclusions.diagnoses);
   const kept = procedures.filter((c) => !rules.exclusions.procedures.includes(c));
   let rulePacket: string | null = null;
   if (!excluded) {
     for (const stage of ['pre-grouped', 'diagnosis-assisted'] as const) {
-      const hit = rules.rulePackets.find((r) => r.stage === stage && startsWithAny(principalDiagnosis, r.diagnoses) && (!r.procedures || r.procedures.some((c) => kept.includes(c))));
+      const hit = rules.rulePackets.find((r) => r.stage === stage && startsWithAny(principalDiagnosis, r.diagnoses) && (!r.procedures || r.procedures.some((c) => kept.includes(c))) && (!r.secondaryDiagnoses || secondaryDiagnoses.some((d) => startsWithAny(d, r.secondaryDiagnoses!))));
       if (hit) {
         rulePacket = hit.id;
         break;
@@ -174,6 +187,21 @@ export function ageBandIndex(ageYears: number, ageDays: number | undefined): num
   return 5;
 }
 
+/**
+ * Days in intensive care (监护病房住院天数) from the settlement list's ICU hours: every begun day
+ * counts (25 h → 2 days), 0 when none or not recorded. Capped at 65 535.
+ */
+export function icuDays(hours: number | undefined): number {
+  return hours !== undefined && hours > 0 ? Math.min(65_535, Math.ceil(hours / 24 - 1e-9)) : 0;
+}
+
+/** ICU-day bands of the auxiliary typing: 2–7, 8–14, 15–30, ≥ 31 days (−1: fewer than 2 days). */
+export const icuBands = ['2–7 d', '8–14 d', '15–30 d', '≥ 31 d'] as const;
+
+export function icuBandIndex(days: number): number {
+  return days < 2 ? -1 : days <= 7 ? 0 : days <= 14 ? 1 : days <= 30 ? 2 : 3;
+}
+
 /** Discharge outcome of the auxiliary catalogue: death (离院方式 5), transfer (2, 3), other (1, 4, 9). */
 export const outcomes = ['other', 'death', 'transfer'] as const;
 export type Outcome = (typeof outcomes)[number];
@@ -240,7 +268,7 @@ export function typingFlags(r: TypingFacts): number {
   return f;
 }
 
-/** The auxiliary types of the specification (ICU-day types need ICU days, which the settlement list does not carry). */
+/** The auxiliary types of the specification: tumour and non-tumour severity, age, ICU days (监护病房住院天数). */
 export const auxiliaryTypes = [
   { id: 'tumour-death', dimension: 'tumour', rule: 'malignant tumour, died' },
   { id: 'tumour-treatment', dimension: 'tumour', rule: 'malignant tumour, cost ≥ 3× the packet standard with treatment ≥ 50 % of cost' },
@@ -258,18 +286,23 @@ export const auxiliaryTypes = [
   { id: 'age-1-6', dimension: 'age', rule: 'age 1–6 years' },
   { id: 'age-7-17', dimension: 'age', rule: 'age 7–17 years' },
   { id: 'age-65', dimension: 'age', rule: 'age ≥ 65 years' },
+  { id: 'icu-2-7', dimension: 'icu', rule: '2–7 days in intensive care' },
+  { id: 'icu-8-14', dimension: 'icu', rule: '8–14 days in intensive care' },
+  { id: 'icu-15-30', dimension: 'icu', rule: '15–30 days in intensive care' },
+  { id: 'icu-31', dimension: 'icu', rule: '31 days or more in intensive care' },
 ] as const;
 export type AuxiliaryTypeId = (typeof auxiliaryTypes)[number]['id'];
 const typeIndex = new Map<string, number>(auxiliaryTypes.map((t, i) => [t.id, i]));
+const icuTypeOfBand = [typeIndex.get('icu-2-7')!, typeIndex.get('icu-8-14')!, typeIndex.get('icu-15-30')!, typeIndex.get('icu-31')!];
 const ageTypeOfBand = [typeIndex.get('age-0-28d')!, typeIndex.get('age-29d-1y')!, typeIndex.get('age-1-6')!, typeIndex.get('age-7-17')!, -1, typeIndex.get('age-65')!];
 
 /**
  * The types a case meets (indices into `auxiliaryTypes`, as a bit mask): every severity or tumour
- * type that applies (the "other" / "mild" type when none does) and its age type. The payment takes
- * the met type with the highest coefficient. `costRatio` is the case's cost ÷ the packet's
- * standard (mean cost).
+ * type that applies (the "other" / "mild" type when none does), its age type and its ICU-day type
+ * (`icuBandIndex` of its ICU days; −1: none). The payment takes the met type with the highest
+ * coefficient. `costRatio` is the case's cost ÷ the packet's standard (mean cost).
  */
-export function caseTypeMask(flags: number, ageBand: number, costRatio: number): number {
+export function caseTypeMask(flags: number, ageBand: number, costRatio: number, icuBand = -1): number {
   const long = (flags & TypeFlag.LongStay) !== 0;
   const met: string[] = [];
   if (flags & TypeFlag.Malignant) {
@@ -290,5 +323,6 @@ export function caseTypeMask(flags: number, ageBand: number, costRatio: number):
   for (const id of met) mask |= 1 << typeIndex.get(id)!;
   const age = ageTypeOfBand[ageBand] ?? -1;
   if (age >= 0) mask |= 1 << age;
+  if (icuBand >= 0) mask |= 1 << icuTypeOfBand[icuBand]!;
   return mask;
 }

@@ -20,7 +20,7 @@
 import { bestCore, coreMatcher, type CoreMatcher } from './build.ts';
 import type { DipCatalog, Packet } from './catalog.ts';
 import type { DipInput, DipReference } from './cases.ts';
-import { ageBandIndex, auxiliaryTypes, baseKey, caseTypeMask, comprehensiveKey, coreKey, readDipCodes, typingFlags, type DipCodes, type ProcedureClasses } from './codes.ts';
+import { ageBandIndex, auxiliaryTypes, baseKey, caseTypeMask, comprehensiveKey, coreKey, icuBandIndex, icuDays, readDipCodes, typingFlags, type DipCodes, type ProcedureClasses } from './codes.ts';
 import { tierOfCost } from './tiers.ts';
 
 export interface DipTraceStep {
@@ -53,6 +53,10 @@ export interface DipCaseFacts {
   flags: number;
   /** `ageBandIndex` of the case. */
   ageBand: number;
+  /** Secondary diagnoses (only those a rule packet reads matter). */
+  secondaryDiagnoses?: readonly string[] | undefined;
+  /** `icuBandIndex` of the case's ICU days (−1 or absent: none). */
+  icuBand?: number | undefined;
   totalCost?: number | undefined;
 }
 
@@ -79,7 +83,7 @@ const typeBit = new Map<string, number>(auxiliaryTypes.map((t, i) => [t.id, i]))
 
 /** Group one valid record (see the module comment). */
 export function groupDip(catalog: DipCatalog, record: DipInput, reference: DipReference, options: { trace?: boolean } = {}): DipGroupResult {
-  return groupDipFacts(catalog, { principalDiagnosis: record.principalDiagnosis, procedures: record.procedures, flags: typingFlags(record), ageBand: ageBandIndex(record.ageYears, record.ageDays), totalCost: record.totalCost }, reference.procedureClasses, options);
+  return groupDipFacts(catalog, { principalDiagnosis: record.principalDiagnosis, procedures: record.procedures, secondaryDiagnoses: record.secondaryDiagnoses, flags: typingFlags(record), ageBand: ageBandIndex(record.ageYears, record.ageDays), icuBand: icuBandIndex(icuDays(record.icuHours)), totalCost: record.totalCost }, reference.procedureClasses, options);
 }
 
 /** Group a case from its facts (the simulate path carries facts, not records). */
@@ -87,7 +91,7 @@ export function groupDipFacts(catalog: DipCatalog, facts: DipCaseFacts, classes:
   const index = indexCatalog(catalog);
   const { byId } = index;
   const trace: DipTraceStep[] | null = options.trace === false ? null : [];
-  const codes = readDipCodes(facts.principalDiagnosis, facts.procedures, classes, catalog.rules);
+  const codes = readDipCodes(facts.principalDiagnosis, facts.procedures, classes, catalog.rules, facts.secondaryDiagnoses);
   if (trace) {
     trace.push({ step: 'diagnosis', text: `Principal diagnosis ${facts.principalDiagnosis}: ${codes.diagnosis} at 4 characters${codes.diagnosis.startsWith(facts.principalDiagnosis.slice(0, 3)) ? '' : ' (merged)'}, category ${codes.category}.` });
     trace.push({ step: 'procedures', text: proceduresText(codes) });
@@ -148,7 +152,7 @@ export function groupDipFacts(catalog: DipCatalog, facts: DipCaseFacts, classes:
 /** The met auxiliary type with the highest coefficient (ties: the first in the catalogue). */
 function pickType(packet: Packet, facts: DipCaseFacts, trace: DipTraceStep[] | null): DipGroupResult['auxiliary'] {
   const ratio = facts.totalCost !== undefined && packet.meanCost > 0 ? facts.totalCost / packet.meanCost : NaN;
-  const mask = caseTypeMask(facts.flags, facts.ageBand, ratio);
+  const mask = caseTypeMask(facts.flags, facts.ageBand, ratio, facts.icuBand ?? -1);
   let best: NonNullable<Packet['auxiliary']>[number] | null = null;
   for (const t of packet.auxiliary!) if ((mask >> typeBit.get(t.type)!) & 1 && (!best || t.coefficient > best.coefficient)) best = t;
   if (!best) {

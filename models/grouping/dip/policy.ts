@@ -25,6 +25,8 @@ const rulePacketSchema = z.strictObject({
   stage: z.enum(['pre-grouped', 'diagnosis-assisted'], { error: 'must be "pre-grouped" or "diagnosis-assisted"' }),
   diagnoses: codeList('principal-diagnosis prefixes').min(1, { error: 'must list at least one diagnosis prefix' }),
   procedures: codeList('procedures, any of which the case must have').optional(),
+  /** Diagnosis-assisted (诊断辅助细分): secondary-diagnosis prefixes, one of which the case must have (e.g. Z51.1 with C91–C95). */
+  secondaryDiagnoses: codeList('secondary-diagnosis prefixes, one of which the case must have').optional(),
   text: z.string().max(200).optional(),
 });
 export type RulePacket = z.output<typeof rulePacketSchema>;

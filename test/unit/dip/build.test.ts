@@ -6,6 +6,8 @@ import { parseDipCatalog, type DipCatalog } from '../../../models/grouping/dip/c
 import { groupDip } from '../../../models/grouping/dip/grouper.ts';
 import { defaultCatalogPolicy, pickCatalogPolicy } from '../../../models/grouping/dip/policy.ts';
 import { catalogFromPackets } from '../../../models/grouping/dip/published.ts';
+import { codesKey, splitCodesKey } from '../../../models/grouping/dip/cases.ts';
+import { ruleSecondaries, secondaryPrefixesOf } from '../../../models/grouping/dip/codes.ts';
 import { record, reference, tableOf } from './helpers.ts';
 
 const at = '2025-01-01T00:00:00Z';
@@ -146,6 +148,60 @@ describe('buildDipCatalog', () => {
     expect(high!.score / low!.score).toBeCloseTo(10_725 / 1145, 3);
     expect(groupDip(c, record({ principalDiagnosis: 'J18.900', procedures: ['99.1800'], totalCost: 9000 }), reference)).toMatchObject({ packet: 'J18/therapeutic#T2', score: high!.score });
     expect(groupDip(c, record({ principalDiagnosis: 'J18.900', procedures: ['99.1800'], totalCost: undefined }), reference)).toMatchObject({ packet: 'J18/therapeutic', score: packet.score });
+  });
+
+  it('forms diagnosis-assisted packets on the principal and a secondary diagnosis (Z51.1 chemotherapy with leukaemia C91–C95)', () => {
+    // 20 chemotherapy cases with a leukaemia secondary diagnosis at 8000, 20 with a lung tumour at 3000.
+    // All-case mean M = 5500: the rule packet scores 8000 / 5500 × 1000 = 1454.55, the basic packet
+    // Z51.1/- 3000 / 5500 × 1000 = 545.45.
+    const chemo = (secondary: string, cost: number) => record({ principalDiagnosis: 'Z51.100', secondaryDiagnoses: [secondary, 'I10.x00'], totalCost: cost });
+    const cases = [...Array.from({ length: 20 }, () => chemo('C92.000', 8000)), ...Array.from({ length: 20 }, () => chemo('C34.100', 3000))];
+    const rulePackets = [{ id: 'Z51.1-LEUKAEMIA', stage: 'diagnosis-assisted' as const, diagnoses: ['Z51.1'], secondaryDiagnoses: ['C91', 'C92', 'C93', 'C94', 'C95'] }];
+    const policy = defaultCatalogPolicy({ coreThreshold: 15, trim: [0, 1], rulePackets });
+    const c = buildDipCatalog(tableOf(cases, secondaryPrefixesOf(policy)), policy, at);
+    expect(byId(c, 'Z51.1-LEUKAEMIA')).toMatchObject({ cases: 20, score: 1454.55, definition: { secondaryDiagnoses: ['C91', 'C92', 'C93', 'C94', 'C95'] } });
+    expect(byId(c, 'Z51.1/-')).toMatchObject({ cases: 20, score: 545.45 });
+    expect(groupDip(c, chemo('C92.000', 1), reference)).toMatchObject({ status: 'grouped', packet: 'Z51.1-LEUKAEMIA' });
+    expect(groupDip(c, chemo('C34.100', 1), reference)).toMatchObject({ status: 'grouped', packet: 'Z51.1/-' });
+    // The rules travel with the catalogue: a reloaded catalogue groups the same way.
+    const reloaded = parseDipCatalog(JSON.parse(JSON.stringify(c)));
+    expect(reloaded.rules.rulePackets[0]!.secondaryDiagnoses).toEqual(['C91', 'C92', 'C93', 'C94', 'C95']);
+    expect(groupDip(reloaded, chemo('C95.000', 1), reference).packet).toBe('Z51.1-LEUKAEMIA');
+    // Only the secondary diagnoses a rule reads join the codes key.
+    expect(codesKey('Z51.100', [], reference.procedureClasses, ruleSecondaries(['I10.x00', 'C92.000'], secondaryPrefixesOf(policy)))).toBe('Z51.100|#C92.000');
+    expect(splitCodesKey('Z51.100|99.1800:t#C92.000')).toMatchObject({ procedures: ['99.1800'], secondaryDiagnoses: ['C92.000'] });
+  });
+
+  it('computes drug and material scores dRW = dm / dM, cRW = cm / cM over the cases that itemise their costs', () => {
+    // K80.1/-: drugs 600, materials 100 (20 cases, and 5 more without itemised costs); J18.0/-: drugs 200,
+    // materials 300 (20 cases). dM = 400, cM = 200 → dRW 1.5 and 0.5, cRW 0.5 and 1.5.
+    const k80 = Array.from({ length: 20 }, () => record({ costs: { westernDrugs: 500, patentDrugs: 100, materials: 100, other: 300 } }));
+    const bare = Array.from({ length: 5 }, () => record({ totalCost: 5000 }));
+    const j18 = Array.from({ length: 20 }, () => record({ principalDiagnosis: 'J18.000', costs: { herbalDrugs: 200, materials: 300, other: 500 } }));
+    const c = buildDipCatalog(tableOf([...k80, ...bare, ...j18]), defaultCatalogPolicy({ coreThreshold: 15, trim: [0, 1] }), at);
+    expect(byId(c, 'K80.1/-')).toMatchObject({ drugScore: 1.5, materialScore: 0.5 });
+    expect(byId(c, 'J18.0/-')).toMatchObject({ drugScore: 0.5, materialScore: 1.5 });
+    // Without itemised costs there is no drug or material score.
+    const none = buildDipCatalog(tableOf(bare.concat(bare, bare, bare)), defaultCatalogPolicy({ coreThreshold: 15, trim: [0, 1] }), at);
+    expect(byId(none, 'K80.1/-')!.drugScore).toBeUndefined();
+  });
+
+  it('types by ICU days (2–7, 8–14, 15–30, ≥ 31): m_j / M of the ICU type, the highest met coefficient paid', () => {
+    // 60 cases of K80.1/-, 2-day stays (no severity type but "mild"): the even ones spent 120 h (5 days)
+    // in intensive care and cost 4000 + noise, the odd ones none and 1000 + noise; noise (i mod 5) × 10
+    // averages 20 in both. Packet mean 2520, ICU 2–7 days mean 4020: coefficient 4020 / 2520; "mild"
+    // (every case) 2520 / 2520 = 1, kept for the odd ones.
+    const cases = Array.from({ length: 60 }, (_, i) => record({ lengthOfStay: 2, ...(i % 2 === 0 ? { icuHours: 120 } : {}), totalCost: (i % 2 === 0 ? 4000 : 1000) + (i % 5) * 10 }));
+    const c = buildDipCatalog(tableOf(cases), defaultCatalogPolicy({ coreThreshold: 15, trim: [0, 1] }), at);
+    const p = byId(c, 'K80.1/-')!;
+    expect(p.auxiliary!.map((t) => [t.type, t.dimension, t.cases])).toEqual([['mild', 'severity', 30], ['icu-2-7', 'icu', 30]]);
+    expect(p.auxiliary![1]!.coefficient).toBeCloseTo(4020 / 2520, 4);
+    expect(p.auxiliary![0]!.coefficient).toBeCloseTo(1, 4);
+    // 25 h is 2 begun days: the 2–7 band; 24 h is one day: no ICU type.
+    expect(groupDip(c, record({ icuHours: 25 }), reference).auxiliary).toMatchObject({ tier: 'K80.1/-#icu-2-7', coefficient: p.auxiliary![1]!.coefficient });
+    expect(groupDip(c, record({ icuHours: 24 }), reference).auxiliary).toMatchObject({ tier: 'K80.1/-#mild' });
+    // The catalogue with an ICU type still validates.
+    expect(parseDipCatalog(JSON.parse(JSON.stringify(c)))).toEqual(c);
   });
 
   it('keeps auxiliary types (m_j / M) when they cut the CV by ≥ 20 %, and pays the highest coefficient', () => {

@@ -1,7 +1,7 @@
 /** DIP code rules: 4-character truncation, principal and related procedures, classes, typing facts, bands. */
 import { describe, expect, it } from 'vitest';
 import { codesKey, splitCodesKey } from '../../../models/grouping/dip/cases.ts';
-import { ageBandIndex, auxiliaryTypes, baseKey, caseTypeMask, category3, coreKey, diagnosis4, noPacketRules, outcomeIndex, parseProcedureClasses, readDipCodes, TypeFlag, typingFlags } from '../../../models/grouping/dip/codes.ts';
+import { ageBandIndex, auxiliaryTypes, icuBandIndex, icuDays, baseKey, caseTypeMask, category3, coreKey, diagnosis4, noPacketRules, outcomeIndex, parseProcedureClasses, readDipCodes, TypeFlag, typingFlags } from '../../../models/grouping/dip/codes.ts';
 import { classes } from './helpers.ts';
 
 describe('DIP codes', () => {
@@ -25,8 +25,16 @@ describe('DIP codes', () => {
   it('keeps the classes in the codes key, so the builder reads it without the class file', () => {
     const key = codesKey('K80.100x002', ['51.2300', 'XX.0000', '87.4400'], classes);
     expect(key).toBe('K80.100x002|51.2300:s+87.4400:d');
-    expect(splitCodesKey(key)).toEqual({ principalDiagnosis: 'K80.100x002', procedures: ['51.2300', '87.4400'], classes: new Map([['51.2300', 'surgery'], ['87.4400', 'diagnostic']]) });
-    expect(splitCodesKey('A01.0|')).toEqual({ principalDiagnosis: 'A01.0', procedures: [], classes: new Map() });
+    expect(splitCodesKey(key)).toEqual({ principalDiagnosis: 'K80.100x002', procedures: ['51.2300', '87.4400'], classes: new Map([['51.2300', 'surgery'], ['87.4400', 'diagnostic']]), secondaryDiagnoses: [] });
+    expect(splitCodesKey('A01.0|')).toEqual({ principalDiagnosis: 'A01.0', procedures: [], classes: new Map(), secondaryDiagnoses: [] });
+  });
+
+  it('counts ICU days as begun days and bands them 2–7, 8–14, 15–30, ≥ 31', () => {
+    expect([undefined, 0, 1, 24, 25, 168, 169, 720, 721].map((h) => icuDays(h))).toEqual([0, 0, 1, 1, 2, 7, 8, 30, 31]);
+    expect([0, 1, 2, 7, 8, 14, 15, 30, 31, 400].map(icuBandIndex)).toEqual([-1, -1, 0, 0, 1, 1, 2, 2, 3, 3]);
+    const names = (mask: number) => auxiliaryTypes.filter((_, i) => (mask >> i) & 1).map((t) => t.id);
+    expect(names(caseTypeMask(0, 4, 1, 2))).toEqual(['mild', 'icu-15-30']);
+    expect(names(caseTypeMask(0, 5, 1, -1))).toEqual(['mild', 'age-65']);
   });
 
   it('reads the auxiliary typing facts and the types a case meets', () => {

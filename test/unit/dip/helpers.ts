@@ -23,8 +23,9 @@ export function record(over: Partial<DipInput> = {}): DipInput {
   return { sex: 'M', ageYears: 50, principalDiagnosis: 'K80.100x002', secondaryDiagnoses: [], procedures: [], dischargeDisposition: '1', dischargeDate: '2025-06-01', totalCost: 1000, ...over };
 }
 
-export function tableOf(records: readonly DipInput[]): DipCaseTable {
+export function tableOf(records: readonly DipInput[], secondaryPrefixes: readonly string[] = []): DipCaseTable {
   const b = new DipCaseTableBuilder(4);
-  b.addRows(records.map((r): DipCaseRow => readDipCase(r, reference)));
+  const ref = { ...reference, secondaryPrefixes };
+  b.addRows(records.map((r): DipCaseRow => readDipCase(r, ref)));
   return b.finish();
 }

@@ -21,6 +21,21 @@ describe('DIP point values', () => {
     expect(trimmed).toEqual({ value: 25, derived: 25, cases: 2, trimmed: 2 });
   });
 
+  it('takes the best-value interval (优值区间, one-dimensional): the hospitals at or below the region\'s per-point value', () => {
+    // Year A (weight 1): hospitals 0, 1, 2 cost 1000, 3000, 1600 for 100 points each.
+    // Year B (weight 2): hospital 0 costs 2400 for 200 points.
+    // Per point: hospital 0 (1000 + 4800) / (100 + 400) = 11.6, hospital 1 30, hospital 2 16;
+    // region (5600 + 4800) / (300 + 400) = 14.857… → only hospital 0 is kept: 11.6.
+    const years = [
+      { cost: f64(1000, 3000, 1600), score: f64(100, 100, 100), weight: 1, hospital: Int32Array.of(0, 1, 2) },
+      { cost: f64(2400), score: f64(200), weight: 2, hospital: Int32Array.of(0) },
+    ];
+    const best = yearStartPointValue(years, [0, 1], undefined, true);
+    expect(best.value).toBeCloseTo(11.6, 12);
+    expect(best.bestValueHospitals).toEqual({ kept: 1, of: 3 });
+    expect(yearStartPointValue(years, [0, 1]).value).toBeCloseTo(10_400 / 700, 12);
+  });
+
   it('settles (budget ÷ fund ratio − by-item values) ÷ points', () => {
     // 900 / 0.9 = 1000; 200 paid by item; 400 points → 2 yuan per point.
     expect(settlementPointValue(900, 0.9, 400, 200)).toBeCloseTo(2, 12);

@@ -34,7 +34,7 @@ const rows: Row[] = [
 
 function tableAndColumns(list: readonly Row[]) {
   const b = new CaseTableBuilder([], 4);
-  const dip: DipColumns = { diagnosis: [], procedures: [], severity: new Uint8Array(list.length), ageYears: new Float64Array(list.length).fill(50), ageDays: new Int32Array(list.length).fill(-1), disposition: [], flags: new Uint8Array(list.length), insurance: Uint8Array.from(list, (r) => r.insurance ?? 0) };
+  const dip: DipColumns = { diagnosis: [], procedures: [], severity: new Uint8Array(list.length), ageYears: new Float64Array(list.length).fill(50), ageDays: new Int32Array(list.length).fill(-1), disposition: [], flags: new Uint8Array(list.length), insurance: Uint8Array.from(list, (r) => r.insurance ?? 0), icuDays: new Uint16Array(list.length), secondary: list.map(() => '') };
   for (const r of list) {
     b.add({ listId: r.id, year: r.year, lengthOfStay: 5, cost: r.cost, hospitalId: r.hospital, level: r.hospital === 'H3' ? 3 : 2 }, []);
     dip.diagnosis.push(r.dx);
@@ -57,9 +57,11 @@ describe('simulateDipPolicy on a hand-computed case set', () => {
     expect(d.funds[0]!.settlementPointValue).toBeCloseTo(11, 12);
     expect(d.funds[0]!.totalPoints).toBeCloseTo(3400, 9);
     expect(d.funds[0]!.byItemValue).toBeCloseTo(700, 9);
-    expect(Array.from(result.priced.outlier)).toEqual([0, 1, 2, 4]);
-    // Fund payments: values 13 200, 2200, 22 000, 700 × 0.8.
-    expect(Array.from(result.cents)).toEqual([1_056_000, 176_000, 1_760_000, 56_000]);
+    // Priced in the canonical order (hospital, listId): s2, s3 (H2), s1, s4 (H3).
+    expect(Array.from(result.priced.rows, (i) => table.listIds[i])).toEqual(['s2', 's3', 's1', 's4']);
+    expect(Array.from(result.priced.outlier)).toEqual([1, 2, 0, 4]);
+    // Fund payments: values 2200, 22 000, 13 200, 700 × 0.8.
+    expect(Array.from(result.cents)).toEqual([176_000, 1_760_000, 1_056_000, 56_000]);
     expect(result.totals.paymentCents).toBe(3_048_000);
   });
 
@@ -92,17 +94,26 @@ describe('simulateDipPolicy on a hand-computed case set', () => {
     expect(derived.dip!.hospitalCoefficients.level['3']).toBeCloseTo(4 / 3, 6);
     expect(derived.dip!.hospitalCoefficients.level['2']).toBeCloseTo(5 / 6, 6);
     // The basic packet J18.0 takes no coefficient.
-    expect(derived.dip!.hospitalCoefficientOf[1]).toBe(1);
+    expect(derived.dip!.hospitalCoefficientOf[0]).toBe(1);
   });
 
   it('derives per-packet coefficients within the packet, the level one elsewhere, none for basic packets', () => {
     // K80.1/51.2300 in 2024: level 3 mean 12 000, level 2 mean 9000, packet mean 10 500 → 8/7 and 6/7.
     const perPacket = simulateDipPolicy(table, parsePaymentPolicy({ method: 'dip', referenceYears: [2024], settlementYear: 2025, budget: 30_000, hospitalCoefficients: 'packet' }) as DipPaymentPolicy, { dip, procedureClasses: classes, catalog, builtAt: 'x' });
     const c = Array.from(perPacket.dip!.hospitalCoefficientOf);
-    expect(c[0]).toBeCloseTo(8 / 7, 9);
-    expect(c[1]).toBe(1);
-    expect(c[2]).toBeCloseTo(6 / 7, 9);
+    // s2 (basic), s3 (level 2), s1 (level 3).
+    expect(c[0]).toBe(1);
+    expect(c[1]).toBeCloseTo(6 / 7, 9);
+    expect(c[2]).toBeCloseTo(8 / 7, 9);
     expect(perPacket.dip!.hospitalCoefficients.packetCoefficients).toBe(2);
+  });
+
+  it('gives the same result whatever order the cases come in', () => {
+    const reversed = tableAndColumns([...rows].reverse());
+    const again = simulateDipPolicy(reversed.table, policyOf({ budget: 30_480, fundRatio: 0.8, overspendShare: 0.5 }), { dip: reversed.dip, procedureClasses: classes, catalog, builtAt: 'x' });
+    expect(Array.from(again.priced.rows, (i) => reversed.table.listIds[i])).toEqual(['s2', 's3', 's1', 's4']);
+    expect(Array.from(again.cents)).toEqual(Array.from(result.cents));
+    expect(again.dip!.hospitals).toEqual(d.hospitals);
   });
 
   it('settles employee and resident funds with their own budgets and point values', () => {

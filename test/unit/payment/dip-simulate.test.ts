@@ -41,8 +41,13 @@ describe('payreform simulate with a DIP policy', () => {
     const out = path.join(dir, 'out-main');
     const r = cli('simulate', '--cases', ...files, '--policy', policyFile('main', {}), '--compare', path.join(dir, 'drg.json'), '--output', out);
     expect(r.status, r.stderr).toBe(0);
-    expect(readdirSync(out).sort()).toEqual(['cases.jsonl', 'comparison.csv', 'drg', 'groups.csv', 'hospitals.csv', 'report.html', 'summary.json']);
+    expect(readdirSync(out).sort()).toEqual(['cases.jsonl', 'comparison.csv', 'drg', 'groups.csv', 'hospitals.csv', 'report.html', 'result.json', 'summary.json']);
     const summary = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8'));
+    // result.json: the service's DIP result document, the same figures as the summary.
+    const doc = JSON.parse(readFileSync(path.join(out, 'result.json'), 'utf8'));
+    expect(doc).toMatchObject({ method: 'dip', totals: { cases: 1500, payment: 17_000_000 }, funds: [{ fund: 'all', cleared: 17_000_000, budget: 17_000_000 }] });
+    expect(doc.funds[0].yearStartPointValue).toBeCloseTo(summary.yearStartPointValue, 5);
+    expect(doc.funds[0].settlementPointValue).toBeCloseTo(summary.settlementPointValue, 5);
     expect(summary).toMatchObject({ method: 'dip', budget: 17_000_000, totalPayment: 17_000_000, pointValueDerived: true, cases: 1500, catalog: { source: 'built', referenceYears: [2023, 2024], coreThresholdSource: 'coverage' } });
     expect(summary.yearStartPointValue).toBeGreaterThan(0);
     expect(summary.settlementPointValue).toBe(summary.pointValue);

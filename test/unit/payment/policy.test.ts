@@ -46,7 +46,7 @@ describe('payment policy', () => {
     expect(issues({ ...issueExample, method: 'cart' })).toEqual(['method must be "drg" or "dip"']);
     expect(issues({ ...issueExample, method: undefined })).toEqual(['method must be "drg" or "dip"']);
     expect(issues([])).toEqual(['the policy must be an object']);
-    expect(issues({ ...issueExample, method: 'dip' })).toEqual(['method "dip" is simulated by `payreform simulate` only; the service pays "drg" policies']);
+    expect(issues({ ...issueExample, method: 'dip' })).toEqual(['method must be "drg" here: a "dip" policy runs its own phases']);
     expect(issues({ ...issueExample, settlementYear: undefined })).toEqual(['settlementYear is required: the settlement year']);
   });
 });

@@ -17,7 +17,7 @@ const statusText: Record<string, string> = { grouped: 'Grouped', ambiguous: 'Amb
 function dipText(d: CaseDip | undefined): string {
   if (!d) return 'not assigned (no DIP catalogue was active for this case)';
   const kind = d.status === 'fallback' ? 'catch-all packet: the reference years had no such case' : d.kind === 'core' ? 'core packet' : 'comprehensive packet';
-  const aux = d.auxiliary ? `; auxiliary tier ${d.auxiliary.tier} (${d.auxiliary.rule}), coefficient ${num(d.auxiliary.coefficient, 3)}, case score ${num(d.score * d.auxiliary.coefficient, 2)}` : '; no auxiliary tier';
+  const aux = d.auxiliary ? `; auxiliary tier ${d.auxiliary.tier} (${d.auxiliary.rule}), coefficient ${num(d.auxiliary.coefficient, 3)}, case score ${num(d.score === null ? null : d.score * d.auxiliary.coefficient, 2)}` : '; no auxiliary tier';
   return `${d.packet} (${kind}), score ${num(d.score, 2)}${aux}`;
 }
 

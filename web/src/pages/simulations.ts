@@ -2,13 +2,15 @@
  * Simulations: edit a payment policy in a form validated by the payment model's own zod schema
  * (models/payment/policy.ts — the same messages the API gives), run one or more policies as
  * simulation jobs with their progress, compare them by hospital, download the comparison as CSV.
+ * A DIP policy (method choice) shows its own fields and results (simulations-dip.ts).
  */
 import { paymentPolicySchema, policyProblems } from '../../../models/payment/policy.ts';
 import { formatPath } from '../../../models/problem.ts';
 import { api, errorBox } from '../api.ts';
 import { figure, palette } from '../charts.ts';
 import { downloadCsv, field, h, input, num, pct, progress, select, table, yuan } from '../dom.ts';
-import type { HospitalResult, SimulationJob } from '../types.ts';
+import type { DipSimulationResultView, HospitalResult, SimulationJob } from '../types.ts';
+import { dipFieldIds, dipFields, dipResults } from './simulations-dip.ts';
 
 interface Draft { id: number; name: string; policy: Record<string, unknown> }
 
@@ -27,7 +29,9 @@ const list = (s: string): (number | string)[] => s.split(/[,\s]+/).filter(Boolea
 
 export function simulationsPage(main: HTMLElement): void {
   main.append(h('h1', {}, 'Simulations'));
+  const dip = dipFields();
   const f = {
+    method: select([['drg', 'DRG: relative weights and a base rate'], ['dip', 'DIP: packet scores and point values']], 'drg'),
     name: input('text', 'Base rate 9 865'),
     settlementYear: input('number', 2025, { step: 1 }),
     referenceYears: input('text', '2025'),
@@ -44,6 +48,18 @@ export function simulationsPage(main: HTMLElement): void {
     share: input('number', 1, { step: 'any' }),
   };
   const build = (): Record<string, unknown> => {
+    if (f.method.value === 'dip') {
+      const p: Record<string, unknown> = {
+        name: f.name.value,
+        settlementYear: numberOrText(f.settlementYear.value),
+        referenceYears: list(f.referenceYears.value),
+        outliers: { low: numberOrText(f.low.value), high: numberOrText(f.high.value), review: numberOrText(f.review.value) },
+        trim: [numberOrText(f.trimLow.value), numberOrText(f.trimHigh.value)],
+        ...dip.build({ 1: numberOrText(f.level1.value), 2: numberOrText(f.level2.value), 3: numberOrText(f.level3.value) }),
+      };
+      if (f.yearWeights.value.trim()) p.yearWeights = list(f.yearWeights.value);
+      return p;
+    }
     const p: Record<string, unknown> = {
       method: 'drg',
       name: f.name.value,
@@ -63,6 +79,8 @@ export function simulationsPage(main: HTMLElement): void {
   const summary = h('div', { 'aria-live': 'polite' });
   const baseRateField = field('p-baseRate', 'Base rate (yuan per RW)', f.baseRate);
   const budgetField = field('p-budget', 'Budget (yuan)', f.budget, 'The base rate that spends it is derived.');
+  const drgPay = h('div', { class: 'row' }, field('p-mode', 'Pay by', f.mode), baseRateField, budgetField);
+  const reviewField = field('p-review', 'Review ratio', f.review, 'ratio > review: individual review');
   const validate = (): Record<string, unknown> | null => {
     for (const el of form.querySelectorAll('.field-error')) el.textContent = '';
     for (const el of form.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
@@ -77,7 +95,8 @@ export function simulationsPage(main: HTMLElement): void {
     const sentences: string[] = [];
     for (const issue of parsed.error.issues) {
       const path = formatPath(issue.path);
-      const id = fieldIds[path] ?? fieldIds[String(issue.path[0] ?? '')];
+      const ids = f.method.value === 'dip' ? { ...fieldIds, ...dipFieldIds } : fieldIds;
+      const id = ids[path] ?? ids[String(issue.path[0] ?? '')];
       const label = id ? form.querySelector(`label[for="${id}"]`)?.textContent : undefined;
       const texts = label && issue.code !== 'unrecognized_keys' ? [`${label}: ${issue.message}.`] : policyProblems([issue], policy).map((p) => p.message);
       sentences.push(...texts);
@@ -92,27 +111,27 @@ export function simulationsPage(main: HTMLElement): void {
   const form = h('form', { class: 'card', 'aria-labelledby': 'policy-title', novalidate: true },
     h('h2', { id: 'policy-title' }, 'Policy'),
     h('div', { class: 'row' },
+      field('p-method', 'Method', f.method, 'DIP: catalogue built from the reference years by the national specification.'),
       field('p-name', 'Name', f.name),
       field('p-settlementYear', 'Settlement year', f.settlementYear, 'The year whose cases are paid.'),
       field('p-referenceYears', 'Reference years', f.referenceYears, 'Years the weights come from, e.g. 2023, 2024, 2025.'),
       field('p-yearWeights', 'Year weights (optional)', f.yearWeights, 'One per reference year; default 1 : 2 : 7.'),
     ),
+    drgPay,
     h('div', { class: 'row' },
-      field('p-mode', 'Pay by', f.mode),
-      baseRateField,
-      budgetField,
       field('p-level1', 'Level-1 coefficient', f.level1),
       field('p-level2', 'Level-2 coefficient', f.level2),
       field('p-level3', 'Level-3 coefficient', f.level3),
     ),
+    ...dip.rows,
     h('div', { class: 'row' },
       field('p-low', 'Low-cost ratio', f.low, 'ratio < low: paid at cost'),
       field('p-high', 'High-cost ratio', f.high, 'ratio > high: cost − standard'),
-      field('p-review', 'Review ratio', f.review, 'ratio > review: individual review'),
+      reviewField,
       field('p-trimLow', 'Trim lower percentile', f.trimLow),
       field('p-trimHigh', 'Trim upper percentile', f.trimHigh),
     ),
-    h('div', { class: 'row' },
+    h('div', { class: 'row', 'data-drg': 'true' },
       field('p-minDays', 'Shortest stay kept out of weights (days)', f.minDays),
       field('p-maxDays', 'Longest stay kept out of weights (days)', f.maxDays),
       field('p-ambiguous', 'Unmatched OR procedures', f.ambiguous),
@@ -131,6 +150,20 @@ export function simulationsPage(main: HTMLElement): void {
     validate();
   });
   showAmount();
+  // DRG-only fields hide with a DIP policy and the DIP ones show; no value the user typed changes.
+  const showMethod = (): void => {
+    const isDip = f.method.value === 'dip';
+    drgPay.hidden = isDip;
+    reviewField.hidden = isDip;
+    for (const el of form.querySelectorAll<HTMLElement>('[data-drg]')) el.hidden = isDip;
+    for (const row of dip.rows) row.hidden = !isDip;
+  };
+  f.method.addEventListener('change', () => {
+    showMethod();
+    validate();
+  });
+  dip.f.mode.addEventListener('change', () => void validate());
+  showMethod();
 
   const drafts: Draft[] = [];
   let nextId = 1;
@@ -146,7 +179,8 @@ export function simulationsPage(main: HTMLElement): void {
         renderList();
       });
       const p = d.policy;
-      return h('li', {}, h('strong', {}, d.name), ` — ${p.baseRate !== undefined ? `base rate ${String(p.baseRate)}` : `budget ${String(p.budget)}`}, outliers ${JSON.stringify(p.outliers)} `, remove);
+      const how = p.method === 'dip' ? dip.describe(p) : p.baseRate !== undefined ? `base rate ${String(p.baseRate)}` : `budget ${String(p.budget)}`;
+      return h('li', {}, h('strong', {}, d.name), ` — ${how}, outliers ${JSON.stringify(p.outliers)} `, remove);
     }));
     runButton.disabled = drafts.length === 0;
     runButton.textContent = drafts.length > 1 ? `Run and compare ${drafts.length} policies` : 'Run';
@@ -180,7 +214,9 @@ export function simulationsPage(main: HTMLElement): void {
           await new Promise((r) => setTimeout(r, 400));
         }
       }));
-      results.replaceChildren(...compare(done.map(({ d, job }) => ({ name: d.name, job }))));
+      const drgRuns = done.filter(({ job }) => job.result?.method !== 'dip');
+      const dipRuns = done.filter(({ job }) => job.result?.method === 'dip');
+      results.replaceChildren(...(drgRuns.length > 0 ? compare(drgRuns.map(({ d, job }) => ({ name: d.name, job }))) : []), ...(dipRuns.length > 0 ? [h('h2', {}, 'DIP results'), ...dipRuns.map(({ d, job }) => dipResults(d.name, job.result as DipSimulationResultView))] : []));
     } catch (error) {
       runOut.append(errorBox(error));
     } finally {
@@ -192,9 +228,12 @@ export function simulationsPage(main: HTMLElement): void {
   validate();
 }
 
-function compare(runs: { name: string; job: SimulationJob }[]): HTMLElement[] {
+type DrgJob = SimulationJob & { result: Exclude<SimulationJob['result'], DipSimulationResultView | undefined> };
+
+function compare(input: { name: string; job: SimulationJob }[]): HTMLElement[] {
+  const runs = input as { name: string; job: DrgJob }[];
   const hospitals = [...new Set(runs.flatMap((r) => r.job.result!.hospitals.map((x) => x.hospitalId)))].sort();
-  const get = (r: { job: SimulationJob }, id: string): HospitalResult | undefined => r.job.result!.hospitals.find((x) => x.hospitalId === id);
+  const get = (r: { job: DrgJob }, id: string): HospitalResult | undefined => r.job.result!.hospitals.find((x) => x.hospitalId === id);
   const first = runs[0]!;
   const out: HTMLElement[] = [h('h2', {}, 'Results')];
   out.push(table('Policies', ['Policy', 'Base rate', 'Cases', 'Total cost', 'Total payment', 'Payment / cost'], runs.map((r) => {
