@@ -6,7 +6,6 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { AmbiguousMode } from '../../models/grouping/drg/grouper.ts';
 import { parsePaymentTable, relativeWeights } from '../../models/payment/payment-table.ts';
 import { detectFormat, type RecordFormat } from '../../models/settlement/readers.ts';
 import { SupervisionTableBuilder } from '../../models/supervision/case-table.ts';
@@ -19,11 +18,11 @@ import { recordFileBatches } from '../../lib/record-file.ts';
 import { loadCodeSets } from '../../lib/codesets.ts';
 import { createLineWriter } from '../../lib/output.ts';
 import { createProgress } from '../../lib/progress.ts';
-import { defaultSchemeDir, rulePackForDir } from '../../lib/scheme.ts';
+import { ambiguousOption, loadScheme, schemeIdentity, schemeLine, schemeOption, schemeOptions } from '../../lib/scheme.ts';
 import { addRecords, emptyTally } from '../monitor-cases.ts';
 
 const usage = `usage: payreform monitor --cases FILE... [--rules FILE] --output FILE.jsonl [--hospitals FILE.json]
-                         [--payment-table FILE] [--scheme-dir DIR] [--ambiguous qy|fallthrough]
+                         [--payment-table FILE] [--scheme PATH] [--ambiguous qy|fallthrough]
 
 Screens settlement records (JSON Lines, CSV or JSON; several files are one population) with the
 supervision rules and writes one JSON line per flag:
@@ -33,6 +32,10 @@ A summary by hospital and rule goes to stderr.
   --hospitals      also write the hospital risk scores, ranked, with each rule's contribution
   --payment-table  a city DRG table: its RWs and payment standards (by hospital level) replace
                    the ones derived from the data (trimmed group means)
+  --scheme         the DRG scheme the cases are grouped by: an OpenDRG directory, an NHSA text
+                   directory or a compiled pack (default: CHS-DRG 1.1; --scheme-dir is the older
+                   spelling); the summary and --hospitals name it and its pack hash
+  --ambiguous      qy (default: the scheme's own ambiguous groups, xQY) or fallthrough
 
 Rules:
 ${ruleIds.map((r) => `  ${r}: ${ruleDefinitions[r]}`).join('\n')}`;
@@ -40,7 +43,7 @@ ${ruleIds.map((r) => `  ${r}: ${ruleDefinitions[r]}`).join('\n')}`;
 export async function run(argv: string[]): Promise<number> {
   const parsed = parseOptions(
     argv,
-    { cases: { type: 'string', multiple: true }, rules: { type: 'string' }, output: { type: 'string', short: 'o' }, hospitals: { type: 'string' }, 'payment-table': { type: 'string' }, 'scheme-dir': { type: 'string' }, ambiguous: { type: 'string' } },
+    { cases: { type: 'string', multiple: true }, rules: { type: 'string' }, output: { type: 'string', short: 'o' }, hospitals: { type: 'string' }, 'payment-table': { type: 'string' }, ...schemeOptions, ambiguous: { type: 'string' } },
     usage,
     true,
   );
@@ -49,13 +52,12 @@ export async function run(argv: string[]): Promise<number> {
   const files = caseFilesOption(values, positionals, usage);
   const output = values.output as string | undefined;
   if (!output) throw new CliError(`--output is required.\n${usage}`, 2);
-  const ambiguous = (values.ambiguous as string | undefined) ?? 'qy';
-  if (ambiguous !== 'qy' && ambiguous !== 'fallthrough') throw new CliError(`--ambiguous must be "qy" or "fallthrough", got "${ambiguous}".`, 2);
+  const ambiguous = ambiguousOption(values) ?? 'qy';
   const ruleSet = readRuleSet(values.rules as string | undefined);
   const policy = values['payment-table'] ? readPolicy(values['payment-table'] as string) : {};
 
   const started = performance.now();
-  const ctx = { pack: rulePackForDir((values['scheme-dir'] as string | undefined) ?? defaultSchemeDir()), codeSets: loadCodeSets(), ambiguous: ambiguous as AmbiguousMode };
+  const ctx = { pack: loadScheme(schemeOption(values)), codeSets: loadCodeSets(), ambiguous };
   const builder = new SupervisionTableBuilder(1 << 16);
   const tally = emptyTally();
   const progress = createProgress('reading and grouping');
@@ -83,8 +85,8 @@ export async function run(argv: string[]): Promise<number> {
   }
   await out.close();
   writing.finish();
-  if (values.hospitals) writeFileSync(values.hospitals as string, JSON.stringify({ ruleSet: result.ruleSet, cases: result.cases, hospitals: result.hospitals }, null, 2) + '\n');
-  process.stderr.write(summary(result, tally, (read - started) / 1000, (screened - read) / 1000));
+  if (values.hospitals) writeFileSync(values.hospitals as string, JSON.stringify({ ruleSet: result.ruleSet, groupedBy: schemeIdentity(ctx.pack), cases: result.cases, hospitals: result.hospitals }, null, 2) + '\n');
+  process.stderr.write(summary(result, tally, (read - started) / 1000, (screened - read) / 1000, schemeLine(ctx.pack)));
   return 0;
 }
 
@@ -127,11 +129,11 @@ function readPolicy(file: string): PolicyFigures {
   };
 }
 
-function summary(result: ScreenResult, tally: ReturnType<typeof emptyTally>, readSeconds: number, screenSeconds: number): string {
+function summary(result: ScreenResult, tally: ReturnType<typeof emptyTally>, readSeconds: number, screenSeconds: number, scheme: string): string {
   const lines: string[] = [];
   const rate = (n: number, s: number) => Math.round(n / Math.max(s, 1e-9)).toLocaleString('en');
   lines.push(
-    `${tally.records.toLocaleString('en')} records: ${tally.accepted.toLocaleString('en')} screened, ${tally.rejected} rejected; read and grouped in ${readSeconds.toFixed(2)} s (${rate(tally.records, readSeconds)}/s), screened in ${screenSeconds.toFixed(2)} s (${rate(result.cases, screenSeconds)} cases/s); rule set "${result.ruleSet.name}" v${result.ruleSet.version}.`,
+    `${tally.records.toLocaleString('en')} records: ${tally.accepted.toLocaleString('en')} screened, ${tally.rejected} rejected; grouped under ${scheme}; read and grouped in ${readSeconds.toFixed(2)} s (${rate(tally.records, readSeconds)}/s), screened in ${screenSeconds.toFixed(2)} s (${rate(result.cases, screenSeconds)} cases/s); rule set "${result.ruleSet.name}" v${result.ruleSet.version}.`,
   );
   lines.push(`${result.flags.length.toLocaleString('en')} flags:`);
   for (const r of ruleIds) lines.push(`  ${r.padEnd(24)} ${String(result.byRule[r].caseFlags).padStart(7)} cases  ${String(result.byRule[r].hospitalFlags).padStart(4)} hospital-level`);

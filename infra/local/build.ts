@@ -5,7 +5,7 @@
  * sets and the payment table — which the handlers load at cold start. The CDK stack bundles the
  * same entries with NodejsFunction and copies the same reference files (`referenceFiles`).
  */
-import { copyFileSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
 import { codeSetFiles } from '../../lib/codesets.ts';
@@ -19,7 +19,11 @@ export const paymentTableName = 'linyi-2022';
 /** Procedure classes (surgery, intervention, …) that DIP packets count: read by the DIP grouping of ingest and /v1/group. */
 export const dipProcedureClassFile = 'icd9cm3-procedure-class.dat';
 
-/** Write the reference directory the handlers read (`pack.json`, `codes/` with the DIP procedure classes, `payment-table.csv`). */
+/**
+ * Write the reference directory the handlers read (`pack.json`, `codes/` with the DIP procedure
+ * classes, `payment-table.csv`, and `payment-tables/` — every city table, which a simulation's
+ * policy names as its `weightsTable`).
+ */
 export function writeReference(dir: string): void {
   mkdirSync(path.join(dir, 'codes'), { recursive: true });
   // Each file is written aside and renamed into place, so a process reading the directory while
@@ -32,6 +36,8 @@ export function writeReference(dir: string): void {
   place(path.join(dir, 'pack.json'), (t) => writeFileSync(t, JSON.stringify(rulePackForDir(defaultSchemeDir()))));
   for (const file of [...Object.values(codeSetFiles), dipProcedureClassFile]) place(path.join(dir, 'codes', file), (t) => copyFileSync(referencePath('codes', file), t));
   place(path.join(dir, 'payment-table.csv'), (t) => copyFileSync(referencePath('payment-tables', `${paymentTableName}.csv`), t));
+  mkdirSync(path.join(dir, 'payment-tables'), { recursive: true });
+  for (const file of readdirSync(referencePath('payment-tables')).filter((f) => f.endsWith('.csv'))) place(path.join(dir, 'payment-tables', file), (t) => copyFileSync(referencePath('payment-tables', file), t));
 }
 
 export const esmBanner = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";

@@ -27,7 +27,7 @@ export const rawBucket = 'unit-raw';
 
 /** The compiled reference (rule pack, code sets, payment table) the handlers load: written once, reused after (the integration tests rewrite it). */
 export async function ensureReference(): Promise<void> {
-  if (existsSync(path.join(referenceDir, 'pack.json')) && existsSync(path.join(referenceDir, 'payment-table.csv'))) return;
+  if (existsSync(path.join(referenceDir, 'pack.json')) && existsSync(path.join(referenceDir, 'payment-table.csv')) && existsSync(path.join(referenceDir, 'payment-tables'))) return;
   const { writeReference } = await import('../../../infra/local/build.ts');
   writeReference(referenceDir);
 }
