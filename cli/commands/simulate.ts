@@ -92,6 +92,7 @@ export async function run(argv: string[]): Promise<number> {
   const parallel = threads > 1 && formats.every((f) => f === 'jsonl') && bytes >= parallelFromBytes;
   const workers = parallel ? startWorkers(new URL('../simulate-worker.mjs', import.meta.url), threads) : [];
   const pack = await rulePackWhileWorkersBoot(schemeOption(values), workers);
+  warnOfOtherSchemes(policyFiles, pack.scheme);
   const progress = createProgress('grouping');
   const builder = new CaseTableBuilder(modes, 1 << 16);
   const input: InputCounts = { files, records: 0, rejected: 0, otherYears: 0 };
@@ -172,6 +173,17 @@ function readTableWeights(policy: DrgPaymentPolicy, policyFile: string): TableWe
   } catch (error) {
     if (error instanceof PolicyError) throw new CliError(`the policy ${policyFile}: ${error.problems.map((p) => p.message).join('; ')}.`, 2);
     throw error;
+  }
+}
+
+/**
+ * A policy that names its scheme (`"scheme"`) while the cases are grouped under another one: its
+ * weights or table were meant for other groups. Said on stderr, since `--scheme` decides.
+ */
+function warnOfOtherSchemes(files: string[], grouped: string): void {
+  for (const file of files) {
+    const named = (JSON.parse(readFileSync(file, 'utf8')) as { scheme?: unknown }).scheme;
+    if (typeof named === 'string' && named !== grouped) process.stderr.write(`warning: the policy ${file} names the scheme ${named}, but the cases are grouped under ${grouped} (--scheme decides)\n`);
   }
 }
 

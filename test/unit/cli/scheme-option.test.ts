@@ -43,11 +43,12 @@ describe('--scheme', () => {
 
   it('simulate: local groups priced from the city\'s own table, the scheme named in summary.json', () => {
     const policy = path.join(dir, 'suzhou-policy.json');
-    writeFileSync(policy, JSON.stringify({ name: 'suzhou', method: 'drg', referenceYears: [2024], settlementYear: 2025, baseRate: 10_000, weightsTable: referencePath('payment-tables', 'suzhou-2023.csv') }));
+    writeFileSync(policy, JSON.stringify({ name: 'suzhou', scheme: 'suzhou_2023', method: 'drg', referenceYears: [2024], settlementYear: 2025, baseRate: 10_000, weightsTable: referencePath('payment-tables', 'suzhou-2023.csv') }));
     const out = path.join(dir, 'simulate');
     const run = cli('simulate', '--cases', cases, '--policy', policy, '--output', out, '--scheme', pack, '--threads', '1');
     expect(run.status, run.stderr).toBe(0);
     expect(run.stderr).toContain('grouped under scheme suzhou_2023');
+    expect(run.stderr).not.toContain('warning');
     const summary = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8'));
     expect(summary.groupedBy).toEqual(schemeIdentity(loadScheme(pack)));
     expect(summary.weights.source).toMatchObject({ table: 'suzhou-2023.csv', column: 'RW' });
@@ -57,6 +58,10 @@ describe('--scheme', () => {
     expect(local.filter((c) => c.rw !== null).length).toBeGreaterThan(local.length / 2);
     const bad = cli('simulate', '--cases', cases, '--policy', policy, '--output', path.join(dir, 'bad'), '--ambiguous', 'maybe');
     expect(bad.status).toBe(2);
+    // The policy was written for Suzhou's groups: grouping under the national text says so.
+    const national = cli('simulate', '--cases', cases, '--policy', policy, '--output', path.join(dir, 'national'), '--threads', '1');
+    expect(national.status, national.stderr).toBe(0);
+    expect(national.stderr).toContain(`warning: the policy ${policy} names the scheme suzhou_2023, but the cases are grouped under chs-drg-1.1`);
   });
 
   it('monitor, drg design and dip build run under a local scheme and name it', () => {
