@@ -23,6 +23,7 @@ export function policyTableWeights(policy: Pick<PaymentPolicy, 'weightsTable' | 
   } catch (error) {
     if (!(error instanceof PaymentTableError)) throw error;
     const path = error.reason === 'weight-column' && policy.weightsColumn !== undefined ? 'weightsColumn' : 'weightsTable';
-    throw new PolicyError([{ code: 'invalid-value', path, message: `${path}: ${error.message}` }]);
+    const hint = error.reason === 'weight-column' && policy.weightsColumn === undefined ? '; "weightsColumn" names the weight column when it has another name' : '';
+    throw new PolicyError([{ code: 'invalid-value', path, message: `${path}: ${error.message}${hint}` }]);
   }
 }

@@ -79,7 +79,7 @@ export function parsePaymentTable(name: string, text: string, options: PaymentTa
   const rwColumn = weightColumnOf(header, options.weightsColumn);
   if (rwColumn === -1 || rwColumn === drgColumn) {
     const seen = header.length > 0 && header.some((h) => h !== '') ? header.map((h) => `"${h}"`).join(', ') : 'none (the file is empty)';
-    const wanted = options.weightsColumn !== undefined ? `column "${options.weightsColumn}" (the policy's weightsColumn)` : `weight column (${weightColumnNames.join(', ')}, or one named with 权重 or 分值; a policy's "weightsColumn" names another)`;
+    const wanted = options.weightsColumn !== undefined ? `column "${options.weightsColumn}" (the policy's weightsColumn)` : `weight column (${weightColumnNames.join(', ')}, or one named with 权重 or 分值)`;
     throw new PaymentTableError(`the payment table ${name} has no ${wanted}; its columns are ${seen}`, 'weight-column');
   }
   const standardIndexes = header.map((h, i) => (h.includes('支付标准') ? i : -1)).filter((i) => i !== -1);

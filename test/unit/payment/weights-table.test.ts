@@ -79,7 +79,7 @@ describe('city payment tables', () => {
       return [];
     };
     const noColumn = problems(() => ({ name: 'odd.csv', text: '编码,名称,费用\nHJ1B,x,1000\n' }));
-    expect(noColumn).toEqual([{ code: 'invalid-value', path: 'weightsTable', message: expect.stringMatching(/^weightsTable: the payment table odd\.csv has no .*its columns are "编码", "名称", "费用"$/) }]);
+    expect(noColumn).toEqual([{ code: 'invalid-value', path: 'weightsTable', message: expect.stringMatching(/^weightsTable: the payment table odd\.csv has no .*its columns are "编码", "名称", "费用"; "weightsColumn" names the weight column when it has another name$/) }]);
     const missing = problems(() => ({ missing: 'is not here' }));
     expect(missing).toEqual([{ code: 'invalid-value', path: 'weightsTable', message: 'weightsTable is not here' }]);
     const wrongColumn = problems(fromFile(cityTable), policy({ weightsTable: 'table.csv', weightsColumn: 'RW' }));
