@@ -4,7 +4,7 @@
  * and groups the cases itself, writes one JSON line per flag and prints a summary by hospital
  * and rule on stderr.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { createReadStream, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parsePaymentTable, relativeWeights } from '../../models/payment/payment-table.ts';
 import { detectFormat, type RecordFormat } from '../../models/settlement/readers.ts';
@@ -12,17 +12,19 @@ import { SupervisionTableBuilder } from '../../models/supervision/case-table.ts'
 import type { PolicyFigures } from '../../models/supervision/group-norms.ts';
 import { parseRuleSet, ruleDefinitions, ruleIds, RuleSetError, type RuleSet } from '../../models/supervision/rule-set.ts';
 import { screenCases, type ScreenResult } from '../../models/supervision/screen.ts';
-import { caseFilesOption, parseOptions } from '../../lib/args.ts';
+import { caseFilesOption, parseOptions, threadsOption } from '../../lib/args.ts';
 import { CliError } from '../../lib/cli-error.ts';
 import { recordFileBatches } from '../../lib/record-file.ts';
 import { loadCodeSets } from '../../lib/codesets.ts';
 import { createLineWriter } from '../../lib/output.ts';
 import { createProgress } from '../../lib/progress.ts';
-import { ambiguousOption, loadScheme, schemeIdentity, schemeLine, schemeOption, schemeOptions } from '../../lib/scheme.ts';
-import { addRecords, emptyTally } from '../monitor-cases.ts';
+import { ambiguousOption, rulePackWhileWorkersBoot, schemeIdentity, schemeLine, schemeOption, schemeOptions } from '../../lib/scheme.ts';
+import { initWorkers, OrderedWorkerPool, parallelFromBytes, startWorkers } from '../../lib/worker-pool.ts';
+import { lineBlocks } from '../line-blocks.ts';
+import { addRecords, emptyTally, takeBlock, type MonitorBlock, type MonitorTask } from '../monitor-cases.ts';
 
 const usage = `usage: payreform monitor --cases FILE... [--rules FILE] --output FILE.jsonl [--hospitals FILE.json]
-                         [--payment-table FILE] [--scheme PATH] [--ambiguous qy|fallthrough]
+                         [--payment-table FILE] [--scheme PATH] [--ambiguous qy|fallthrough] [--threads N]
 
 Screens settlement records (JSON Lines, CSV or JSON; several files are one population) with the
 supervision rules and writes one JSON line per flag:
@@ -36,6 +38,8 @@ A summary by hospital and rule goes to stderr.
                    directory or a compiled pack (default: CHS-DRG 1.1; --scheme-dir is the older
                    spelling); the summary and --hospitals name it and its pack hash
   --ambiguous      qy (default: the scheme's own ambiguous groups, xQY) or fallthrough
+  --threads        worker threads for reading and grouping JSON Lines input (default: one per
+                   core, at most 4, for inputs of 8 MB or more; 1 = in-process)
 
 Rules:
 ${ruleIds.map((r) => `  ${r}: ${ruleDefinitions[r]}`).join('\n')}`;
@@ -43,7 +47,7 @@ ${ruleIds.map((r) => `  ${r}: ${ruleDefinitions[r]}`).join('\n')}`;
 export async function run(argv: string[]): Promise<number> {
   const parsed = parseOptions(
     argv,
-    { cases: { type: 'string', multiple: true }, rules: { type: 'string' }, output: { type: 'string', short: 'o' }, hospitals: { type: 'string' }, 'payment-table': { type: 'string' }, ...schemeOptions, ambiguous: { type: 'string' } },
+    { cases: { type: 'string', multiple: true }, rules: { type: 'string' }, output: { type: 'string', short: 'o' }, hospitals: { type: 'string' }, 'payment-table': { type: 'string' }, ...schemeOptions, ambiguous: { type: 'string' }, threads: { type: 'string' } },
     usage,
     true,
   );
@@ -56,16 +60,38 @@ export async function run(argv: string[]): Promise<number> {
   const ruleSet = readRuleSet(values.rules as string | undefined);
   const policy = values['payment-table'] ? readPolicy(values['payment-table'] as string) : {};
 
+  const threads = threadsOption(values);
+
   const started = performance.now();
-  const ctx = { pack: loadScheme(schemeOption(values)), codeSets: loadCodeSets(), ambiguous };
+  // Worker threads pay off on large JSON Lines inputs; they boot while the scheme loads.
+  const formats: RecordFormat[] = files.map((f) => detectFormat(f));
+  const parallel = threads > 1 && formats.every((f) => f === 'jsonl') && files.reduce((s, f) => s + statSync(f).size, 0) >= parallelFromBytes;
+  const workers = parallel ? startWorkers(new URL('../monitor-worker.mjs', import.meta.url), threads) : [];
+  const pack = await rulePackWhileWorkersBoot(schemeOption(values), workers);
   const builder = new SupervisionTableBuilder(1 << 16);
   const tally = emptyTally();
   const progress = createProgress('reading and grouping');
-  for (const file of files) {
-    const format: RecordFormat = detectFormat(file);
-    for await (const batch of recordFileBatches(file, format)) {
-      addRecords(batch, ctx, builder, tally, path.basename(file));
+  if (parallel) {
+    initWorkers(workers, { pack, ambiguous });
+    const pool = new OrderedWorkerPool<MonitorTask, MonitorBlock>(workers, (block) => {
+      takeBlock(block, builder, tally);
       progress.update(tally.records);
+    });
+    try {
+      for (const file of files) {
+        const name = path.basename(file);
+        for await (const block of lineBlocks(createReadStream(file, { highWaterMark: 1 << 20 }))) await pool.submit({ block, file: name }, [block.bytes.buffer]);
+      }
+    } finally {
+      await pool.close();
+    }
+  } else {
+    const ctx = { pack, codeSets: loadCodeSets(), ambiguous };
+    for (let f = 0; f < files.length; f++) {
+      for await (const batch of recordFileBatches(files[f]!, formats[f]!)) {
+        addRecords(batch, ctx, builder, tally, path.basename(files[f]!));
+        progress.update(tally.records);
+      }
     }
   }
   progress.finish();
@@ -85,8 +111,8 @@ export async function run(argv: string[]): Promise<number> {
   }
   await out.close();
   writing.finish();
-  if (values.hospitals) writeFileSync(values.hospitals as string, JSON.stringify({ ruleSet: result.ruleSet, groupedBy: schemeIdentity(ctx.pack), cases: result.cases, hospitals: result.hospitals }, null, 2) + '\n');
-  process.stderr.write(summary(result, tally, (read - started) / 1000, (screened - read) / 1000, schemeLine(ctx.pack)));
+  if (values.hospitals) writeFileSync(values.hospitals as string, JSON.stringify({ ruleSet: result.ruleSet, groupedBy: schemeIdentity(pack), cases: result.cases, hospitals: result.hospitals }, null, 2) + '\n');
+  process.stderr.write(summary(result, tally, (read - started) / 1000, (screened - read) / 1000, schemeLine(pack)));
   return 0;
 }
 
