@@ -10,6 +10,7 @@ import { Outlier, selectSpecialReview } from '../models/payment/outliers.ts';
 import type { PaymentPolicy } from '../models/payment/policy.ts';
 import { collectRateSample, hospitalTotals, paidByRate, priceCases, type PricedCases } from '../models/payment/price.ts';
 import { groupingCounts, type PolicyResult } from '../models/payment/simulate.ts';
+import { mergeUnweighted, unweightedGroups, withTableWeights, type TableWeights } from '../models/payment/table-weights.ts';
 import { collectWeightSample, deriveWeights, relativeWeightMap, type WeightSample, type Weights } from '../models/payment/weights.ts';
 import { dipSimulationResult, type DipSimulationResult } from './dip-simulation-result.ts';
 import { phasesFor, type DrgMapPhase, type DrgStepPhase } from './simulation-phases.ts';
@@ -19,6 +20,8 @@ import { allocateByHospital, budgetCents, simulationResult, weightsState, type S
 interface Run {
   table: CaseTable;
   policy: PaymentPolicy;
+  /** The policy's payment table (weightsTable), read by the caller (app/policy-weights.ts). */
+  tableWeights: TableWeights | null;
   weightSample?: WeightSample;
   weights?: Weights;
   relativeWeights?: Map<string, number>;
@@ -50,6 +53,7 @@ const mapPhases: Record<DrgMapPhase, (run: Run) => void> = {
 const stepPhases: Record<DrgStepPhase, (run: Run) => void> = {
   derive(run) {
     run.weights = deriveWeights(run.weightSample!, run.policy);
+    if (run.tableWeights) run.weights = withTableWeights(run.weights, run.tableWeights);
     run.relativeWeights = relativeWeightMap(run.weights);
     if (run.policy.budget === undefined) run.rate = { baseRate: run.policy.baseRate!, normalScale: 1, gap: 0, evaluations: 0 };
   },
@@ -62,9 +66,13 @@ const stepPhases: Record<DrgStepPhase, (run: Run) => void> = {
   },
 };
 
-/** Simulate `policy` over the grouped cases. Throws BudgetError when no base rate spends the budget. */
-export function simulatePolicy(table: CaseTable, policy: PaymentPolicy): PolicyResult {
-  const run: Run = { table, policy };
+/**
+ * Simulate `policy` over the grouped cases; with a `weightsTable` its weights (read by
+ * app/policy-weights.ts) replace the derived ones. Throws BudgetError when no base rate spends the budget.
+ */
+export function simulatePolicy(table: CaseTable, policy: PaymentPolicy, tableWeights: TableWeights | null = null): PolicyResult {
+  if ((policy.weightsTable !== undefined) !== (tableWeights !== null)) throw new Error('simulatePolicy: a policy with weightsTable needs its table weights (app/policy-weights.ts), and only such a policy');
+  const run: Run = { table, policy, tableWeights };
   for (const phase of phasesFor(policy.budget !== undefined)) {
     if (phase.kind === 'map') mapPhases[phase.name as DrgMapPhase](run);
     else stepPhases[phase.name as DrgStepPhase](run);
@@ -89,6 +97,7 @@ export function simulatePolicy(table: CaseTable, policy: PaymentPolicy): PolicyR
     cents,
     hospitals,
     totals: { cases: priced.rows.length, totalCost, paymentCents, outliers, ...leftover },
+    unweighted: mergeUnweighted([unweightedGroups(table, priced, policy)]),
     grouping: { reference: groupingCounts(table, policy, policy.referenceYears), settlement: groupingCounts(table, policy, [policy.settlementYear]) },
   };
 }
@@ -142,5 +151,5 @@ function spreadLeftoverCents(table: CaseTable, priced: PricedCases, cents: Float
 /** The result document of an in-process run: the one the service returns (simulation-result.ts for DRG, dip-simulation-result.ts for DIP). */
 export function resultDocument(result: PolicyResult): SimulationResult | DipSimulationResult {
   if (result.policy.method === 'dip') return dipSimulationResult(result);
-  return simulationResult({ policy: result.policy, rate: result.rate, hospitals: result.hospitals, leftoverCents: result.totals.leftoverCents ?? 0, weights: weightsState(result.weights) });
+  return simulationResult({ policy: result.policy, rate: result.rate, hospitals: result.hospitals, leftoverCents: result.totals.leftoverCents ?? 0, weights: weightsState(result.weights), unweighted: result.unweighted ?? [] });
 }

@@ -23,10 +23,13 @@ export interface WeightsState {
   quality: Weights['quality'];
   counts: Weights['counts'];
   allCaseMean: number[];
+  /** The payment table the RWs come from (a policy's weightsTable), absent when derived from the reference years. */
+  table?: { name: string; column: string };
 }
 
 export function weightsState(weights: Weights): WeightsState {
   return {
+    ...(weights.table ? { table: { name: weights.table.table, column: weights.table.column } } : {}),
     relativeWeights: Object.fromEntries(relativeWeightMap(weights)),
     groups: [...weights.groups.values()].map((g) => ({ drg: g.drg, relativeWeight: g.relativeWeight, cases: g.cases, meanCost: g.meanCost, cv: g.cv })),
     quality: weights.quality,
@@ -79,6 +82,8 @@ export interface SimulationResultInput {
   /** Leftover cents spread over the cases (budget policies; 0 otherwise). */
   leftoverCents: number;
   weights: WeightsState;
+  /** Settlement cases paid by item because their group has no weight, by DRG (largest first). */
+  unweighted: readonly { drg: string; cases: number }[];
 }
 
 const round6 = (x: number): number | null => (Number.isFinite(x) ? Number(x.toFixed(6)) : null);
@@ -102,11 +107,13 @@ export function simulationResult(input: SimulationResultInput) {
       balance: (h.paymentCents - roundHalfUpCents(h.totalCost)) / 100,
     })),
     weights: {
+      source: weights.table ? { table: weights.table.name, column: weights.table.column } : null,
       relativeWeights: Object.fromEntries(Object.entries(weights.relativeWeights).map(([d, w]) => [d, round6(w)])),
       groups: weights.groups.map((g) => ({ drg: g.drg, relativeWeight: round6(g.relativeWeight), cases: g.cases, meanCost: yuan(g.meanCost), cv: round6(g.cv) })),
       quality: { riv: round6(weights.quality.riv), cvBelowHalf: weights.quality.cvBelowHalf, cvAboveOne: weights.quality.cvAboveOne, overallCv: round6(weights.quality.overallCv) },
       counts: weights.counts,
       allCaseMean: weights.allCaseMean.map((m) => (Number.isFinite(m) ? yuan(m) : null)),
+      unweighted: [...input.unweighted],
     },
   };
 }

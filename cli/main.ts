@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { CliError } from '../lib/cli-error.ts';
 import { HeaderError } from '../models/settlement/readers.ts';
+import { PaymentTableError } from '../models/payment/payment-table.ts';
 
 type CommandModule = { run: (argv: string[]) => Promise<number> };
 /** `load` imports the command's module only when it runs; static paths, so the prebuilt bundle (bin/payreform.mjs) holds each command as a chunk. */
@@ -54,7 +55,8 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`payreform ${name}: ${error.message}\n`);
       return error.exitCode;
     }
-    if (error instanceof HeaderError) {
+    // A file whose header or rows cannot be read (records, a city payment table): a usage error, one sentence.
+    if (error instanceof HeaderError || error instanceof PaymentTableError) {
       process.stderr.write(`payreform ${name}: ${error.message}\n`);
       return 2;
     }

@@ -53,12 +53,15 @@ function drgSummaryOf(result: PolicyResult, label: string, input: InputCounts) {
     totalPayment: totals.paymentCents / 100,
     ...outcome(result, weights.quality.riv),
     weights: {
+      source: weights.table ? { table: weights.table.table, column: weights.table.column, groups: weights.table.relativeWeights.size } : 'reference years',
       groups: weights.groups.size,
       allCaseTrimmedMean: weights.allCaseMean.map((m) => nullable(m, 2)),
       weightCases: weights.counts.cases - weights.counts.excludedStays - weights.counts.ungroupable - weights.counts.ambiguousByItem,
       excludedStays: weights.counts.excludedStays,
       cvBelowHalf: weights.quality.cvBelowHalf,
       cvAboveOne: weights.quality.cvAboveOne,
+      /** Settlement cases paid by item because their group has no weight, by DRG, largest first. */
+      unweighted: result.unweighted ?? [],
     },
     solver: solverOf(result),
     input,

@@ -10,7 +10,6 @@
  * `reference/chs-drg-1.1/`) and the OpenDRG schemes of `reference/local-schemes/` (`chs_drg_10`,
  * `chs_drg_11`, `suzhou_2023`, …).
  */
-import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { hashSources } from '../models/grouping/drg/compile.ts';
@@ -18,11 +17,15 @@ import { rulePackFormat, type RulePack } from '../models/grouping/drg/pack.ts';
 import { parsePaymentTable, relativeWeights } from '../models/payment/payment-table.ts';
 import { nationalSchemeId, parseSchemeIndex, schemeIdPattern, schemeIndexFile, unknownSchemeMessage, type SchemeEntry, type SchemeIndex } from '../app/scheme-index.ts';
 import { referencePath } from './reference.ts';
-import { defaultSchemeDir, readSchemeSources, rulePackForDir } from './scheme.ts';
+import { defaultSchemeDir, readSchemeSources, rulePackForDir, schemeIdentity } from './scheme.ts';
 
-/** The pack's identity: sha256 of its JSON with `compiledAt` left out (the same scheme compiled twice by the same compiler has the same hash). */
+/**
+ * The pack's identity: sha256 of its rules with `compiledAt` left out and keys in a fixed order
+ * (lib/scheme.ts `schemeIdentity`, which the CLI commands report too), so a fresh compile and the
+ * same pack read back from the cache or a file have the same hash.
+ */
 export function packHash(pack: RulePack): string {
-  return createHash('sha256').update(JSON.stringify({ ...pack, compiledAt: '' })).digest('hex');
+  return schemeIdentity(pack).packHash;
 }
 
 /** The schemes the reference data offers, id → source directory: the national text, then every OpenDRG scheme in `local-schemes/`. */

@@ -5,10 +5,12 @@
  * pack (`.json`) — and {@link loadScheme} is the one entry point that takes any of them. The
  * default scheme is `$PAYREFORM_REFERENCE_DIR/chs-drg-1.1`, else `../shared/reference/chs-drg-1.1`.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { compileScheme, hashSources, SchemeCompileError, type CompileReport, type SchemeSources } from '../models/grouping/drg/compile.ts';
 import { compileOpenDrg, isOpenDrgSources } from '../models/grouping/drg/opendrg.ts';
+import type { AmbiguousMode } from '../models/grouping/drg/grouper.ts';
 import { rulePackSchema, type RulePack } from '../models/grouping/drg/pack.ts';
 import { CliError } from './cli-error.ts';
 import { projectRoot, referenceDir } from './reference.ts';
@@ -81,6 +83,58 @@ export function schemeOption(values: Record<string, unknown>): string {
   const dir = values['scheme-dir'] as string | undefined;
   if (scheme !== undefined && dir !== undefined && path.resolve(scheme) !== path.resolve(dir)) throw new CliError('--scheme and --scheme-dir name different schemes; give one of them.', 2);
   return scheme ?? dir ?? defaultSchemeDir();
+}
+
+/** The options every grouping command takes to name its scheme (parseArgs config). */
+export const schemeOptions = { scheme: { type: 'string' }, 'scheme-dir': { type: 'string' } } as const;
+
+/** The usage lines of {@link schemeOptions}, the same in every command's help. */
+export const schemeUsage = `  --scheme      the DRG scheme: an OpenDRG scheme directory, an NHSA scheme text directory or a
+                compiled rule pack (.json) (default $PAYREFORM_REFERENCE_DIR/chs-drg-1.1, else
+                ../shared/reference/chs-drg-1.1)
+  --scheme-dir  the same, as older scripts spell it`;
+
+/** Which scheme a run used: its name and the sha256 of the pack's rules (the pack without its compile time). */
+export interface SchemeIdentity {
+  scheme: string;
+  packHash: string;
+}
+
+const identities = new WeakMap<RulePack, SchemeIdentity>();
+
+/**
+ * The identity a command reports with its output. The hash covers every rule of the pack but not
+ * `compiledAt`, so the same scheme compiled twice (or loaded from the cache, or from a compiled
+ * pack file) has the same hash, and any change in a rule gives another.
+ */
+export function schemeIdentity(pack: RulePack): SchemeIdentity {
+  let id = identities.get(pack);
+  if (!id) {
+    const { compiledAt: _compiledAt, ...rules } = pack;
+    id = { scheme: pack.scheme, packHash: createHash('sha256').update(JSON.stringify(rules, sortedKeys)).digest('hex') };
+    identities.set(pack, id);
+  }
+  return id;
+}
+
+/** Objects with their keys sorted (a compiled pack and the same pack read back through zod list their keys in different orders). */
+function sortedKeys(_key: string, value: unknown): unknown {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  return Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** `scheme suzhou_2023 (pack 1a2b3c4d5e6f)`: the identity in a summary line. */
+export function schemeLine(pack: RulePack): string {
+  const id = schemeIdentity(pack);
+  return `scheme ${id.scheme} (pack ${id.packHash.slice(0, 12)})`;
+}
+
+/** `--ambiguous qy|fallthrough`, or undefined when not given (the scheme's own rule, or a policy's). */
+export function ambiguousOption(values: Record<string, unknown>): AmbiguousMode | undefined {
+  const ambiguous = values.ambiguous as string | undefined;
+  if (ambiguous === undefined) return undefined;
+  if (ambiguous !== 'qy' && ambiguous !== 'fallthrough') throw new CliError(`--ambiguous must be "qy" or "fallthrough", got "${ambiguous}".`, 2);
+  return ambiguous;
 }
 
 /** Compile the scheme directory (NHSA text or OpenDRG) into a rule pack and its report. */

@@ -22,15 +22,15 @@ import { recordFileBatches } from '../../lib/record-file.ts';
 import { loadCodeSets } from '../../lib/codesets.ts';
 import { createLineWriter } from '../../lib/output.ts';
 import { createProgress } from '../../lib/progress.ts';
-import { defaultSchemeDir, rulePackWhileWorkersBoot } from '../../lib/scheme.ts';
+import { rulePackWhileWorkersBoot, schemeLine, schemeOption, schemeOptions } from '../../lib/scheme.ts';
 import { initWorkers, OrderedWorkerPool, parallelFromBytes, startWorkers } from '../../lib/worker-pool.ts';
 import { dipCaseBlock, dipGroupBlock, dipReference, type DipCaseBlockResult, type DipGroupBlockResult, type DipGroupContext } from '../dip-records.ts';
 import type { DipWorkerInit } from '../dip-worker.ts';
 import { lineBlocks, type LineBlock } from '../line-blocks.ts';
 
-const usage = `usage: payreform dip build --cases FILE... --policy FILE --output catalog.json [--scheme-dir DIR] [--threads N]
+const usage = `usage: payreform dip build --cases FILE... --policy FILE --output catalog.json [--scheme PATH] [--threads N]
        payreform dip import --packets FILE.csv --output catalog.json [--policy FILE]
-       payreform dip group --catalog FILE --input FILE [--output FILE] [--explain] [--scheme-dir DIR] [--threads N]
+       payreform dip group --catalog FILE --input FILE [--output FILE] [--explain] [--scheme PATH] [--threads N]
 
 build  builds a DIP catalogue from settlement records by the national specification (shared/docs/
        models.md §2): exclusion lists, rule packets, core packets (diagnosis at 4 characters +
@@ -43,7 +43,9 @@ import turns a published local packet list (CSV: diagnosis, principalProcedure, 
        score [, basic, name]) into a catalogue; the policy (optional) gives the exclusions, merges
        and rule packets the grouper applies.
 group  assigns each record its packet: one JSON line per record, in input order.
-  --scheme-dir  CHS-DRG scheme (for the MCC/CC lists of the auxiliary severity); default as payreform group
+  --scheme      the DRG scheme whose MCC/CC lists give the auxiliary severity: an OpenDRG directory,
+                an NHSA text directory or a compiled pack (default: CHS-DRG 1.1; --scheme-dir is
+                the older spelling); the summary names it and its pack hash
   --threads     worker threads for JSON Lines input of 8 MB or more (default: one per core, at most 4)`;
 
 export async function run(argv: string[]): Promise<number> {
@@ -60,14 +62,14 @@ export async function run(argv: string[]): Promise<number> {
 
 interface Common {
   threads: number;
-  schemeDir: string;
+  scheme: string;
 }
 
 function common(values: Record<string, unknown>): Common {
-  return { threads: threadsOption(values), schemeDir: (values['scheme-dir'] as string | undefined) ?? defaultSchemeDir() };
+  return { threads: threadsOption(values), scheme: schemeOption(values) };
 }
 
-const commonOptions = { 'scheme-dir': { type: 'string' }, threads: { type: 'string' } } as const;
+const commonOptions = { ...schemeOptions, threads: { type: 'string' } } as const;
 
 function readPolicy(policyFile: string): DipCatalogPolicy {
   let policyJson: unknown;
@@ -115,11 +117,11 @@ async function build(argv: string[]): Promise<number> {
   const output = values.output as string | undefined;
   if (!output) throw new CliError(`--output is required.\n${usage}`, 2);
   const policy = readPolicy(policyFile);
-  const { threads, schemeDir } = common(values);
+  const { threads, scheme } = common(values);
   const started = performance.now();
   const parallel = threads > 1 && useWorkers(files);
   const workers = parallel ? startWorkers(new URL('../dip-worker.mjs', import.meta.url), threads) : [];
-  const pack = await rulePackWhileWorkersBoot(schemeDir, workers);
+  const pack = await rulePackWhileWorkersBoot(scheme, workers);
   const table = new DipCaseTableBuilder();
   const totals = { records: 0, invalid: 0 };
   const progress = createProgress('reading cases');
@@ -156,7 +158,7 @@ async function build(argv: string[]): Promise<number> {
       `${q.corePackets} core packets covering ${(100 * q.coreCoverage).toFixed(1)} % of cases, ${q.comprehensivePackets} comprehensive packets (${q.tieredPackets} in cost tiers, ${q.droppedComprehensive} combinations dropped: ${q.ungroupedCases} cases ungrouped), ` +
       `${q.packetsWithAuxiliary} with auxiliary types; RIV ${q.riv.toFixed(3)} (${q.rivWithAuxiliary.toFixed(3)} with auxiliary types); ` +
       `${q.cvBelowHalf} of ${q.units} units with CV < 0.5, ${q.cvAboveOne} with CV > 1\n` +
-      `read ${((read - started) / 1000).toFixed(2)} s, built ${((done - read) / 1000).toFixed(2)} s → ${output}\n`,
+      `severity by ${schemeLine(pack)}; read ${((read - started) / 1000).toFixed(2)} s, built ${((done - read) / 1000).toFixed(2)} s → ${output}\n`,
   );
   return 0;
 }
@@ -176,12 +178,12 @@ async function group(argv: string[]): Promise<number> {
   } catch (error) {
     throw new CliError(`cannot use the catalogue ${catalogFile}: ${(error as Error).message}`);
   }
-  const { threads, schemeDir } = common(values);
+  const { threads, scheme } = common(values);
   const explain = values.explain === true;
   const started = performance.now();
   const parallel = threads > 1 && useWorkers([input]);
   const workers = parallel ? startWorkers(new URL('../dip-worker.mjs', import.meta.url), threads) : [];
-  const pack = await rulePackWhileWorkersBoot(schemeDir, workers);
+  const pack = await rulePackWhileWorkersBoot(scheme, workers);
   const out = createLineWriter(values.output as string | undefined);
   const progress = createProgress('grouping');
   const totals = { records: 0, counts: { grouped: 0, fallback: 0, invalid: 0 } };
@@ -204,7 +206,7 @@ async function group(argv: string[]): Promise<number> {
   const seconds = (performance.now() - started) / 1000;
   const { counts } = totals;
   process.stderr.write(
-    `${totals.records.toLocaleString('en')} records: ${counts.grouped} in their packet, ${counts.fallback} ungrouped (paid by item), ${counts.invalid} invalid; ` +
+    `${totals.records.toLocaleString('en')} records: ${counts.grouped} in their packet, ${counts.fallback} ungrouped (paid by item), ${counts.invalid} invalid; severity by ${schemeLine(pack)}; ` +
       `${seconds.toFixed(2)} s, ${Math.round(totals.records / Math.max(seconds, 1e-9)).toLocaleString('en')} cases/s\n`,
   );
   return 0;

@@ -17,7 +17,7 @@ import { CliError } from '../../lib/cli-error.ts';
 import { recordFileBatches } from '../../lib/record-file.ts';
 import { loadCodeSets } from '../../lib/codesets.ts';
 import { createProgress } from '../../lib/progress.ts';
-import { defaultSchemeDir, rulePackForDir } from '../../lib/scheme.ts';
+import { ambiguousOption, loadScheme, schemeIdentity, schemeLine, schemeOption, schemeOptions } from '../../lib/scheme.ts';
 import { loadProcedureClasses } from '../dip-records.ts';
 
 const usage = `usage: payreform drg design --cases FILE... --output DIR [--min-cases N] [--max-depth D] [--min-group-cases N] [--min-riv-gain X] [--scheme-dir DIR]
@@ -26,7 +26,12 @@ For each ADRG with at least --min-cases cases (default 500), a CART of depth ≤
 (default 2) on MCC/CC level, age band, discharge disposition, newborn weight, ventilation hours
 and procedure class proposes a split; DIR/proposals.json and DIR/proposals.md compare its RIV and
 CV with the official suffix split's and list the ADRGs where the data argue for another split
-(RIV gain ≥ --min-riv-gain, default 0.05).`;
+(RIV gain ≥ --min-riv-gain, default 0.05). "Official" is the split of the scheme the cases are
+grouped by:
+  --scheme     an OpenDRG directory (a city's local scheme), an NHSA text directory or a compiled
+               pack (default: CHS-DRG 1.1; --scheme-dir is the older spelling); proposals.json and
+               proposals.md name it and its pack hash
+  --ambiguous  qy (default: the scheme's own ambiguous groups, left out) or fallthrough`;
 
 export async function run(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
@@ -37,7 +42,7 @@ export async function run(argv: string[]): Promise<number> {
     }
     throw new CliError(`${sub === undefined ? 'a subcommand is required' : `unknown subcommand "${sub}"`}: use "drg design".\n${usage}`, 2);
   }
-  const parsed = parseOptions(rest, { cases: { type: 'string', multiple: true }, output: { type: 'string', short: 'o' }, 'min-cases': { type: 'string' }, 'max-depth': { type: 'string' }, 'min-group-cases': { type: 'string' }, 'min-riv-gain': { type: 'string' }, 'scheme-dir': { type: 'string' } }, usage, true);
+  const parsed = parseOptions(rest, { cases: { type: 'string', multiple: true }, output: { type: 'string', short: 'o' }, 'min-cases': { type: 'string' }, 'max-depth': { type: 'string' }, 'min-group-cases': { type: 'string' }, 'min-riv-gain': { type: 'string' }, ...schemeOptions, ambiguous: { type: 'string' } }, usage, true);
   if (!parsed) return 0;
   const { values, positionals } = parsed;
   const files = caseFilesOption(values, positionals, usage);
@@ -45,7 +50,8 @@ export async function run(argv: string[]): Promise<number> {
   const options = { minCases: numberOption(values, 'min-cases', 500), maxDepth: numberOption(values, 'max-depth', 2), minGroupCases: numberOption(values, 'min-group-cases', 50), minRivGain: numberOption(values, 'min-riv-gain', 0.05) };
   if (!Number.isInteger(options.maxDepth) || options.maxDepth < 1 || options.maxDepth > 6) throw new CliError(`--max-depth must be a whole number from 1 to 6, got ${options.maxDepth}.`, 2);
   const started = performance.now();
-  const pack = rulePackForDir((values['scheme-dir'] as string | undefined) ?? defaultSchemeDir());
+  const ambiguous = ambiguousOption(values) ?? 'qy';
+  const pack = loadScheme(schemeOption(values));
   const index = indexRulePack(pack);
   const codeSets = loadCodeSets();
   const classes = loadProcedureClasses();
@@ -72,7 +78,7 @@ export async function run(argv: string[]): Promise<number> {
           counts.noCost++;
           continue;
         }
-        const g = groupRecord(scheme, r, { trace: false });
+        const g = groupRecord(scheme, r, { ambiguous, trace: false });
         if (g.status !== 'grouped') {
           counts.notGrouped++;
           continue;
@@ -111,11 +117,11 @@ export async function run(argv: string[]): Promise<number> {
   const read = performance.now();
   const design = designSplits(cases, options);
   mkdirSync(output, { recursive: true });
-  writeFileSync(path.join(output, 'proposals.json'), JSON.stringify({ ...design, input: { files, ...counts, cases: cases.size } }, null, 1) + '\n');
-  writeFileSync(path.join(output, 'proposals.md'), designMarkdown(design));
+  writeFileSync(path.join(output, 'proposals.json'), JSON.stringify({ ...design, groupedBy: schemeIdentity(pack), input: { files, ...counts, cases: cases.size } }, null, 1) + '\n');
+  writeFileSync(path.join(output, 'proposals.md'), designMarkdown(design).replace('\n\n', `\n\nCases grouped under ${schemeLine(pack)}.\n\n`));
   const differ = design.proposals.filter((p) => p.differs).length;
   process.stderr.write(
-    `${counts.records.toLocaleString('en')} records: ${cases.size.toLocaleString('en')} grouped cases used (${counts.invalid} invalid, ${counts.notGrouped} ungroupable or ambiguous, ${counts.noCost} without cost)\n` +
+    `${counts.records.toLocaleString('en')} records grouped under ${schemeLine(pack)}: ${cases.size.toLocaleString('en')} grouped cases used (${counts.invalid} invalid, ${counts.notGrouped} ungroupable or ambiguous, ${counts.noCost} without cost)\n` +
       `${design.adrgsConsidered} ADRGs with ≥ ${options.minCases} cases designed (${design.adrgsSkipped} smaller skipped); the data argue for a different split in ${differ}\n` +
       `read and grouped ${((read - started) / 1000).toFixed(2)} s, designed ${((performance.now() - read) / 1000).toFixed(2)} s → ${path.join(output, 'proposals.md')}\n`,
   );

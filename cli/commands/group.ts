@@ -6,7 +6,7 @@
  */
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import type { Worker } from 'node:worker_threads';
-import type { AmbiguousMode, GroupOptions } from '../../models/grouping/drg/grouper.ts';
+import type { GroupOptions } from '../../models/grouping/drg/grouper.ts';
 import type { RulePack } from '../../models/grouping/drg/pack.ts';
 import { detectFormat, readRecordBatches, type RecordFormat } from '../../models/settlement/readers.ts';
 import { parseOptions, threadsOption } from '../../lib/args.ts';
@@ -14,7 +14,7 @@ import { CliError } from '../../lib/cli-error.ts';
 import { loadCodeSets } from '../../lib/codesets.ts';
 import { createLineWriter, type LineWriter } from '../../lib/output.ts';
 import { createProgress, type Progress } from '../../lib/progress.ts';
-import { rulePackWhileWorkersBoot, schemeOption } from '../../lib/scheme.ts';
+import { ambiguousOption, rulePackWhileWorkersBoot, schemeLine, schemeOption, schemeOptions, schemeUsage } from '../../lib/scheme.ts';
 import { addGroupCounts, emptyGroupCounts, writeGroupedLine, type ChunkResult, type GroupCounts } from '../../app/group-line.ts';
 import { JsonBytes } from '../../models/settlement/json.ts';
 import { lineBlocks, type LineBlock } from '../line-blocks.ts';
@@ -26,9 +26,7 @@ Groups settlement records into DRG groups under a scheme (the national CHS-DRG 1
 or a city's own). Output: one JSON line per input record, in input order:
 {"listId","status","mdc","adrg","drg"}, plus "errors" for invalid records, "warnings" when
 there are any and "trace" with --explain. A summary goes to stderr.
-  --scheme      an OpenDRG scheme directory, an NHSA scheme text directory or a compiled rule pack
-                (.json) (default $PAYREFORM_REFERENCE_DIR/chs-drg-1.1, else ../shared/reference/chs-drg-1.1)
-  --scheme-dir  the same, as older scripts spell it
+${schemeUsage}
   --ambiguous   qy (official, default): the scheme's own ambiguous groups (xQY) — national: an
                 operating-room procedure no surgical ADRG takes; a local scheme: its own rule;
                 fallthrough: such cases go on to the MDC's medical ADRGs
@@ -40,8 +38,7 @@ export async function run(argv: string[]): Promise<number> {
     {
       input: { type: 'string', short: 'i' },
       output: { type: 'string', short: 'o' },
-      scheme: { type: 'string' },
-      'scheme-dir': { type: 'string' },
+      ...schemeOptions,
       ambiguous: { type: 'string' },
       explain: { type: 'boolean' },
       format: { type: 'string' },
@@ -54,8 +51,7 @@ export async function run(argv: string[]): Promise<number> {
   const input = values.input as string | undefined;
   if (!input) throw new CliError(`--input is required.\n${usage}`, 2);
   if (input !== '-' && !existsSync(input)) throw new CliError(`cannot read the input: ${input} does not exist.`);
-  const ambiguous = (values.ambiguous as string | undefined) ?? 'qy';
-  if (ambiguous !== 'qy' && ambiguous !== 'fallthrough') throw new CliError(`--ambiguous must be "qy" or "fallthrough", got "${ambiguous}".`, 2);
+  const ambiguous = ambiguousOption(values) ?? 'qy';
   const format = (values.format as RecordFormat | undefined) ?? detectFormat(input === '-' ? 'stdin.jsonl' : input);
   if (!['jsonl', 'csv', 'json'].includes(format)) throw new CliError(`--format must be jsonl, csv or json, got "${format}".`, 2);
   const threads = threadsOption(values);
@@ -64,7 +60,7 @@ export async function run(argv: string[]): Promise<number> {
   const parallel = format === 'jsonl' && threads > 1 && input !== '-' && statSync(input).size >= parallelFromBytes;
   const workers = parallel ? startWorkers(new URL('../group-worker.mjs', import.meta.url), threads) : [];
   const pack = await rulePackWhileWorkersBoot(schemeOption(values), workers);
-  const options: GroupOptions = { ambiguous: ambiguous as AmbiguousMode, trace: values.explain === true };
+  const options: GroupOptions = { ambiguous, trace: values.explain === true };
   const out = createLineWriter(values.output as string | undefined);
   const progress = createProgress('grouping');
   const source = input === '-' ? process.stdin : createReadStream(input, { highWaterMark: 1 << 20 });
@@ -77,7 +73,7 @@ export async function run(argv: string[]): Promise<number> {
   const rate = seconds > 0 ? Math.round(records / seconds) : records;
   process.stderr.write(
     `${records.toLocaleString('en')} records: ${counts.grouped} grouped, ${counts.ambiguous} ambiguous, ${counts.ungroupable} ungroupable, ${counts.invalid} invalid` +
-      `${warned > 0 ? ` (${warned} with warnings)` : ''}; ${seconds.toFixed(2)} s, ${rate.toLocaleString('en')} cases/s\n`,
+      `${warned > 0 ? ` (${warned} with warnings)` : ''} under ${schemeLine(pack)}; ${seconds.toFixed(2)} s, ${rate.toLocaleString('en')} cases/s\n`,
   );
   return 0;
 }

@@ -6,7 +6,6 @@
  */
 import { createReadStream, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { AmbiguousMode } from '../../models/grouping/drg/grouper.ts';
 import { parsePaymentTable, relativeWeights } from '../../models/payment/payment-table.ts';
 import { detectFormat, type RecordFormat } from '../../models/settlement/readers.ts';
 import { SupervisionTableBuilder } from '../../models/supervision/case-table.ts';
@@ -19,13 +18,13 @@ import { recordFileBatches } from '../../lib/record-file.ts';
 import { loadCodeSets } from '../../lib/codesets.ts';
 import { createLineWriter } from '../../lib/output.ts';
 import { createProgress } from '../../lib/progress.ts';
-import { defaultSchemeDir, rulePackWhileWorkersBoot } from '../../lib/scheme.ts';
+import { ambiguousOption, rulePackWhileWorkersBoot, schemeIdentity, schemeLine, schemeOption, schemeOptions } from '../../lib/scheme.ts';
 import { initWorkers, OrderedWorkerPool, parallelFromBytes, startWorkers } from '../../lib/worker-pool.ts';
 import { lineBlocks } from '../line-blocks.ts';
 import { addRecords, emptyTally, takeBlock, type MonitorBlock, type MonitorTask } from '../monitor-cases.ts';
 
 const usage = `usage: payreform monitor --cases FILE... [--rules FILE] --output FILE.jsonl [--hospitals FILE.json]
-                         [--payment-table FILE] [--scheme-dir DIR] [--ambiguous qy|fallthrough] [--threads N]
+                         [--payment-table FILE] [--scheme PATH] [--ambiguous qy|fallthrough] [--threads N]
 
 Screens settlement records (JSON Lines, CSV or JSON; several files are one population) with the
 supervision rules and writes one JSON line per flag:
@@ -35,6 +34,10 @@ A summary by hospital and rule goes to stderr.
   --hospitals      also write the hospital risk scores, ranked, with each rule's contribution
   --payment-table  a city DRG table: its RWs and payment standards (by hospital level) replace
                    the ones derived from the data (trimmed group means)
+  --scheme         the DRG scheme the cases are grouped by: an OpenDRG directory, an NHSA text
+                   directory or a compiled pack (default: CHS-DRG 1.1; --scheme-dir is the older
+                   spelling); the summary and --hospitals name it and its pack hash
+  --ambiguous      qy (default: the scheme's own ambiguous groups, xQY) or fallthrough
   --threads        worker threads for reading and grouping JSON Lines input (default: one per
                    core, at most 4, for inputs of 8 MB or more; 1 = in-process)
 
@@ -44,7 +47,7 @@ ${ruleIds.map((r) => `  ${r}: ${ruleDefinitions[r]}`).join('\n')}`;
 export async function run(argv: string[]): Promise<number> {
   const parsed = parseOptions(
     argv,
-    { cases: { type: 'string', multiple: true }, rules: { type: 'string' }, output: { type: 'string', short: 'o' }, hospitals: { type: 'string' }, 'payment-table': { type: 'string' }, 'scheme-dir': { type: 'string' }, ambiguous: { type: 'string' }, threads: { type: 'string' } },
+    { cases: { type: 'string', multiple: true }, rules: { type: 'string' }, output: { type: 'string', short: 'o' }, hospitals: { type: 'string' }, 'payment-table': { type: 'string' }, ...schemeOptions, ambiguous: { type: 'string' }, threads: { type: 'string' } },
     usage,
     true,
   );
@@ -53,8 +56,7 @@ export async function run(argv: string[]): Promise<number> {
   const files = caseFilesOption(values, positionals, usage);
   const output = values.output as string | undefined;
   if (!output) throw new CliError(`--output is required.\n${usage}`, 2);
-  const ambiguous = (values.ambiguous as string | undefined) ?? 'qy';
-  if (ambiguous !== 'qy' && ambiguous !== 'fallthrough') throw new CliError(`--ambiguous must be "qy" or "fallthrough", got "${ambiguous}".`, 2);
+  const ambiguous = ambiguousOption(values) ?? 'qy';
   const ruleSet = readRuleSet(values.rules as string | undefined);
   const policy = values['payment-table'] ? readPolicy(values['payment-table'] as string) : {};
 
@@ -65,7 +67,7 @@ export async function run(argv: string[]): Promise<number> {
   const formats: RecordFormat[] = files.map((f) => detectFormat(f));
   const parallel = threads > 1 && formats.every((f) => f === 'jsonl') && files.reduce((s, f) => s + statSync(f).size, 0) >= parallelFromBytes;
   const workers = parallel ? startWorkers(new URL('../monitor-worker.mjs', import.meta.url), threads) : [];
-  const pack = await rulePackWhileWorkersBoot((values['scheme-dir'] as string | undefined) ?? defaultSchemeDir(), workers);
+  const pack = await rulePackWhileWorkersBoot(schemeOption(values), workers);
   const builder = new SupervisionTableBuilder(1 << 16);
   const tally = emptyTally();
   const progress = createProgress('reading and grouping');
@@ -84,7 +86,7 @@ export async function run(argv: string[]): Promise<number> {
       await pool.close();
     }
   } else {
-    const ctx = { pack, codeSets: loadCodeSets(), ambiguous: ambiguous as AmbiguousMode };
+    const ctx = { pack, codeSets: loadCodeSets(), ambiguous };
     for (let f = 0; f < files.length; f++) {
       for await (const batch of recordFileBatches(files[f]!, formats[f]!)) {
         addRecords(batch, ctx, builder, tally, path.basename(files[f]!));
@@ -109,8 +111,8 @@ export async function run(argv: string[]): Promise<number> {
   }
   await out.close();
   writing.finish();
-  if (values.hospitals) writeFileSync(values.hospitals as string, JSON.stringify({ ruleSet: result.ruleSet, cases: result.cases, hospitals: result.hospitals }, null, 2) + '\n');
-  process.stderr.write(summary(result, tally, (read - started) / 1000, (screened - read) / 1000));
+  if (values.hospitals) writeFileSync(values.hospitals as string, JSON.stringify({ ruleSet: result.ruleSet, groupedBy: schemeIdentity(pack), cases: result.cases, hospitals: result.hospitals }, null, 2) + '\n');
+  process.stderr.write(summary(result, tally, (read - started) / 1000, (screened - read) / 1000, schemeLine(pack)));
   return 0;
 }
 
@@ -153,11 +155,11 @@ function readPolicy(file: string): PolicyFigures {
   };
 }
 
-function summary(result: ScreenResult, tally: ReturnType<typeof emptyTally>, readSeconds: number, screenSeconds: number): string {
+function summary(result: ScreenResult, tally: ReturnType<typeof emptyTally>, readSeconds: number, screenSeconds: number, scheme: string): string {
   const lines: string[] = [];
   const rate = (n: number, s: number) => Math.round(n / Math.max(s, 1e-9)).toLocaleString('en');
   lines.push(
-    `${tally.records.toLocaleString('en')} records: ${tally.accepted.toLocaleString('en')} screened, ${tally.rejected} rejected; read and grouped in ${readSeconds.toFixed(2)} s (${rate(tally.records, readSeconds)}/s), screened in ${screenSeconds.toFixed(2)} s (${rate(result.cases, screenSeconds)} cases/s); rule set "${result.ruleSet.name}" v${result.ruleSet.version}.`,
+    `${tally.records.toLocaleString('en')} records: ${tally.accepted.toLocaleString('en')} screened, ${tally.rejected} rejected; grouped under ${scheme}; read and grouped in ${readSeconds.toFixed(2)} s (${rate(tally.records, readSeconds)}/s), screened in ${screenSeconds.toFixed(2)} s (${rate(result.cases, screenSeconds)} cases/s); rule set "${result.ruleSet.name}" v${result.ruleSet.version}.`,
   );
   lines.push(`${result.flags.length.toLocaleString('en')} flags:`);
   for (const r of ruleIds) lines.push(`  ${r.padEnd(24)} ${String(result.byRule[r].caseFlags).padStart(7)} cases  ${String(result.byRule[r].hospitalFlags).padStart(4)} hospital-level`);

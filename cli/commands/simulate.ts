@@ -15,7 +15,9 @@ import type { RulePack } from '../../models/grouping/drg/pack.ts';
 import { BudgetError } from '../../models/payment/base-rate.ts';
 import { CaseTableBuilder, type CaseTable } from '../../models/payment/cases.ts';
 import { parseDipCatalog, type DipCatalog } from '../../models/grouping/dip/catalog.ts';
-import { parsePaymentPolicy, PolicyError, type AnyPaymentPolicy, type DipPaymentPolicy } from '../../models/payment/policy.ts';
+import { parsePaymentPolicy, PolicyError, type AnyPaymentPolicy, type DipPaymentPolicy, type DrgPaymentPolicy } from '../../models/payment/policy.ts';
+import type { TableWeights } from '../../models/payment/table-weights.ts';
+import { policyTableWeights } from '../../app/policy-weights.ts';
 import type { PolicyResult } from '../../models/payment/simulate.ts';
 import { simulatePolicy } from '../../app/simulate.ts';
 import { concatDipColumns, simulateDipPolicy, type DipColumns } from '../../models/payment/simulate-dip.ts';
@@ -25,7 +27,7 @@ import { CliError } from '../../lib/cli-error.ts';
 import { recordFileBatches } from '../../lib/record-file.ts';
 import { loadCodeSets } from '../../lib/codesets.ts';
 import { createProgress } from '../../lib/progress.ts';
-import { defaultSchemeDir, rulePackWhileWorkersBoot } from '../../lib/scheme.ts';
+import { ambiguousOption, rulePackWhileWorkersBoot, schemeIdentity, schemeLine, schemeOption, schemeOptions } from '../../lib/scheme.ts';
 import { initWorkers, OrderedWorkerPool, parallelFromBytes, startWorkers } from '../../lib/worker-pool.ts';
 import { loadProcedureClasses } from '../dip-records.ts';
 import { lineBlocks, type LineBlock } from '../line-blocks.ts';
@@ -33,7 +35,7 @@ import { appendBlock, caseBlock, type CaseBlock, type CaseContext } from '../../
 import { summaryOf, writeComparison, writePolicyFiles, type InputCounts } from '../simulate-output.ts';
 import { reportHtml } from '../simulate-report.ts';
 
-const usage = `usage: payreform simulate --cases FILE... --policy FILE [--compare FILE...] --output DIR [--scheme-dir DIR] [--threads N] [--no-case-files]
+const usage = `usage: payreform simulate --cases FILE... --policy FILE [--compare FILE...] --output DIR [--scheme PATH] [--ambiguous qy|fallthrough] [--threads N] [--no-case-files]
 
 Simulates a DRG or DIP payment policy ("method": "drg" | "dip") over settlement lists (JSON
 Lines, CSV or JSON; cases are paid in the policy's settlementYear by discharge date, DRG weights
@@ -45,6 +47,11 @@ Writes to DIR: summary.json, hospitals.csv, groups.csv, cases.jsonl and report.h
   --cases          one or more settlement-list files (repeat the option or list them after it)
   --policy         the policy JSON document
   --compare        policies to compare with it (repeatable)
+  --scheme         the DRG scheme: an OpenDRG directory, an NHSA text directory or a compiled pack
+                   (default: CHS-DRG 1.1; --scheme-dir is the older spelling); summary.json's
+                   "groupedBy" names the scheme and its pack hash
+  --ambiguous      qy | fallthrough for every DRG policy, instead of each policy's "ambiguous"
+                   (default qy: the scheme's own ambiguous groups, xQY)
   --threads        worker threads for grouping large JSON Lines input (default: one per core, at most 4)
   --no-case-files  skip cases.jsonl of the compared policies (the first policy's is always written)`;
 
@@ -56,7 +63,8 @@ export async function run(argv: string[]): Promise<number> {
       policy: { type: 'string' },
       compare: { type: 'string', multiple: true },
       output: { type: 'string', short: 'o' },
-      'scheme-dir': { type: 'string' },
+      ...schemeOptions,
+      ambiguous: { type: 'string' },
       threads: { type: 'string' },
       'no-case-files': { type: 'boolean' },
     },
@@ -68,7 +76,9 @@ export async function run(argv: string[]): Promise<number> {
   // `--cases a.jsonl b.jsonl` as well as `--cases a.jsonl --cases b.jsonl`.
   const files = caseFilesOption(values, positionals, usage);
   const policyFiles = [requireOption(values, 'policy', usage), ...((values.compare as string[] | undefined) ?? [])];
-  const policies = policyFiles.map(readPolicy);
+  const ambiguous = ambiguousOption(values);
+  const policies = policyFiles.map(readPolicy).map((p) => (ambiguous !== undefined && p.method === 'drg' ? { ...p, ambiguous } : p));
+  const tables = policies.map((p, i) => (p.method === 'drg' ? readTableWeights(p, policyFiles[i]!) : null));
   const catalogs = policies.map((p, i) => (p.method === 'dip' && p.catalog !== undefined ? readCatalog(path.resolve(path.dirname(policyFiles[i]!), p.catalog), policyFiles[i]!) : undefined));
   const dip = policies.some((p) => p.method === 'dip');
   const labels = policyLabels(policyFiles, policies);
@@ -81,7 +91,8 @@ export async function run(argv: string[]): Promise<number> {
   const bytes = files.reduce((s, f) => s + statSync(f).size, 0);
   const parallel = threads > 1 && formats.every((f) => f === 'jsonl') && bytes >= parallelFromBytes;
   const workers = parallel ? startWorkers(new URL('../simulate-worker.mjs', import.meta.url), threads) : [];
-  const pack = await rulePackWhileWorkersBoot((values['scheme-dir'] as string | undefined) ?? defaultSchemeDir(), workers);
+  const pack = await rulePackWhileWorkersBoot(schemeOption(values), workers);
+  warnOfOtherSchemes(policyFiles, pack.scheme);
   const progress = createProgress('grouping');
   const builder = new CaseTableBuilder(modes, 1 << 16);
   const input: InputCounts = { files, records: 0, rejected: 0, otherYears: 0 };
@@ -104,7 +115,7 @@ export async function run(argv: string[]): Promise<number> {
   if (input.rejected > errors.length) process.stderr.write(`… ${input.rejected - errors.length} more rejected records\n`);
 
   const dipInput = dip ? { dip: concatDipColumns(dipBlocks), procedureClasses: loadProcedureClasses(), builtAt: new Date().toISOString() } : null;
-  const results = policies.map((policy, p) => price(table, policy, policyFiles[p]!, (dipPolicy) => simulateDipPolicy(table, dipPolicy, { ...dipInput!, catalog: catalogs[p] })));
+  const results = policies.map((policy, p) => price(table, policy, policyFiles[p]!, tables[p] ?? null, (dipPolicy) => simulateDipPolicy(table, dipPolicy, { ...dipInput!, catalog: catalogs[p] })));
   const pricedAt = performance.now();
   const years = new Set(policies.flatMap((p) => [...p.referenceYears, p.settlementYear]));
   for (let i = 0; i < table.size; i++) if (!years.has(table.year[i]!)) input.otherYears++;
@@ -114,7 +125,7 @@ export async function run(argv: string[]): Promise<number> {
   for (let p = 0; p < results.length; p++) {
     const dir = p === 0 ? output : path.join(output, labels[p]!);
     mkdirSync(dir, { recursive: true });
-    await writePolicyFiles(dir, table, results[p]!, summaryOf(results[p]!, labels[p]!, input), p === 0 || values['no-case-files'] !== true);
+    await writePolicyFiles(dir, table, results[p]!, { ...summaryOf(results[p]!, labels[p]!, input), groupedBy: schemeIdentity(pack) }, p === 0 || values['no-case-files'] !== true);
     writeProgress.update(p + 1);
   }
   writeProgress.finish();
@@ -122,7 +133,7 @@ export async function run(argv: string[]): Promise<number> {
   writeFileSync(path.join(output, 'report.html'), reportHtml(labels, results));
 
   const seconds = (performance.now() - started) / 1000;
-  report(input, table, labels, results, { seconds, grouping: (groupedAt - started) / 1000, pricing: (pricedAt - groupedAt) / 1000 }, output);
+  report(input, table, labels, results, { seconds, grouping: (groupedAt - started) / 1000, pricing: (pricedAt - groupedAt) / 1000 }, output, schemeLine(pack));
   return 0;
 }
 
@@ -149,6 +160,33 @@ function readPolicy(file: string): AnyPaymentPolicy {
   }
 }
 
+/**
+ * The weights of a policy's `weightsTable`: a CSV path relative to the policy file (or absolute),
+ * read and checked by app/policy-weights.ts; what is wrong with it is a usage error (exit 2).
+ */
+function readTableWeights(policy: DrgPaymentPolicy, policyFile: string): TableWeights | null {
+  try {
+    return policyTableWeights(policy, (name) => {
+      const file = path.resolve(path.dirname(policyFile), name);
+      return existsSync(file) && statSync(file).isFile() ? { name: path.basename(file), text: readFileSync(file, 'utf8') } : { missing: `${file} does not exist (a path relative to the policy file, or absolute)` };
+    });
+  } catch (error) {
+    if (error instanceof PolicyError) throw new CliError(`the policy ${policyFile}: ${error.problems.map((p) => p.message).join('; ')}.`, 2);
+    throw error;
+  }
+}
+
+/**
+ * A policy that names its scheme (`"scheme"`) while the cases are grouped under another one: its
+ * weights or table were meant for other groups. Said on stderr, since `--scheme` decides.
+ */
+function warnOfOtherSchemes(files: string[], grouped: string): void {
+  for (const file of files) {
+    const named = (JSON.parse(readFileSync(file, 'utf8')) as { scheme?: unknown }).scheme;
+    if (typeof named === 'string' && named !== grouped) process.stderr.write(`warning: the policy ${file} names the scheme ${named}, but the cases are grouped under ${grouped} (--scheme decides)\n`);
+  }
+}
+
 /** Folder-safe, distinct labels: the policy's name, else its file name. */
 function policyLabels(files: string[], policies: AnyPaymentPolicy[]): string[] {
   const seen = new Set<string>();
@@ -162,9 +200,9 @@ function policyLabels(files: string[], policies: AnyPaymentPolicy[]): string[] {
   });
 }
 
-function price(table: CaseTable, policy: AnyPaymentPolicy, file: string, simulateDip: (policy: DipPaymentPolicy) => PolicyResult): PolicyResult {
+function price(table: CaseTable, policy: AnyPaymentPolicy, file: string, tableWeights: TableWeights | null, simulateDip: (policy: DipPaymentPolicy) => PolicyResult): PolicyResult {
   try {
-    return policy.method === 'dip' ? simulateDip(policy) : simulatePolicy(table, policy);
+    return policy.method === 'dip' ? simulateDip(policy) : simulatePolicy(table, policy, tableWeights);
   } catch (error) {
     if (error instanceof BudgetError) throw new CliError(`the policy ${file}: ${error.message}.`);
     // The DIP catalogue build speaks in sentences too (e.g. no reference case).
@@ -192,8 +230,8 @@ async function readInWorkers(files: string[], init: { pack: RulePack; modes: Amb
   }
 }
 
-function report(input: InputCounts, table: CaseTable, labels: string[], results: PolicyResult[], time: { seconds: number; grouping: number; pricing: number }, output: string): void {
-  const lines = [`${input.records.toLocaleString('en')} records: ${table.size.toLocaleString('en')} accepted, ${input.rejected.toLocaleString('en')} rejected, ${input.otherYears.toLocaleString('en')} outside the policy years`];
+function report(input: InputCounts, table: CaseTable, labels: string[], results: PolicyResult[], time: { seconds: number; grouping: number; pricing: number }, output: string, scheme: string): void {
+  const lines = [`${input.records.toLocaleString('en')} records: ${table.size.toLocaleString('en')} accepted, ${input.rejected.toLocaleString('en')} rejected, ${input.otherYears.toLocaleString('en')} outside the policy years; grouped under ${scheme}`];
   results.forEach((r, p) => {
     const o = r.totals.outliers;
     lines.push(
@@ -201,6 +239,13 @@ function report(input: InputCounts, table: CaseTable, labels: string[], results:
         `; ${r.dip ? 'point value' : 'base rate'} ${r.rate.baseRate.toFixed(r.dip ? 4 : 2)}${r.policy.budget !== undefined ? ' (from the budget)' : ''}; in-group rate ${(100 * r.grouping.settlement.inGroupRate).toFixed(2)} %, RIV ${r.weights.quality.riv.toFixed(3)}` +
         `; outliers low ${o.low}, high ${o.high}, review ${o.review}; by item ${o.byItem}`,
     );
+    const w = r.weights.table;
+    if (w) lines.push(`  weights from ${w.table} (column ${w.column}, ${w.relativeWeights.size} groups)`);
+    const unweighted = r.unweighted ?? [];
+    if (unweighted.length > 0) {
+      const shown = unweighted.slice(0, 10).map((u) => `${u.drg} (${u.cases})`).join(', ');
+      lines.push(`  ${unweighted.reduce((s, u) => s + u.cases, 0).toLocaleString('en')} cases of ${unweighted.length} groups without a weight${w ? ' in the table' : ''}, paid by item: ${shown}${unweighted.length > 10 ? `, … (summary.json lists them all)` : ''}`);
+    }
   });
   const rate = time.seconds > 0 ? Math.round(input.records / time.seconds) : input.records;
   lines.push(`${time.seconds.toFixed(2)} s (reading and grouping ${time.grouping.toFixed(2)} s, pricing ${results.length} ${results.length === 1 ? 'policy' : 'policies'} ${time.pricing.toFixed(2)} s), ${rate.toLocaleString('en')} cases/s; wrote ${output}`);

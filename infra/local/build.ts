@@ -6,7 +6,7 @@
  * index at cold start, a pack when its scheme is first used). The CDK stack bundles the same
  * entries with NodejsFunction and copies the same reference directory.
  */
-import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
 import { codeSetFiles } from '../../lib/codesets.ts';
@@ -34,7 +34,11 @@ export function schemeSelection(schemes = process.env.PAYREFORM_SCHEMES, default
 /** Procedure classes (surgery, intervention, …) that DIP packets count: read by the DIP grouping of ingest and /v1/group. */
 export const dipProcedureClassFile = 'icd9cm3-procedure-class.dat';
 
-/** Write the reference directory the handlers read (`schemes/` with a pack and payment table per scheme held, `codes/` with the DIP procedure classes). */
+/**
+ * Write the reference directory the handlers read (`schemes/` with a pack and payment table per
+ * scheme held, `codes/` with the DIP procedure classes, and `payment-tables/` — every city table,
+ * which a simulation's policy may name as its `weightsTable`).
+ */
 export function writeReference(dir: string, selection: SchemeSelection = schemeSelection()): SchemeIndex {
   mkdirSync(path.join(dir, 'codes'), { recursive: true });
   // Each file is written aside and renamed into place (`placeFile`), so a process reading the
@@ -42,6 +46,8 @@ export function writeReference(dir: string, selection: SchemeSelection = schemeS
   for (const file of [...Object.values(codeSetFiles), dipProcedureClassFile]) placeFile(path.join(dir, 'codes', file), (t) => copyFileSync(referencePath('codes', file), t));
   // The single pack and table of earlier builds.
   for (const old of ['pack.json', 'payment-table.csv']) rmSync(path.join(dir, old), { force: true });
+  mkdirSync(path.join(dir, 'payment-tables'), { recursive: true });
+  for (const file of readdirSync(referencePath('payment-tables')).filter((f) => f.endsWith('.csv'))) placeFile(path.join(dir, 'payment-tables', file), (t) => copyFileSync(referencePath('payment-tables', file), t));
   return writeSchemePacks(dir, selection);
 }
 

@@ -62,13 +62,18 @@ export const simulationResult = z.object({
   rate: z.object({ baseRate: z.number(), normalScale: z.number(), gap: z.number(), evaluations: count }),
   totals: z.object({ cases: count, totalCost: z.number(), payment: z.number(), leftoverCentsSpread: int }),
   hospitals: z.array(hospitalPayment),
-  /** The relative weights derived from the reference years. */
+  /** The relative weights: derived from the reference years, or read from the policy's payment table (`source`). */
   weights: z.object({
+    /** The payment table (policy.weightsTable) and column the RWs come from; null: derived from the reference years. */
+    source: z.object({ table: z.string(), column: z.string() }).nullable(),
     relativeWeights: z.record(z.string(), z.number()),
-    groups: z.array(z.object({ drg: z.string(), relativeWeight: z.number(), cases: count, meanCost: z.number(), cv: z.number().nullable() })),
+    /** Reference-year groups; relativeWeight null where the policy's payment table has none for the group. */
+    groups: z.array(z.object({ drg: z.string(), relativeWeight: z.number().nullable(), cases: count, meanCost: z.number(), cv: z.number().nullable() })),
     quality: z.object({ riv: z.number().nullable(), cvBelowHalf: count, cvAboveOne: count, overallCv: z.number().nullable() }),
     counts: z.object({ cases: count, excludedStays: count, ungroupable: count, ambiguousByItem: count }),
     allCaseMean: z.array(z.number().nullable()),
+    /** Settlement cases paid by item because their group has no weight, by DRG, largest first. */
+    unweighted: z.array(z.object({ drg: z.string(), cases: count })),
   }),
   /** The service's simulations: which scheme grouped the cases (`payreform simulate` names its scheme on the command line). */
   scheme: simulationScheme.optional(),

@@ -1,6 +1,7 @@
 /**
  * POST /v1/simulations — start a payment simulation (analyst, admin), DRG or DIP. The policy is validated by
- * the payment model (422 with field paths), a job item is written, then the request object
+ * the payment model (422 with field paths; a DRG policy's `weightsTable` must name a payment table
+ * the deployment holds, and that table must have its weight column), a job item is written, then the request object
  * goes to S3 under `jobs/simulations/<id>/request.json`: on AWS that object's creation event
  * starts the state machine (S3 → EventBridge → Step Functions); on the local stack the same
  * event runs the job in-process. Answers 202 with the job id. A `scheme` the deployment does not
@@ -9,11 +10,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { parseServicePolicy, PolicyError } from '../../models/payment/policy.ts';
+import { policyTableWeights } from '../../app/policy-weights.ts';
 import type { Ports } from '../../models/ports.ts';
 import { underPath } from '../../models/problem.ts';
 import { config } from '../shared/config.ts';
 import { awsDeps } from '../shared/deps.ts';
 import { invalid } from '../shared/errors.ts';
+import { heldPaymentTable } from '../shared/reference.ts';
 import { httpHandler } from '../shared/http.ts';
 import * as k from '../shared/keys.ts';
 import { requireHeldScheme } from '../shared/reference.ts';
@@ -22,7 +25,9 @@ import { simulationRequest } from './schemas.ts';
 
 export const createSimulationHandler = (deps: Pick<Ports, 'simulations' | 'objects' | 'clock'>) => httpHandler({ name: 'createSimulation', roles: ['analyst', 'admin'], body: simulationRequest }, async ({ body }) => {
   try {
-    parseServicePolicy(body.policy);
+    const policy = parseServicePolicy(body.policy);
+    // A weightsTable names a table the deployment holds; its weight column is checked now, not in the job.
+    if (policy.method === 'drg') policyTableWeights(policy, heldPaymentTable);
   } catch (error) {
     if (error instanceof PolicyError) throw invalid('The policy is not valid.', underPath(error.problems, 'policy'));
     throw error;

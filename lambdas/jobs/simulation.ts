@@ -23,7 +23,9 @@ import { roundPayments, type CentTally } from '../../models/payment/cents.ts';
 import { Outlier, selectSpecialReview } from '../../models/payment/outliers.ts';
 import { parseServicePolicy, type AnyPaymentPolicy, type DrgPaymentPolicy, type PaymentPolicy } from '../../models/payment/policy.ts';
 import { collectRateSample, hospitalTotals, mergeHospitalTotals, mergeRateSamples, paidByRate, priceCases, type HospitalTotals } from '../../models/payment/price.ts';
+import { mergeUnweighted, unweightedGroups, withTableWeights } from '../../models/payment/table-weights.ts';
 import { collectWeightSample, deriveWeights, mergeWeightSamples, type WeightSample } from '../../models/payment/weights.ts';
+import { policyTableWeights } from '../../app/policy-weights.ts';
 import type { ObjectStore, Ports } from '../../models/ports.ts';
 import { groupRecord } from '../../app/record.ts';
 import { phasesFor, type MapPhase, type StepPhase } from '../../app/simulation-phases.ts';
@@ -32,7 +34,7 @@ import { config } from '../shared/config.ts';
 import * as k from '../shared/keys.ts';
 import { dipReferenceOnce } from '../shared/dip-catalog.ts';
 import { latestLakeLines, type LakeLineKey } from '../shared/lake-reader.ts';
-import { defaultSchemeId, schemeById, type HeldScheme } from '../shared/reference.ts';
+import { defaultSchemeId, heldPaymentTable, schemeById, type HeldScheme } from '../shared/reference.ts';
 import type { SimulationScheme } from '../http/result-schemas.ts';
 import { dipPartitionBlock, settleDip, type DipLakeLine, type DipPartitionBlock } from './simulation-dip.ts';
 
@@ -215,7 +217,7 @@ export async function runPartition(deps: SimulationPorts, input: { id: string; p
       // Special-review candidates: the regional cap is applied over all partitions in finalize.
       const reviews: { ratio: number; listId: string }[] = [];
       for (let k = 0; k < priced.rows.length; k++) if (priced.outlier[k] === Outlier.Review) reviews.push({ ratio: priced.ratio[k]!, listId: table.listIds[priced.rows[k]!]! });
-      out = { hospitals: hospitalTotals(table, priced, cents), tally: { cents: tally.cents, eligible: tally.eligible, histogram: Array.from(tally.histogram) }, reviews };
+      out = { hospitals: hospitalTotals(table, priced, cents), unweighted: Object.fromEntries(unweightedGroups(table, priced, policy)), tally: { cents: tally.cents, eligible: tally.eligible, histogram: Array.from(tally.histogram) }, reviews };
     }
   }
   await writeJson(objects, partKey(input.id, input.phase, input.partition), out);
@@ -257,7 +259,9 @@ export async function runStep(deps: SimulationPorts, input: { id: string; step: 
     const samples = (await parts<{ years: number[]; costs: Record<string, number[]>[]; counts: WeightSample['counts'] }>(objects, id, 'weights'))
       .map((s): WeightSample => ({ years: s.years, costs: s.costs.map(fromArrays), counts: s.counts }));
     if (samples.length === 0) throw new Error('no cases are stored for the policy\'s years');
-    const weights = deriveWeights(mergeWeightSamples(samples), policy);
+    const derived = deriveWeights(mergeWeightSamples(samples), policy);
+    const table = policyTableWeights(policy, heldPaymentTable);
+    const weights = table ? withTableWeights(derived, table) : derived;
     await writeJson(objects, stateKey(id, 'weights'), weightsState(weights));
     if (!budget) await writeJson(objects, stateKey(id, 'rate'), { baseRate: policy.baseRate!, normalScale: 1, gap: 0, evaluations: 0 });
   } else if (input.step === 'solve') {
@@ -268,7 +272,7 @@ export async function runStep(deps: SimulationPorts, input: { id: string; step: 
     await writeJson(objects, stateKey(id, 'rate'), rate);
   } else {
     const list = await manifest(objects, id);
-    const priced = await parts<{ hospitals: HospitalTotals[]; tally: { cents: number; eligible: number; histogram: number[] }; reviews?: { ratio: number; listId: string }[] }>(objects, id, 'price');
+    const priced = await parts<{ hospitals: HospitalTotals[]; unweighted?: Record<string, number>; tally: { cents: number; eligible: number; histogram: number[] }; reviews?: { ratio: number; listId: string }[] }>(objects, id, 'price');
     const hospitals = mergeHospitalTotals(priced.map((p) => p.hospitals));
     const hospitalOfPart = list.map((p) => /^\d{4}-\d{2}-(.+)$/.exec(p.partition)![1]!);
     capSpecialReview(policy, hospitals, priced.flatMap((p, i) => (p.reviews ?? []).map((r) => ({ ...r, hospitalId: hospitalOfPart[i]! }))));
@@ -292,7 +296,7 @@ export async function runStep(deps: SimulationPorts, input: { id: string; step: 
       leftoverCents = target - hospitals.reduce((s, h) => s + h.paymentCents, 0);
       for (const h of hospitals) h.paymentCents += extra.get(h.hospitalId) ?? 0;
     }
-    const result = { ...simulationResult({ policy, rate, hospitals, leftoverCents, weights }), scheme: await groupedBy(objects, id, { policy, ...(request.scheme ? { scheme: request.scheme } : {}) }) };
+    const result = { ...simulationResult({ policy, rate, hospitals, leftoverCents, weights, unweighted: mergeUnweighted(priced.map((p) => p.unweighted ?? {})) }), scheme: await groupedBy(objects, id, { policy, ...(request.scheme ? { scheme: request.scheme } : {}) }) };
     await writeJson(objects, resultKey(id), result);
     await deps.simulations.update(id, { status: 'succeeded', resultKey: resultKey(id), summary: { cases: result.totals.cases, payment: result.totals.payment, totalCost: result.totals.totalCost, baseRate: result.rate.baseRate, hospitals: hospitals.length }, updatedAt: new Date().toISOString() });
   }

@@ -8,7 +8,7 @@
  * fails with one sentence naming the ids it holds. A scheme's pack is parsed the first time the
  * scheme is used (`schemeById`), so a cold start never parses packs it does not need.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { nationalSchemeId, parseSchemeIndex, schemeIndexFile, unknownSchemeMessage, type SchemeEntry, type SchemeIndex } from '../../app/scheme-index.ts';
@@ -19,6 +19,7 @@ import { parsePaymentTable, relativeWeights } from '../../models/payment/payment
 import type { CodeSets } from '../../models/settlement/codes.ts';
 import { loadCodeSets } from '../../lib/codesets.ts';
 import { loadRulePackFile } from '../../lib/scheme.ts';
+import type { TableSource } from '../../app/policy-weights.ts';
 import { config } from './config.ts';
 import { invalid, type ServiceError } from './errors.ts';
 
@@ -158,3 +159,20 @@ export function resetReference(): void {
   loadedWeights.clear();
   codeSets = undefined;
 }
+
+/** The city payment tables the deployment holds (`payment-tables/*.csv` of the reference directory), by file name. */
+export function paymentTableNames(): string[] {
+  const dir = path.join(referenceDirectory(), 'payment-tables');
+  return existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.csv')).sort() : [];
+}
+
+/**
+ * A policy's `weightsTable` in the service: the name of a table the deployment holds (`suzhou-2023`
+ * or `suzhou-2023.csv`), never a path — a request cannot read the handler's files.
+ */
+export const heldPaymentTable: TableSource = (name) => {
+  const held = paymentTableNames();
+  const file = name.endsWith('.csv') ? name : `${name}.csv`;
+  if (!held.includes(file)) return { missing: `"${name}" is not a payment table this deployment holds; it holds ${held.length > 0 ? held.join(', ') : 'none'}` };
+  return { name: file, text: readFileSync(path.join(referenceDirectory(), 'payment-tables', file), 'utf8') };
+};

@@ -131,6 +131,15 @@ const drgPolicySchema = z
     budget: num('the budget in yuan').gt(0, { error: 'must be positive' }).optional(),
     /** 费率: yuan per unit of RW (exactly one of budget and baseRate). */
     baseRate: num('the base rate in yuan per RW').gt(0, { error: 'must be positive' }).optional(),
+    /**
+     * A city's payment table (CSV) whose RW column gives the relative weights instead of the
+     * reference years' cases (those still give each group's statistics). `payreform simulate`: a
+     * path relative to the policy file, or absolute; the service: the name of a table the
+     * deployment holds (an unknown name is refused with the names it holds).
+     */
+    weightsTable: z.string({ error: 'must be a file name such as "suzhou-2023.csv"' }).min(1, { error: 'must not be empty' }).optional(),
+    /** The weight column's header when it is not one of RW, 权重, 初始权重, 标准分值. */
+    weightsColumn: z.string({ error: 'must be a column name such as "RW"' }).min(1, { error: 'must not be empty' }).optional(),
     /** Stay lengths left out of the weights (never out of payment); null keeps every stay. */
     excludeStays: excludeStaysSchema.nullable().default({ minDays: 2, maxDays: 60 }),
     /** Grouping of operating-room cases no surgical ADRG takes: `qy` (official) or `fallthrough`. */
@@ -145,6 +154,7 @@ const drgPolicySchema = z
       ctx.addIssue({ code: 'custom', path: p.budget === undefined ? [] : ['baseRate'], message: 'give exactly one of budget (the base rate is then derived) and baseRate' });
     }
     checkYears(p, ctx);
+    if (p.weightsColumn !== undefined && p.weightsTable === undefined) ctx.addIssue({ code: 'custom', path: ['weightsColumn'], message: 'names a column of weightsTable, which is not given' });
     if (p.excludeStays && p.excludeStays.maxDays <= p.excludeStays.minDays + 1) {
       ctx.addIssue({ code: 'custom', path: ['excludeStays', 'maxDays'], message: 'must leave some stays between minDays and maxDays' });
     }

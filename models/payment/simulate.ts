@@ -42,6 +42,8 @@ export interface PolicyResult {
     leftoverCents?: number;
   };
   grouping: { reference: GroupingCounts; settlement: GroupingCounts };
+  /** DRG: settlement cases paid by item because their group has no weight (none in the reference years, or not in the policy's payment table), by DRG, largest first. */
+  unweighted?: { drg: string; cases: number }[];
   /** DIP policies only. */
   dip?: DipResult;
 }

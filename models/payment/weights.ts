@@ -181,6 +181,8 @@ export interface Weights {
   /** Grouping quality of the weight population (RIV over DRGs, CV counts), models.md §4. */
   quality: { riv: number; cvBelowHalf: number; cvAboveOne: number; overallCv: number };
   counts: WeightSample['counts'];
+  /** Set when a city's payment table gives the RWs (table-weights.ts): pricing reads its map. */
+  table?: { table: string; column: string; relativeWeights: ReadonlyMap<string, number> };
 }
 
 /** Phase 2: relative weights from a (merged) sample. Sorts the sample's arrays in place. */
@@ -239,8 +241,9 @@ function qualityOf(sample: WeightSample, drgs: string[]) {
   return groupingQuality(values, labels);
 }
 
-/** RW by DRG code (the map pricing reads). */
+/** RW by DRG code (the map pricing reads): the payment table's when the policy names one, else the derived ones. */
 export function relativeWeightMap(weights: Weights): Map<string, number> {
+  if (weights.table) return new Map(weights.table.relativeWeights);
   const out = new Map<string, number>();
   for (const [drg, g] of weights.groups) out.set(drg, g.relativeWeight);
   return out;

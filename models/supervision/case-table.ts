@@ -290,24 +290,36 @@ const drugCategories = ['westernDrugs', 'herbalDrugs', 'patentDrugs', 'materials
 
 /**
  * A valid settlement record → its screening row: grouped (trace off), its complication level,
- * the diagnoses at that level and the DRG it would have without them.
+ * the diagnoses at that level and the DRG it would have without them. Under the national text
+ * the DRG follows the level by its 4th character (`drgsByLevel`); a local scheme's DRG splits
+ * (`HJ1A`/`HJ1B`, age, stay…) have no such rule, so the case is grouped again without those
+ * diagnoses.
  */
 export function caseRow(record: SettlementRecord, pack: RulePack, ambiguous: AmbiguousMode = 'qy'): CaseRow {
   const grouped = groupCase(pack, record, { ambiguous, trace: false });
-  const severity: Severity = grouped.severity ?? 'none';
+  const index = indexRulePack(pack);
+  // A local split reports no severity; the case's MCC/CC level is the scheme's all the same.
+  const severity: Severity = grouped.severity ?? (grouped.status === 'grouped' ? caseSeverity(index, record, null) : 'none');
   let complications = '';
   let lowerDrg: string | null = null;
   if (grouped.status === 'grouped' && severity !== 'none' && grouped.adrg !== null) {
-    const index = indexRulePack(pack);
     let below: Severity = 'none';
     const single: GroupingInput = { sex: record.sex, ageYears: record.ageYears, principalDiagnosis: record.principalDiagnosis, secondaryDiagnoses: [], procedures: [] };
+    const atLevel = new Set<string>();
     for (const dx of record.secondaryDiagnoses) {
       (single.secondaryDiagnoses as string[])[0] = dx;
       const level = caseSeverity(index, single, null);
-      if (level === severity) complications += complications === '' ? dx : `,${dx}`;
-      else if (level === 'cc' && below === 'none') below = 'cc';
+      if (level === severity) {
+        complications += complications === '' ? dx : `,${dx}`;
+        atLevel.add(dx);
+      } else if (level === 'cc' && below === 'none') below = 'cc';
     }
-    const lower = drgsByLevel(pack).get(grouped.adrg)?.[below] ?? null;
+    let lower: string | null;
+    if (grouped.severity !== undefined) lower = drgsByLevel(pack).get(grouped.adrg)?.[below] ?? null;
+    else {
+      const without = groupCase(pack, { ...record, secondaryDiagnoses: record.secondaryDiagnoses.filter((dx) => !atLevel.has(dx)) }, { ambiguous, trace: false });
+      lower = without.status === 'grouped' && without.adrg === grouped.adrg ? without.drg : null;
+    }
     lowerDrg = lower !== null && lower !== grouped.drg ? lower : null;
   }
   let drugMaterialCost = NaN;

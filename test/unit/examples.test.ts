@@ -11,6 +11,7 @@ import { projectRoot } from '../../lib/reference.ts';
 import { readXlsxRecordBatches } from '../../lib/xlsx.ts';
 import { findPreset, mergeScenario, parseScenario } from '../../models/fund/scenario.ts';
 import { parsePaymentPolicy } from '../../models/payment/policy.ts';
+import { policyTableWeights } from '../../app/policy-weights.ts';
 import { readRecords, type RawRecord } from '../../models/settlement/readers.ts';
 import { validateRecord } from '../../models/settlement/validate.ts';
 import { parseRuleSet } from '../../models/supervision/rule-set.ts';
@@ -33,7 +34,15 @@ function normalised(raw: unknown): unknown {
 
 describe('examples', () => {
   it('the policies parse', () => {
-    for (const f of ['policy-base-rate.json', 'policy-budget.json', 'policy-dip.json']) expect(() => parsePaymentPolicy(json(f)), f).not.toThrow();
+    for (const f of ['policy-base-rate.json', 'policy-budget.json', 'policy-dip.json', 'policy-weights-table.json']) expect(() => parsePaymentPolicy(json(f)), f).not.toThrow();
+  });
+
+  it('the city-table policy finds its table beside it, with a weight for each listed group', () => {
+    const policy = parsePaymentPolicy(json('policy-weights-table.json'));
+    if (policy.method !== 'drg') throw new Error('a DRG policy was expected');
+    const weights = policyTableWeights(policy, (name) => ({ name, text: readFileSync(example(name), 'utf8') }));
+    expect(weights?.column).toBe('权重');
+    expect(weights?.relativeWeights.size).toBe(18);
   });
 
   it('the stress-test scenario and request parse', () => {

@@ -27,7 +27,7 @@ export const rawBucket = 'unit-raw';
 
 /** The compiled reference (a rule pack and payment table per scheme, code sets) the handlers load: written once, reused after (the integration tests rewrite it). */
 export async function ensureReference(): Promise<void> {
-  if (existsSync(path.join(referenceDir, 'schemes', 'index.json')) && existsSync(path.join(referenceDir, 'codes'))) return;
+  if (existsSync(path.join(referenceDir, 'schemes', 'index.json')) && existsSync(path.join(referenceDir, 'codes')) && existsSync(path.join(referenceDir, 'payment-tables'))) return;
   const { writeReference } = await import('../../../infra/local/build.ts');
   writeReference(referenceDir);
 }

@@ -55,6 +55,35 @@ describe('simulations', () => {
     });
   });
 
+  describe('a policy weighted by a city payment table (weightsTable)', () => {
+    it('names a table the deployment holds; an unknown name is a 422 at policy.weightsTable listing the tables held', async () => {
+      const out = await call(create, { caller: analyst, method: 'POST', body: { year: '2025', policy: { ...policy, weightsTable: 'atlantis-2025.csv' } } });
+      expect(out.status).toBe(422);
+      expect(out.body.problems).toHaveLength(1);
+      expect(out.body.problems[0]).toMatchObject({ code: 'invalid-value', path: 'policy.weightsTable' });
+      expect(out.body.problems[0].message).toMatch(/"atlantis-2025\.csv" is not a payment table this deployment holds; it holds .*linyi-2022\.csv.*suzhou-2023\.csv/);
+      const path = await call(create, { caller: analyst, method: 'POST', body: { year: '2025', policy: { ...policy, weightsTable: '../payment-table.csv' } } });
+      expect(path.status).toBe(422);
+      const column = await call(create, { caller: analyst, method: 'POST', body: { year: '2025', policy: { ...policy, weightsTable: 'linyi-2022', weightsColumn: '权重' } } });
+      expect(column.status).toBe(422);
+      expect(column.body.problems[0]).toMatchObject({ path: 'policy.weightsColumn', message: expect.stringContaining('its columns are "DRG编码", "DRG名称", "RW"') });
+    });
+
+    it('pays by the table\'s RW: the result names the table and the groups it lacks, and pays the budget', async () => {
+      const id = await start({ year: '2025', policy: { ...policy, weightsTable: 'linyi-2022' } });
+      await runSimulationInProcess(ports, id);
+      const out = await call(get, { caller: analyst, params: { id } });
+      expect(out.body.error).toBeUndefined();
+      expect(out.body.status).toBe('succeeded');
+      const { weights, totals } = out.body.result;
+      expect(weights.source).toEqual({ table: 'linyi-2022.csv', column: 'RW' });
+      expect(weights.relativeWeights.BR21).toBeGreaterThan(0);
+      expect(Object.keys(weights.relativeWeights).length).toBeGreaterThan(500);
+      expect(Array.isArray(weights.unweighted)).toBe(true);
+      expect(totals.payment).toBeCloseTo(2_000_000, 2);
+    });
+  });
+
   describe('the simulation job', () => {
     it('in process: runs to succeeded and GET /v1/simulations/{id} serves the result, paying the budget over every case', async () => {
       const id = await start();
