@@ -38,7 +38,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compareSchemes } from '../../../models/comparison/compare.ts';
 import { ComparedCasesBuilder, type CaseGroup } from '../../../models/comparison/compared-cases.ts';
-import { groupLabel } from '../../../models/comparison/transitions.ts';
+import { groupLabel, type Transition } from '../../../models/comparison/transitions.ts';
 import type { HospitalTotals } from '../../../models/payment/price.ts';
 
 const G = (drg: string, adrg = drg.slice(0, 3)): CaseGroup => ({ status: 'grouped', drg, adrg });
@@ -66,7 +66,7 @@ function build(rows: readonly [string, number, CaseGroup, CaseGroup][], capacity
   return builder.finish();
 }
 
-const flow = (t: { from: { code: string | null; status: string }; to: { code: string | null; status: string }; cases: number }) => `${groupLabel(t.from)}→${groupLabel(t.to)} ${t.cases}`;
+const flow = (t: Transition) => `${groupLabel(t.from)}→${groupLabel(t.to)} ${t.cases}`;
 
 describe('compareSchemes (hand-computed fixture)', () => {
   const result = compareSchemes(build(fixture));
