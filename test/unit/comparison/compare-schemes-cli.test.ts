@@ -5,7 +5,7 @@
  * must be exactly those counted from expected-chs_drg_11.jsonl and expected-suzhou_2023.jsonl.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createReadStream, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -28,7 +28,7 @@ const cases = readFileSync(casesFile, 'utf8').trim().split('\n').map((l) => JSON
 
 async function csv(file: string): Promise<string[][]> {
   const rows: string[][] = [];
-  for await (const row of readCsvRows([readFileSync(file, 'utf8')])) rows.push(row.fields);
+  for await (const row of readCsvRows(createReadStream(file, 'utf8'))) rows.push(row.fields);
   return rows;
 }
 
