@@ -4,6 +4,7 @@
  * list each (`drgs`, `adrgs`), so a code that both schemes use has one index. Filled row by row
  * by `ComparedCasesBuilder` (growing typed arrays); the comparison functions only read it.
  */
+import { intern } from '../grouping/dip/cases.ts';
 import { GroupStatus } from '../payment/cases.ts';
 
 export { GroupStatus };
@@ -99,12 +100,3 @@ export class ComparedCasesBuilder {
   }
 }
 
-function intern(index: Map<string, number>, list: string[], code: string): number {
-  let k = index.get(code);
-  if (k === undefined) {
-    k = list.length;
-    index.set(code, k);
-    list.push(code);
-  }
-  return k;
-}
