@@ -200,7 +200,9 @@ describe('the console in Chromium', () => {
     await page.getByLabel('From month (optional)').fill('2025-01');
     await page.getByLabel('To month (optional)').fill('2025-12');
     await page.getByRole('button', { name: 'Compare' }).click();
-    await page.getByRole('heading', { level: 2, name: 'chs-drg-1.1 → suzhou_2023, 2025-01 to 2025-12' }).waitFor({ timeout: 120_000 });
+    // The result's heading, or the error box that says why there is none.
+    await page.getByRole('heading', { level: 2, name: 'chs-drg-1.1 → suzhou_2023, 2025-01 to 2025-12' }).or(page.locator('.error')).first().waitFor({ timeout: 170_000 });
+    expect(await page.locator('.error').allInnerTexts()).toEqual([]);
     await page.getByText(/stored cases compared: [\d,]+ \([\d.]+ %\) change DRG/).waitFor();
     expect(await page.getByRole('table', { name: 'Schemes compared' }).locator('tbody tr').count()).toBe(2);
     expect(await chartDrawn(page)).toBe(true);
