@@ -60,8 +60,21 @@ export async function writeStatus(objects: ObjectStore, status: SchemeComparison
   await writeJson(objects, k.schemeComparisonStatusKey(status.id), status);
 }
 
-export async function readStatus(objects: ObjectStore, id: string): Promise<SchemeComparisonStatus | null> {
-  return readJson<SchemeComparisonStatus>(objects, k.schemeComparisonStatusKey(id));
+/**
+ * The status object, read while the job may be rewriting it. S3 replaces an object atomically (a
+ * GET sees the old or the new one), but s3rver — the local stack's S3 — truncates and rewrites
+ * the file in place, so a poll can meet a half-written status: such a read is tried again (a few
+ * times, 50 ms apart) before it counts as an error.
+ */
+export async function readStatus(objects: ObjectStore, id: string, attempts = 5): Promise<SchemeComparisonStatus | null> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await readJson<SchemeComparisonStatus>(objects, k.schemeComparisonStatusKey(id));
+    } catch (error) {
+      if (attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
 }
 
 export async function readResult(objects: ObjectStore, id: string): Promise<unknown> {

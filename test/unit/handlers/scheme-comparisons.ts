@@ -83,3 +83,16 @@ describe('scheme comparisons', () => {
     expect((await call(get, { caller: analyst, params: { id } })).body).toMatchObject({ status: 'failed', error: expect.stringContaining('holds no stored case') });
   });
 });
+
+describe('reading a scheme comparison status while it is rewritten', () => {
+  it('tries a half-written status again instead of answering 500', async () => {
+    const { readStatus } = await import('../../../lambdas/jobs/scheme-comparison.ts');
+    const whole = JSON.stringify({ id: 'x', status: 'running' });
+    let reads = 0;
+    const objects = { get: async () => new TextEncoder().encode(++reads < 3 ? whole.slice(0, 9) : whole), put: async () => {}, list: async () => [] };
+    expect(await readStatus(objects, 'x')).toEqual({ id: 'x', status: 'running' });
+    expect(reads).toBe(3);
+    reads = -100;
+    await expect(readStatus(objects, 'x', 2)).rejects.toThrow(SyntaxError);
+  });
+});
