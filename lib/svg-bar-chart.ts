@@ -38,9 +38,10 @@ export function barChartSvg(chart: BarChart): string {
   const plotH = Math.max(rowHeight, chart.categories.length * rowHeight);
   const height = margin.top + plotH + margin.bottom;
   const values = chart.series.flatMap((s) => s.values.filter(Number.isFinite));
-  const ticks = niceTicks(Math.min(0, ...values), Math.max(0, ...values, 1e-9), 6);
-  const lo = Math.min(0, ticks[0]!);
-  const hi = Math.max(ticks[ticks.length - 1]!, lo + 1e-9);
+  // The scale covers every value and zero; the ticks are the nice values inside it.
+  const lo = Math.min(0, ...values);
+  const hi = Math.max(0, ...values, lo + 1e-9);
+  const ticks = niceTicks(lo, hi, 6).filter((t) => t >= lo && t <= hi);
   const x = (v: number) => margin.left + ((v - lo) / (hi - lo)) * plotW;
   const parts: string[] = [element('title', { id: `${chart.id}-svg-title` }, escapeXml(chart.title)), element('desc', { id: `${chart.id}-svg-desc` }, escapeXml(chart.description))];
   parts.push(element('rect', { x: 0, y: 0, width, height, fill: 'white' }));
@@ -60,7 +61,8 @@ export function barChartSvg(chart: BarChart): string {
       const from = x(Math.min(0, v));
       const w = Math.max(0.5, Math.abs(x(v) - x(0)));
       parts.push(element('rect', { x: from, y, width: w, height: bar - 2, fill: s.colour }, element('title', {}, escapeXml(`${category}, ${s.name}: ${format(v)}`))));
-      parts.push(text(v >= 0 ? from + w + 4 : from - 4, y + bar - 4, format(v), { 'font-size': 10, 'text-anchor': v >= 0 ? 'start' : 'end', fill: '#333' }));
+      // A negative bar's value goes right of the zero line, clear of the category labels.
+      parts.push(text(v >= 0 ? from + w + 4 : x(0) + 4, y + bar - 4, format(v), { 'font-size': 10, fill: '#333' }));
     });
   });
   if (chart.series.length > 1) {
