@@ -45,6 +45,8 @@ export const routes: readonly RouteDecl[] = [
   { id: 'CreateSupervisionRun', method: 'POST', path: '/v1/supervision-runs', entry: 'lambdas/http/supervision-runs-create.ts', roles: ['analyst', 'admin'], summary: 'Start a supervision run (rule-set overrides, discharge months, hospitals): screens the lake for abuse patterns (async job).' },
   { id: 'GetSupervisionRun', method: 'GET', path: '/v1/supervision-runs/{id}', entry: 'lambdas/http/supervision-runs-get.ts', roles: all, summary: 'Status, progress and results of a supervision run: hospitals ranked by risk, a hospital\'s flags with evidence (a hospital sees its own).' },
   { id: 'LatestSupervisionRun', method: 'GET', path: '/v1/supervision-runs/latest', entry: 'lambdas/http/supervision-runs-latest.ts', roles: all, summary: 'The last supervision run that succeeded, as GET /v1/supervision-runs/{id}.' },
+  { id: 'CreateSchemeComparison', method: 'POST', path: '/v1/scheme-comparisons', entry: 'lambdas/http/scheme-comparisons-create.ts', roles: ['analyst', 'admin'], summary: 'Start a comparison of two held DRG schemes over the stored cases of a period (async job).', reference: true },
+  { id: 'GetSchemeComparison', method: 'GET', path: '/v1/scheme-comparisons/{id}', entry: 'lambdas/http/scheme-comparisons-get.ts', roles: ['analyst', 'admin'], summary: 'Status, progress and result of a scheme comparison: transitions between DRGs and ADRGs, CMI, RIV and CV under each scheme, CMI by hospital.' },
   { id: 'LatestForecast', method: 'GET', path: '/v1/forecasts/latest', entry: 'lambdas/http/forecasts-latest.ts', roles: ['analyst', 'admin'], summary: 'The latest monthly expenditure forecast.' },
 ];
 
@@ -66,6 +68,7 @@ export const jobs: readonly JobDecl[] = [
   { id: 'SimulationStep', entry: 'lambdas/jobs/simulation-step.ts', summary: 'Merges the partitions\' aggregates: derives weights, solves the base rate, finalizes the result; for DIP builds the catalogue and settles the year over all cases.', reference: true, timeoutSeconds: 900, memoryMb: 3008 },
   { id: 'Forecast', entry: 'lambdas/jobs/forecast.ts', summary: 'Monthly: expenditure series from the lake → ETS forecast.', timeoutSeconds: 600, memoryMb: 1024 },
   { id: 'SupervisionRun', entry: 'lambdas/jobs/supervision-run.ts', summary: 'A supervision run over a period of the lake (requested, or monthly for the previous month): screen, rank hospitals, store flags.', reference: true, timeoutSeconds: 900, memoryMb: 3008 },
+  { id: 'SchemeComparisonRun', entry: 'lambdas/jobs/scheme-comparison.ts', summary: 'A requested scheme comparison: regroups the period\'s stored cases under two held schemes and stores the comparison.', reference: true, timeoutSeconds: 900, memoryMb: 3008 },
   { id: 'StressTestRun', entry: 'lambdas/jobs/stress-test.ts', summary: 'A requested fund stress test (and sweep): runs the Monte Carlo model and stores the result.', timeoutSeconds: 120, memoryMb: 1769 },
   { id: 'ReplayBatch', entry: 'lambdas/jobs/replay-batch.ts', summary: 'Re-processes a raw batch kept in S3 (after a failure midway).', reference: true, timeoutSeconds: 300, memoryMb: 1769 },
 ];

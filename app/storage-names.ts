@@ -11,3 +11,5 @@ export const simulationRequestPrefix = 'jobs/simulations/';
 export const stressTestRequestPrefix = 'jobs/stress-tests/';
 /** A supervision run's request (its creation starts the run), result (ranking, counts) and flags, one object per hospital. */
 export const supervisionRequestPrefix = 'jobs/supervision/';
+/** A scheme comparison's request (its creation starts the job), status and result. */
+export const schemeComparisonPrefix = 'jobs/scheme-comparisons/';

@@ -22,6 +22,7 @@ const commands: Record<string, Command> = {
   drg: { summary: 'propose DRG splits from data (drg design)', load: () => import('./commands/drg.ts') },
   'stress-test': { summary: 'Monte Carlo stress test of the pooled fund', load: () => import('./commands/stress-test.ts') },
   forecast: { summary: 'ETS forecast of monthly fund expenditure', load: () => import('./commands/forecast.ts') },
+  'compare-schemes': { summary: 'compare two DRG schemes on the same cases (flows, CMI, RIV, CV, payments)', load: () => import('./commands/compare-schemes.ts') },
   monitor: { summary: 'screen cases for split admissions, upcoding and other abuse', load: () => import('./commands/monitor.ts') },
 };
 

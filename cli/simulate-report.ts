@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { caseMixIndex } from '../models/payment/price.ts';
 import type { PolicyResult } from '../models/payment/simulate.ts';
+import { escapeHtml, reportPage, tableHtml } from '../lib/html-report.ts';
 import { projectRoot } from '../lib/reference.ts';
 import { hospitalValueCents } from './simulate-output.ts';
 
@@ -28,7 +29,6 @@ function chartJs(): string {
   return readFileSync(path.join(projectRoot, 'node_modules', 'chart.js', 'dist', 'chart.umd.min.js'), 'utf8');
 }
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 const money = (x: number) => x.toLocaleString('en', { maximumFractionDigits: 0 });
 const colours = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
 
@@ -110,16 +110,12 @@ function winnersAndLosers(baseLabel: string, base: PolicyResult, label: string, 
 }
 
 function section(chart: Chart): string {
-  const rows = chart.table.rows.map((r) => `<tr>${r.map((c, i) => (i === 0 ? `<th scope="row">${escapeHtml(String(c))}</th>` : `<td>${escapeHtml(String(c))}</td>`)).join('')}</tr>`).join('\n');
   return `<section aria-labelledby="${chart.id}-title">
 <h2 id="${chart.id}-title">${escapeHtml(chart.title)}</h2>
 <p id="${chart.id}-desc">${escapeHtml(chart.description)}</p>
 <div class="chart"><canvas id="${chart.id}" role="img" aria-label="${escapeHtml(chart.title)}" aria-describedby="${chart.id}-desc"><p>${escapeHtml(chart.description)} The data are in the table below.</p></canvas></div>
 <details><summary>Data table: ${escapeHtml(chart.title)}</summary>
-<table><caption>${escapeHtml(chart.title)}</caption><thead><tr>${chart.table.header.map((h) => `<th scope="col">${escapeHtml(h)}</th>`).join('')}</tr></thead>
-<tbody>
-${rows}
-</tbody></table></details>
+${tableHtml(chart.title, chart.table.header, chart.table.rows)}</details>
 </section>`;
 }
 
@@ -132,37 +128,17 @@ export function reportHtml(labels: string[], results: PolicyResult[]): string {
     .map((r, p) => `<tr><th scope="row">${escapeHtml(labels[p]!)}</th><td>${r.policy.budget !== undefined ? money(r.policy.budget) : '—'}</td><td>${r.dip ? `${r.rate.baseRate.toFixed(4)} (DIP point value; year-start ${r.dip.funds[0]!.yearStart.value.toFixed(4)})` : r.rate.baseRate.toFixed(2)}</td><td>${money(r.totals.paymentCents / 100)}</td><td>${money(r.totals.totalCost)}</td><td>${r.totals.cases}</td><td>${(100 * r.grouping.settlement.inGroupRate).toFixed(2)} %</td><td>${r.weights.quality.riv.toFixed(3)}</td></tr>`)
     .join('\n');
   const configs = Object.fromEntries(charts.map((c) => [c.id, c.config]));
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Payment simulation: ${escapeHtml(labels.join(', '))}</title>
-<style>
-body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 70rem; padding: 0 1rem; color: #1a1a1a; }
-table { border-collapse: collapse; margin: 0.5rem 0 1rem; font-size: 0.9rem; }
-th, td { border: 1px solid #ccc; padding: 0.25rem 0.5rem; text-align: right; }
-th[scope="row"], thead th { text-align: left; }
-.chart { position: relative; min-height: 20rem; }
-section { margin-bottom: 2.5rem; }
-</style>
-</head>
-<body>
-<main>
-<h1>Payment simulation</h1>
+  const body = `<h1>Payment simulation</h1>
 <p>Settlement year ${base.policy.settlementYear}; ${base.dip ? 'DIP catalogue' : 'weights'} from ${base.policy.referenceYears.join(', ')}. Money in yuan.</p>
 <table><caption>Policies</caption><thead><tr><th scope="col">policy</th><th scope="col">budget</th><th scope="col">base rate (费率) / point value (点值)</th><th scope="col">total payment</th><th scope="col">total cost</th><th scope="col">cases</th><th scope="col">in-group rate</th><th scope="col">RIV</th></tr></thead>
 <tbody>
 ${summaryRows}
 </tbody></table>
-${charts.map(section).join('\n')}
-</main>
-<script>${chartJs()}</script>
+${charts.map(section).join('\n')}`;
+  const scripts = `<script>${chartJs()}</script>
 <script>
 const configs = ${JSON.stringify(configs).replace(/</g, '\\u003c')};
 for (const [id, config] of Object.entries(configs)) new Chart(document.getElementById(id), config);
-</script>
-</body>
-</html>
-`;
+</script>`;
+  return reportPage(`Payment simulation: ${labels.join(', ')}`, body, scripts);
 }

@@ -15,7 +15,7 @@
 export type TableAction = 'GetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'BatchGetItem' | 'BatchWriteItem';
 
 /** Lake key prefixes (see lambdas/shared/keys.ts); a grant covers `<prefix>*`. */
-export type LakePrefix = 'cases/' | 'catalogs/dip/' | 'jobs/simulations/' | 'jobs/stress-tests/' | 'jobs/supervision/';
+export type LakePrefix = 'cases/' | 'catalogs/dip/' | 'jobs/simulations/' | 'jobs/stress-tests/' | 'jobs/supervision/' | 'jobs/scheme-comparisons/';
 
 export interface FunctionAccess {
   table?: {
@@ -73,6 +73,10 @@ export const access: Readonly<Record<string, FunctionAccess>> = {
   SimulationStep: { table: { actions: ['UpdateItem'], leadingKeys: ['SIM#*'] }, lake: { get: ['jobs/simulations/'], put: ['jobs/simulations/'] } },
   Forecast: { table: { actions: ['PutItem'], leadingKeys: ['FORECAST#*', 'ALERT#*'] }, lake: { get: ['cases/'], list: ['cases/'] } },
   SupervisionRun: { table: { actions: ['GetItem', 'PutItem', 'UpdateItem'], leadingKeys: ['SUPERVISION#*'] }, lake: { get: ['cases/', 'jobs/supervision/'], put: ['jobs/supervision/'], list: ['cases/'] } },
+  // Scheme comparisons keep their state in objects (request, status, result): no table access.
+  CreateSchemeComparison: { lake: { put: ['jobs/scheme-comparisons/'] } },
+  GetSchemeComparison: { lake: { get: ['jobs/scheme-comparisons/'] } },
+  SchemeComparisonRun: { lake: { get: ['cases/', 'jobs/scheme-comparisons/'], put: ['jobs/scheme-comparisons/'], list: ['cases/'] } },
   StressTestRun: { table: { actions: ['GetItem', 'PutItem'], leadingKeys: ['STRESS#*'] }, lake: { get: ['jobs/stress-tests/'] } },
 };
 

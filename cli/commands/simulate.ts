@@ -145,7 +145,8 @@ function readCatalog(file: string, policyFile: string): DipCatalog {
   }
 }
 
-function readPolicy(file: string): AnyPaymentPolicy {
+/** A policy file, parsed and validated, or a CliError naming the file. */
+export function readPolicy(file: string): AnyPaymentPolicy {
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(file, 'utf8'));

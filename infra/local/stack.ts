@@ -4,7 +4,7 @@
  * bundled handlers. Creates the table, buckets and dev keys when missing. A simulation request
  * written to S3 runs in-process here — the local stand-in for S3 → EventBridge → Step Functions —
  * and so does a supervision run request (S3 → EventBridge → the SupervisionRun function) and a
- * stress test request (→ the StressTestRun function).
+ * stress test request (→ the StressTestRun function) and a scheme comparison request (→ SchemeComparisonRun).
  * Used by `npm start`, the e2e tests and `npm run bench:api`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -18,7 +18,7 @@ import { CreateBucketCommand, HeadBucketCommand, S3Client } from '@aws-sdk/clien
 import { projectRoot } from '../../lib/reference.ts';
 import { apiKeySchema, hashKey, type ApiKey } from '../../app/principal.ts';
 import { parseSchemeIndex, schemeIndexFile } from '../../app/scheme-index.ts';
-import { simulationRequestPrefix, stressTestRequestPrefix, supervisionRequestPrefix } from '../../app/storage-names.ts';
+import { schemeComparisonPrefix, simulationRequestPrefix, stressTestRequestPrefix, supervisionRequestPrefix } from '../../app/storage-names.ts';
 import { buildLocal } from './build.ts';
 import { serveConsole } from './console.ts';
 import { serverlessConfig } from './serverless-config.ts';
@@ -189,6 +189,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const { runSimulationInProcess } = await import('../../lambdas/jobs/simulation.ts');
   const { runRequestedSupervision } = await import('../../lambdas/jobs/supervision.ts');
   const { runRequestedStressTest } = await import('../../lambdas/jobs/stress-test.ts');
+  const { runRequestedSchemeComparison } = await import('../../lambdas/jobs/scheme-comparison.ts');
   process.env.REFERENCE_DIR = path.join(buildDir, 'handlers', 'reference');
   resetConfig();
   const running = new Set<Promise<void>>();
@@ -212,6 +213,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         if (simulation !== null) inBackground(`simulation ${simulation}`, () => runSimulationInProcess(awsDeps, simulation));
         const stressTest = jobOf(key, stressTestRequestPrefix);
         if (stressTest !== null) inBackground(`stress test ${stressTest}`, () => runRequestedStressTest(awsDeps, stressTest));
+        const comparison = jobOf(key, schemeComparisonPrefix);
+        if (comparison !== null) inBackground(`scheme comparison ${comparison}`, () => runRequestedSchemeComparison(awsDeps, comparison));
         const supervision = jobOf(key, supervisionRequestPrefix);
         if (supervision !== null) inBackground(`supervision run ${supervision}`, () => runRequestedSupervision(awsDeps, supervision));
       }

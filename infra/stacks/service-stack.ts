@@ -261,6 +261,12 @@ export class ServiceStack extends Stack {
       eventPattern: { source: ['aws.s3'], detailType: ['Object Created'], detail: { bucket: { name: [lake.bucketName] }, object: { key: Match.wildcard('jobs/stress-tests/*/request.json') } } },
       targets: [new LambdaFunction(fn('StressTestRun'), { event: RuleTargetInput.fromObject({ key: EventField.fromPath('$.detail.object.key') }), retryAttempts: 2 })],
     });
+    // Scheme comparisons: a request object starts its run.
+    new Rule(this, 'SchemeComparisonRequested', {
+      description: 'A scheme comparison request object in the lake bucket starts the run',
+      eventPattern: { source: ['aws.s3'], detailType: ['Object Created'], detail: { bucket: { name: [lake.bucketName] }, object: { key: Match.wildcard('jobs/scheme-comparisons/*/request.json') } } },
+      targets: [new LambdaFunction(fn('SchemeComparisonRun'), { event: RuleTargetInput.fromObject({ key: EventField.fromPath('$.detail.object.key') }), retryAttempts: 2 })],
+    });
     // Supervision: a run request object starts its run; the monthly schedule screens the previous month.
     new Rule(this, 'SupervisionRequested', {
       description: 'A supervision run request object in the lake bucket starts the run',

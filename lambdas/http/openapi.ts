@@ -13,7 +13,7 @@ import { dipCatalogSchema } from '../../models/grouping/dip/catalog.ts';
 import { settlementRecordSchema } from '../../models/settlement/schema.ts';
 import { defaultLimits } from '../shared/config.ts';
 import { httpHandler } from '../shared/http.ts';
-import { forecastResponse, stressTestResponse } from './result-schemas.ts';
+import { forecastResponse, schemeComparisonResponse, stressTestResponse } from './result-schemas.ts';
 import * as s from './schemas.ts';
 
 type ErrorStatus = 400 | 401 | 403 | 404 | 413 | 415 | 422 | 429 | 500;
@@ -54,6 +54,8 @@ const io: Record<string, Io> = {
   CreateSupervisionRun: { body: s.supervisionRunRequest, response: s.supervisionRunResponse, status: 202, notes: 'A run screens at most 24 discharge months (`from`…`to`, both or neither; default: the latest month in the lake); poll the `Location`.' },
   GetSupervisionRun: { params: s.jobIdParams, query: s.supervisionRunQuery, response: s.supervisionRunResponse, errors: [400, 404], notes: supervisionRunQueryNote },
   LatestSupervisionRun: { query: s.supervisionRunQuery, response: s.supervisionRunResponse, errors: [400, 404], notes: supervisionRunQueryNote },
+  CreateSchemeComparison: { body: s.schemeComparisonRequest, response: schemeComparisonResponse, status: 202, notes: 'Both schemes must be held by the deployment (422 at `schemes.0` / `schemes.1` naming the ones it holds; GET /v1/schemes lists them). At most 24 discharge months (`from`…`to`, both or neither; default: the latest month stored); poll the `Location`.' },
+  GetSchemeComparison: { params: s.jobIdParams, response: schemeComparisonResponse, errors: [404] },
   Overview: { query: s.overviewQuery, response: s.overviewResponse },
   WhoAmI: { response: s.meResponse },
 };

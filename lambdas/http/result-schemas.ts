@@ -266,3 +266,45 @@ export const forecastResponse = z.object({
   message: z.string().optional(),
   alert: forecastAlert.nullable(),
 });
+
+// ---------------------------------------------------------------------------------------------
+// Scheme comparisons (lambdas/jobs/scheme-comparison.ts, lambdas/http/scheme-comparisons-*.ts)
+
+const groupKey = z.object({ status: z.enum(['grouped', 'ambiguous', 'ungroupable']), code: z.string().nullable() });
+const transition = z.object({ from: groupKey, to: groupKey, cases: count, share: z.number(), changed: z.boolean() });
+/** A figure that is null when it cannot be computed (no case, no variance). */
+const figure = z.number().nullable();
+
+export const schemeComparisonResult = z.object({
+  id: z.string(),
+  createdAt: z.string(),
+  period: z.object({ from: yearMonth, to: yearMonth }),
+  hospitalIds: z.array(z.string()).nullable(),
+  /** Scheme A then B: the held scheme and its figures over the compared cases (CMI with weights from the cases' cost: 1 by construction). */
+  schemes: z.array(z.object({
+    id: z.string(), name: z.string(), packHash: z.string(),
+    cases: count, grouped: count, ambiguous: count, ungroupable: count, inGroupRate: figure,
+    drgsUsed: count, adrgsUsed: count, weightSource: z.enum(['cases', 'policy']), weightedCases: count,
+    cmi: figure, riv: figure, meanCv: figure, groupsCvAboveOne: count, shareCvAboveOne: figure, groupsCvBelowHalf: count,
+  })).length(2),
+  cases: count,
+  /** Stored cases of the period not compared: those without a cost. */
+  skipped: z.object({ withoutCost: count }),
+  changed: z.object({ drg: count, adrg: count, drgShare: z.number(), adrgShare: z.number() }),
+  /** The largest flows (at most 500 per level; `drgRows`/`adrgRows` count them all). */
+  transitions: z.object({ drg: z.array(transition), adrg: z.array(transition), drgRows: count, adrgRows: count }),
+  hospitals: z.array(z.object({ hospitalId: z.string(), cases: count, totalCost: z.number(), cmi: z.array(figure).length(2) })),
+});
+
+export const schemeComparisonResponse = z.object({
+  id: z.string(),
+  status: jobStatus,
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  /** The schemes (A, B), and the period (null until the job resolves the default) and hospitals. */
+  request: z.object({ schemes: z.array(z.string()).length(2), from: yearMonth.nullable(), to: yearMonth.nullable(), hospitalIds: z.array(z.string()).nullable() }),
+  progress: z.object({ phase: z.enum(['queued', 'reading', 'comparing', 'done']), partitionsDone: count, partitionsTotal: count.nullable(), casesRead: count }),
+  summary: z.object({ cases: count, changedDrg: count, changedAdrg: count, from: yearMonth, to: yearMonth }).optional(),
+  result: schemeComparisonResult.optional(),
+  error: z.string().optional(),
+});

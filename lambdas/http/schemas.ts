@@ -75,18 +75,35 @@ export const overviewQuery = z.object({
 
 const yearMonth = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, { error: 'must be a month written YYYY-MM' });
 
-/** A supervision run: rule-set overrides (the rule set's own zod schema: `{}` = national defaults), discharge months, hospitals. */
-export const supervisionRunRequest = z.object({
+/** The period a job over the lake reads: discharge months `from`…`to` (default: the latest month in the lake) and the hospitals (default: all). */
+function periodFields(what: string) {
+  return {
+    from: yearMonth.optional().meta({ description: `First discharge month ${what}; with \`to\`, at most 24 months in all (default: the latest month stored).` }),
+    to: yearMonth.optional().meta({ description: `Last discharge month ${what} (given with \`from\`).` }),
+    hospitalIds: z.array(id).min(1).max(5000).optional(),
+  };
+}
+
+/** `from` and `to` both or neither, in order, at most 24 months apart. */
+function checkPeriod<S extends z.ZodType<{ from?: string | undefined; to?: string | undefined }>>(schema: S, verb: string): S {
+  return schema
+    .refine((r) => (r.from === undefined) === (r.to === undefined), { error: 'give both from and to, or neither', path: ['from'] })
+    .refine((r) => r.from === undefined || r.to === undefined || r.from <= r.to, { error: 'from must not be after to', path: ['from'] })
+    .refine((r) => r.from === undefined || r.to === undefined || (Number(r.to.slice(0, 4)) - Number(r.from.slice(0, 4))) * 12 + Number(r.to.slice(5)) - Number(r.from.slice(5)) < 24, { error: `a run ${verb} at most 24 months`, path: ['to'] });
+}
+
+/** A supervision run: rule-set overrides (the rule set's own zod schema: `{}` = national defaults), discharge months, hospitals (peers are then only each other). */
+export const supervisionRunRequest = checkPeriod(z.object({
   /** The rule set, or the parts of it that differ from the defaults (unknown fields are refused). */
   ruleSet: ruleSetSchema.optional(),
-  /** First and last discharge month screened (default: the latest month in the lake). */
-  from: yearMonth.optional().meta({ description: 'First discharge month screened; with `to`, at most 24 months in all (default: the latest month stored).' }),
-  to: yearMonth.optional().meta({ description: 'Last discharge month screened (given with `from`).' }),
-  /** Only these hospitals (peers are then only each other). Default: all. */
-  hospitalIds: z.array(id).min(1).max(5000).optional(),
-}).refine((r) => (r.from === undefined) === (r.to === undefined), { error: 'give both from and to, or neither', path: ['from'] })
-  .refine((r) => r.from === undefined || r.to === undefined || r.from <= r.to, { error: 'from must not be after to', path: ['from'] })
-  .refine((r) => r.from === undefined || r.to === undefined || (Number(r.to.slice(0, 4)) - Number(r.from.slice(0, 4))) * 12 + Number(r.to.slice(5)) - Number(r.from.slice(5)) < 24, { error: 'a run screens at most 24 months', path: ['to'] });
+  ...periodFields('screened'),
+}), 'screens');
+
+/** A scheme comparison: two held schemes (A, then B) and the period of stored cases they regroup. */
+export const schemeComparisonRequest = checkPeriod(z.object({
+  schemes: z.array(schemeId).length(2, { error: 'name exactly two schemes: A, then B' }).meta({ description: 'The two schemes compared, A then B: ids of schemes this deployment holds.' }),
+  ...periodFields('compared'),
+}), 'compares');
 
 /** The flags page of a supervision run: one hospital's flags (a hospital key: its own), optionally one rule. */
 export const supervisionRunQuery = z.object({

@@ -21,9 +21,9 @@
  * `DRG#<drg>#MONTH#<yyyy-mm>` / `HOSP#<h>#<dischargeDate>#<listId>`.
  * Month-sharded partition keys keep any one key's write rate bounded during bulk ingest.
  */
-import { simulationRequestPrefix, stressTestRequestPrefix, supervisionRequestPrefix } from '../../app/storage-names.ts';
+import { schemeComparisonPrefix, simulationRequestPrefix, stressTestRequestPrefix, supervisionRequestPrefix } from '../../app/storage-names.ts';
 
-export { simulationRequestPrefix, stressTestRequestPrefix, supervisionRequestPrefix };
+export { schemeComparisonPrefix, simulationRequestPrefix, stressTestRequestPrefix, supervisionRequestPrefix };
 
 export const hospitalPk = (hospitalId: string): string => `HOSP#${hospitalId}`;
 export const caseSk = (listId: string): string => `CASE#${listId}`;
@@ -73,6 +73,10 @@ export const stressTestRequestKey = (id: string): string => `${stressTestRequest
 /** A supervision run's request (its creation starts the run), result (ranking, counts) and flags, one object per hospital. */
 export const supervisionRequestKey = (id: string): string => `${supervisionRequestPrefix}${id}/request.json`;
 export const supervisionResultKey = (id: string): string => `${supervisionRequestPrefix}${id}/result.json`;
+/** A scheme comparison's request (its creation starts the job), its status (queued … succeeded) and its result. */
+export const schemeComparisonRequestKey = (id: string): string => `${schemeComparisonPrefix}${id}/request.json`;
+export const schemeComparisonStatusKey = (id: string): string => `${schemeComparisonPrefix}${id}/status.json`;
+export const schemeComparisonResultKey = (id: string): string => `${schemeComparisonPrefix}${id}/result.json`;
 export const supervisionFlagsKey = (id: string, hospitalId: string): string => `${supervisionRequestPrefix}${id}/flags/hospital=${hospitalId}.json`;
 /** DIP catalogues in the lake bucket, one object per content hash (never overwritten); the table's pointer names the active one. */
 export const dipCatalogPrefix = 'catalogs/dip/';

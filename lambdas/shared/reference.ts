@@ -88,8 +88,12 @@ export function schemeEntries(): SchemeEntry[] {
  * stack sets on every function (else the index is read).
  */
 export function requireHeldScheme(id: string, requestPath: string): void {
-  const held = config().HELD_SCHEMES ?? schemeIds();
-  if (!held.includes(id)) throw unknownScheme(id, held, requestPath);
+  if (!holdsScheme(id)) throw unknownScheme(id, config().HELD_SCHEMES ?? schemeIds(), requestPath);
+}
+
+/** Whether the deployment holds scheme `id` (the held list of the config, else the index). */
+export function holdsScheme(id: string): boolean {
+  return (config().HELD_SCHEMES ?? schemeIds()).includes(id);
 }
 
 /** The 422 of a request naming a scheme the deployment does not hold. */

@@ -206,6 +206,13 @@ describe('every answer of the API validates against its OpenAPI document', () =>
     expect(run.json.status).toBe('succeeded');
     await everyRole('GetSupervisionRun', `/v1/supervision-runs/${runId}?hospitalId=HOSP001&limit=5`, 200);
     await everyRole('LatestSupervisionRun', '/v1/supervision-runs/latest?hospitalId=HOSP001&limit=5', 200);
+
+    const comparisons = await everyRole('CreateSchemeComparison', '/v1/scheme-comparisons', 202, { body: JSON.stringify({ schemes: ['chs-drg-1.1', 'suzhou_2023'], from: '2025-01', to: '2025-12' }) });
+    const comparisonId = comparisons.analyst!.json.id as string;
+    const compared = await poll('GetSchemeComparison', `/v1/scheme-comparisons/${comparisonId}`, (a) => a.json.status === 'succeeded' || a.json.status === 'failed');
+    expect(compared.json.status).toBe('succeeded');
+    expect((compared.json.result as { cases: number }).cases).toBeGreaterThan(0);
+    await everyRole('GetSchemeComparison', `/v1/scheme-comparisons/${comparisonId}`, 200);
   }, 120_000);
 
   it('serves the monthly forecast once the job has made one', async () => {
@@ -254,6 +261,7 @@ describe('every answer of the API validates against its OpenAPI document', () =>
     await expectStatus(call('CreateStressTest', 'analyst', '/v1/stress-tests', { body: '{}' }), 422);
     await expectStatus(call('CreateSupervisionRun', 'analyst', '/v1/supervision-runs', { body: JSON.stringify({ from: '2023-12', to: '2025-12' }) }), 422); // 25 months
     await expectStatus(call('PutDipCatalog', 'admin', '/v1/dip-catalog', { body: '{}' }), 422);
+    await expectStatus(call('CreateSchemeComparison', 'analyst', '/v1/scheme-comparisons', { body: JSON.stringify({ schemes: ['chs-drg-1.1', 'no_such_scheme'] }) }), 422);
     const many = Array.from({ length: 1001 }, (_, i) => hosp1[i % hosp1.length]!).join('\n');
     await expectStatus(call('Group', 'analyst', '/v1/group', { body: many, type: 'application/x-ndjson' }), 413); // refused before parsing
     await expectStatus(call('GetSupervisionRun', 'analyst', '/v1/supervision-runs/no-such-run-0000?limit=9999'), 422);
@@ -270,6 +278,7 @@ describe('every answer of the API validates against its OpenAPI document', () =>
     await expectStatus(call('GetSimulation', 'analyst', '/v1/simulations/no-such-simulation'), 404);
     await expectStatus(call('GetStressTest', 'analyst', '/v1/stress-tests/no-such-stress-test'), 404);
     await expectStatus(call('GetSupervisionRun', 'analyst', '/v1/supervision-runs/no-such-run-0000'), 404);
+    await expectStatus(call('GetSchemeComparison', 'analyst', '/v1/scheme-comparisons/no-such-comparison'), 404);
   }, 60_000);
 
   it('catches an answer that strays from the document (the check itself can fail)', () => {

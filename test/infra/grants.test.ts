@@ -99,6 +99,9 @@ const expected: Record<string, string[]> = {
   SimulationStep: [...table(['UpdateItem'], 'SIM#*'), 's3:GetObject Lake/jobs/simulations/*', 's3:PutObject Lake/jobs/simulations/*', ...key('dynamodb|s3', true)],
   Forecast: [...table(['PutItem'], 'ALERT#*|FORECAST#*'), 's3:GetObject Lake/cases/*', `s3:${listCases}`, ...key('dynamodb|s3', true)],
   SupervisionRun: [...table(['GetItem', 'PutItem', 'UpdateItem'], 'SUPERVISION#*'), 's3:GetObject Lake/cases/*', 's3:GetObject Lake/jobs/supervision/*', 's3:PutObject Lake/jobs/supervision/*', `s3:${listCases}`, ...key('dynamodb|s3', true)],
+  CreateSchemeComparison: ['s3:PutObject Lake/jobs/scheme-comparisons/*', ...key('s3', true)],
+  GetSchemeComparison: ['s3:GetObject Lake/jobs/scheme-comparisons/*', ...key('s3')],
+  SchemeComparisonRun: ['s3:GetObject Lake/cases/*', 's3:GetObject Lake/jobs/scheme-comparisons/*', 's3:PutObject Lake/jobs/scheme-comparisons/*', `s3:${listCases}`, ...key('s3', true)],
   StressTestRun: [...table(['GetItem', 'PutItem'], 'STRESS#*'), 's3:GetObject Lake/jobs/stress-tests/*', ...key('dynamodb|s3', true)],
 };
 

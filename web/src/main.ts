@@ -14,6 +14,7 @@ import { stressTestsPage } from './pages/stress-tests.ts';
 import { dataQualityPage } from './pages/data-quality.ts';
 import { forecastsPage } from './pages/forecasts.ts';
 import { supervisionPage } from './pages/supervision.ts';
+import { schemesPage } from './pages/schemes.ts';
 import { docsPage } from './pages/docs.ts';
 
 export interface Page {
@@ -34,6 +35,7 @@ const pages: Page[] = [
   { path: '/data-quality', title: 'Data quality', roles: everyone, render: dataQualityPage },
   { path: '/forecasts', title: 'Forecasts', roles: analysts, render: forecastsPage },
   { path: '/supervision', title: 'Supervision', roles: everyone, render: supervisionPage },
+  { path: '/schemes', title: 'Schemes', roles: analysts, render: schemesPage },
   { path: '/docs', title: 'API docs', roles: 'public', render: docsPage },
 ];
 const signIn: Page = { path: '/sign-in', title: 'Sign in', roles: 'public', render: signInPage };

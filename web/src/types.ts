@@ -65,3 +65,28 @@ export interface DipSimulationResultView {
   hospitals: { hospitalId: string; fund: DipFund; cases: number; fundShareOfCost: number; prepaid: number; cleared: number; difference: number; retainedSurplus: number; sharedOverspend: number; final: number; low: number; high: number; specialReview: number; ungrouped: number }[];
 }
 export const alertText: Record<Alert, string> = { insufficient: 'Insufficient (< 3 months)', warning: 'Warning (3–6 months)', target: 'Target (6–9 months)', high: 'High (9–15 months)', excessive: 'Excessive (> 15 months)' };
+/** A held scheme as GET /v1/schemes lists it (the fields the console reads). */
+export interface HeldSchemeSummary { id: string; name?: string; drgs?: number; adrgs?: number; paymentTable?: string | null }
+export interface GroupKey { status: 'grouped' | 'ambiguous' | 'ungroupable'; code: string | null }
+export interface Transition { from: GroupKey; to: GroupKey; cases: number; share: number; changed: boolean }
+export interface SchemeFigures {
+  id: string; name: string; cases: number; grouped: number; ambiguous: number; ungroupable: number; inGroupRate: number | null;
+  drgsUsed: number; adrgsUsed: number; cmi: number | null; riv: number | null; meanCv: number | null; groupsCvAboveOne: number; shareCvAboveOne: number | null;
+}
+export interface SchemeComparison {
+  id: string;
+  /** POST answers 202 (`queued`); poll GET /v1/scheme-comparisons/{id} until `succeeded` or `failed`. */
+  status: 'queued' | 'running' | 'succeeded' | 'failed';
+  error?: string;
+  request: { schemes: [string, string]; from: string | null; to: string | null };
+  progress: { phase: string; partitionsDone: number; partitionsTotal: number | null; casesRead: number };
+  result?: {
+    period: { from: string; to: string };
+    schemes: [SchemeFigures, SchemeFigures];
+    cases: number;
+    skipped: { withoutCost: number };
+    changed: { drg: number; adrg: number; drgShare: number; adrgShare: number };
+    transitions: { drg: Transition[]; adrg: Transition[]; drgRows: number; adrgRows: number };
+    hospitals: { hospitalId: string; cases: number; totalCost: number; cmi: [number | null, number | null] }[];
+  };
+}

@@ -18,4 +18,5 @@ import './stress-tests.ts';
 import './supervision.ts';
 import './fund.ts';
 import './schemes.ts';
+import './scheme-comparisons.ts';
 import './wiring.ts';
