@@ -22,26 +22,32 @@ export const compilerSourceDir = path.join(projectRoot, 'models', 'grouping', 'd
 
 export const defaultPackCacheDir = path.join(projectRoot, 'node_modules', '.cache', 'payreform');
 
-const versions = new Map<string, string | null>();
+const versions = new Map<string, { stamps: string; version: string }>();
 
 /**
  * The compiler's version: sha256 over the pack format and the name and text of every `.ts` file
- * of `dir` (~100 kB, under a millisecond); null when the sources are not there, and then nothing
- * is cached (a pack from an unknown compiler could be stale).
+ * of `dir` (~100 kB, under a millisecond; remembered while the files' sizes and mtimes stay the
+ * same); null when the sources are not there, and then nothing is cached (a pack from an unknown
+ * compiler could be stale).
  */
 export function compilerVersion(dir: string = compilerSourceDir): string | null {
-  const known = versions.get(dir);
-  if (known !== undefined) return known;
-  let version: string | null = null;
   try {
+    const files = readdirSync(dir).filter((n) => n.endsWith('.ts')).sort();
+    if (files.length === 0) return null;
+    const stamps = files.map((name) => {
+      const s = statSync(path.join(dir, name));
+      return `${name}:${s.size}:${s.mtimeMs}`;
+    }).join('|');
+    const known = versions.get(dir);
+    if (known?.stamps === stamps) return known.version;
     const hash = createHash('sha256').update(`format ${rulePackFormat}\0`);
-    for (const name of readdirSync(dir).filter((n) => n.endsWith('.ts')).sort()) hash.update(name).update('\0').update(readFileSync(path.join(dir, name))).update('\0');
-    version = hash.digest('hex');
+    for (const name of files) hash.update(name).update('\0').update(readFileSync(path.join(dir, name))).update('\0');
+    const version = hash.digest('hex');
+    versions.set(dir, { stamps, version });
+    return version;
   } catch {
-    version = null;
+    return null;
   }
-  versions.set(dir, version);
-  return version;
 }
 
 /**
