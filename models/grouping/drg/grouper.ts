@@ -112,28 +112,39 @@ interface Candidates {
 function buildCandidates(adrgs: IndexedAdrg[], kind: 'principalProcedure' | 'principalDiagnosis'): Candidates {
   const keyed = adrgs.map((a) => {
     const sets = a.alternatives.map((alt) => alt.conditions.find((c) => c.kind === kind) as { set: Set<string> } | undefined);
-    return sets.every((x) => x !== undefined) ? new Set(sets.flatMap((x) => [...x!.set])) : null;
+    return sets.every((x) => x !== undefined) ? sets.map((x) => x!.set) : null;
   });
-  // Code → the positions of the ADRGs listing it; merged with the open ones, in the MDC's order.
-  const positions = new Map<string, number[]>();
-  keyed.forEach((k, i) => {
-    if (k === null) return;
-    for (const code of k) {
-      const list = positions.get(code);
-      if (list === undefined) positions.set(code, [i]);
-      else if (list[list.length - 1] !== i) list.push(i);
+  // Code → the position of the one ADRG listing it, or the positions of several (ascending).
+  const positions = new Map<string, number | number[]>();
+  keyed.forEach((sets, i) => {
+    if (sets === null) return;
+    for (const set of sets) {
+      for (const code of set) {
+        const listed = positions.get(code);
+        if (listed === undefined) positions.set(code, i);
+        else if (typeof listed === 'number') {
+          if (listed !== i) positions.set(code, [listed, i]);
+        } else if (listed[listed.length - 1] !== i) listed.push(i);
+      }
     }
   });
+  // Each distinct set of positions becomes one list (shared), merged with the open ADRGs in the MDC's order.
   const open = adrgs.filter((_, i) => keyed[i] === null);
+  const single = new Map<number, IndexedAdrg[]>();
   const shared = new Map<string, IndexedAdrg[]>();
   const byCode = new Map<string, IndexedAdrg[]>();
   for (const [code, listed] of positions) {
-    const key = listed.join(',');
-    let list = shared.get(key);
-    if (list === undefined) {
-      const members = new Set(listed);
-      list = adrgs.filter((_, i) => keyed[i] === null || members.has(i));
-      shared.set(key, list);
+    let list: IndexedAdrg[] | undefined;
+    if (typeof listed === 'number') {
+      list = single.get(listed);
+      if (list === undefined) single.set(listed, (list = adrgs.filter((_, i) => keyed[i] === null || i === listed)));
+    } else {
+      const key = listed.join(',');
+      list = shared.get(key);
+      if (list === undefined) {
+        const members = new Set(listed);
+        shared.set(key, (list = adrgs.filter((_, i) => keyed[i] === null || members.has(i))));
+      }
     }
     byCode.set(code, list);
   }
