@@ -17,4 +17,5 @@ import './simulations.ts';
 import './stress-tests.ts';
 import './supervision.ts';
 import './fund.ts';
+import './schemes.ts';
 import './wiring.ts';
