@@ -55,7 +55,7 @@ export function compilerVersion(dir: string = compilerSourceDir): string | null 
  * directory, the compiler version and each input's name, size and mtime (`files`: name → path).
  */
 export function packCacheFile(cacheDir: string, dir: string, scheme: string, files: [name: string, file: string][], compiler: string): string {
-  const hash = createHash('sha256').update(`${path.resolve(dir)}\0${compiler}\0`);
+  const hash = createHash('sha256').update(`${packCacheForm}\0${path.resolve(dir)}\0${compiler}\0`);
   for (const [name, file] of [...files].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
     const s = statSync(file);
     hash.update(`${name}\0${s.size}\0${s.mtimeMs}\0`);
@@ -63,15 +63,39 @@ export function packCacheFile(cacheDir: string, dir: string, scheme: string, fil
   return path.join(cacheDir, `${scheme}-${hash.digest('hex')}.pack.json`);
 }
 
-/** The pack cached in `file`, or null when there is none or it is damaged (then it is compiled again). */
+/** The form of a cache entry (the pack's JSON as it is); part of the key, so another form is never read as this one. */
+const packCacheForm = 'pack-json-1';
+
+/**
+ * The pack cached in `file`, or null when there is none or it is damaged (then it is compiled
+ * again). Not validated field by field (we wrote it from a compiled pack), but its shape is
+ * checked down to the code lists (~400 checks): a truncated or foreign file is never grouped with.
+ */
 export function readCachedPack(file: string): RulePack | null {
   if (!existsSync(file)) return null;
   try {
     const pack = JSON.parse(readFileSync(file, 'utf8')) as RulePack;
-    return pack !== null && typeof pack === 'object' && pack.format === rulePackFormat && Array.isArray(pack.lists) ? pack : null;
+    return isPackShaped(pack) ? pack : null;
   } catch {
     return null;
   }
+}
+
+function isPackShaped(pack: RulePack): boolean {
+  const isRecord = (value: unknown) => value !== null && typeof value === 'object' && !Array.isArray(value);
+  return (
+    isRecord(pack) &&
+    pack.format === rulePackFormat &&
+    typeof pack.sourceHash === 'string' &&
+    Array.isArray(pack.mdcs) &&
+    Array.isArray(pack.adrgs) &&
+    Array.isArray(pack.lists) &&
+    pack.lists.every((list) => Array.isArray(list)) &&
+    isRecord(pack.mcc) &&
+    isRecord(pack.cc) &&
+    isRecord(pack.exclusions) &&
+    Number.isInteger(pack.operatingRoomProcedures)
+  );
 }
 
 /**

@@ -108,6 +108,9 @@ describe('the cached rule pack of a scheme directory', () => {
     const [entry] = entries(cache);
     writeFileSync(path.join(cache, entry!), '{"format": 2, "lists": [[');
     expect(rulePackForDir(scheme, cache, compiler)).toEqual({ ...compiled, compiledAt: expect.any(String) });
+    // Whole JSON of another shape (code lists as strings) at the same key: compiled again, not grouped with.
+    writeFileSync(path.join(cache, entry!), JSON.stringify({ ...compiled, lists: compiled.lists.map((l) => l.join('\n')) }));
+    expect(rulePackForDir(scheme, cache, compiler)).toEqual({ ...compiled, compiledAt: expect.any(String) });
 
     const noCompiler = path.join(dir, 'damaged', 'no-compiler');
     const otherCache = path.join(dir, 'damaged', 'other-cache');
