@@ -203,10 +203,19 @@ function* allConditions(pack: RulePack): Generator<Condition> {
   }
 }
 
+/** The pack indexed last: a run groups every case by one pack, and this spares a WeakMap lookup per case. */
+let lastPack: RulePack | null = null;
+let lastIndex: PackIndex | null = null;
+
 /** Index a rule pack for grouping (done once per pack; `groupCase` calls it). */
 export function indexRulePack(pack: RulePack): PackIndex {
+  if (pack === lastPack) return lastIndex!;
   const cached = indexCache.get(pack);
-  if (cached) return cached;
+  if (cached) {
+    lastPack = pack;
+    lastIndex = cached;
+    return cached;
+  }
   // Every list reference is checked now, so a broken pack fails before any case, not mid-run.
   const listOf = (i: number): readonly string[] => {
     const list = pack.lists[i];
@@ -344,6 +353,8 @@ export function indexRulePack(pack: RulePack): PackIndex {
     excludingTables,
   };
   indexCache.set(pack, index);
+  lastPack = pack;
+  lastIndex = index;
   return index;
 }
 
