@@ -19,7 +19,7 @@ import path from 'node:path';
 import { projectRoot, referencePath } from '../lib/reference.ts';
 import { fitKMeans } from '../models/learning/kmeans.ts';
 import { writeResampledCases } from './lib/dev-cases.ts';
-import { PYTHON, runSklearn, synthesise, writeCasesCsv } from './lib/learning-cases.ts';
+import { PYTHON, runSklearn, sklearnAvailable, synthesise, writeCasesCsv } from './lib/learning-cases.ts';
 import { bin, policies, synthInput } from './lib/simulate-input.ts';
 import type { Figure } from './run.ts';
 
@@ -70,10 +70,6 @@ function rss(t: Timed): string {
   return t.rssMb === null ? '' : `, peak RSS ${Math.round(t.rssMb)} MB, CPU ${s(t.cpu!)}`;
 }
 
-function pythonHas(modules: string): boolean {
-  return existsSync(PYTHON) && spawnSync(PYTHON, ['-c', `import ${modules}`]).status === 0;
-}
-
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)]!;
@@ -90,8 +86,9 @@ export async function run(): Promise<Figure[]> {
   mkdirSync(out, { recursive: true });
   const rows: Row[] = [];
   const skipped: string[] = [];
-  const sklearn = pythonHas('sklearn, pandas');
-  if (!sklearn) skipped.push('scikit-learn / pandas not installed (apt-get install python3-sklearn python3-pandas): the cart and k-means baselines are skipped.');
+  const sklearn = sklearnAvailable();
+  if (sklearn) process.stdout.write(`scikit-learn / pandas baselines: ${PYTHON}\n`);
+  else skipped.push(`scikit-learn / pandas not installed for ${PYTHON} (apt-get install python3-sklearn python3-pandas, or PAYREFORM_PYTHON=a python that has them): the cart and k-means baselines are skipped.`);
 
   if (picked('startup')) {
     const five = path.join(out, 'five.jsonl');
@@ -165,13 +162,16 @@ export async function run(): Promise<Figure[]> {
     rows.push({ work: '`payreform simulate`, 3 × 100 000 synthetic lists, 1 policy', ours: s(ours.seconds), baseline: `floor ${s(f)}`, figure });
   }
 
-  for (const line of skipped) process.stdout.write(`${line}\n`);
-  process.stdout.write(`\n| work (same machine, same run, ${new Date().toISOString().slice(0, 10)}) | ours | baseline | ratio | goal |\n|---|---|---|---|---|\n`);
+  table = [...skipped, '', `| work (same machine, same run, ${new Date().toISOString().slice(0, 10)}) | ours | baseline | ratio | goal |`, '|---|---|---|---|---|'].join('\n') + '\n';
   for (const r of rows) {
     const f = r.figure;
     const ratio = f.unit === '×' ? `${f.value}×` : '—';
     const goal = f.target ? `${f.target.op === '<=' ? '≤' : '≥'} ${f.target.value}${f.unit === '×' ? '×' : ` ${f.unit}`}` : '—';
-    process.stdout.write(`| ${r.work} | ${r.ours} | ${r.baseline} | ${ratio} | ${goal} |\n`);
+    table += `| ${r.work} | ${r.ours} | ${r.baseline} | ${ratio} | ${goal} |\n`;
   }
+  process.stdout.write(table);
   return rows.map((r) => r.figure);
 }
+
+/** The table of the last run (bench/run.ts prints it again at the end of a run of every bench). */
+export let table = '';

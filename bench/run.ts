@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: runs every bench/*.bench.ts (or those named on the command line, e.g.
- * `npm run bench -- grouping`), prints each figure and writes bench/out/results.json.
+ * `npm run bench -- grouping`), prints each figure and writes bench/out/results.json; a run of
+ * several ends with the ratios table again (every hot path against its floor, same run).
  * A bench module exports `run(): Promise<Figure[]>`.
  */
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
@@ -24,12 +25,15 @@ const files = readdirSync(here)
   .sort();
 
 const results: Record<string, Figure[]> = {};
+/** Tables a bench prints (the ratios table), printed again at the end so a whole run ends with them. */
+const tables: string[] = [];
 let failed = 0;
 for (const file of files) {
   const name = file.replace(/\.bench\.ts$/, '');
   process.stdout.write(`\n## ${name}\n`);
-  const module = (await import(path.join(here, file))) as { run: () => Promise<Figure[]> };
+  const module = (await import(path.join(here, file))) as { run: () => Promise<Figure[]>; table?: string };
   const figures = await module.run();
+  if (module.table) tables.push(`## ${name}\n${module.table}`);
   results[name] = figures;
   for (const f of figures) {
     const verdict = f.target ? ((f.target.op === '>=' ? f.value >= f.target.value : f.value <= f.target.value) ? 'ok' : 'MISSED') : '';
@@ -38,6 +42,7 @@ for (const file of files) {
     process.stdout.write(`${f.name}: ${f.value.toLocaleString('en', { maximumFractionDigits: 2 })} ${f.unit}${target} ${verdict}${f.note ? ` — ${f.note}` : ''}\n`);
   }
 }
+if (files.length > 1) for (const table of tables) process.stdout.write(`\n${table}`);
 mkdirSync(path.join(here, 'out'), { recursive: true });
 writeFileSync(path.join(here, 'out', 'results.json'), JSON.stringify({ node: process.version, date: new Date().toISOString(), results }, null, 2));
 if (failed > 0) {

@@ -16,5 +16,9 @@ export function freshManifest(manifestFile: string, root?: string): BundleManife
 export function manifestInputs(metafile: Metafile, root?: string): Record<string, string>;
 export function writeAtomically(file: string, contents: string | Uint8Array): void;
 export function loadEsbuild(): typeof import('esbuild');
+/** Packages bundled rather than loaded from node_modules (zod). */
+export const bundledPackages: string[];
+/** esbuild's `external` list: the packages package.json names, and their subpaths, except the bundled ones. */
+export function externalPackages(root?: string): string[];
 /** The cached bundle of `root`/cli/main.ts (rebuilt when a source changed), or null when it cannot be built. */
 export function commandBundle(root?: string, cacheDir?: string): Promise<URL | null>;

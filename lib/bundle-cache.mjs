@@ -45,11 +45,17 @@ export function freshManifest(manifestFile, root = bundleRoot) {
   return manifest;
 }
 
-/** Input stamps from an esbuild metafile (paths relative to `root`), plus this builder and the project's package.json and tsconfig.json. */
+/**
+ * Input stamps from an esbuild metafile (paths relative to `root`), plus this builder and the
+ * project's package.json and tsconfig.json. A bundled package counts as its package.json (an
+ * install or update rewrites it), so a start stats one file per package, not each of its modules.
+ */
 export function manifestInputs(metafile, root = bundleRoot) {
   const inputs = {};
   for (const input of Object.keys(metafile.inputs)) {
-    const absolute = path.resolve(root, input.replace(/^file:/, ''));
+    let absolute = path.resolve(root, input.replace(/^file:/, ''));
+    const inPackage = /^(.*[\\/]node_modules[\\/](?:@[^\\/]+[\\/])?[^\\/]+)[\\/]/.exec(absolute);
+    if (inPackage) absolute = path.join(inPackage[1], 'package.json');
     if (existsSync(absolute)) inputs[path.relative(root, absolute)] = stamp(absolute);
   }
   inputs[path.relative(root, self)] = stamp(self);
@@ -95,6 +101,28 @@ function sourceUrlPlugin(root) {
 }
 
 /**
+ * Packages bundled into the command's and the workers' bundles rather than loaded from
+ * node_modules: zod is imported by every command and is ~100 ES modules, which Node resolves,
+ * reads and links one by one (~50 ms of each start); in the bundle it is part of one chunk. Only
+ * our own code uses zod, so no schema crosses from a bundled copy to a package's. Every other
+ * package stays external (resolved from node_modules at run time).
+ */
+export const bundledPackages = ['zod'];
+
+/**
+ * esbuild's `external` list: every package the project's package.json names (and its subpaths)
+ * except {@link bundledPackages} (a list, not a plugin, so the workers' synchronous builds use
+ * it too). Node's built-in modules are external on platform node anyway.
+ */
+export function externalPackages(root = bundleRoot) {
+  const file = path.join(root, 'package.json');
+  if (!existsSync(file)) return [];
+  const manifest = JSON.parse(readFileSync(file, 'utf8'));
+  const names = Object.keys({ ...manifest.dependencies, ...manifest.devDependencies, ...manifest.peerDependencies, ...manifest.optionalDependencies });
+  return names.filter((name) => !bundledPackages.includes(name)).flatMap((name) => [name, `${name}/*`]);
+}
+
+/**
  * The cached bundle of the `payreform` command (cli/main.ts, each command a chunk loaded when
  * used): its URL, built or rebuilt when a source changed; null when it cannot be built.
  */
@@ -113,7 +141,7 @@ export async function commandBundle(root = bundleRoot, dir = path.join(root, 'no
       platform: 'node',
       format: 'esm',
       target: 'node20',
-      packages: 'external',
+      external: externalPackages(root),
       absWorkingDir: root,
       outdir,
       outExtension: { '.js': '.mjs' },

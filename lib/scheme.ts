@@ -6,14 +6,15 @@
  * default scheme is `$PAYREFORM_REFERENCE_DIR/chs-drg-1.1`, else `../shared/reference/chs-drg-1.1`.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { compileScheme, hashSources, SchemeCompileError, type CompileReport, type SchemeSources } from '../models/grouping/drg/compile.ts';
+import { compileScheme, SchemeCompileError, type CompileReport, type SchemeSources } from '../models/grouping/drg/compile.ts';
 import { compileOpenDrg, isOpenDrgSources } from '../models/grouping/drg/opendrg.ts';
 import type { AmbiguousMode } from '../models/grouping/drg/grouper.ts';
 import { rulePackSchema, type RulePack } from '../models/grouping/drg/pack.ts';
 import { CliError } from './cli-error.ts';
-import { projectRoot, referenceDir } from './reference.ts';
+import { compilerSourceDir, compilerVersion, defaultPackCacheDir, packCacheFile, readCachedPack, writeCachedPack } from './pack-cache.ts';
+import { referenceDir } from './reference.ts';
 
 export function defaultSchemeDir(): string {
   return path.join(referenceDir(), 'chs-drg-1.1');
@@ -25,46 +26,53 @@ export function isOpenDrgDir(dir: string): boolean {
 }
 
 /**
- * Read an OpenDRG scheme directory: `Grouper.py` and its wrapper `Grouper_<scheme>.py`, the `.py` files of `MDC/`, `ADRG/`, `DRG/`,
- * `DRG_EX/` and the `.dat` tables of `DATA/`. `Base.py`, `GroupProxy.py` and the test and
- * wrapper scripts are not rules and are not read.
+ * The files of a scheme directory the compiler reads, as [name in the sources, path], and the
+ * procedure-class table of an NHSA text scheme. OpenDRG: `Grouper.py` and its wrapper
+ * `Grouper_<scheme>.py`, the `.py` files of `MDC/`, `ADRG/`, `DRG/`, `DRG_EX/` and the `.dat`
+ * tables of `DATA/` (`Base.py`, `GroupProxy.py` and the test and wrapper scripts are not rules);
+ * NHSA text: the top-level `.txt`, the `.dat` files of `MDC/` and `ADRG/`, and
+ * `icd9cm3-procedure-class.dat` beside them or in `../codes`. The pack cache stats exactly
+ * these files, so what is read and what keys the cache cannot drift apart.
  */
-function readOpenDrgSources(dir: string, compiledAt: string): SchemeSources {
-  const files: Record<string, string> = {};
-  for (const name of readdirSync(dir)) {
-    if (name === 'Grouper.py' || /^Grouper_.+\.py$/.test(name)) files[name] = readFileSync(path.join(dir, name), 'utf8');
-  }
-  for (const [sub, ext] of [['MDC', '.py'], ['ADRG', '.py'], ['DRG', '.py'], ['DRG_EX', '.py'], ['DATA', '.dat']] as const) {
-    const subdir = path.join(dir, sub);
-    if (!existsSync(subdir)) continue;
-    for (const name of readdirSync(subdir)) {
-      if (name.endsWith(ext) && name !== '__init__.py') files[`${sub}/${name}`] = readFileSync(path.join(subdir, name), 'utf8');
-    }
-  }
-  return { scheme: path.basename(path.resolve(dir)), files, compiledAt };
-}
-
-/** Read the scheme files of `dir`: an OpenDRG directory, else the NHSA text (top-level `.txt`, and `MDC/`, `ADRG/` `.dat` files). */
-export function readSchemeSources(dir: string, compiledAt = new Date().toISOString()): SchemeSources {
+export function schemeFiles(dir: string): { files: [name: string, file: string][]; procedureClasses?: string } {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     throw new CliError(`the scheme directory ${dir} does not exist; pass --scheme or set PAYREFORM_REFERENCE_DIR`);
   }
-  if (isOpenDrgDir(dir)) return readOpenDrgSources(dir, compiledAt);
-  const files: Record<string, string> = {};
-  for (const name of readdirSync(dir)) {
-    if (name.endsWith('.txt')) files[name] = readFileSync(path.join(dir, name), 'utf8');
-  }
-  for (const sub of ['MDC', 'ADRG']) {
+  const files: [string, string][] = [];
+  const subdirFiles = (sub: string, ext: string, name: (file: string) => string = (f) => f) => {
     const subdir = path.join(dir, sub);
-    if (!existsSync(subdir)) continue;
-    for (const name of readdirSync(subdir)) {
-      if (name.endsWith('.dat')) files[`${sub}/${name.normalize('NFC')}`] = readFileSync(path.join(subdir, name), 'utf8');
+    if (!existsSync(subdir)) return;
+    for (const file of readdirSync(subdir)) {
+      if (file.endsWith(ext) && file !== '__init__.py') files.push([`${sub}/${name(file)}`, path.join(subdir, file)]);
     }
+  };
+  if (isOpenDrgDir(dir)) {
+    for (const name of readdirSync(dir)) {
+      if (name === 'Grouper.py' || /^Grouper_.+\.py$/.test(name)) files.push([name, path.join(dir, name)]);
+    }
+    for (const [sub, ext] of [['MDC', '.py'], ['ADRG', '.py'], ['DRG', '.py'], ['DRG_EX', '.py'], ['DATA', '.dat']] as const) subdirFiles(sub, ext);
+    return { files };
   }
-  const classes = [path.join(dir, 'icd9cm3-procedure-class.dat'), path.join(dir, '..', 'codes', 'icd9cm3-procedure-class.dat')].find((p) => existsSync(p));
-  const sources: SchemeSources = { scheme: path.basename(path.resolve(dir)), files, compiledAt };
-  if (classes) sources.procedureClasses = readFileSync(classes, 'utf8');
+  for (const name of readdirSync(dir)) {
+    if (name.endsWith('.txt')) files.push([name, path.join(dir, name)]);
+  }
+  for (const sub of ['MDC', 'ADRG']) subdirFiles(sub, '.dat', (f) => f.normalize('NFC'));
+  const procedureClasses = [path.join(dir, 'icd9cm3-procedure-class.dat'), path.join(dir, '..', 'codes', 'icd9cm3-procedure-class.dat')].find((p) => existsSync(p));
+  return procedureClasses ? { files, procedureClasses } : { files };
+}
+
+/** Read the scheme files of `dir` (see {@link schemeFiles}): an OpenDRG directory or an NHSA text directory. */
+export function readSchemeSources(dir: string, compiledAt = new Date().toISOString()): SchemeSources {
+  const listed = schemeFiles(dir);
+  const files: Record<string, string> = {};
+  for (const [name, file] of listed.files) files[name] = readFileSync(file, 'utf8');
+  const sources: SchemeSources = { scheme: schemeName(dir), files, compiledAt };
+  if (listed.procedureClasses) sources.procedureClasses = readFileSync(listed.procedureClasses, 'utf8');
   return sources;
+}
+
+function schemeName(dir: string): string {
+  return path.basename(path.resolve(dir));
 }
 
 /** Compile scheme sources of either directory form. */
@@ -170,29 +178,20 @@ export function loadScheme(schemePath: string = defaultSchemeDir()): RulePack {
 }
 
 /**
- * The rule pack of a scheme directory, compiled once per distinct source: the pack is cached
- * under `node_modules/.cache/payreform/` by the sha256 of the scheme text, so later runs load
- * it (~0.15 s) instead of compiling (~0.4 s). A changed scheme text has another hash.
+ * The rule pack of a scheme directory, compiled once per distinct source and compiler: cached
+ * under `node_modules/.cache/payreform/` by a fingerprint of the scheme files (sizes, mtimes)
+ * and the compiler version (lib/pack-cache.ts), so later runs only parse the cached JSON.
  */
-export function rulePackForDir(dir: string, cacheDir = path.join(projectRoot, 'node_modules', '.cache', 'payreform')): RulePack {
-  const sources = readSchemeSources(dir);
-  const file = path.join(cacheDir, `${sources.scheme}-${hashSources(sources)}.pack.json`);
-  if (existsSync(file)) {
-    try {
-      return loadRulePackFile(file);
-    } catch {
-      // A damaged cache entry is compiled again below.
-    }
-  }
-  const { pack } = compileSources(sources);
-  try {
-    mkdirSync(cacheDir, { recursive: true });
-    const temporary = `${file}.${process.pid}.tmp`;
-    writeFileSync(temporary, JSON.stringify(pack));
-    renameSync(temporary, file);
-  } catch {
-    // No writable cache: compiling every time is correct, only slower.
-  }
+export function rulePackForDir(dir: string, cacheDir = defaultPackCacheDir, compilerDir = compilerSourceDir): RulePack {
+  const listed = schemeFiles(dir);
+  const compiler = compilerVersion(compilerDir);
+  const scheme = schemeName(dir);
+  const inputs = listed.procedureClasses ? [...listed.files, ['procedure-classes', listed.procedureClasses] as [string, string]] : listed.files;
+  const file = compiler === null ? null : packCacheFile(cacheDir, dir, scheme, inputs, compiler);
+  const cached = file === null ? null : readCachedPack(file);
+  if (cached) return cached;
+  const { pack } = compileSources(readSchemeSources(dir));
+  if (file !== null) writeCachedPack(file, scheme, pack);
   return pack;
 }
 

@@ -6,7 +6,7 @@
  * every module it imports; two such workers starting together took ~430 ms each on the 2-core
  * machine (~650 ms while the main thread loads the rule pack), against ~70 ms for a bundle —
  * a large share of a bulk CLI run. Packages stay external (resolved from the project's
- * node_modules as usual), so a bundle holds only the project's own code.
+ * node_modules as usual) except zod (lib/bundle-cache.mjs, bundledPackages).
  *
  * Staleness, atomic writes and esbuild loading are lib/bundle-cache.mjs's, shared with the
  * `payreform` command's own bundle: a manifest of the inputs' size and mtime beside each bundle,
@@ -16,7 +16,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { freshManifest, loadEsbuild, manifestInputs, writeAtomically } from './bundle-cache.mjs';
+import { externalPackages, freshManifest, loadEsbuild, manifestInputs, writeAtomically } from './bundle-cache.mjs';
 import { projectRoot } from './reference.ts';
 
 const defaultCacheDir = path.join(projectRoot, 'node_modules', '.cache', 'payreform', 'workers');
@@ -44,7 +44,7 @@ function build(source: string, bundle: string, manifestFile: string): void {
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    packages: 'external',
+    external: externalPackages(projectRoot),
     absWorkingDir: projectRoot,
     write: false,
     metafile: true,

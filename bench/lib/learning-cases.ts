@@ -7,7 +7,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { createWriteStream, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +15,18 @@ import type { FeatureInput } from '../../models/learning/binning.ts';
 import { createRandom } from '../../models/random.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-export const PYTHON = '/usr/bin/python3';
+/**
+ * The Python the scikit-learn / pandas baselines run under: the first of `$PAYREFORM_PYTHON`,
+ * Debian's `/usr/bin/python3` (where python3-sklearn and python3-pandas install) and `python3` on
+ * PATH (often a pyenv Python without them) that imports both; `/usr/bin/python3` when none does
+ * (then {@link sklearnAvailable} is false and the baselines are skipped with a line saying so).
+ */
+export const PYTHON = findPython();
+
+function findPython(): string {
+  const candidates = [process.env.PAYREFORM_PYTHON, '/usr/bin/python3', 'python3'].filter((c): c is string => c !== undefined && c !== '');
+  return candidates.find((c) => spawnSync(c, ['-c', 'import sklearn, pandas'], { stdio: 'ignore' }).status === 0) ?? '/usr/bin/python3';
+}
 const SCRIPT = path.join(here, '..', 'baselines', 'sklearn_learning.py');
 
 /** Uniform draws in [0, 1) from the project's seeded generator (models/random.ts). */
@@ -110,10 +121,9 @@ export function label(n: number): string {
   return n >= 1_000_000 ? `${n / 1_000_000}M` : `${n / 1000}k`;
 }
 
+/** True when {@link PYTHON} imports scikit-learn and pandas. */
 export function sklearnAvailable(): boolean {
-  if (!existsSync(PYTHON)) return false;
-  const probe = spawnSync(PYTHON, ['-c', 'import sklearn'], { encoding: 'utf8' });
-  return probe.status === 0;
+  return spawnSync(PYTHON, ['-c', 'import sklearn, pandas'], { stdio: 'ignore' }).status === 0;
 }
 
 /** Run the scikit-learn script on files written to a temp dir; null when it fails. */

@@ -10,7 +10,9 @@
  * secondary diagnoses that are MCC/CC and not excluded by the principal diagnosis.
  *
  * The pack is indexed once (cached per pack object), so grouping a case is a handful of hash
- * lookups with no allocation beyond the result when no trace is asked for.
+ * lookups with no allocation beyond the result when no trace is asked for. The ADRGs of an MDC,
+ * and the code lists only they use, are indexed when a case first enters the MDC: a command on a
+ * few records indexes a few MDCs, not the ~100 000 codes of the whole scheme.
  */
 import type { Adrg, Alternative, Condition, Mdc, RulePack } from './pack.ts';
 import { clearSeverityMemo, indexCondition as indexLocalCondition, localHolds, localText, type GroupingInput, type LocalCondition, type SeverityTables } from './local-conditions.ts';
@@ -74,7 +76,8 @@ type IndexedCondition =
 
 interface IndexedMdc {
   mdc: Mdc;
-  principal: Set<string> | null;
+  /** The principal-diagnosis table (主诊表), null for an MDC entered otherwise (MDCA). */
+  principal: readonly string[] | null;
   /** Open MDCs of the national text: a case none of whose procedures is in this set skips the MDC. */
   gate: Set<string> | null;
   /** Further entry conditions (local schemes). */
@@ -84,6 +87,12 @@ interface IndexedMdc {
   /** The QY rule: the national one, none, or the scheme's own condition. */
   qy: 'national' | false | IndexedAlternative[];
   bodySites: { name: string; set: Set<string> }[];
+  /** The MDC's ADRGs, indexed when a case first enters it (`candidates ?? indexCandidates()`). */
+  candidates: MdcCandidates | null;
+  indexCandidates: () => MdcCandidates;
+}
+
+interface MdcCandidates {
   /** Surgical and procedural ADRGs, keyed by the principal procedure. */
   surgical: Candidates;
   /** Medical ADRGs, keyed by the principal diagnosis. */
@@ -103,28 +112,39 @@ interface Candidates {
 function buildCandidates(adrgs: IndexedAdrg[], kind: 'principalProcedure' | 'principalDiagnosis'): Candidates {
   const keyed = adrgs.map((a) => {
     const sets = a.alternatives.map((alt) => alt.conditions.find((c) => c.kind === kind) as { set: Set<string> } | undefined);
-    return sets.every((x) => x !== undefined) ? new Set(sets.flatMap((x) => [...x!.set])) : null;
+    return sets.every((x) => x !== undefined) ? sets.map((x) => x!.set) : null;
   });
-  // Code → the positions of the ADRGs listing it; merged with the open ones, in the MDC's order.
-  const positions = new Map<string, number[]>();
-  keyed.forEach((k, i) => {
-    if (k === null) return;
-    for (const code of k) {
-      const list = positions.get(code);
-      if (list === undefined) positions.set(code, [i]);
-      else if (list[list.length - 1] !== i) list.push(i);
+  // Code → the position of the one ADRG listing it, or the positions of several (ascending).
+  const positions = new Map<string, number | number[]>();
+  keyed.forEach((sets, i) => {
+    if (sets === null) return;
+    for (const set of sets) {
+      for (const code of set) {
+        const listed = positions.get(code);
+        if (listed === undefined) positions.set(code, i);
+        else if (typeof listed === 'number') {
+          if (listed !== i) positions.set(code, [listed, i]);
+        } else if (listed[listed.length - 1] !== i) listed.push(i);
+      }
     }
   });
+  // Each distinct set of positions becomes one list (shared), merged with the open ADRGs in the MDC's order.
   const open = adrgs.filter((_, i) => keyed[i] === null);
+  const single = new Map<number, IndexedAdrg[]>();
   const shared = new Map<string, IndexedAdrg[]>();
   const byCode = new Map<string, IndexedAdrg[]>();
   for (const [code, listed] of positions) {
-    const key = listed.join(',');
-    let list = shared.get(key);
-    if (list === undefined) {
-      const members = new Set(listed);
-      list = adrgs.filter((_, i) => keyed[i] === null || members.has(i));
-      shared.set(key, list);
+    let list: IndexedAdrg[] | undefined;
+    if (typeof listed === 'number') {
+      list = single.get(listed);
+      if (list === undefined) single.set(listed, (list = adrgs.filter((_, i) => keyed[i] === null || i === listed)));
+    } else {
+      const key = listed.join(',');
+      list = shared.get(key);
+      if (list === undefined) {
+        const members = new Set(listed);
+        shared.set(key, (list = adrgs.filter((_, i) => keyed[i] === null || members.has(i))));
+      }
     }
     byCode.set(code, list);
   }
@@ -147,15 +167,40 @@ interface PackIndex {
 
 const indexCache = new WeakMap<RulePack, PackIndex>();
 
+/**
+ * Secondary diagnosis → its MCC and/or CC exclusion table. Codes with the same pair share one
+ * (never mutated) entry: a few hundred objects instead of ~21 000 at every start.
+ */
 function severityIndex(pack: RulePack): PackIndex['severityOf'] {
   const out: PackIndex['severityOf'] = new Map();
-  for (const [code, table] of Object.entries(pack.mcc)) out.set(code, { mcc: table });
-  for (const [code, table] of Object.entries(pack.cc)) {
-    const entry = out.get(code);
-    if (entry) entry.cc = table;
-    else out.set(code, { cc: table });
-  }
+  const shared = new Map<string, { mcc?: string | null; cc?: string | null }>();
+  const marker = (table: string | null | undefined) => (table === undefined ? '\u0001' : table === null ? '\u0002' : table);
+  const entryFor = (mcc: string | null | undefined, cc: string | null | undefined) => {
+    const key = `${marker(mcc)}\0${marker(cc)}`;
+    let entry = shared.get(key);
+    if (entry === undefined) {
+      if (mcc === undefined) entry = { cc: cc! };
+      else {
+        entry = { mcc };
+        if (cc !== undefined) entry.cc = cc;
+      }
+      shared.set(key, entry);
+    }
+    return entry;
+  };
+  for (const code in pack.mcc) out.set(code, entryFor(pack.mcc[code]!, Object.hasOwn(pack.cc, code) ? pack.cc[code]! : undefined));
+  for (const code in pack.cc) if (!Object.hasOwn(pack.mcc, code)) out.set(code, entryFor(undefined, pack.cc[code]!));
   return out;
+}
+
+/** Every condition of the pack, for checks that must see them all before any is indexed lazily. */
+function* allConditions(pack: RulePack): Generator<Condition> {
+  const alternatives = (list: Alternative[] | false | undefined) => (list ? list : []);
+  for (const mdc of pack.mdcs) for (const a of [...alternatives(mdc.entry), ...alternatives(mdc.ambiguous)]) yield* a.conditions;
+  for (const adrg of pack.adrgs) {
+    for (const a of adrg.alternatives) yield* a.conditions;
+    for (const d of adrg.drgs) for (const a of d.when ?? []) yield* a.conditions;
+  }
 }
 
 /** The pack indexed last: a run groups every case by one pack, and this spares a WeakMap lookup per case. */
@@ -171,12 +216,21 @@ export function indexRulePack(pack: RulePack): PackIndex {
     lastIndex = cached;
     return cached;
   }
-  const sets = pack.lists.map((list) => new Set(list));
-  const setOf = (i: number): Set<string> => {
-    const set = sets[i];
-    if (!set) throw new Error(`rule pack refers to code list ${i}, which it does not have`);
-    return set;
+  // Every list reference is checked now, so a broken pack fails before any case, not mid-run.
+  const listOf = (i: number): readonly string[] => {
+    const list = pack.lists[i];
+    if (!list) throw new Error(`rule pack refers to code list ${i}, which it does not have`);
+    return list;
   };
+  for (const c of allConditions(pack)) if ('list' in c) listOf(c.list);
+  for (const mdc of pack.mdcs) {
+    if (mdc.principalDiagnoses !== undefined) listOf(mdc.principalDiagnoses);
+    for (const site of mdc.bodySites ?? []) listOf(site.list);
+  }
+  if (pack.mdcs.length > 26) throw new Error(`rule pack has ${pack.mdcs.length} MDCs; a scheme has at most 26 (MDCA–MDCZ)`);
+  // Code lists become sets when first used.
+  const sets: (Set<string> | undefined)[] = [];
+  const setOf = (i: number): Set<string> => (sets[i] ??= new Set(listOf(i)));
   const indexCondition = (c: Condition): IndexedCondition => {
     switch (c.kind) {
       case 'principalDiagnosis':
@@ -219,25 +273,35 @@ export function indexRulePack(pack: RulePack): PackIndex {
     if (!adrgsByMdc.has(adrg.mdc)) adrgsByMdc.set(adrg.mdc, []);
     adrgsByMdc.get(adrg.mdc)!.push(adrg);
   }
+  // Principal → the exclusion tables holding it. Nearly every principal is in one table, so the
+  // one-table sets are shared per table (never mutated: a second table gives the code a new set).
   const excludingTables = new Map<string, Set<string>>();
-  for (const [table, principals] of Object.entries(pack.exclusions)) {
-    for (const code of principals) {
-      if (!excludingTables.has(code)) excludingTables.set(code, new Set());
-      excludingTables.get(code)!.add(table);
+  for (const table in pack.exclusions) {
+    const only = new Set([table]);
+    for (const code of pack.exclusions[table]!) {
+      const tables = excludingTables.get(code);
+      if (tables === undefined) excludingTables.set(code, only);
+      else if (!tables.has(table)) excludingTables.set(code, new Set([...tables, table]));
     }
   }
   const mdcs: IndexedMdc[] = pack.mdcs.map((mdc) => {
-      const adrgs = (adrgsByMdc.get(mdc.code) ?? []).map(indexAdrg);
+      const indexCandidates = (): MdcCandidates => {
+        const adrgs = (adrgsByMdc.get(mdc.code) ?? []).map(indexAdrg);
+        return {
+          surgical: buildCandidates(adrgs.filter((a) => a.adrg.kind !== 'medical'), 'principalProcedure'),
+          medical: buildCandidates(adrgs.filter((a) => a.adrg.kind === 'medical'), 'principalDiagnosis'),
+        };
+      };
       return {
         mdc,
-        principal: mdc.principalDiagnoses === undefined ? null : setOf(mdc.principalDiagnoses),
+        principal: mdc.principalDiagnoses === undefined ? null : listOf(mdc.principalDiagnoses),
         gate: null,
         entry: mdc.entry ? indexAlternatives(mdc.entry) : null,
         entryProcedures: principalProcedureOnly(mdc.entry, setOf),
         qy: mdc.ambiguous === undefined ? 'national' : mdc.ambiguous === false ? false : indexAlternatives(mdc.ambiguous),
         bodySites: (mdc.bodySites ?? []).map((s) => ({ name: s.name, set: setOf(s.list) })),
-        surgical: buildCandidates(adrgs.filter((a) => a.adrg.kind !== 'medical'), 'principalProcedure'),
-        medical: buildCandidates(adrgs.filter((a) => a.adrg.kind === 'medical'), 'principalDiagnosis'),
+        candidates: null,
+        indexCandidates,
       };
     });
   const openMdcs: IndexedMdc[] = [];
@@ -252,33 +316,31 @@ export function indexRulePack(pack: RulePack): PackIndex {
     for (const adrg of pack.adrgs.filter((a) => a.mdc === entry.mdc.code)) {
       for (const alternative of adrg.alternatives) {
         for (const c of alternative.conditions) {
-          if (c.kind === 'principalProcedure' || c.kind === 'anyProcedure') for (const code of setOf(c.list)) openMdcProcedures.add(code);
+          if (c.kind === 'principalProcedure' || c.kind === 'anyProcedure') for (const code of listOf(c.list)) openMdcProcedures.add(code);
         }
       }
     }
   }
-  const byPrincipal = new Map<string, IndexedMdc[]>();
-  for (const entry of mdcs) {
-    if (entry.principal === null) continue;
-    for (const code of entry.principal) {
-      if (!byPrincipal.has(code)) byPrincipal.set(code, []);
-      byPrincipal.get(code)!.push(entry);
+  // Principal diagnosis → the MDCs whose table lists it, as a bit mask (at most 26 MDCs); each
+  // distinct mask is one list in the pack's order with the open MDCs at their places (shared).
+  const masks = new Map<string, number>();
+  let openMask = 0;
+  mdcs.forEach((entry, i) => {
+    if (entry.principal === null) {
+      openMask |= 1 << i;
+      return;
     }
-  }
-  // Each list in the pack's order, the open MDCs at their places (lists with the same members are shared).
-  const position = new Map(mdcs.map((m, i) => [m, i]));
-  const shared = new Map<string, IndexedMdc[]>();
+    for (const code of entry.principal) masks.set(code, (masks.get(code) ?? 0) | (1 << i));
+  });
+  const shared = new Map<number, IndexedMdc[]>();
   const mdcsByPrincipal = new Map<string, IndexedMdc[]>();
-  for (const [code, tables] of byPrincipal) {
-    // The open MDCs are the same for every code, so the tables alone name the list: merge and
-    // sort once per distinct list, not once per code (tens of thousands, in every worker).
-    const key = tables.map((m) => position.get(m)).join(',');
-    let merged = shared.get(key);
-    if (merged === undefined) {
-      merged = [...openMdcs, ...tables].sort((a, b) => position.get(a)! - position.get(b)!);
-      shared.set(key, merged);
+  for (const [code, mask] of masks) {
+    let list = shared.get(mask);
+    if (list === undefined) {
+      list = mdcs.filter((_, i) => ((mask | openMask) & (1 << i)) !== 0);
+      shared.set(mask, list);
     }
-    mdcsByPrincipal.set(code, merged);
+    mdcsByPrincipal.set(code, list);
   }
   const levels = severityIndex(pack);
   const index: PackIndex = {
@@ -286,12 +348,7 @@ export function indexRulePack(pack: RulePack): PackIndex {
     openMdcs,
     mdcsByPrincipal,
     operatingRoom: setOf(pack.operatingRoomProcedures),
-    severity: {
-      mcc: new Map(Object.entries(pack.mcc)),
-      cc: new Map(Object.entries(pack.cc)),
-      levels,
-      excludingTables,
-    },
+    severity: severityTables(pack, levels, excludingTables),
     severityOf: levels,
     excludingTables,
   };
@@ -299,6 +356,22 @@ export function indexRulePack(pack: RulePack): PackIndex {
   lastPack = pack;
   lastIndex = index;
   return index;
+}
+
+/** The severity tables local conditions read; the MCC and CC maps (for the trace only) are built when first read. */
+function severityTables(pack: RulePack, levels: SeverityTables['levels'], excludingTables: SeverityTables['excludingTables']): SeverityTables {
+  let mcc: Map<string, string | null> | undefined;
+  let cc: Map<string, string | null> | undefined;
+  return {
+    get mcc() {
+      return (mcc ??= new Map(Object.entries(pack.mcc)));
+    },
+    get cc() {
+      return (cc ??= new Map(Object.entries(pack.cc)));
+    },
+    levels,
+    excludingTables,
+  };
 }
 
 function principalProcedureOnly(entry: Alternative[] | undefined, setOf: (i: number) => Set<string>): Set<string> | null {
@@ -328,7 +401,8 @@ export function groupCase(pack: RulePack, record: GroupingInput, options: GroupO
     if (entry.entryProcedures !== null && trace === null && (record.procedures.length === 0 || !entry.entryProcedures.has(record.procedures[0]!))) continue;
     if (!entersMdc(entry, record, index, trace)) continue;
     const letter = entry.mdc.code[3]!;
-    const surgical = record.procedures.length > 0 ? (entry.surgical.byCode.get(record.procedures[0]!) ?? entry.surgical.open) : entry.surgical.open;
+    const adrgs = entry.candidates ?? (entry.candidates = entry.indexCandidates());
+    const surgical = record.procedures.length > 0 ? (adrgs.surgical.byCode.get(record.procedures[0]!) ?? adrgs.surgical.open) : adrgs.surgical.open;
     let chosen = firstMatch(surgical, record, index, orProcedure, trace);
     if (!chosen && entry.qy !== 'national' && ambiguous === 'qy') {
       // A local scheme's own QY rule (or none).
@@ -344,7 +418,7 @@ export function groupCase(pack: RulePack, record: GroupingInput, options: GroupO
       }
       trace?.push({ step: 'ambiguous', text: `Principal procedure ${orProcedure} is an operating-room procedure but matches no surgical ADRG of ${entry.mdc.code}; fall-through mode sends the case on to the medical ADRGs.`, codes: [orProcedure] });
     }
-    chosen ??= firstMatch(entry.medical.byCode.get(record.principalDiagnosis) ?? entry.medical.open, record, index, orProcedure, trace);
+    chosen ??= firstMatch(adrgs.medical.byCode.get(record.principalDiagnosis) ?? adrgs.medical.open, record, index, orProcedure, trace);
     if (!chosen) {
       trace?.push({ step: 'mdc', text: `No ADRG of ${entry.mdc.code} takes the case; the next MDC is tried.` });
       continue;

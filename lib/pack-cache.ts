@@ -1,0 +1,122 @@
+/**
+ * The compiled rule pack of a scheme directory, cached under `node_modules/.cache/payreform/`
+ * so a command starts without reading, hashing and compiling the scheme text (~9 MB for
+ * CHS-DRG 1.1) at every run.
+ *
+ * The cache key is a cheap fingerprint, taken without reading the scheme: the directory, the
+ * name, size and mtime of every file the compiler would read, and the compiler's own version
+ * (a hash of its source files and the pack format). Any edited, added or removed scheme file, or
+ * a changed compiler, gives another key, so a stale pack is never loaded: it is compiled again.
+ * A cached pack was written by this code from a pack the compiler built, so it is loaded as it
+ * is, without validation; a pack a user hands in (`--scheme pack.json`) is always validated
+ * (lib/scheme.ts, loadRulePackFile).
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { rulePackFormat, type RulePack } from '../models/grouping/drg/pack.ts';
+import { projectRoot } from './reference.ts';
+
+/** Where the scheme compiler's sources live: the pack it builds depends on every file here. */
+export const compilerSourceDir = path.join(projectRoot, 'models', 'grouping', 'drg');
+
+export const defaultPackCacheDir = path.join(projectRoot, 'node_modules', '.cache', 'payreform');
+
+const versions = new Map<string, { stamps: string; version: string }>();
+
+/**
+ * The compiler's version: sha256 over the pack format and the name and text of every `.ts` file
+ * of `dir` (~100 kB, under a millisecond; remembered while the files' sizes and mtimes stay the
+ * same); null when the sources are not there, and then nothing is cached (a pack from an unknown
+ * compiler could be stale).
+ */
+export function compilerVersion(dir: string = compilerSourceDir): string | null {
+  try {
+    const files = readdirSync(dir).filter((n) => n.endsWith('.ts')).sort();
+    if (files.length === 0) return null;
+    const stamps = files.map((name) => {
+      const s = statSync(path.join(dir, name));
+      return `${name}:${s.size}:${s.mtimeMs}`;
+    }).join('|');
+    const known = versions.get(dir);
+    if (known?.stamps === stamps) return known.version;
+    const hash = createHash('sha256').update(`format ${rulePackFormat}\0`);
+    for (const name of files) hash.update(name).update('\0').update(readFileSync(path.join(dir, name))).update('\0');
+    const version = hash.digest('hex');
+    versions.set(dir, { stamps, version });
+    return version;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The cache file of a scheme's pack: `<scheme>-<key>.pack.json`, the key a sha256 of the
+ * directory, the compiler version and each input's name, size and mtime (`files`: name → path).
+ */
+export function packCacheFile(cacheDir: string, dir: string, scheme: string, files: [name: string, file: string][], compiler: string): string {
+  const hash = createHash('sha256').update(`${packCacheForm}\0${path.resolve(dir)}\0${compiler}\0`);
+  for (const [name, file] of [...files].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
+    const s = statSync(file);
+    hash.update(`${name}\0${s.size}\0${s.mtimeMs}\0`);
+  }
+  return path.join(cacheDir, `${scheme}-${hash.digest('hex')}.pack.json`);
+}
+
+/** The form of a cache entry (the pack's JSON as it is); part of the key, so another form is never read as this one. */
+const packCacheForm = 'pack-json-1';
+
+/**
+ * The pack cached in `file`, or null when there is none or it is damaged (then it is compiled
+ * again). Not validated field by field (we wrote it from a compiled pack), but its shape is
+ * checked down to the code lists (~400 checks): a truncated or foreign file is never grouped with.
+ */
+export function readCachedPack(file: string): RulePack | null {
+  if (!existsSync(file)) return null;
+  try {
+    const pack = JSON.parse(readFileSync(file, 'utf8')) as RulePack;
+    return isPackShaped(pack) ? pack : null;
+  } catch {
+    return null;
+  }
+}
+
+function isPackShaped(pack: RulePack): boolean {
+  const isRecord = (value: unknown) => value !== null && typeof value === 'object' && !Array.isArray(value);
+  return (
+    isRecord(pack) &&
+    pack.format === rulePackFormat &&
+    typeof pack.sourceHash === 'string' &&
+    Array.isArray(pack.mdcs) &&
+    Array.isArray(pack.adrgs) &&
+    Array.isArray(pack.lists) &&
+    pack.lists.every((list) => Array.isArray(list)) &&
+    isRecord(pack.mcc) &&
+    isRecord(pack.cc) &&
+    isRecord(pack.exclusions) &&
+    Number.isInteger(pack.operatingRoomProcedures)
+  );
+}
+
+/**
+ * Cache `pack` in `file` (temporary name + rename, so a command starting meanwhile never reads
+ * half a pack), and remove the same scheme's older entries (other keys, older than an hour: a run
+ * that started from one has read it long ago). No writable cache is not an error: compiling every
+ * time is correct, only slower.
+ */
+export function writeCachedPack(file: string, scheme: string, pack: RulePack): void {
+  try {
+    mkdirSync(path.dirname(file), { recursive: true });
+    const temporary = `${file}.${process.pid}.tmp`;
+    writeFileSync(temporary, JSON.stringify(pack));
+    renameSync(temporary, file);
+    for (const entry of readdirSync(path.dirname(file))) {
+      if (!entry.startsWith(`${scheme}-`) || !/^.+-[0-9a-f]{64}\.pack\.json$/.test(entry) || entry === path.basename(file)) continue;
+      if (entry.slice(scheme.length + 1).includes('-')) continue; // another scheme whose name starts with this one
+      const old = path.join(path.dirname(file), entry);
+      if (Date.now() - statSync(old).mtimeMs > 3_600_000) rmSync(old, { force: true });
+    }
+  } catch {
+    // see above
+  }
+}
