@@ -25,7 +25,7 @@ export function groupRawRecord(raw: RawRecord, ctx: GroupContext): GroupedLine {
   if (raw.error !== undefined) {
     return { line: JSON.stringify({ listId: null, status: 'invalid', mdc: null, adrg: null, drg: null, errors: [{ path: '', message: raw.error }] }), status: 'invalid', warned: false, error: raw.error };
   }
-  const validation = checkRecord(raw.value, ctx.codeSets, 'group', ctx.codeMaps);
+  const validation = checkRecord(raw.value, ctx.codeSets, 'group', ctx);
   if (!validation.ok) {
     const row = { listId: validation.listId ?? null, status: 'invalid', mdc: null, adrg: null, drg: null, errors: validation.errors, ...(validation.warnings.length > 0 ? { warnings: validation.warnings } : {}) };
     return { line: JSON.stringify(row), status: 'invalid', warned: validation.warnings.length > 0 };

@@ -5,7 +5,8 @@
 import { parentPort } from 'node:worker_threads';
 import type { GroupOptions } from '../models/grouping/drg/grouper.ts';
 import type { RulePack } from '../models/grouping/drg/pack.ts';
-import { loadCodeSets } from '../lib/codesets.ts';
+import type { CodeEdition } from '../models/settlement/code-map.ts';
+import { lazyClinicalCodeMaps, loadCodeSets } from '../lib/codesets.ts';
 import { serveTasks } from '../lib/worker-pool.ts';
 import { emptyCounts, groupRawRecord, type ChunkResult, type GroupContext } from '../app/group-line.ts';
 import { rawRecordsOfBlock, type LineBlock } from './line-blocks.ts';
@@ -15,7 +16,7 @@ import { rawRecordsOfBlock, type LineBlock } from './line-blocks.ts';
 const codeSets = loadCodeSets();
 let ctx: GroupContext | null = null;
 
-serveTasks<LineBlock, ChunkResult, { pack: RulePack; options: GroupOptions }>(
+serveTasks<LineBlock, ChunkResult, { pack: RulePack; options: GroupOptions; codeEdition?: CodeEdition }>(
   parentPort!,
   (block) => {
     if (!ctx) throw new Error('payreform group worker: a block arrived before the rule pack');
@@ -32,7 +33,7 @@ serveTasks<LineBlock, ChunkResult, { pack: RulePack; options: GroupOptions }>(
     result.output = lines.length > 0 ? lines.join('\n') + '\n' : '';
     return { result };
   },
-  ({ pack, options }) => {
-    ctx = { pack, codeSets, options };
+  ({ pack, options, codeEdition }) => {
+    ctx = { pack, codeSets, options, codeMaps: lazyClinicalCodeMaps(), ...(codeEdition ? { codeEdition } : {}) };
   },
 );

@@ -8,10 +8,11 @@ import type { AmbiguousMode } from '../models/grouping/drg/grouper.ts';
 import type { RulePack } from '../models/grouping/drg/pack.ts';
 import type { CodeSets } from '../models/settlement/codes.ts';
 import type { RawRecord } from '../models/settlement/readers.ts';
+import type { CodeEditions } from '../app/record.ts';
 import { lineRejection, validForGrouping } from '../app/valid-record.ts';
 import { caseRow, type SupervisionTableBuilder } from '../models/supervision/case-table.ts';
 
-export interface MonitorContext {
+export interface MonitorContext extends CodeEditions {
   pack: RulePack;
   codeSets: CodeSets;
   ambiguous: AmbiguousMode;
@@ -39,7 +40,7 @@ export function addRecords(raws: readonly RawRecord[], ctx: MonitorContext, buil
   };
   for (const raw of raws) {
     tally.records++;
-    const { record, rejection } = validForGrouping(raw, ctx.codeSets);
+    const { record, rejection } = validForGrouping(raw, ctx.codeSets, ctx);
     if (!record) {
       reject(rejection);
       continue;

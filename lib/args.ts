@@ -5,7 +5,10 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { codeEditions, type CodeEdition } from '../models/settlement/code-map.ts';
+import type { CodeEditions } from '../app/record.ts';
 import { CliError } from './cli-error.ts';
+import { lazyClinicalCodeMaps } from './codesets.ts';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 
@@ -57,4 +60,23 @@ export function caseFilesOption(values: Record<string, unknown>, positionals: st
   if (files.length === 0) throw new CliError(`--cases is required.\n${usage}`, 2);
   for (const f of files) if (!existsSync(f)) throw new CliError(`cannot read the cases: ${f} does not exist.`);
   return files;
+}
+
+/** The `--code-edition` option of every command that reads settlement records. */
+export const codeEditionOptionSpec = { 'code-edition': { type: 'string' } } as const satisfies OptionSpec;
+
+/** Its line in a command's usage text. */
+export const codeEditionUsage = `  --code-edition  the code edition of records that do not name theirs in codeEdition: chs-2.0 (医保版 2.0, default)
+                  or gl-2.0 (国临版: mapped to the insurance edition before validation, originals kept)`;
+
+/**
+ * `--code-edition chs-2.0|gl-2.0` → how the run reads codes: the default edition and the
+ * clinical-edition maps, loaded only when a record needs them.
+ */
+export function codeEditionOption(values: Record<string, unknown>): CodeEditions & { codeEdition: CodeEdition } {
+  const raw = values['code-edition'];
+  if (raw !== undefined && !(codeEditions as readonly unknown[]).includes(raw)) {
+    throw new CliError(`--code-edition must be ${codeEditions.join(' or ')}, got "${String(raw)}".`, 2);
+  }
+  return { codeEdition: (raw as CodeEdition | undefined) ?? 'chs-2.0', codeMaps: lazyClinicalCodeMaps() };
 }

@@ -4,6 +4,7 @@
  * adapters run against dynalite and s3rver locally). Pure types only: no I/O here.
  */
 import type { GroupResult } from './grouping/drg/grouper.ts';
+import type { CodeEdition } from './settlement/code-map.ts';
 import type { SettlementRecord } from './settlement/schema.ts';
 
 /** Wall-clock time, injectable for tests. */
@@ -119,6 +120,8 @@ export interface BatchRecord {
   rawKey: string;
   contentType: string;
   receivedAt: string;
+  /** The batch's default code edition (`?codeEdition=`); absent: `chs-2.0`. A replay reads the body with it. */
+  codeEdition?: CodeEdition;
   counts?: Record<string, number>;
 }
 

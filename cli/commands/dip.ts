@@ -15,7 +15,7 @@ import { DipCaseTableBuilder } from '../../models/grouping/dip/cases.ts';
 import { defaultCatalogPolicy, pickCatalogPolicy, type DipCatalogPolicy } from '../../models/grouping/dip/policy.ts';
 import { catalogFromPackets } from '../../models/grouping/dip/published.ts';
 import { detectFormat, type RawRecord, type RecordFormat } from '../../models/settlement/readers.ts';
-import { caseFilesOption, parseOptions, threadsOption } from '../../lib/args.ts';
+import { caseFilesOption, codeEditionOption, codeEditionOptionSpec, codeEditionUsage, parseOptions, threadsOption } from '../../lib/args.ts';
 import { CliError } from '../../lib/cli-error.ts';
 import { recordFileBatches } from '../../lib/record-file.ts';
 import { loadCodeSets } from '../../lib/codesets.ts';
@@ -27,9 +27,9 @@ import { dipCaseBlock, dipGroupBlock, dipReference, type DipCaseBlockResult, typ
 import type { DipWorkerInit } from '../dip-worker.ts';
 import { lineBlocks, type LineBlock } from '../line-blocks.ts';
 
-const usage = `usage: payreform dip build --cases FILE... --policy FILE --output catalog.json [--scheme-dir DIR] [--threads N]
+const usage = `usage: payreform dip build --cases FILE... --policy FILE --output catalog.json [--scheme-dir DIR] [--threads N] [--code-edition E]
        payreform dip import --packets FILE.csv --output catalog.json [--policy FILE]
-       payreform dip group --catalog FILE --input FILE [--output FILE] [--explain] [--scheme-dir DIR] [--threads N]
+       payreform dip group --catalog FILE --input FILE [--output FILE] [--explain] [--scheme-dir DIR] [--threads N] [--code-edition E]
 
 build  builds a DIP catalogue from settlement records by the national specification (shared/docs/
        models.md §2): exclusion lists, rule packets, core packets (diagnosis at 4 characters +
@@ -43,7 +43,8 @@ import turns a published local packet list (CSV: diagnosis, principalProcedure, 
        and rule packets the grouper applies.
 group  assigns each record its packet: one JSON line per record, in input order.
   --scheme-dir  CHS-DRG scheme (for the MCC/CC lists of the auxiliary severity); default as payreform group
-  --threads     worker threads for JSON Lines input of 8 MB or more (default: one per core, at most 4)`;
+  --threads     worker threads for JSON Lines input of 8 MB or more (default: one per core, at most 4)
+${codeEditionUsage}`;
 
 export async function run(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
@@ -60,13 +61,14 @@ export async function run(argv: string[]): Promise<number> {
 interface Common {
   threads: number;
   schemeDir: string;
+  codes: ReturnType<typeof codeEditionOption>;
 }
 
 function common(values: Record<string, unknown>): Common {
-  return { threads: threadsOption(values), schemeDir: (values['scheme-dir'] as string | undefined) ?? defaultSchemeDir() };
+  return { threads: threadsOption(values), schemeDir: (values['scheme-dir'] as string | undefined) ?? defaultSchemeDir(), codes: codeEditionOption(values) };
 }
 
-const commonOptions = { 'scheme-dir': { type: 'string' }, threads: { type: 'string' } } as const;
+const commonOptions = { 'scheme-dir': { type: 'string' }, threads: { type: 'string' }, ...codeEditionOptionSpec } as const;
 
 function readPolicy(policyFile: string): DipCatalogPolicy {
   let policyJson: unknown;
@@ -114,7 +116,7 @@ async function build(argv: string[]): Promise<number> {
   const output = values.output as string | undefined;
   if (!output) throw new CliError(`--output is required.\n${usage}`, 2);
   const policy = readPolicy(policyFile);
-  const { threads, schemeDir } = common(values);
+  const { threads, schemeDir, codes } = common(values);
   const started = performance.now();
   const parallel = threads > 1 && useWorkers(files);
   const workers = parallel ? startWorkers(new URL('../dip-worker.mjs', import.meta.url), threads) : [];
@@ -130,12 +132,12 @@ async function build(argv: string[]): Promise<number> {
     progress.update(totals.records);
   };
   if (parallel) {
-    initWorkers(workers, { pack } satisfies DipWorkerInit);
+    initWorkers(workers, { pack, codeEdition: codes.codeEdition } satisfies DipWorkerInit);
     await inWorkers(files, workers, onResult);
   } else {
-    const codeSets = loadCodeSets();
+    const recordCodes = { codeSets: loadCodeSets(), ...codes };
     const reference = dipReference(pack);
-    await inProcess(files, (raws) => onResult(dipCaseBlock(raws, codeSets, reference)));
+    await inProcess(files, (raws) => onResult(dipCaseBlock(raws, recordCodes, reference)));
   }
   progress.finish();
   const read = performance.now();
@@ -175,7 +177,7 @@ async function group(argv: string[]): Promise<number> {
   } catch (error) {
     throw new CliError(`cannot use the catalogue ${catalogFile}: ${(error as Error).message}`);
   }
-  const { threads, schemeDir } = common(values);
+  const { threads, schemeDir, codes } = common(values);
   const explain = values.explain === true;
   const started = performance.now();
   const parallel = threads > 1 && useWorkers([input]);
@@ -192,10 +194,10 @@ async function group(argv: string[]): Promise<number> {
     progress.update(totals.records);
   };
   if (parallel) {
-    initWorkers(workers, { pack, catalog, explain } satisfies DipWorkerInit);
+    initWorkers(workers, { pack, catalog, explain, codeEdition: codes.codeEdition } satisfies DipWorkerInit);
     await inWorkers([input], workers, onResult);
   } else {
-    const ctx: DipGroupContext = { catalog, codeSets: loadCodeSets(), reference: dipReference(pack), explain };
+    const ctx: DipGroupContext = { catalog, codeSets: loadCodeSets(), ...codes, reference: dipReference(pack), explain };
     await inProcess([input], (raws) => onResult(dipGroupBlock(raws, ctx)));
   }
   await out.close();

@@ -12,7 +12,7 @@ import { ageBandIndex, comprehensiveClasses, readProcedures } from '../../models
 import { designMarkdown, designSplits, dispositionLabels, type SplitDesignCases } from '../../models/grouping/dip/split-design.ts';
 import { groupRecord } from '../../app/record.ts';
 import { validForGrouping } from '../../app/valid-record.ts';
-import { caseFilesOption, numberOption, parseOptions, requireOption } from '../../lib/args.ts';
+import { caseFilesOption, codeEditionOption, codeEditionOptionSpec, codeEditionUsage, numberOption, parseOptions, requireOption } from '../../lib/args.ts';
 import { CliError } from '../../lib/cli-error.ts';
 import { recordFileBatches } from '../../lib/record-file.ts';
 import { loadCodeSets } from '../../lib/codesets.ts';
@@ -37,7 +37,7 @@ export async function run(argv: string[]): Promise<number> {
     }
     throw new CliError(`${sub === undefined ? 'a subcommand is required' : `unknown subcommand "${sub}"`}: use "drg design".\n${usage}`, 2);
   }
-  const parsed = parseOptions(rest, { cases: { type: 'string', multiple: true }, output: { type: 'string', short: 'o' }, 'min-cases': { type: 'string' }, 'max-depth': { type: 'string' }, 'min-group-cases': { type: 'string' }, 'min-riv-gain': { type: 'string' }, 'scheme-dir': { type: 'string' } }, usage, true);
+  const parsed = parseOptions(rest, { cases: { type: 'string', multiple: true }, output: { type: 'string', short: 'o' }, 'min-cases': { type: 'string' }, 'max-depth': { type: 'string' }, 'min-group-cases': { type: 'string' }, 'min-riv-gain': { type: 'string' }, 'scheme-dir': { type: 'string' }, ...codeEditionOptionSpec }, usage, true);
   if (!parsed) return 0;
   const { values, positionals } = parsed;
   const files = caseFilesOption(values, positionals, usage);
@@ -48,6 +48,7 @@ export async function run(argv: string[]): Promise<number> {
   const pack = rulePackForDir((values['scheme-dir'] as string | undefined) ?? defaultSchemeDir());
   const index = indexRulePack(pack);
   const codeSets = loadCodeSets();
+  const codes = codeEditionOption(values);
   const classes = loadProcedureClasses();
   const classIndex = new Map<string, number>(comprehensiveClasses.map((c, i) => [c, i]));
   const dispositionIndex = new Map<string, number>(dispositionLabels.map((d, i) => [d, i]));
@@ -62,7 +63,7 @@ export async function run(argv: string[]): Promise<number> {
     for await (const batch of recordFileBatches(file)) {
       for (const raw of batch) {
         counts.records++;
-        const { record: r, rejection } = validForGrouping(raw, codeSets);
+        const { record: r, rejection } = validForGrouping(raw, codeSets, codes);
         if (!r) {
           counts.invalid++;
           process.stderr.write(`${file}: ${rejection}\n`);

@@ -7,9 +7,10 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import type { Worker } from 'node:worker_threads';
 import type { AmbiguousMode, GroupOptions } from '../../models/grouping/drg/grouper.ts';
+import type { CodeEditions } from '../../app/record.ts';
 import type { RulePack } from '../../models/grouping/drg/pack.ts';
 import { detectFormat, readRecordBatches, type RecordFormat } from '../../models/settlement/readers.ts';
-import { parseOptions, threadsOption } from '../../lib/args.ts';
+import { codeEditionOption, codeEditionOptionSpec, codeEditionUsage, parseOptions, threadsOption } from '../../lib/args.ts';
 import { CliError } from '../../lib/cli-error.ts';
 import { loadCodeSets } from '../../lib/codesets.ts';
 import { createLineWriter, type LineWriter } from '../../lib/output.ts';
@@ -19,7 +20,7 @@ import { emptyCounts, groupRawRecord, type ChunkResult } from '../../app/group-l
 import { lineBlocks, type LineBlock } from '../line-blocks.ts';
 import { initWorkers, OrderedWorkerPool, parallelFromBytes, startWorkers } from '../../lib/worker-pool.ts';
 
-const usage = `usage: payreform group --input FILE [--output FILE] [--scheme PATH] [--ambiguous qy|fallthrough] [--explain] [--format jsonl|csv|json] [--threads N]
+const usage = `usage: payreform group --input FILE [--output FILE] [--scheme PATH] [--ambiguous qy|fallthrough] [--explain] [--format jsonl|csv|json] [--code-edition chs-2.0|gl-2.0] [--threads N]
 
 Groups settlement records into DRG groups under a scheme (the national CHS-DRG 1.1 by default,
 or a city's own). Output: one JSON line per input record, in input order:
@@ -31,7 +32,8 @@ there are any and "trace" with --explain. A summary goes to stderr.
   --ambiguous   qy (official, default): the scheme's own ambiguous groups (xQY) — national: an
                 operating-room procedure no surgical ADRG takes; a local scheme: its own rule;
                 fallthrough: such cases go on to the MDC's medical ADRGs
-  --threads     worker threads for JSON Lines input (default: one per core, at most 4, for files of 8 MB or more; 1 = in-process)`;
+  --threads     worker threads for JSON Lines input (default: one per core, at most 4, for files of 8 MB or more; 1 = in-process)
+${codeEditionUsage}`;
 
 interface Totals {
   counts: ChunkResult['counts'];
@@ -51,6 +53,7 @@ export async function run(argv: string[]): Promise<number> {
       explain: { type: 'boolean' },
       format: { type: 'string' },
       threads: { type: 'string' },
+      ...codeEditionOptionSpec,
     },
     usage,
   );
@@ -64,6 +67,7 @@ export async function run(argv: string[]): Promise<number> {
   const format = (values.format as RecordFormat | undefined) ?? detectFormat(input === '-' ? 'stdin.jsonl' : input);
   if (!['jsonl', 'csv', 'json'].includes(format)) throw new CliError(`--format must be jsonl, csv or json, got "${format}".`, 2);
   const threads = threadsOption(values);
+  const codes = codeEditionOption(values);
 
   // Worker threads pay off on large JSON Lines files; they boot while the scheme compiles.
   const parallel = format === 'jsonl' && threads > 1 && input !== '-' && statSync(input).size >= parallelFromBytes;
@@ -74,7 +78,7 @@ export async function run(argv: string[]): Promise<number> {
   const progress = createProgress('grouping');
   const source = input === '-' ? process.stdin : createReadStream(input, { highWaterMark: 1 << 20 });
   const started = performance.now();
-  const totals = parallel ? await groupInWorkers(source, pack, options, workers, out, progress) : await groupInProcess(source, format, pack, options, out, progress);
+  const totals = parallel ? await groupInWorkers(source, pack, options, codes, workers, out, progress) : await groupInProcess(source, format, pack, options, codes, out, progress);
   await out.close();
   progress.finish();
   const seconds = (performance.now() - started) / 1000;
@@ -87,8 +91,8 @@ export async function run(argv: string[]): Promise<number> {
   return 0;
 }
 
-async function groupInProcess(source: AsyncIterable<Uint8Array | string>, format: RecordFormat, pack: RulePack, options: GroupOptions, out: LineWriter, progress: Progress): Promise<Totals> {
-  const ctx = { pack, codeSets: loadCodeSets(), options };
+async function groupInProcess(source: AsyncIterable<Uint8Array | string>, format: RecordFormat, pack: RulePack, options: GroupOptions, codes: CodeEditions, out: LineWriter, progress: Progress): Promise<Totals> {
+  const ctx = { pack, codeSets: loadCodeSets(), options, ...codes };
   const totals: Totals = { counts: emptyCounts(), warned: 0, records: 0 };
   for await (const batch of readRecordBatches(source, format)) {
     for (const raw of batch) {
@@ -109,8 +113,8 @@ async function groupInProcess(source: AsyncIterable<Uint8Array | string>, format
  * JSON Lines over worker threads: the main thread cuts the input into blocks of whole lines
  * (~1 MB), workers validate and group them, and the results are written back in block order.
  */
-async function groupInWorkers(source: AsyncIterable<Uint8Array | string>, pack: RulePack, options: GroupOptions, workers: Worker[], out: LineWriter, progress: Progress): Promise<Totals> {
-  initWorkers(workers, { pack, options });
+async function groupInWorkers(source: AsyncIterable<Uint8Array | string>, pack: RulePack, options: GroupOptions, codes: CodeEditions, workers: Worker[], out: LineWriter, progress: Progress): Promise<Totals> {
+  initWorkers(workers, { pack, options, codeEdition: codes.codeEdition });
   const totals: Totals = { counts: emptyCounts(), warned: 0, records: 0 };
   const pool = new OrderedWorkerPool<LineBlock, ChunkResult>(workers, async (r) => {
     for (const e of r.errors) process.stderr.write(e + '\n');

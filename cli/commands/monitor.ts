@@ -13,7 +13,7 @@ import { SupervisionTableBuilder } from '../../models/supervision/case-table.ts'
 import type { PolicyFigures } from '../../models/supervision/group-norms.ts';
 import { parseRuleSet, ruleDefinitions, ruleIds, RuleSetError, type RuleSet } from '../../models/supervision/rule-set.ts';
 import { screenCases, type ScreenResult } from '../../models/supervision/screen.ts';
-import { caseFilesOption, parseOptions } from '../../lib/args.ts';
+import { caseFilesOption, codeEditionOption, codeEditionOptionSpec, codeEditionUsage, parseOptions } from '../../lib/args.ts';
 import { CliError } from '../../lib/cli-error.ts';
 import { recordFileBatches } from '../../lib/record-file.ts';
 import { loadCodeSets } from '../../lib/codesets.ts';
@@ -23,7 +23,7 @@ import { defaultSchemeDir, rulePackForDir } from '../../lib/scheme.ts';
 import { addRecords, emptyTally } from '../monitor-cases.ts';
 
 const usage = `usage: payreform monitor --cases FILE... [--rules FILE] --output FILE.jsonl [--hospitals FILE.json]
-                         [--payment-table FILE] [--scheme-dir DIR] [--ambiguous qy|fallthrough]
+                         [--payment-table FILE] [--scheme-dir DIR] [--ambiguous qy|fallthrough] [--code-edition E]
 
 Screens settlement records (JSON Lines, CSV or JSON; several files are one population) with the
 supervision rules and writes one JSON line per flag:
@@ -33,6 +33,7 @@ A summary by hospital and rule goes to stderr.
   --hospitals      also write the hospital risk scores, ranked, with each rule's contribution
   --payment-table  a city DRG table: its RWs and payment standards (by hospital level) replace
                    the ones derived from the data (trimmed group means)
+${codeEditionUsage}
 
 Rules:
 ${ruleIds.map((r) => `  ${r}: ${ruleDefinitions[r]}`).join('\n')}`;
@@ -40,7 +41,7 @@ ${ruleIds.map((r) => `  ${r}: ${ruleDefinitions[r]}`).join('\n')}`;
 export async function run(argv: string[]): Promise<number> {
   const parsed = parseOptions(
     argv,
-    { cases: { type: 'string', multiple: true }, rules: { type: 'string' }, output: { type: 'string', short: 'o' }, hospitals: { type: 'string' }, 'payment-table': { type: 'string' }, 'scheme-dir': { type: 'string' }, ambiguous: { type: 'string' } },
+    { cases: { type: 'string', multiple: true }, rules: { type: 'string' }, output: { type: 'string', short: 'o' }, hospitals: { type: 'string' }, 'payment-table': { type: 'string' }, 'scheme-dir': { type: 'string' }, ambiguous: { type: 'string' }, ...codeEditionOptionSpec },
     usage,
     true,
   );
@@ -55,7 +56,7 @@ export async function run(argv: string[]): Promise<number> {
   const policy = values['payment-table'] ? readPolicy(values['payment-table'] as string) : {};
 
   const started = performance.now();
-  const ctx = { pack: rulePackForDir((values['scheme-dir'] as string | undefined) ?? defaultSchemeDir()), codeSets: loadCodeSets(), ambiguous: ambiguous as AmbiguousMode };
+  const ctx = { pack: rulePackForDir((values['scheme-dir'] as string | undefined) ?? defaultSchemeDir()), codeSets: loadCodeSets(), ...codeEditionOption(values), ambiguous: ambiguous as AmbiguousMode };
   const builder = new SupervisionTableBuilder(1 << 16);
   const tally = emptyTally();
   const progress = createProgress('reading and grouping');

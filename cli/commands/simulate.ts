@@ -20,7 +20,7 @@ import type { PolicyResult } from '../../models/payment/simulate.ts';
 import { simulatePolicy } from '../../app/simulate.ts';
 import { concatDipColumns, simulateDipPolicy, type DipColumns } from '../../models/payment/simulate-dip.ts';
 import { detectFormat, type RecordFormat } from '../../models/settlement/readers.ts';
-import { caseFilesOption, parseOptions, requireOption, threadsOption } from '../../lib/args.ts';
+import { caseFilesOption, codeEditionOption, codeEditionOptionSpec, codeEditionUsage, parseOptions, requireOption, threadsOption } from '../../lib/args.ts';
 import { CliError } from '../../lib/cli-error.ts';
 import { recordFileBatches } from '../../lib/record-file.ts';
 import { loadCodeSets } from '../../lib/codesets.ts';
@@ -29,11 +29,12 @@ import { defaultSchemeDir, rulePackWhileWorkersBoot } from '../../lib/scheme.ts'
 import { initWorkers, OrderedWorkerPool, parallelFromBytes, startWorkers } from '../../lib/worker-pool.ts';
 import { loadProcedureClasses } from '../dip-records.ts';
 import { lineBlocks, type LineBlock } from '../line-blocks.ts';
+import type { SimulateWorkerInit } from '../simulate-worker.ts';
 import { appendBlock, caseBlock, type CaseBlock, type CaseContext } from '../../app/case-block.ts';
 import { summaryOf, writeComparison, writePolicyFiles, type InputCounts } from '../simulate-output.ts';
 import { reportHtml } from '../simulate-report.ts';
 
-const usage = `usage: payreform simulate --cases FILE... --policy FILE [--compare FILE...] --output DIR [--scheme-dir DIR] [--threads N] [--no-case-files]
+const usage = `usage: payreform simulate --cases FILE... --policy FILE [--compare FILE...] --output DIR [--scheme-dir DIR] [--threads N] [--no-case-files] [--code-edition E]
 
 Simulates a DRG or DIP payment policy ("method": "drg" | "dip") over settlement lists (JSON
 Lines, CSV or JSON; cases are paid in the policy's settlementYear by discharge date, DRG weights
@@ -46,7 +47,8 @@ Writes to DIR: summary.json, hospitals.csv, groups.csv, cases.jsonl and report.h
   --policy         the policy JSON document
   --compare        policies to compare with it (repeatable)
   --threads        worker threads for grouping large JSON Lines input (default: one per core, at most 4)
-  --no-case-files  skip cases.jsonl of the compared policies (the first policy's is always written)`;
+  --no-case-files  skip cases.jsonl of the compared policies (the first policy's is always written)
+${codeEditionUsage}`;
 
 export async function run(argv: string[]): Promise<number> {
   const parsed = parseOptions(
@@ -59,6 +61,7 @@ export async function run(argv: string[]): Promise<number> {
       'scheme-dir': { type: 'string' },
       threads: { type: 'string' },
       'no-case-files': { type: 'boolean' },
+      ...codeEditionOptionSpec,
     },
     usage,
     true,
@@ -74,6 +77,7 @@ export async function run(argv: string[]): Promise<number> {
   const labels = policyLabels(policyFiles, policies);
   const output = requireOption(values, 'output', usage);
   const threads = threadsOption(values);
+  const codes = codeEditionOption(values);
   const started = performance.now();
 
   const modes = [...new Set(policies.flatMap((p) => (p.method === 'drg' ? [p.ambiguous] : [])))] as AmbiguousMode[];
@@ -95,8 +99,8 @@ export async function run(argv: string[]): Promise<number> {
     for (const e of block.errors) if (errors.length < 10) errors.push(e);
     progress.update(input.records);
   };
-  if (parallel) await readInWorkers(files, { pack, modes, dip }, workers, take);
-  else await readInProcess(files, formats, { pack, codeSets: loadCodeSets(), modes, dip }, take);
+  if (parallel) await readInWorkers(files, { pack, modes, dip, codeEdition: codes.codeEdition }, workers, take);
+  else await readInProcess(files, formats, { pack, codeSets: loadCodeSets(), ...codes, modes, dip }, take);
   progress.finish();
   const table = builder.finish();
   const groupedAt = performance.now();
@@ -180,7 +184,7 @@ async function readInProcess(files: string[], formats: RecordFormat[], ctx: Case
 }
 
 /** JSON Lines over worker threads: blocks of whole lines out, CaseBlocks back in input order. */
-async function readInWorkers(files: string[], init: { pack: RulePack; modes: AmbiguousMode[]; dip: boolean }, workers: Worker[], take: (b: CaseBlock) => void): Promise<void> {
+async function readInWorkers(files: string[], init: SimulateWorkerInit, workers: Worker[], take: (b: CaseBlock) => void): Promise<void> {
   initWorkers(workers, init);
   const pool = new OrderedWorkerPool<LineBlock, CaseBlock>(workers, take);
   try {

@@ -8,7 +8,7 @@
 import { copyFileSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
-import { codeSetFiles } from '../../lib/codesets.ts';
+import { codeMapFiles, codeSetFiles } from '../../lib/codesets.ts';
 import { projectRoot, referencePath } from '../../lib/reference.ts';
 import { defaultSchemeDir, rulePackForDir } from '../../lib/scheme.ts';
 import { authorizer, jobs, routes } from '../../app/routes.ts';
@@ -19,7 +19,7 @@ export const paymentTableName = 'linyi-2022';
 /** Procedure classes (surgery, intervention, …) that DIP packets count: read by the DIP grouping of ingest and /v1/group. */
 export const dipProcedureClassFile = 'icd9cm3-procedure-class.dat';
 
-/** Write the reference directory the handlers read (`pack.json`, `codes/` with the DIP procedure classes, `payment-table.csv`). */
+/** Write the reference directory the handlers read (`pack.json`, `codes/` with the clinical-edition maps and the DIP procedure classes, `payment-table.csv`). */
 export function writeReference(dir: string): void {
   mkdirSync(path.join(dir, 'codes'), { recursive: true });
   // Each file is written aside and renamed into place, so a process reading the directory while
@@ -30,7 +30,7 @@ export function writeReference(dir: string): void {
     renameSync(temporary, target);
   };
   place(path.join(dir, 'pack.json'), (t) => writeFileSync(t, JSON.stringify(rulePackForDir(defaultSchemeDir()))));
-  for (const file of [...Object.values(codeSetFiles), dipProcedureClassFile]) place(path.join(dir, 'codes', file), (t) => copyFileSync(referencePath('codes', file), t));
+  for (const file of [...Object.values(codeSetFiles), ...Object.values(codeMapFiles), dipProcedureClassFile]) place(path.join(dir, 'codes', file), (t) => copyFileSync(referencePath('codes', file), t));
   place(path.join(dir, 'payment-table.csv'), (t) => copyFileSync(referencePath('payment-tables', `${paymentTableName}.csv`), t));
 }
 

@@ -13,8 +13,8 @@ export const groupHandler = (deps: Pick<Ports, 'objects' | 'dipCatalog'>) => htt
   const format = recordFormat(contentType);
   enforceRecordLimit(text, format, config().MAX_GROUP_RECORDS, 'MAX_GROUP_RECORDS');
   const raws = await parseRecords(text, format);
-  const { pack, codeSets, weights } = reference();
-  const ctx = { pack, codeSets, weights, dip: await activeDipCatalog(deps), explain: query.explain === 'true' };
+  const { pack, codeSets, codeMaps, weights } = reference();
+  const ctx = { pack, codeSets, codeMaps, codeEdition: query.codeEdition ?? 'chs-2.0', weights, dip: await activeDipCatalog(deps), explain: query.explain === 'true' };
   const counts = emptyGroupCounts();
   const results = raws.map((raw, index) => groupResultRow(raw, index, ctx, counts));
   return { status: 200, body: { results, counts } };

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { dipCatalogSchema } from '../../models/grouping/dip/catalog.ts';
 import { problemSchema } from '../../models/problem.ts';
+import { codeEditions } from '../../models/settlement/code-map.ts';
 import { settlementRecordSchema } from '../../models/settlement/schema.ts';
 import { ruleIds, ruleSetSchema } from '../../models/supervision/rule-set.ts';
 import { principalSchema } from '../shared/auth.ts';
@@ -28,7 +29,14 @@ export const listQuery = z.object({
   cursor: z.string().max(2048).optional(),
 }).refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, { error: 'from must not be after to', path: ['from'] });
 
-export const groupQuery = z.object({ explain: z.enum(['true', 'false']).optional() });
+/** `?codeEdition=`: the code edition of the batch's records that do not name theirs. */
+const codeEdition = z.enum(codeEditions, { error: `must be ${codeEditions.join(' or ')}` }).optional().meta({
+  description: 'The code edition of records that do not name theirs in `codeEdition`: `chs-2.0` (medical-insurance edition 2.0, the default) or `gl-2.0` (the national clinical editions, mapped to the insurance edition before validation; the record keeps the codes it was sent with in `originalCodes`). A clinical code with no mapping rejects the record with `unmapped-code`.',
+});
+
+export const groupQuery = z.object({ explain: z.enum(['true', 'false']).optional(), codeEdition });
+
+export const ingestQuery = z.object({ codeEdition });
 
 export const dataQualityQuery = z.object({
   hospitalId: id.optional().meta({ description: 'Required for analyst and admin keys; a hospital key may only name its own.' }),

@@ -10,14 +10,17 @@ import { fileURLToPath } from 'node:url';
 import { indexRulePack } from '../../models/grouping/drg/grouper.ts';
 import type { RulePack } from '../../models/grouping/drg/pack.ts';
 import { parsePaymentTable, relativeWeights } from '../../models/payment/payment-table.ts';
+import type { ClinicalCodeMaps } from '../../models/settlement/code-map.ts';
 import type { CodeSets } from '../../models/settlement/codes.ts';
-import { loadCodeSets } from '../../lib/codesets.ts';
+import { lazyClinicalCodeMaps, loadCodeSets } from '../../lib/codesets.ts';
 import { loadRulePackFile } from '../../lib/scheme.ts';
 import { config } from './config.ts';
 
 export interface Reference {
   pack: RulePack;
   codeSets: CodeSets;
+  /** The clinical-edition maps, read on the first `gl-2.0` record (a container that sees none never reads them). */
+  codeMaps: () => ClinicalCodeMaps;
   /** DRG → relative weight (RW) of the configured payment table. */
   weights: Map<string, number>;
   paymentTable: string;
@@ -37,6 +40,6 @@ export function reference(): Reference {
   const codeSets = loadCodeSets(path.join(dir, 'codes'));
   const tableName = 'payment-table.csv';
   const weights = relativeWeights(parsePaymentTable(tableName, readFileSync(path.join(dir, tableName), 'utf8')));
-  loaded = { pack, codeSets, weights, paymentTable: tableName };
+  loaded = { pack, codeSets, codeMaps: lazyClinicalCodeMaps(path.join(dir, 'codes')), weights, paymentTable: tableName };
   return loaded;
 }

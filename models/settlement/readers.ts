@@ -168,7 +168,9 @@ export class HeaderError extends Error {
 /** Columns every table of records must have (the always-required fields; list cells may be empty). */
 export const requiredColumns = ['listId', 'sex', 'ageYears', 'lengthOfStay', 'dischargeDisposition', 'principalDiagnosis', 'secondaryDiagnoses', 'procedures'] as const;
 
-const knownColumns: ReadonlySet<string> = new Set([...settlementFields.filter((f) => f !== 'costs'), ...costCategories.map((c) => `costs.${c}`)]);
+/** Fields that are objects, not cells: `costs` is split into `costs.<category>` columns; `originalCodes` is written by the mapping step, never read from a table. */
+const objectFields: ReadonlySet<string> = new Set(['costs', 'originalCodes']);
+const knownColumns: ReadonlySet<string> = new Set([...settlementFields.filter((f) => !objectFields.has(f)), ...costCategories.map((c) => `costs.${c}`)]);
 
 /** `principal_diagnosis`, `Principal Diagnosis` → `principaldiagnosis`: how a near-miss column is matched to a field. */
 const squash = (name: string): string => name.toLowerCase().replace(/[^a-z0-9.]/g, '');
@@ -272,7 +274,7 @@ export function csvHeader(): string[] {
   const header: string[] = [];
   for (const field of settlementFields) {
     if (field === 'costs') for (const category of costCategories) header.push(`costs.${category}`);
-    else header.push(field);
+    else if (!objectFields.has(field)) header.push(field);
   }
   return header;
 }

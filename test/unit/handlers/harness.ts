@@ -27,7 +27,7 @@ export const rawBucket = 'unit-raw';
 
 /** The compiled reference (rule pack, code sets, payment table) the handlers load: written once, reused after (the integration tests rewrite it). */
 export async function ensureReference(): Promise<void> {
-  if (existsSync(path.join(referenceDir, 'pack.json')) && existsSync(path.join(referenceDir, 'payment-table.csv'))) return;
+  if (existsSync(path.join(referenceDir, 'pack.json')) && existsSync(path.join(referenceDir, 'payment-table.csv')) && existsSync(path.join(referenceDir, 'codes', 'icd10-gl-2.0-to-chs-2.0.dat'))) return;
   const { writeReference } = await import('../../../infra/local/build.ts');
   writeReference(referenceDir);
 }
@@ -104,7 +104,7 @@ export async function devLines(hospitalId: string, n: number, skip = 0): Promise
 }
 
 /** POST /v1/settlement-lists through the real handler over these ports. */
-export async function ingestThrough(ports: import('../../../models/ports.ts').Ports, caller: Caller, lines: readonly string[]): Promise<Answer> {
+export async function ingestThrough(ports: import('../../../models/ports.ts').Ports, caller: Caller, lines: readonly string[], query?: Record<string, string>): Promise<Answer> {
   const { ingestHandler } = await import('../../../lambdas/http/settlement-lists.ts');
-  return call(ingestHandler(ports), { caller, method: 'POST', path: '/v1/settlement-lists', body: lines.join('\n'), headers: { 'content-type': 'application/x-ndjson' } });
+  return call(ingestHandler(ports), { caller, method: 'POST', path: '/v1/settlement-lists', body: lines.join('\n'), headers: { 'content-type': 'application/x-ndjson' }, ...(query ? { query } : {}) });
 }
