@@ -12,15 +12,30 @@ import { lazyClinicalCodeMaps } from './codesets.ts';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 
+/**
+ * Parse a command's options. With `allowPositionals`, a value that follows a repeatable option's
+ * value belongs to that option: `--compare b.json c.json` is two policies to compare and
+ * `--cases a.jsonl b.jsonl` two case files, as well as `--compare b.json --compare c.json`.
+ * Values before any repeatable option stay positionals.
+ */
 export function parseOptions<T extends OptionSpec>(argv: string[], options: T, usage: string, allowPositionals = false) {
   try {
-    const config: ParseArgsConfig = { args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals, strict: true };
-    const parsed = parseArgs(config) as unknown as { values: Record<keyof T | 'help', string | boolean | string[] | undefined>; positionals: string[] };
+    const config: ParseArgsConfig = { args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals, strict: true, tokens: true };
+    const parsed = parseArgs(config) as unknown as { values: Record<keyof T | 'help', string | boolean | string[] | undefined>; positionals: string[]; tokens: { kind: string; name?: string; value?: string }[] };
     if (parsed.values.help) {
       process.stdout.write(usage + '\n');
       return null;
     }
-    return parsed;
+    const positionals: string[] = [];
+    let repeatable: string | null = null;
+    for (const token of parsed.tokens) {
+      if (token.kind === 'option') repeatable = options[token.name!]?.multiple === true && options[token.name!]?.type === 'string' ? token.name! : null;
+      else if (token.kind === 'positional') {
+        if (repeatable === null) positionals.push(token.value!);
+        else (parsed.values[repeatable] as string[]).push(token.value!);
+      } else repeatable = null;
+    }
+    return { values: parsed.values, positionals };
   } catch (error) {
     throw new CliError(`${(error as Error).message}\n${usage}`, 2);
   }

@@ -17,6 +17,7 @@ import { CaseTableBuilder, type CaseTable } from '../../models/payment/cases.ts'
 import { parseDipCatalog, type DipCatalog } from '../../models/grouping/dip/catalog.ts';
 import { parsePaymentPolicy, PolicyError, type AnyPaymentPolicy, type DipPaymentPolicy } from '../../models/payment/policy.ts';
 import type { PolicyResult } from '../../models/payment/simulate.ts';
+import { policyYearsProblem } from '../../app/policy-years.ts';
 import { simulatePolicy } from '../../app/simulate.ts';
 import { concatDipColumns, simulateDipPolicy, type DipColumns } from '../../models/payment/simulate-dip.ts';
 import { detectFormat, type RecordFormat } from '../../models/settlement/readers.ts';
@@ -107,6 +108,11 @@ export async function run(argv: string[]): Promise<number> {
   for (const e of errors) process.stderr.write(`rejected: ${e}\n`);
   if (input.rejected > errors.length) process.stderr.write(`… ${input.rejected - errors.length} more rejected records\n`);
 
+  const yearsWithCases = new Set(table.year);
+  policies.forEach((policy, p) => {
+    const problem = policyYearsProblem({ ...policy, catalog: policy.method === 'dip' ? policy.catalog : undefined }, yearsWithCases);
+    if (problem) throw new CliError(`the policy ${policyFiles[p]}: ${problem}.`, 2);
+  });
   const dipInput = dip ? { dip: concatDipColumns(dipBlocks), procedureClasses: loadProcedureClasses(), builtAt: new Date().toISOString() } : null;
   const results = policies.map((policy, p) => price(table, policy, policyFiles[p]!, (dipPolicy) => simulateDipPolicy(table, dipPolicy, { ...dipInput!, catalog: catalogs[p] })));
   const pricedAt = performance.now();

@@ -46,10 +46,10 @@ export const dataQualityQuery = z.object({
 /** A payment simulation request; `policy` is the policy document (validated by the payment model). */
 export const simulationRequest = z.object({
   /**
-   * Optional and not used to choose cases: the policy's settlementYear and referenceYears decide
-   * which discharge years are read. Kept on the job as a label.
+   * The settlement year: used, never ignored. A policy without `settlementYear` takes it; a policy
+   * with one must name the same year (else 422 naming both).
    */
-  year: z.string().regex(/^\d{4}$/, { error: 'must be a year such as 2025' }).optional().meta({ description: 'Optional label, not used to choose cases: the policy\'s settlementYear and referenceYears decide which discharge years are simulated.' }),
+  year: z.string().regex(/^\d{4}$/, { error: 'must be a year such as 2025' }).optional().meta({ description: 'The settlement year (the discharge year of the cases paid). A policy without `settlementYear` takes this year; a policy that has one must name the same year, else the request is refused (422 naming both).' }),
   /** Only these hospitals (default: all in the lake). */
   hospitalIds: z.array(id).max(5000).optional(),
   /** The policy document (base rate, weights, outliers…); the payment model validates it. */

@@ -16,7 +16,8 @@ import { httpHandler } from '../shared/http.ts';
 import * as k from '../shared/keys.ts';
 import { simulationRequest } from './schemas.ts';
 
-export const createSimulationHandler = (deps: Pick<Ports, 'simulations' | 'objects' | 'clock'>) => httpHandler({ name: 'createSimulation', roles: ['analyst', 'admin'], body: simulationRequest }, async ({ body }) => {
+export const createSimulationHandler = (deps: Pick<Ports, 'simulations' | 'objects' | 'clock'>) => httpHandler({ name: 'createSimulation', roles: ['analyst', 'admin'], body: simulationRequest }, async ({ body: request }) => {
+  const body = { ...request, policy: withYear(request.policy, request.year) };
   try {
     parsePolicy(body.policy);
   } catch (error) {
@@ -33,5 +34,19 @@ export const createSimulationHandler = (deps: Pick<Ports, 'simulations' | 'objec
     body: { id, status: 'queued', createdAt: now, updatedAt: now, progress: { partitionsDone: 0, partitionsTotal: null, casesRead: 0 } },
   };
 });
+
+/**
+ * `year` is the settlement year, used or refused, never ignored: a policy without
+ * `settlementYear` takes it; one with another settlementYear is a 422 naming both.
+ */
+function withYear(policy: Record<string, unknown>, year: string | undefined): Record<string, unknown> {
+  if (year === undefined) return policy;
+  const settlementYear = policy.settlementYear;
+  if (settlementYear === undefined) return { ...policy, settlementYear: Number(year) };
+  if (settlementYear !== Number(year)) {
+    throw invalid('The request names two settlement years.', [{ code: 'inconsistent', path: 'year', message: `year ${year} is not the policy's settlementYear ${JSON.stringify(settlementYear)}; give one of them, or the same year in both.` }]);
+  }
+  return policy;
+}
 
 export const handler = createSimulationHandler(awsDeps);
