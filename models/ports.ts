@@ -93,6 +93,11 @@ export interface CaseStore {
   getCase(hospitalId: string, listId: string): Promise<StoredCase | null>;
   /** One page in discharge-date order; a cursor this store did not hand out for this query is a `malformed` error (400). */
   listCases(query: CaseQuery): Promise<CasePage>;
+  /**
+   * The latest discharge month (YYYY-MM) holding a case of the hospital, the DRG or both, looking
+   * back at most `months` months from `notAfter` (YYYY-MM); null when there is none.
+   */
+  latestMonth(query: Pick<CaseQuery, 'hospitalId' | 'drg'>, notAfter: string, months: number): Promise<string | null>;
   /** Earlier versions of a case, oldest first. */
   caseHistory(hospitalId: string, listId: string): Promise<{ version: number; contentHash: string; replacedAt: string; record: StoredRecord }[]>;
 }

@@ -13,6 +13,8 @@ import { principalSchema } from '../shared/auth.ts';
 import { jobStatus, simulationResult, simulationSummary } from './result-schemas.ts';
 
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'must be a date written YYYY-MM-DD' });
+/** A discharge date, or a whole month (the cases route reads `from=2025-01` as its first day, `to=2025-03` as its last). */
+const dateOrMonth = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$/, { error: 'must be a date written YYYY-MM-DD or a month written YYYY-MM' });
 const id = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, { error: 'must be 1–64 characters of letters, digits, "_", "." or "-"' });
 
 export const listIdParams = z.object({ listId: id });
@@ -23,11 +25,11 @@ export const caseQuery = z.object({ hospitalId: id.optional().meta({ description
 export const listQuery = z.object({
   hospitalId: id.optional().meta({ description: 'Required for analyst and admin keys unless `drg` is given; a hospital key may only name its own.' }),
   drg: z.string().regex(/^[A-Z]{2}\d[1359]$|^NONE$/, { error: 'must be a CHS-DRG code such as FM19, or NONE' }).optional(),
-  from: date.optional().meta({ description: 'First discharge date (default: the first day of the month a year before `to`); `from`…`to` spans at most 36 months.' }),
-  to: date.optional().meta({ description: 'Last discharge date (default: today).' }),
+  from: dateOrMonth.optional().meta({ description: 'First discharge date, YYYY-MM-DD, or a month YYYY-MM (its first day). Default: the first day of the 12th month back from `to`, so the list covers 12 months; `from`…`to` spans at most 36 months.' }),
+  to: dateOrMonth.optional().meta({ description: 'Last discharge date, YYYY-MM-DD, or a month YYYY-MM (its last day). Default: the last day of the latest discharge month stored for the hospital (or DRG) — the latest 12 months of data, not of the calendar.' }),
   limit: z.coerce.number().int().min(1, { error: 'must be from 1 to 1000' }).max(1000, { error: 'must be from 1 to 1000' }).default(100),
   cursor: z.string().max(2048).optional(),
-}).refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, { error: 'from must not be after to', path: ['from'] });
+});
 
 /** `?codeEdition=`: the code edition of the batch's records that do not name theirs. */
 const codeEdition = z.enum(codeEditions, { error: `must be ${codeEditions.join(' or ')}` }).optional().meta({
