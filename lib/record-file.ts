@@ -6,10 +6,13 @@
 import { createReadStream } from 'node:fs';
 import { detectFormat, HeaderError, readRecordBatches, type RawRecord, type RecordFormat } from '../models/settlement/readers.ts';
 import { CliError } from './cli-error.ts';
+import type { InputProgress } from './progress.ts';
 
-export async function* recordFileBatches(file: string, format: RecordFormat = detectFormat(file)): AsyncGenerator<RawRecord[]> {
+/** The batches of `file`; with `progress`, its bytes count towards the run's percentage and time left. */
+export async function* recordFileBatches(file: string, format: RecordFormat = detectFormat(file), progress?: InputProgress): AsyncGenerator<RawRecord[]> {
   try {
-    yield* readRecordBatches(createReadStream(file, { highWaterMark: 1 << 20 }), format);
+    const stream = createReadStream(file, { highWaterMark: 1 << 20 });
+    yield* readRecordBatches(progress ? progress.read(stream) : stream, format);
   } catch (error) {
     if (error instanceof HeaderError) throw new CliError(`${file}: ${error.message}`, 2);
     throw error;

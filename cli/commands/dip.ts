@@ -20,7 +20,7 @@ import { CliError } from '../../lib/cli-error.ts';
 import { recordFileBatches } from '../../lib/record-file.ts';
 import { loadCodeSets } from '../../lib/codesets.ts';
 import { createLineWriter } from '../../lib/output.ts';
-import { createProgress } from '../../lib/progress.ts';
+import { inputProgress, type InputProgress } from '../../lib/progress.ts';
 import { defaultSchemeDir, rulePackWhileWorkersBoot } from '../../lib/scheme.ts';
 import { initWorkers, OrderedWorkerPool, parallelFromBytes, startWorkers } from '../../lib/worker-pool.ts';
 import { dipCaseBlock, dipGroupBlock, dipReference, type DipCaseBlockResult, type DipGroupBlockResult, type DipGroupContext } from '../dip-records.ts';
@@ -123,21 +123,20 @@ async function build(argv: string[]): Promise<number> {
   const pack = await rulePackWhileWorkersBoot(schemeDir, workers);
   const table = new DipCaseTableBuilder();
   const totals = { records: 0, invalid: 0 };
-  const progress = createProgress('reading cases');
+  const progress = inputProgress('reading cases', files);
   const onResult = (r: DipCaseBlockResult) => {
     for (const e of r.errors) process.stderr.write(e + '\n');
     totals.records += r.records;
     totals.invalid += r.invalid;
     table.addBlock(r.block);
-    progress.update(totals.records);
   };
   if (parallel) {
     initWorkers(workers, { pack, codeEdition: codes.codeEdition } satisfies DipWorkerInit);
-    await inWorkers(files, workers, onResult);
+    await inWorkers(files, workers, onResult, progress);
   } else {
     const recordCodes = { codeSets: loadCodeSets(), ...codes };
     const reference = dipReference(pack);
-    await inProcess(files, (raws) => onResult(dipCaseBlock(raws, recordCodes, reference)));
+    await inProcess(files, (raws) => onResult(dipCaseBlock(raws, recordCodes, reference)), progress);
   }
   progress.finish();
   const read = performance.now();
@@ -184,21 +183,20 @@ async function group(argv: string[]): Promise<number> {
   const workers = parallel ? startWorkers(new URL('../dip-worker.mjs', import.meta.url), threads) : [];
   const pack = await rulePackWhileWorkersBoot(schemeDir, workers);
   const out = createLineWriter(values.output as string | undefined);
-  const progress = createProgress('grouping');
+  const progress = inputProgress('grouping', [input]);
   const totals = { records: 0, counts: { grouped: 0, fallback: 0, invalid: 0 } };
   const onResult = async (r: DipGroupBlockResult) => {
     for (const e of r.errors) process.stderr.write(e + '\n');
     totals.records += r.records;
     for (const k of Object.keys(r.counts) as (keyof typeof r.counts)[]) totals.counts[k] += r.counts[k];
     await out.writeBlock(r.output);
-    progress.update(totals.records);
   };
   if (parallel) {
     initWorkers(workers, { pack, catalog, explain, codeEdition: codes.codeEdition } satisfies DipWorkerInit);
-    await inWorkers([input], workers, onResult);
+    await inWorkers([input], workers, onResult, progress);
   } else {
     const ctx: DipGroupContext = { catalog, codeSets: loadCodeSets(), ...codes, reference: dipReference(pack), explain };
-    await inProcess([input], (raws) => onResult(dipGroupBlock(raws, ctx)));
+    await inProcess([input], (raws) => onResult(dipGroupBlock(raws, ctx)), progress);
   }
   await out.close();
   progress.finish();
@@ -216,19 +214,19 @@ function useWorkers(files: string[]): boolean {
 }
 
 /** Read each file's records in batches in this thread. */
-async function inProcess(files: string[], onBatch: (raws: RawRecord[]) => Promise<void> | void): Promise<void> {
+async function inProcess(files: string[], onBatch: (raws: RawRecord[]) => Promise<void> | void, progress: InputProgress): Promise<void> {
   for (const file of files) {
     const format: RecordFormat = detectFormat(file);
-    for await (const batch of recordFileBatches(file, format)) await onBatch(batch);
+    for await (const batch of recordFileBatches(file, format, progress)) await onBatch(batch);
   }
 }
 
 /** Cut JSON Lines files into ~1 MB blocks of whole lines for the workers; results come back in order. */
-async function inWorkers<R>(files: string[], workers: Worker[], onResult: (r: R) => Promise<void> | void): Promise<void> {
+async function inWorkers<R>(files: string[], workers: Worker[], onResult: (r: R) => Promise<void> | void, progress: InputProgress): Promise<void> {
   const pool = new OrderedWorkerPool<LineBlock, R>(workers, onResult);
   try {
     for (const file of files) {
-      for await (const block of lineBlocks(createReadStream(file, { highWaterMark: 1 << 20 }))) await pool.submit(block, [block.bytes.buffer]);
+      for await (const block of lineBlocks(progress.read<Uint8Array>(createReadStream(file, { highWaterMark: 1 << 20 })))) await pool.submit(block, [block.bytes.buffer]);
     }
   } finally {
     await pool.close();

@@ -16,7 +16,7 @@ import { caseFilesOption, codeEditionOption, codeEditionOptionSpec, codeEditionU
 import { CliError } from '../../lib/cli-error.ts';
 import { recordFileBatches } from '../../lib/record-file.ts';
 import { loadCodeSets } from '../../lib/codesets.ts';
-import { createProgress } from '../../lib/progress.ts';
+import { inputProgress } from '../../lib/progress.ts';
 import { defaultSchemeDir, rulePackForDir } from '../../lib/scheme.ts';
 import { loadProcedureClasses } from '../dip-records.ts';
 
@@ -57,10 +57,10 @@ export async function run(argv: string[]): Promise<number> {
   const drgs = new Map<string, number>();
   const intern = (m: Map<string, number>, k: string) => m.get(k) ?? m.set(k, m.size).get(k)!;
   const counts = { records: 0, invalid: 0, notGrouped: 0, noCost: 0 };
-  const progress = createProgress('grouping');
+  const progress = inputProgress('reading and grouping', files);
   const scheme = { pack };
   for (const file of files) {
-    for await (const batch of recordFileBatches(file)) {
+    for await (const batch of recordFileBatches(file, undefined, progress)) {
       for (const raw of batch) {
         counts.records++;
         const { record: r, rejection } = validForGrouping(raw, codeSets, codes);
@@ -90,7 +90,6 @@ export async function run(argv: string[]): Promise<number> {
         cols.newbornWeight.push(r.birthWeightGrams ?? NaN);
         cols.ventilationHours.push(r.ventilationHours ?? NaN);
       }
-      progress.update(counts.records);
     }
   }
   progress.finish();

@@ -7,7 +7,7 @@ import { createReadStream } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { numberOption, parseOptions, requireOption } from '../../lib/args.ts';
 import { CliError } from '../../lib/cli-error.ts';
-import { createProgress } from '../../lib/progress.ts';
+import { createProgress, type Progress } from '../../lib/progress.ts';
 import { forecastExpenditure, MIN_FIT_MONTHS } from '../../models/fund/forecast.ts';
 import { readMonthlySeries, SeriesError } from '../../models/fund/monthly-series.ts';
 import { readCsvRows } from '../../models/text/csv.ts';
@@ -48,15 +48,16 @@ export async function run(argv: string[]): Promise<number> {
     throw new CliError(`${input}: ${series.values.length} months is too short; at least ${MIN_FIT_MONTHS} (two full years) are needed.`);
   }
 
-  const progress = createProgress('fitting ETS forms');
+  // The number of forms (with the backtest's) is known once fitting starts: the bar then has a percentage and time left.
+  let progress: Progress | null = null;
   let report;
   try {
-    report = forecastExpenditure(series, horizon, { seed, onProgress: (done) => progress.update(done) });
+    report = forecastExpenditure(series, horizon, { seed, onProgress: (done, total) => (progress ??= createProgress('fitting ETS forms', total)).update(done) });
   } catch (error) {
     if (error instanceof RangeError) throw new CliError(`${input}: ${error.message}`);
     throw error;
   } finally {
-    progress.finish();
+    (progress as Progress | null)?.finish();
   }
   const json = JSON.stringify(report, null, 2) + '\n';
   const output = values.output;

@@ -14,7 +14,7 @@ import { codeEditionOption, codeEditionOptionSpec, codeEditionUsage, parseOption
 import { CliError } from '../../lib/cli-error.ts';
 import { loadCodeSets } from '../../lib/codesets.ts';
 import { createLineWriter, type LineWriter } from '../../lib/output.ts';
-import { createProgress, type Progress } from '../../lib/progress.ts';
+import { inputProgress } from '../../lib/progress.ts';
 import { rulePackWhileWorkersBoot, schemeOption } from '../../lib/scheme.ts';
 import { emptyCounts, groupRawRecord, type ChunkResult } from '../../app/group-line.ts';
 import { lineBlocks, type LineBlock } from '../line-blocks.ts';
@@ -75,10 +75,10 @@ export async function run(argv: string[]): Promise<number> {
   const pack = await rulePackWhileWorkersBoot(schemeOption(values), workers);
   const options: GroupOptions = { ambiguous: ambiguous as AmbiguousMode, trace: values.explain === true };
   const out = createLineWriter(values.output as string | undefined);
-  const progress = createProgress('grouping');
-  const source = input === '-' ? process.stdin : createReadStream(input, { highWaterMark: 1 << 20 });
+  const progress = inputProgress('grouping', [input]);
+  const source = progress.read<Uint8Array | string>(input === '-' ? process.stdin : createReadStream(input, { highWaterMark: 1 << 20 }));
   const started = performance.now();
-  const totals = parallel ? await groupInWorkers(source, pack, options, codes, workers, out, progress) : await groupInProcess(source, format, pack, options, codes, out, progress);
+  const totals = parallel ? await groupInWorkers(source, pack, options, codes, workers, out) : await groupInProcess(source, format, pack, options, codes, out);
   await out.close();
   progress.finish();
   const seconds = (performance.now() - started) / 1000;
@@ -91,7 +91,7 @@ export async function run(argv: string[]): Promise<number> {
   return 0;
 }
 
-async function groupInProcess(source: AsyncIterable<Uint8Array | string>, format: RecordFormat, pack: RulePack, options: GroupOptions, codes: CodeEditions, out: LineWriter, progress: Progress): Promise<Totals> {
+async function groupInProcess(source: AsyncIterable<Uint8Array | string>, format: RecordFormat, pack: RulePack, options: GroupOptions, codes: CodeEditions, out: LineWriter): Promise<Totals> {
   const ctx = { pack, codeSets: loadCodeSets(), options, ...codes };
   const totals: Totals = { counts: emptyCounts(), warned: 0, records: 0 };
   for await (const batch of readRecordBatches(source, format)) {
@@ -104,7 +104,6 @@ async function groupInProcess(source: AsyncIterable<Uint8Array | string>, format
       const w = out.write(grouped.line);
       if (w) await w;
     }
-    progress.update(totals.records);
   }
   return totals;
 }
@@ -113,7 +112,7 @@ async function groupInProcess(source: AsyncIterable<Uint8Array | string>, format
  * JSON Lines over worker threads: the main thread cuts the input into blocks of whole lines
  * (~1 MB), workers validate and group them, and the results are written back in block order.
  */
-async function groupInWorkers(source: AsyncIterable<Uint8Array | string>, pack: RulePack, options: GroupOptions, codes: CodeEditions, workers: Worker[], out: LineWriter, progress: Progress): Promise<Totals> {
+async function groupInWorkers(source: AsyncIterable<Uint8Array | string>, pack: RulePack, options: GroupOptions, codes: CodeEditions, workers: Worker[], out: LineWriter): Promise<Totals> {
   initWorkers(workers, { pack, options, codeEdition: codes.codeEdition });
   const totals: Totals = { counts: emptyCounts(), warned: 0, records: 0 };
   const pool = new OrderedWorkerPool<LineBlock, ChunkResult>(workers, async (r) => {
@@ -122,7 +121,6 @@ async function groupInWorkers(source: AsyncIterable<Uint8Array | string>, pack: 
     totals.warned += r.warned;
     for (const k of Object.keys(r.counts) as (keyof typeof r.counts)[]) totals.counts[k] += r.counts[k];
     await out.writeBlock(r.output);
-    progress.update(totals.records);
   });
   try {
     for await (const block of lineBlocks(source)) await pool.submit(block, [block.bytes.buffer]);

@@ -18,7 +18,7 @@ import { CliError } from '../../lib/cli-error.ts';
 import { recordFileBatches } from '../../lib/record-file.ts';
 import { loadCodeSets } from '../../lib/codesets.ts';
 import { createLineWriter } from '../../lib/output.ts';
-import { createProgress } from '../../lib/progress.ts';
+import { createProgress, inputProgress } from '../../lib/progress.ts';
 import { defaultSchemeDir, rulePackForDir } from '../../lib/scheme.ts';
 import { addRecords, emptyTally } from '../monitor-cases.ts';
 
@@ -59,13 +59,10 @@ export async function run(argv: string[]): Promise<number> {
   const ctx = { pack: rulePackForDir((values['scheme-dir'] as string | undefined) ?? defaultSchemeDir()), codeSets: loadCodeSets(), ...codeEditionOption(values), ambiguous: ambiguous as AmbiguousMode };
   const builder = new SupervisionTableBuilder(1 << 16);
   const tally = emptyTally();
-  const progress = createProgress('reading and grouping');
+  const progress = inputProgress('reading and grouping', files);
   for (const file of files) {
     const format: RecordFormat = detectFormat(file);
-    for await (const batch of recordFileBatches(file, format)) {
-      addRecords(batch, ctx, builder, tally, path.basename(file));
-      progress.update(tally.records);
-    }
+    for await (const batch of recordFileBatches(file, format, progress)) addRecords(batch, ctx, builder, tally, path.basename(file));
   }
   progress.finish();
   for (const e of tally.errors) process.stderr.write(e + '\n');

@@ -25,7 +25,7 @@ import { caseFilesOption, codeEditionOption, codeEditionOptionSpec, codeEditionU
 import { CliError } from '../../lib/cli-error.ts';
 import { recordFileBatches } from '../../lib/record-file.ts';
 import { loadCodeSets } from '../../lib/codesets.ts';
-import { createProgress } from '../../lib/progress.ts';
+import { createProgress, inputProgress, type InputProgress } from '../../lib/progress.ts';
 import { defaultSchemeDir, rulePackWhileWorkersBoot } from '../../lib/scheme.ts';
 import { initWorkers, OrderedWorkerPool, parallelFromBytes, startWorkers } from '../../lib/worker-pool.ts';
 import { loadProcedureClasses } from '../dip-records.ts';
@@ -87,7 +87,7 @@ export async function run(argv: string[]): Promise<number> {
   const parallel = threads > 1 && formats.every((f) => f === 'jsonl') && bytes >= parallelFromBytes;
   const workers = parallel ? startWorkers(new URL('../simulate-worker.mjs', import.meta.url), threads) : [];
   const pack = await rulePackWhileWorkersBoot((values['scheme-dir'] as string | undefined) ?? defaultSchemeDir(), workers);
-  const progress = createProgress('grouping');
+  const progress = inputProgress('reading and grouping', files);
   const builder = new CaseTableBuilder(modes, 1 << 16);
   const input: InputCounts = { files, records: 0, rejected: 0, otherYears: 0 };
   const errors: string[] = [];
@@ -98,10 +98,9 @@ export async function run(argv: string[]): Promise<number> {
     input.records += block.records;
     input.rejected += block.rejected;
     for (const e of block.errors) if (errors.length < 10) errors.push(e);
-    progress.update(input.records);
   };
-  if (parallel) await readInWorkers(files, { pack, modes, dip, codeEdition: codes.codeEdition }, workers, take);
-  else await readInProcess(files, formats, { pack, codeSets: loadCodeSets(), ...codes, modes, dip }, take);
+  if (parallel) await readInWorkers(files, { pack, modes, dip, codeEdition: codes.codeEdition }, workers, take, progress);
+  else await readInProcess(files, formats, { pack, codeSets: loadCodeSets(), ...codes, modes, dip }, take, progress);
   progress.finish();
   const table = builder.finish();
   const groupedAt = performance.now();
@@ -183,19 +182,19 @@ function price(table: CaseTable, policy: AnyPaymentPolicy, file: string, simulat
   }
 }
 
-async function readInProcess(files: string[], formats: RecordFormat[], ctx: CaseContext, take: (b: CaseBlock) => void): Promise<void> {
+async function readInProcess(files: string[], formats: RecordFormat[], ctx: CaseContext, take: (b: CaseBlock) => void, progress: InputProgress): Promise<void> {
   for (let f = 0; f < files.length; f++) {
-    for await (const batch of recordFileBatches(files[f]!, formats[f]!)) take(caseBlock(batch, ctx));
+    for await (const batch of recordFileBatches(files[f]!, formats[f]!, progress)) take(caseBlock(batch, ctx));
   }
 }
 
 /** JSON Lines over worker threads: blocks of whole lines out, CaseBlocks back in input order. */
-async function readInWorkers(files: string[], init: SimulateWorkerInit, workers: Worker[], take: (b: CaseBlock) => void): Promise<void> {
+async function readInWorkers(files: string[], init: SimulateWorkerInit, workers: Worker[], take: (b: CaseBlock) => void, progress: InputProgress): Promise<void> {
   initWorkers(workers, init);
   const pool = new OrderedWorkerPool<LineBlock, CaseBlock>(workers, take);
   try {
     for (const file of files) {
-      for await (const block of lineBlocks(createReadStream(file, { highWaterMark: 1 << 20 }))) await pool.submit(block, [block.bytes.buffer]);
+      for await (const block of lineBlocks(progress.read<Uint8Array>(createReadStream(file, { highWaterMark: 1 << 20 })))) await pool.submit(block, [block.bytes.buffer]);
     }
   } finally {
     await pool.close();
