@@ -15,6 +15,7 @@ import { inputProgress } from '../../lib/progress.ts';
 import { trainCart } from '../../models/learning/cart.ts';
 import type { FeatureInput } from '../../models/learning/binning.ts';
 import { parseCsvNumber, scanCsvBytes } from '../../models/text/csv.ts';
+import { counted } from '../../models/text/plural.ts';
 
 const USAGE = `usage: payreform cart --input FILE.csv --target COLUMN [options]
 
@@ -292,7 +293,7 @@ export async function run(argv: string[]): Promise<number> {
   const readSeconds = (performance.now() - started) / 1000;
   const kinds = features.filter((f) => f.kind === 'categorical').map((f) => f.name);
   process.stdout.write(
-    `read ${rows.toLocaleString('en')} rows × ${features.length} features in ${readSeconds.toFixed(2)} s` +
+    `read ${counted(rows, 'row')} × ${counted(features.length, 'feature')} in ${readSeconds.toFixed(2)} s` +
       `${kinds.length > 0 ? ` (categorical: ${kinds.join(', ')})` : ''}\n`,
   );
 
@@ -307,7 +308,7 @@ export async function run(argv: string[]): Promise<number> {
   const { tree } = trained;
   const depth = Math.max(...tree.model.nodes.map((n) => n.depth));
   process.stdout.write(
-    `trained in ${trainSeconds.toFixed(3)} s: ${tree.leafCount} leaves, depth ${depth}, training R² = ${tree.trainingR2.toFixed(4)}\n`,
+    `trained in ${trainSeconds.toFixed(3)} s: ${counted(tree.leafCount, 'leaf', 'leaves')}, depth ${depth}, training R² = ${tree.trainingR2.toFixed(4)}\n`,
   );
 
   if (values.rules) {

@@ -45,6 +45,7 @@ group  assigns each record its packet: one JSON line per record, in input order.
   --scheme-dir  CHS-DRG scheme (for the MCC/CC lists of the auxiliary severity); default as payreform group
   --threads     worker threads for JSON Lines input of 8 MB or more (default: one per core, at most 4)
 ${codeEditionUsage}`;
+import { counted } from '../../models/text/plural.ts';
 
 export async function run(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
@@ -101,7 +102,7 @@ function importPackets(argv: string[]): number {
     throw new CliError((error as Error).message);
   }
   writeFileSync(output, JSON.stringify(catalog, null, 1) + '\n');
-  process.stderr.write(`${catalog.packets.length} packets (${catalog.quality.corePackets} core, ${catalog.quality.comprehensivePackets} comprehensive, ${catalog.packets.filter((p) => p.basic).length} basic) from ${packets} → ${output}\n`);
+  process.stderr.write(`${counted(catalog.packets.length, 'packet')} (${catalog.quality.corePackets} core, ${catalog.quality.comprehensivePackets} comprehensive, ${catalog.packets.filter((p) => p.basic).length} basic) from ${packets} → ${output}\n`);
   return 0;
 }
 
@@ -150,7 +151,7 @@ async function build(argv: string[]): Promise<number> {
   const done = performance.now();
   const q = catalog.quality;
   process.stderr.write(
-    `${totals.records.toLocaleString('en')} records (${totals.invalid} invalid), ${q.cases.toLocaleString('en')} reference cases of ${catalog.referenceYears.join(', ')} ` +
+    `${counted(totals.records, 'record')} (${totals.invalid} invalid), ${counted(q.cases, 'reference case')} of ${catalog.referenceYears.join(', ')} ` +
       `(${q.excluded.noCost} without cost, ${q.excluded.outsideYears} outside the reference years)\n` +
       `core threshold ${catalog.policy.coreThreshold} cases (${catalog.policy.coreThresholdSource === 'coverage' ? `the largest ≤ ${policy.maxCoreThreshold} covering ≥ ${(100 * policy.coverageTarget).toFixed(0)} %` : 'from the policy'}); ` +
       `${q.corePackets} core packets covering ${(100 * q.coreCoverage).toFixed(1)} % of cases, ${q.comprehensivePackets} comprehensive packets (${q.tieredPackets} in cost tiers, ${q.droppedComprehensive} combinations dropped: ${q.ungroupedCases} cases ungrouped), ` +
@@ -203,7 +204,7 @@ async function group(argv: string[]): Promise<number> {
   const seconds = (performance.now() - started) / 1000;
   const { counts } = totals;
   process.stderr.write(
-    `${totals.records.toLocaleString('en')} records: ${counts.grouped} in their packet, ${counts.fallback} ungrouped (paid by item), ${counts.invalid} invalid; ` +
+    `${counted(totals.records, 'record')}: ${counts.grouped} in their packet, ${counts.fallback} ungrouped (paid by item), ${counts.invalid} invalid; ` +
       `${seconds.toFixed(2)} s, ${Math.round(totals.records / Math.max(seconds, 1e-9)).toLocaleString('en')} cases/s\n`,
   );
   return 0;

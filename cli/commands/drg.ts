@@ -19,14 +19,16 @@ import { loadCodeSets } from '../../lib/codesets.ts';
 import { inputProgress } from '../../lib/progress.ts';
 import { defaultSchemeDir, rulePackForDir } from '../../lib/scheme.ts';
 import { loadProcedureClasses } from '../dip-records.ts';
+import { counted } from '../../models/text/plural.ts';
 
-const usage = `usage: payreform drg design --cases FILE... --output DIR [--min-cases N] [--max-depth D] [--min-group-cases N] [--min-riv-gain X] [--scheme-dir DIR]
+const usage = `usage: payreform drg design --cases FILE... --output DIR [--min-cases N] [--max-depth D] [--min-group-cases N] [--min-riv-gain X] [--scheme-dir DIR] [--code-edition E]
 
 For each ADRG with at least --min-cases cases (default 500), a CART of depth ≤ --max-depth
 (default 2) on MCC/CC level, age band, discharge disposition, newborn weight, ventilation hours
 and procedure class proposes a split; DIR/proposals.json and DIR/proposals.md compare its RIV and
 CV with the official suffix split's and list the ADRGs where the data argue for another split
-(RIV gain ≥ --min-riv-gain, default 0.05).`;
+(RIV gain ≥ --min-riv-gain, default 0.05).
+${codeEditionUsage}`;
 
 export async function run(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
@@ -115,7 +117,7 @@ export async function run(argv: string[]): Promise<number> {
   writeFileSync(path.join(output, 'proposals.md'), designMarkdown(design));
   const differ = design.proposals.filter((p) => p.differs).length;
   process.stderr.write(
-    `${counts.records.toLocaleString('en')} records: ${cases.size.toLocaleString('en')} grouped cases used (${counts.invalid} invalid, ${counts.notGrouped} ungroupable or ambiguous, ${counts.noCost} without cost)\n` +
+    `${counted(counts.records, 'record')}: ${counted(cases.size, 'grouped case')} used (${counts.invalid} invalid, ${counts.notGrouped} ungroupable or ambiguous, ${counts.noCost} without cost)\n` +
       `${design.adrgsConsidered} ADRGs with ≥ ${options.minCases} cases designed (${design.adrgsSkipped} smaller skipped); the data argue for a different split in ${differ}\n` +
       `read and grouped ${((read - started) / 1000).toFixed(2)} s, designed ${((performance.now() - read) / 1000).toFixed(2)} s → ${path.join(output, 'proposals.md')}\n`,
   );

@@ -12,6 +12,7 @@ import { forecastExpenditure, MIN_FIT_MONTHS } from '../../models/fund/forecast.
 import { readMonthlySeries, SeriesError } from '../../models/fund/monthly-series.ts';
 import { readCsvRows } from '../../models/text/csv.ts';
 import { decodeChunks } from '../../models/text/lines.ts';
+import { counted } from '../../models/text/plural.ts';
 
 const usage = `usage: payreform forecast --input FILE.csv --horizon H [--output FILE] [--seed N]
 
@@ -45,7 +46,7 @@ export async function run(argv: string[]): Promise<number> {
     throw new CliError(`cannot read ${input}: ${(error as Error).message}`);
   }
   if (series.values.length < MIN_FIT_MONTHS) {
-    throw new CliError(`${input}: ${series.values.length} months is too short; at least ${MIN_FIT_MONTHS} (two full years) are needed.`);
+    throw new CliError(`${input}: ${counted(series.values.length, 'month')} is too short; at least ${MIN_FIT_MONTHS} (two full years) are needed.`);
   }
 
   // The number of forms (with the backtest's) is known once fitting starts: the bar then has a percentage and time left.
@@ -69,7 +70,7 @@ export async function run(argv: string[]): Promise<number> {
     }
     const bt = report.backtest;
     process.stdout.write(
-      `wrote ${output}: ${report.model}, ${horizon} months from ${report.forecast[0]?.month}` +
+      `wrote ${output}: ${report.model}, ${counted(horizon, 'month')} from ${report.forecast[0]?.month}` +
         (bt ? `; backtest MASE ${bt.mase.toFixed(3)} (seasonal naive ${bt.seasonalNaiveMase.toFixed(3)})` : '; too short for a backtest') +
         '\n',
     );

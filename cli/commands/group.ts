@@ -19,6 +19,7 @@ import { rulePackWhileWorkersBoot, schemeOption } from '../../lib/scheme.ts';
 import { emptyCounts, groupRawRecord, type ChunkResult } from '../../app/group-line.ts';
 import { lineBlocks, type LineBlock } from '../line-blocks.ts';
 import { initWorkers, OrderedWorkerPool, parallelFromBytes, startWorkers } from '../../lib/worker-pool.ts';
+import { counted } from '../../models/text/plural.ts';
 
 const usage = `usage: payreform group --input FILE [--output FILE] [--scheme PATH] [--ambiguous qy|fallthrough] [--explain] [--format jsonl|csv|json] [--code-edition chs-2.0|gl-2.0] [--threads N]
 
@@ -85,7 +86,7 @@ export async function run(argv: string[]): Promise<number> {
   const { counts, warned, records } = totals;
   const rate = seconds > 0 ? Math.round(records / seconds) : records;
   process.stderr.write(
-    `${records.toLocaleString('en')} records: ${counts.grouped} grouped, ${counts.ambiguous} ambiguous, ${counts.ungroupable} ungroupable, ${counts.invalid} invalid` +
+    `${counted(records, 'record')}: ${counts.grouped} grouped, ${counts.ambiguous} ambiguous, ${counts.ungroupable} ungroupable, ${counts.invalid} invalid` +
       `${warned > 0 ? ` (${warned} with warnings)` : ''}; ${seconds.toFixed(2)} s, ${rate.toLocaleString('en')} cases/s\n`,
   );
   return 0;

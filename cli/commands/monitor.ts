@@ -21,6 +21,7 @@ import { createLineWriter } from '../../lib/output.ts';
 import { createProgress, inputProgress } from '../../lib/progress.ts';
 import { defaultSchemeDir, rulePackForDir } from '../../lib/scheme.ts';
 import { addRecords, emptyTally } from '../monitor-cases.ts';
+import { counted } from '../../models/text/plural.ts';
 
 const usage = `usage: payreform monitor --cases FILE... [--rules FILE] --output FILE.jsonl [--hospitals FILE.json]
                          [--payment-table FILE] [--scheme-dir DIR] [--ambiguous qy|fallthrough] [--code-edition E]
@@ -129,9 +130,9 @@ function summary(result: ScreenResult, tally: ReturnType<typeof emptyTally>, rea
   const lines: string[] = [];
   const rate = (n: number, s: number) => Math.round(n / Math.max(s, 1e-9)).toLocaleString('en');
   lines.push(
-    `${tally.records.toLocaleString('en')} records: ${tally.accepted.toLocaleString('en')} screened, ${tally.rejected} rejected; read and grouped in ${readSeconds.toFixed(2)} s (${rate(tally.records, readSeconds)}/s), screened in ${screenSeconds.toFixed(2)} s (${rate(result.cases, screenSeconds)} cases/s); rule set "${result.ruleSet.name}" v${result.ruleSet.version}.`,
+    `${counted(tally.records, 'record')}: ${tally.accepted.toLocaleString('en')} screened, ${tally.rejected} rejected; read and grouped in ${readSeconds.toFixed(2)} s (${rate(tally.records, readSeconds)}/s), screened in ${screenSeconds.toFixed(2)} s (${rate(result.cases, screenSeconds)} cases/s); rule set "${result.ruleSet.name}" v${result.ruleSet.version}.`,
   );
-  lines.push(`${result.flags.length.toLocaleString('en')} flags:`);
+  lines.push(`${counted(result.flags.length, 'flag')}:`);
   for (const r of ruleIds) lines.push(`  ${r.padEnd(24)} ${String(result.byRule[r].caseFlags).padStart(7)} cases  ${String(result.byRule[r].hospitalFlags).padStart(4)} hospital-level`);
   const short: Record<string, string> = { 'split-admission': 'split', upcoding: 'upcode', 'low-severity-admission': 'lowsev', 'frequent-admission': 'freq', 'high-cost': 'cost', 'drug-share': 'drug' };
   const shown = result.hospitals.slice(0, 20);

@@ -11,7 +11,6 @@ import { createReadStream, existsSync, mkdirSync, readFileSync, statSync, writeF
 import path from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import type { AmbiguousMode } from '../../models/grouping/drg/grouper.ts';
-import type { RulePack } from '../../models/grouping/drg/pack.ts';
 import { BudgetError } from '../../models/payment/base-rate.ts';
 import { CaseTableBuilder, type CaseTable } from '../../models/payment/cases.ts';
 import { parseDipCatalog, type DipCatalog } from '../../models/grouping/dip/catalog.ts';
@@ -34,6 +33,7 @@ import type { SimulateWorkerInit } from '../simulate-worker.ts';
 import { appendBlock, caseBlock, type CaseBlock, type CaseContext } from '../../app/case-block.ts';
 import { summaryOf, writeComparison, writePolicyFiles, type InputCounts } from '../simulate-output.ts';
 import { reportHtml } from '../simulate-report.ts';
+import { counted } from '../../models/text/plural.ts';
 
 const usage = `usage: payreform simulate --cases FILE... --policy FILE [--compare FILE...] --output DIR [--scheme-dir DIR] [--threads N] [--no-case-files] [--code-edition E]
 
@@ -202,16 +202,16 @@ async function readInWorkers(files: string[], init: SimulateWorkerInit, workers:
 }
 
 function report(input: InputCounts, table: CaseTable, labels: string[], results: PolicyResult[], time: { seconds: number; grouping: number; pricing: number }, output: string): void {
-  const lines = [`${input.records.toLocaleString('en')} records: ${table.size.toLocaleString('en')} accepted, ${input.rejected.toLocaleString('en')} rejected, ${input.otherYears.toLocaleString('en')} outside the policy years`];
+  const lines = [`${counted(input.records, 'record')}: ${table.size.toLocaleString('en')} accepted, ${input.rejected.toLocaleString('en')} rejected, ${input.otherYears.toLocaleString('en')} outside the policy years`];
   results.forEach((r, p) => {
     const o = r.totals.outliers;
     lines.push(
-      `${labels[p]}: ${r.totals.cases.toLocaleString('en')} cases paid ${(r.totals.paymentCents / 100).toLocaleString('en', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} yuan for a cost of ${r.totals.totalCost.toLocaleString('en', { maximumFractionDigits: 0 })}` +
+      `${labels[p]}: ${counted(r.totals.cases, 'case')} paid ${(r.totals.paymentCents / 100).toLocaleString('en', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} yuan for a cost of ${r.totals.totalCost.toLocaleString('en', { maximumFractionDigits: 0 })}` +
         `; ${r.dip ? 'point value' : 'base rate'} ${r.rate.baseRate.toFixed(r.dip ? 4 : 2)}${r.policy.budget !== undefined ? ' (from the budget)' : ''}; in-group rate ${(100 * r.grouping.settlement.inGroupRate).toFixed(2)} %, RIV ${r.weights.quality.riv.toFixed(3)}` +
         `; outliers low ${o.low}, high ${o.high}, review ${o.review}; by item ${o.byItem}`,
     );
   });
   const rate = time.seconds > 0 ? Math.round(input.records / time.seconds) : input.records;
-  lines.push(`${time.seconds.toFixed(2)} s (reading and grouping ${time.grouping.toFixed(2)} s, pricing ${results.length} ${results.length === 1 ? 'policy' : 'policies'} ${time.pricing.toFixed(2)} s), ${rate.toLocaleString('en')} cases/s; wrote ${output}`);
+  lines.push(`${time.seconds.toFixed(2)} s (reading and grouping ${time.grouping.toFixed(2)} s, pricing ${counted(results.length, 'policy', 'policies')} ${time.pricing.toFixed(2)} s), ${rate.toLocaleString('en')} cases/s; wrote ${output}`);
   process.stderr.write(lines.join('\n') + '\n');
 }

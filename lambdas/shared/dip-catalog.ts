@@ -26,6 +26,7 @@ import { invalid, malformed, tooLarge } from './errors.ts';
 import { zodProblems } from './http.ts';
 import * as k from './keys.ts';
 import { reference, referenceDirectory } from './reference.ts';
+import { counted } from '../../models/text/plural.ts';
 
 export type { DipCatalogSummary } from '../../models/ports.ts';
 
@@ -55,7 +56,7 @@ export function readCatalog(text: string): DipCatalog {
   const parsed = dipCatalogSchema.safeParse(json);
   if (!parsed.success) {
     const problems = zodProblems(parsed.error, '', json);
-    throw invalid(`The body is not a DIP catalogue as written by "payreform dip build" (${problems.length} problem${problems.length === 1 ? '' : 's'}).`, problems.slice(0, 100));
+    throw invalid(`The body is not a DIP catalogue as written by "payreform dip build" (${counted(problems.length, 'problem')}).`, problems.slice(0, 100));
   }
   const catalog = parsed.data;
   if (!catalog.packets.some((p) => p.id === '*/*')) {

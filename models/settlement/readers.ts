@@ -10,6 +10,7 @@
 import { readCsvRows } from '../text/csv.ts';
 import { decodeChunks } from '../text/lines.ts';
 import { costCategories, settlementFields } from './schema.ts';
+import { counted, nounFor } from '../text/plural.ts';
 
 export type RecordFormat = 'json' | 'jsonl' | 'csv';
 
@@ -190,8 +191,8 @@ export function headerProblem(header: readonly string[]): HeaderError | null {
     return field ? `${n} (did you mean ${field}?)` : n === '' ? '(an empty header cell)' : n;
   };
   const parts: string[] = [];
-  if (unknown.length > 0) parts.push(`unknown column${unknown.length === 1 ? '' : 's'} ${unknown.map(guess).join(', ')}`);
-  if (missing.length > 0) parts.push(`no ${missing.join(', ')} column${missing.length === 1 ? '' : 's'}`);
+  if (unknown.length > 0) parts.push(`unknown ${nounFor(unknown.length, 'column')} ${unknown.map(guess).join(', ')}`);
+  if (missing.length > 0) parts.push(`no ${missing.join(', ')} ${nounFor(missing.length, 'column')}`);
   return new HeaderError(unknown, missing, `the header row has ${parts.join(' and ')}; columns are the record's field names (costs as costs.<category>), as in the settlement record's documentation.`);
 }
 
@@ -217,7 +218,7 @@ export async function* readTableRecords(rows: AsyncIterable<TableRow>): AsyncGen
     if (row.error !== undefined) {
       batch.push({ index: index++, line: row.lineNumber, error: `line ${row.lineNumber}: ${row.error}.` });
     } else if (row.fields.length !== columns.length) {
-      batch.push({ index: index++, line: row.lineNumber, error: `line ${row.lineNumber} has ${row.fields.length} cells but the header has ${columns.length}.` });
+      batch.push({ index: index++, line: row.lineNumber, error: `line ${row.lineNumber} has ${counted(row.fields.length, 'cell')} but the header has ${columns.length}.` });
     } else {
       batch.push({ index: index++, line: row.lineNumber, value: csvRecord(columns, row.fields) });
     }

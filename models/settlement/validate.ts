@@ -14,6 +14,7 @@
 import { codeOfIssue, formatPath, valueAt, type Problem, type ZodIssueLike } from '../problem.ts';
 import type { CodeSets } from './codes.ts';
 import { costCategories, daysBetween, dischargeDispositions, settlementFields, settlementRecordSchema, type SettlementRecord } from './schema.ts';
+import { counted } from '../text/plural.ts';
 
 /** One problem: a code, the field path (`secondaryDiagnoses[2]`, `costs.bed`, `''` for the record itself) and a sentence. */
 export type { Problem } from '../problem.ts';
@@ -228,7 +229,7 @@ function checkLengthOfStay(r: SettlementRecord): Problem | null {
   const los = r.lengthOfStay;
   if (days === 0 ? los === 0 || los === 1 : los === days) return null;
   const span = `from admissionDate ${r.admissionDate} to dischargeDate ${r.dischargeDate}`;
-  const expected = days === 0 ? `is a same-day stay, so lengthOfStay should be 1 (or 0)` : `is ${days} days, so lengthOfStay should be ${days}`;
+  const expected = days === 0 ? `is a same-day stay, so lengthOfStay should be 1 (or 0)` : `is ${counted(days, 'day')}, so lengthOfStay should be ${days}`;
   return { code: 'inconsistent', path: 'lengthOfStay', message: `lengthOfStay ${los} does not agree with the dates: ${span} ${expected}.` };
 }
 
