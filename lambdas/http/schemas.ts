@@ -12,7 +12,6 @@ import { ruleIds, ruleSetSchema } from '../../models/supervision/rule-set.ts';
 import { principalSchema } from '../shared/auth.ts';
 import { jobStatus, simulationResult, simulationSummary } from './result-schemas.ts';
 
-const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'must be a date written YYYY-MM-DD' });
 /** A discharge date, or a whole month (the cases route reads `from=2025-01` as its first day, `to=2025-03` as its last). */
 const dateOrMonth = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$/, { error: 'must be a date written YYYY-MM-DD or a month written YYYY-MM' });
 const id = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, { error: 'must be 1–64 characters of letters, digits, "_", "." or "-"' });
