@@ -13,6 +13,7 @@ import { readMonthlySeries, SeriesError } from '../../models/fund/monthly-series
 import { readCsvRows } from '../../models/text/csv.ts';
 import { decodeChunks } from '../../models/text/lines.ts';
 import { counted } from '../../models/text/plural.ts';
+import { stringifyRounded } from '../../models/text/round.ts';
 
 const usage = `usage: payreform forecast --input FILE.csv --horizon H [--output FILE] [--seed N]
 
@@ -60,7 +61,7 @@ export async function run(argv: string[]): Promise<number> {
   } finally {
     (progress as Progress | null)?.finish();
   }
-  const json = JSON.stringify(report, null, 2) + '\n';
+  const json = stringifyRounded(report, 2) + '\n';
   const output = values.output;
   if (typeof output === 'string' && output !== '') {
     try {

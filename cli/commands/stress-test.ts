@@ -12,6 +12,7 @@ import { fanChartSvg } from '../../lib/svg-fan-chart.ts';
 import { findPreset, mergeScenario, parseScenario, presetNames, ScenarioError, sweepableFields, type Scenario } from '../../models/fund/scenario.ts';
 import { runStressTest, sweepScenario, sweepValues } from '../../models/fund/stress-test.ts';
 import { counted } from '../../models/text/plural.ts';
+import { stringifyRounded } from '../../models/text/round.ts';
 
 const usage = `usage: payreform stress-test (--scenario FILE | --preset NAME) [options]
 
@@ -145,7 +146,7 @@ function asCliError(error: unknown): unknown {
 }
 
 async function writeJson(file: unknown, value: unknown): Promise<void> {
-  const json = JSON.stringify(value, null, 2) + '\n';
+  const json = stringifyRounded(value, 2) + '\n';
   if (typeof file === 'string' && file !== '') await writeOut(file, json);
   else process.stdout.write(json);
 }

@@ -56,6 +56,8 @@ export interface Answer {
   headers: Record<string, string>;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a test reads whatever the answer holds
   body: any;
+  /** The body as sent. */
+  text: string;
 }
 
 type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<unknown>;
@@ -83,7 +85,7 @@ export async function call(handler: Handler, request: Request = {}): Promise<Ans
     },
   } as unknown as APIGatewayProxyEventV2;
   const out = (await handler(event, { awsRequestId: requestId, functionName: 'unit' } as Context)) as { statusCode: number; headers?: Record<string, string>; body?: string };
-  return { status: out.statusCode, headers: out.headers ?? {}, body: out.body ? JSON.parse(out.body) : undefined };
+  return { status: out.statusCode, headers: out.headers ?? {}, body: out.body ? JSON.parse(out.body) : undefined, text: out.body ?? '' };
 }
 
 /** Read a JSON object the handler or job stored. */

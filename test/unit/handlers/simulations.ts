@@ -74,6 +74,8 @@ describe('simulations', () => {
       const out = await call(get, { caller: analyst, params: { id } });
       expect(out.body.error).toBeUndefined();
       expect(out.body.status).toBe('succeeded');
+      // Rounded at the output boundary: amounts to the cent, ratios to 4 decimals, no float noise.
+      expect(out.text).not.toMatch(/\d\.\d{5,}/);
       expect(out.body.progress.partitionsDone).toBe(out.body.progress.partitionsTotal);
       expect(out.body.progress.casesRead).toBe(cases);
       expect(out.body.result.totals.cases).toBe(cases);
