@@ -40,8 +40,8 @@ export const routes: readonly RouteDecl[] = [
   { id: 'CreateStressTest', method: 'POST', path: '/v1/stress-tests', entry: 'lambdas/http/stress-tests-create.ts', roles: ['analyst', 'admin'], summary: 'Run a fund stress test (Monte Carlo) for a scenario.', memoryMb: 1024, timeoutSeconds: 29 },
   { id: 'GetStressTest', method: 'GET', path: '/v1/stress-tests/{id}', entry: 'lambdas/http/stress-tests-get.ts', roles: ['analyst', 'admin'], summary: 'A stress test\'s result.' },
   { id: 'WhoAmI', method: 'GET', path: '/v1/me', entry: 'lambdas/http/me.ts', roles: all, summary: 'The role (and hospital) of the calling key.' },
-  { id: 'Overview', method: 'GET', path: '/v1/overview', entry: 'lambdas/http/overview.ts', roles: all, summary: 'Cases by month, in-group rate and CMI by hospital for a year, from the cases lake (a hospital sees its own).', reference: true, memoryMb: 1024 },
-  { id: 'CreateSupervisionRun', method: 'POST', path: '/v1/supervision-runs', entry: 'lambdas/http/supervision-runs-create.ts', roles: ['analyst', 'admin'], summary: 'Start a supervision run (rule-set overrides, discharge months, hospitals): screens the lake for abuse patterns (async job).' },
+  { id: 'Overview', method: 'GET', path: '/v1/overview', entry: 'lambdas/http/overview.ts', roles: all, summary: 'Cases by month, in-group rate and CMI by hospital for a year, from the stored cases (a hospital sees its own).', reference: true, memoryMb: 1024 },
+  { id: 'CreateSupervisionRun', method: 'POST', path: '/v1/supervision-runs', entry: 'lambdas/http/supervision-runs-create.ts', roles: ['analyst', 'admin'], summary: 'Start a supervision run (rule-set overrides, discharge months, hospitals): screens the stored cases for abuse patterns (async job).' },
   { id: 'GetSupervisionRun', method: 'GET', path: '/v1/supervision-runs/{id}', entry: 'lambdas/http/supervision-runs-get.ts', roles: all, summary: 'Status, progress and results of a supervision run: hospitals ranked by risk, a hospital\'s flags with evidence (a hospital sees its own).' },
   { id: 'LatestSupervisionRun', method: 'GET', path: '/v1/supervision-runs/latest', entry: 'lambdas/http/supervision-runs-latest.ts', roles: all, summary: 'The last supervision run that succeeded, as GET /v1/supervision-runs/{id}.' },
   { id: 'LatestForecast', method: 'GET', path: '/v1/forecasts/latest', entry: 'lambdas/http/forecasts-latest.ts', roles: ['analyst', 'admin'], summary: 'The latest monthly expenditure forecast.' },
@@ -60,11 +60,11 @@ export interface JobDecl {
 export const authorizer: JobDecl = { id: 'Authorizer', entry: 'lambdas/http/authorizer.ts', summary: 'Resolves a bearer key (by its SHA-256) to role and hospital.', timeoutSeconds: 5, memoryMb: 256 };
 
 export const jobs: readonly JobDecl[] = [
-  { id: 'SimulationCoordinator', entry: 'lambdas/jobs/simulation-coordinator.ts', summary: 'Lists the lake partitions of a simulation and writes the Distributed Map manifest.', timeoutSeconds: 300, memoryMb: 512 },
-  { id: 'SimulationPartition', entry: 'lambdas/jobs/simulation-partition.ts', summary: 'One phase of the payment model (weights, rate, price) over one lake partition.', reference: true, timeoutSeconds: 300, memoryMb: 1769 },
+  { id: 'SimulationCoordinator', entry: 'lambdas/jobs/simulation-coordinator.ts', summary: 'Lists the partitions of stored cases (month × hospital) a simulation reads and writes the Distributed Map manifest.', timeoutSeconds: 300, memoryMb: 512 },
+  { id: 'SimulationPartition', entry: 'lambdas/jobs/simulation-partition.ts', summary: 'One phase of the payment model (weights, rate, price) over one partition of the stored cases.', reference: true, timeoutSeconds: 300, memoryMb: 1769 },
   { id: 'SimulationStep', entry: 'lambdas/jobs/simulation-step.ts', summary: 'Merges the partitions\' aggregates: derives weights, solves the base rate, finalizes the result.', timeoutSeconds: 300, memoryMb: 1769 },
-  { id: 'Forecast', entry: 'lambdas/jobs/forecast.ts', summary: 'Monthly: expenditure series from the lake → ETS forecast.', timeoutSeconds: 600, memoryMb: 1024 },
-  { id: 'SupervisionRun', entry: 'lambdas/jobs/supervision-run.ts', summary: 'A supervision run over a period of the lake (requested, or monthly for the previous month): screen, rank hospitals, store flags.', reference: true, timeoutSeconds: 900, memoryMb: 3008 },
+  { id: 'Forecast', entry: 'lambdas/jobs/forecast.ts', summary: 'Monthly: expenditure series from the stored cases → ETS forecast.', timeoutSeconds: 600, memoryMb: 1024 },
+  { id: 'SupervisionRun', entry: 'lambdas/jobs/supervision-run.ts', summary: 'A supervision run over a period of the stored cases (requested, or monthly for the previous month): screen, rank hospitals, store flags.', reference: true, timeoutSeconds: 900, memoryMb: 3008 },
   { id: 'StressTestRun', entry: 'lambdas/jobs/stress-test.ts', summary: 'A requested fund stress test (and sweep): runs the Monte Carlo model and stores the result.', timeoutSeconds: 120, memoryMb: 1769 },
   { id: 'ReplayBatch', entry: 'lambdas/jobs/replay-batch.ts', summary: 'Re-processes a raw batch kept in S3 (after a failure midway).', reference: true, timeoutSeconds: 300, memoryMb: 1769 },
 ];

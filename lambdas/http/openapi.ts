@@ -50,7 +50,7 @@ const io: Record<string, Io> = {
   CreateStressTest: { body: s.stressTestRequest, response: stressTestResponse, status: 202, notes: 'At most 1 000 000 simulated paths per request (paths × (1 + sweep values)); poll the `Location`.' },
   GetStressTest: { params: s.stressTestIdParams, response: stressTestResponse, errors: [404] },
   LatestForecast: { response: forecastResponse, errors: [404], notes: '404 until the monthly forecast job has made a forecast (or when its last run could not: the message says why).' },
-  CreateSupervisionRun: { body: s.supervisionRunRequest, response: s.supervisionRunResponse, status: 202, notes: 'A run screens at most 24 discharge months (`from`…`to`, both or neither; default: the latest month in the lake); poll the `Location`.' },
+  CreateSupervisionRun: { body: s.supervisionRunRequest, response: s.supervisionRunResponse, status: 202, notes: 'A run screens at most 24 discharge months (`from`…`to`, both or neither; default: the latest discharge month stored); poll the `Location`.' },
   GetSupervisionRun: { params: s.jobIdParams, query: s.supervisionRunQuery, response: s.supervisionRunResponse, errors: [400, 404], notes: supervisionRunQueryNote },
   LatestSupervisionRun: { query: s.supervisionRunQuery, response: s.supervisionRunResponse, errors: [400, 404], notes: supervisionRunQueryNote },
   Overview: { query: s.overviewQuery, response: s.overviewResponse },

@@ -80,7 +80,7 @@ const yearMonth = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, { error: 'must be 
 export const supervisionRunRequest = z.object({
   /** The rule set, or the parts of it that differ from the defaults (unknown fields are refused). */
   ruleSet: ruleSetSchema.optional(),
-  /** First and last discharge month screened (default: the latest month in the lake). */
+  /** First and last discharge month screened (default: the latest discharge month stored). */
   from: yearMonth.optional().meta({ description: 'First discharge month screened; with `to`, at most 24 months in all (default: the latest month stored).' }),
   to: yearMonth.optional().meta({ description: 'Last discharge month screened (given with `from`).' }),
   /** Only these hospitals (peers are then only each other). Default: all. */
