@@ -16,7 +16,8 @@ import { loadCodeSets } from '../../lib/codesets.ts';
 import { createLineWriter, type LineWriter } from '../../lib/output.ts';
 import { inputProgress } from '../../lib/progress.ts';
 import { rulePackWhileWorkersBoot, schemeOption } from '../../lib/scheme.ts';
-import { emptyCounts, groupRawRecord, type ChunkResult } from '../../app/group-line.ts';
+import { addGroupCounts, emptyGroupCounts, writeGroupedLine, type ChunkResult, type GroupCounts } from '../../app/group-line.ts';
+import { JsonBytes } from '../../models/settlement/json.ts';
 import { lineBlocks, type LineBlock } from '../line-blocks.ts';
 import { initWorkers, OrderedWorkerPool, parallelFromBytes, startWorkers } from '../../lib/worker-pool.ts';
 import { counted } from '../../models/text/plural.ts';
@@ -35,12 +36,6 @@ there are any and "trace" with --explain. A summary goes to stderr.
                 fallthrough: such cases go on to the MDC's medical ADRGs
   --threads     worker threads for JSON Lines input (default: one per core, at most 4, for files of 8 MB or more; 1 = in-process)
 ${codeEditionUsage}`;
-
-interface Totals {
-  counts: ChunkResult['counts'];
-  warned: number;
-  records: number;
-}
 
 export async function run(argv: string[]): Promise<number> {
   const parsed = parseOptions(
@@ -92,20 +87,20 @@ export async function run(argv: string[]): Promise<number> {
   return 0;
 }
 
-async function groupInProcess(source: AsyncIterable<Uint8Array | string>, format: RecordFormat, pack: RulePack, options: GroupOptions, codes: CodeEditions, out: LineWriter): Promise<Totals> {
+async function groupInProcess(source: AsyncIterable<Uint8Array | string>, format: RecordFormat, pack: RulePack, options: GroupOptions, codes: CodeEditions, out: LineWriter): Promise<GroupCounts> {
   const ctx = { pack, codeSets: loadCodeSets(), options, ...codes };
-  const totals: Totals = { counts: emptyCounts(), warned: 0, records: 0 };
+  const totals = emptyGroupCounts();
+  let bytes = new JsonBytes(1 << 20);
   for await (const batch of readRecordBatches(source, format)) {
-    for (const raw of batch) {
-      const grouped = groupRawRecord(raw, ctx);
-      totals.records++;
-      totals.counts[grouped.status]++;
-      if (grouped.warned) totals.warned++;
-      if (grouped.error) process.stderr.write(grouped.error + '\n');
-      const w = out.write(grouped.line);
-      if (w) await w;
+    for (const raw of batch) writeGroupedLine(bytes, raw, ctx, totals);
+    for (const e of totals.errors) process.stderr.write(e + '\n');
+    totals.errors.length = 0;
+    if (bytes.length >= 1 << 20) {
+      await out.writeBlock(bytes.result());
+      bytes = new JsonBytes(bytes.result().buffer);
     }
   }
+  await out.writeBlock(bytes.result());
   return totals;
 }
 
@@ -113,14 +108,12 @@ async function groupInProcess(source: AsyncIterable<Uint8Array | string>, format
  * JSON Lines over worker threads: the main thread cuts the input into blocks of whole lines
  * (~1 MB), workers validate and group them, and the results are written back in block order.
  */
-async function groupInWorkers(source: AsyncIterable<Uint8Array | string>, pack: RulePack, options: GroupOptions, codes: CodeEditions, workers: Worker[], out: LineWriter): Promise<Totals> {
+async function groupInWorkers(source: AsyncIterable<Uint8Array | string>, pack: RulePack, options: GroupOptions, codes: CodeEditions, workers: Worker[], out: LineWriter): Promise<GroupCounts> {
   initWorkers(workers, { pack, options, codeEdition: codes.codeEdition });
-  const totals: Totals = { counts: emptyCounts(), warned: 0, records: 0 };
+  const totals = emptyGroupCounts();
   const pool = new OrderedWorkerPool<LineBlock, ChunkResult>(workers, async (r) => {
     for (const e of r.errors) process.stderr.write(e + '\n');
-    totals.records += r.records;
-    totals.warned += r.warned;
-    for (const k of Object.keys(r.counts) as (keyof typeof r.counts)[]) totals.counts[k] += r.counts[k];
+    addGroupCounts(totals, { ...r, errors: [] });
     await out.writeBlock(r.output);
   });
   try {
