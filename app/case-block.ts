@@ -113,7 +113,7 @@ export function caseBlock(raws: readonly RawRecord[], ctx: CaseContext): CaseBlo
     if (block.errors.length < maxErrorsPerBlock) block.errors.push(rejection);
   };
   for (const raw of raws) {
-    const { record: r, rejection } = validForGrouping(raw, ctx.codeSets, ctx.codeMaps);
+    const { record: r, rejection } = validForGrouping(raw, ctx.codeSets, ctx);
     if (!r) {
       reject(rejection);
       continue;

@@ -47,7 +47,7 @@ export function writeGroupedLine(out: JsonBytes, raw: RawRecord, ctx: GroupConte
     totals.errors.push(raw.error);
     return;
   }
-  const validation = checkRecord(raw.value, ctx.codeSets, 'group', ctx.codeMaps);
+  const validation = checkRecord(raw.value, ctx.codeSets, 'group', ctx);
   const warned = validation.warnings.length > 0;
   if (warned) totals.warned++;
   if (!validation.ok) {

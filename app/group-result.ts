@@ -40,7 +40,7 @@ export function emptyGroupCounts(): GroupCounts {
 
 /** The row of the `index`-th raw record; `counts` is incremented by its status. */
 export function groupResultRow(raw: unknown, index: number, ctx: GroupResultContext, counts: GroupCounts): GroupResultRow {
-  const v = checkRecord(raw, ctx.codeSets, 'group', ctx.codeMaps);
+  const v = checkRecord(raw, ctx.codeSets, 'group', ctx);
   const warnings = v.warnings.length > 0 ? { warnings: v.warnings } : {};
   if (!v.ok) {
     counts.invalid++;

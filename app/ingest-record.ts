@@ -35,7 +35,7 @@ export function ingestRecord(value: unknown, ctx: IngestContext): IngestOutcome 
   if (ctx.ownHospital !== undefined && raw !== null && typeof raw === 'object' && !Array.isArray(raw) && (raw as Record<string, unknown>).hospitalId === undefined) {
     raw = { ...(raw as Record<string, unknown>), hospitalId: ctx.ownHospital };
   }
-  const v = checkRecord(raw, ctx.codeSets, 'ingest', ctx.codeMaps, ctx.today);
+  const v = checkRecord(raw, ctx.codeSets, 'ingest', ctx, ctx.today);
   if (!v.ok) return { ok: false, listId: v.listId ?? null, problems: v.errors, warnings: v.warnings };
   const record = v.record;
   if (ctx.ownHospital !== undefined && record.hospitalId !== ctx.ownHospital) {

@@ -4,8 +4,9 @@
  *
  *   read (models/settlement/readers.ts: JSON Lines, CSV, JSON arrays — each adapter feeds the
  *   raw values it read)
- *   → map clinical-edition codes (`checkRecord`, models/settlement/code-map.ts: when the adapter
- *     passes the clinical → insurance maps; without them — today's adapters — a no-op step)
+ *   → map clinical-edition codes (`checkRecord`, models/settlement/code-map.ts: a record whose
+ *     `codeEdition` — its own, else the run's or batch's default — is `gl-2.0` has its codes
+ *     mapped to the insurance edition, the originals kept; the maps load on the first such record)
  *   → validate (`checkRecord`: models/settlement/validate.ts, in `ingest` or `group` mode)
  *   → group under the chosen scheme (`groupRecord`: the rule pack and code sets, loaded once by
  *     the adapter and passed in as a `Scheme`)
@@ -16,7 +17,7 @@
  */
 import { groupCase, type GroupingInput, type GroupOptions, type GroupResult } from '../models/grouping/drg/grouper.ts';
 import type { RulePack } from '../models/grouping/drg/pack.ts';
-import { mapClinicalCodes, type ClinicalCodeMaps } from '../models/settlement/code-map.ts';
+import { mapClinicalCodes, type ClinicalCodeMaps, type CodeEdition } from '../models/settlement/code-map.ts';
 import type { CodeSets } from '../models/settlement/codes.ts';
 import { validateRecord, type Validation, type ValidationMode } from '../models/settlement/validate.ts';
 
@@ -24,19 +25,28 @@ import { validateRecord, type Validation, type ValidationMode } from '../models/
 export interface Scheme {
   pack: RulePack;
   codeSets: CodeSets;
-  /** Clinical-edition (国临版) → insurance-edition maps; absent: records are taken in the insurance edition, unmapped. */
-  codeMaps?: ClinicalCodeMaps;
+  /** Clinical-edition (国临版) → insurance-edition maps, loaded on first call (only a `gl-2.0` record needs them). */
+  codeMaps?: () => ClinicalCodeMaps;
+  /** The edition of records that do not name theirs: the run's (`--code-edition`) or the batch's (`?codeEdition=`) default; `chs-2.0` when absent. */
+  codeEdition?: CodeEdition;
 }
 
+/** How an entry point reads clinical-edition codes: the lazy maps and the default edition. */
+export type CodeEditions = Pick<Scheme, 'codeMaps' | 'codeEdition'>;
+
 /**
- * Map a raw record's clinical-edition codes (when `codeMaps` is given) and validate it (`mode`:
- * `ingest` stores cases, `group` only groups them). A code without a mapping refuses the record
- * with its path, like any other problem. `today` (YYYY-MM-DD, the caller's clock; default the
- * system date) bounds admission and discharge dates.
+ * Map a raw record's clinical-edition codes (when its edition, or `codes.codeEdition` for a record
+ * that names none, is `gl-2.0`) and validate it (`mode`: `ingest` stores cases, `group` only
+ * groups them). A code without a mapping refuses the record with its path, like any other
+ * problem. `today` (YYYY-MM-DD, the caller's clock; default the system date) bounds admission
+ * and discharge dates.
  */
-export function checkRecord(value: unknown, codeSets: CodeSets, mode: ValidationMode, codeMaps?: ClinicalCodeMaps, today?: string): Validation {
-  if (codeMaps !== undefined) {
-    const mapped = mapClinicalCodes(value, codeMaps);
+export function checkRecord(value: unknown, codeSets: CodeSets, mode: ValidationMode, codes?: CodeEditions, today?: string): Validation {
+  if (value !== null && typeof value === 'object' && ((value as Record<string, unknown>).codeEdition ?? codes?.codeEdition) === 'gl-2.0') {
+    if (codes?.codeMaps === undefined) {
+      return { ok: false, errors: [{ code: 'invalid-value', path: 'codeEdition', message: 'codeEdition "gl-2.0" cannot be read here: this entry point has no clinical-edition code maps.' }], warnings: [], ...listIdOf(value) };
+    }
+    const mapped = mapClinicalCodes(value, codes.codeMaps(), 'gl-2.0');
     if (!mapped.ok) return { ok: false, errors: mapped.problems, warnings: [], ...listIdOf(value) };
     value = mapped.record;
   }

@@ -4,17 +4,16 @@
  * reader's own for a broken line (it names the line), else
  * `line N (listId X): <the first problem> (and k more problems)`.
  */
-import type { ClinicalCodeMaps } from '../models/settlement/code-map.ts';
 import type { CodeSets } from '../models/settlement/codes.ts';
 import type { RawRecord } from '../models/settlement/readers.ts';
 import type { SettlementRecord } from '../models/settlement/schema.ts';
-import { checkRecord } from './record.ts';
+import { checkRecord, type CodeEditions } from './record.ts';
 
 export type ValidRecord = { record: SettlementRecord; rejection?: undefined } | { record?: undefined; rejection: string };
 
-export function validForGrouping(raw: RawRecord, codeSets: CodeSets, codeMaps?: ClinicalCodeMaps): ValidRecord {
+export function validForGrouping(raw: RawRecord, codeSets: CodeSets, codes?: CodeEditions): ValidRecord {
   if (raw.error !== undefined) return { rejection: raw.error };
-  const v = checkRecord(raw.value, codeSets, 'group', codeMaps);
+  const v = checkRecord(raw.value, codeSets, 'group', codes);
   if (v.ok) return { record: v.record };
   const e = v.errors[0]!;
   return { rejection: lineRejection(raw, v.listId, `${e.path || 'the record'} ${e.message}${v.errors.length > 1 ? ` (and ${v.errors.length - 1} more problems)` : ''}`) };

@@ -62,7 +62,7 @@ export async function run(): Promise<Figure[]> {
   const reference = dipReference(pack);
   const codeSets = loadCodeSets();
   const builder = new DipCaseTableBuilder(1 << 22);
-  for (const f of files) for await (const batch of readRecordBatches(createReadStream(f, { highWaterMark: 1 << 20 }), 'jsonl')) builder.addBlock(dipCaseBlock(batch, codeSets, reference).block);
+  for (const f of files) for await (const batch of readRecordBatches(createReadStream(f, { highWaterMark: 1 << 20 }), 'jsonl')) builder.addBlock(dipCaseBlock(batch, { codeSets }, reference).block);
   const table = builder.finish();
   const inMemory: number[] = [];
   for (let i = 0; i < runs; i++) {

@@ -11,6 +11,7 @@ import { parseProcedureClasses } from '../models/grouping/dip/codes.ts';
 import { groupDip } from '../models/grouping/dip/grouper.ts';
 import type { RulePack } from '../models/grouping/drg/pack.ts';
 import type { CodeSets } from '../models/settlement/codes.ts';
+import type { CodeEditions } from '../app/record.ts';
 import type { RawRecord } from '../models/settlement/readers.ts';
 import { dipReference as dipReferenceOf } from '../app/dip-case.ts';
 import { validForGrouping } from '../app/valid-record.ts';
@@ -31,6 +32,11 @@ export function dipReference(pack: RulePack, procedureClasses = loadProcedureCla
   return dipReferenceOf(pack, procedureClasses);
 }
 
+/** The code sets a record is checked against, and how its clinical-edition codes are read. */
+export interface RecordCodes extends CodeEditions {
+  codeSets: CodeSets;
+}
+
 /** At most this many error sentences per block go back to the main thread. */
 const maxErrorsPerBlock = 20;
 
@@ -42,11 +48,11 @@ export interface DipCaseBlockResult {
 }
 
 /** Validate raw records and read them as DIP case rows. */
-export function dipCaseBlock(raws: readonly RawRecord[], codeSets: CodeSets, reference: DipReference): DipCaseBlockResult {
+export function dipCaseBlock(raws: readonly RawRecord[], codes: RecordCodes, reference: DipReference): DipCaseBlockResult {
   const builder = new DipCaseBlockBuilder();
   const result = { records: raws.length, invalid: 0, errors: [] as string[] };
   for (const raw of raws) {
-    const record = validRecord(raw, codeSets, result);
+    const record = validRecord(raw, codes, result);
     if (record) builder.add(readDipCase(record, reference));
   }
   return { block: builder.finish(), ...result };
@@ -62,9 +68,8 @@ export interface DipGroupBlockResult {
   counts: Record<DipLineStatus, number>;
 }
 
-export interface DipGroupContext {
+export interface DipGroupContext extends RecordCodes {
   catalog: DipCatalog;
-  codeSets: CodeSets;
   reference: DipReference;
   explain: boolean;
 }
@@ -74,7 +79,7 @@ export function dipGroupBlock(raws: readonly RawRecord[], ctx: DipGroupContext):
   const result: DipGroupBlockResult = { output: '', records: raws.length, invalid: 0, errors: [], counts: { grouped: 0, fallback: 0, invalid: 0 } };
   const lines: string[] = [];
   for (const raw of raws) {
-    const record = validRecord(raw, ctx.codeSets, result);
+    const record = validRecord(raw, ctx, result);
     if (!record) {
       result.counts.invalid++;
       const listId = typeof (raw.value as { listId?: unknown } | undefined)?.listId === 'string' ? (raw.value as { listId: string }).listId : null;
@@ -91,12 +96,12 @@ export function dipGroupBlock(raws: readonly RawRecord[], ctx: DipGroupContext):
   return result;
 }
 
-function validRecord(raw: RawRecord, codeSets: CodeSets, result: { invalid: number; errors: string[] }) {
+function validRecord(raw: RawRecord, codes: RecordCodes, result: { invalid: number; errors: string[] }) {
   const report = (message: string) => {
     result.invalid++;
     if (result.errors.length < maxErrorsPerBlock) result.errors.push(message);
   };
-  const { record, rejection } = validForGrouping(raw, codeSets);
+  const { record, rejection } = validForGrouping(raw, codes.codeSets, codes);
   if (!record) {
     report(rejection);
     return null;

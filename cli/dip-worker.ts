@@ -7,7 +7,8 @@ import { parentPort } from 'node:worker_threads';
 import type { DipCatalog } from '../models/grouping/dip/catalog.ts';
 import type { DipReference } from '../models/grouping/dip/cases.ts';
 import type { RulePack } from '../models/grouping/drg/pack.ts';
-import { loadCodeSets } from '../lib/codesets.ts';
+import type { CodeEdition } from '../models/settlement/code-map.ts';
+import { lazyClinicalCodeMaps, loadCodeSets } from '../lib/codesets.ts';
 import { serveTasks } from '../lib/worker-pool.ts';
 import { rawRecordsOfBlock, type LineBlock } from './line-blocks.ts';
 import { dipBlockTransfer, dipCaseBlock, dipGroupBlock, dipReference, loadProcedureClasses, type DipCaseBlockResult, type DipGroupBlockResult } from './dip-records.ts';
@@ -19,9 +20,12 @@ export interface DipWorkerInit {
   explain?: boolean;
   /** `dip build`: the secondary-diagnosis prefixes the policy's rule packets read. */
   secondaryPrefixes?: string[];
+  /** The run's default code edition (`--code-edition`). */
+  codeEdition: CodeEdition;
 }
 
 const codeSets = loadCodeSets();
+const codeMaps = lazyClinicalCodeMaps();
 const procedureClasses = loadProcedureClasses();
 let reference: DipReference | null = null;
 let init: DipWorkerInit | null = null;
@@ -30,8 +34,8 @@ serveTasks<LineBlock, DipCaseBlockResult | DipGroupBlockResult, DipWorkerInit>(
   (block) => {
     if (!init || !reference) throw new Error('payreform dip worker: a block arrived before the rule pack');
     const raws = rawRecordsOfBlock(block);
-    if (init.catalog) return { result: dipGroupBlock(raws, { catalog: init.catalog, codeSets, reference, explain: init.explain === true }) };
-    const result = dipCaseBlock(raws, codeSets, reference);
+    if (init.catalog) return { result: dipGroupBlock(raws, { catalog: init.catalog, codeSets, codeMaps, codeEdition: init.codeEdition, reference, explain: init.explain === true }) };
+    const result = dipCaseBlock(raws, { codeSets, codeMaps, codeEdition: init.codeEdition }, reference);
     return { result, transfer: dipBlockTransfer(result.block) };
   },
   (message) => {

@@ -6,8 +6,9 @@
 import { parentPort } from 'node:worker_threads';
 import type { GroupOptions } from '../models/grouping/drg/grouper.ts';
 import type { RulePack } from '../models/grouping/drg/pack.ts';
+import type { CodeEdition } from '../models/settlement/code-map.ts';
 import { JsonBytes } from '../models/settlement/json.ts';
-import { loadCodeSets } from '../lib/codesets.ts';
+import { lazyClinicalCodeMaps, loadCodeSets } from '../lib/codesets.ts';
 import { serveTasks } from '../lib/worker-pool.ts';
 import { emptyGroupCounts, writeGroupedLine, type ChunkResult, type GroupContext } from '../app/group-line.ts';
 import { rawRecordsOfBlock, type LineBlock } from './line-blocks.ts';
@@ -17,7 +18,7 @@ import { rawRecordsOfBlock, type LineBlock } from './line-blocks.ts';
 const codeSets = loadCodeSets();
 let ctx: GroupContext | null = null;
 
-serveTasks<LineBlock, ChunkResult, { pack: RulePack; options: GroupOptions }>(
+serveTasks<LineBlock, ChunkResult, { pack: RulePack; options: GroupOptions; codeEdition?: CodeEdition }>(
   parentPort!,
   (block) => {
     if (!ctx) throw new Error('payreform group worker: a block arrived before the rule pack');
@@ -28,7 +29,7 @@ serveTasks<LineBlock, ChunkResult, { pack: RulePack; options: GroupOptions }>(
     const output = out.result();
     return { result: { ...counts, output }, transfer: [output.buffer] };
   },
-  ({ pack, options }) => {
-    ctx = { pack, codeSets, options };
+  ({ pack, options, codeEdition }) => {
+    ctx = { pack, codeSets, options, codeMaps: lazyClinicalCodeMaps(), ...(codeEdition ? { codeEdition } : {}) };
   },
 );

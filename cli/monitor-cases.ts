@@ -8,11 +8,12 @@ import type { AmbiguousMode } from '../models/grouping/drg/grouper.ts';
 import type { RulePack } from '../models/grouping/drg/pack.ts';
 import type { CodeSets } from '../models/settlement/codes.ts';
 import type { RawRecord } from '../models/settlement/readers.ts';
+import type { CodeEditions } from '../app/record.ts';
 import { lineRejection, validForGrouping } from '../app/valid-record.ts';
 import { caseRow, type SupervisionCases, type SupervisionTableBuilder } from '../models/supervision/case-table.ts';
 import type { LineBlock } from './line-blocks.ts';
 
-export interface MonitorContext {
+export interface MonitorContext extends CodeEditions {
   pack: RulePack;
   codeSets: CodeSets;
   ambiguous: AmbiguousMode;
@@ -61,7 +62,7 @@ export function addRecords(raws: readonly RawRecord[], ctx: MonitorContext, buil
   };
   for (const raw of raws) {
     tally.records++;
-    const { record, rejection } = validForGrouping(raw, ctx.codeSets);
+    const { record, rejection } = validForGrouping(raw, ctx.codeSets, ctx);
     if (!record) {
       reject(rejection);
       continue;

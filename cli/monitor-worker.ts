@@ -7,7 +7,8 @@ import { parentPort } from 'node:worker_threads';
 import type { AmbiguousMode } from '../models/grouping/drg/grouper.ts';
 import type { RulePack } from '../models/grouping/drg/pack.ts';
 import { SupervisionTableBuilder, tableTransfer } from '../models/supervision/case-table.ts';
-import { loadCodeSets } from '../lib/codesets.ts';
+import type { CodeEdition } from '../models/settlement/code-map.ts';
+import { lazyClinicalCodeMaps, loadCodeSets } from '../lib/codesets.ts';
 import { serveTasks } from '../lib/worker-pool.ts';
 import { rawRecordsOfBlock } from './line-blocks.ts';
 import { addRecords, emptyTally, type MonitorBlock, type MonitorContext, type MonitorTask } from './monitor-cases.ts';
@@ -16,7 +17,7 @@ import { addRecords, emptyTally, type MonitorBlock, type MonitorContext, type Mo
 const codeSets = loadCodeSets();
 let ctx: MonitorContext | null = null;
 
-serveTasks<MonitorTask, MonitorBlock, { pack: RulePack; ambiguous: AmbiguousMode }>(
+serveTasks<MonitorTask, MonitorBlock, { pack: RulePack; ambiguous: AmbiguousMode; codeEdition?: CodeEdition }>(
   parentPort!,
   ({ block, file }) => {
     if (!ctx) throw new Error('payreform monitor worker: a block arrived before the rule pack');
@@ -27,7 +28,7 @@ serveTasks<MonitorTask, MonitorBlock, { pack: RulePack; ambiguous: AmbiguousMode
     const table = builder.finish();
     return { result: { table, tally }, transfer: tableTransfer(table) };
   },
-  ({ pack, ambiguous }) => {
-    ctx = { pack, codeSets, ambiguous };
+  ({ pack, ambiguous, codeEdition }) => {
+    ctx = { pack, codeSets, codeMaps: lazyClinicalCodeMaps(), ...(codeEdition ? { codeEdition } : {}), ambiguous };
   },
 );

@@ -13,6 +13,7 @@ import { caseMixIndex, type HospitalTotals } from '../models/payment/price.ts';
 import type { DipHospitalSettlement, DipResult, PolicyResult } from '../models/payment/simulate.ts';
 import { createLineWriter } from '../lib/output.ts';
 import { resultDocument } from '../app/simulate.ts';
+import { stringifyRounded } from '../models/text/round.ts';
 
 /** What the input gave (for summary.json). */
 export interface InputCounts {
@@ -181,8 +182,8 @@ export function dipHospitalRow(h: DipHospitalSettlement): (string | number)[] {
 
 /** Write summary.json, result.json, hospitals.csv, groups.csv and (unless `cases` is false) cases.jsonl into `dir`. */
 export async function writePolicyFiles(dir: string, table: CaseTable, result: PolicyResult, summary: object, cases = true): Promise<void> {
-  writeFileSync(path.join(dir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
-  writeFileSync(path.join(dir, 'result.json'), JSON.stringify(resultDocument(result), null, 2) + '\n');
+  writeFileSync(path.join(dir, 'summary.json'), stringifyRounded(summary, 2) + '\n');
+  writeFileSync(path.join(dir, 'result.json'), stringifyRounded(resultDocument(result), 2) + '\n');
   const hospitals = result.dip ? [dipHospitalsHeader.join(','), ...result.dip.hospitals.map((h) => dipHospitalRow(h).join(','))] : [hospitalsHeader.join(','), ...result.hospitals.map((t) => hospitalRow(t).join(','))];
   writeFileSync(path.join(dir, 'hospitals.csv'), hospitals.join('\n') + '\n');
   const groups = [(result.dip ? packetsHeader : groupsHeader).join(',')];

@@ -5,7 +5,8 @@
 import { parentPort } from 'node:worker_threads';
 import type { AmbiguousMode } from '../models/grouping/drg/grouper.ts';
 import type { RulePack } from '../models/grouping/drg/pack.ts';
-import { loadCodeSets } from '../lib/codesets.ts';
+import type { CodeEdition } from '../models/settlement/code-map.ts';
+import { lazyClinicalCodeMaps, loadCodeSets } from '../lib/codesets.ts';
 import { serveTasks } from '../lib/worker-pool.ts';
 import { blockTransfer, caseBlock, type CaseBlock, type CaseContext } from '../app/case-block.ts';
 import { rawRecordsOfBlock, type LineBlock } from './line-blocks.ts';
@@ -14,7 +15,15 @@ import { rawRecordsOfBlock, type LineBlock } from './line-blocks.ts';
 const codeSets = loadCodeSets();
 let ctx: CaseContext | null = null;
 
-serveTasks<LineBlock, CaseBlock, { pack: RulePack; modes: AmbiguousMode[]; dip: boolean }>(
+export interface SimulateWorkerInit {
+  pack: RulePack;
+  modes: AmbiguousMode[];
+  dip: boolean;
+  /** The run's default code edition (`--code-edition`). */
+  codeEdition: CodeEdition;
+}
+
+serveTasks<LineBlock, CaseBlock, SimulateWorkerInit>(
   parentPort!,
   (lines) => {
     if (!ctx) throw new Error('payreform simulate worker: a block arrived before the rule pack');
@@ -22,7 +31,7 @@ serveTasks<LineBlock, CaseBlock, { pack: RulePack; modes: AmbiguousMode[]; dip: 
     const block = caseBlock(raws, ctx);
     return { result: block, transfer: blockTransfer(block) };
   },
-  ({ pack, modes, dip }) => {
-    ctx = { pack, codeSets, modes, dip };
+  ({ pack, modes, dip, codeEdition }) => {
+    ctx = { pack, codeSets, codeMaps: lazyClinicalCodeMaps(), codeEdition, modes, dip };
   },
 );

@@ -5,19 +5,37 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { codeEditions, type CodeEdition } from '../models/settlement/code-map.ts';
+import type { CodeEditions } from '../app/record.ts';
 import { CliError } from './cli-error.ts';
+import { lazyClinicalCodeMaps } from './codesets.ts';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 
+/**
+ * Parse a command's options. With `allowPositionals`, a value that follows a repeatable option's
+ * value belongs to that option: `--compare b.json c.json` is two policies to compare and
+ * `--cases a.jsonl b.jsonl` two case files, as well as `--compare b.json --compare c.json`.
+ * Values before any repeatable option stay positionals.
+ */
 export function parseOptions<T extends OptionSpec>(argv: string[], options: T, usage: string, allowPositionals = false) {
   try {
-    const config: ParseArgsConfig = { args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals, strict: true };
-    const parsed = parseArgs(config) as unknown as { values: Record<keyof T | 'help', string | boolean | string[] | undefined>; positionals: string[] };
+    const config: ParseArgsConfig = { args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals, strict: true, tokens: true };
+    const parsed = parseArgs(config) as unknown as { values: Record<keyof T | 'help', string | boolean | string[] | undefined>; positionals: string[]; tokens: { kind: string; name?: string; value?: string }[] };
     if (parsed.values.help) {
       process.stdout.write(usage + '\n');
       return null;
     }
-    return parsed;
+    const positionals: string[] = [];
+    let repeatable: string | null = null;
+    for (const token of parsed.tokens) {
+      if (token.kind === 'option') repeatable = options[token.name!]?.multiple === true && options[token.name!]?.type === 'string' ? token.name! : null;
+      else if (token.kind === 'positional') {
+        if (repeatable === null) positionals.push(token.value!);
+        else (parsed.values[repeatable] as string[]).push(token.value!);
+      } else repeatable = null;
+    }
+    return { values: parsed.values, positionals };
   } catch (error) {
     throw new CliError(`${(error as Error).message}\n${usage}`, 2);
   }
@@ -57,4 +75,23 @@ export function caseFilesOption(values: Record<string, unknown>, positionals: st
   if (files.length === 0) throw new CliError(`--cases is required.\n${usage}`, 2);
   for (const f of files) if (!existsSync(f)) throw new CliError(`cannot read the cases: ${f} does not exist.`);
   return files;
+}
+
+/** The `--code-edition` option of every command that reads settlement records. */
+export const codeEditionOptionSpec = { 'code-edition': { type: 'string' } } as const satisfies OptionSpec;
+
+/** Its line in a command's usage text. */
+export const codeEditionUsage = `  --code-edition  the code edition of records that do not name theirs in codeEdition: chs-2.0 (医保版 2.0, default)
+                  or gl-2.0 (国临版: mapped to the insurance edition before validation, originals kept)`;
+
+/**
+ * `--code-edition chs-2.0|gl-2.0` → how the run reads codes: the default edition and the
+ * clinical-edition maps, loaded only when a record needs them.
+ */
+export function codeEditionOption(values: Record<string, unknown>): CodeEditions & { codeEdition: CodeEdition } {
+  const raw = values['code-edition'];
+  if (raw !== undefined && !(codeEditions as readonly unknown[]).includes(raw)) {
+    throw new CliError(`--code-edition must be ${codeEditions.join(' or ')}, got "${String(raw)}".`, 2);
+  }
+  return { codeEdition: (raw as CodeEdition | undefined) ?? 'chs-2.0', codeMaps: lazyClinicalCodeMaps() };
 }

@@ -58,10 +58,18 @@ export function loadClinicalCodeMaps(dir: string = referencePath('codes')): Clin
   return maps;
 }
 
+/**
+ * The clinical-edition maps of `dir`, loaded on the first call: a run or a container whose
+ * records are all in the insurance edition never reads the two map files.
+ */
+export function lazyClinicalCodeMaps(dir: string = referencePath('codes')): () => ClinicalCodeMaps {
+  return () => loadClinicalCodeMaps(dir);
+}
+
 function readCodeFile(dir: string, name: string): string {
   const file = path.join(dir, name);
   if (!existsSync(file)) {
-    throw new CliError(`the code set file ${file} does not exist; the codes directory must hold ${Object.values(codeSetFiles).join(', ')} (set PAYREFORM_REFERENCE_DIR to the reference directory)`);
+    throw new CliError(`the code set file ${file} does not exist; the codes directory must hold ${[...Object.values(codeSetFiles), ...Object.values(codeMapFiles)].join(', ')} (set PAYREFORM_REFERENCE_DIR to the reference directory)`);
   }
   return readFileSync(file, 'utf8');
 }

@@ -4,6 +4,7 @@
  * adapters run against dynalite and s3rver locally). Pure types only: no I/O here.
  */
 import type { GroupResult } from './grouping/drg/grouper.ts';
+import type { CodeEdition } from './settlement/code-map.ts';
 import type { SettlementRecord } from './settlement/schema.ts';
 
 /** Wall-clock time, injectable for tests. */
@@ -97,6 +98,11 @@ export interface CaseStore {
   getCase(hospitalId: string, listId: string): Promise<StoredCase | null>;
   /** One page in discharge-date order; a cursor this store did not hand out for this query is a `malformed` error (400). */
   listCases(query: CaseQuery): Promise<CasePage>;
+  /**
+   * The latest discharge month (YYYY-MM) holding a case of the hospital, the DRG or both, looking
+   * back at most `months` months from `notAfter` (YYYY-MM); null when there is none.
+   */
+  latestMonth(query: Pick<CaseQuery, 'hospitalId' | 'drg'>, notAfter: string, months: number): Promise<string | null>;
   /** Earlier versions of a case, oldest first. */
   caseHistory(hospitalId: string, listId: string): Promise<{ version: number; contentHash: string; replacedAt: string; record: StoredRecord }[]>;
 }
@@ -124,6 +130,8 @@ export interface BatchRecord {
   rawKey: string;
   contentType: string;
   receivedAt: string;
+  /** The batch's default code edition (`?codeEdition=`); absent: `chs-2.0`. A replay reads the body with it. */
+  codeEdition?: CodeEdition;
   counts?: Record<string, number>;
 }
 

@@ -8,13 +8,14 @@
  * Empty fields are missing values in numeric features and the category "" in categorical ones;
  * the target (and the weight) must be numbers on every line.
  */
-import { createReadStream, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, writeFileSync } from 'node:fs';
 import { numberOption, parseOptions, requireOption } from '../../lib/args.ts';
 import { CliError } from '../../lib/cli-error.ts';
-import { createProgress } from '../../lib/progress.ts';
+import { inputProgress } from '../../lib/progress.ts';
 import { trainCart } from '../../models/learning/cart.ts';
 import type { FeatureInput } from '../../models/learning/binning.ts';
 import { parseCsvNumber, scanCsvBytes } from '../../models/text/csv.ts';
+import { counted } from '../../models/text/plural.ts';
 
 const USAGE = `usage: payreform cart --input FILE.csv --target COLUMN [options]
 
@@ -134,6 +135,7 @@ export async function run(argv: string[]): Promise<number> {
   if (!parsed) return 0;
   const { values } = parsed;
   const input = requireOption(values, 'input', USAGE);
+  if (!existsSync(input)) throw new CliError(`cannot read the input: ${input} does not exist.`);
   const target = requireOption(values, 'target', USAGE);
   const weight = typeof values.weight === 'string' ? values.weight : null;
   const categorical = new Set(listOption(values.categorical));
@@ -149,7 +151,7 @@ export async function run(argv: string[]): Promise<number> {
 
   // Stream the CSV into columns: numbers straight from the bytes, text only where a value is text.
   const started = performance.now();
-  const progress = createProgress('reading');
+  const progress = inputProgress('reading', [input]);
   let header = null as string[] | null;
   let columns: Column[] = [];
   let targetIndex = -1;
@@ -185,7 +187,6 @@ export async function run(argv: string[]): Promise<number> {
   };
   const endRow = (): void => {
     rows++;
-    if ((rows & 0x3fff) === 0) progress.update(rows);
   };
   /** One field: `value` is its number when it is one (else NaN), `field.text()` its trimmed text. */
   const field = new FieldText();
@@ -226,7 +227,7 @@ export async function run(argv: string[]): Promise<number> {
   };
 
   try {
-    await scanCsvBytes(createReadStream(input), {
+    await scanCsvBytes(progress.read<Uint8Array>(createReadStream(input)), {
       bytesRow(bytes, starts, ends, count, lineNumber) {
         if (header === null) {
           readHeader(Array.from({ length: count }, (_, f) => utf8(bytes, starts[f]!, ends[f]!)));
@@ -292,7 +293,7 @@ export async function run(argv: string[]): Promise<number> {
   const readSeconds = (performance.now() - started) / 1000;
   const kinds = features.filter((f) => f.kind === 'categorical').map((f) => f.name);
   process.stdout.write(
-    `read ${rows.toLocaleString('en')} rows × ${features.length} features in ${readSeconds.toFixed(2)} s` +
+    `read ${counted(rows, 'row')} × ${counted(features.length, 'feature')} in ${readSeconds.toFixed(2)} s` +
       `${kinds.length > 0 ? ` (categorical: ${kinds.join(', ')})` : ''}\n`,
   );
 
@@ -307,7 +308,7 @@ export async function run(argv: string[]): Promise<number> {
   const { tree } = trained;
   const depth = Math.max(...tree.model.nodes.map((n) => n.depth));
   process.stdout.write(
-    `trained in ${trainSeconds.toFixed(3)} s: ${tree.leafCount} leaves, depth ${depth}, training R² = ${tree.trainingR2.toFixed(4)}\n`,
+    `trained in ${trainSeconds.toFixed(3)} s: ${counted(tree.leafCount, 'leaf', 'leaves')}, depth ${depth}, training R² = ${tree.trainingR2.toFixed(4)}\n`,
   );
 
   if (values.rules) {

@@ -7,7 +7,7 @@
  * of models/comparison/ compares. Writes report.html, transitions-drg.csv, transitions-adrg.csv,
  * schemes.csv, hospitals.csv and summary.json to DIR.
  */
-import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { AmbiguousMode } from '../../models/grouping/drg/grouper.ts';
 import type { RulePack } from '../../models/grouping/drg/pack.ts';
@@ -22,16 +22,16 @@ import { csvField } from '../../models/text/csv.ts';
 import { addComparedRecord, comparisonTables, missingForComparison, type ComparisonContext } from '../../app/scheme-comparison.ts';
 import { simulatePolicy } from '../../app/simulate.ts';
 import { lineRejection, validForGrouping } from '../../app/valid-record.ts';
-import { caseFilesOption, parseOptions } from '../../lib/args.ts';
+import { caseFilesOption, codeEditionOption, codeEditionOptionSpec, codeEditionUsage, parseOptions } from '../../lib/args.ts';
 import { CliError } from '../../lib/cli-error.ts';
 import { loadCodeSets } from '../../lib/codesets.ts';
-import { createProgress } from '../../lib/progress.ts';
+import { inputProgress } from '../../lib/progress.ts';
 import { recordFileBatches } from '../../lib/record-file.ts';
 import { loadScheme } from '../../lib/scheme.ts';
 import { compareReportHtml } from '../compare-report.ts';
 import { readPolicy } from './simulate.ts';
 
-const usage = `usage: payreform compare-schemes --cases FILE... --scheme A --scheme B [--policy FILE] [--ambiguous qy|fallthrough] [--output DIR]
+const usage = `usage: payreform compare-schemes --cases FILE... --scheme A --scheme B [--policy FILE] [--ambiguous qy|fallthrough] [--output DIR] [--code-edition E]
 
 Groups the same settlement lists (JSON Lines, CSV or JSON) under two DRG schemes and compares
 them: how cases move between DRGs and between ADRGs (largest flows first; ungroupable and
@@ -47,10 +47,11 @@ transitions-adrg.csv, schemes.csv, hospitals.csv and summary.json.
   --policy     a DRG payment policy (as for simulate) to price the cases under each scheme
   --ambiguous  qy or fallthrough for both schemes (default: each scheme's own rule; with a
                policy, the policy's "ambiguous")
-  --output     the output directory`;
+  --output     the output directory
+${codeEditionUsage}`;
 
 export async function run(argv: string[]): Promise<number> {
-  const parsed = parseOptions(argv, { cases: { type: 'string', multiple: true }, scheme: { type: 'string', multiple: true }, policy: { type: 'string' }, ambiguous: { type: 'string' }, output: { type: 'string', short: 'o' } }, usage, true);
+  const parsed = parseOptions(argv, { cases: { type: 'string', multiple: true }, scheme: { type: 'string', multiple: true }, policy: { type: 'string' }, ambiguous: { type: 'string' }, output: { type: 'string', short: 'o' }, ...codeEditionOptionSpec }, usage, true);
   if (!parsed) return 0;
   const { values, positionals } = parsed;
   const schemePaths = (values.scheme as string[] | undefined) ?? [];
@@ -74,14 +75,13 @@ export async function run(argv: string[]): Promise<number> {
     input.rejected++;
     if (errors.length < 10) errors.push(sentence);
   };
-  const totalBytes = files.reduce((s, f) => s + statSync(f).size, 0);
-  const progress = createProgress('reading and grouping (bytes)', totalBytes);
-  let bytes = 0;
+  const progress = inputProgress('reading and grouping', files);
+  const codes = codeEditionOption(values);
   for (const file of files) {
-    for await (const batch of recordFileBatches(file, undefined, (n) => (bytes += n))) {
+    for await (const batch of recordFileBatches(file, undefined, progress)) {
       for (const raw of batch) {
         input.records++;
-        const { record, rejection } = validForGrouping(raw, codeSets);
+        const { record, rejection } = validForGrouping(raw, codeSets, codes);
         if (!record) {
           reject(files.length > 1 ? `${file}: ${rejection}` : rejection);
           continue;
@@ -93,7 +93,6 @@ export async function run(argv: string[]): Promise<number> {
         }
         addComparedRecord(builder, record, ctx);
       }
-      progress.update(bytes);
     }
   }
   progress.finish();

@@ -16,21 +16,22 @@ import { DipCaseTableBuilder } from '../../models/grouping/dip/cases.ts';
 import { defaultCatalogPolicy, pickCatalogPolicy, type DipCatalogPolicy } from '../../models/grouping/dip/policy.ts';
 import { catalogFromPackets } from '../../models/grouping/dip/published.ts';
 import { detectFormat, type RawRecord, type RecordFormat } from '../../models/settlement/readers.ts';
-import { caseFilesOption, parseOptions, threadsOption } from '../../lib/args.ts';
+import { caseFilesOption, codeEditionOption, codeEditionOptionSpec, codeEditionUsage, parseOptions, threadsOption } from '../../lib/args.ts';
 import { CliError } from '../../lib/cli-error.ts';
 import { recordFileBatches } from '../../lib/record-file.ts';
 import { loadCodeSets } from '../../lib/codesets.ts';
 import { createLineWriter } from '../../lib/output.ts';
-import { createProgress } from '../../lib/progress.ts';
+import { counted } from '../../models/text/plural.ts';
+import { inputProgress, type InputProgress } from '../../lib/progress.ts';
 import { rulePackWhileWorkersBoot, schemeLine, schemeOption, schemeOptions } from '../../lib/scheme.ts';
 import { initWorkers, OrderedWorkerPool, parallelFromBytes, startWorkers } from '../../lib/worker-pool.ts';
 import { dipCaseBlock, dipGroupBlock, dipReference, type DipCaseBlockResult, type DipGroupBlockResult, type DipGroupContext } from '../dip-records.ts';
 import type { DipWorkerInit } from '../dip-worker.ts';
 import { lineBlocks, type LineBlock } from '../line-blocks.ts';
 
-const usage = `usage: payreform dip build --cases FILE... --policy FILE --output catalog.json [--scheme PATH] [--threads N]
+const usage = `usage: payreform dip build --cases FILE... --policy FILE --output catalog.json [--scheme PATH] [--threads N] [--code-edition E]
        payreform dip import --packets FILE.csv --output catalog.json [--policy FILE]
-       payreform dip group --catalog FILE --input FILE [--output FILE] [--explain] [--scheme PATH] [--threads N]
+       payreform dip group --catalog FILE --input FILE [--output FILE] [--explain] [--scheme PATH] [--threads N] [--code-edition E]
 
 build  builds a DIP catalogue from settlement records by the national specification (shared/docs/
        models.md §2): exclusion lists, rule packets, core packets (diagnosis at 4 characters +
@@ -46,7 +47,8 @@ group  assigns each record its packet: one JSON line per record, in input order.
   --scheme      the DRG scheme whose MCC/CC lists give the auxiliary severity: an OpenDRG directory,
                 an NHSA text directory or a compiled pack (default: CHS-DRG 1.1; --scheme-dir is
                 the older spelling); the summary names it and its pack hash
-  --threads     worker threads for JSON Lines input of 8 MB or more (default: one per core, at most 4)`;
+  --threads     worker threads for JSON Lines input of 8 MB or more (default: one per core, at most 4)
+${codeEditionUsage}`;
 
 export async function run(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
@@ -63,13 +65,14 @@ export async function run(argv: string[]): Promise<number> {
 interface Common {
   threads: number;
   scheme: string;
+  codes: ReturnType<typeof codeEditionOption>;
 }
 
 function common(values: Record<string, unknown>): Common {
-  return { threads: threadsOption(values), scheme: schemeOption(values) };
+  return { threads: threadsOption(values), scheme: schemeOption(values), codes: codeEditionOption(values) };
 }
 
-const commonOptions = { ...schemeOptions, threads: { type: 'string' } } as const;
+const commonOptions = { ...schemeOptions, threads: { type: 'string' }, ...codeEditionOptionSpec } as const;
 
 function readPolicy(policyFile: string): DipCatalogPolicy {
   let policyJson: unknown;
@@ -102,7 +105,7 @@ function importPackets(argv: string[]): number {
     throw new CliError((error as Error).message);
   }
   writeFileSync(output, JSON.stringify(catalog, null, 1) + '\n');
-  process.stderr.write(`${catalog.packets.length} packets (${catalog.quality.corePackets} core, ${catalog.quality.comprehensivePackets} comprehensive, ${catalog.packets.filter((p) => p.basic).length} basic) from ${packets} → ${output}\n`);
+  process.stderr.write(`${counted(catalog.packets.length, 'packet')} (${catalog.quality.corePackets} core, ${catalog.quality.comprehensivePackets} comprehensive, ${catalog.packets.filter((p) => p.basic).length} basic) from ${packets} → ${output}\n`);
   return 0;
 }
 
@@ -117,28 +120,27 @@ async function build(argv: string[]): Promise<number> {
   const output = values.output as string | undefined;
   if (!output) throw new CliError(`--output is required.\n${usage}`, 2);
   const policy = readPolicy(policyFile);
-  const { threads, scheme } = common(values);
+  const { threads, scheme, codes } = common(values);
   const started = performance.now();
   const parallel = threads > 1 && useWorkers(files);
   const workers = parallel ? startWorkers(new URL('../dip-worker.mjs', import.meta.url), threads) : [];
   const pack = await rulePackWhileWorkersBoot(scheme, workers);
   const table = new DipCaseTableBuilder();
   const totals = { records: 0, invalid: 0 };
-  const progress = createProgress('reading cases');
+  const progress = inputProgress('reading cases', files);
   const onResult = (r: DipCaseBlockResult) => {
     for (const e of r.errors) process.stderr.write(e + '\n');
     totals.records += r.records;
     totals.invalid += r.invalid;
     table.addBlock(r.block);
-    progress.update(totals.records);
   };
   if (parallel) {
-    initWorkers(workers, { pack, secondaryPrefixes: secondaryPrefixesOf(policy) } satisfies DipWorkerInit);
-    await inWorkers(files, workers, onResult);
+    initWorkers(workers, { pack, secondaryPrefixes: secondaryPrefixesOf(policy), codeEdition: codes.codeEdition } satisfies DipWorkerInit);
+    await inWorkers(files, workers, onResult, progress);
   } else {
-    const codeSets = loadCodeSets();
+    const recordCodes = { codeSets: loadCodeSets(), ...codes };
     const reference = { ...dipReference(pack), secondaryPrefixes: secondaryPrefixesOf(policy) };
-    await inProcess(files, (raws) => onResult(dipCaseBlock(raws, codeSets, reference)));
+    await inProcess(files, (raws) => onResult(dipCaseBlock(raws, recordCodes, reference)), progress);
   }
   progress.finish();
   const read = performance.now();
@@ -152,7 +154,7 @@ async function build(argv: string[]): Promise<number> {
   const done = performance.now();
   const q = catalog.quality;
   process.stderr.write(
-    `${totals.records.toLocaleString('en')} records (${totals.invalid} invalid), ${q.cases.toLocaleString('en')} reference cases of ${catalog.referenceYears.join(', ')} ` +
+    `${counted(totals.records, 'record')} (${totals.invalid} invalid), ${counted(q.cases, 'reference case')} of ${catalog.referenceYears.join(', ')} ` +
       `(${q.excluded.noCost} without cost, ${q.excluded.outsideYears} outside the reference years)\n` +
       `core threshold ${catalog.policy.coreThreshold} cases (${catalog.policy.coreThresholdSource === 'coverage' ? `the largest ≤ ${policy.maxCoreThreshold} covering ≥ ${(100 * policy.coverageTarget).toFixed(0)} %` : 'from the policy'}); ` +
       `${q.corePackets} core packets covering ${(100 * q.coreCoverage).toFixed(1)} % of cases, ${q.comprehensivePackets} comprehensive packets (${q.tieredPackets} in cost tiers, ${q.droppedComprehensive} combinations dropped: ${q.ungroupedCases} cases ungrouped), ` +
@@ -178,35 +180,34 @@ async function group(argv: string[]): Promise<number> {
   } catch (error) {
     throw new CliError(`cannot use the catalogue ${catalogFile}: ${(error as Error).message}`);
   }
-  const { threads, scheme } = common(values);
+  const { threads, scheme, codes } = common(values);
   const explain = values.explain === true;
   const started = performance.now();
   const parallel = threads > 1 && useWorkers([input]);
   const workers = parallel ? startWorkers(new URL('../dip-worker.mjs', import.meta.url), threads) : [];
   const pack = await rulePackWhileWorkersBoot(scheme, workers);
   const out = createLineWriter(values.output as string | undefined);
-  const progress = createProgress('grouping');
+  const progress = inputProgress('grouping', [input]);
   const totals = { records: 0, counts: { grouped: 0, fallback: 0, invalid: 0 } };
   const onResult = async (r: DipGroupBlockResult) => {
     for (const e of r.errors) process.stderr.write(e + '\n');
     totals.records += r.records;
     for (const k of Object.keys(r.counts) as (keyof typeof r.counts)[]) totals.counts[k] += r.counts[k];
     await out.writeBlock(r.output);
-    progress.update(totals.records);
   };
   if (parallel) {
-    initWorkers(workers, { pack, catalog, explain } satisfies DipWorkerInit);
-    await inWorkers([input], workers, onResult);
+    initWorkers(workers, { pack, catalog, explain, codeEdition: codes.codeEdition } satisfies DipWorkerInit);
+    await inWorkers([input], workers, onResult, progress);
   } else {
-    const ctx: DipGroupContext = { catalog, codeSets: loadCodeSets(), reference: dipReference(pack), explain };
-    await inProcess([input], (raws) => onResult(dipGroupBlock(raws, ctx)));
+    const ctx: DipGroupContext = { catalog, codeSets: loadCodeSets(), ...codes, reference: dipReference(pack), explain };
+    await inProcess([input], (raws) => onResult(dipGroupBlock(raws, ctx)), progress);
   }
   await out.close();
   progress.finish();
   const seconds = (performance.now() - started) / 1000;
   const { counts } = totals;
   process.stderr.write(
-    `${totals.records.toLocaleString('en')} records: ${counts.grouped} in their packet, ${counts.fallback} ungrouped (paid by item), ${counts.invalid} invalid; severity by ${schemeLine(pack)}; ` +
+    `${counted(totals.records, 'record')}: ${counts.grouped} in their packet, ${counts.fallback} ungrouped (paid by item), ${counts.invalid} invalid; severity by ${schemeLine(pack)}; ` +
       `${seconds.toFixed(2)} s, ${Math.round(totals.records / Math.max(seconds, 1e-9)).toLocaleString('en')} cases/s\n`,
   );
   return 0;
@@ -217,19 +218,19 @@ function useWorkers(files: string[]): boolean {
 }
 
 /** Read each file's records in batches in this thread. */
-async function inProcess(files: string[], onBatch: (raws: RawRecord[]) => Promise<void> | void): Promise<void> {
+async function inProcess(files: string[], onBatch: (raws: RawRecord[]) => Promise<void> | void, progress: InputProgress): Promise<void> {
   for (const file of files) {
     const format: RecordFormat = detectFormat(file);
-    for await (const batch of recordFileBatches(file, format)) await onBatch(batch);
+    for await (const batch of recordFileBatches(file, format, progress)) await onBatch(batch);
   }
 }
 
 /** Cut JSON Lines files into ~1 MB blocks of whole lines for the workers; results come back in order. */
-async function inWorkers<R>(files: string[], workers: Worker[], onResult: (r: R) => Promise<void> | void): Promise<void> {
+async function inWorkers<R>(files: string[], workers: Worker[], onResult: (r: R) => Promise<void> | void, progress: InputProgress): Promise<void> {
   const pool = new OrderedWorkerPool<LineBlock, R>(workers, onResult);
   try {
     for (const file of files) {
-      for await (const block of lineBlocks(createReadStream(file, { highWaterMark: 1 << 20 }))) await pool.submit(block, [block.bytes.buffer]);
+      for await (const block of lineBlocks(progress.read<Uint8Array>(createReadStream(file, { highWaterMark: 1 << 20 })))) await pool.submit(block, [block.bytes.buffer]);
     }
   } finally {
     await pool.close();

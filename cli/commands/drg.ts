@@ -12,15 +12,16 @@ import { ageBandIndex, comprehensiveClasses, readProcedures } from '../../models
 import { designMarkdown, designSplits, dispositionLabels, type SplitDesignCases } from '../../models/grouping/dip/split-design.ts';
 import { groupRecord } from '../../app/record.ts';
 import { validForGrouping } from '../../app/valid-record.ts';
-import { caseFilesOption, numberOption, parseOptions, requireOption } from '../../lib/args.ts';
+import { caseFilesOption, codeEditionOption, codeEditionOptionSpec, codeEditionUsage, numberOption, parseOptions, requireOption } from '../../lib/args.ts';
 import { CliError } from '../../lib/cli-error.ts';
 import { recordFileBatches } from '../../lib/record-file.ts';
 import { loadCodeSets } from '../../lib/codesets.ts';
-import { createProgress } from '../../lib/progress.ts';
+import { inputProgress } from '../../lib/progress.ts';
 import { ambiguousOption, loadScheme, schemeIdentity, schemeLine, schemeOption, schemeOptions } from '../../lib/scheme.ts';
 import { loadProcedureClasses } from '../dip-records.ts';
+import { counted } from '../../models/text/plural.ts';
 
-const usage = `usage: payreform drg design --cases FILE... --output DIR [--min-cases N] [--max-depth D] [--min-group-cases N] [--min-riv-gain X] [--scheme-dir DIR]
+const usage = `usage: payreform drg design --cases FILE... --output DIR [--min-cases N] [--max-depth D] [--min-group-cases N] [--min-riv-gain X] [--scheme-dir DIR] [--code-edition E]
 
 For each ADRG with at least --min-cases cases (default 500), a CART of depth ≤ --max-depth
 (default 2) on MCC/CC level, age band, discharge disposition, newborn weight, ventilation hours
@@ -31,7 +32,8 @@ grouped by:
   --scheme     an OpenDRG directory (a city's local scheme), an NHSA text directory or a compiled
                pack (default: CHS-DRG 1.1; --scheme-dir is the older spelling); proposals.json and
                proposals.md name it and its pack hash
-  --ambiguous  qy (default: the scheme's own ambiguous groups, left out) or fallthrough`;
+  --ambiguous  qy (default: the scheme's own ambiguous groups, left out) or fallthrough
+${codeEditionUsage}`;
 
 export async function run(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
@@ -42,7 +44,7 @@ export async function run(argv: string[]): Promise<number> {
     }
     throw new CliError(`${sub === undefined ? 'a subcommand is required' : `unknown subcommand "${sub}"`}: use "drg design".\n${usage}`, 2);
   }
-  const parsed = parseOptions(rest, { cases: { type: 'string', multiple: true }, output: { type: 'string', short: 'o' }, 'min-cases': { type: 'string' }, 'max-depth': { type: 'string' }, 'min-group-cases': { type: 'string' }, 'min-riv-gain': { type: 'string' }, ...schemeOptions, ambiguous: { type: 'string' } }, usage, true);
+  const parsed = parseOptions(rest, { cases: { type: 'string', multiple: true }, output: { type: 'string', short: 'o' }, 'min-cases': { type: 'string' }, 'max-depth': { type: 'string' }, 'min-group-cases': { type: 'string' }, 'min-riv-gain': { type: 'string' }, ...schemeOptions, ambiguous: { type: 'string' }, ...codeEditionOptionSpec }, usage, true);
   if (!parsed) return 0;
   const { values, positionals } = parsed;
   const files = caseFilesOption(values, positionals, usage);
@@ -54,6 +56,7 @@ export async function run(argv: string[]): Promise<number> {
   const pack = loadScheme(schemeOption(values));
   const index = indexRulePack(pack);
   const codeSets = loadCodeSets();
+  const codes = codeEditionOption(values);
   const classes = loadProcedureClasses();
   const classIndex = new Map<string, number>(comprehensiveClasses.map((c, i) => [c, i]));
   const dispositionIndex = new Map<string, number>(dispositionLabels.map((d, i) => [d, i]));
@@ -62,13 +65,13 @@ export async function run(argv: string[]): Promise<number> {
   const drgs = new Map<string, number>();
   const intern = (m: Map<string, number>, k: string) => m.get(k) ?? m.set(k, m.size).get(k)!;
   const counts = { records: 0, invalid: 0, notGrouped: 0, noCost: 0 };
-  const progress = createProgress('grouping');
+  const progress = inputProgress('reading and grouping', files);
   const scheme = { pack };
   for (const file of files) {
-    for await (const batch of recordFileBatches(file)) {
+    for await (const batch of recordFileBatches(file, undefined, progress)) {
       for (const raw of batch) {
         counts.records++;
-        const { record: r, rejection } = validForGrouping(raw, codeSets);
+        const { record: r, rejection } = validForGrouping(raw, codeSets, codes);
         if (!r) {
           counts.invalid++;
           process.stderr.write(`${file}: ${rejection}\n`);
@@ -95,7 +98,6 @@ export async function run(argv: string[]): Promise<number> {
         cols.newbornWeight.push(r.birthWeightGrams ?? NaN);
         cols.ventilationHours.push(r.ventilationHours ?? NaN);
       }
-      progress.update(counts.records);
     }
   }
   progress.finish();
@@ -121,7 +123,7 @@ export async function run(argv: string[]): Promise<number> {
   writeFileSync(path.join(output, 'proposals.md'), designMarkdown(design).replace('\n\n', `\n\nCases grouped under ${schemeLine(pack)}.\n\n`));
   const differ = design.proposals.filter((p) => p.differs).length;
   process.stderr.write(
-    `${counts.records.toLocaleString('en')} records grouped under ${schemeLine(pack)}: ${cases.size.toLocaleString('en')} grouped cases used (${counts.invalid} invalid, ${counts.notGrouped} ungroupable or ambiguous, ${counts.noCost} without cost)\n` +
+    `${counted(counts.records, 'record')} grouped under ${schemeLine(pack)}: ${counted(cases.size, 'grouped case')} used (${counts.invalid} invalid, ${counts.notGrouped} ungroupable or ambiguous, ${counts.noCost} without cost)\n` +
       `${design.adrgsConsidered} ADRGs with ≥ ${options.minCases} cases designed (${design.adrgsSkipped} smaller skipped); the data argue for a different split in ${differ}\n` +
       `read and grouped ${((read - started) / 1000).toFixed(2)} s, designed ${((performance.now() - read) / 1000).toFixed(2)} s → ${path.join(output, 'proposals.md')}\n`,
   );

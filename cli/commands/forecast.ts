@@ -7,11 +7,13 @@ import { createReadStream } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { numberOption, parseOptions, requireOption } from '../../lib/args.ts';
 import { CliError } from '../../lib/cli-error.ts';
-import { createProgress } from '../../lib/progress.ts';
+import { createProgress, type Progress } from '../../lib/progress.ts';
 import { forecastExpenditure, MIN_FIT_MONTHS } from '../../models/fund/forecast.ts';
 import { readMonthlySeries, SeriesError } from '../../models/fund/monthly-series.ts';
 import { readCsvRows } from '../../models/text/csv.ts';
 import { decodeChunks } from '../../models/text/lines.ts';
+import { counted } from '../../models/text/plural.ts';
+import { stringifyRounded } from '../../models/text/round.ts';
 
 const usage = `usage: payreform forecast --input FILE.csv --horizon H [--output FILE] [--seed N]
 
@@ -45,20 +47,21 @@ export async function run(argv: string[]): Promise<number> {
     throw new CliError(`cannot read ${input}: ${(error as Error).message}`);
   }
   if (series.values.length < MIN_FIT_MONTHS) {
-    throw new CliError(`${input}: ${series.values.length} months is too short; at least ${MIN_FIT_MONTHS} (two full years) are needed.`);
+    throw new CliError(`${input}: ${counted(series.values.length, 'month')} is too short; at least ${MIN_FIT_MONTHS} (two full years) are needed.`);
   }
 
-  const progress = createProgress('fitting ETS forms');
+  // The number of forms (with the backtest's) is known once fitting starts: the bar then has a percentage and time left.
+  let progress: Progress | null = null;
   let report;
   try {
-    report = forecastExpenditure(series, horizon, { seed, onProgress: (done) => progress.update(done) });
+    report = forecastExpenditure(series, horizon, { seed, onProgress: (done, total) => (progress ??= createProgress('fitting ETS forms', total)).update(done) });
   } catch (error) {
     if (error instanceof RangeError) throw new CliError(`${input}: ${error.message}`);
     throw error;
   } finally {
-    progress.finish();
+    (progress as Progress | null)?.finish();
   }
-  const json = JSON.stringify(report, null, 2) + '\n';
+  const json = stringifyRounded(report, 2) + '\n';
   const output = values.output;
   if (typeof output === 'string' && output !== '') {
     try {
@@ -68,7 +71,7 @@ export async function run(argv: string[]): Promise<number> {
     }
     const bt = report.backtest;
     process.stdout.write(
-      `wrote ${output}: ${report.model}, ${horizon} months from ${report.forecast[0]?.month}` +
+      `wrote ${output}: ${report.model}, ${counted(horizon, 'month')} from ${report.forecast[0]?.month}` +
         (bt ? `; backtest MASE ${bt.mase.toFixed(3)} (seasonal naive ${bt.seasonalNaiveMase.toFixed(3)})` : '; too short for a backtest') +
         '\n',
     );

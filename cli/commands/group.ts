@@ -7,20 +7,22 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import type { Worker } from 'node:worker_threads';
 import type { GroupOptions } from '../../models/grouping/drg/grouper.ts';
+import type { CodeEditions } from '../../app/record.ts';
 import type { RulePack } from '../../models/grouping/drg/pack.ts';
 import { detectFormat, readRecordBatches, type RecordFormat } from '../../models/settlement/readers.ts';
-import { parseOptions, threadsOption } from '../../lib/args.ts';
+import { codeEditionOption, codeEditionOptionSpec, codeEditionUsage, parseOptions, threadsOption } from '../../lib/args.ts';
 import { CliError } from '../../lib/cli-error.ts';
 import { loadCodeSets } from '../../lib/codesets.ts';
 import { createLineWriter, type LineWriter } from '../../lib/output.ts';
-import { createProgress, type Progress } from '../../lib/progress.ts';
+import { inputProgress } from '../../lib/progress.ts';
 import { ambiguousOption, rulePackWhileWorkersBoot, schemeLine, schemeOption, schemeOptions, schemeUsage } from '../../lib/scheme.ts';
 import { addGroupCounts, emptyGroupCounts, writeGroupedLine, type ChunkResult, type GroupCounts } from '../../app/group-line.ts';
 import { JsonBytes } from '../../models/settlement/json.ts';
 import { lineBlocks, type LineBlock } from '../line-blocks.ts';
 import { initWorkers, OrderedWorkerPool, parallelFromBytes, startWorkers } from '../../lib/worker-pool.ts';
+import { counted } from '../../models/text/plural.ts';
 
-const usage = `usage: payreform group --input FILE [--output FILE] [--scheme PATH] [--ambiguous qy|fallthrough] [--explain] [--format jsonl|csv|json] [--threads N]
+const usage = `usage: payreform group --input FILE [--output FILE] [--scheme PATH] [--ambiguous qy|fallthrough] [--explain] [--format jsonl|csv|json] [--code-edition chs-2.0|gl-2.0] [--threads N]
 
 Groups settlement records into DRG groups under a scheme (the national CHS-DRG 1.1 by default,
 or a city's own). Output: one JSON line per input record, in input order:
@@ -30,7 +32,8 @@ ${schemeUsage}
   --ambiguous   qy (official, default): the scheme's own ambiguous groups (xQY) — national: an
                 operating-room procedure no surgical ADRG takes; a local scheme: its own rule;
                 fallthrough: such cases go on to the MDC's medical ADRGs
-  --threads     worker threads for JSON Lines input (default: one per core, at most 4, for files of 8 MB or more; 1 = in-process)`;
+  --threads     worker threads for JSON Lines input (default: one per core, at most 4, for files of 8 MB or more; 1 = in-process)
+${codeEditionUsage}`;
 
 export async function run(argv: string[]): Promise<number> {
   const parsed = parseOptions(
@@ -43,6 +46,7 @@ export async function run(argv: string[]): Promise<number> {
       explain: { type: 'boolean' },
       format: { type: 'string' },
       threads: { type: 'string' },
+      ...codeEditionOptionSpec,
     },
     usage,
   );
@@ -55,6 +59,7 @@ export async function run(argv: string[]): Promise<number> {
   const format = (values.format as RecordFormat | undefined) ?? detectFormat(input === '-' ? 'stdin.jsonl' : input);
   if (!['jsonl', 'csv', 'json'].includes(format)) throw new CliError(`--format must be jsonl, csv or json, got "${format}".`, 2);
   const threads = threadsOption(values);
+  const codes = codeEditionOption(values);
 
   // Worker threads pay off on large JSON Lines files; they boot while the scheme compiles.
   const parallel = format === 'jsonl' && threads > 1 && input !== '-' && statSync(input).size >= parallelFromBytes;
@@ -62,24 +67,24 @@ export async function run(argv: string[]): Promise<number> {
   const pack = await rulePackWhileWorkersBoot(schemeOption(values), workers);
   const options: GroupOptions = { ambiguous, trace: values.explain === true };
   const out = createLineWriter(values.output as string | undefined);
-  const progress = createProgress('grouping');
-  const source = input === '-' ? process.stdin : createReadStream(input, { highWaterMark: 1 << 20 });
+  const progress = inputProgress('grouping', [input]);
+  const source = progress.read<Uint8Array | string>(input === '-' ? process.stdin : createReadStream(input, { highWaterMark: 1 << 20 }));
   const started = performance.now();
-  const totals = parallel ? await groupInWorkers(source, pack, options, workers, out, progress) : await groupInProcess(source, format, pack, options, out, progress);
+  const totals = parallel ? await groupInWorkers(source, pack, options, codes, workers, out) : await groupInProcess(source, format, pack, options, codes, out);
   await out.close();
   progress.finish();
   const seconds = (performance.now() - started) / 1000;
   const { counts, warned, records } = totals;
   const rate = seconds > 0 ? Math.round(records / seconds) : records;
   process.stderr.write(
-    `${records.toLocaleString('en')} records: ${counts.grouped} grouped, ${counts.ambiguous} ambiguous, ${counts.ungroupable} ungroupable, ${counts.invalid} invalid` +
+    `${counted(records, 'record')}: ${counts.grouped} grouped, ${counts.ambiguous} ambiguous, ${counts.ungroupable} ungroupable, ${counts.invalid} invalid` +
       `${warned > 0 ? ` (${warned} with warnings)` : ''} under ${schemeLine(pack)}; ${seconds.toFixed(2)} s, ${rate.toLocaleString('en')} cases/s\n`,
   );
   return 0;
 }
 
-async function groupInProcess(source: AsyncIterable<Uint8Array | string>, format: RecordFormat, pack: RulePack, options: GroupOptions, out: LineWriter, progress: Progress): Promise<GroupCounts> {
-  const ctx = { pack, codeSets: loadCodeSets(), options };
+async function groupInProcess(source: AsyncIterable<Uint8Array | string>, format: RecordFormat, pack: RulePack, options: GroupOptions, codes: CodeEditions, out: LineWriter): Promise<GroupCounts> {
+  const ctx = { pack, codeSets: loadCodeSets(), options, ...codes };
   const totals = emptyGroupCounts();
   let bytes = new JsonBytes(1 << 20);
   for await (const batch of readRecordBatches(source, format)) {
@@ -90,7 +95,6 @@ async function groupInProcess(source: AsyncIterable<Uint8Array | string>, format
       await out.writeBlock(bytes.result());
       bytes = new JsonBytes(bytes.result().buffer);
     }
-    progress.update(totals.records);
   }
   await out.writeBlock(bytes.result());
   return totals;
@@ -100,14 +104,13 @@ async function groupInProcess(source: AsyncIterable<Uint8Array | string>, format
  * JSON Lines over worker threads: the main thread cuts the input into blocks of whole lines
  * (~1 MB), workers validate and group them, and the results are written back in block order.
  */
-async function groupInWorkers(source: AsyncIterable<Uint8Array | string>, pack: RulePack, options: GroupOptions, workers: Worker[], out: LineWriter, progress: Progress): Promise<GroupCounts> {
-  initWorkers(workers, { pack, options });
+async function groupInWorkers(source: AsyncIterable<Uint8Array | string>, pack: RulePack, options: GroupOptions, codes: CodeEditions, workers: Worker[], out: LineWriter): Promise<GroupCounts> {
+  initWorkers(workers, { pack, options, codeEdition: codes.codeEdition });
   const totals = emptyGroupCounts();
   const pool = new OrderedWorkerPool<LineBlock, ChunkResult>(workers, async (r) => {
     for (const e of r.errors) process.stderr.write(e + '\n');
     addGroupCounts(totals, { ...r, errors: [] });
     await out.writeBlock(r.output);
-    progress.update(totals.records);
   });
   try {
     for await (const block of lineBlocks(source)) await pool.submit(block, [block.bytes.buffer]);

@@ -12,19 +12,20 @@ import { SupervisionTableBuilder } from '../../models/supervision/case-table.ts'
 import type { PolicyFigures } from '../../models/supervision/group-norms.ts';
 import { parseRuleSet, ruleDefinitions, ruleIds, RuleSetError, type RuleSet } from '../../models/supervision/rule-set.ts';
 import { screenCases, type ScreenResult } from '../../models/supervision/screen.ts';
-import { caseFilesOption, parseOptions, threadsOption } from '../../lib/args.ts';
+import { caseFilesOption, codeEditionOption, codeEditionOptionSpec, codeEditionUsage, parseOptions, threadsOption } from '../../lib/args.ts';
 import { CliError } from '../../lib/cli-error.ts';
 import { recordFileBatches } from '../../lib/record-file.ts';
 import { loadCodeSets } from '../../lib/codesets.ts';
 import { createLineWriter } from '../../lib/output.ts';
-import { createProgress } from '../../lib/progress.ts';
+import { createProgress, inputProgress } from '../../lib/progress.ts';
+import { counted } from '../../models/text/plural.ts';
 import { ambiguousOption, rulePackWhileWorkersBoot, schemeIdentity, schemeLine, schemeOption, schemeOptions } from '../../lib/scheme.ts';
 import { initWorkers, OrderedWorkerPool, parallelFromBytes, startWorkers } from '../../lib/worker-pool.ts';
 import { lineBlocks } from '../line-blocks.ts';
 import { addRecords, emptyTally, takeBlock, type MonitorBlock, type MonitorTask } from '../monitor-cases.ts';
 
 const usage = `usage: payreform monitor --cases FILE... [--rules FILE] --output FILE.jsonl [--hospitals FILE.json]
-                         [--payment-table FILE] [--scheme PATH] [--ambiguous qy|fallthrough] [--threads N]
+                         [--payment-table FILE] [--scheme PATH] [--ambiguous qy|fallthrough] [--threads N] [--code-edition E]
 
 Screens settlement records (JSON Lines, CSV or JSON; several files are one population) with the
 supervision rules and writes one JSON line per flag:
@@ -38,6 +39,7 @@ A summary by hospital and rule goes to stderr.
                    directory or a compiled pack (default: CHS-DRG 1.1; --scheme-dir is the older
                    spelling); the summary and --hospitals name it and its pack hash
   --ambiguous      qy (default: the scheme's own ambiguous groups, xQY) or fallthrough
+${codeEditionUsage}
   --threads        worker threads for reading and grouping JSON Lines input (default: one per
                    core, at most 4, for inputs of 8 MB or more; 1 = in-process)
 
@@ -47,7 +49,7 @@ ${ruleIds.map((r) => `  ${r}: ${ruleDefinitions[r]}`).join('\n')}`;
 export async function run(argv: string[]): Promise<number> {
   const parsed = parseOptions(
     argv,
-    { cases: { type: 'string', multiple: true }, rules: { type: 'string' }, output: { type: 'string', short: 'o' }, hospitals: { type: 'string' }, 'payment-table': { type: 'string' }, ...schemeOptions, ambiguous: { type: 'string' }, threads: { type: 'string' } },
+    { cases: { type: 'string', multiple: true }, rules: { type: 'string' }, output: { type: 'string', short: 'o' }, hospitals: { type: 'string' }, 'payment-table': { type: 'string' }, ...schemeOptions, ambiguous: { type: 'string' }, threads: { type: 'string' }, ...codeEditionOptionSpec },
     usage,
     true,
   );
@@ -70,28 +72,23 @@ export async function run(argv: string[]): Promise<number> {
   const pack = await rulePackWhileWorkersBoot(schemeOption(values), workers);
   const builder = new SupervisionTableBuilder(1 << 16);
   const tally = emptyTally();
-  const progress = createProgress('reading and grouping');
+  const codes = codeEditionOption(values);
+  const progress = inputProgress('reading and grouping', files);
   if (parallel) {
-    initWorkers(workers, { pack, ambiguous });
-    const pool = new OrderedWorkerPool<MonitorTask, MonitorBlock>(workers, (block) => {
-      takeBlock(block, builder, tally);
-      progress.update(tally.records);
-    });
+    initWorkers(workers, { pack, ambiguous, codeEdition: codes.codeEdition });
+    const pool = new OrderedWorkerPool<MonitorTask, MonitorBlock>(workers, (block) => takeBlock(block, builder, tally));
     try {
       for (const file of files) {
         const name = path.basename(file);
-        for await (const block of lineBlocks(createReadStream(file, { highWaterMark: 1 << 20 }))) await pool.submit({ block, file: name }, [block.bytes.buffer]);
+        for await (const block of lineBlocks(progress.read<Uint8Array>(createReadStream(file, { highWaterMark: 1 << 20 })))) await pool.submit({ block, file: name }, [block.bytes.buffer]);
       }
     } finally {
       await pool.close();
     }
   } else {
-    const ctx = { pack, codeSets: loadCodeSets(), ambiguous };
+    const ctx = { pack, codeSets: loadCodeSets(), ...codes, ambiguous };
     for (let f = 0; f < files.length; f++) {
-      for await (const batch of recordFileBatches(files[f]!, formats[f]!)) {
-        addRecords(batch, ctx, builder, tally, path.basename(files[f]!));
-        progress.update(tally.records);
-      }
+      for await (const batch of recordFileBatches(files[f]!, formats[f]!, progress)) addRecords(batch, ctx, builder, tally, path.basename(files[f]!));
     }
   }
   progress.finish();
@@ -159,9 +156,9 @@ function summary(result: ScreenResult, tally: ReturnType<typeof emptyTally>, rea
   const lines: string[] = [];
   const rate = (n: number, s: number) => Math.round(n / Math.max(s, 1e-9)).toLocaleString('en');
   lines.push(
-    `${tally.records.toLocaleString('en')} records: ${tally.accepted.toLocaleString('en')} screened, ${tally.rejected} rejected; grouped under ${scheme}; read and grouped in ${readSeconds.toFixed(2)} s (${rate(tally.records, readSeconds)}/s), screened in ${screenSeconds.toFixed(2)} s (${rate(result.cases, screenSeconds)} cases/s); rule set "${result.ruleSet.name}" v${result.ruleSet.version}.`,
+    `${counted(tally.records, 'record')}: ${tally.accepted.toLocaleString('en')} screened, ${tally.rejected} rejected; grouped under ${scheme}; read and grouped in ${readSeconds.toFixed(2)} s (${rate(tally.records, readSeconds)}/s), screened in ${screenSeconds.toFixed(2)} s (${rate(result.cases, screenSeconds)} cases/s); rule set "${result.ruleSet.name}" v${result.ruleSet.version}.`,
   );
-  lines.push(`${result.flags.length.toLocaleString('en')} flags:`);
+  lines.push(`${counted(result.flags.length, 'flag')}:`);
   for (const r of ruleIds) lines.push(`  ${r.padEnd(24)} ${String(result.byRule[r].caseFlags).padStart(7)} cases  ${String(result.byRule[r].hospitalFlags).padStart(4)} hospital-level`);
   const short: Record<string, string> = { 'split-admission': 'split', upcoding: 'upcode', 'low-severity-admission': 'lowsev', 'frequent-admission': 'freq', 'high-cost': 'cost', 'drug-share': 'drug' };
   const shown = result.hospitals.slice(0, 20);

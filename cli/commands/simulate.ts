@@ -11,7 +11,6 @@ import { createReadStream, existsSync, mkdirSync, readFileSync, statSync, writeF
 import path from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import type { AmbiguousMode } from '../../models/grouping/drg/grouper.ts';
-import type { RulePack } from '../../models/grouping/drg/pack.ts';
 import { BudgetError } from '../../models/payment/base-rate.ts';
 import { CaseTableBuilder, type CaseTable } from '../../models/payment/cases.ts';
 import { parseDipCatalog, type DipCatalog } from '../../models/grouping/dip/catalog.ts';
@@ -19,23 +18,26 @@ import { parsePaymentPolicy, PolicyError, type AnyPaymentPolicy, type DipPayment
 import type { TableWeights } from '../../models/payment/table-weights.ts';
 import { policyTableWeights } from '../../app/policy-weights.ts';
 import type { PolicyResult } from '../../models/payment/simulate.ts';
+import { policyYearsProblem } from '../../app/policy-years.ts';
 import { simulatePolicy } from '../../app/simulate.ts';
 import { concatDipColumns, simulateDipPolicy, type DipColumns } from '../../models/payment/simulate-dip.ts';
 import { detectFormat, type RecordFormat } from '../../models/settlement/readers.ts';
-import { caseFilesOption, parseOptions, requireOption, threadsOption } from '../../lib/args.ts';
+import { caseFilesOption, codeEditionOption, codeEditionOptionSpec, codeEditionUsage, parseOptions, requireOption, threadsOption } from '../../lib/args.ts';
 import { CliError } from '../../lib/cli-error.ts';
 import { recordFileBatches } from '../../lib/record-file.ts';
 import { loadCodeSets } from '../../lib/codesets.ts';
-import { createProgress } from '../../lib/progress.ts';
+import { createProgress, inputProgress, type InputProgress } from '../../lib/progress.ts';
 import { ambiguousOption, rulePackWhileWorkersBoot, schemeIdentity, schemeLine, schemeOption, schemeOptions } from '../../lib/scheme.ts';
 import { initWorkers, OrderedWorkerPool, parallelFromBytes, startWorkers } from '../../lib/worker-pool.ts';
 import { loadProcedureClasses } from '../dip-records.ts';
 import { lineBlocks, type LineBlock } from '../line-blocks.ts';
+import type { SimulateWorkerInit } from '../simulate-worker.ts';
 import { appendBlock, caseBlock, type CaseBlock, type CaseContext } from '../../app/case-block.ts';
 import { summaryOf, writeComparison, writePolicyFiles, type InputCounts } from '../simulate-output.ts';
 import { reportHtml } from '../simulate-report.ts';
+import { counted } from '../../models/text/plural.ts';
 
-const usage = `usage: payreform simulate --cases FILE... --policy FILE [--compare FILE...] --output DIR [--scheme PATH] [--ambiguous qy|fallthrough] [--threads N] [--no-case-files]
+const usage = `usage: payreform simulate --cases FILE... --policy FILE [--compare FILE...] --output DIR [--scheme PATH] [--ambiguous qy|fallthrough] [--threads N] [--no-case-files] [--code-edition E]
 
 Simulates a DRG or DIP payment policy ("method": "drg" | "dip") over settlement lists (JSON
 Lines, CSV or JSON; cases are paid in the policy's settlementYear by discharge date, DRG weights
@@ -53,7 +55,8 @@ Writes to DIR: summary.json, hospitals.csv, groups.csv, cases.jsonl and report.h
   --ambiguous      qy | fallthrough for every DRG policy, instead of each policy's "ambiguous"
                    (default qy: the scheme's own ambiguous groups, xQY)
   --threads        worker threads for grouping large JSON Lines input (default: one per core, at most 4)
-  --no-case-files  skip cases.jsonl of the compared policies (the first policy's is always written)`;
+  --no-case-files  skip cases.jsonl of the compared policies (the first policy's is always written)
+${codeEditionUsage}`;
 
 export async function run(argv: string[]): Promise<number> {
   const parsed = parseOptions(
@@ -67,6 +70,7 @@ export async function run(argv: string[]): Promise<number> {
       ambiguous: { type: 'string' },
       threads: { type: 'string' },
       'no-case-files': { type: 'boolean' },
+      ...codeEditionOptionSpec,
     },
     usage,
     true,
@@ -84,6 +88,7 @@ export async function run(argv: string[]): Promise<number> {
   const labels = policyLabels(policyFiles, policies);
   const output = requireOption(values, 'output', usage);
   const threads = threadsOption(values);
+  const codes = codeEditionOption(values);
   const started = performance.now();
 
   const modes = [...new Set(policies.flatMap((p) => (p.method === 'drg' ? [p.ambiguous] : [])))] as AmbiguousMode[];
@@ -93,7 +98,7 @@ export async function run(argv: string[]): Promise<number> {
   const workers = parallel ? startWorkers(new URL('../simulate-worker.mjs', import.meta.url), threads) : [];
   const pack = await rulePackWhileWorkersBoot(schemeOption(values), workers);
   warnOfOtherSchemes(policyFiles, pack.scheme);
-  const progress = createProgress('grouping');
+  const progress = inputProgress('reading and grouping', files);
   const builder = new CaseTableBuilder(modes, 1 << 16);
   const input: InputCounts = { files, records: 0, rejected: 0, otherYears: 0 };
   const errors: string[] = [];
@@ -104,16 +109,20 @@ export async function run(argv: string[]): Promise<number> {
     input.records += block.records;
     input.rejected += block.rejected;
     for (const e of block.errors) if (errors.length < 10) errors.push(e);
-    progress.update(input.records);
   };
-  if (parallel) await readInWorkers(files, { pack, modes, dip }, workers, take);
-  else await readInProcess(files, formats, { pack, codeSets: loadCodeSets(), modes, dip }, take);
+  if (parallel) await readInWorkers(files, { pack, modes, dip, codeEdition: codes.codeEdition }, workers, take, progress);
+  else await readInProcess(files, formats, { pack, codeSets: loadCodeSets(), ...codes, modes, dip }, take, progress);
   progress.finish();
   const table = builder.finish();
   const groupedAt = performance.now();
   for (const e of errors) process.stderr.write(`rejected: ${e}\n`);
   if (input.rejected > errors.length) process.stderr.write(`… ${input.rejected - errors.length} more rejected records\n`);
 
+  const yearsWithCases = new Set(table.year);
+  policies.forEach((policy, p) => {
+    const problem = policyYearsProblem({ ...policy, catalog: policy.method === 'dip' ? policy.catalog : undefined }, yearsWithCases);
+    if (problem) throw new CliError(`the policy ${policyFiles[p]}: ${problem}.`, 2);
+  });
   const dipInput = dip ? { dip: concatDipColumns(dipBlocks), procedureClasses: loadProcedureClasses(), builtAt: new Date().toISOString() } : null;
   const results = policies.map((policy, p) => price(table, policy, policyFiles[p]!, tables[p] ?? null, (dipPolicy) => simulateDipPolicy(table, dipPolicy, { ...dipInput!, catalog: catalogs[p] })));
   const pricedAt = performance.now();
@@ -212,19 +221,19 @@ function price(table: CaseTable, policy: AnyPaymentPolicy, file: string, tableWe
   }
 }
 
-async function readInProcess(files: string[], formats: RecordFormat[], ctx: CaseContext, take: (b: CaseBlock) => void): Promise<void> {
+async function readInProcess(files: string[], formats: RecordFormat[], ctx: CaseContext, take: (b: CaseBlock) => void, progress: InputProgress): Promise<void> {
   for (let f = 0; f < files.length; f++) {
-    for await (const batch of recordFileBatches(files[f]!, formats[f]!)) take(caseBlock(batch, ctx));
+    for await (const batch of recordFileBatches(files[f]!, formats[f]!, progress)) take(caseBlock(batch, ctx));
   }
 }
 
 /** JSON Lines over worker threads: blocks of whole lines out, CaseBlocks back in input order. */
-async function readInWorkers(files: string[], init: { pack: RulePack; modes: AmbiguousMode[]; dip: boolean }, workers: Worker[], take: (b: CaseBlock) => void): Promise<void> {
+async function readInWorkers(files: string[], init: SimulateWorkerInit, workers: Worker[], take: (b: CaseBlock) => void, progress: InputProgress): Promise<void> {
   initWorkers(workers, init);
   const pool = new OrderedWorkerPool<LineBlock, CaseBlock>(workers, take);
   try {
     for (const file of files) {
-      for await (const block of lineBlocks(createReadStream(file, { highWaterMark: 1 << 20 }))) await pool.submit(block, [block.bytes.buffer]);
+      for await (const block of lineBlocks(progress.read<Uint8Array>(createReadStream(file, { highWaterMark: 1 << 20 })))) await pool.submit(block, [block.bytes.buffer]);
     }
   } finally {
     await pool.close();
@@ -232,11 +241,11 @@ async function readInWorkers(files: string[], init: { pack: RulePack; modes: Amb
 }
 
 function report(input: InputCounts, table: CaseTable, labels: string[], results: PolicyResult[], time: { seconds: number; grouping: number; pricing: number }, output: string, scheme: string): void {
-  const lines = [`${input.records.toLocaleString('en')} records: ${table.size.toLocaleString('en')} accepted, ${input.rejected.toLocaleString('en')} rejected, ${input.otherYears.toLocaleString('en')} outside the policy years; grouped under ${scheme}`];
+  const lines = [`${counted(input.records, 'record')}: ${table.size.toLocaleString('en')} accepted, ${input.rejected.toLocaleString('en')} rejected, ${input.otherYears.toLocaleString('en')} outside the policy years; grouped under ${scheme}`];
   results.forEach((r, p) => {
     const o = r.totals.outliers;
     lines.push(
-      `${labels[p]}: ${r.totals.cases.toLocaleString('en')} cases paid ${(r.totals.paymentCents / 100).toLocaleString('en', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} yuan for a cost of ${r.totals.totalCost.toLocaleString('en', { maximumFractionDigits: 0 })}` +
+      `${labels[p]}: ${counted(r.totals.cases, 'case')} paid ${(r.totals.paymentCents / 100).toLocaleString('en', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} yuan for a cost of ${r.totals.totalCost.toLocaleString('en', { maximumFractionDigits: 0 })}` +
         `; ${r.dip ? 'point value' : 'base rate'} ${r.rate.baseRate.toFixed(r.dip ? 4 : 2)}${r.policy.budget !== undefined ? ' (from the budget)' : ''}; in-group rate ${(100 * r.grouping.settlement.inGroupRate).toFixed(2)} %, RIV ${r.weights.quality.riv.toFixed(3)}` +
         `; outliers low ${o.low}, high ${o.high}, review ${o.review}; by item ${o.byItem}`,
     );
@@ -249,6 +258,6 @@ function report(input: InputCounts, table: CaseTable, labels: string[], results:
     }
   });
   const rate = time.seconds > 0 ? Math.round(input.records / time.seconds) : input.records;
-  lines.push(`${time.seconds.toFixed(2)} s (reading and grouping ${time.grouping.toFixed(2)} s, pricing ${results.length} ${results.length === 1 ? 'policy' : 'policies'} ${time.pricing.toFixed(2)} s), ${rate.toLocaleString('en')} cases/s; wrote ${output}`);
+  lines.push(`${time.seconds.toFixed(2)} s (reading and grouping ${time.grouping.toFixed(2)} s, pricing ${counted(results.length, 'policy', 'policies')} ${time.pricing.toFixed(2)} s), ${rate.toLocaleString('en')} cases/s; wrote ${output}`);
   process.stderr.write(lines.join('\n') + '\n');
 }

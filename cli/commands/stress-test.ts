@@ -11,6 +11,8 @@ import { createProgress } from '../../lib/progress.ts';
 import { fanChartSvg } from '../../lib/svg-fan-chart.ts';
 import { findPreset, mergeScenario, parseScenario, presetNames, ScenarioError, sweepableFields, type Scenario } from '../../models/fund/scenario.ts';
 import { runStressTest, sweepScenario, sweepValues } from '../../models/fund/stress-test.ts';
+import { counted } from '../../models/text/plural.ts';
+import { stringifyRounded } from '../../models/text/round.ts';
 
 const usage = `usage: payreform stress-test (--scenario FILE | --preset NAME) [options]
 
@@ -72,7 +74,7 @@ export async function run(argv: string[]): Promise<number> {
   if (typeof values.output === 'string') {
     const last = result.years[result.years.length - 1]!;
     process.stdout.write(
-      `wrote ${values.output}: ${result.paths.toLocaleString('en')} paths × ${scenario.years} years in ${result.elapsedMs.toFixed(0)} ms; ` +
+      `wrote ${values.output}: ${counted(result.paths, 'path')} × ${counted(scenario.years, 'year')} in ${result.elapsedMs.toFixed(0)} ms; ` +
         `year ${last.year}: median ${last.monthsOfReserve.p50.toFixed(1)} months of reserve (${last.alert}), depletion probability ${(100 * last.depletionProbability).toFixed(1)} %\n`,
     );
   }
@@ -144,7 +146,7 @@ function asCliError(error: unknown): unknown {
 }
 
 async function writeJson(file: unknown, value: unknown): Promise<void> {
-  const json = JSON.stringify(value, null, 2) + '\n';
+  const json = stringifyRounded(value, 2) + '\n';
   if (typeof file === 'string' && file !== '') await writeOut(file, json);
   else process.stdout.write(json);
 }

@@ -18,6 +18,7 @@ import { defaultSchemeDir, rulePackWhileWorkersBoot } from '../../lib/scheme.ts'
 import { initWorkers, OrderedWorkerPool, startWorkers } from '../../lib/worker-pool.ts';
 import { buffersOf, renderChunk, type ChunkBuffers, type SynthChunk } from '../synth-chunk.ts';
 import type { SynthInit, SynthTask } from '../synth-worker.ts';
+import { counted } from '../../models/text/plural.ts';
 
 const usage = `usage: payreform synth --seed N --hospitals H --years 2023,2024,2025 --cases-per-year C --payment-table FILE --output DIR [--scheme-dir DIR] [--threads N]
        [--inject PATTERN=RATE,...]
@@ -123,7 +124,7 @@ export async function run(argv: string[]): Promise<number> {
   await Promise.all(workers.map((w) => w.terminate()));
   const seconds = (performance.now() - generationStart) / 1000;
   process.stderr.write(
-    `${total.toLocaleString('en')} records for ${years.join(', ')} from ${hospitals} hospitals in ${output}; ` +
+    `${counted(total, 'record')} for ${years.join(', ')} from ${counted(hospitals, 'hospital')} in ${output}; ` +
       `${generator.drgs.length} DRGs of ${table.name} generated (${generator.skippedDrgs.length} without a template or not in the scheme), base amount ${Math.round(baseAmount)} yuan/RW; ` +
       `set-up ${setupSeconds.toFixed(2)} s, ${seconds.toFixed(2)} s, ${Math.round(total / Math.max(seconds, 1e-9)).toLocaleString('en')} records/s\n`,
   );

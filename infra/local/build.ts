@@ -9,7 +9,7 @@
 import { copyFileSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { build } from 'esbuild';
-import { codeSetFiles } from '../../lib/codesets.ts';
+import { codeMapFiles, codeSetFiles } from '../../lib/codesets.ts';
 import { projectRoot, referencePath } from '../../lib/reference.ts';
 import { nationalSchemeId, type SchemeIndex } from '../../app/scheme-index.ts';
 import { placeFile, selectSchemes, writeSchemePacks } from '../../lib/scheme-packs.ts';
@@ -43,7 +43,7 @@ export function writeReference(dir: string, selection: SchemeSelection = schemeS
   mkdirSync(path.join(dir, 'codes'), { recursive: true });
   // Each file is written aside and renamed into place (`placeFile`), so a process reading the
   // directory while another (a parallel test file) rewrites it never sees half a file.
-  for (const file of [...Object.values(codeSetFiles), dipProcedureClassFile]) placeFile(path.join(dir, 'codes', file), (t) => copyFileSync(referencePath('codes', file), t));
+  for (const file of [...Object.values(codeSetFiles), ...Object.values(codeMapFiles), dipProcedureClassFile]) placeFile(path.join(dir, 'codes', file), (t) => copyFileSync(referencePath('codes', file), t));
   // The single pack and table of earlier builds.
   for (const old of ['pack.json', 'payment-table.csv']) rmSync(path.join(dir, old), { force: true });
   mkdirSync(path.join(dir, 'payment-tables'), { recursive: true });

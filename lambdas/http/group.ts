@@ -19,8 +19,8 @@ export const groupHandler = (deps: Pick<Ports, 'objects' | 'dipCatalog'>) => htt
   enforceRecordLimit(text, format, config().MAX_GROUP_RECORDS, 'MAX_GROUP_RECORDS');
   const scheme = schemeById(query.scheme ?? defaultSchemeId());
   const raws = await parseRecords(text, format);
-  const { codeSets } = reference();
-  const ctx = { pack: scheme.pack, codeSets, weights: scheme.weights, dip: await activeDipCatalog(deps), explain: query.explain === 'true' };
+  const { codeSets, codeMaps } = reference();
+  const ctx = { pack: scheme.pack, codeSets, codeMaps, codeEdition: query.codeEdition ?? 'chs-2.0', weights: scheme.weights, dip: await activeDipCatalog(deps), explain: query.explain === 'true' };
   const counts = emptyGroupCounts();
   const results = raws.map((raw, index) => groupResultRow(raw, index, ctx, counts));
   return { status: 200, body: { scheme: { id: scheme.entry.id, packHash: scheme.entry.packHash }, results, counts } };

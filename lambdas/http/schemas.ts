@@ -6,13 +6,15 @@
 import { z } from 'zod';
 import { dipCatalogSchema } from '../../models/grouping/dip/catalog.ts';
 import { problemSchema } from '../../models/problem.ts';
+import { codeEditions } from '../../models/settlement/code-map.ts';
 import { settlementRecordSchema } from '../../models/settlement/schema.ts';
 import { ruleIds, ruleSetSchema } from '../../models/supervision/rule-set.ts';
 import { schemeEntrySchema, schemeIdPattern } from '../../app/scheme-index.ts';
 import { principalSchema } from '../shared/auth.ts';
 import { dipSimulationResult, jobStatus, simulationResult, simulationSummary } from './result-schemas.ts';
 
-const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'must be a date written YYYY-MM-DD' });
+/** A discharge date, or a whole month (the cases route reads `from=2025-01` as its first day, `to=2025-03` as its last). */
+const dateOrMonth = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$/, { error: 'must be a date written YYYY-MM-DD or a month written YYYY-MM' });
 const id = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, { error: 'must be 1–64 characters of letters, digits, "_", "." or "-"' });
 
 export const listIdParams = z.object({ listId: id });
@@ -23,18 +25,26 @@ export const caseQuery = z.object({ hospitalId: id.optional().meta({ description
 export const listQuery = z.object({
   hospitalId: id.optional().meta({ description: 'Required for analyst and admin keys unless `drg` is given; a hospital key may only name its own.' }),
   drg: z.string().regex(/^[A-Z]{2}[0-9A-Z]{1,4}$|^NONE$/, { error: 'must be a DRG code such as FM19 (national), HJ1B (local) or FQY (ambiguous), or NONE' }).optional().meta({ description: 'A DRG code of any scheme (FM19, a local HJ1B, an ambiguous FQY), or NONE for cases without one; matched against the group each case was stored with.' }),
-  from: date.optional().meta({ description: 'First discharge date (default: the first day of the month a year before `to`); `from`…`to` spans at most 36 months.' }),
-  to: date.optional().meta({ description: 'Last discharge date (default: today).' }),
+  from: dateOrMonth.optional().meta({ description: 'First discharge date, YYYY-MM-DD, or a month YYYY-MM (its first day). Default: the first day of the 12th month back from `to`, so the list covers 12 months; `from`…`to` spans at most 36 months.' }),
+  to: dateOrMonth.optional().meta({ description: 'Last discharge date, YYYY-MM-DD, or a month YYYY-MM (its last day). Default: the last day of the latest discharge month stored for the hospital (or DRG) — the latest 12 months of data, not of the calendar.' }),
   limit: z.coerce.number().int().min(1, { error: 'must be from 1 to 1000' }).max(1000, { error: 'must be from 1 to 1000' }).default(100),
   cursor: z.string().max(2048).optional(),
-}).refine((q) => q.from === undefined || q.to === undefined || q.from <= q.to, { error: 'from must not be after to', path: ['from'] });
+});
 
 const schemeId = z.string().regex(schemeIdPattern, { error: 'must be a scheme id such as chs-drg-1.1 or suzhou_2023 (GET /v1/schemes lists them)' });
+
+/** `?codeEdition=`: the code edition of the batch's records that do not name theirs. */
+const codeEdition = z.enum(codeEditions, { error: `must be ${codeEditions.join(' or ')}` }).optional().meta({
+  description: 'The code edition of records that do not name theirs in `codeEdition`: `chs-2.0` (medical-insurance edition 2.0, the default) or `gl-2.0` (the national clinical editions, mapped to the insurance edition before validation; the record keeps the codes it was sent with in `originalCodes`). A clinical code with no mapping rejects the record with `unmapped-code`.',
+});
 
 export const groupQuery = z.object({
   explain: z.enum(['true', 'false']).optional(),
   scheme: schemeId.optional().meta({ description: 'Group under this scheme (an id of GET /v1/schemes) instead of the deployment\'s default; one it does not hold is 422.' }),
+  codeEdition,
 });
+
+export const ingestQuery = z.object({ codeEdition });
 
 export const dataQualityQuery = z.object({
   hospitalId: id.optional().meta({ description: 'Required for analyst and admin keys; a hospital key may only name its own.' }),
@@ -44,10 +54,10 @@ export const dataQualityQuery = z.object({
 /** A payment simulation request; `policy` is the policy document (validated by the payment model). */
 export const simulationRequest = z.object({
   /**
-   * Optional and not used to choose cases: the policy's settlementYear and referenceYears decide
-   * which discharge years are read. Kept on the job as a label.
+   * The settlement year: used, never ignored. A policy without `settlementYear` takes it; a policy
+   * with one must name the same year (else 422 naming both).
    */
-  year: z.string().regex(/^\d{4}$/, { error: 'must be a year such as 2025' }).optional().meta({ description: 'Optional label, not used to choose cases: the policy\'s settlementYear and referenceYears decide which discharge years are simulated.' }),
+  year: z.string().regex(/^\d{4}$/, { error: 'must be a year such as 2025' }).optional().meta({ description: 'The settlement year (the discharge year of the cases paid). A policy without `settlementYear` takes this year; a policy that has one must name the same year, else the request is refused (422 naming both).' }),
   /** Only these hospitals (default: all in the lake). */
   hospitalIds: z.array(id).max(5000).optional(),
   /** The policy document (base rate, weights, outliers…); the payment model validates it. */

@@ -6,11 +6,12 @@ import { enforceRecordLimit, recordFormat } from '../shared/body.ts';
 import { config } from '../shared/config.ts';
 import { httpHandler } from '../shared/http.ts';
 import { logger } from '../shared/observability.ts';
+import { ingestQuery } from './schemas.ts';
 
 /** Keep the answer well under Lambda's 6 MB response limit. */
 const maxErrors = 5000;
 
-export const ingestHandler = (deps: Pick<Ports, 'objects' | 'cases' | 'batches' | 'quality' | 'dipCatalog' | 'clock'>) => httpHandler({ name: 'ingest', roles: ['hospital', 'admin'], body: 'text' }, async (input) => {
+export const ingestHandler = (deps: Pick<Ports, 'objects' | 'cases' | 'batches' | 'quality' | 'dipCatalog' | 'clock'>) => httpHandler({ name: 'ingest', roles: ['hospital', 'admin'], query: ingestQuery, body: 'text' }, async (input) => {
   const format = recordFormat(input.contentType);
   enforceRecordLimit(input.text, format, config().MAX_RECORDS_PER_REQUEST, 'MAX_RECORDS_PER_REQUEST');
   const result = await ingestBatch({
@@ -18,6 +19,7 @@ export const ingestHandler = (deps: Pick<Ports, 'objects' | 'cases' | 'batches' 
     body: input.text,
     contentType: (input.contentType ?? 'application/json').split(';')[0]!.trim().toLowerCase(),
     format,
+    codeEdition: input.query.codeEdition ?? 'chs-2.0',
     receivedAt: deps.clock.now(),
     ...deps,
   });

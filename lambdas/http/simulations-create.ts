@@ -23,7 +23,8 @@ import { requireHeldScheme } from '../shared/reference.ts';
 import type { SimulationRequest } from '../jobs/simulation.ts';
 import { simulationRequest } from './schemas.ts';
 
-export const createSimulationHandler = (deps: Pick<Ports, 'simulations' | 'objects' | 'clock'>) => httpHandler({ name: 'createSimulation', roles: ['analyst', 'admin'], body: simulationRequest }, async ({ body }) => {
+export const createSimulationHandler = (deps: Pick<Ports, 'simulations' | 'objects' | 'clock'>) => httpHandler({ name: 'createSimulation', roles: ['analyst', 'admin'], body: simulationRequest }, async ({ body: request }) => {
+  const body = { ...request, policy: withYear(request.policy, request.year) };
   try {
     const policy = parseServicePolicy(body.policy);
     // A weightsTable names a table the deployment holds; its weight column is checked now, not in the job.
@@ -43,5 +44,19 @@ export const createSimulationHandler = (deps: Pick<Ports, 'simulations' | 'objec
     body: { id, status: 'queued', createdAt: now, updatedAt: now, progress: { partitionsDone: 0, partitionsTotal: null, casesRead: 0 } },
   };
 });
+
+/**
+ * `year` is the settlement year, used or refused, never ignored: a policy without
+ * `settlementYear` takes it; one with another settlementYear is a 422 naming both.
+ */
+function withYear(policy: Record<string, unknown>, year: string | undefined): Record<string, unknown> {
+  if (year === undefined) return policy;
+  const settlementYear = policy.settlementYear;
+  if (settlementYear === undefined) return { ...policy, settlementYear: Number(year) };
+  if (settlementYear !== Number(year)) {
+    throw invalid('The request names two settlement years.', [{ code: 'inconsistent', path: 'year', message: `year ${year} is not the policy's settlementYear ${JSON.stringify(settlementYear)}; give one of them, or the same year in both.` }]);
+  }
+  return policy;
+}
 
 export const handler = createSimulationHandler(awsDeps);

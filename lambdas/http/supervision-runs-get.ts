@@ -22,6 +22,7 @@ import type { StoredFlag, SupervisionResult } from '../jobs/supervision.ts';
 import type { Evidence } from '../../models/supervision/flags.ts';
 import { jobIdParams, supervisionRunQuery } from './schemas.ts';
 import type { z } from 'zod';
+import { counted } from '../../models/text/plural.ts';
 
 async function readJson<T>(objects: ObjectStore, key: string): Promise<T | null> {
   const bytes = await objects.get(config().LAKE_BUCKET, key);
@@ -59,7 +60,7 @@ export function redactEvidence(evidence: Evidence, own: string): Evidence {
   const out = walk(evidence) as Evidence;
   if (hidden === 0) return out;
   const total = typeof out.admissionsInWindow === 'number' ? out.admissionsInWindow : null;
-  const window = typeof out.windowDays === 'number' ? ` within ${out.windowDays} days` : '';
+  const window = typeof out.windowDays === 'number' ? ` within ${counted(out.windowDays, 'day')}` : '';
   out.reason = total !== null
     ? `The patient was admitted ${total} times${window}, ${hidden} of them at other hospitals (not shown); this stay is one of them.`
     : `This flag also rests on ${hidden} stay(s) at other hospitals, which are not shown.`;

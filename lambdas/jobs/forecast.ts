@@ -14,6 +14,7 @@ import { config } from '../shared/config.ts';
 import { awsDeps } from '../shared/deps.ts';
 import { lakeYears, summariseLake } from '../shared/lake-summary.ts';
 import { logger } from '../shared/observability.ts';
+import { counted } from '../../models/text/plural.ts';
 
 export const horizon = 12;
 
@@ -31,7 +32,7 @@ export async function runForecast(deps: Pick<Ports, 'objects' | 'forecasts'>, no
   const history = await expenditureHistory(deps.objects);
   const run = now.toISOString().slice(0, 7);
   if (history.length < MIN_FIT_MONTHS) {
-    const message = `The stored cases cover ${history.length} consecutive month${history.length === 1 ? '' : 's'} of expenditure; a forecast needs at least ${MIN_FIT_MONTHS}.`;
+    const message = `The stored cases cover ${counted(history.length, 'consecutive month')} of expenditure; a forecast needs at least ${MIN_FIT_MONTHS}.`;
     await deps.forecasts.put(run, { createdAt: now.toISOString(), history, report: null, message, alert: null });
     return { status: 'insufficient', months: history.length, alert: null };
   }

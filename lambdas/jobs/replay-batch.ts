@@ -18,7 +18,7 @@ export const replayBatchHandler = (deps: Pick<Ports, 'objects' | 'cases' | 'batc
   const raw = await deps.objects.get(config().RAW_BUCKET, batch.rawKey);
   if (!raw) throw new Error(`the raw object ${batch.rawKey} is missing`);
   const principal = event.scope === 'admin' ? { role: 'admin' as const } : { role: 'hospital' as const, hospitalId: event.scope };
-  const result = await ingestBatch({ ...deps, principal, body: Buffer.from(raw).toString('utf8'), contentType: batch.contentType, format: recordFormat(batch.contentType), receivedAt: new Date(batch.receivedAt), replay: true, batchId: event.batchId });
+  const result = await ingestBatch({ ...deps, principal, body: Buffer.from(raw).toString('utf8'), contentType: batch.contentType, format: recordFormat(batch.contentType), ...(batch.codeEdition ? { codeEdition: batch.codeEdition } : {}), receivedAt: new Date(batch.receivedAt), replay: true, batchId: event.batchId });
   return { ...result, errors: result.errors.length };
 };
 

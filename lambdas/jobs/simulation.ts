@@ -27,6 +27,7 @@ import { mergeUnweighted, unweightedGroups, withTableWeights } from '../../model
 import { collectWeightSample, deriveWeights, mergeWeightSamples, type WeightSample } from '../../models/payment/weights.ts';
 import { policyTableWeights } from '../../app/policy-weights.ts';
 import type { ObjectStore, Ports } from '../../models/ports.ts';
+import { policyYearsProblem } from '../../app/policy-years.ts';
 import { groupRecord } from '../../app/record.ts';
 import { phasesFor, type MapPhase, type StepPhase } from '../../app/simulation-phases.ts';
 import { allocateByHospital, budgetCents, mergeTallies, plannedCents, simulationResult, weightsState, type WeightsState } from '../../app/simulation-result.ts';
@@ -108,6 +109,11 @@ export async function coordinate(deps: SimulationPorts, id: string): Promise<{ i
     }
   }
   const list = [...partitions].sort().map((partition) => ({ id, partition }));
+  const problem = policyYearsProblem(policy, new Set(list.map((p) => Number(p.partition.slice(0, 4)))));
+  if (problem) {
+    await failJob(deps, id, `The policy cannot be simulated: ${problem}.`);
+    throw new Error(`The policy cannot be simulated: ${problem}.`);
+  }
   await writeJson(objects, manifestKey(id), list);
   const budget = budgetOf(policy);
   await deps.simulations.update(id, { status: 'running', partitionsTotal: list.length * phasesFor(budget, policy.method).filter((p) => p.kind === 'map').length, partitionsDone: 0, casesRead: 0, updatedAt: new Date().toISOString() });

@@ -27,6 +27,7 @@ import { invalid, malformed, tooLarge } from './errors.ts';
 import { zodProblems } from './http.ts';
 import * as k from './keys.ts';
 import { reference, referenceDirectory } from './reference.ts';
+import { counted } from '../../models/text/plural.ts';
 
 export type { DipCatalogSummary } from '../../models/ports.ts';
 
@@ -56,7 +57,7 @@ export function readCatalog(text: string): DipCatalog {
   const parsed = dipCatalogSchema.safeParse(json);
   if (!parsed.success) {
     const problems = zodProblems(parsed.error, '', json);
-    throw invalid(`The body is not a DIP catalogue as written by "payreform dip build" or "payreform dip import" (${problems.length} problem${problems.length === 1 ? '' : 's'}).`, problems.slice(0, 100));
+    throw invalid(`The body is not a DIP catalogue as written by "payreform dip build" or "payreform dip import" (${counted(problems.length, 'problem')}).`, problems.slice(0, 100));
   }
   return parsed.data;
 }

@@ -21,6 +21,7 @@ import { errorResponse, invalid, malformed, throttled, tooLarge, type FieldProbl
 import { keyBuckets } from './throttle.ts';
 import { logger, metrics, tracer } from './observability.ts';
 import { problemsOfIssues } from '../../models/problem.ts';
+import { stringifyRounded } from '../../models/text/round.ts';
 
 export const securityHeaders: Record<string, string> = {
   'content-type': 'application/json; charset=utf-8',
@@ -108,7 +109,7 @@ export function httpHandler<Q extends z.ZodType = z.ZodType<undefined>, P extend
     if (!input) throw new Error('request input missing');
     const result = await fn(input as never);
     metrics.addMetric(`${spec.name}.ok`, MetricUnit.Count, 1);
-    return { statusCode: result.status, headers: { ...result.headers }, body: JSON.stringify(result.body) };
+    return { statusCode: result.status, headers: { ...result.headers }, body: stringifyRounded(result.body) };
   };
 
   const prepare: middy.MiddlewareObj<APIGatewayProxyEventV2, Out, Error, Context> = {

@@ -26,6 +26,7 @@ import { emptyCounters, missingOptionalFields } from '../../models/settlement/qu
 import { costCategories, settlementFields, type SettlementRecord } from '../../models/settlement/schema.ts';
 import type { Problem, ProblemCode } from '../../models/problem.ts';
 import type { RecordFormat } from '../../models/settlement/readers.ts';
+import type { CodeEdition } from '../../models/settlement/code-map.ts';
 import type { Principal } from './auth.ts';
 import { parseRecords } from './body.ts';
 import { activeDipCatalog } from './dip-catalog.ts';
@@ -56,8 +57,9 @@ export interface IngestResult {
 }
 
 
-export function batchIdOf(scope: string, contentType: string, body: string): string {
-  return createHash('sha256').update(`${scope}\n${contentType}\n`).update(body).digest('hex').slice(0, 32);
+/** A batch's id: the hash of who sent what (and, for a clinical-edition default, the edition it is read in: the same body read in another edition is another batch). */
+export function batchIdOf(scope: string, contentType: string, body: string, codeEdition: CodeEdition = 'chs-2.0'): string {
+  return createHash('sha256').update(`${scope}\n${contentType}\n${codeEdition === 'chs-2.0' ? '' : `${codeEdition}\n`}`).update(body).digest('hex').slice(0, 32);
 }
 
 /** The scope a batch is filed under: the hospital for a hospital key, `admin` for admin keys. */
@@ -134,6 +136,8 @@ export interface IngestInput extends Pick<Ports, 'objects' | 'cases' | 'batches'
   body: string;
   contentType: string;
   format: RecordFormat;
+  /** The code edition of records that do not name theirs (`?codeEdition=`, kept on the batch for a replay); default `chs-2.0`. */
+  codeEdition?: CodeEdition;
   receivedAt: Date;
   /** Set by a replay: the raw body is already in S3 (pseudonymised), and a case another batch changed since is left alone. */
   replay?: boolean;
@@ -144,7 +148,9 @@ export interface IngestInput extends Pick<Ports, 'objects' | 'cases' | 'batches'
 export async function ingestBatch(input: IngestInput): Promise<IngestResult> {
   const c = config();
   const scope = batchScope(input.principal);
-  const batchId = input.batchId ?? batchIdOf(scope, input.contentType, input.body);
+  const codeEdition = input.codeEdition ?? 'chs-2.0';
+  const edition = codeEdition === 'chs-2.0' ? {} : { codeEdition };
+  const batchId = input.batchId ?? batchIdOf(scope, input.contentType, input.body, codeEdition);
   const receivedAt = input.receivedAt.toISOString();
   const receivedDate = receivedAt.slice(0, 10);
   const rawKey = k.rawBatchKey(scope, receivedDate, batchId);
@@ -154,15 +160,15 @@ export async function ingestBatch(input: IngestInput): Promise<IngestResult> {
   try {
     raws = await parseRecords(input.body, input.format);
   } catch (error) {
-    await input.batches.put({ scope, batchId, status: 'malformed', rawKey, contentType: input.contentType, receivedAt });
+    await input.batches.put({ scope, batchId, status: 'malformed', rawKey, contentType: input.contentType, receivedAt, ...edition });
     throw error;
   }
   const secret = await pseudonymSecret();
   if (!input.replay) await input.objects.put(c.RAW_BUCKET, rawKey, await pseudonymiseBody(input.body, input.format, raws, secret), input.contentType);
-  await input.batches.put({ scope, batchId, status: 'received', rawKey, contentType: input.contentType, receivedAt });
+  await input.batches.put({ scope, batchId, status: 'received', rawKey, contentType: input.contentType, receivedAt, ...edition });
 
   // 2. Validate, scope, pseudonymise, group.
-  const { pack, codeSets, scheme } = reference();
+  const { pack, codeSets, codeMaps, scheme } = reference();
   const dip = await activeDipCatalog(input);
   const errors: IngestError[] = [];
   const cases: (Omit<StoredCase, 'version'> & { warned?: true })[] = [];
@@ -171,7 +177,7 @@ export async function ingestBatch(input: IngestInput): Promise<IngestResult> {
   const ownHospital = input.principal.role === 'hospital' ? input.principal.hospitalId : undefined;
   let warnings = 0;
 
-  const ctx: IngestContext = { pack, codeSets, ownHospital, pseudonymise: patientRefOf(secret, input.replay === true), dip, today: receivedDate, groupedBy: { scheme: scheme.id, packHash: scheme.packHash } };
+  const ctx: IngestContext = { pack, codeSets, codeMaps, codeEdition, ownHospital, pseudonymise: patientRefOf(secret, input.replay === true), dip, today: receivedDate, groupedBy: { scheme: scheme.id, packHash: scheme.packHash } };
   for (let index = 0; index < raws.length; index++) {
     const raw = raws[index];
     const hospital = ownHospital ?? hospitalOf(raw, scope);
@@ -238,7 +244,7 @@ export async function ingestBatch(input: IngestInput): Promise<IngestResult> {
     errors,
     warnings,
   };
-  await input.batches.put({ scope, batchId, status: 'processed', rawKey, contentType: input.contentType, receivedAt, counts: { records: raws.length, accepted: result.accepted, rejected: result.rejected, created: result.created, unchanged: result.unchanged, replaced: result.replaced } });
+  await input.batches.put({ scope, batchId, status: 'processed', rawKey, contentType: input.contentType, receivedAt, ...edition, counts: { records: raws.length, accepted: result.accepted, rejected: result.rejected, created: result.created, unchanged: result.unchanged, replaced: result.replaced } });
   return result;
 }
 

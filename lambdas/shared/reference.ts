@@ -16,8 +16,9 @@ import { indexRulePack } from '../../models/grouping/drg/grouper.ts';
 import type { RulePack } from '../../models/grouping/drg/pack.ts';
 import type { CaseGrouping } from '../../models/ports.ts';
 import { parsePaymentTable, relativeWeights } from '../../models/payment/payment-table.ts';
+import type { ClinicalCodeMaps } from '../../models/settlement/code-map.ts';
 import type { CodeSets } from '../../models/settlement/codes.ts';
-import { loadCodeSets } from '../../lib/codesets.ts';
+import { lazyClinicalCodeMaps, loadCodeSets } from '../../lib/codesets.ts';
 import { loadRulePackFile } from '../../lib/scheme.ts';
 import type { TableSource } from '../../app/policy-weights.ts';
 import { config } from './config.ts';
@@ -36,6 +37,8 @@ export interface Reference {
   scheme: SchemeEntry;
   pack: RulePack;
   codeSets: CodeSets;
+  /** The clinical-edition maps, read on the first `gl-2.0` record (a container that sees none never reads them). */
+  codeMaps: () => ClinicalCodeMaps;
   /** DRG → relative weight (RW) of the default scheme's payment table. */
   weights: Map<string, number>;
   /** The payment table's name, null when the default scheme has none. */
@@ -148,7 +151,7 @@ export function storedCaseWeight(grouping: Pick<CaseGrouping, 'drg' | 'scheme'>)
 export function reference(): Reference {
   const scheme = schemeById(defaultSchemeId());
   codeSets ??= loadCodeSets(path.join(referenceDirectory(), 'codes'));
-  return { scheme: scheme.entry, pack: scheme.pack, codeSets, weights: scheme.weights, paymentTable: scheme.entry.paymentTable };
+  return { scheme: scheme.entry, pack: scheme.pack, codeSets, codeMaps: lazyClinicalCodeMaps(path.join(referenceDirectory(), 'codes')), weights: scheme.weights, paymentTable: scheme.entry.paymentTable };
 }
 
 /** The schemes whose pack has been parsed in this container (a cold start parses none but the one it groups by). */

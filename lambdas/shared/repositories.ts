@@ -19,7 +19,7 @@ import { dynamo } from './aws.ts';
 import { config } from './config.ts';
 import { malformed } from './errors.ts';
 import * as k from './keys.ts';
-import { monthsBetween } from './months.ts';
+import { addMonths, monthsBetween } from './months.ts';
 
 export type { BatchRecord, JobStatus, QualityCounters, SimulationJob, StoredKey } from '../../models/ports.ts';
 export { emptyCounters, monthsBetween };
@@ -157,6 +157,10 @@ export const dynamoCaseStore: CaseStore = {
     return listCases(query);
   },
 
+  async latestMonth(query, notAfter, months) {
+    return latestMonth(query, notAfter, months);
+  },
+
   async putCases(items, concurrency) {
     return putCases(items, concurrency);
   },
@@ -267,6 +271,32 @@ function decodeCursor(text: string, months: number): Cursor {
     // fall through
   }
   throw malformed('The cursor is not one this service handed out; start again without it.');
+}
+
+/**
+ * The latest month with a case of the hospital (GSI1) or the DRG (GSI2, optionally one
+ * hospital's): a one-item query per month, twelve months at a time, newest first.
+ */
+async function latestMonth(q: Pick<CaseQuery, 'hospitalId' | 'drg'>, notAfter: string, months: number): Promise<string | null> {
+  const holds = async (month: string): Promise<boolean> => {
+    const input: QueryCommandInput = q.drg !== undefined
+      ? {
+          TableName: table(),
+          IndexName: k.indexNames.byDrg,
+          KeyConditionExpression: q.hospitalId !== undefined ? 'gsi2pk = :pk AND begins_with(gsi2sk, :prefix)' : 'gsi2pk = :pk',
+          ExpressionAttributeValues: { ':pk': k.byDrgPk(q.drg, month), ...(q.hospitalId !== undefined ? { ':prefix': k.byDrgHospitalPrefix(q.hospitalId) } : {}) },
+        }
+      : { TableName: table(), IndexName: k.indexNames.byMonth, KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': k.byMonthPk(q.hospitalId!, month) } };
+    const out = await dynamo().send(new QueryCommand({ ...input, Limit: 1 }));
+    return (out.Items?.length ?? 0) > 0;
+  };
+  for (let back = 0; back < months; back += 12) {
+    const batch = Array.from({ length: Math.min(12, months - back) }, (_, i) => addMonths(notAfter, -(back + i)));
+    const found = await Promise.all(batch.map(holds));
+    const i = found.indexOf(true);
+    if (i !== -1) return batch[i]!;
+  }
+  return null;
 }
 
 /**

@@ -163,8 +163,8 @@ export class JsonBytes {
 export const settlementRecordJsonFields = [
   'listId', 'hospitalId', 'hospitalLevel', 'insuranceType', 'patientId', 'sex', 'ageYears', 'ageDays',
   'birthWeightGrams', 'admissionWeightGrams', 'admissionDate', 'dischargeDate', 'lengthOfStay',
-  'dischargeDisposition', 'principalDiagnosis', 'secondaryDiagnoses', 'procedures', 'ventilationHours',
-  'icuHours', 'department', 'totalCost', 'costs', 'fundPayment', 'selfPay',
+  'dischargeDisposition', 'codeEdition', 'principalDiagnosis', 'secondaryDiagnoses', 'procedures', 'ventilationHours',
+  'icuHours', 'department', 'totalCost', 'costs', 'fundPayment', 'selfPay', 'originalCodes',
 ] as const satisfies readonly (keyof SettlementRecord)[];
 
 /** `,"listId":` … for each field, encoded once (constant keys are half a record's bytes). */
@@ -189,6 +189,7 @@ export function writeSettlementRecordLine(out: JsonBytes, r: SettlementRecord): 
   out.stringField(fieldKey.dischargeDate, r.dischargeDate);
   out.numberField(fieldKey.lengthOfStay, r.lengthOfStay);
   out.stringField(fieldKey.dischargeDisposition, r.dischargeDisposition);
+  out.stringField(fieldKey.codeEdition, r.codeEdition);
   out.stringField(fieldKey.principalDiagnosis, r.principalDiagnosis);
   out.raw(fieldKey.secondaryDiagnoses);
   out.strings(r.secondaryDiagnoses);
@@ -213,5 +214,9 @@ export function writeSettlementRecordLine(out: JsonBytes, r: SettlementRecord): 
   }
   out.numberField(fieldKey.fundPayment, r.fundPayment);
   out.numberField(fieldKey.selfPay, r.selfPay);
+  if (r.originalCodes !== undefined) {
+    out.raw(fieldKey.originalCodes);
+    out.raw(utf8.encode(JSON.stringify(r.originalCodes)));
+  }
   out.ascii('}\n');
 }

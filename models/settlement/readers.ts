@@ -10,6 +10,7 @@
 import { readCsvRows } from '../text/csv.ts';
 import { decodeChunks } from '../text/lines.ts';
 import { costCategories, settlementFields } from './schema.ts';
+import { counted, nounFor } from '../text/plural.ts';
 
 export type RecordFormat = 'json' | 'jsonl' | 'csv';
 
@@ -168,7 +169,9 @@ export class HeaderError extends Error {
 /** Columns every table of records must have (the always-required fields; list cells may be empty). */
 export const requiredColumns = ['listId', 'sex', 'ageYears', 'lengthOfStay', 'dischargeDisposition', 'principalDiagnosis', 'secondaryDiagnoses', 'procedures'] as const;
 
-const knownColumns: ReadonlySet<string> = new Set([...settlementFields.filter((f) => f !== 'costs'), ...costCategories.map((c) => `costs.${c}`)]);
+/** Fields that are objects, not cells: `costs` is split into `costs.<category>` columns; `originalCodes` is written by the mapping step, never read from a table. */
+const objectFields: ReadonlySet<string> = new Set(['costs', 'originalCodes']);
+const knownColumns: ReadonlySet<string> = new Set([...settlementFields.filter((f) => !objectFields.has(f)), ...costCategories.map((c) => `costs.${c}`)]);
 
 /** `principal_diagnosis`, `Principal Diagnosis` → `principaldiagnosis`: how a near-miss column is matched to a field. */
 const squash = (name: string): string => name.toLowerCase().replace(/[^a-z0-9.]/g, '');
@@ -188,8 +191,8 @@ export function headerProblem(header: readonly string[]): HeaderError | null {
     return field ? `${n} (did you mean ${field}?)` : n === '' ? '(an empty header cell)' : n;
   };
   const parts: string[] = [];
-  if (unknown.length > 0) parts.push(`unknown column${unknown.length === 1 ? '' : 's'} ${unknown.map(guess).join(', ')}`);
-  if (missing.length > 0) parts.push(`no ${missing.join(', ')} column${missing.length === 1 ? '' : 's'}`);
+  if (unknown.length > 0) parts.push(`unknown ${nounFor(unknown.length, 'column')} ${unknown.map(guess).join(', ')}`);
+  if (missing.length > 0) parts.push(`no ${missing.join(', ')} ${nounFor(missing.length, 'column')}`);
   return new HeaderError(unknown, missing, `the header row has ${parts.join(' and ')}; columns are the record's field names (costs as costs.<category>), as in the settlement record's documentation.`);
 }
 
@@ -215,7 +218,7 @@ export async function* readTableRecords(rows: AsyncIterable<TableRow>): AsyncGen
     if (row.error !== undefined) {
       batch.push({ index: index++, line: row.lineNumber, error: `line ${row.lineNumber}: ${row.error}.` });
     } else if (row.fields.length !== columns.length) {
-      batch.push({ index: index++, line: row.lineNumber, error: `line ${row.lineNumber} has ${row.fields.length} cells but the header has ${columns.length}.` });
+      batch.push({ index: index++, line: row.lineNumber, error: `line ${row.lineNumber} has ${counted(row.fields.length, 'cell')} but the header has ${columns.length}.` });
     } else {
       batch.push({ index: index++, line: row.lineNumber, value: csvRecord(columns, row.fields) });
     }
@@ -272,7 +275,7 @@ export function csvHeader(): string[] {
   const header: string[] = [];
   for (const field of settlementFields) {
     if (field === 'costs') for (const category of costCategories) header.push(`costs.${category}`);
-    else header.push(field);
+    else if (!objectFields.has(field)) header.push(field);
   }
   return header;
 }

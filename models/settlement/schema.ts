@@ -8,6 +8,7 @@
  * dates agree with the stay, costs add up…) live in `validate.ts`.
  */
 import { z } from 'zod';
+import { codeEditions } from './code-map.ts';
 
 /** The cost categories of 费用明细; when given they sum to `totalCost` (±0.01). */
 export const costCategories = [
@@ -62,6 +63,12 @@ export const settlementRecordSchema = z.object({
   lengthOfStay: z.number({ error: 'must be a whole number of days' }).int({ error: 'must be a whole number of days' }).min(0, { error: 'must not be negative' }).max(3660, { error: 'is longer than ten years' }),
   /** 离院方式. */
   dischargeDisposition: z.enum(dischargeDispositions, { error: 'must be one of 1, 2, 3, 4, 5, 9' }),
+  /**
+   * The edition of the record's codes: `chs-2.0` (医保版 2.0, the default) or `gl-2.0` (国临版:
+   * ICD-10 clinical 2.0, ICD-9-CM-3 clinical 3.0), which the record path maps to the insurance
+   * edition before validation (a mapped record says `chs-2.0` and keeps its `originalCodes`).
+   */
+  codeEdition: z.enum(codeEditions, { error: `must be ${codeEditions.map((e) => `"${e}"`).join(' or ')}` }).optional(),
   /** 主要诊断 (ICD-10 medical-insurance 2.0). */
   principalDiagnosis: code,
   /** 其他诊断, in list order. */
@@ -82,6 +89,13 @@ export const settlementRecordSchema = z.object({
   fundPayment: money.optional(),
   /** 个人自付. */
   selfPay: money.optional(),
+  /** The clinical-edition codes the record was sent with, kept beside the mapped ones (set by the mapping step). */
+  originalCodes: z.object({
+    edition: z.literal('gl-2.0', { error: 'must be "gl-2.0"' }),
+    principalDiagnosis: code,
+    secondaryDiagnoses: z.array(code, { error: 'must be a list of codes' }).max(200, { error: 'must list at most 200 codes' }),
+    procedures: z.array(code, { error: 'must be a list of codes' }).max(200, { error: 'must list at most 200 codes' }),
+  }, { error: 'must be the object of original codes the mapping step writes' }).strict().optional(),
 });
 
 /** A settlement record as parsed (fields absent from the input stay absent). */

@@ -14,6 +14,7 @@
 import { codeOfIssue, formatPath, valueAt, type Problem, type ZodIssueLike } from '../problem.ts';
 import type { CodeSets } from './codes.ts';
 import { costCategories, daysBetween, dischargeDispositions, settlementFields, settlementRecordSchema, type SettlementRecord } from './schema.ts';
+import { counted } from '../text/plural.ts';
 
 /** One problem: a code, the field path (`secondaryDiagnoses[2]`, `costs.bed`, `''` for the record itself) and a sentence. */
 export type { Problem } from '../problem.ts';
@@ -228,7 +229,7 @@ function checkLengthOfStay(r: SettlementRecord): Problem | null {
   const los = r.lengthOfStay;
   if (days === 0 ? los === 0 || los === 1 : los === days) return null;
   const span = `from admissionDate ${r.admissionDate} to dischargeDate ${r.dischargeDate}`;
-  const expected = days === 0 ? `is a same-day stay, so lengthOfStay should be 1 (or 0)` : `is ${days} days, so lengthOfStay should be ${days}`;
+  const expected = days === 0 ? `is a same-day stay, so lengthOfStay should be 1 (or 0)` : `is ${counted(days, 'day')}, so lengthOfStay should be ${days}`;
   return { code: 'inconsistent', path: 'lengthOfStay', message: `lengthOfStay ${los} does not agree with the dates: ${span} ${expected}.` };
 }
 
@@ -357,6 +358,8 @@ export function acceptsShape(o: Obj): Shape {
   if (!isInt(o.lengthOfStay, 0, 3660)) return Shape.Rejected;
   const disposition = o.dischargeDisposition;
   if (typeof disposition !== 'string' || !dispositionSet.has(disposition)) return Shape.Rejected;
+  const edition = o.codeEdition;
+  if (edition !== undefined && edition !== 'chs-2.0' && edition !== 'gl-2.0') return Shape.Rejected;
   const principal = trimmedString(o.principalDiagnosis, 1, 40);
   if (principal === Shape.Rejected) return principal;
   if (principal === Shape.NeedsZod) result = principal;
@@ -379,7 +382,22 @@ export function acceptsShape(o: Obj): Shape {
     if (c === Shape.Rejected) return c;
     if (c === Shape.NeedsZod) result = c;
   }
+  // The original codes of a mapped record (rare, non-ASCII possible): zod judges and builds them.
+  if (o.originalCodes !== undefined) return originalCodesShape(o.originalCodes);
   return result;
+}
+
+const originalCodeKeys: ReadonlySet<string> = new Set(['edition', 'principalDiagnosis', 'secondaryDiagnoses', 'procedures']);
+
+/** `originalCodes`, as the strict zod object judges it: accepted ones are always built by zod (the path is rare). */
+function originalCodesShape(value: unknown): Shape {
+  if (!isPlainObject(value)) return Shape.Rejected;
+  for (const key in value) if (Object.hasOwn(value, key) && !originalCodeKeys.has(key)) return Shape.Rejected;
+  for (const symbol of Object.getOwnPropertySymbols(value)) if (Object.prototype.propertyIsEnumerable.call(value, symbol)) return Shape.Rejected;
+  if (value.edition !== 'gl-2.0') return Shape.Rejected;
+  if (trimmedString(value.principalDiagnosis, 1, 40) === Shape.Rejected) return Shape.Rejected;
+  if (codeList(value.secondaryDiagnoses) === Shape.Rejected || codeList(value.procedures) === Shape.Rejected) return Shape.Rejected;
+  return Shape.NeedsZod;
 }
 
 /** A string that, trimmed (as zod's `.trim()` does), has a length in [min, max]. */

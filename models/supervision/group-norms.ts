@@ -21,6 +21,7 @@ import { trimmedMeanSorted } from '../payment/weights.ts';
 import type { SupervisionCases } from './case-table.ts';
 import type { RuleSet } from './rule-set.ts';
 import { logit, sortedMedian } from './statistics.ts';
+import { counted } from '../text/plural.ts';
 
 /** Policy figures a screening can be given instead of the data's own. */
 export interface PolicyFigures {
@@ -191,10 +192,10 @@ export function groupNorms(t: SupervisionCases, buckets: DrgBuckets, rules: Rule
     const yearMean = yearMeans[g * Y + y]!;
     if (Number.isFinite(yearMean)) {
       norms.standard[i] = yearMean * coefficient;
-      norms.standardSource[i] = source(`trimmed mean cost of the ${yearCounts[g * Y + y]} ${t.drgs[g]} cases discharged in ${buckets.years[y]}`);
+      norms.standardSource[i] = source(`trimmed mean cost of the ${counted(yearCounts[g * Y + y]!, `${t.drgs[g]} case`)} discharged in ${buckets.years[y]}`);
     } else if (Number.isFinite(pooledMeans[g]!)) {
       norms.standard[i] = pooledMeans[g]! * coefficient;
-      norms.standardSource[i] = source(`trimmed mean cost of the ${norms.cases[g]} ${t.drgs[g]} cases of all years`);
+      norms.standardSource[i] = source(`trimmed mean cost of the ${counted(norms.cases[g]!, `${t.drgs[g]} case`)} of all years`);
     }
   }
   return norms;

@@ -21,7 +21,7 @@ import type {
 import { addAcceptedCase, addRejections, emptyCounters } from '../../models/settlement/quality-counters.ts';
 import { malformed } from '../../lambdas/shared/errors.ts';
 import * as k from '../../lambdas/shared/keys.ts';
-import { monthsBetween } from '../../lambdas/shared/months.ts';
+import { addMonths, monthsBetween } from '../../lambdas/shared/months.ts';
 
 /** A copy as the table would give it back: `undefined` fields dropped, nothing shared with the caller. */
 function copy<T>(value: T): T {
@@ -105,6 +105,19 @@ export function memoryCaseStore(): CaseStore {
     },
     async caseHistory(hospitalId, listId) {
       return copy((history.get(caseKey(hospitalId, listId)) ?? []).map(({ batchId: _b, ...v }) => v));
+    },
+    async latestMonth(q, notAfter, months) {
+      if (q.drg === undefined && q.hospitalId === undefined) return null;
+      const earliest = addMonths(notAfter, -(months - 1));
+      let latest: string | null = null;
+      for (const c of cases.values()) {
+        const month = (c.record.dischargeDate ?? '0000-00').slice(0, 7);
+        if (month > notAfter || month < earliest) continue;
+        if (q.hospitalId !== undefined && c.hospitalId !== q.hospitalId) continue;
+        if (q.drg !== undefined && (c.grouping.drg ?? k.noDrg) !== q.drg) continue;
+        if (latest === null || month > latest) latest = month;
+      }
+      return latest;
     },
     async listCases(q) {
       const months = monthsBetween(q.from, q.to);

@@ -110,3 +110,19 @@ describe('ingest on dynalite + s3rver', () => {
   });
 });
 
+
+describe('clinical-edition codes on dynalite + s3rver', () => {
+  it('a batch read as gl-2.0 stores the insurance codes and keeps the originals, in the table and the lake', async () => {
+    // Real pairs of shared/reference/codes: A01.000x002 → A01.003, 45.3300x012 → 45.3400x002.
+    const record = { ...(JSON.parse(lines[5]!) as object), listId: 'GL-INT-1', principalDiagnosis: 'A01.000x002', secondaryDiagnoses: [], procedures: ['45.3300x012'] };
+    const r = await m.ingest.ingestBatch({ principal: hospital, body: JSON.stringify(record), contentType: 'application/x-ndjson', format: 'jsonl', codeEdition: 'gl-2.0', receivedAt: new Date('2026-01-15T10:00:00Z'), ...m.deps.awsDeps });
+    expect(r).toMatchObject({ accepted: 1, rejected: 0 });
+    const stored = await m.repo.dynamoCaseStore.getCase('HOSP001', 'GL-INT-1');
+    expect(stored?.record).toMatchObject({ codeEdition: 'chs-2.0', principalDiagnosis: 'A01.003', procedures: ['45.3400x002'], originalCodes: { edition: 'gl-2.0', principalDiagnosis: 'A01.000x002', procedures: ['45.3300x012'] } });
+    expect((await m.repo.getBatch('HOSP001', r.batchId))?.codeEdition).toBe('gl-2.0');
+    const keys = await m.objects.s3ObjectStore.list(process.env.LAKE_BUCKET!, 'cases/');
+    const texts = await Promise.all(keys.map(async (key) => gunzipSync((await m.objects.s3ObjectStore.get(process.env.LAKE_BUCKET!, key))!).toString()));
+    const line = texts.flatMap((t) => t.trim().split('\n')).map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.listId === 'GL-INT-1');
+    expect(line).toMatchObject({ principalDiagnosis: 'A01.003', originalCodes: { principalDiagnosis: 'A01.000x002' } });
+  });
+});

@@ -97,6 +97,14 @@ describe.each(implementations)('ports contract: %s', (_name, make) => {
     expect(await all({ drg, from: '2025-01-01', to: '2025-12-31', limit: 1 })).toEqual([`${h}/L00`, `${h}/L02`, `${h}/L04`, `Q${run}/X`, `${h}/L06`]);
     expect(await all({ drg, hospitalId: h, from: '2025-02-01', to: '2025-12-31', limit: 10 })).toEqual([`${h}/L02`, `${h}/L04`, `${h}/L06`]);
 
+    // The latest month of data (the cases route's default window ends there).
+    expect(await ports.cases.latestMonth({ hospitalId: h }, '2026-12', 36)).toBe('2025-06');
+    expect(await ports.cases.latestMonth({ hospitalId: h }, '2025-05', 36)).toBe('2025-04');
+    expect(await ports.cases.latestMonth({ drg }, '2026-12', 36)).toBe('2025-06');
+    expect(await ports.cases.latestMonth({ drg, hospitalId: `Q${run}` }, '2026-12', 36)).toBe('2025-02');
+    expect(await ports.cases.latestMonth({ hospitalId: h }, '2026-12', 12)).toBeNull();
+    expect(await ports.cases.latestMonth({ hospitalId: `none${run}` }, '2026-12', 24)).toBeNull();
+
     const first = await ports.cases.listCases({ hospitalId: h, from: '2025-01-01', to: '2025-05-31', limit: 1 });
     expect(first.cursor).toBeTypeOf('string');
     expect(await errorCode(ports.cases.listCases({ hospitalId: h, from: '2025-01-01', to: '2025-05-31', limit: 1, cursor: 'not-a-cursor' }))).toBe('malformed');

@@ -33,6 +33,7 @@ import { auxiliaryTypes, baseKey, caseTypeMask, comprehensiveClasses, comprehens
 import { resolveYears, type DipCatalogPolicy } from './policy.ts';
 import { momentsByGroup, rivOf, trimmedByGroup } from './stats.ts';
 import { costTiers } from './tiers.ts';
+import { counted } from '../../text/plural.ts';
 
 /** A grouping unit under construction: a packet, or a cost tier of one. */
 interface Unit {
@@ -75,7 +76,7 @@ export function buildDipCatalog(table: DipCaseTable, policy: DipCatalogPolicy, b
   }
   const rows = Int32Array.from(picked);
   const n = rows.length;
-  if (n === 0) throw new Error(`no reference case: none of the ${table.size} cases was discharged in ${years.years.join(', ')} with a cost and a principal diagnosis off the exclusion list`);
+  if (n === 0) throw new Error(`no reference case: none of the ${counted(table.size, 'case')} was discharged in ${years.years.join(', ')} with a cost and a principal diagnosis off the exclusion list`);
   const yearOf = new Int32Array(n);
   const cost = new Float64Array(n);
   const codeOf = new Int32Array(n);

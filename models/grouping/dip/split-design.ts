@@ -25,6 +25,7 @@ import { binFeatures, type BinnedFeature } from '../../learning/binning.ts';
 import { trainBinned } from '../../learning/cart.ts';
 import { ageBands, comprehensiveClasses } from './codes.ts';
 import { momentsByGroup } from './stats.ts';
+import { counted } from '../../text/plural.ts';
 
 export const dispositionLabels = ['1', '2', '3', '4', '5', '9'] as const;
 export const ccLevels = ['none', 'cc', 'mcc'] as const;
@@ -198,7 +199,7 @@ export function designMarkdown(design: SplitDesign): string {
   const differ = design.proposals.filter((p) => p.differs);
   if (differ.length === 0) lines.push('None: the official suffix split is as good as a learned one everywhere.', '');
   for (const p of differ) {
-    lines.push(`### ${p.adrg} — ${p.cases} cases, RIV ${p.official.riv} → ${p.proposed.riv} (+${p.rivGain}), mean CV ${p.official.meanCv} → ${p.proposed.meanCv}`, '');
+    lines.push(`### ${p.adrg} — ${counted(p.cases, 'case')}, RIV ${p.official.riv} → ${p.proposed.riv} (+${p.rivGain}), mean CV ${p.official.meanCv} → ${p.proposed.meanCv}`, '');
     lines.push('| split | group | cases | mean cost | CV |', '|---|---|---:|---:|---:|');
     for (const g of p.official.groups) lines.push(`| official | ${g.name} | ${g.cases} | ${g.meanCost.toFixed(2)} | ${g.cv} |`);
     for (const g of p.proposed.groups) lines.push(`| proposed | ${g.name} | ${g.cases} | ${g.meanCost.toFixed(2)} | ${g.cv} |`);

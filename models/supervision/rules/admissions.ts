@@ -6,6 +6,7 @@
 import { noDay, type SupervisionCases } from '../case-table.ts';
 import { caseFacts, r2, type Flag } from '../flags.ts';
 import type { RuleParams } from '../rule-set.ts';
+import { counted } from '../../text/plural.ts';
 
 /** Indexes of the cases with a patient and both dates, sorted by the comparator. */
 function withHistory(t: SupervisionCases, compare: (a: number, b: number) => number): Int32Array {
@@ -108,7 +109,7 @@ function flagPatient(t: SupervisionCases, order: Int32Array, from: number, to: n
       listId: t.listIds[i]!,
       score: Math.min(1, 0.5 + (count - p.minAdmissions) / (2 * p.minAdmissions)),
       evidence: {
-        reason: `The patient was admitted ${count} times between ${first} and ${last} (${p.minAdmissions} or more within ${p.windowDays} days); this stay is one of them.`,
+        reason: `The patient was admitted ${count} times between ${first} and ${last} (${p.minAdmissions} or more within ${counted(p.windowDays, 'day')}); this stay is one of them.`,
         patientId: t.patients[t.patient[i]!],
         admissionsInWindow: count,
         minAdmissions: p.minAdmissions,

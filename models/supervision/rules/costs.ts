@@ -8,6 +8,7 @@ import { caseFacts, pct, r4, yuan, type Flag } from '../flags.ts';
 import type { GroupNorms } from '../group-norms.ts';
 import type { RuleParams } from '../rule-set.ts';
 import { benjaminiHochberg, logit, normalUpperTail } from '../statistics.ts';
+import { counted } from '../../text/plural.ts';
 
 /**
  * High cost: ratio = cost / the group's payment standard at the case's hospital level
@@ -138,7 +139,7 @@ function hospitalDrugShare(t: SupervisionCases, sum: Float64Array, sumSq: Float6
       listId: null,
       score: 1 - q[k]!,
       evidence: {
-        reason: `Across its ${n[x.h]} cases the hospital's drug + material share is on average ${(100 * mean[x.h]!).toFixed(1)} points above its groups' medians, against ${(100 * x.peerMean).toFixed(1)} for its ${x.peers} peer hospitals (z ${x.z.toFixed(1)}, q ${q[k]!.toExponential(1)} ≤ FDR ${p.fdr}).`,
+        reason: `Across its ${counted(n[x.h]!, 'case')} the hospital's drug + material share is on average ${(100 * mean[x.h]!).toFixed(1)} points above its groups' medians, against ${(100 * x.peerMean).toFixed(1)} for its ${x.peers} peer hospitals (z ${x.z.toFixed(1)}, q ${q[k]!.toExponential(1)} ≤ FDR ${p.fdr}).`,
         cases: n[x.h],
         meanExcessShare: r4(mean[x.h]!),
         peerMeanExcessShare: r4(x.peerMean),

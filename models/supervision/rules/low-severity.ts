@@ -20,6 +20,7 @@ import type { RuleParams } from '../rule-set.ts';
 import { benjaminiHochberg } from '../statistics.ts';
 import { hospitalLevels } from './costs.ts';
 import { addToSums, compareWithPeers, emptySums, leaveOneOut, type PeerComparison } from './peer-rates.ts';
+import { counted } from '../../text/plural.ts';
 
 /** 离院方式 of stays that are not light cases: transfer to a hospital (2), to community care (3), death (5). */
 const notLight = new Set([2, 3, 5]);
@@ -69,7 +70,7 @@ export function lowSeverityAdmissions(t: SupervisionCases, norms: GroupNorms, p:
       listId: null,
       score: 1 - q[j]!,
       evidence: {
-        reason: `${x[h]} of the hospital's ${n[h]} cases (${pct(rate)}) are light (RW ≤ ${p.maxWeight}) stays of ${p.maxStayDays} day(s) or less discharged home, against ${pct(c.peerRate)} at ${c.peerHospitals} peer hospitals of its level (beta-binomial p ${c.pValue.toExponential(1)}, q ${q[j]!.toExponential(1)} ≤ FDR ${p.fdr}); about ${Math.round(x[h]! - n[h]! * c.peerRate)} admissions in excess.`,
+        reason: `${x[h]} of the hospital's ${counted(n[h]!, 'case')} (${pct(rate)}) are light (RW ≤ ${p.maxWeight}) stays of ${counted(p.maxStayDays, 'day')} or less discharged home, against ${pct(c.peerRate)} at ${c.peerHospitals} peer hospitals of its level (beta-binomial p ${c.pValue.toExponential(1)}, q ${q[j]!.toExponential(1)} ≤ FDR ${p.fdr}); about ${Math.round(x[h]! - n[h]! * c.peerRate)} admissions in excess.`,
         ...figures,
       },
     });

@@ -35,6 +35,7 @@ import type { RuleParams } from '../rule-set.ts';
 import { benjaminiHochberg, normalUpperTail } from '../statistics.ts';
 import { hospitalLevels } from './costs.ts';
 import { addToSums, compareWithPeers, emptySums, leaveOneOut, peerDispersion, type PeerComparison, type PeerSums } from './peer-rates.ts';
+import { counted } from '../../text/plural.ts';
 
 /** Degrees of freedom of the cost density. */
 const nu = 4;
@@ -125,7 +126,7 @@ export function upcoding(t: SupervisionCases, norms: GroupNorms, p: RuleParams<'
       listId: null,
       score: 1 - cellQ[j]!,
       evidence: {
-        reason: `In ADRG ${t.adrgs[a]} the hospital coded ${x[k]} of its ${n[k]} cases (${pct(share)}) at MCC/CC level, against ${pct(c.peerRate)} at ${c.peerHospitals} peer hospitals (beta-binomial p ${c.pValue.toExponential(1)}, q ${cellQ[j]!.toExponential(1)} ≤ FDR ${p.fdr}); about ${Math.round(x[k]! - n[k]! * c.peerRate)} cases in excess.`,
+        reason: `In ADRG ${t.adrgs[a]} the hospital coded ${x[k]} of its ${counted(n[k]!, 'case')} (${pct(share)}) at MCC/CC level, against ${pct(c.peerRate)} at ${c.peerHospitals} peer hospitals (beta-binomial p ${c.pValue.toExponential(1)}, q ${cellQ[j]!.toExponential(1)} ≤ FDR ${p.fdr}); about ${Math.round(x[k]! - n[k]! * c.peerRate)} cases in excess.`,
         scope: 'adrg',
         adrg: t.adrgs[a],
         cases: n[k],
@@ -159,7 +160,7 @@ export function upcoding(t: SupervisionCases, norms: GroupNorms, p: RuleParams<'
       listId: null,
       score: 1 - qOverall[j]!,
       evidence: {
-        reason: `Over its ADRGs split by complications the hospital coded ${O[h]} of ${N[h]} cases (${pct(O[h]! / N[h]!)}) at MCC/CC level where its case mix and its peers' rates predict ${Math.round(E[h]!)} (${pct(E[h]! / N[h]!)}); z ${(z / Math.sqrt(phi)).toFixed(1)} after the hospitals' spread, q ${qOverall[j]!.toExponential(1)} ≤ FDR ${p.fdr}.`,
+        reason: `Over its ADRGs split by complications the hospital coded ${O[h]} of ${counted(N[h]!, 'case')} (${pct(O[h]! / N[h]!)}) at MCC/CC level where its case mix and its peers' rates predict ${Math.round(E[h]!)} (${pct(E[h]! / N[h]!)}); z ${(z / Math.sqrt(phi)).toFixed(1)} after the hospitals' spread, q ${qOverall[j]!.toExponential(1)} ≤ FDR ${p.fdr}.`,
         scope: 'hospital',
         cases: N[h],
         mccCcCases: O[h],

@@ -64,16 +64,30 @@ describe('the record path (app/record.ts)', () => {
     expect(!other.ok && other.problems.map((p) => p.path)).toEqual(['hospitalId']);
   });
 
-  it('maps clinical-edition codes before validation when the adapter passes the maps, and names an unmapped code', () => {
+  it('maps clinical-edition codes before validation (a record\'s own edition, else the default), and names an unmapped code', () => {
     const record = JSON.parse(lines[0]!) as { principalDiagnosis: string; secondaryDiagnoses: string[]; procedures: string[] };
     const maps = { diagnoses: new Map([['CLIN-DX', record.principalDiagnosis], ...record.secondaryDiagnoses.map((d) => [d, d] as [string, string])]), procedures: new Map(record.procedures.map((p) => [p, p] as [string, string])) };
     const clinical = { ...record, codeEdition: 'gl-2.0', principalDiagnosis: 'CLIN-DX' };
-    const mapped = checkRecord(clinical, codeSets, 'group', maps);
+    let loads = 0;
+    const codes = { codeMaps: () => (loads++, maps) };
+    // Insurance-edition records never load the maps.
+    expect(checkRecord(record, codeSets, 'group', codes).ok).toBe(true);
+    expect(loads).toBe(0);
+    const mapped = checkRecord(clinical, codeSets, 'group', codes);
     expect(mapped.ok && mapped.record.principalDiagnosis).toBe(record.principalDiagnosis);
-    // Without maps the step is a no-op: the clinical code reaches validation as sent.
-    expect(checkRecord(clinical, codeSets, 'group').ok).toBe(false);
-    const unmapped = checkRecord({ ...clinical, principalDiagnosis: 'CLIN-NONE' }, codeSets, 'group', maps);
+    expect(mapped.ok && mapped.record.originalCodes?.principalDiagnosis).toBe('CLIN-DX');
+    expect(mapped.ok && mapped.record.codeEdition).toBe('chs-2.0');
+    // The batch's default edition applies to a record that names none; its own edition wins.
+    const { codeEdition: _e, ...unnamed } = clinical;
+    expect(checkRecord(unnamed, codeSets, 'group', { ...codes, codeEdition: 'gl-2.0' }).ok).toBe(true);
+    expect(checkRecord(unnamed, codeSets, 'group', codes).ok).toBe(false);
+    expect(checkRecord({ ...record, codeEdition: 'chs-2.0' }, codeSets, 'group', { ...codes, codeEdition: 'gl-2.0' }).ok).toBe(true);
+    // An entry point without maps refuses a clinical record instead of validating its codes as insurance ones.
+    const noMaps = checkRecord(clinical, codeSets, 'group');
+    expect(!noMaps.ok && noMaps.errors.map((e) => e.path)).toEqual(['codeEdition']);
+    const unmapped = checkRecord({ ...clinical, principalDiagnosis: 'CLIN-NONE' }, codeSets, 'group', codes);
     expect(unmapped.ok).toBe(false);
-    expect(!unmapped.ok && unmapped.errors.map((e) => e.path)).toEqual(['principalDiagnosis']);
+    expect(!unmapped.ok && unmapped.errors.map((e) => [e.code, e.path])).toEqual([['unmapped-code', 'principalDiagnosis']]);
+    expect(!unmapped.ok && unmapped.errors[0]!.message).toContain('CLIN-NONE');
   });
 });

@@ -73,12 +73,34 @@ describe('cases', () => {
       return items;
     };
 
-    it('a hospital lists its own cases in discharge order, page by page, without traces; dates default to the last twelve months', async () => {
+    it('a hospital lists its own cases in discharge order, page by page, without traces; dates default to the latest twelve months of data', async () => {
       const items = await all(hosp1, { limit: '5' });
       expect(items.map((c) => c.listId).sort()).toEqual(own.map((c) => c.listId).sort());
       const dates = items.map((c) => c.record.dischargeDate);
       expect(dates).toEqual([...dates].sort());
       expect(items.every((c) => c.hospitalId === 'HOSP001' && !('trace' in c))).toBe(true);
+    });
+
+    it('the default window is the latest 12 months of data, not of the calendar; from/to take months as well as dates', async () => {
+      // Two years after the data: the window still ends at the latest discharge month stored.
+      const later = listCasesHandler({ ...ports, clock: testClock('2028-06-01T00:00:00Z') });
+      const items = [];
+      let cursor: string | undefined;
+      do {
+        const out = await call(later, { caller: hosp1, query: { limit: '50', ...(cursor ? { cursor } : {}) } });
+        expect(out.status).toBe(200);
+        items.push(...out.body.items);
+        cursor = out.body.cursor;
+      } while (cursor);
+      expect(items.map((c: { listId: string }) => c.listId).sort()).toEqual(own.map((c) => c.listId).sort());
+      const byMonth = await all(analyst, { hospitalId: 'HOSP001', from: '2025-01', to: '2025-03' });
+      const byDate = await all(analyst, { hospitalId: 'HOSP001', from: '2025-01-01', to: '2025-03-31' });
+      expect(byMonth.map((c) => c.listId)).toEqual(byDate.map((c) => c.listId));
+      expect(byMonth.every((c) => c.record.dischargeDate >= '2025-01-01' && c.record.dischargeDate <= '2025-03-31')).toBe(true);
+      expect(byMonth.length).toBe(own.filter((c) => c.dischargeDate <= '2025-03-31').length);
+      // A hospital without data: an empty page; a month that is not one: 422.
+      expect((await call(later, { caller: analyst, query: { hospitalId: 'HOSP404' } })).body).toEqual({ items: [] });
+      expect((await call(later, { caller: hosp1, query: { from: '2025-13' } })).status).toBe(422);
     });
 
     it('a hospital naming another hospital is 403; analysts give a hospital or a DRG', async () => {

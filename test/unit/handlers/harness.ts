@@ -27,7 +27,7 @@ export const rawBucket = 'unit-raw';
 
 /** The compiled reference (a rule pack and payment table per scheme, code sets) the handlers load: written once, reused after (the integration tests rewrite it). */
 export async function ensureReference(): Promise<void> {
-  if (existsSync(path.join(referenceDir, 'schemes', 'index.json')) && existsSync(path.join(referenceDir, 'codes')) && existsSync(path.join(referenceDir, 'payment-tables'))) return;
+  if (existsSync(path.join(referenceDir, 'schemes', 'index.json')) && existsSync(path.join(referenceDir, 'codes', 'icd10-gl-2.0-to-chs-2.0.dat')) && existsSync(path.join(referenceDir, 'payment-tables'))) return;
   const { writeReference } = await import('../../../infra/local/build.ts');
   writeReference(referenceDir);
 }
@@ -56,6 +56,8 @@ export interface Answer {
   headers: Record<string, string>;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a test reads whatever the answer holds
   body: any;
+  /** The body as sent. */
+  text: string;
 }
 
 type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<unknown>;
@@ -83,7 +85,7 @@ export async function call(handler: Handler, request: Request = {}): Promise<Ans
     },
   } as unknown as APIGatewayProxyEventV2;
   const out = (await handler(event, { awsRequestId: requestId, functionName: 'unit' } as Context)) as { statusCode: number; headers?: Record<string, string>; body?: string };
-  return { status: out.statusCode, headers: out.headers ?? {}, body: out.body ? JSON.parse(out.body) : undefined };
+  return { status: out.statusCode, headers: out.headers ?? {}, body: out.body ? JSON.parse(out.body) : undefined, text: out.body ?? '' };
 }
 
 /** Read a JSON object the handler or job stored. */
@@ -104,7 +106,7 @@ export async function devLines(hospitalId: string, n: number, skip = 0): Promise
 }
 
 /** POST /v1/settlement-lists through the real handler over these ports. */
-export async function ingestThrough(ports: import('../../../models/ports.ts').Ports, caller: Caller, lines: readonly string[]): Promise<Answer> {
+export async function ingestThrough(ports: import('../../../models/ports.ts').Ports, caller: Caller, lines: readonly string[], query?: Record<string, string>): Promise<Answer> {
   const { ingestHandler } = await import('../../../lambdas/http/settlement-lists.ts');
-  return call(ingestHandler(ports), { caller, method: 'POST', path: '/v1/settlement-lists', body: lines.join('\n'), headers: { 'content-type': 'application/x-ndjson' } });
+  return call(ingestHandler(ports), { caller, method: 'POST', path: '/v1/settlement-lists', body: lines.join('\n'), headers: { 'content-type': 'application/x-ndjson' }, ...(query ? { query } : {}) });
 }

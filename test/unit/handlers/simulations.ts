@@ -53,6 +53,17 @@ describe('simulations', () => {
       expect(badYear.body.problems[0].path).toBe('year');
       expect((await call(create, { caller: analyst, method: 'POST', body: { policy } })).status).toBe(202);
     });
+
+    it('uses year, never ignores it: a policy without settlementYear takes it; another settlementYear is a 422 naming both', async () => {
+      const { settlementYear: _s, ...withoutYear } = policy;
+      const taken = await call(create, { caller: analyst, method: 'POST', body: { year: '2025', policy: withoutYear } });
+      expect(taken.status).toBe(202);
+      expect(await storedJson<{ policy: { settlementYear: number } }>(ports.objects, lakeBucket, k.simulationRequestKey(taken.body.id))).toMatchObject({ policy: { settlementYear: 2025 } });
+      const clash = await call(create, { caller: analyst, method: 'POST', body: { year: '2024', policy } });
+      expect(clash.status).toBe(422);
+      expect(clash.body.problems).toEqual([{ code: 'inconsistent', path: 'year', message: expect.stringContaining('year 2024 is not the policy\'s settlementYear 2025') }]);
+      expect((await call(create, { caller: analyst, method: 'POST', body: { policy: withoutYear } })).status).toBe(422);
+    });
   });
 
   describe('a policy weighted by a city payment table (weightsTable)', () => {
@@ -92,6 +103,8 @@ describe('simulations', () => {
       const out = await call(get, { caller: analyst, params: { id } });
       expect(out.body.error).toBeUndefined();
       expect(out.body.status).toBe('succeeded');
+      // Rounded at the output boundary: amounts to the cent, ratios to 4 decimals, no float noise.
+      expect(out.text).not.toMatch(/\d\.\d{5,}/);
       expect(out.body.progress.partitionsDone).toBe(out.body.progress.partitionsTotal);
       expect(out.body.progress.casesRead).toBe(cases);
       expect(out.body.result.totals.cases).toBe(cases);
@@ -131,7 +144,13 @@ describe('simulations', () => {
       expect((await call(get, { caller: analyst, params: { id } })).body).toMatchObject({ status: 'failed', error: expect.stringContaining('failed') });
       const empty = await start({ year: '2019', policy: { ...policy, referenceYears: [2019], settlementYear: 2019 } });
       await runSimulationInProcess(ports, empty);
-      expect((await call(get, { caller: analyst, params: { id: empty } })).body).toMatchObject({ status: 'failed', error: expect.stringMatching(/no cases .*policy's years/) });
+      expect((await call(get, { caller: analyst, params: { id: empty } })).body).toMatchObject({ status: 'failed', error: expect.stringMatching(/^The policy cannot be simulated: no case is discharged in its settlementYear 2019 \(/) });
+      // Reference years with cases do not make up for a settlement year without any.
+      const noSettlement = await start({ policy: { ...policy, settlementYear: 2019 } });
+      await runSimulationInProcess(ports, noSettlement);
+      const failed = (await call(get, { caller: analyst, params: { id: noSettlement } })).body;
+      expect(failed).toMatchObject({ status: 'failed', error: expect.stringContaining('no case is discharged in its settlementYear 2019') });
+      expect(JSON.stringify(failed)).not.toContain('NaN');
     });
   });
 

@@ -123,8 +123,8 @@ describe('payreform simulate with a DIP policy', () => {
 
   it('stops with a sentence when the reference years have no case', () => {
     const r = cli('simulate', '--cases', ...files, '--policy', policyFile('empty', { referenceYears: [2019] }), '--output', path.join(dir, 'empty'));
-    expect(r.status).not.toBe(0);
-    expect(r.stderr).toMatch(/empty\.json: no reference case: none of the \d+ cases was discharged in 2019/);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/empty\.json: no case is discharged in its referenceYears 2019 \(the cases are discharged in \d{4}(–\d{4})?\), so there is nothing to derive the weights from\./);
     expect(r.stderr).not.toMatch(/at .*\.ts:\d+/);
   });
 });

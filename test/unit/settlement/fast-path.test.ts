@@ -36,6 +36,7 @@ const validValue: Record<string, fc.Arbitrary<unknown>> = {
   dischargeDate: fc.date({ min: new Date('1900-01-01'), max: new Date('2100-12-31'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)),
   lengthOfStay: fc.integer({ min: -1, max: 3661 }),
   dischargeDisposition: fc.constantFrom('1', '2', '3', '4', '5', '9'),
+  codeEdition: fc.constantFrom('chs-2.0', 'gl-2.0', 'icd-11', ''),
   principalDiagnosis: fc.string({ minLength: 0, maxLength: 42 }),
   secondaryDiagnoses: fc.array(fc.string({ maxLength: 42 }), { maxLength: 4 }),
   procedures: fc.array(fc.string({ maxLength: 42 }), { maxLength: 4 }),
@@ -46,6 +47,13 @@ const validValue: Record<string, fc.Arbitrary<unknown>> = {
   costs: fc.dictionary(fc.constantFrom(...costCategories, 'hotel'), fc.oneof(fc.double({ min: 0, max: 1e5, noNaN: true }), edge), { maxKeys: 4 }),
   fundPayment: fc.double({ min: 0, max: 1e7, noNaN: true }),
   selfPay: fc.double({ min: -1, max: 1e7, noNaN: true }),
+  originalCodes: fc.record({
+    edition: fc.constantFrom('gl-2.0', 'chs-2.0'),
+    principalDiagnosis: fc.oneof(fc.string({ maxLength: 42 }), edge),
+    secondaryDiagnoses: fc.array(fc.string({ maxLength: 42 }), { maxLength: 3 }),
+    procedures: fc.oneof(fc.array(fc.string({ maxLength: 42 }), { maxLength: 3 }), edge),
+    extra: fc.constant(1),
+  }, { requiredKeys: ['secondaryDiagnoses'] }),
 };
 
 /** A field: usually a valid value, sometimes an edge value, sometimes absent. */

@@ -7,6 +7,7 @@ import { api, errorBox, type Problem } from '../api.ts';
 import { field, h, input, num, status, table, yuan } from '../dom.ts';
 import { type Session } from '../session.ts';
 import type { CaseDip, Grouping, StoredCase, TraceStep } from '../types.ts';
+import { counted } from '../../../models/text/plural.ts';
 
 /** Base rate (yuan per RW) used for the expected payment until a policy is chosen: the demo policy's. */
 const defaultBaseRate = 9865;
@@ -160,7 +161,7 @@ function showCase(c: StoredCase, baseRate: number): HTMLElement {
   const r = c.record;
   return h('section', { class: 'result', 'aria-label': `Case ${c.listId}` },
     h('h3', {}, `${c.listId} — ${c.hospitalId}`),
-    h('p', { class: 'hint' }, `Principal diagnosis ${String(r.principalDiagnosis ?? '—')}, stay ${String(r.lengthOfStay ?? '—')} days, discharged ${r.dischargeDate ?? '—'}, total cost ${yuan(r.totalCost)}; version ${c.version}, received ${c.ingestedAt.slice(0, 19).replace('T', ' ')}.`),
+    h('p', { class: 'hint' }, `Principal diagnosis ${String(r.principalDiagnosis ?? '—')}, stay ${typeof r.lengthOfStay === 'number' ? counted(r.lengthOfStay, 'day') : '—'}, discharged ${r.dischargeDate ?? '—'}, total cost ${yuan(r.totalCost)}; version ${c.version}, received ${c.ingestedAt.slice(0, 19).replace('T', ' ')}.`),
     groupLines(c.grouping, c.weight, baseRate, c.dip),
     h('h4', {}, 'How it was grouped'),
     traceList(c.trace),

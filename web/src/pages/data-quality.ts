@@ -7,6 +7,7 @@ import { figure, palette } from '../charts.ts';
 import { field, h, pct, progress, select, table } from '../dom.ts';
 import type { Session } from '../session.ts';
 import type { Overview } from '../types.ts';
+import { counted } from '../../../models/text/plural.ts';
 
 interface Quality {
   hospitalId: string; month: string; batches: number; received: number; accepted: number; rejected: number; rejectionRate: number;
@@ -65,7 +66,7 @@ export async function dataQualityPage(main: HTMLElement, session: Session | null
   const cell = (hospitalId: string, month: string): Quality | undefined => quality.find((q) => q.hospitalId === hospitalId && q.month === month);
   const sum = (qs: Quality[], k: 'received' | 'rejected' | 'warned' | 'greyCodes' | 'accepted'): number => qs.reduce((s, q) => s + q[k], 0);
   const all = quality;
-  main.append(h('p', {}, `${o.year}: ${sum(all, 'received').toLocaleString('en')} records received, ${sum(all, 'rejected').toLocaleString('en')} rejected (${pct(sum(all, 'rejected') / Math.max(1, sum(all, 'received')), 2)}), ${sum(all, 'warned').toLocaleString('en')} with warnings, ${sum(all, 'greyCodes').toLocaleString('en')} grey codes.`));
+  main.append(h('p', {}, `${o.year}: ${counted(sum(all, 'received'), 'record')} received, ${sum(all, 'rejected').toLocaleString('en')} rejected (${pct(sum(all, 'rejected') / Math.max(1, sum(all, 'received')), 2)}), ${sum(all, 'warned').toLocaleString('en')} with warnings, ${sum(all, 'greyCodes').toLocaleString('en')} grey codes.`));
   const grid = h('div', { class: 'grid' });
   main.append(grid);
   grid.append(figure({

@@ -3,6 +3,7 @@ import { api, noticeOrError } from '../api.ts';
 import { figure, palette } from '../charts.ts';
 import { h, num, status, table, yuan } from '../dom.ts';
 import type { StoredForecast } from '../types.ts';
+import { counted } from '../../../models/text/plural.ts';
 
 export async function forecastsPage(main: HTMLElement): Promise<void> {
   main.append(h('h1', {}, 'Forecasts'));
@@ -27,7 +28,7 @@ export async function forecastsPage(main: HTMLElement): Promise<void> {
   const last = f.history[f.history.length - 1]!;
   // Join the forecast to the last observed month so the lines connect.
   const join = (k: 'mean' | 'lo80' | 'hi80' | 'lo95' | 'hi95'): (number | null)[] => series([last.value, ...r.forecast.map((p) => p[k])], pad - 1);
-  main.append(h('p', {}, `Model ${r.model} (AICc ${num(r.aicc)}), fitted on ${f.history.length} months of expenditure (${f.history[0]!.month} to ${last.month}) on ${f.createdAt.slice(0, 10)}.`));
+  main.append(h('p', {}, `Model ${r.model} (AICc ${num(r.aicc)}), fitted on ${counted(f.history.length, 'month')} of expenditure (${f.history[0]!.month} to ${last.month}) on ${f.createdAt.slice(0, 10)}.`));
   main.append(figure({
     title: 'Monthly expenditure: history and forecast',
     description: `Observed expenditure (total cost of the cases discharged each month) and the ${r.forecast.length}-month forecast with its 80 % and 95 % intervals.`,

@@ -4,6 +4,7 @@ import { figure, palette } from '../charts.ts';
 import { h, num, pct, status, yuan } from '../dom.ts';
 import { isAnalyst, type Session } from '../session.ts';
 import { alertText, type Overview, type StoredForecast, type StressTest } from '../types.ts';
+import { counted } from '../../../models/text/plural.ts';
 
 const tile = (label: string, value: string, note?: string): HTMLElement => h('div', { class: 'tile' }, h('span', { class: 'tile-label' }, label), h('span', { class: 'tile-value' }, value), note ? h('span', { class: 'hint' }, note) : null);
 
@@ -70,14 +71,14 @@ export async function overviewPage(main: HTMLElement, session: Session | null): 
       const f = forecast.value.report;
       const next = f.forecast[0]!;
       const year = f.forecast.reduce((s, p) => s + p.mean, 0);
-      fund.append(tile(`Forecast ${next.month}`, yuan(next.mean), `80 %: ${yuan(next.lo80)} – ${yuan(next.hi80)} · ${f.model}`), tile(`Next ${f.forecast.length} months`, yuan(year), 'expected expenditure'));
+      fund.append(tile(`Forecast ${next.month}`, yuan(next.mean), `80 %: ${yuan(next.lo80)} – ${yuan(next.hi80)} · ${f.model}`), tile(`Next ${counted(f.forecast.length, 'month')}`, yuan(year), 'expected expenditure'));
     }
     if (stress.status === 'fulfilled') {
       const y1 = stress.value.result.years[0]!;
       const last = stress.value.result.years[stress.value.result.years.length - 1]!;
       fund.append(
         h('div', { class: `tile alert-${y1.alert}` }, h('span', { class: 'tile-label' }, 'Fund alert (year 1)'), h('span', { class: 'tile-value' }, alertText[y1.alert]), h('span', { class: 'hint' }, `median ${num(y1.monthsOfReserve.p50)} months of reserve · ${stress.value.preset ?? 'custom'} scenario`)),
-        tile(`Depletion by year ${last.year}`, pct(last.depletionProbability), `probability, ${stress.value.result.paths.toLocaleString('en')} paths`),
+        tile(`Depletion by year ${last.year}`, pct(last.depletionProbability), `probability, ${counted(stress.value.result.paths, 'path')}`),
       );
     } else {
       fund.append(h('div', { class: 'tile wide' }, h('span', { class: 'tile-label' }, 'Fund alert'), noticeOrError(stress.reason), h('a', { href: '/stress-tests' }, 'Run a stress test')));

@@ -11,6 +11,7 @@ import { figure, palette } from '../charts.ts';
 import { downloadCsv, field, h, input, num, pct, progress, select, table, yuan } from '../dom.ts';
 import type { DipSimulationResultView, HospitalResult, SimulationJob } from '../types.ts';
 import { dipFieldIds, dipFields, dipResults } from './simulations-dip.ts';
+import { counted } from '../../../models/text/plural.ts';
 
 interface Draft { id: number; name: string; policy: Record<string, unknown> }
 
@@ -206,7 +207,7 @@ export function simulationsPage(main: HTMLElement): void {
           const job = await api<SimulationJob>(`/v1/simulations/${started.id}`);
           const total = job.progress.partitionsTotal;
           if (job.status === 'succeeded') {
-            bar.set(1, 1, `done: ${job.progress.casesRead.toLocaleString('en')} cases read`);
+            bar.set(1, 1, `done: ${counted(job.progress.casesRead, 'case')} read`);
             return { d, job };
           }
           if (job.status === 'failed') throw new Error(`${d.name}: ${job.error ?? 'the simulation failed'}`);

@@ -8,6 +8,7 @@ import { api, errorBox } from '../api.ts';
 import { figure, palette } from '../charts.ts';
 import { field, h, input, num, pct, progress, select, table } from '../dom.ts';
 import { alertText, type StressTest } from '../types.ts';
+import { counted } from '../../../models/text/plural.ts';
 
 /** POST /v1/stress-tests answers 202 with the id; poll GET /v1/stress-tests/{id} until it is no longer running. */
 async function startStressTest(body: Record<string, unknown>): Promise<StressTest> {
@@ -102,7 +103,7 @@ export function stressTestsPage(main: HTMLElement): void {
     runOut.replaceChildren(bar.el);
     try {
       const t = await startStressTest(body);
-      bar.set(1, 1, `done: ${t.result.paths.toLocaleString('en')} paths in ${num(t.result.elapsedMs, 0)} ms`);
+      bar.set(1, 1, `done: ${counted(t.result.paths, 'path')} in ${num(t.result.elapsedMs, 0)} ms`);
       return t;
     } catch (error) {
       runOut.replaceChildren(errorBox(error));
@@ -206,7 +207,7 @@ function show(t: StressTest): HTMLElement[] {
     { numeric: [false, true, true, true, true, false] });
   return [h('section', { class: 'card', 'aria-label': 'Stress test result' },
     h('h2', {}, `Result: ${t.preset ?? 'custom'} scenario`),
-    h('p', { class: 'hint' }, `${t.result.paths.toLocaleString('en')} paths, seed ${t.result.seed}; never depleted within ${ys.length} years: ${pct(t.result.depletionYear.never ?? 0)}.`),
+    h('p', { class: 'hint' }, `${counted(t.result.paths, 'path')}, seed ${t.result.seed}; never depleted within ${counted(ys.length, 'year')}: ${pct(t.result.depletionYear.never ?? 0)}.`),
     fan, depletion)];
 }
 

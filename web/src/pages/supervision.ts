@@ -9,6 +9,7 @@ import { api, ApiError, errorBox } from '../api.ts';
 import { figure, palette } from '../charts.ts';
 import { field, h, input, num, progress, select, status, table } from '../dom.ts';
 import { isAnalyst, type Session } from '../session.ts';
+import { counted } from '../../../models/text/plural.ts';
 
 const ruleIds = ['split-admission', 'upcoding', 'low-severity-admission', 'frequent-admission', 'high-cost', 'drug-share'] as const;
 type RuleId = (typeof ruleIds)[number];
@@ -94,7 +95,7 @@ function runForm(results: HTMLElement): HTMLElement {
         const run = await api<Run>(`/v1/supervision-runs/${started.id}`);
         const p = run.progress;
         if (run.status === 'succeeded') {
-          bar.set(1, 1, `done: ${p.casesRead.toLocaleString('en')} cases screened`);
+          bar.set(1, 1, `done: ${counted(p.casesRead, 'case')} screened`);
           results.replaceChildren(...renderRun(run, null));
           break;
         }
@@ -118,7 +119,7 @@ function renderRun(run: Run, session: Session | null): HTMLElement[] {
   const out: HTMLElement[] = [];
   out.push(h('section', { class: 'card', 'aria-labelledby': 'run-summary' },
     h('h2', { id: 'run-summary' }, `Run of ${run.createdAt.slice(0, 16).replace('T', ' ')} UTC (${run.trigger === 'schedule' ? 'monthly' : 'requested'})`),
-    h('p', {}, `Discharges ${r.period.from === r.period.to ? `of ${r.period.from}` : `from ${r.period.from} to ${r.period.to}`}: ${r.cases.toLocaleString('en')} cases screened, ${r.flags.toLocaleString('en')} flags; rules "${r.ruleSet.name}" version ${r.ruleSet.version}.`),
+    h('p', {}, `Discharges ${r.period.from === r.period.to ? `of ${r.period.from}` : `from ${r.period.from} to ${r.period.to}`}: ${counted(r.cases, 'case')} screened, ${r.flags.toLocaleString('en')} flags; rules "${r.ruleSet.name}" version ${r.ruleSet.version}.`),
     r.hospitals.every((x) => x.risk === 0) ? h('p', { class: 'hint' }, 'No hospital stands out: each has about as many flags as a typical hospital, so every risk is 0. The flags are still listed below.') : null,
     own && r.hospitals[0] ? h('p', { class: 'lead' }, `Your hospital ranks ${r.hospitals[0].rank} of ${r.hospitalsRanked} by risk (${num(r.hospitals[0].risk, 1)} out of 100).`) : null,
   ));
@@ -171,7 +172,7 @@ async function showFlags(drill: HTMLElement, runId: string, hospitalId: string, 
     try {
       const page = reset && first && !ruleSel.value ? first : (await api<Run>(`/v1/supervision-runs/${runId}?${q.toString()}`)).flags!;
       first = undefined;
-      count.textContent = page.total === 0 ? `No ${ruleSel.value ? ruleNames[ruleSel.value as RuleId] + ' ' : ''}flags for ${hospitalId}.` : `${page.total.toLocaleString('en')} flag${page.total === 1 ? '' : 's'} for ${hospitalId}, highest score first.`;
+      count.textContent = page.total === 0 ? `No ${ruleSel.value ? ruleNames[ruleSel.value as RuleId] + ' ' : ''}flags for ${hospitalId}.` : `${counted(page.total, 'flag')} for ${hospitalId}, highest score first.`;
       list.append(...page.items.map((f) => flagItem(f, definitions)));
       cursor = page.cursor;
       more.hidden = cursor === undefined;
