@@ -1,5 +1,5 @@
 /**
- * `payreform group`: settlement records (JSON Lines, CSV or a JSON array) → one JSON line per
+ * `payreform group`: settlement records (JSON Lines, CSV, a JSON array or an Excel workbook) → one JSON line per
  * record, in input order: {listId, status, mdc, adrg, drg} (+ errors, warnings, trace).
  * JSON Lines input is spread over worker threads (one per core by default); the output order
  * is the input order whatever the thread count.
@@ -8,20 +8,22 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import type { Worker } from 'node:worker_threads';
 import type { AmbiguousMode, GroupOptions } from '../../models/grouping/drg/grouper.ts';
 import type { RulePack } from '../../models/grouping/drg/pack.ts';
-import { detectFormat, readRecordBatches, type RecordFormat } from '../../models/settlement/readers.ts';
+import type { RawRecord } from '../../models/settlement/readers.ts';
 import { parseOptions, threadsOption } from '../../lib/args.ts';
 import { CliError } from '../../lib/cli-error.ts';
 import { loadCodeSets } from '../../lib/codesets.ts';
 import { createLineWriter, type LineWriter } from '../../lib/output.ts';
 import { createProgress, type Progress } from '../../lib/progress.ts';
+import { recordFileBatches, recordFileFormat, type InputFormat } from '../../lib/record-file.ts';
 import { rulePackWhileWorkersBoot, schemeOption } from '../../lib/scheme.ts';
 import { emptyCounts, groupRawRecord, type ChunkResult } from '../../app/group-line.ts';
 import { lineBlocks, type LineBlock } from '../line-blocks.ts';
 import { initWorkers, OrderedWorkerPool, parallelFromBytes, startWorkers } from '../../lib/worker-pool.ts';
 
-const usage = `usage: payreform group --input FILE [--output FILE] [--scheme PATH] [--ambiguous qy|fallthrough] [--explain] [--format jsonl|csv|json] [--threads N]
+const usage = `usage: payreform group --input FILE [--output FILE] [--scheme PATH] [--ambiguous qy|fallthrough] [--explain] [--format jsonl|csv|json|xlsx] [--threads N]
 
-Groups settlement records into DRG groups under a scheme (the national CHS-DRG 1.1 by default,
+Groups settlement records (JSON Lines, JSON, CSV or an Excel workbook's first sheet; by the
+file's extension, else its content; --input - reads standard input) into DRG groups under a scheme (the national CHS-DRG 1.1 by default,
 or a city's own). Output: one JSON line per input record, in input order:
 {"listId","status","mdc","adrg","drg"}, plus "errors" for invalid records, "warnings" when
 there are any and "trace" with --explain. A summary goes to stderr.
@@ -61,8 +63,10 @@ export async function run(argv: string[]): Promise<number> {
   if (input !== '-' && !existsSync(input)) throw new CliError(`cannot read the input: ${input} does not exist.`);
   const ambiguous = (values.ambiguous as string | undefined) ?? 'qy';
   if (ambiguous !== 'qy' && ambiguous !== 'fallthrough') throw new CliError(`--ambiguous must be "qy" or "fallthrough", got "${ambiguous}".`, 2);
-  const format = (values.format as RecordFormat | undefined) ?? detectFormat(input === '-' ? 'stdin.jsonl' : input);
-  if (!['jsonl', 'csv', 'json'].includes(format)) throw new CliError(`--format must be jsonl, csv or json, got "${format}".`, 2);
+  const given = values.format as InputFormat | undefined;
+  if (given !== undefined && !['jsonl', 'csv', 'json', 'xlsx'].includes(given)) throw new CliError(`--format must be jsonl, csv, json or xlsx, got "${given}".`, 2);
+  // A file's format is checked against its first bytes before anything runs; standard input's as it is read.
+  const format = input === '-' ? given : recordFileFormat(input, given);
   const threads = threadsOption(values);
 
   // Worker threads pay off on large JSON Lines files; they boot while the scheme compiles.
@@ -72,9 +76,8 @@ export async function run(argv: string[]): Promise<number> {
   const options: GroupOptions = { ambiguous: ambiguous as AmbiguousMode, trace: values.explain === true };
   const out = createLineWriter(values.output as string | undefined);
   const progress = createProgress('grouping');
-  const source = input === '-' ? process.stdin : createReadStream(input, { highWaterMark: 1 << 20 });
   const started = performance.now();
-  const totals = parallel ? await groupInWorkers(source, pack, options, workers, out, progress) : await groupInProcess(source, format, pack, options, out, progress);
+  const totals = parallel ? await groupInWorkers(createReadStream(input, { highWaterMark: 1 << 20 }), pack, options, workers, out, progress) : await groupInProcess(recordFileBatches(input, format), pack, options, out, progress);
   await out.close();
   progress.finish();
   const seconds = (performance.now() - started) / 1000;
@@ -87,10 +90,10 @@ export async function run(argv: string[]): Promise<number> {
   return 0;
 }
 
-async function groupInProcess(source: AsyncIterable<Uint8Array | string>, format: RecordFormat, pack: RulePack, options: GroupOptions, out: LineWriter, progress: Progress): Promise<Totals> {
+async function groupInProcess(batches: AsyncIterable<RawRecord[]>, pack: RulePack, options: GroupOptions, out: LineWriter, progress: Progress): Promise<Totals> {
   const ctx = { pack, codeSets: loadCodeSets(), options };
   const totals: Totals = { counts: emptyCounts(), warned: 0, records: 0 };
-  for await (const batch of readRecordBatches(source, format)) {
+  for await (const batch of batches) {
     for (const raw of batch) {
       const grouped = groupRawRecord(raw, ctx);
       totals.records++;

@@ -8,7 +8,6 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { AmbiguousMode } from '../../models/grouping/drg/grouper.ts';
 import { parsePaymentTable, relativeWeights } from '../../models/payment/payment-table.ts';
-import { detectFormat, type RecordFormat } from '../../models/settlement/readers.ts';
 import { SupervisionTableBuilder } from '../../models/supervision/case-table.ts';
 import type { PolicyFigures } from '../../models/supervision/group-norms.ts';
 import { parseRuleSet, ruleDefinitions, ruleIds, RuleSetError, type RuleSet } from '../../models/supervision/rule-set.ts';
@@ -60,8 +59,7 @@ export async function run(argv: string[]): Promise<number> {
   const tally = emptyTally();
   const progress = createProgress('reading and grouping');
   for (const file of files) {
-    const format: RecordFormat = detectFormat(file);
-    for await (const batch of recordFileBatches(file, format)) {
+    for await (const batch of recordFileBatches(file)) {
       addRecords(batch, ctx, builder, tally, path.basename(file));
       progress.update(tally.records);
     }
