@@ -6,6 +6,9 @@
  */
 import { detectFormat, type RecordFormat } from '../models/settlement/readers.ts';
 
+/** The Content-Type of .xlsx files. */
+export const xlsxMediaType = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
 /** The formats settlement records come in: the text formats and Excel workbooks. */
 export type InputFormat = RecordFormat | 'xlsx';
 

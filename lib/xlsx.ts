@@ -9,8 +9,7 @@ import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { readTableRecords, type RawRecord, type TableRow } from '../models/settlement/readers.ts';
 
-/** The Content-Type of .xlsx files. */
-export const xlsxMediaType = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+export { xlsxMediaType } from './record-content.ts';
 
 /** An .xlsx file is a zip archive: it starts with `PK\x03\x04`. */
 export function looksLikeXlsx(firstBytes: Uint8Array): boolean {

@@ -1,7 +1,7 @@
 /** POST /v1/group — group 1–1 000 records without storing them (a hospital's pre-check); DIP too when a catalogue is active. */
 import { emptyGroupCounts, groupResultRow } from '../../app/group-result.ts';
 import type { Ports } from '../../models/ports.ts';
-import { enforceRecordLimit, parseRecords, recordFormat } from '../shared/body.ts';
+import { parseRecords, recordFormat, textRecordBody } from '../shared/body.ts';
 import { config } from '../shared/config.ts';
 import { awsDeps } from '../shared/deps.ts';
 import { activeDipCatalog } from '../shared/dip-catalog.ts';
@@ -9,10 +9,9 @@ import { httpHandler } from '../shared/http.ts';
 import { reference } from '../shared/reference.ts';
 import { groupQuery } from './schemas.ts';
 
-export const groupHandler = (deps: Pick<Ports, 'objects' | 'dipCatalog'>) => httpHandler({ name: 'group', roles: ['hospital', 'analyst', 'admin'], query: groupQuery, body: 'text' }, async ({ query, text, contentType }) => {
-  const format = recordFormat(contentType);
-  enforceRecordLimit(text, format, config().MAX_GROUP_RECORDS, 'MAX_GROUP_RECORDS');
-  const raws = await parseRecords(text, format);
+export const groupHandler = (deps: Pick<Ports, 'objects' | 'dipCatalog'>) => httpHandler({ name: 'group', roles: ['hospital', 'analyst', 'admin'], query: groupQuery, body: 'text' }, async ({ query, text, bytes, contentType }) => {
+  const body = await textRecordBody({ text, bytes }, recordFormat(contentType), config().MAX_GROUP_RECORDS, 'MAX_GROUP_RECORDS');
+  const raws = await parseRecords(body.text, body.format);
   const { pack, codeSets, weights } = reference();
   const ctx = { pack, codeSets, weights, dip: await activeDipCatalog(deps), explain: query.explain === 'true' };
   const counts = emptyGroupCounts();

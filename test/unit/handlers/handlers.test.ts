@@ -13,6 +13,7 @@ import './access.ts';
 import './cases.ts';
 import './ingest.ts';
 import './group.ts';
+import './excel.ts';
 import './simulations.ts';
 import './stress-tests.ts';
 import './supervision.ts';

@@ -64,8 +64,9 @@ describe('xlsx', () => {
     const first = wb.addWorksheet('first');
     first.addRow(['listId']);
     first.addRow(['from sheet2.xml']);
-    second.orderNo = 1;
-    first.orderNo = 0;
+    // The tab order (exceljs writes the sheets in the zip in the order they were added).
+    (second as unknown as { orderNo: number }).orderNo = 1;
+    (first as unknown as { orderNo: number }).orderNo = 0;
     const file = path.join(dir, 'tabs.xlsx');
     await wb.xlsx.writeFile(file);
     const rows = [];
