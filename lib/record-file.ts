@@ -14,7 +14,6 @@ import { Readable } from 'node:stream';
 import { HeaderError, readRecordBatches, type RawRecord } from '../models/settlement/readers.ts';
 import { CliError } from './cli-error.ts';
 import { contentMismatch, formatOfContent, formatOfName, sniffBytes, type InputFormat } from './record-content.ts';
-import { readXlsxRecordBatches, WorkbookError } from './xlsx.ts';
 
 export type { InputFormat } from './record-content.ts';
 
@@ -77,12 +76,14 @@ export async function* recordFileBatches(file: string, format?: InputFormat): As
     yield head;
     for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield next.value;
   }
+  // exceljs is loaded only when a workbook is read: the other commands and formats start without it.
+  const xlsx = chosen === 'xlsx' ? await import('./xlsx.ts') : null;
   try {
-    if (chosen === 'xlsx') yield* readXlsxRecordBatches(Readable.from(all()));
-    else yield* readRecordBatches(all(), chosen);
+    if (xlsx) yield* xlsx.readXlsxRecordBatches(Readable.from(all()));
+    else yield* readRecordBatches(all(), chosen as Exclude<InputFormat, 'xlsx'>);
   } catch (error) {
     if (error instanceof HeaderError) throw new CliError(`${shown(file)}: ${error.message}`, 2);
-    if (error instanceof WorkbookError) throw new CliError(`${shown(file)} cannot be read as an Excel workbook (.xlsx): ${error.message}.`, 2);
+    if (xlsx && error instanceof xlsx.WorkbookError) throw new CliError(`${shown(file)} cannot be read as an Excel workbook (.xlsx): ${error.message}.`, 2);
     throw error;
   }
 }
