@@ -1,7 +1,8 @@
 /**
  * CDK app: `npx cdk synth --no-notices` (offline; NodejsFunction bundles with the local
- * esbuild). The rule pack is compiled from the scheme text into `.build/reference/` first and
- * copied into the bundles of the functions that group. cdk-nag's AwsSolutions checks run on
+ * esbuild). The rule packs of the schemes held (context `schemes`: comma-separated ids, or `all`,
+ * the default; `defaultScheme`: default `chs-drg-1.1`) are compiled into `.build/reference/`
+ * first and copied into the bundles of the functions that group. cdk-nag's AwsSolutions checks run on
  * every synth; each acknowledged finding carries its reason (infra/nag.ts).
  */
 import { execFileSync } from 'node:child_process';
@@ -10,7 +11,7 @@ import path from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { projectRoot } from '../lib/reference.ts';
-import { writeReference } from './local/build.ts';
+import { schemeSelection, writeReference } from './local/build.ts';
 import { acknowledgeExplained } from './nag.ts';
 import { ServiceStack } from './stacks/service-stack.ts';
 import { ConsoleStack } from './stacks/console-stack.ts';
@@ -26,7 +27,11 @@ export function consoleSiteDir(): string {
 
 export function buildApp(app = new App()): { app: App; stack: ServiceStack; console: ConsoleStack } {
   const referenceDir = path.join(projectRoot, '.build', 'reference');
-  writeReference(referenceDir);
+  const context = (name: string): string | undefined => {
+    const value = app.node.tryGetContext(name) as unknown;
+    return value === undefined || value === null ? undefined : String(value);
+  };
+  writeReference(referenceDir, schemeSelection(context('schemes'), context('defaultScheme')));
   // A region is needed for the customer-managed-key table (TableV2) and the Parameters and Secrets layer.
   const region = process.env.CDK_DEFAULT_REGION ?? 'ap-southeast-1';
   const env = { region, ...(process.env.CDK_DEFAULT_ACCOUNT ? { account: process.env.CDK_DEFAULT_ACCOUNT } : {}) };

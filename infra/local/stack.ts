@@ -18,6 +18,7 @@ import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFo
 import { CreateBucketCommand, HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { projectRoot } from '../../lib/reference.ts';
 import { apiKeySchema, hashKey, type ApiKey } from '../../app/principal.ts';
+import { parseSchemeIndex, schemeIndexFile } from '../../app/scheme-index.ts';
 import { simulationRequestPrefix, stressTestRequestPrefix, supervisionRequestPrefix } from '../../app/storage-names.ts';
 import { buildLocal } from './build.ts';
 import { serveConsole } from './console.ts';
@@ -45,7 +46,7 @@ export interface LocalStackOptions {
 }
 
 /** Service settings a caller may set in its environment for the local handlers (limits; see README "Limits"). */
-const passedSettings = ['FUND_BUDGET_YUAN', 'MAX_RECORDS_PER_REQUEST', 'MAX_GROUP_RECORDS', 'THROTTLE_RATE_PER_SECOND', 'THROTTLE_BURST'] as const;
+const passedSettings = ['DEFAULT_SCHEME', 'FUND_BUDGET_YUAN', 'MAX_RECORDS_PER_REQUEST', 'MAX_GROUP_RECORDS', 'THROTTLE_RATE_PER_SECOND', 'THROTTLE_BURST'] as const;
 
 export interface LocalStack {
   url: string;
@@ -166,8 +167,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const endpointsFile = path.join(dataDir, localEndpointsFile);
   writeFileSync(endpointsFile, JSON.stringify({ dynamodb: dynamoEndpoint, s3: s3Endpoint, pid: process.pid }));
 
+  const indexFile = schemeIndexFile(path.join(buildDir, 'handlers', 'reference'));
   const environment: Record<string, string> = {
     ...localServiceEnvironment({ dynamodb: dynamoEndpoint, s3: s3Endpoint }),
+    // The schemes the build holds (PAYREFORM_SCHEMES); DEFAULT_SCHEME, when set, is passed on below.
+    HELD_SCHEMES: parseSchemeIndex(readFileSync(indexFile, 'utf8'), indexFile).schemes.map((s) => s.id).join(','),
     POWERTOOLS_SERVICE_NAME: 'payreform',
     POWERTOOLS_DEV: 'false',
     ...Object.fromEntries(passedSettings.flatMap((name) => (process.env[name] ? [[name, process.env[name]]] : []))),

@@ -9,6 +9,7 @@
  * is encrypted with its own KMS key whose policy lets CloudWatch Logs use it for this account's
  * log groups only.
  */
+import { readFileSync } from 'node:fs';
 import { Aws, Duration, RemovalPolicy, Stack, type StackProps, CfnOutput } from 'aws-cdk-lib';
 import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -25,6 +26,7 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Chain, Choice, Condition, DefinitionBody, DistributedMap, Fail, JsonPath, LogLevel, S3JsonItemReader, StateMachine, Succeed, type IChainable } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { parseSchemeIndex, schemeIndexFile } from '../../app/scheme-index.ts';
 import { simulationPhases, type SimulationPhase } from '../../app/simulation-phases.ts';
 import { indexNames } from '../../app/storage-names.ts';
 import { authorizer as authorizerDecl, jobs, routes, type RouteDecl } from '../../app/routes.ts';
@@ -44,7 +46,11 @@ class ManifestReader extends S3JsonItemReader {
 }
 
 export interface ServiceStackProps extends StackProps {
-  /** Directory with pack.json, codes/, payment-table.csv (built by infra/local/build.ts writeReference). */
+  /**
+   * Directory with `schemes/` (a rule pack and payment table per scheme held, and the index naming
+   * the default) and `codes/`, built by infra/local/build.ts writeReference. Every function is told
+   * the held schemes and the default (HELD_SCHEMES, DEFAULT_SCHEME) from its index.
+   */
   referenceDir: string;
   /** FUND_BUDGET_YUAN for the forecast job's budget alert (`cdk deploy -c fundBudgetYuan=…`); unset: no alert. */
   fundBudgetYuan?: number;
@@ -120,7 +126,12 @@ export class ServiceStack extends Stack {
     });
     const paramsAndSecrets = ParamsAndSecretsLayerVersion.fromVersion(ParamsAndSecretsVersions.V1_0_103, { cacheSize: 10 });
 
-    const environment: Record<string, string> = { TABLE_NAME: table.tableName, RAW_BUCKET: raw.bucketName, LAKE_BUCKET: lake.bucketName, PSEUDONYM_SECRET_ID: secret.secretArn };
+    const indexFile = schemeIndexFile(props.referenceDir);
+    const schemes = parseSchemeIndex(readFileSync(indexFile, 'utf8'), indexFile);
+    const environment: Record<string, string> = {
+      TABLE_NAME: table.tableName, RAW_BUCKET: raw.bucketName, LAKE_BUCKET: lake.bucketName, PSEUDONYM_SECRET_ID: secret.secretArn,
+      DEFAULT_SCHEME: schemes.default, HELD_SCHEMES: schemes.schemes.map((s) => s.id).join(','),
+    };
     if (props.fundBudgetYuan !== undefined) environment.FUND_BUDGET_YUAN = String(props.fundBudgetYuan);
     const data = { table, raw, lake, key, secret };
     const make = (decl: Pick<RouteDecl, 'id' | 'entry' | 'summary' | 'reference' | 'timeoutSeconds' | 'memoryMb'>): ServiceFunction => {

@@ -158,7 +158,7 @@ export async function runSupervision(deps: SupervisionPorts, id: string, request
       }
     }
     const table = builder.finish();
-    const screened = screenCases(table, ruleSet, { relativeWeights: weights, name: paymentTable });
+    const screened = screenCases(table, ruleSet, { relativeWeights: weights, name: paymentTable ?? undefined });
     await deps.supervisionRuns.update(id, { progress: { phase: 'storing', partitionsDone: list.length, partitionsTotal: list.length, casesRead: table.size } });
 
     const byHospital = new Map<string, StoredFlag[]>();

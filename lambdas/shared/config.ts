@@ -4,6 +4,7 @@
  * sentence instead of half-working. Every handler and job reads `config()`.
  */
 import { z } from 'zod';
+import { schemeIdPattern, unknownSchemeMessage } from '../../app/scheme-index.ts';
 
 /** Limits the service enforces unless the environment overrides them (stated in the OpenAPI document). */
 export const defaultLimits = { MAX_BODY_BYTES: 6 * 1024 * 1024, MAX_GROUP_RECORDS: 1000, MAX_RECORDS_PER_REQUEST: 10_000 } as const;
@@ -20,8 +21,12 @@ const configSchema = z.object({
   PSEUDONYM_SECRET: z.string().min(16).optional(),
   /** … or the Secrets Manager secret id, read through the Parameters and Secrets Lambda extension (AWS). */
   PSEUDONYM_SECRET_ID: z.string().min(1).optional(),
-  /** Directory holding `pack.json`, `codes/` and `payment-table.csv` (default: `reference/` next to the bundle). */
+  /** Directory holding `schemes/` (a rule pack and payment table per scheme held) and `codes/` (default: `reference/` next to the bundle). */
   REFERENCE_DIR: z.string().min(1).optional(),
+  /** The scheme this deployment groups by unless a request names another (default: the one the bundle's scheme index names). */
+  DEFAULT_SCHEME: z.string().regex(schemeIdPattern, { error: 'must be a scheme id such as chs-drg-1.1 or suzhou_2023' }).optional(),
+  /** The ids of the schemes the bundle holds, comma-separated (set by the stack from the build; default: the bundle's scheme index). */
+  HELD_SCHEMES: z.string().transform((s) => s.split(',').map((x) => x.trim()).filter((x) => x !== '')).pipe(z.array(z.string().regex(schemeIdPattern)).min(1)).optional(),
   /** Largest accepted request body (API Gateway → Lambda allows 6 MB). */
   MAX_BODY_BYTES: z.coerce.number().int().positive().default(defaultLimits.MAX_BODY_BYTES),
   /** Records in one POST /v1/group call (more: 413 before parsing). */
@@ -39,6 +44,10 @@ const configSchema = z.object({
 }).refine((c) => c.PSEUDONYM_SECRET !== undefined || c.PSEUDONYM_SECRET_ID !== undefined, {
   message: 'PSEUDONYM_SECRET (local) or PSEUDONYM_SECRET_ID (AWS) must be set',
   path: ['PSEUDONYM_SECRET'],
+}).superRefine((c, ctx) => {
+  if (c.DEFAULT_SCHEME !== undefined && c.HELD_SCHEMES !== undefined && !c.HELD_SCHEMES.includes(c.DEFAULT_SCHEME)) {
+    ctx.addIssue({ code: 'custom', path: ['DEFAULT_SCHEME'], message: unknownSchemeMessage(c.DEFAULT_SCHEME, c.HELD_SCHEMES) });
+  }
 });
 
 export type Config = z.infer<typeof configSchema>;

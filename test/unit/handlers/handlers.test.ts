@@ -18,4 +18,5 @@ import './simulations.ts';
 import './stress-tests.ts';
 import './supervision.ts';
 import './fund.ts';
+import './schemes.ts';
 import './wiring.ts';

@@ -25,9 +25,9 @@ delete process.env.FUND_BUDGET_YUAN;
 export const lakeBucket = 'unit-lake';
 export const rawBucket = 'unit-raw';
 
-/** The compiled reference (rule pack, code sets, payment table) the handlers load: written once, reused after (the integration tests rewrite it). */
+/** The compiled reference (a rule pack and payment table per scheme, code sets) the handlers load: written once, reused after (the integration tests rewrite it). */
 export async function ensureReference(): Promise<void> {
-  if (existsSync(path.join(referenceDir, 'pack.json')) && existsSync(path.join(referenceDir, 'payment-table.csv'))) return;
+  if (existsSync(path.join(referenceDir, 'schemes', 'index.json')) && existsSync(path.join(referenceDir, 'codes'))) return;
   const { writeReference } = await import('../../../infra/local/build.ts');
   writeReference(referenceDir);
 }
