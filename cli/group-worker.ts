@@ -1,13 +1,15 @@
 /**
  * Worker thread of `payreform group` for JSON Lines input: receives a block of whole lines as
- * UTF-8 bytes (with the number of its first line), returns the output lines joined and the counts.
+ * UTF-8 bytes (with the number of its first line), returns the block's output lines as UTF-8
+ * bytes (transferred) and its counts.
  */
 import { parentPort } from 'node:worker_threads';
 import type { GroupOptions } from '../models/grouping/drg/grouper.ts';
 import type { RulePack } from '../models/grouping/drg/pack.ts';
+import { JsonBytes } from '../models/settlement/json.ts';
 import { loadCodeSets } from '../lib/codesets.ts';
 import { serveTasks } from '../lib/worker-pool.ts';
-import { emptyCounts, groupRawRecord, type ChunkResult, type GroupContext } from '../app/group-line.ts';
+import { emptyGroupCounts, writeGroupedLine, type ChunkResult, type GroupContext } from '../app/group-line.ts';
 import { rawRecordsOfBlock, type LineBlock } from './line-blocks.ts';
 
 // The worker boots (and loads the code sets) while the main thread compiles the scheme; the
@@ -19,18 +21,12 @@ serveTasks<LineBlock, ChunkResult, { pack: RulePack; options: GroupOptions }>(
   parentPort!,
   (block) => {
     if (!ctx) throw new Error('payreform group worker: a block arrived before the rule pack');
-    const result: ChunkResult = { output: '', counts: emptyCounts(), warned: 0, records: 0, errors: [] };
-    const lines: string[] = [];
-    for (const raw of rawRecordsOfBlock(block)) {
-      const grouped = groupRawRecord(raw, ctx);
-      lines.push(grouped.line);
-      result.counts[grouped.status]++;
-      if (grouped.warned) result.warned++;
-      if (grouped.error) result.errors.push(grouped.error);
-      result.records++;
-    }
-    result.output = lines.length > 0 ? lines.join('\n') + '\n' : '';
-    return { result };
+    const counts = emptyGroupCounts();
+    // An output line is about a third of an input line; the buffer grows if it must.
+    const out = new JsonBytes(ctx.options.trace ? block.bytes.length * 4 : (block.bytes.length >> 1) + 1024);
+    for (const raw of rawRecordsOfBlock(block)) writeGroupedLine(out, raw, ctx, counts);
+    const output = out.result();
+    return { result: { ...counts, output }, transfer: [output.buffer] };
   },
   ({ pack, options }) => {
     ctx = { pack, codeSets, options };

@@ -9,7 +9,8 @@ import type { RulePack } from '../models/grouping/drg/pack.ts';
 import type { CodeSets } from '../models/settlement/codes.ts';
 import type { RawRecord } from '../models/settlement/readers.ts';
 import { lineRejection, validForGrouping } from '../app/valid-record.ts';
-import { caseRow, type SupervisionTableBuilder } from '../models/supervision/case-table.ts';
+import { caseRow, type SupervisionCases, type SupervisionTableBuilder } from '../models/supervision/case-table.ts';
+import type { LineBlock } from './line-blocks.ts';
 
 export interface MonitorContext {
   pack: RulePack;
@@ -30,6 +31,27 @@ export function emptyTally(): Tally {
 }
 
 const maxErrors = 20;
+
+/** A worker's task: a block of lines of `file` (its base name, for the rejection sentences). */
+export interface MonitorTask {
+  block: LineBlock;
+  file: string;
+}
+
+/** A worker's answer: the block's rows in columns and its tally. */
+export interface MonitorBlock {
+  table: SupervisionCases;
+  tally: Tally;
+}
+
+/** Add a worker's block to the run (blocks in input order give the table and tally of the in-process path). */
+export function takeBlock(block: MonitorBlock, builder: SupervisionTableBuilder, tally: Tally): void {
+  builder.append(block.table);
+  tally.records += block.tally.records;
+  tally.accepted += block.tally.accepted;
+  tally.rejected += block.tally.rejected;
+  for (const e of block.tally.errors) if (tally.errors.length < maxErrors) tally.errors.push(e);
+}
 
 /** Validate, group and append each raw record of a batch. */
 export function addRecords(raws: readonly RawRecord[], ctx: MonitorContext, builder: SupervisionTableBuilder, tally: Tally, file: string): void {

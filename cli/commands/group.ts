@@ -16,7 +16,8 @@ import { createLineWriter, type LineWriter } from '../../lib/output.ts';
 import { createProgress, type Progress } from '../../lib/progress.ts';
 import { recordFileBatches, recordFileFormat, type InputFormat } from '../../lib/record-file.ts';
 import { rulePackWhileWorkersBoot, schemeOption } from '../../lib/scheme.ts';
-import { emptyCounts, groupRawRecord, type ChunkResult } from '../../app/group-line.ts';
+import { addGroupCounts, emptyGroupCounts, writeGroupedLine, type ChunkResult, type GroupCounts } from '../../app/group-line.ts';
+import { JsonBytes } from '../../models/settlement/json.ts';
 import { lineBlocks, type LineBlock } from '../line-blocks.ts';
 import { initWorkers, OrderedWorkerPool, parallelFromBytes, startWorkers } from '../../lib/worker-pool.ts';
 
@@ -34,12 +35,6 @@ there are any and "trace" with --explain. A summary goes to stderr.
                 operating-room procedure no surgical ADRG takes; a local scheme: its own rule;
                 fallthrough: such cases go on to the MDC's medical ADRGs
   --threads     worker threads for JSON Lines input (default: one per core, at most 4, for files of 8 MB or more; 1 = in-process)`;
-
-interface Totals {
-  counts: ChunkResult['counts'];
-  warned: number;
-  records: number;
-}
 
 export async function run(argv: string[]): Promise<number> {
   const parsed = parseOptions(
@@ -90,21 +85,21 @@ export async function run(argv: string[]): Promise<number> {
   return 0;
 }
 
-async function groupInProcess(batches: AsyncIterable<RawRecord[]>, pack: RulePack, options: GroupOptions, out: LineWriter, progress: Progress): Promise<Totals> {
+async function groupInProcess(batches: AsyncIterable<RawRecord[]>, pack: RulePack, options: GroupOptions, out: LineWriter, progress: Progress): Promise<GroupCounts> {
   const ctx = { pack, codeSets: loadCodeSets(), options };
-  const totals: Totals = { counts: emptyCounts(), warned: 0, records: 0 };
+  const totals = emptyGroupCounts();
+  let bytes = new JsonBytes(1 << 20);
   for await (const batch of batches) {
-    for (const raw of batch) {
-      const grouped = groupRawRecord(raw, ctx);
-      totals.records++;
-      totals.counts[grouped.status]++;
-      if (grouped.warned) totals.warned++;
-      if (grouped.error) process.stderr.write(grouped.error + '\n');
-      const w = out.write(grouped.line);
-      if (w) await w;
+    for (const raw of batch) writeGroupedLine(bytes, raw, ctx, totals);
+    for (const e of totals.errors) process.stderr.write(e + '\n');
+    totals.errors.length = 0;
+    if (bytes.length >= 1 << 20) {
+      await out.writeBlock(bytes.result());
+      bytes = new JsonBytes(bytes.result().buffer);
     }
     progress.update(totals.records);
   }
+  await out.writeBlock(bytes.result());
   return totals;
 }
 
@@ -112,14 +107,12 @@ async function groupInProcess(batches: AsyncIterable<RawRecord[]>, pack: RulePac
  * JSON Lines over worker threads: the main thread cuts the input into blocks of whole lines
  * (~1 MB), workers validate and group them, and the results are written back in block order.
  */
-async function groupInWorkers(source: AsyncIterable<Uint8Array | string>, pack: RulePack, options: GroupOptions, workers: Worker[], out: LineWriter, progress: Progress): Promise<Totals> {
+async function groupInWorkers(source: AsyncIterable<Uint8Array | string>, pack: RulePack, options: GroupOptions, workers: Worker[], out: LineWriter, progress: Progress): Promise<GroupCounts> {
   initWorkers(workers, { pack, options });
-  const totals: Totals = { counts: emptyCounts(), warned: 0, records: 0 };
+  const totals = emptyGroupCounts();
   const pool = new OrderedWorkerPool<LineBlock, ChunkResult>(workers, async (r) => {
     for (const e of r.errors) process.stderr.write(e + '\n');
-    totals.records += r.records;
-    totals.warned += r.warned;
-    for (const k of Object.keys(r.counts) as (keyof typeof r.counts)[]) totals.counts[k] += r.counts[k];
+    addGroupCounts(totals, { ...r, errors: [] });
     await out.writeBlock(r.output);
     progress.update(totals.records);
   });

@@ -139,6 +139,45 @@ export class SupervisionTableBuilder {
     return i;
   }
 
+  /**
+   * Append the rows of a table built by another builder (a worker thread's block), in its order:
+   * the same table as adding those rows one by one — codes are interned here in the order the
+   * rows first use them, so the indexes are the ones sequential adds would give.
+   */
+  append(block: SupervisionCases): void {
+    const n = block.size;
+    while (this.t.size + n > this.capacity) this.grow();
+    const t = this.t;
+    const at = t.size;
+    t.size += n;
+    for (let i = 0; i < n; i++) t.listIds.push(block.listIds[i]!);
+    for (let i = 0; i < n; i++) t.complications.push(block.complications[i]!);
+    t.level.set(block.level, at);
+    t.admission.set(block.admission, at);
+    t.discharge.set(block.discharge, at);
+    t.year.set(block.year, at);
+    t.lengthOfStay.set(block.lengthOfStay, at);
+    t.cost.set(block.cost, at);
+    t.drugMaterial.set(block.drugMaterial, at);
+    t.disposition.set(block.disposition, at);
+    t.severity.set(block.severity, at);
+    const hospital = remapper(this.index.hospital, t.hospitals, block.hospitals);
+    const patient = remapper(this.index.patient, t.patients, block.patients);
+    const drg = remapper(this.index.drg, t.drgs, block.drgs);
+    const adrg = remapper(this.index.adrg, t.adrgs, block.adrgs);
+    const mdc = remapper(this.index.mdc, t.mdcs, block.mdcs);
+    for (let i = 0; i < n; i++) {
+      const j = at + i;
+      t.hospital[j] = hospital(block.hospital[i]!);
+      t.patient[j] = patient(block.patient[i]!);
+      // A row's DRG is interned before its lower DRG, as `add` does.
+      t.drg[j] = drg(block.drg[i]!);
+      t.adrg[j] = adrg(block.adrg[i]!);
+      t.mdc[j] = mdc(block.mdc[i]!);
+      t.lowerDrg[j] = drg(block.lowerDrg[i]!);
+    }
+  }
+
   /** The table, arrays cut to size. The builder must not be used afterwards. */
   finish(): SupervisionCases {
     const t = this.t;
@@ -178,6 +217,22 @@ export class SupervisionTableBuilder {
     });
     this.capacity = n;
   }
+}
+
+/** A block's code index → this table's (−1 stays −1), interning each code when first met. */
+function remapper(map: Map<string, number>, list: string[], codes: readonly string[]): (local: number) => number {
+  const global = new Int32Array(codes.length).fill(-1);
+  return (local) => {
+    if (local < 0) return -1;
+    let g = global[local]!;
+    if (g === -1) g = global[local] = intern(map, list, codes[local]!);
+    return g;
+  };
+}
+
+/** The typed arrays of a table, to transfer from a worker thread. */
+export function tableTransfer(t: SupervisionCases): ArrayBuffer[] {
+  return [t.hospital, t.level, t.patient, t.admission, t.discharge, t.year, t.lengthOfStay, t.cost, t.drugMaterial, t.disposition, t.drg, t.adrg, t.mdc, t.severity, t.lowerDrg].map((a) => a.buffer as ArrayBuffer);
 }
 
 function intern(map: Map<string, number>, list: string[], key: string): number {
