@@ -41,7 +41,7 @@ describe('payreform simulate with a DIP policy', () => {
     const out = path.join(dir, 'out-main');
     const r = cli('simulate', '--cases', ...files, '--policy', policyFile('main', {}), '--compare', path.join(dir, 'drg.json'), '--output', out);
     expect(r.status, r.stderr).toBe(0);
-    expect(readdirSync(out).sort()).toEqual(['cases.jsonl', 'comparison.csv', 'drg', 'groups.csv', 'hospitals.csv', 'report.html', 'summary.json']);
+    expect(readdirSync(out).sort()).toEqual(['cases.jsonl', 'comparison.csv', 'drg', 'groups.csv', 'hospitals.csv', 'report.html', 'summary.json', 'summary.xlsx']);
     const summary = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8'));
     expect(summary).toMatchObject({ method: 'dip', budget: 17_000_000, totalPayment: 17_000_000, pointValueDerived: true, cases: 1500, catalog: { source: 'built', referenceYears: [2023, 2024], coreThresholdSource: 'coverage' } });
     expect(summary.yearStartPointValue).toBeGreaterThan(0);
