@@ -28,7 +28,7 @@ const all: Role[] = ['hospital', 'analyst', 'admin'];
 export const routes: readonly RouteDecl[] = [
   { id: 'Health', method: 'GET', path: '/health', entry: 'lambdas/http/health.ts', roles: null, summary: 'Liveness; no key needed.' },
   { id: 'OpenApi', method: 'GET', path: '/openapi.json', entry: 'lambdas/http/openapi.ts', roles: null, summary: 'The OpenAPI 3.1 document, generated from the zod schemas.' },
-  { id: 'IngestSettlementLists', method: 'POST', path: '/v1/settlement-lists', entry: 'lambdas/http/settlement-lists.ts', roles: ['hospital', 'admin'], summary: 'Ingest settlement records (JSON array, JSON Lines or CSV, ≤ 6 MB): validate, pseudonymise, group, store.', reference: true, timeoutSeconds: 29, memoryMb: 1769 },
+  { id: 'IngestSettlementLists', method: 'POST', path: '/v1/settlement-lists', entry: 'lambdas/http/settlement-lists.ts', roles: ['hospital', 'admin'], summary: 'Ingest settlement records (JSON array, JSON Lines, CSV or an Excel workbook, ≤ 6 MB): validate, pseudonymise, group, store.', reference: true, timeoutSeconds: 29, memoryMb: 1769 },
   { id: 'GetCase', method: 'GET', path: '/v1/cases/{listId}', entry: 'lambdas/http/cases-get.ts', roles: all, summary: 'One stored case with its DRG, weight and trace.', reference: true },
   { id: 'ListCases', method: 'GET', path: '/v1/cases', entry: 'lambdas/http/cases-list.ts', roles: all, summary: 'Cases by hospital and/or DRG and discharge dates, paginated.' },
   { id: 'Group', method: 'POST', path: '/v1/group', entry: 'lambdas/http/group.ts', roles: all, summary: 'Group 1–1 000 records without storing them (DRG under the default or a named scheme, and DIP when a catalogue is active).', reference: true, memoryMb: 1024 },

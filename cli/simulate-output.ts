@@ -1,7 +1,8 @@
 /**
  * The files `payreform simulate` writes for one policy — summary.json, result.json (the service's
  * result document: app/simulation-result.ts for DRG, app/dip-simulation-result.ts for DIP), hospitals.csv, groups.csv, cases.jsonl —
- * and comparison.csv across policies. Money is reported in yuan
+ * comparison.csv across policies, and summary.xlsx: the same tables (policies, hospitals, groups,
+ * comparison) as sheets, built from the same rows, numbers as numbers. Money is reported in yuan
  * rounded half-up to 0.01 (payments are whole cents already); ratios and weights to 4–6 places.
  */
 import { writeFileSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { outlierNames } from '../models/payment/outliers.ts';
 import { caseMixIndex, type HospitalTotals } from '../models/payment/price.ts';
 import type { DipHospitalSettlement, DipResult, PolicyResult } from '../models/payment/simulate.ts';
 import { createLineWriter } from '../lib/output.ts';
+import { writeXlsx, type SheetTable } from '../lib/xlsx.ts';
 import { resultDocument } from '../app/simulate.ts';
 import { stringifyRounded } from '../models/text/round.ts';
 
@@ -31,14 +33,41 @@ export const groupsHeader = ['drg', 'cases', 'meanCost', 'rw', 'cv'];
 /** DIP: packets (or their cost tiers) as the groups, scores as the weights. */
 export const packetsHeader = ['packet', 'cases', 'meanCost', 'score', 'cv'];
 
-const yuan = (x: number) => (roundHalfUpCents(x) / 100).toFixed(2);
-const centsToYuan = (cents: number) => (cents / 100).toFixed(2);
-const fixed = (x: number, digits: number) => (Number.isFinite(x) ? x.toFixed(digits) : '');
+/** A number written with a fixed number of decimals: "12.50" in a CSV, 12.5 (a number) in a workbook. */
+class Fixed {
+  constructor(readonly value: number, readonly digits: number) {}
+}
+
+/** A cell of an output table: text, a count, a rounded number, or empty. */
+export type Cell = string | number | Fixed | null;
+
+/** An output table: what one CSV file and one workbook sheet hold. */
+export interface Table {
+  header: string[];
+  rows: Cell[][];
+}
+
+const fixedCell = (x: number, digits: number): Fixed | null => (Number.isFinite(x) ? new Fixed(x, digits) : null);
+const yuan = (x: number) => new Fixed(roundHalfUpCents(x) / 100, 2);
+const centsToYuan = (cents: number) => new Fixed(cents / 100, 2);
+const fixed = fixedCell;
 
 /** A CSV cell: quoted when it holds a comma, quote or line break. */
 export function csvCell(value: string | number): string {
   const s = String(value);
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+const csvText = (cell: Cell): string => (cell === null ? '' : cell instanceof Fixed ? cell.value.toFixed(cell.digits) : csvCell(cell));
+
+/** A table as CSV text (header line, one line per row, a final line break). */
+export function tableCsv(table: Table): string {
+  return [table.header.map(csvCell).join(','), ...table.rows.map((row) => row.map(csvText).join(','))].join('\n') + '\n';
+}
+
+/** A table as a workbook sheet: rounded numbers as numbers (amounts to the cent), text as text. */
+export function tableSheet(name: string, table: Table): SheetTable {
+  return { name, headers: table.header, rows: table.rows.map((row) => row.map((c) => (c instanceof Fixed ? Number(c.value.toFixed(c.digits)) : c))) };
 }
 
 export function summaryOf(result: PolicyResult, label: string, input: InputCounts) {
@@ -162,35 +191,77 @@ function nullable(x: number, digits: number): number | null {
   return Number.isFinite(x) ? Number(x.toFixed(digits)) : null;
 }
 
-export function hospitalRow(t: HospitalTotals): (string | number)[] {
+export function hospitalRow(t: HospitalTotals): Cell[] {
   const payment = t.paymentCents / 100;
   const cost = roundHalfUpCents(t.totalCost) / 100;
-  return [csvCell(t.hospitalId), t.level || '', t.cases, fixed(caseMixIndex(t), 4), cost.toFixed(2), payment.toFixed(2), cost > 0 ? (payment / cost).toFixed(4) : '', ((t.paymentCents - roundHalfUpCents(t.totalCost)) / 100).toFixed(2), t.low, t.high, t.review];
+  return [t.hospitalId, t.level || null, t.cases, fixed(caseMixIndex(t), 4), new Fixed(cost, 2), new Fixed(payment, 2), cost > 0 ? new Fixed(payment / cost, 4) : null, centsToYuan(t.paymentCents - roundHalfUpCents(t.totalCost)), t.low, t.high, t.review];
 }
 
 /** A DIP hospitals.csv row: like with like — case value against cost, fund payment against the fund's share of cost. */
-export function dipHospitalRow(h: DipHospitalSettlement): (string | number)[] {
+export function dipHospitalRow(h: DipHospitalSettlement): Cell[] {
   const cost = roundHalfUpCents(h.totalCost);
   const fundCost = roundHalfUpCents(h.fundShareOfCost);
   const value = roundHalfUpCents(h.caseValue);
   return [
-    csvCell(h.hospitalId), h.fund, h.level || '', h.cases, h.points.toFixed(4), centsToYuan(cost), centsToYuan(value), cost > 0 ? (value / cost).toFixed(4) : '',
-    centsToYuan(fundCost), centsToYuan(h.prepaidCents), centsToYuan(h.clearedCents), centsToYuan(h.clearedCents - h.prepaidCents), fundCost > 0 ? (h.clearedCents / fundCost).toFixed(4) : '',
-    centsToYuan(h.clearedCents - fundCost), h.retainedSurplus.toFixed(2), h.sharedOverspend.toFixed(2), centsToYuan(h.finalCents), h.low, h.high, h.specialReview, h.ungrouped,
+    h.hospitalId, h.fund, h.level || null, h.cases, new Fixed(h.points, 4), centsToYuan(cost), centsToYuan(value), cost > 0 ? new Fixed(value / cost, 4) : null,
+    centsToYuan(fundCost), centsToYuan(h.prepaidCents), centsToYuan(h.clearedCents), centsToYuan(h.clearedCents - h.prepaidCents), fundCost > 0 ? new Fixed(h.clearedCents / fundCost, 4) : null,
+    centsToYuan(h.clearedCents - fundCost), new Fixed(h.retainedSurplus, 2), new Fixed(h.sharedOverspend, 2), centsToYuan(h.finalCents), h.low, h.high, h.specialReview, h.ungrouped,
   ];
 }
 
-/** Write summary.json, result.json, hospitals.csv, groups.csv and (unless `cases` is false) cases.jsonl into `dir`. */
-export async function writePolicyFiles(dir: string, table: CaseTable, result: PolicyResult, summary: object, cases = true): Promise<void> {
+/** The hospitals table of a policy (hospitals.csv). */
+export function hospitalsTable(result: PolicyResult): Table {
+  return result.dip ? { header: dipHospitalsHeader, rows: result.dip.hospitals.map(dipHospitalRow) } : { header: hospitalsHeader, rows: result.hospitals.map(hospitalRow) };
+}
+
+/** The groups (DIP: packets) table of a policy (groups.csv). */
+export function groupsTable(result: PolicyResult): Table {
+  const rows: Cell[][] = [];
+  for (const g of result.weights.groups.values()) rows.push([g.drg, g.cases, yuan(g.meanCost), fixed(g.relativeWeight, 6), fixed(g.cv, 4)]);
+  return { header: result.dip ? packetsHeader : groupsHeader, rows };
+}
+
+export const policiesHeader = ['policy', 'name', 'version', 'method', 'settlementYear', 'referenceYears', 'baseRate', 'pointValue', 'cases', 'totalCost', 'totalPayment', 'paymentToCost', 'inGroupRate', 'lowOutliers', 'highOutliers', 'reviewOutliers', 'byItem'];
+
+/** One row per policy: what it is and what it pays in total (the head of summary.json). */
+export function policiesTable(labels: readonly string[], results: readonly PolicyResult[]): Table {
+  return {
+    header: policiesHeader,
+    rows: results.map((r, p) => {
+      const { policy, totals, rate } = r;
+      const cost = roundHalfUpCents(totals.totalCost) / 100;
+      const payment = totals.paymentCents / 100;
+      return [
+        labels[p]!, policy.name ?? null, policy.version, policy.method, policy.settlementYear, policy.referenceYears.join(' '),
+        r.dip ? null : fixed(rate.baseRate, 2), r.dip ? fixed(rate.baseRate, 6) : null,
+        totals.cases, new Fixed(cost, 2), new Fixed(payment, 2), cost > 0 ? new Fixed(payment / cost, 4) : null, fixed(r.grouping.settlement.inGroupRate, 4),
+        totals.outliers.low, totals.outliers.high, totals.outliers.review, totals.outliers.byItem,
+      ];
+    }),
+  };
+}
+
+/** Write summary.json, result.json, hospitals.csv, groups.csv and (unless `cases` is false) cases.jsonl into `dir`; the tables written, for summary.xlsx. */
+export async function writePolicyFiles(dir: string, table: CaseTable, result: PolicyResult, summary: object, cases = true): Promise<{ hospitals: Table; groups: Table }> {
   writeFileSync(path.join(dir, 'summary.json'), stringifyRounded(summary, 2) + '\n');
   writeFileSync(path.join(dir, 'result.json'), stringifyRounded(resultDocument(result), 2) + '\n');
-  const hospitals = result.dip ? [dipHospitalsHeader.join(','), ...result.dip.hospitals.map((h) => dipHospitalRow(h).join(','))] : [hospitalsHeader.join(','), ...result.hospitals.map((t) => hospitalRow(t).join(','))];
-  writeFileSync(path.join(dir, 'hospitals.csv'), hospitals.join('\n') + '\n');
-  const groups = [(result.dip ? packetsHeader : groupsHeader).join(',')];
-  for (const g of result.weights.groups.values()) groups.push([g.drg, g.cases, yuan(g.meanCost), fixed(g.relativeWeight, 6), fixed(g.cv, 4)].join(','));
-  writeFileSync(path.join(dir, 'groups.csv'), groups.join('\n') + '\n');
+  const hospitals = hospitalsTable(result);
+  writeFileSync(path.join(dir, 'hospitals.csv'), tableCsv(hospitals));
+  const groups = groupsTable(result);
+  writeFileSync(path.join(dir, 'groups.csv'), tableCsv(groups));
   if (cases) await (result.dip ? writeDipCases(path.join(dir, 'cases.jsonl'), table, result, result.dip) : writeCases(path.join(dir, 'cases.jsonl'), table, result));
+  return { hospitals, groups };
 }
+
+/** summary.xlsx: the sheets policies, hospitals, groups and (with compared policies) comparison — the CSV files' rows, numbers as numbers, the header row bold and frozen. */
+export async function writeSummaryWorkbook(file: string, tables: { policies: Table; hospitals: Table; groups: Table; comparison?: Table }): Promise<void> {
+  const sheets = [tableSheet('policies', tables.policies), tableSheet('hospitals', tables.hospitals), tableSheet('groups', tables.groups)];
+  if (tables.comparison) sheets.push(tableSheet('comparison', tables.comparison));
+  await writeXlsx(file, sheets);
+}
+
+const yuanText = (x: number) => (roundHalfUpCents(x) / 100).toFixed(2);
+const centsText = (cents: number) => (cents / 100).toFixed(2);
 
 /** cases.jsonl: one line per settlement-year case, written by hand (1M lines ≈ 1 s). */
 async function writeCases(file: string, table: CaseTable, result: PolicyResult): Promise<void> {
@@ -208,8 +279,8 @@ async function writeCases(file: string, table: CaseTable, result: PolicyResult):
     const outlier = outlierNames[priced.outlier[k]!];
     const line =
       `{"listId":"${table.listIds[i]}","hospitalId":${hospitalJson[table.hospital[i]!]},"drg":${g < 0 ? 'null' : drgJson[g]},` +
-      `"rw":${byItem ? 'null' : rw.toFixed(4)},"totalCost":${table.cost[i]},"standard":${byItem ? 'null' : yuan(priced.standard[k]!)},` +
-      `"ratio":${byItem ? 'null' : priced.ratio[k]!.toFixed(4)},"outlier":${outlier ? `"${outlier}"` : 'null'},"payment":${centsToYuan(cents[k]!)}}`;
+      `"rw":${byItem ? 'null' : rw.toFixed(4)},"totalCost":${table.cost[i]},"standard":${byItem ? 'null' : yuanText(priced.standard[k]!)},` +
+      `"ratio":${byItem ? 'null' : priced.ratio[k]!.toFixed(4)},"outlier":${outlier ? `"${outlier}"` : 'null'},"payment":${centsText(cents[k]!)}}`;
     const w = out.write(line);
     if (w) await w;
   }
@@ -231,7 +302,7 @@ async function writeDipCases(file: string, table: CaseTable, result: PolicyResul
     const line =
       `{"listId":${JSON.stringify(table.listIds[i])},"hospitalId":${hospitalJson[table.hospital[i]!]},"packet":${ungrouped ? 'null' : packetJson[dip.packetOf[k]!]},` +
       `"caseScore":${ungrouped ? 'null' : priced.relativeWeight[k]!.toFixed(4)},"hospitalCoefficient":${dip.hospitalCoefficientOf[k]!.toFixed(4)},"auxiliary":${auxiliary ? JSON.stringify(auxiliary) : 'null'},"totalCost":${table.cost[i]},` +
-      `"yearStartStandard":${ungrouped ? 'null' : yuan(priced.standard[k]!)},"ratio":${ungrouped ? 'null' : priced.ratio[k]!.toFixed(4)},"outlier":"${dipOutlierNames[priced.outlier[k]!]}","payment":${centsToYuan(cents[k]!)}}`;
+      `"yearStartStandard":${ungrouped ? 'null' : yuanText(priced.standard[k]!)},"ratio":${ungrouped ? 'null' : priced.ratio[k]!.toFixed(4)},"outlier":"${dipOutlierNames[priced.outlier[k]!]}","payment":${centsText(cents[k]!)}}`;
     const w = out.write(line);
     if (w) await w;
   }
@@ -255,7 +326,7 @@ export function hospitalValueCents(result: PolicyResult): Map<string, number> {
  * first — like with like: the value of the cases before any fund ratio (a DRG payment; for DIP
  * the case value, points × point value, of which the fund pays its ratio), beside the total cost.
  */
-export function writeComparison(file: string, labels: string[], results: PolicyResult[]): void {
+export function comparisonTable(labels: string[], results: PolicyResult[]): Table {
   const byHospital = new Map<string, { level: number; cases: number; cost: number; cents: (number | null)[] }>();
   results.forEach((r, p) => {
     const value = hospitalValueCents(r);
@@ -270,17 +341,16 @@ export function writeComparison(file: string, labels: string[], results: PolicyR
   });
   const others = labels.slice(1);
   const header = ['hospitalId', 'level', 'cases', 'totalCost', ...labels.map((l) => `payment_${l}`), ...others.flatMap((l) => [`difference_${l}`, `differencePercent_${l}`])];
-  const lines = [header.map(csvCell).join(',')];
-  const ids = [...byHospital.keys()].sort();
-  for (const id of ids) {
+  const rows: Cell[][] = [];
+  for (const id of [...byHospital.keys()].sort()) {
     const row = byHospital.get(id)!;
     const b = row.cents[0] ?? 0;
-    const cells: (string | number)[] = [csvCell(id), row.level || '', row.cases, yuan(row.cost), ...row.cents.map((c) => centsToYuan(c ?? 0))];
+    const cells: Cell[] = [id, row.level || null, row.cases, yuan(row.cost), ...row.cents.map((c) => centsToYuan(c ?? 0))];
     for (let p = 1; p < results.length; p++) {
       const d = (row.cents[p] ?? 0) - b;
-      cells.push(centsToYuan(d), b !== 0 ? ((d / b) * 100).toFixed(2) : '');
+      cells.push(centsToYuan(d), b !== 0 ? new Fixed((d / b) * 100, 2) : null);
     }
-    lines.push(cells.join(','));
+    rows.push(cells);
   }
-  writeFileSync(file, lines.join('\n') + '\n');
+  return { header, rows };
 }

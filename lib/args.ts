@@ -9,6 +9,7 @@ import { codeEditions, type CodeEdition } from '../models/settlement/code-map.ts
 import type { CodeEditions } from '../app/record.ts';
 import { CliError } from './cli-error.ts';
 import { lazyClinicalCodeMaps } from './codesets.ts';
+import { recordFileFormat } from './record-file.ts';
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 
@@ -74,6 +75,8 @@ export function caseFilesOption(values: Record<string, unknown>, positionals: st
   const files = [...((values.cases as string[] | undefined) ?? []), ...positionals];
   if (files.length === 0) throw new CliError(`--cases is required.\n${usage}`, 2);
   for (const f of files) if (!existsSync(f)) throw new CliError(`cannot read the cases: ${f} does not exist.`);
+  // Every file's content is checked against its format before any is read: a run over several files stops before it starts.
+  for (const f of files) recordFileFormat(f);
   return files;
 }
 

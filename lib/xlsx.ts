@@ -9,8 +9,7 @@ import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import { readTableRecords, type RawRecord, type TableRow } from '../models/settlement/readers.ts';
 
-/** The Content-Type of .xlsx files. */
-export const xlsxMediaType = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+export { xlsxMediaType } from './record-content.ts';
 
 /** An .xlsx file is a zip archive: it starts with `PK\x03\x04`. */
 export function looksLikeXlsx(firstBytes: Uint8Array): boolean {
@@ -32,27 +31,58 @@ export function cellText(value: ExcelJS.CellValue): string {
   return String(value);
 }
 
+/** A workbook that cannot be read: `message` says why, without naming the file (the caller does). */
+export class WorkbookError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'WorkbookError';
+  }
+}
+
+/** exceljs's and unzipper's errors ("FILE_ENDED", "invalid signature: 0x…") as the end of a sentence. */
+function workbookProblem(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/FILE_ENDED|end of data|unexpected end/i.test(message)) return 'it ends before the workbook does (a truncated or damaged file)';
+  if (/signature|zip|central directory|inflat/i.test(message)) return `it is not a readable zip archive (${message.replace(/\.$/, '')})`;
+  return message.replace(/\.$/, '');
+}
+
 /**
- * The rows of the first sheet as text cells, with their row numbers. Rows are as wide as the
- * header (trailing empty cells count), so a short row is not mistaken for a broken one; empty
- * rows are skipped like blank CSV lines.
+ * The rows of the first sheet (the first tab) as text cells, with their row numbers. Rows are as
+ * wide as the header (trailing empty cells count), so a short row is not mistaken for a broken
+ * one; empty rows are skipped like blank CSV lines. A file that is not a workbook, or one with no
+ * worksheet, throws `WorkbookError`.
  */
 export async function* readXlsxRows(source: string | Readable | Uint8Array): AsyncGenerator<TableRow> {
   const input = source instanceof Uint8Array ? Readable.from([Buffer.from(source)]) : source;
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' });
   let width = 0;
-  for await (const sheet of reader) {
-    for await (const row of sheet as AsyncIterable<ExcelJS.Row>) {
-      const values = row.values as ExcelJS.CellValue[]; // 1-based, sparse
-      if (width === 0) width = values.length - 1;
-      const fields: string[] = [];
-      for (let c = 1; c <= Math.max(width, values.length - 1); c++) fields.push(cellText(values[c]).trim());
-      while (fields.length > width && fields[fields.length - 1] === '') fields.pop();
-      if (fields.every((f) => f === '')) continue;
-      yield { lineNumber: row.number, fields };
+  const sheets = reader[Symbol.asyncIterator]();
+  try {
+    for (let next = await sheets.next(); !next.done; next = await sheets.next()) {
+      const sheet = next.value as unknown as ExcelJS.Worksheet & AsyncIterable<ExcelJS.Row>;
+      // The first sheet is the first tab of workbook.xml, which need not be the first sheet*.xml in the zip.
+      const firstTab = (reader as unknown as { model?: { sheets?: { id: number }[] } }).model?.sheets?.[0];
+      if (firstTab !== undefined && sheet.id !== firstTab.id) continue;
+      const rows = sheet[Symbol.asyncIterator]();
+      for (let r = await rows.next(); !r.done; r = await rows.next()) {
+        const row = r.value;
+        const values = row.values as ExcelJS.CellValue[]; // 1-based, sparse
+        if (width === 0) width = values.length - 1;
+        const fields: string[] = [];
+        for (let c = 1; c <= Math.max(width, values.length - 1); c++) fields.push(cellText(values[c]).trim());
+        while (fields.length > width && fields[fields.length - 1] === '') fields.pop();
+        if (fields.every((f) => f === '')) continue;
+        yield { lineNumber: row.number, fields };
+      }
+      return; // the first sheet only
     }
-    return; // the first sheet only
+  } catch (error) {
+    throw new WorkbookError(workbookProblem(error));
+  } finally {
+    await sheets.return?.(undefined);
   }
+  throw new WorkbookError('it holds no worksheet');
 }
 
 /** Settlement records of the first sheet, in batches, exactly as `readRecordBatches` gives CSV's. */

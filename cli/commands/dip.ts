@@ -15,10 +15,10 @@ import { parseDipCatalog, type DipCatalog } from '../../models/grouping/dip/cata
 import { DipCaseTableBuilder } from '../../models/grouping/dip/cases.ts';
 import { defaultCatalogPolicy, pickCatalogPolicy, type DipCatalogPolicy } from '../../models/grouping/dip/policy.ts';
 import { catalogFromPackets } from '../../models/grouping/dip/published.ts';
-import { detectFormat, type RawRecord, type RecordFormat } from '../../models/settlement/readers.ts';
+import type { RawRecord } from '../../models/settlement/readers.ts';
 import { caseFilesOption, codeEditionOption, codeEditionOptionSpec, codeEditionUsage, parseOptions, threadsOption } from '../../lib/args.ts';
 import { CliError } from '../../lib/cli-error.ts';
-import { recordFileBatches } from '../../lib/record-file.ts';
+import { recordFileBatches, recordFileFormat } from '../../lib/record-file.ts';
 import { loadCodeSets } from '../../lib/codesets.ts';
 import { createLineWriter } from '../../lib/output.ts';
 import { counted } from '../../models/text/plural.ts';
@@ -214,14 +214,13 @@ async function group(argv: string[]): Promise<number> {
 }
 
 function useWorkers(files: string[]): boolean {
-  return files.every((f) => detectFormat(f) === 'jsonl') && files.reduce((n, f) => n + statSync(f).size, 0) >= parallelFromBytes;
+  return files.every((f) => recordFileFormat(f) === 'jsonl') && files.reduce((n, f) => n + statSync(f).size, 0) >= parallelFromBytes;
 }
 
 /** Read each file's records in batches in this thread. */
 async function inProcess(files: string[], onBatch: (raws: RawRecord[]) => Promise<void> | void, progress: InputProgress): Promise<void> {
   for (const file of files) {
-    const format: RecordFormat = detectFormat(file);
-    for await (const batch of recordFileBatches(file, format, progress)) await onBatch(batch);
+    for await (const batch of recordFileBatches(file, undefined, progress)) await onBatch(batch);
   }
 }
 

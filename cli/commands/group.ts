@@ -1,5 +1,5 @@
 /**
- * `payreform group`: settlement records (JSON Lines, CSV or a JSON array) → one JSON line per
+ * `payreform group`: settlement records (JSON Lines, CSV, a JSON array or an Excel workbook) → one JSON line per
  * record, in input order: {listId, status, mdc, adrg, drg} (+ errors, warnings, trace).
  * JSON Lines input is spread over worker threads (one per core by default); the output order
  * is the input order whatever the thread count.
@@ -9,12 +9,13 @@ import type { Worker } from 'node:worker_threads';
 import type { GroupOptions } from '../../models/grouping/drg/grouper.ts';
 import type { CodeEditions } from '../../app/record.ts';
 import type { RulePack } from '../../models/grouping/drg/pack.ts';
-import { detectFormat, readRecordBatches, type RecordFormat } from '../../models/settlement/readers.ts';
+import type { RawRecord } from '../../models/settlement/readers.ts';
 import { codeEditionOption, codeEditionOptionSpec, codeEditionUsage, parseOptions, threadsOption } from '../../lib/args.ts';
 import { CliError } from '../../lib/cli-error.ts';
 import { loadCodeSets } from '../../lib/codesets.ts';
 import { createLineWriter, type LineWriter } from '../../lib/output.ts';
 import { inputProgress } from '../../lib/progress.ts';
+import { recordFileBatches, recordFileFormat, type InputFormat } from '../../lib/record-file.ts';
 import { ambiguousOption, rulePackWhileWorkersBoot, schemeLine, schemeOption, schemeOptions, schemeUsage } from '../../lib/scheme.ts';
 import { addGroupCounts, emptyGroupCounts, writeGroupedLine, type ChunkResult, type GroupCounts } from '../../app/group-line.ts';
 import { JsonBytes } from '../../models/settlement/json.ts';
@@ -22,9 +23,10 @@ import { lineBlocks, type LineBlock } from '../line-blocks.ts';
 import { initWorkers, OrderedWorkerPool, parallelFromBytes, startWorkers } from '../../lib/worker-pool.ts';
 import { counted } from '../../models/text/plural.ts';
 
-const usage = `usage: payreform group --input FILE [--output FILE] [--scheme PATH] [--ambiguous qy|fallthrough] [--explain] [--format jsonl|csv|json] [--code-edition chs-2.0|gl-2.0] [--threads N]
+const usage = `usage: payreform group --input FILE [--output FILE] [--scheme PATH] [--ambiguous qy|fallthrough] [--explain] [--format jsonl|csv|json|xlsx] [--code-edition chs-2.0|gl-2.0] [--threads N]
 
-Groups settlement records into DRG groups under a scheme (the national CHS-DRG 1.1 by default,
+Groups settlement records (JSON Lines, JSON, CSV or an Excel workbook's first sheet; by the
+file's extension, else its content; --input - reads standard input) into DRG groups under a scheme (the national CHS-DRG 1.1 by default,
 or a city's own). Output: one JSON line per input record, in input order:
 {"listId","status","mdc","adrg","drg"}, plus "errors" for invalid records, "warnings" when
 there are any and "trace" with --explain. A summary goes to stderr.
@@ -56,8 +58,10 @@ export async function run(argv: string[]): Promise<number> {
   if (!input) throw new CliError(`--input is required.\n${usage}`, 2);
   if (input !== '-' && !existsSync(input)) throw new CliError(`cannot read the input: ${input} does not exist.`);
   const ambiguous = ambiguousOption(values) ?? 'qy';
-  const format = (values.format as RecordFormat | undefined) ?? detectFormat(input === '-' ? 'stdin.jsonl' : input);
-  if (!['jsonl', 'csv', 'json'].includes(format)) throw new CliError(`--format must be jsonl, csv or json, got "${format}".`, 2);
+  const given = values.format as InputFormat | undefined;
+  if (given !== undefined && !['jsonl', 'csv', 'json', 'xlsx'].includes(given)) throw new CliError(`--format must be jsonl, csv, json or xlsx, got "${given}".`, 2);
+  // A file's format is checked against its first bytes before anything runs; standard input's as it is read.
+  const format = input === '-' ? given : recordFileFormat(input, given);
   const threads = threadsOption(values);
   const codes = codeEditionOption(values);
 
@@ -68,9 +72,10 @@ export async function run(argv: string[]): Promise<number> {
   const options: GroupOptions = { ambiguous, trace: values.explain === true };
   const out = createLineWriter(values.output as string | undefined);
   const progress = inputProgress('grouping', [input]);
-  const source = progress.read<Uint8Array | string>(input === '-' ? process.stdin : createReadStream(input, { highWaterMark: 1 << 20 }));
   const started = performance.now();
-  const totals = parallel ? await groupInWorkers(source, pack, options, codes, workers, out) : await groupInProcess(source, format, pack, options, codes, out);
+  const totals = parallel
+    ? await groupInWorkers(progress.read<Uint8Array | string>(createReadStream(input, { highWaterMark: 1 << 20 })), pack, options, codes, workers, out)
+    : await groupInProcess(recordFileBatches(input, format, progress), pack, options, codes, out);
   await out.close();
   progress.finish();
   const seconds = (performance.now() - started) / 1000;
@@ -83,11 +88,11 @@ export async function run(argv: string[]): Promise<number> {
   return 0;
 }
 
-async function groupInProcess(source: AsyncIterable<Uint8Array | string>, format: RecordFormat, pack: RulePack, options: GroupOptions, codes: CodeEditions, out: LineWriter): Promise<GroupCounts> {
+async function groupInProcess(batches: AsyncIterable<RawRecord[]>, pack: RulePack, options: GroupOptions, codes: CodeEditions, out: LineWriter): Promise<GroupCounts> {
   const ctx = { pack, codeSets: loadCodeSets(), options, ...codes };
   const totals = emptyGroupCounts();
   let bytes = new JsonBytes(1 << 20);
-  for await (const batch of readRecordBatches(source, format)) {
+  for await (const batch of batches) {
     for (const raw of batch) writeGroupedLine(bytes, raw, ctx, totals);
     for (const e of totals.errors) process.stderr.write(e + '\n');
     totals.errors.length = 0;

@@ -7,14 +7,13 @@
 import { createReadStream, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parsePaymentTable, relativeWeights } from '../../models/payment/payment-table.ts';
-import { detectFormat, type RecordFormat } from '../../models/settlement/readers.ts';
 import { SupervisionTableBuilder } from '../../models/supervision/case-table.ts';
 import type { PolicyFigures } from '../../models/supervision/group-norms.ts';
 import { parseRuleSet, ruleDefinitions, ruleIds, RuleSetError, type RuleSet } from '../../models/supervision/rule-set.ts';
 import { screenCases, type ScreenResult } from '../../models/supervision/screen.ts';
 import { caseFilesOption, codeEditionOption, codeEditionOptionSpec, codeEditionUsage, parseOptions, threadsOption } from '../../lib/args.ts';
 import { CliError } from '../../lib/cli-error.ts';
-import { recordFileBatches } from '../../lib/record-file.ts';
+import { recordFileBatches, recordFileFormat, type InputFormat } from '../../lib/record-file.ts';
 import { loadCodeSets } from '../../lib/codesets.ts';
 import { createLineWriter } from '../../lib/output.ts';
 import { createProgress, inputProgress } from '../../lib/progress.ts';
@@ -66,7 +65,7 @@ export async function run(argv: string[]): Promise<number> {
 
   const started = performance.now();
   // Worker threads pay off on large JSON Lines inputs; they boot while the scheme loads.
-  const formats: RecordFormat[] = files.map((f) => detectFormat(f));
+  const formats: InputFormat[] = files.map((f) => recordFileFormat(f));
   const parallel = threads > 1 && formats.every((f) => f === 'jsonl') && files.reduce((s, f) => s + statSync(f).size, 0) >= parallelFromBytes;
   const workers = parallel ? startWorkers(new URL('../monitor-worker.mjs', import.meta.url), threads) : [];
   const pack = await rulePackWhileWorkersBoot(schemeOption(values), workers);

@@ -4,7 +4,7 @@
  * JSON Lines input), then every policy prices the same typed arrays with the pure phases of
  * models/payment/. A `"method": "dip"` policy builds its DIP catalogue from the reference-year
  * cases (or reads the policy's `catalog`) and pays by packet score and point value
- * (models/payment/simulate-dip.ts); DRG and DIP policies can be compared. Writes summary.json, hospitals.csv, groups.csv, cases.jsonl (the first
+ * (models/payment/simulate-dip.ts); DRG and DIP policies can be compared. Writes summary.json, hospitals.csv, groups.csv, cases.jsonl, summary.xlsx (the first
  * policy at the top of DIR, each compared one in DIR/<label>/), comparison.csv and report.html.
  */
 import { createReadStream, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -21,10 +21,9 @@ import type { PolicyResult } from '../../models/payment/simulate.ts';
 import { policyYearsProblem } from '../../app/policy-years.ts';
 import { simulatePolicy } from '../../app/simulate.ts';
 import { concatDipColumns, simulateDipPolicy, type DipColumns } from '../../models/payment/simulate-dip.ts';
-import { detectFormat, type RecordFormat } from '../../models/settlement/readers.ts';
 import { caseFilesOption, codeEditionOption, codeEditionOptionSpec, codeEditionUsage, parseOptions, requireOption, threadsOption } from '../../lib/args.ts';
 import { CliError } from '../../lib/cli-error.ts';
-import { recordFileBatches } from '../../lib/record-file.ts';
+import { recordFileBatches, recordFileFormat, type InputFormat } from '../../lib/record-file.ts';
 import { loadCodeSets } from '../../lib/codesets.ts';
 import { createProgress, inputProgress, type InputProgress } from '../../lib/progress.ts';
 import { ambiguousOption, rulePackWhileWorkersBoot, schemeIdentity, schemeLine, schemeOption, schemeOptions } from '../../lib/scheme.ts';
@@ -33,19 +32,20 @@ import { loadProcedureClasses } from '../dip-records.ts';
 import { lineBlocks, type LineBlock } from '../line-blocks.ts';
 import type { SimulateWorkerInit } from '../simulate-worker.ts';
 import { appendBlock, caseBlock, type CaseBlock, type CaseContext } from '../../app/case-block.ts';
-import { summaryOf, writeComparison, writePolicyFiles, type InputCounts } from '../simulate-output.ts';
+import { comparisonTable, policiesTable, summaryOf, tableCsv, writePolicyFiles, writeSummaryWorkbook, type InputCounts, type Table } from '../simulate-output.ts';
 import { reportHtml } from '../simulate-report.ts';
 import { counted } from '../../models/text/plural.ts';
 
 const usage = `usage: payreform simulate --cases FILE... --policy FILE [--compare FILE...] --output DIR [--scheme PATH] [--ambiguous qy|fallthrough] [--threads N] [--no-case-files] [--code-edition E]
 
 Simulates a DRG or DIP payment policy ("method": "drg" | "dip") over settlement lists (JSON
-Lines, CSV or JSON; cases are paid in the policy's settlementYear by discharge date, DRG weights
+Lines, CSV, JSON or Excel .xlsx; cases are paid in the policy's settlementYear by discharge date, DRG weights
 or the DIP catalogue come from its referenceYears; a DIP policy's "catalog" file is used instead
 when given, its path relative to the policy file).
-Writes to DIR: summary.json, hospitals.csv, groups.csv, cases.jsonl and report.html; with
---compare, the same four files for each compared policy in DIR/<policy>/ and comparison.csv
-(per hospital the payment under each policy and the differences from the first).
+Writes to DIR: summary.json, hospitals.csv, groups.csv, cases.jsonl, summary.xlsx (sheets
+policies, hospitals, groups and, with --compare, comparison) and report.html; with --compare, the
+same files for each compared policy in DIR/<policy>/ and comparison.csv (per hospital the payment
+under each policy and the differences from the first).
   --cases          one or more settlement-list files (repeat the option or list them after it)
   --policy         the policy JSON document
   --compare        policies to compare with it (repeatable)
@@ -92,7 +92,7 @@ export async function run(argv: string[]): Promise<number> {
   const started = performance.now();
 
   const modes = [...new Set(policies.flatMap((p) => (p.method === 'drg' ? [p.ambiguous] : [])))] as AmbiguousMode[];
-  const formats = files.map((f) => detectFormat(f));
+  const formats = files.map((f) => recordFileFormat(f));
   const bytes = files.reduce((s, f) => s + statSync(f).size, 0);
   const parallel = threads > 1 && formats.every((f) => f === 'jsonl') && bytes >= parallelFromBytes;
   const workers = parallel ? startWorkers(new URL('../simulate-worker.mjs', import.meta.url), threads) : [];
@@ -131,14 +131,18 @@ export async function run(argv: string[]): Promise<number> {
 
   mkdirSync(output, { recursive: true });
   const writeProgress = createProgress('writing', results.length);
+  const comparison = results.length > 1 ? comparisonTable(labels, results) : undefined;
+  if (comparison) writeFileSync(path.join(output, 'comparison.csv'), tableCsv(comparison));
+  const policyRows: Table = policiesTable(labels, results);
   for (let p = 0; p < results.length; p++) {
     const dir = p === 0 ? output : path.join(output, labels[p]!);
     mkdirSync(dir, { recursive: true });
-    await writePolicyFiles(dir, table, results[p]!, { ...summaryOf(results[p]!, labels[p]!, input), groupedBy: schemeIdentity(pack) }, p === 0 || values['no-case-files'] !== true);
+    const tables = await writePolicyFiles(dir, table, results[p]!, { ...summaryOf(results[p]!, labels[p]!, input), groupedBy: schemeIdentity(pack) }, p === 0 || values['no-case-files'] !== true);
+    // DIR/summary.xlsx holds every policy and the comparison; DIR/<policy>/summary.xlsx that policy's tables.
+    await writeSummaryWorkbook(path.join(dir, 'summary.xlsx'), p === 0 ? { policies: policyRows, ...tables, comparison } : { policies: { ...policyRows, rows: [policyRows.rows[p]!] }, ...tables });
     writeProgress.update(p + 1);
   }
   writeProgress.finish();
-  if (results.length > 1) writeComparison(path.join(output, 'comparison.csv'), labels, results);
   writeFileSync(path.join(output, 'report.html'), reportHtml(labels, results));
 
   const seconds = (performance.now() - started) / 1000;
@@ -221,7 +225,7 @@ function price(table: CaseTable, policy: AnyPaymentPolicy, file: string, tableWe
   }
 }
 
-async function readInProcess(files: string[], formats: RecordFormat[], ctx: CaseContext, take: (b: CaseBlock) => void, progress: InputProgress): Promise<void> {
+async function readInProcess(files: string[], formats: InputFormat[], ctx: CaseContext, take: (b: CaseBlock) => void, progress: InputProgress): Promise<void> {
   for (let f = 0; f < files.length; f++) {
     for await (const batch of recordFileBatches(files[f]!, formats[f]!, progress)) take(caseBlock(batch, ctx));
   }

@@ -13,6 +13,7 @@ import { createServer, type Server } from 'node:http';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { projectRoot } from '../../lib/reference.ts';
@@ -227,7 +228,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const apiPort = options.webDir ? await freePort() : port;
   const lambdaPort = await freePort();
   writeFileSync(path.join(buildDir, 'serverless.json'), JSON.stringify(serverlessConfig({ httpPort: apiPort, lambdaPort, environment }), null, 2));
-  const child = spawn(process.execPath, [path.join(projectRoot, 'node_modules', 'osls', 'bin', 'serverless.js'), 'offline', 'start'], {
+  // --import: the local stand-in for API Gateway hands Excel bodies over base64-encoded, as API Gateway does (offline-binary-bodies.mjs).
+  const binaryBodies = pathToFileURL(path.join(projectRoot, 'infra', 'local', 'offline-binary-bodies.mjs')).href;
+  const child = spawn(process.execPath, ['--import', binaryBodies, path.join(projectRoot, 'node_modules', 'osls', 'bin', 'serverless.js'), 'offline', 'start'], {
     cwd: buildDir,
     env: { ...process.env, ...environment, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off', SLS_DEPRECATION_DISABLE: '*' },
     stdio: options.quiet ? ['ignore', 'ignore', 'pipe'] : ['ignore', 'inherit', 'inherit'],

@@ -6,7 +6,7 @@
  */
 import { emptyGroupCounts, groupResultRow } from '../../app/group-result.ts';
 import type { Ports } from '../../models/ports.ts';
-import { enforceRecordLimit, parseRecords, recordFormat } from '../shared/body.ts';
+import { parseRecords, recordFormat, textRecordBody } from '../shared/body.ts';
 import { config } from '../shared/config.ts';
 import { awsDeps } from '../shared/deps.ts';
 import { activeDipCatalog } from '../shared/dip-catalog.ts';
@@ -14,11 +14,10 @@ import { httpHandler } from '../shared/http.ts';
 import { defaultSchemeId, reference, schemeById } from '../shared/reference.ts';
 import { groupQuery } from './schemas.ts';
 
-export const groupHandler = (deps: Pick<Ports, 'objects' | 'dipCatalog'>) => httpHandler({ name: 'group', roles: ['hospital', 'analyst', 'admin'], query: groupQuery, body: 'text' }, async ({ query, text, contentType }) => {
-  const format = recordFormat(contentType);
-  enforceRecordLimit(text, format, config().MAX_GROUP_RECORDS, 'MAX_GROUP_RECORDS');
+export const groupHandler = (deps: Pick<Ports, 'objects' | 'dipCatalog'>) => httpHandler({ name: 'group', roles: ['hospital', 'analyst', 'admin'], query: groupQuery, body: 'text' }, async ({ query, text, bytes, contentType }) => {
+  const body = await textRecordBody({ text, bytes }, recordFormat(contentType), config().MAX_GROUP_RECORDS, 'MAX_GROUP_RECORDS');
   const scheme = schemeById(query.scheme ?? defaultSchemeId());
-  const raws = await parseRecords(text, format);
+  const raws = await parseRecords(body.text, body.format);
   const { codeSets, codeMaps } = reference();
   const ctx = { pack: scheme.pack, codeSets, codeMaps, codeEdition: query.codeEdition ?? 'chs-2.0', weights: scheme.weights, dip: await activeDipCatalog(deps), explain: query.explain === 'true' };
   const counts = emptyGroupCounts();

@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import { routes, type RouteDecl } from '../../app/routes.ts';
+import { xlsxMediaType } from '../../lib/record-content.ts';
 import { dipCatalogSchema } from '../../models/grouping/dip/catalog.ts';
 import { settlementRecordSchema } from '../../models/settlement/schema.ts';
 import { defaultLimits } from '../shared/config.ts';
@@ -66,7 +67,7 @@ const errorText: Record<ErrorStatus, string> = {
   403: 'A key the service did not issue, a role this operation is not for, or another hospital\'s data',
   404: 'Not found (for a hospital key, also another hospital\'s case)',
   413: `Body over ${defaultLimits.MAX_BODY_BYTES} bytes (6 MB), or more records than one request may carry`,
-  415: 'Unsupported Content-Type or Content-Encoding',
+  415: 'Unsupported Content-Type or Content-Encoding, or a body whose content is not its Content-Type\'s format (a workbook sent as text/csv)',
   422: 'The request does not match this document: `problems` lists each field (path, code, message)',
   429: 'Throttled: retry after `Retry-After` seconds',
   500: 'The service failed; the message names the request id',
@@ -138,6 +139,13 @@ function operation(r: RouteDecl): unknown {
         'application/json': { schema: records },
         'application/x-ndjson': { schema: { type: 'string', description: `One SettlementRecord (JSON) per line${max ? `, at most ${max} lines` : ''}.` } },
         'text/csv': { schema: { type: 'string', description: `Header = field names; lists joined by "|"; costs.<category> columns${max ? `; at most ${max} rows` : ''}.` } },
+        [xlsxMediaType]: {
+          schema: {
+            type: 'string',
+            contentMediaType: xlsxMediaType,
+            description: `An Excel workbook: its first sheet is read as CSV is (header row = field names${max ? `, at most ${max} rows` : ''}). Sent as bytes (curl --data-binary @file.xlsx); API Gateway hands it to the service base64-encoded, which makes it count 4/3 against Lambda's 6 MB request limit (about 4.4 MB of workbook).`,
+          },
+        },
       },
     };
   } else if (spec.body) {

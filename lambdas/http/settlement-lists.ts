@@ -2,7 +2,7 @@
 import type { Ports } from '../../models/ports.ts';
 import { awsDeps } from '../shared/deps.ts';
 import { ingestBatch } from '../shared/ingest.ts';
-import { enforceRecordLimit, recordFormat } from '../shared/body.ts';
+import { recordFormat, textRecordBody } from '../shared/body.ts';
 import { config } from '../shared/config.ts';
 import { httpHandler } from '../shared/http.ts';
 import { logger } from '../shared/observability.ts';
@@ -12,12 +12,13 @@ import { ingestQuery } from './schemas.ts';
 const maxErrors = 5000;
 
 export const ingestHandler = (deps: Pick<Ports, 'objects' | 'cases' | 'batches' | 'quality' | 'dipCatalog' | 'clock'>) => httpHandler({ name: 'ingest', roles: ['hospital', 'admin'], query: ingestQuery, body: 'text' }, async (input) => {
-  const format = recordFormat(input.contentType);
-  enforceRecordLimit(input.text, format, config().MAX_RECORDS_PER_REQUEST, 'MAX_RECORDS_PER_REQUEST');
+  const given = recordFormat(input.contentType);
+  // A workbook goes on (and is kept for replay) as the JSON Lines of its records.
+  const { text, format } = await textRecordBody(input, given, config().MAX_RECORDS_PER_REQUEST, 'MAX_RECORDS_PER_REQUEST');
   const result = await ingestBatch({
     principal: input.principal!,
-    body: input.text,
-    contentType: (input.contentType ?? 'application/json').split(';')[0]!.trim().toLowerCase(),
+    body: text,
+    contentType: given === format ? (input.contentType ?? 'application/json').split(';')[0]!.trim().toLowerCase() : 'application/x-ndjson',
     format,
     codeEdition: input.query.codeEdition ?? 'chs-2.0',
     receivedAt: deps.clock.now(),

@@ -18,7 +18,10 @@ export const replayBatchHandler = (deps: Pick<Ports, 'objects' | 'cases' | 'batc
   const raw = await deps.objects.get(config().RAW_BUCKET, batch.rawKey);
   if (!raw) throw new Error(`the raw object ${batch.rawKey} is missing`);
   const principal = event.scope === 'admin' ? { role: 'admin' as const } : { role: 'hospital' as const, hospitalId: event.scope };
-  const result = await ingestBatch({ ...deps, principal, body: Buffer.from(raw).toString('utf8'), contentType: batch.contentType, format: recordFormat(batch.contentType), ...(batch.codeEdition ? { codeEdition: batch.codeEdition } : {}), receivedAt: new Date(batch.receivedAt), replay: true, batchId: event.batchId });
+  const format = recordFormat(batch.contentType);
+  // A workbook batch is kept as the JSON Lines of its records (body.ts, textRecordBody).
+  if (format === 'xlsx') throw new Error(`the raw object ${batch.rawKey} is a workbook; kept bodies are text`);
+  const result = await ingestBatch({ ...deps, principal, body: Buffer.from(raw).toString('utf8'), contentType: batch.contentType, format, ...(batch.codeEdition ? { codeEdition: batch.codeEdition } : {}), receivedAt: new Date(batch.receivedAt), replay: true, batchId: event.batchId });
   return { ...result, errors: result.errors.length };
 };
 

@@ -1,6 +1,9 @@
 /**
  * Request bodies of settlement records, by Content-Type: a JSON array (or one object),
- * JSON Lines, or CSV (header = field names). The whole body must be well-formed in its format:
+ * JSON Lines, CSV (header = field names) or an Excel workbook (.xlsx: its first sheet read as CSV
+ * is, through the same table reader). A body whose content is not its Content-Type's format (a
+ * workbook sent as text/csv, JSON sent as a workbook) is refused with 415 before it is parsed.
+ * The whole body must be well-formed in its format:
  * any item that cannot be read at all makes the request 400, naming the lines; records that
  * are readable but wrong are the validator's business (per-record rejections or 422).
  *
@@ -9,22 +12,61 @@
  * the limit — a million `{}` in 3 MB is refused after reading its first ~30 KB.
  */
 import { HeaderError, readRecordBatches, type RawRecord, type RecordFormat } from '../../models/settlement/readers.ts';
-import { invalid, malformed, tooLarge, unsupportedMediaType } from './errors.ts';
+import { contentMismatch, formatNames, sniffBytes, xlsxMediaType, type InputFormat } from '../../lib/record-content.ts';
+import { invalid, malformed, tooLarge, unsupportedMediaType, type ServiceError } from './errors.ts';
 
-export const recordMediaTypes: Record<string, RecordFormat> = {
+export const recordMediaTypes: Record<string, InputFormat> = {
   'application/json': 'json',
   'application/x-ndjson': 'jsonl',
   'application/jsonl': 'jsonl',
   'application/x-jsonlines': 'jsonl',
   'application/jsonlines': 'jsonl',
   'text/csv': 'csv',
+  [xlsxMediaType]: 'xlsx',
 };
 
-export function recordFormat(contentType: string | undefined): RecordFormat {
+const acceptedTypes = `application/json (an array of records), application/x-ndjson (JSON Lines), text/csv or ${xlsxMediaType} (an Excel workbook)`;
+
+export function recordFormat(contentType: string | undefined): InputFormat {
   const media = (contentType ?? 'application/json').split(';')[0]!.trim().toLowerCase();
   const format = recordMediaTypes[media];
-  if (!format) throw unsupportedMediaType(`Content-Type ${JSON.stringify(media)} is not accepted; send application/json (an array of records), application/x-ndjson (JSON Lines) or text/csv.`);
+  if (!format) throw unsupportedMediaType(`Content-Type ${JSON.stringify(media)} is not accepted; send ${acceptedTypes}.`);
   return format;
+}
+
+/** 415 when the body's first bytes are not its Content-Type's format (a workbook sent as text/csv, JSON Lines sent as a workbook). */
+export function checkBodyContent(bytes: Uint8Array, format: InputFormat): void {
+  const mismatch = contentMismatch(format, bytes.subarray(0, sniffBytes));
+  if (mismatch === null) return;
+  throw unsupportedMediaType(`The body ${mismatch.says}, yet its Content-Type says ${formatNames[format]}; ${mismatch.advice ?? `send it with the Content-Type of its format: ${acceptedTypes}`}.`);
+}
+
+/** A body as the handlers have it: its text, and its bytes (for workbooks). */
+export interface RecordBody {
+  text: string;
+  bytes: () => Uint8Array;
+}
+
+/**
+ * A record body as text in a text format, at most `limit` records (413 past it, naming
+ * `setting`): a text body as it came, once its first bytes are found to be its Content-Type's
+ * format (415 otherwise); a workbook as the JSON Lines of its first sheet's records. So ingest
+ * keeps (and replays) a workbook batch as those records, pseudonymised as any JSON Lines body is —
+ * never the workbook, whose cells would keep patient ids in clear.
+ */
+export async function textRecordBody(body: RecordBody, format: InputFormat, limit: number, setting: string): Promise<{ text: string; format: RecordFormat }> {
+  const bytes = body.bytes();
+  if (format === 'xlsx' && bytes.length === 0) throw malformed('The body is empty; send at least one settlement record.');
+  checkBodyContent(bytes, format);
+  if (format !== 'xlsx') {
+    enforceRecordLimit(body.text, format, limit, setting);
+    return { text: body.text, format };
+  }
+  // exceljs is loaded only when a workbook comes: the text routes' cold starts do not pay for it.
+  const { readXlsxRecordBatches, WorkbookError } = await import('../../lib/xlsx.ts');
+  const records = await collectRecords(readXlsxRecordBatches(bytes), 'workbook', limit, setting, WorkbookError);
+  if (records.length === 0) throw malformed('The workbook\'s first sheet has a header but no records.');
+  return { text: records.map((r) => `${JSON.stringify(r)}\n`).join(''), format: 'jsonl' };
 }
 
 /**
@@ -42,8 +84,12 @@ export function countRecordsUpTo(body: string, format: RecordFormat, limit: numb
 /** 413 when the body holds more than `limit` records (`setting` names the configuration that sets it). */
 export function enforceRecordLimit(body: string, format: RecordFormat, limit: number, setting: string): void {
   if (countRecordsUpTo(body, format, limit) <= limit) return;
+  throw tooManyRecords(limit, setting);
+}
+
+function tooManyRecords(limit: number, setting: string): ServiceError {
   const message = `This body holds more than ${limit.toLocaleString('en')} records; one request takes at most ${limit.toLocaleString('en')} (${setting}). Split it into smaller batches.`;
-  throw tooLarge(message, { problems: [{ code: 'too-many', path: 'body', message: `body holds more than ${limit} records; the limit is ${limit}.` }] });
+  return tooLarge(message, { problems: [{ code: 'too-many', path: 'body', message: `body holds more than ${limit} records; the limit is ${limit}.` }] });
 }
 
 const Ch = {
@@ -147,27 +193,39 @@ export async function parseRecords(body: string, format: RecordFormat): Promise<
     }
     return Array.isArray(value) ? value : [value];
   }
+  const records = await collectRecords(readRecordBatches(single(body), format), format === 'csv' ? 'CSV' : 'JSON Lines');
+  if (format === 'csv' && records.length === 0) throw malformed('The CSV body has a header but no records.');
+  return records;
+}
+
+/**
+ * The values of raw records; the body is refused when any item could not be read at all (400,
+ * naming the lines or rows), its header names no record fields (422), or it passes `limit` (413).
+ */
+async function collectRecords(batches: AsyncIterable<RawRecord[]>, what: 'CSV' | 'JSON Lines' | 'workbook', limit = Infinity, setting = '', workbookError?: new (...args: never[]) => Error): Promise<unknown[]> {
   const records: unknown[] = [];
   const broken: RawRecord[] = [];
   try {
-    for await (const batch of readRecordBatches(single(body), format)) {
+    for await (const batch of batches) {
       for (const r of batch) {
         if (r.error !== undefined) broken.push(r);
         else records.push(r.value);
       }
+      if (records.length + broken.length > limit) throw tooManyRecords(limit, setting);
     }
   } catch (error) {
-    // A CSV header that names no settlement fields: every record would be wrong, so none is read.
-    if (error instanceof HeaderError) throw invalid(`The CSV body cannot be read: ${error.message}`, [{ code: error.missingColumns.length > 0 ? 'required' : 'unknown-field', path: 'header', message: error.message }]);
+    // A header that names no settlement fields: every record would be wrong, so none is read.
+    const body = what === 'workbook' ? 'The workbook' : `The ${what} body`;
+    if (error instanceof HeaderError) throw invalid(`${body} cannot be read: ${error.message}`, [{ code: error.missingColumns.length > 0 ? 'required' : 'unknown-field', path: 'header', message: error.message }]);
+    if (workbookError !== undefined && error instanceof workbookError) throw malformed(`The body cannot be read as an Excel workbook (.xlsx): ${error.message}.`);
     throw error;
   }
   if (broken.length > 0) {
-    const what = format === 'csv' ? 'CSV' : 'JSON Lines';
-    throw malformed(`The body is not well-formed ${what}: ${broken.length} item(s) could not be read, the first at line ${broken[0]!.line}.`, {
+    const where = what === 'workbook' ? `The workbook's first sheet is not a well-formed table: ${broken.length} row(s) could not be read, the first at row ${broken[0]!.line}.` : `The body is not well-formed ${what}: ${broken.length} item(s) could not be read, the first at line ${broken[0]!.line}.`;
+    throw malformed(where, {
       problems: broken.slice(0, 20).map((r) => ({ code: 'invalid-format', path: `line ${r.line}`, message: r.error! })),
     });
   }
-  if (format === 'csv' && records.length === 0) throw malformed('The CSV body has a header but no records.');
   return records;
 }
 

@@ -51,6 +51,8 @@ export interface RouteInput<Q, P, B> {
   body: B;
   /** The body as text (for 'text' bodies). */
   text: string;
+  /** The body's bytes (base64-decoded when API Gateway sent it so): for binary bodies, such as Excel workbooks. */
+  bytes: () => Uint8Array;
   contentType: string | undefined;
   requestId: string;
   event: APIGatewayProxyEventV2;
@@ -92,6 +94,11 @@ function parseWith<T>(schema: z.ZodType<T> | undefined, value: unknown, where: s
 function bodyText(event: APIGatewayProxyEventV2): string {
   if (event.body === undefined || event.body === null) return '';
   return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+}
+
+function bodyContent(event: APIGatewayProxyEventV2): Uint8Array {
+  if (!event.body) return new Uint8Array(0);
+  return Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
 }
 
 function bodyBytes(event: APIGatewayProxyEventV2): number {
@@ -141,6 +148,7 @@ export function httpHandler<Q extends z.ZodType = z.ZodType<undefined>, P extend
       const headers = event.headers ?? {};
       const input: RouteInput<unknown, unknown, unknown> = {
         principal, query, params, body, text,
+        bytes: () => bodyContent(event),
         contentType: headers['content-type'] ?? headers['Content-Type'],
         requestId: request.context.awsRequestId ?? event.requestContext?.requestId ?? 'unknown',
         event,

@@ -3,12 +3,13 @@
  * authorizer, the middy stack and the handlers as bundled JS, on dynalite and s3rver.
  */
 import { execFile } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStack, type LocalStack } from '../../infra/local/stack.ts';
 import { projectRoot } from '../../lib/reference.ts';
+import { xlsxMediaType } from '../../lib/record-content.ts';
 import { call, freePort, hospitalLines, key, tempDataDir } from './helpers.ts';
 
 let stack: LocalStack;
@@ -65,6 +66,32 @@ describe('the API through serverless-offline', () => {
     const r = await call(`${url}/v1/settlement-lists`, 'POST', key.hosp1, `${header}\nCSV-1,HOSP001,1,60,5,1,I63.900,,,2025-03-01,2025-03-06,12000.5\n`, 'text/csv');
     expect(r.status).toBe(200);
     expect(r.json.accepted).toBe(1);
+  });
+
+  it('takes an Excel workbook as bytes: /v1/group answers as for its CSV, ingest stores it, a JSON body labelled as a workbook is 415', async () => {
+    const example = (ext: string): Buffer => readFileSync(path.join(projectRoot, 'examples', `settlement-lists-2025-03.${ext}`));
+    const post = async (route: string, k: string, body: Buffer, contentType: string) => {
+      const r = await fetch(`${url}${route}`, { method: 'POST', headers: { authorization: `Bearer ${k}`, 'content-type': contentType }, body });
+      return { status: r.status, json: (await r.json()) as Record<string, unknown> };
+    };
+    const fromXlsx = await post('/v1/group', key.analyst, example('xlsx'), xlsxMediaType);
+    const fromCsv = await post('/v1/group', key.analyst, example('csv'), 'text/csv');
+    expect(fromXlsx.status).toBe(200);
+    expect((fromXlsx.json.results as unknown[]).length).toBe(117);
+    expect(fromXlsx.json).toEqual(fromCsv.json);
+
+    // A hospital's key: its own 72 rows are stored, the other hospitals' 45 refused (wrong-hospital).
+    const ingested = await post('/v1/settlement-lists', key.hosp1, example('xlsx'), xlsxMediaType);
+    expect(ingested.status).toBe(200);
+    expect(ingested.json).toMatchObject({ accepted: 72, rejected: 45 });
+    expect((ingested.json.errors as { code: string }[]).every((e) => e.code === 'wrong-hospital')).toBe(true);
+    const c = await call(`${url}/v1/cases/HOSP001-2025-0000008`, 'GET', key.hosp1);
+    expect(c.status).toBe(200);
+    expect(c.json).toMatchObject({ hospitalId: 'HOSP001', listId: 'HOSP001-2025-0000008', version: 1 });
+
+    const mislabelled = await post('/v1/group', key.analyst, example('jsonl'), xlsxMediaType);
+    expect(mislabelled.status).toBe(415);
+    expect(mislabelled.json.message).toMatch(/^The body is not an Excel workbook \(\.xlsx\): it is JSON text/);
   });
 
   it('scopes hospitals: another hospital gets the same 404 as for a missing case, and 403 when naming another hospital', async () => {

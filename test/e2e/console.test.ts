@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import ExcelJS from 'exceljs';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot, referencePath } from '../../lib/reference.ts';
@@ -326,5 +327,42 @@ describe('the console in Chromium', () => {
     await other.goto(`${stack.url}/simulations`);
     await other.getByText('This page is for analyst or admin keys; you are signed in with a hospital key.').waitFor();
     await other.close();
+  }, timeout);
+
+  it('pre-checks and ingests an uploaded workbook, and downloads a result table as a real .xlsx', async () => {
+    // This page's console errors only (an earlier test's closing page may still log one).
+    const errorsBefore = consoleErrors.length;
+    const page = await newPage();
+    await signIn(page, key.hosp1);
+    await page.goto(`${stack.url}/cases`);
+    await page.getByLabel('Or a file').setInputFiles(path.join(projectRoot, 'examples', 'settlement-lists-2025-03.xlsx'));
+    await page.getByRole('button', { name: 'Pre-check' }).click();
+    const results = page.getByRole('table', { name: 'Pre-check results' });
+    await results.locator('tbody tr').nth(116).waitFor();
+    expect(await results.locator('tbody tr').count()).toBe(117);
+
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Download "Pre-check results" as Excel' }).click();
+    const file = await download;
+    expect(file.suggestedFilename()).toBe('pre-check-results.xlsx');
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile(await file.path());
+    const sheet = workbook.worksheets[0]!;
+    expect(sheet.name).toBe('Pre-check results');
+    expect(sheet.rowCount).toBe(118);
+    expect((sheet.getRow(1).values as unknown[]).slice(1)).toEqual(['Record', 'listId', 'Status', 'DRG', 'Weight', 'Problems']);
+    expect(sheet.getRow(1).getCell(1).font?.bold).toBe(true);
+    expect(sheet.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+    const first = (sheet.getRow(2).values as unknown[]).slice(1);
+    expect(first.slice(0, 3)).toEqual([1, 'HOSP001-2025-0000008', 'Grouped']);
+    expect(typeof first[4]).toBe('number'); // the weight, unrounded, as a number
+
+    // The same workbook ingested with a hospital key: its own rows stored, the others refused by name.
+    await page.getByRole('button', { name: 'Ingest (store)' }).click();
+    await page.getByText(/: 72 accepted \(\d+ new, \d+ replaced, \d+ unchanged\), 45 rejected\./).waitFor();
+    expect(await page.getByRole('table', { name: 'Rejected records' }).locator('tbody tr').count()).toBe(45);
+    await page.screenshot({ path: path.join(shots, 'cases-workbook.png'), fullPage: true });
+    expect(consoleErrors.slice(errorsBefore)).toEqual([]);
+    await page.close();
   }, timeout);
 });

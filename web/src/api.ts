@@ -23,12 +23,15 @@ export class ApiError extends Error {
   }
 }
 
-export async function api<T>(path: string, init: { method?: string; body?: unknown; text?: string; contentType?: string; key?: string } = {}): Promise<T> {
+export async function api<T>(path: string, init: { method?: string; body?: unknown; text?: string; bytes?: Blob; contentType?: string; key?: string } = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   const key = init.key ?? getSession()?.key;
   if (key) headers.authorization = `Bearer ${key}`;
-  let body: string | undefined;
-  if (init.text !== undefined) {
+  let body: string | Blob | undefined;
+  if (init.bytes !== undefined) {
+    body = init.bytes;
+    headers['content-type'] = init.contentType ?? 'application/octet-stream';
+  } else if (init.text !== undefined) {
     body = init.text;
     headers['content-type'] = init.contentType ?? 'application/json';
   } else if (init.body !== undefined) {

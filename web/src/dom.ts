@@ -1,4 +1,6 @@
-/** Small DOM helpers: elements, tables, numbers. Text always goes in as text (never as HTML). */
+/** Small DOM helpers: elements, tables, numbers, downloads. Text always goes in as text (never as HTML). */
+import { xlsxBytes, type XlsxCell, type XlsxSheet } from './xlsx.ts';
+
 type Attrs = Record<string, string | number | boolean | undefined>;
 type Child = Node | string | number | null | undefined | false;
 
@@ -17,12 +19,64 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = 
   return el;
 }
 
-export function table(caption: string, headers: string[], rows: (string | number | Node)[][], options: { numeric?: boolean[]; className?: string } = {}): HTMLTableElement {
-  return h('table', { class: options.className ?? 'data' },
-    h('caption', {}, caption),
+/** A table cell as a workbook cell: its raw value when it carries one (`data-value`), else its text — "1,234.5" as 1234.5, "—" empty. */
+function workbookCell(cell: HTMLTableCellElement): XlsxCell {
+  const raw = cell.dataset.value;
+  if (raw !== undefined) return raw === '' ? null : cell.dataset.kind === 'number' ? Number(raw) : raw;
+  const text = (cell.textContent ?? '').trim();
+  if (text === '—' || text === '') return null;
+  return /^-?\d{1,3}(,\d{3})*(\.\d+)?$|^-?\d+(\.\d+)?$/.test(text) ? Number(text.replace(/,/g, '')) : text;
+}
+
+/** A table cell; with a raw value (an amount to the cent, a ratio) kept for the download beside its formatted text. */
+function cell(tag: 'th' | 'td', content: string | number | Node, numeric: boolean | undefined, value: XlsxCell | undefined): HTMLTableCellElement {
+  const el = tag === 'th' ? h('th', { scope: 'row' }, content) : h('td', { class: numeric ? 'num' : undefined }, content);
+  if (value !== undefined) {
+    el.dataset.value = value === null ? '' : String(value);
+    if (typeof value === 'number') el.dataset.kind = 'number';
+  }
+  return el;
+}
+
+let tables = 0;
+
+/** A file name from a caption: "Cases 2025-01 to 2025-12" → "cases-2025-01-to-2025-12.xlsx". */
+const fileName = (caption: string): string => `${caption.toLowerCase().replace(/[^a-z0-9\u4e00-\u9fff]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'table'}.xlsx`;
+
+/**
+ * A data table with its caption and a "Download as Excel" button in it: the workbook holds the
+ * table's header and the rows it shows — each cell's raw value from `values` when given (amounts
+ * to the cent, ratios unrounded, as numbers), else its text (plain numbers as numbers). The cells
+ * are read from the table when the button is pressed, so rows appended later ("more") go too.
+ */
+export function table(caption: string, headers: string[], rows: (string | number | Node)[][], options: { numeric?: boolean[]; className?: string; values?: XlsxCell[][] } = {}): HTMLTableElement {
+  const download = h('button', { type: 'button', class: 'link download', 'aria-label': `Download "${caption}" as Excel` }, 'Download as Excel');
+  // The table is named by its caption's text alone, not by the button inside the caption.
+  const captionId = `table-caption-${++tables}`;
+  const el = h('table', { class: options.className ?? 'data', 'aria-labelledby': captionId },
+    h('caption', {}, h('span', { id: captionId }, caption), ' ', download),
     h('thead', {}, h('tr', {}, headers.map((t, i) => h('th', { scope: 'col', class: options.numeric?.[i] ? 'num' : undefined }, t)))),
-    h('tbody', {}, rows.map((r) => h('tr', {}, r.map((c, i) => (i === 0 ? h('th', { scope: 'row' }, c) : h('td', { class: options.numeric?.[i] ? 'num' : undefined }, c)))))),
+    h('tbody', {}, rows.map((r, j) => h('tr', {}, r.map((c, i) => cell(i === 0 ? 'th' : 'td', c, options.numeric?.[i], options.values?.[j]?.[i]))))),
   );
+  download.addEventListener('click', () => {
+    const body = [...el.tBodies[0]!.rows].map((tr) => [...tr.cells].map(workbookCell));
+    downloadXlsx(fileName(caption), [{ name: caption, rows: [headers, ...body] }]);
+  });
+  return el;
+}
+
+/** Save a workbook of `sheets` (first row of each = header) as `filename`. */
+export function downloadXlsx(filename: string, sheets: XlsxSheet[]): void {
+  saveBlob(filename, new Blob([xlsxBytes(sheets) as Uint8Array<ArrayBuffer>], { type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' }));
+}
+
+function saveBlob(filename: string, blob: Blob): void {
+  const url = URL.createObjectURL(blob);
+  const a = h('a', { href: url, download: filename });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
 const nf = new Intl.NumberFormat('en', { maximumFractionDigits: 2 });
@@ -84,10 +138,5 @@ export function downloadCsv(filename: string, rows: (string | number | null)[][]
     const s = c === null ? '' : String(c);
     return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   }).join(',')).join('\n') + '\n';
-  const url = URL.createObjectURL(new Blob([csv], { type: 'text/csv' }));
-  const a = h('a', { href: url, download: filename });
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
+  saveBlob(filename, new Blob([csv], { type: 'text/csv' }));
 }

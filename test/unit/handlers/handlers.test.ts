@@ -14,6 +14,7 @@ import './cases.ts';
 import './ingest.ts';
 import './group.ts';
 import './code-edition.ts';
+import './excel.ts';
 import './simulations.ts';
 import './stress-tests.ts';
 import './supervision.ts';

@@ -18,8 +18,8 @@ describe('payreform simulate', () => {
 
   it('writes the issue files, with exact headers, for each policy', () => {
     expect(run.status, run.stderr).toBe(0);
-    expect(readdirSync(output).sort()).toEqual(['cases.jsonl', 'comparison.csv', 'flat-levels', 'groups.csv', 'hospitals.csv', 'report.html', 'result.json', 'summary.json']);
-    expect(readdirSync(path.join(output, 'flat-levels')).sort()).toEqual(['cases.jsonl', 'groups.csv', 'hospitals.csv', 'result.json', 'summary.json']);
+    expect(readdirSync(output).sort()).toEqual(['cases.jsonl', 'comparison.csv', 'flat-levels', 'groups.csv', 'hospitals.csv', 'report.html', 'result.json', 'summary.json', 'summary.xlsx']);
+    expect(readdirSync(path.join(output, 'flat-levels')).sort()).toEqual(['cases.jsonl', 'groups.csv', 'hospitals.csv', 'result.json', 'summary.json', 'summary.xlsx']);
     for (const d of [output, path.join(output, 'flat-levels')]) {
       expect(csv(path.join(d, 'hospitals.csv'))[0]).toEqual(['hospitalId', 'level', 'cases', 'cmi', 'totalCost', 'totalPayment', 'paymentToCost', 'surplus', 'lowOutliers', 'highOutliers', 'reviewOutliers']);
       expect(csv(path.join(d, 'groups.csv'))[0]).toEqual(['drg', 'cases', 'meanCost', 'rw', 'cv']);

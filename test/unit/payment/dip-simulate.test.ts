@@ -41,7 +41,7 @@ describe('payreform simulate with a DIP policy', () => {
     const out = path.join(dir, 'out-main');
     const r = cli('simulate', '--cases', ...files, '--policy', policyFile('main', {}), '--compare', path.join(dir, 'drg.json'), '--output', out);
     expect(r.status, r.stderr).toBe(0);
-    expect(readdirSync(out).sort()).toEqual(['cases.jsonl', 'comparison.csv', 'drg', 'groups.csv', 'hospitals.csv', 'report.html', 'result.json', 'summary.json']);
+    expect(readdirSync(out).sort()).toEqual(['cases.jsonl', 'comparison.csv', 'drg', 'groups.csv', 'hospitals.csv', 'report.html', 'result.json', 'summary.json', 'summary.xlsx']);
     const summary = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8'));
     // result.json: the service's DIP result document, the same figures as the summary.
     const doc = JSON.parse(readFileSync(path.join(out, 'result.json'), 'utf8'));

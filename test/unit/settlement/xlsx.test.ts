@@ -55,6 +55,25 @@ describe('xlsx', () => {
     expect((error as HeaderError).unknownColumns).toEqual(['list_id']);
   });
 
+  it('reads the first tab, which need not be the first sheet in the zip', async () => {
+    const ExcelJS = (await import('exceljs')).default;
+    const wb = new ExcelJS.Workbook();
+    const second = wb.addWorksheet('second');
+    second.addRow(['listId']);
+    second.addRow(['from sheet1.xml']);
+    const first = wb.addWorksheet('first');
+    first.addRow(['listId']);
+    first.addRow(['from sheet2.xml']);
+    // The tab order (exceljs writes the sheets in the zip in the order they were added).
+    (second as unknown as { orderNo: number }).orderNo = 1;
+    (first as unknown as { orderNo: number }).orderNo = 0;
+    const file = path.join(dir, 'tabs.xlsx');
+    await wb.xlsx.writeFile(file);
+    const rows = [];
+    for await (const row of readXlsxRows(file)) rows.push(row.fields[0]);
+    expect(rows).toEqual(['listId', 'from sheet2.xml']);
+  });
+
   it('a file that is not a workbook is not taken for one', () => {
     expect(looksLikeXlsx(Buffer.from('{"listId":"A"}\n'))).toBe(false);
   });

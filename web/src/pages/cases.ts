@@ -1,7 +1,8 @@
 /**
  * Cases: look up a listId or filter the hospital's cases; a case shows its DRG (and DIP) group,
  * weight, expected payment and the grouping trace in words; the pre-check groups pasted records
- * through POST /v1/group without storing them.
+ * or a file (an Excel workbook, CSV, JSON Lines, JSON) through POST /v1/group without storing
+ * them, and a hospital or an admin can ingest the same through POST /v1/settlement-lists.
  */
 import { api, errorBox, type Problem } from '../api.ts';
 import { field, h, input, num, status, table, yuan } from '../dom.ts';
@@ -112,7 +113,8 @@ export async function casesPage(main: HTMLElement, session: Session | null): Pro
         });
         return [open, c.hospitalId, c.record.dischargeDate ?? '', c.grouping.drg ?? '—', statusText[c.grouping.status] ?? c.grouping.status, yuan(c.record.totalCost)];
       });
-      const t = table(`Cases ${from.value} to ${to.value}`, ['listId', 'Hospital', 'Discharged', 'DRG', 'Status', 'Total cost'], rows, { numeric: [false, false, false, false, false, true] });
+      const values = page.items.map((c) => [c.listId, c.hospitalId, c.record.dischargeDate ?? null, c.grouping.drg ?? null, statusText[c.grouping.status] ?? c.grouping.status, c.record.totalCost ?? null]);
+      const t = table(`Cases ${from.value} to ${to.value}`, ['listId', 'Hospital', 'Discharged', 'DRG', 'Status', 'Total cost'], rows, { numeric: [false, false, false, false, false, true], values });
       if (append) listOut.querySelector('tbody')?.append(...t.querySelectorAll('tbody tr'));
       else listOut.replaceChildren(page.items.length === 0 ? h('p', {}, 'No cases match.') : t);
     } catch (error) {
@@ -127,29 +129,63 @@ export async function casesPage(main: HTMLElement, session: Session | null): Pro
   more.addEventListener('click', () => void load(true));
   main.append(filter);
 
-  // Pre-check
+  // Pre-check (and, for a hospital or an admin, ingest) pasted records or a file.
   const records = h('textarea', { rows: 8, spellcheck: 'false', placeholder: '{"listId":"…","hospitalId":"…", …}' });
+  const file = h('input', { type: 'file', accept: '.xlsx,.csv,.jsonl,.ndjson,.json' });
   const checkOut = h('div', { 'aria-live': 'polite' });
+  const canIngest = session?.role === 'hospital' || session?.role === 'admin';
+  const ingestButton = canIngest ? h('button', { type: 'button', class: 'secondary' }, 'Ingest (store)') : null;
   const check = h('form', { class: 'card', 'aria-labelledby': 'precheck-title' },
-    h('h2', { id: 'precheck-title' }, 'Pre-check records'),
-    h('p', {}, 'Paste one settlement record (JSON), a JSON array or JSON Lines. They are validated and grouped, not stored.'),
+    h('h2', { id: 'precheck-title' }, canIngest ? 'Pre-check or ingest records' : 'Pre-check records'),
+    h('p', {}, 'Paste one settlement record (JSON), a JSON array or JSON Lines, or choose a file: an Excel workbook (.xlsx, first sheet, header row = field names), CSV, JSON Lines or JSON. Pre-check validates and groups them without storing them (at most 1 000 records)' + (canIngest ? '; ingest stores them (at most 10 000 records).' : '.')),
     field('records', 'Settlement records', records),
-    h('button', { type: 'submit' }, 'Pre-check'),
+    field('records-file', 'Or a file', file, 'Its format is taken from its name: .xlsx, .csv, .jsonl or .json.'),
+    h('p', {}, h('button', { type: 'submit' }, 'Pre-check'), ingestButton ? ' ' : null, ingestButton),
     checkOut,
   );
+  /** The request body: the chosen file (its Content-Type from its name), else the pasted text. */
+  const requestBody = (): { text?: string; bytes?: Blob; contentType: string } => {
+    const chosen = file.files?.[0];
+    if (chosen) {
+      const name = chosen.name.toLowerCase();
+      const contentType = name.endsWith('.xlsx') ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' : name.endsWith('.csv') ? 'text/csv' : name.endsWith('.json') ? 'application/json' : 'application/x-ndjson';
+      return { bytes: chosen, contentType };
+    }
+    const text = records.value.trim();
+    const jsonLines = !text.startsWith('[') && text.split('\n').filter((l) => l.trim()).length > 1;
+    return { text: jsonLines || text.startsWith('[') ? text : `[${text}]`, contentType: jsonLines ? 'application/x-ndjson' : 'application/json' };
+  };
   check.addEventListener('submit', async (event) => {
     event.preventDefault();
     checkOut.replaceChildren(status('Grouping…'));
-    const text = records.value.trim();
-    const jsonLines = !text.startsWith('[') && text.split('\n').filter((l) => l.trim()).length > 1;
     try {
-      const out = await api<{ results: (Grouping & { dip?: CaseDip; index: number; listId: string | null; status: string; weight: number | null; errors?: Problem[]; warnings?: Problem[]; trace?: TraceStep[] })[] }>('/v1/group?explain=true', { method: 'POST', text: jsonLines || text.startsWith('[') ? text : `[${text}]`, contentType: jsonLines ? 'application/x-ndjson' : 'application/json' });
-      checkOut.replaceChildren(...out.results.map((r) => h('section', { class: 'result' },
-        h('h3', {}, `Record ${r.index + 1}${r.listId ? ` — ${r.listId}` : ''}: ${statusText[r.status] ?? r.status}`),
-        r.errors && r.errors.length > 0 ? h('div', { class: 'error', role: 'alert' }, h('p', {}, 'This record would be rejected:'), h('ul', {}, r.errors.map((e) => h('li', { 'data-path': e.path, 'data-code': e.code }, e.message)))) : groupLines(r, r.weight, Number(baseRate.value) || defaultBaseRate, r.dip),
-        r.warnings && r.warnings.length > 0 ? h('div', { class: 'warning' }, h('p', {}, 'Warnings:'), h('ul', {}, r.warnings.map((w) => h('li', { 'data-path': w.path, 'data-code': w.code }, w.message)))) : null,
-        r.trace ? h('details', { open: true }, h('summary', {}, 'How it was grouped'), traceList(r.trace)) : null,
-      )));
+      const out = await api<{ results: (Grouping & { dip?: CaseDip; index: number; listId: string | null; status: string; weight: number | null; errors?: Problem[]; warnings?: Problem[]; trace?: TraceStep[] })[] }>('/v1/group?explain=true', { method: 'POST', ...requestBody() });
+      const counts = new Map<string, number>();
+      for (const r of out.results) counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
+      checkOut.replaceChildren(
+        table('Pre-check results', ['Record', 'listId', 'Status', 'DRG', 'Weight', 'Problems'], out.results.map((r) => [r.index + 1, r.listId ?? '—', statusText[r.status] ?? r.status, r.drg ?? '—', num(r.weight, 4), (r.errors ?? []).map((e) => e.message).join(' ')]), {
+          numeric: [true, false, false, false, true, false],
+          values: out.results.map((r) => [r.index + 1, r.listId, statusText[r.status] ?? r.status, r.drg ?? null, r.weight, (r.errors ?? []).map((e) => e.message).join(' ') || null]),
+        }),
+        ...out.results.map((r) => h('section', { class: 'result' },
+          h('h3', {}, `Record ${r.index + 1}${r.listId ? ` — ${r.listId}` : ''}: ${statusText[r.status] ?? r.status}`),
+          r.errors && r.errors.length > 0 ? h('div', { class: 'error', role: 'alert' }, h('p', {}, 'This record would be rejected:'), h('ul', {}, r.errors.map((e) => h('li', { 'data-path': e.path, 'data-code': e.code }, e.message)))) : groupLines(r, r.weight, Number(baseRate.value) || defaultBaseRate, r.dip),
+          r.warnings && r.warnings.length > 0 ? h('div', { class: 'warning' }, h('p', {}, 'Warnings:'), h('ul', {}, r.warnings.map((w) => h('li', { 'data-path': w.path, 'data-code': w.code }, w.message)))) : null,
+          r.trace ? h('details', { open: true }, h('summary', {}, 'How it was grouped'), traceList(r.trace)) : null,
+        )),
+      );
+    } catch (error) {
+      checkOut.replaceChildren(errorBox(error));
+    }
+  });
+  ingestButton?.addEventListener('click', async () => {
+    checkOut.replaceChildren(status('Ingesting…'));
+    try {
+      const out = await api<{ batchId: string; accepted: number; rejected: number; created: number; unchanged: number; replaced: number; errors: { index: number; listId: string | null; message: string }[] }>('/v1/settlement-lists', { method: 'POST', ...requestBody() });
+      checkOut.replaceChildren(
+        h('p', { class: 'status', role: 'status' }, `Batch ${out.batchId}: ${out.accepted} accepted (${out.created} new, ${out.replaced} replaced, ${out.unchanged} unchanged), ${out.rejected} rejected.`),
+        ...(out.errors.length === 0 ? [] : [table('Rejected records', ['Record', 'listId', 'Problem'], out.errors.map((e) => [e.index + 1, e.listId ?? '—', e.message]), { numeric: [true, false, false] })]),
+      );
     } catch (error) {
       checkOut.replaceChildren(errorBox(error));
     }

@@ -8,7 +8,7 @@ import { paymentPolicySchema, policyProblems } from '../../../models/payment/pol
 import { formatPath } from '../../../models/problem.ts';
 import { api, errorBox } from '../api.ts';
 import { figure, palette } from '../charts.ts';
-import { downloadCsv, field, h, input, num, pct, progress, select, table, yuan } from '../dom.ts';
+import { downloadCsv, downloadXlsx, field, h, input, num, pct, progress, select, table, yuan } from '../dom.ts';
 import type { DipSimulationResultView, HospitalResult, SimulationJob } from '../types.ts';
 import { dipFieldIds, dipFields, dipResults } from './simulations-dip.ts';
 import { counted } from '../../../models/text/plural.ts';
@@ -240,9 +240,13 @@ function compare(input: { name: string; job: SimulationJob }[]): HTMLElement[] {
   out.push(table('Policies', ['Policy', 'Base rate', 'Cases', 'Total cost', 'Total payment', 'Payment / cost'], runs.map((r) => {
     const t = r.job.result!.totals;
     return [r.name, num(r.job.result!.rate.baseRate), t.cases, yuan(t.totalCost), yuan(t.payment), pct(t.payment / t.totalCost)];
-  })));
-  const download = h('button', { type: 'button' }, 'Download CSV');
-  download.addEventListener('click', () => {
+  }), {
+    values: runs.map((r) => {
+      const t = r.job.result!.totals;
+      return [r.name, Number(r.job.result!.rate.baseRate.toFixed(2)), t.cases, Number(t.totalCost.toFixed(2)), Number(t.payment.toFixed(2)), t.totalCost > 0 ? Number((t.payment / t.totalCost).toFixed(4)) : null];
+    }),
+  }));
+  const comparisonRows = (): (string | number | null)[][] => {
     const rows: (string | number | null)[][] = [['hospitalId', 'policy', 'cases', 'cmi', 'totalCost', 'payment', 'paymentToCost', 'balance', 'lowOutliers', 'highOutliers', 'reviewOutliers', 'byItem', 'differenceFromFirst']];
     for (const id of hospitals) {
       const base = get(first, id);
@@ -252,9 +256,13 @@ function compare(input: { name: string; job: SimulationJob }[]): HTMLElement[] {
         rows.push([id, r.name, x.cases, x.cmi, x.totalCost, x.payment, Number((x.payment / x.totalCost).toFixed(6)), Number(x.balance.toFixed(2)), x.low, x.high, x.review, x.byItem, base ? Number((x.payment - base.payment).toFixed(2)) : null]);
       }
     }
-    downloadCsv('simulation-comparison.csv', rows);
-  });
-  out.push(h('p', {}, download));
+    return rows;
+  };
+  const download = h('button', { type: 'button' }, 'Download CSV');
+  download.addEventListener('click', () => downloadCsv('simulation-comparison.csv', comparisonRows()));
+  const downloadExcel = h('button', { type: 'button' }, 'Download as Excel');
+  downloadExcel.addEventListener('click', () => downloadXlsx('simulation-comparison.xlsx', [{ name: 'comparison', rows: comparisonRows() }]));
+  out.push(h('p', {}, download, ' ', downloadExcel));
   const grid = h('div', { class: 'grid' });
   out.push(grid);
   grid.append(figure({

@@ -148,7 +148,7 @@ function renderRun(run: Run, session: Session | null): HTMLElement[] {
     return [String(x.rank), x.hospitalId, x.cases.toLocaleString('en'), num(x.risk, 1), x.explanation, b];
   });
   out.push(h('section', { class: 'card', 'aria-labelledby': 'rank-title' }, h('h2', { id: 'rank-title' }, 'Ranking'),
-    table('Hospitals by risk, with what contributes', ['Rank', 'Hospital', 'Cases', 'Risk', 'Why', 'Evidence'], rows, { numeric: [true, false, true, true, false, false], className: 'data ranking' })));
+    table('Hospitals by risk, with what contributes', ['Rank', 'Hospital', 'Cases', 'Risk', 'Why', 'Evidence'], rows, { numeric: [true, false, true, true, false, false], className: 'data ranking', values: hospitals.map((x) => [x.rank, x.hospitalId, x.cases, Number(x.risk.toFixed(4)), x.explanation, null]) })));
   out.push(drill);
   out.push(h('details', { class: 'card' }, h('summary', {}, 'What each rule means'), h('dl', { class: 'facts' }, ruleIds.flatMap((rule) => [h('dt', {}, ruleNames[rule]), h('dd', {}, r.definitions[rule] ?? '')]))));
   if (own) show(own);
