@@ -26,6 +26,8 @@ export const schemeEntrySchema = z.object({
   /** sha256 of the compiled pack (its JSON without `compiledAt`): what a case records as "grouped by". */
   packHash: z.string().regex(/^[0-9a-f]{64}$/),
   compiledAt: z.string(),
+  /** Hash of the compiler that wrote the pack (models/grouping/drg), so a build recompiles after the compiler changes; absent in older indexes. */
+  compilerVersion: z.string().nullable().optional(),
   mdcs: z.number().int(),
   /** Distinct ADRG codes (a local scheme's parts `AH1_1`, `AH1_2` count once). */
   adrgs: z.number().int(),

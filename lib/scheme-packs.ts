@@ -16,6 +16,7 @@ import { hashSources } from '../models/grouping/drg/compile.ts';
 import { rulePackFormat, type RulePack } from '../models/grouping/drg/pack.ts';
 import { parsePaymentTable, relativeWeights } from '../models/payment/payment-table.ts';
 import { nationalSchemeId, parseSchemeIndex, schemeIdPattern, schemeIndexFile, unknownSchemeMessage, type SchemeEntry, type SchemeIndex } from '../app/scheme-index.ts';
+import { compilerVersion } from './pack-cache.ts';
 import { referencePath } from './reference.ts';
 import { defaultSchemeDir, readSchemeSources, rulePackForDir, schemeIdentity } from './scheme.ts';
 
@@ -106,6 +107,8 @@ export function writeSchemePacks(dir: string, options: { held: readonly string[]
     // no earlier build
   }
   const schemes: SchemeEntry[] = [];
+  // A held pack is reused only when both its scheme files and the compiler that wrote it are unchanged.
+  const compiler = compilerVersion();
   for (const id of options.held) {
     const source = available.get(id);
     if (source === undefined) throw new Error(unknownSchemeMessage(id, [...available.keys()]));
@@ -113,13 +116,13 @@ export function writeSchemePacks(dir: string, options: { held: readonly string[]
     const file = path.join(out, `${id}.json`);
     const kept = previous.get(id);
     let entry: SchemeEntry;
-    if (kept && kept.sourceHash === sourceHash && kept.packFormat === rulePackFormat && existsSync(file)) {
+    if (kept && kept.sourceHash === sourceHash && kept.packFormat === rulePackFormat && compiler !== null && kept.compilerVersion === compiler && existsSync(file)) {
       entry = { ...kept, paymentTable: paymentTableOf(id) };
     } else {
       const pack = rulePackForDir(source);
       placeFile(file, (t) => writeFileSync(t, JSON.stringify(pack)));
       const kind = pack.source ?? 'nhsa-text';
-      entry = { id, name: schemeName(id, kind), source: kind, packFormat: pack.format, sourceHash: pack.sourceHash, packHash: packHash(pack), compiledAt: pack.compiledAt, ...countCodes(pack), paymentTable: paymentTableOf(id) };
+      entry = { id, name: schemeName(id, kind), source: kind, packFormat: pack.format, sourceHash: pack.sourceHash, packHash: packHash(pack), compiledAt: pack.compiledAt, compilerVersion: compiler, ...countCodes(pack), paymentTable: paymentTableOf(id) };
     }
     if (entry.paymentTable) placeFile(path.join(out, 'payment-tables', `${entry.paymentTable}.csv`), (t) => copyFileSync(referencePath('payment-tables', `${entry.paymentTable}.csv`), t));
     schemes.push(entry);

@@ -17,6 +17,10 @@ afterEach(() => vi.restoreAllMocks());
 
 const example = (ext: string): string => path.resolve('examples', `settlement-lists-2025-03.${ext}`);
 
+/** The example base-rate policy over the example month's own year (the example lists are one month of 2025). */
+const policy = path.join(dir, 'policy-2025.json');
+writeFileSync(policy, JSON.stringify({ ...JSON.parse(readFileSync('examples/policy-base-rate.json', 'utf8')), referenceYears: [2025], yearWeights: [1] }));
+
 /** Run the CLI in this process; its exit code and what it wrote to stderr. */
 async function run(argv: string[]): Promise<{ code: number; stderr: string }> {
   const err: string[] = [];
@@ -57,7 +61,7 @@ describe('record files as Excel workbooks', () => {
   it('monitor and simulate read the .xlsx as they read the .jsonl', async () => {
     for (const ext of ['jsonl', 'xlsx']) {
       expect((await run(['monitor', '--cases', example(ext), '--output', path.join(dir, `flags-${ext}.jsonl`)])).code).toBe(0);
-      expect((await run(['simulate', '--cases', example(ext), '--policy', 'examples/policy-base-rate.json', '--output', path.join(dir, `sim-${ext}`)])).code).toBe(0);
+      expect((await run(['simulate', '--cases', example(ext), '--policy', policy, '--output', path.join(dir, `sim-${ext}`)])).code).toBe(0);
     }
     expect(readFileSync(path.join(dir, 'flags-xlsx.jsonl'), 'utf8')).toBe(readFileSync(path.join(dir, 'flags-jsonl.jsonl'), 'utf8'));
     for (const file of ['hospitals.csv', 'groups.csv', 'cases.jsonl']) {
@@ -86,7 +90,7 @@ describe('an input that is not the format its name says', () => {
   it('simulate checks every input before it reads any, and names the wrong one', async () => {
     const fake = path.join(dir, 'fake.xlsx');
     writeFileSync(fake, readFileSync(example('jsonl')));
-    const { code, stderr } = await run(['simulate', '--cases', example('jsonl'), '--cases', fake, '--policy', 'examples/policy-base-rate.json', '--output', path.join(dir, 'sim-never')]);
+    const { code, stderr } = await run(['simulate', '--cases', example('jsonl'), '--cases', fake, '--policy', policy, '--output', path.join(dir, 'sim-never')]);
     expect(code).toBe(2);
     expect(stderr).toContain(`${fake} is not an Excel workbook (.xlsx): it is JSON text`);
   });
@@ -124,9 +128,9 @@ describe('an input that is not the format its name says', () => {
 describe('simulate writes summary.xlsx', () => {
   it('one sheet per table — policies, hospitals, groups, comparison — with the CSV rows, numbers as numbers, the header bold and frozen', async () => {
     const other = path.join(dir, 'policy-10000.json');
-    writeFileSync(other, JSON.stringify({ ...JSON.parse(readFileSync('examples/policy-base-rate.json', 'utf8')), name: 'base rate 10 000', baseRate: 10000 }));
+    writeFileSync(other, JSON.stringify({ ...JSON.parse(readFileSync(policy, 'utf8')), name: 'base rate 10 000', baseRate: 10000 }));
     const output = path.join(dir, 'summary');
-    const { code, stderr } = await run(['simulate', '--cases', example('xlsx'), '--policy', 'examples/policy-base-rate.json', '--compare', other, '--output', output]);
+    const { code, stderr } = await run(['simulate', '--cases', example('xlsx'), '--policy', policy, '--compare', other, '--output', output]);
     expect(code, stderr).toBe(0);
     const workbook = new ExcelJS.Workbook();
     await workbook.xlsx.readFile(path.join(output, 'summary.xlsx'));

@@ -103,8 +103,11 @@ describe('simulations', () => {
       const out = await call(get, { caller: analyst, params: { id } });
       expect(out.body.error).toBeUndefined();
       expect(out.body.status).toBe('succeeded');
-      // Rounded at the output boundary: amounts to the cent, ratios to 4 decimals, no float noise.
-      expect(out.text).not.toMatch(/\d\.\d{5,}/);
+      // Rounded at the output boundary: amounts to the cent, ratios to 4 decimals, weights and rates to 6, no float noise.
+      expect(out.text).not.toMatch(/\d\.\d{7,}/);
+      const fine = [...out.text.matchAll(/"(\w+)":-?\d+\.\d{5,6}[,}\]]/g)].map((m) => m[1]!);
+      // … and only pricing figures (or a DRG's entry in relativeWeights) carry 5 or 6.
+      expect(fine.filter((key) => !/(weight|rw|pointvalue|coefficient|points|yearstartderived|baserate)s?$/i.test(key) && !/^[A-Z]{2}[0-9A-Z]{1,4}$/.test(key))).toEqual([]);
       expect(out.body.progress.partitionsDone).toBe(out.body.progress.partitionsTotal);
       expect(out.body.progress.casesRead).toBe(cases);
       expect(out.body.result.totals.cases).toBe(cases);

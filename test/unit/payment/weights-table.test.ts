@@ -135,7 +135,11 @@ describe('payreform simulate with a weightsTable', () => {
 
   it('reads the table beside the policy and names the groups it lacks', () => {
     const out = path.join(dir, 'out');
-    const run = spawnSync(process.execPath, [bin, 'simulate', '--cases', cases, '--policy', path.join(projectRoot, 'examples', 'policy-weights-table.json'), '--output', out], { encoding: 'utf8' });
+    // The example policy over the example month's own year; its table stays beside the example.
+    const policyFile = path.join(dir, 'policy-2025.json');
+    const example = JSON.parse(readFileSync(path.join(projectRoot, 'examples', 'policy-weights-table.json'), 'utf8')) as Record<string, unknown>;
+    writeFileSync(policyFile, JSON.stringify({ ...example, referenceYears: [2025], weightsTable: path.join(projectRoot, 'examples', String(example.weightsTable)) }));
+    const run = spawnSync(process.execPath, [bin, 'simulate', '--cases', cases, '--policy', policyFile, '--output', out], { encoding: 'utf8' });
     expect(run.status, run.stderr).toBe(0);
     expect(run.stderr).toMatch(/weights from payment-table-city\.csv \(column 权重, 18 groups\)/);
     expect(run.stderr).toMatch(/cases of \d+ groups without a weight in the table, paid by item: /);

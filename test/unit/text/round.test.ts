@@ -4,10 +4,18 @@ import { describe, expect, it } from 'vitest';
 import { roundForOutput, roundTo, stringifyRounded } from '../../../models/text/round.ts';
 
 describe('output rounding', () => {
-  it('amounts by their name to the cent, ratios to 4 decimals, inside objects and arrays', () => {
-    const text = stringifyRounded({ totalCost: 0.1 + 0.2, payment: 1234.5678, inGroupRate: 0.1 + 0.2, weight: 1.234567, cases: 3, nested: { budget: [1.005, 2.675], shares: [1 / 3] }, label: 'x' });
-    expect(text).not.toMatch(/\d\.\d{5,}/);
-    expect(JSON.parse(text)).toEqual({ totalCost: 0.3, payment: 1234.57, inGroupRate: 0.3, weight: 1.2346, cases: 3, nested: { budget: [1.01, 2.68], shares: [0.3333] }, label: 'x' });
+  it('amounts by their name to the cent, ratios to 4 decimals, pricing figures to 6, inside objects and arrays', () => {
+    const text = stringifyRounded({
+      totalCost: 0.1 + 0.2, payment: 1234.5678, inGroupRate: 0.1 + 0.2, paymentToCost: 0.912345, weight: 1.23456789, cases: 3,
+      nested: { budget: [1.005, 2.675], shares: [1 / 3] }, relativeWeights: { FM19: 2.14862649 }, hospitalCoefficients: { level: { 1: 1.0491334 } },
+      settlementPointValue: 2.85243149, label: 'x', other: 0.123456,
+    });
+    expect(text).not.toMatch(/\d\.\d{7,}/);
+    expect(JSON.parse(text)).toEqual({
+      totalCost: 0.3, payment: 1234.57, inGroupRate: 0.3, paymentToCost: 0.9123, weight: 1.234568, cases: 3,
+      nested: { budget: [1.01, 2.68], shares: [0.3333] }, relativeWeights: { FM19: 2.148626 }, hospitalCoefficients: { level: { 1: 1.049133 } },
+      settlementPointValue: 2.852431, label: 'x', other: 0.1235,
+    });
     expect(roundForOutput('balance', -2.345)).toBe(-2.35);
     expect(roundForOutput('x', Number.NaN)).toBeNaN();
   });
