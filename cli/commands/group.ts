@@ -85,6 +85,8 @@ export async function run(argv: string[]): Promise<number> {
     `${counted(records, 'record')}: ${counts.grouped} grouped, ${counts.ambiguous} ambiguous, ${counts.ungroupable} ungroupable, ${counts.invalid} invalid` +
       `${warned > 0 ? ` (${warned} with warnings)` : ''} under ${schemeLine(pack)}; ${seconds.toFixed(2)} s, ${rate.toLocaleString('en')} cases/s\n`,
   );
+  // A run that read no record grouped nothing: it says so and never exits 0.
+  if (records === 0) throw new CliError(`${input === '-' ? 'the standard input' : input}: no settlement record was read, so nothing was grouped.`, 2);
   return 0;
 }
 

@@ -92,6 +92,8 @@ export async function run(argv: string[]): Promise<number> {
   }
   progress.finish();
   for (const e of tally.errors) process.stderr.write(e + '\n');
+  // A run that read no record screened nothing: it says so and never exits 0.
+  if (tally.records === 0) throw new CliError(`${files.join(', ')}: no settlement record was read, so nothing was screened.`, 2);
   const table = builder.finish();
   const read = performance.now();
   const result = screenCases(table, ruleSet, policy);

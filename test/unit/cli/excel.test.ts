@@ -176,3 +176,16 @@ describe('simulate writes summary.xlsx', () => {
     expect(own.getWorksheet('policies')!.rowCount).toBe(2);
   });
 });
+
+describe('a run that read no record', () => {
+  it('group and monitor stop with exit 2 and one sentence naming the file', async () => {
+    const empty = path.join(dir, 'empty.jsonl');
+    writeFileSync(empty, '');
+    const grouped = await run(['group', '--input', empty, '--output', path.join(dir, 'empty-out.jsonl')]);
+    expect(grouped.code).toBe(2);
+    expect(grouped.stderr).toContain(`${empty}: no settlement record was read, so nothing was grouped.`);
+    const screened = await run(['monitor', '--cases', empty, '--output', path.join(dir, 'empty-flags.jsonl')]);
+    expect(screened.code).toBe(2);
+    expect(screened.stderr).toContain(`${empty}: no settlement record was read, so nothing was screened.`);
+  });
+});
