@@ -116,6 +116,8 @@ export async function run(argv: string[]): Promise<number> {
     newbornWeight: Float64Array.from(cols.newbornWeight),
     ventilationHours: Float64Array.from(cols.ventilationHours),
   };
+  // A run with no grouped case to learn from designed nothing: it says so and never exits 0.
+  if (cases.size === 0) throw new CliError(`${files.join(', ')}: no grouped case with a cost was read (${counted(counts.records, 'record')}, ${counts.invalid} invalid, ${counts.notGrouped} ungroupable or ambiguous, ${counts.noCost} without cost), so no split was designed.`, 2);
   const read = performance.now();
   const design = designSplits(cases, options);
   mkdirSync(output, { recursive: true });

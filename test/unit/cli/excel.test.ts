@@ -178,7 +178,7 @@ describe('simulate writes summary.xlsx', () => {
 });
 
 describe('a run that read no record', () => {
-  it('group and monitor stop with exit 2 and one sentence naming the file', async () => {
+  it('group, monitor and drg design stop with exit 2 and one sentence naming the file', async () => {
     const empty = path.join(dir, 'empty.jsonl');
     writeFileSync(empty, '');
     const grouped = await run(['group', '--input', empty, '--output', path.join(dir, 'empty-out.jsonl')]);
@@ -187,5 +187,8 @@ describe('a run that read no record', () => {
     const screened = await run(['monitor', '--cases', empty, '--output', path.join(dir, 'empty-flags.jsonl')]);
     expect(screened.code).toBe(2);
     expect(screened.stderr).toContain(`${empty}: no settlement record was read, so nothing was screened.`);
+    const designed = await run(['drg', 'design', '--cases', empty, '--output', path.join(dir, 'empty-design')]);
+    expect(designed.code).toBe(2);
+    expect(designed.stderr).toContain('no grouped case with a cost was read (0 records');
   });
 });
