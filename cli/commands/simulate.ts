@@ -100,7 +100,8 @@ export async function run(argv: string[]): Promise<number> {
   const pack = await rulePackWhileWorkersBoot(schemeOption(values), workers);
   warnOfOtherSchemes(policyFiles, pack.scheme);
   const progress = inputProgress('reading and grouping', files);
-  const builder = new CaseTableBuilder(modes, 1 << 16);
+  // Room for the cases of a file of ~500-byte records, so the columns seldom grow (each growth copies them).
+  const builder = new CaseTableBuilder(modes, Math.max(1 << 16, Math.ceil(bytes / 512)));
   const input: InputCounts = { files, records: 0, rejected: 0, otherYears: 0 };
   const errors: string[] = [];
   const dipBlocks: DipColumns[] = [];
