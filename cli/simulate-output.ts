@@ -13,8 +13,7 @@ import { outlierNames } from '../models/payment/outliers.ts';
 import { caseMixIndex, type HospitalTotals } from '../models/payment/price.ts';
 import type { DipHospitalSettlement, DipResult, PolicyResult } from '../models/payment/simulate.ts';
 import { createLineWriter } from '../lib/output.ts';
-import type { WorkbookWriter } from '../lib/workbook-writer.ts';
-import type { SheetTable } from '../lib/xlsx.ts';
+import { writeXlsx, type SheetTable } from '../lib/xlsx-write.ts';
 import { resultDocument } from '../app/simulate.ts';
 import { stringifyRounded } from '../models/text/round.ts';
 
@@ -254,15 +253,11 @@ export async function writePolicyFiles(dir: string, table: CaseTable, result: Po
   return { hospitals, groups };
 }
 
-/**
- * summary.xlsx: the sheets policies, hospitals, groups and (with compared policies) comparison —
- * the CSV files' rows, numbers as numbers, the header row bold and frozen — written by `writer`'s
- * thread; resolves when the file is complete.
- */
-export function writeSummaryWorkbook(writer: WorkbookWriter, file: string, tables: { policies: Table; hospitals: Table; groups: Table; comparison?: Table }): Promise<void> {
+/** summary.xlsx: the sheets policies, hospitals, groups and (with compared policies) comparison — the CSV files' rows, numbers as numbers, the header row bold and frozen. */
+export async function writeSummaryWorkbook(file: string, tables: { policies: Table; hospitals: Table; groups: Table; comparison?: Table }): Promise<void> {
   const sheets = [tableSheet('policies', tables.policies), tableSheet('hospitals', tables.hospitals), tableSheet('groups', tables.groups)];
   if (tables.comparison) sheets.push(tableSheet('comparison', tables.comparison));
-  return writer.write(file, sheets);
+  await writeXlsx(file, sheets);
 }
 
 const yuanText = (x: number) => (roundHalfUpCents(x) / 100).toFixed(2);

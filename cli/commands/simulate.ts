@@ -31,7 +31,6 @@ import { initWorkers, OrderedWorkerPool, parallelFromBytes, startWorkers } from 
 import { loadProcedureClasses } from '../dip-records.ts';
 import { fileLineBlocks, type LineBlock } from '../line-blocks.ts';
 import type { SimulateWorkerInit } from '../simulate-worker.ts';
-import { startWorkbookWriter, type WorkbookWriter } from '../../lib/workbook-writer.ts';
 import { appendBlock, caseBlock, type CaseBlock, type CaseContext } from '../../app/case-block.ts';
 import { comparisonTable, policiesTable, summaryOf, tableCsv, writePolicyFiles, writeSummaryWorkbook, type InputCounts, type Table } from '../simulate-output.ts';
 import { reportHtml } from '../simulate-report.ts';
@@ -113,59 +112,46 @@ export async function run(argv: string[]): Promise<number> {
     for (const e of block.errors) if (errors.length < 10) errors.push(e);
   };
   if (parallel) initWorkers(workers, { pack, modes, dip, codeEdition: codes.codeEdition } satisfies SimulateWorkerInit);
-  // The pack's hash (summary.json's groupedBy, ~0.1 s) while the workers boot, not after the reading.
-  schemeIdentity(pack);
-  // summary.xlsx is written on a thread of its own, which loads exceljs on the core the reading
-  // leaves free: from the start when one thread reads, as the last blocks are grouped when workers do.
-  let workbooks: WorkbookWriter | null = null;
-  const startWorkbooks = () => (workbooks ??= startWorkbookWriter());
-  try {
-    if (!parallel) startWorkbooks();
-    if (parallel) await readInWorkers(files, workers, take, progress, startWorkbooks);
-    else await readInProcess(files, formats, { pack, codeSets: loadCodeSets(), ...codes, modes, dip }, take, progress);
-    progress.finish();
-    const table = builder.finish();
-    const groupedAt = performance.now();
-    for (const e of errors) process.stderr.write(`rejected: ${e}\n`);
-    if (input.rejected > errors.length) process.stderr.write(`… ${input.rejected - errors.length} more rejected records\n`);
+  // The pack's hash (summary.json's groupedBy, ~0.1 s of CPU) is taken while the workers have
+  // blocks to group, not before they get any nor after the reading.
+  const hashPack = () => void schemeIdentity(pack);
+  if (parallel) await readInWorkers(files, workers, take, progress, hashPack);
+  else await readInProcess(files, formats, { pack, codeSets: loadCodeSets(), ...codes, modes, dip }, take, progress);
+  progress.finish();
+  const table = builder.finish();
+  const groupedAt = performance.now();
+  for (const e of errors) process.stderr.write(`rejected: ${e}\n`);
+  if (input.rejected > errors.length) process.stderr.write(`… ${input.rejected - errors.length} more rejected records\n`);
 
-    const yearsWithCases = new Set(table.year);
-    policies.forEach((policy, p) => {
-      const problem = policyYearsProblem({ ...policy, catalog: policy.method === 'dip' ? policy.catalog : undefined }, yearsWithCases);
-      if (problem) throw new CliError(`the policy ${policyFiles[p]}: ${problem}.`, 2);
-    });
-    const dipInput = dip ? { dip: concatDipColumns(dipBlocks), procedureClasses: loadProcedureClasses(), builtAt: new Date().toISOString() } : null;
-    const results = policies.map((policy, p) => price(table, policy, policyFiles[p]!, tables[p] ?? null, (dipPolicy) => simulateDipPolicy(table, dipPolicy, { ...dipInput!, catalog: catalogs[p] })));
-    const pricedAt = performance.now();
-    const years = new Set(policies.flatMap((p) => [...p.referenceYears, p.settlementYear]));
-    for (let i = 0; i < table.size; i++) if (!years.has(table.year[i]!)) input.otherYears++;
+  const yearsWithCases = new Set(table.year);
+  policies.forEach((policy, p) => {
+    const problem = policyYearsProblem({ ...policy, catalog: policy.method === 'dip' ? policy.catalog : undefined }, yearsWithCases);
+    if (problem) throw new CliError(`the policy ${policyFiles[p]}: ${problem}.`, 2);
+  });
+  const dipInput = dip ? { dip: concatDipColumns(dipBlocks), procedureClasses: loadProcedureClasses(), builtAt: new Date().toISOString() } : null;
+  const results = policies.map((policy, p) => price(table, policy, policyFiles[p]!, tables[p] ?? null, (dipPolicy) => simulateDipPolicy(table, dipPolicy, { ...dipInput!, catalog: catalogs[p] })));
+  const pricedAt = performance.now();
+  const years = new Set(policies.flatMap((p) => [...p.referenceYears, p.settlementYear]));
+  for (let i = 0; i < table.size; i++) if (!years.has(table.year[i]!)) input.otherYears++;
 
-    mkdirSync(output, { recursive: true });
-    const writer = startWorkbooks();
-    const workbooksWritten: Promise<void>[] = [];
-    const writeProgress = createProgress('writing', results.length);
-    const comparison = results.length > 1 ? comparisonTable(labels, results) : undefined;
-    if (comparison) writeFileSync(path.join(output, 'comparison.csv'), tableCsv(comparison));
-    const policyRows: Table = policiesTable(labels, results);
-    for (let p = 0; p < results.length; p++) {
-      const dir = p === 0 ? output : path.join(output, labels[p]!);
-      mkdirSync(dir, { recursive: true });
-      const tables = await writePolicyFiles(dir, table, results[p]!, { ...summaryOf(results[p]!, labels[p]!, input), groupedBy: schemeIdentity(pack) }, p === 0 || values['no-case-files'] !== true);
-      // DIR/summary.xlsx holds every policy and the comparison; DIR/<policy>/summary.xlsx that policy's tables.
-      const written = writeSummaryWorkbook(writer, path.join(dir, 'summary.xlsx'), p === 0 ? { policies: policyRows, ...tables, comparison } : { policies: { ...policyRows, rows: [policyRows.rows[p]!] }, ...tables });
-      written.catch(() => {}); // awaited below; a failure before then must not go unhandled
-      workbooksWritten.push(written);
-      writeProgress.update(p + 1);
-    }
-    writeFileSync(path.join(output, 'report.html'), reportHtml(labels, results));
-    await Promise.all(workbooksWritten);
-    writeProgress.finish();
-
-    const seconds = (performance.now() - started) / 1000;
-    report(input, table, labels, results, { seconds, grouping: (groupedAt - started) / 1000, pricing: (pricedAt - groupedAt) / 1000 }, output, schemeLine(pack));
-  } finally {
-    await (workbooks as WorkbookWriter | null)?.close();
+  mkdirSync(output, { recursive: true });
+  const writeProgress = createProgress('writing', results.length);
+  const comparison = results.length > 1 ? comparisonTable(labels, results) : undefined;
+  if (comparison) writeFileSync(path.join(output, 'comparison.csv'), tableCsv(comparison));
+  const policyRows: Table = policiesTable(labels, results);
+  for (let p = 0; p < results.length; p++) {
+    const dir = p === 0 ? output : path.join(output, labels[p]!);
+    mkdirSync(dir, { recursive: true });
+    const tables = await writePolicyFiles(dir, table, results[p]!, { ...summaryOf(results[p]!, labels[p]!, input), groupedBy: schemeIdentity(pack) }, p === 0 || values['no-case-files'] !== true);
+    // DIR/summary.xlsx holds every policy and the comparison; DIR/<policy>/summary.xlsx that policy's tables.
+    await writeSummaryWorkbook(path.join(dir, 'summary.xlsx'), p === 0 ? { policies: policyRows, ...tables, comparison } : { policies: { ...policyRows, rows: [policyRows.rows[p]!] }, ...tables });
+    writeProgress.update(p + 1);
   }
+  writeProgress.finish();
+  writeFileSync(path.join(output, 'report.html'), reportHtml(labels, results));
+
+  const seconds = (performance.now() - started) / 1000;
+  report(input, table, labels, results, { seconds, grouping: (groupedAt - started) / 1000, pricing: (pricedAt - groupedAt) / 1000 }, output, schemeLine(pack));
   return 0;
 }
 
@@ -250,15 +236,23 @@ async function readInProcess(files: string[], formats: InputFormat[], ctx: CaseC
   }
 }
 
-/** JSON Lines over worker threads (initialised): blocks of whole lines out, CaseBlocks back in input order; `allSent` once the last block is sent. */
-async function readInWorkers(files: string[], workers: Worker[], take: (b: CaseBlock) => void, progress: InputProgress, allSent: () => void): Promise<void> {
+/**
+ * JSON Lines over worker threads (initialised): blocks of whole lines out, CaseBlocks back in
+ * input order. `busy` runs once every worker has two blocks to group (main-thread work that
+ * would otherwise hold up the first blocks).
+ */
+async function readInWorkers(files: string[], workers: Worker[], take: (b: CaseBlock) => void, progress: InputProgress, busy: () => void): Promise<void> {
   const pool = new OrderedWorkerPool<LineBlock, CaseBlock>(workers, take);
   let bytesRead = 0;
+  let sent = 0;
   try {
     for (const file of files) {
-      for await (const block of fileLineBlocks(file, (n) => progress.update((bytesRead += n)))) await pool.submit(block, [block.bytes.buffer]);
+      for await (const block of fileLineBlocks(file, (n) => progress.update((bytesRead += n)))) {
+        await pool.submit(block, [block.bytes.buffer]);
+        if (++sent === 2 * workers.length) busy();
+      }
     }
-    allSent();
+    if (sent < 2 * workers.length) busy();
   } finally {
     await pool.close();
   }
