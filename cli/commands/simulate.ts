@@ -123,7 +123,7 @@ export async function run(argv: string[]): Promise<number> {
   for (const e of errors) process.stderr.write(`rejected: ${e}\n`);
   if (input.rejected > errors.length) process.stderr.write(`… ${input.rejected - errors.length} more rejected records\n`);
 
-  const yearsWithCases = new Set(table.year);
+  const yearsWithCases = distinctYears(table.year);
   policies.forEach((policy, p) => {
     const problem = policyYearsProblem({ ...policy, catalog: policy.method === 'dip' ? policy.catalog : undefined }, yearsWithCases);
     if (problem) throw new CliError(`the policy ${policyFiles[p]}: ${problem}.`, 2);
@@ -132,7 +132,7 @@ export async function run(argv: string[]): Promise<number> {
   const results = policies.map((policy, p) => price(table, policy, policyFiles[p]!, tables[p] ?? null, (dipPolicy) => simulateDipPolicy(table, dipPolicy, { ...dipInput!, catalog: catalogs[p] })));
   const pricedAt = performance.now();
   const years = new Set(policies.flatMap((p) => [...p.referenceYears, p.settlementYear]));
-  for (let i = 0; i < table.size; i++) if (!years.has(table.year[i]!)) input.otherYears++;
+  for (const y of yearsWithCases) if (!years.has(y)) input.otherYears += yearCount(table.year, y);
 
   mkdirSync(output, { recursive: true });
   const writeProgress = createProgress('writing', results.length);
@@ -153,6 +153,25 @@ export async function run(argv: string[]): Promise<number> {
   const seconds = (performance.now() - started) / 1000;
   report(input, table, labels, results, { seconds, grouping: (groupedAt - started) / 1000, pricing: (pricedAt - groupedAt) / 1000 }, output, schemeLine(pack));
   return 0;
+}
+
+/** The years of the cases (runs of one year, as in a file per year, cost one comparison a case). */
+function distinctYears(year: Int32Array): Set<number> {
+  const seen = new Set<number>();
+  let last = Number.NaN;
+  for (let i = 0; i < year.length; i++) {
+    if (year[i] !== last) {
+      last = year[i]!;
+      seen.add(last);
+    }
+  }
+  return seen;
+}
+
+function yearCount(year: Int32Array, y: number): number {
+  let n = 0;
+  for (let i = 0; i < year.length; i++) if (year[i] === y) n++;
+  return n;
 }
 
 function readCatalog(file: string, policyFile: string): DipCatalog {
