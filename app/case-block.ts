@@ -11,7 +11,7 @@ import type { AmbiguousMode, GroupingInput, Severity } from '../models/grouping/
 import { severityFromPack } from '../models/grouping/dip/cases.ts';
 import { icuDays, severityIndex, typingFlags } from '../models/grouping/dip/codes.ts';
 import type { RulePack } from '../models/grouping/drg/pack.ts';
-import { GroupStatus, type CaseTableBuilder } from '../models/payment/cases.ts';
+import { GroupStatus, internCode, type CaseTableBuilder } from '../models/payment/cases.ts';
 import type { DipColumns } from '../models/payment/simulate-dip.ts';
 import type { RawRecord } from '../models/settlement/readers.ts';
 import type { SettlementRecord } from '../models/settlement/schema.ts';
@@ -117,15 +117,6 @@ export function caseBlock(raws: readonly RawRecord[], ctx: CaseContext): CaseBlo
   };
   const hospitals = new Map<string, number>();
   const drgs = new Map<string, number>();
-  const intern = (index: Map<string, number>, list: string[], code: string): number => {
-    let i = index.get(code);
-    if (i === undefined) {
-      i = list.length;
-      index.set(code, i);
-      list.push(code);
-    }
-    return i;
-  };
   let dip: DipColumns | null = ctx.dip ? newDipColumns(n) : null;
   const severity = ctx.dip ? severityOf(ctx.pack) : null;
   let k = 0;
@@ -145,14 +136,14 @@ export function caseBlock(raws: readonly RawRecord[], ctx: CaseContext): CaseBlo
       continue;
     }
     block.listIds.push(r.listId);
-    block.hospital[k] = intern(hospitals, block.hospitals, r.hospitalId!);
+    block.hospital[k] = internCode(hospitals, block.hospitals, r.hospitalId!);
     block.year[k] = Number(r.dischargeDate!.slice(0, 4));
     block.lengthOfStay[k] = r.lengthOfStay;
     block.cost[k] = r.totalCost!;
     block.level[k] = r.hospitalLevel ?? 0;
     for (let m = 0; m < ctx.modes.length; m++) {
       const g = groupRecord(ctx, r, { ambiguous: ctx.modes[m]!, trace: false });
-      block.drg[m]![k] = g.drg === null ? -1 : intern(drgs, block.drgs, g.drg);
+      block.drg[m]![k] = g.drg === null ? -1 : internCode(drgs, block.drgs, g.drg);
       block.status[m]![k] = statusCode[g.status];
     }
     if (dip) putDipFacts(dip, k, r, severity!);

@@ -107,6 +107,22 @@ function dosDateTime(d: Date): { date: number; time: number } {
   return { date: ((d.getFullYear() - 1980) << 9) | ((d.getMonth() + 1) << 5) | d.getDate(), time: (d.getHours() << 11) | (d.getMinutes() << 5) | (d.getSeconds() >> 1) };
 }
 
+/**
+ * The fields a zip entry's local header and its central-directory record share, from "version
+ * needed" to the name's length (26 bytes), written at `at`.
+ */
+function writeEntryFields(header: Buffer, at: number, f: { time: number; date: number; crc: number; packed: number; size: number; nameLength: number }): void {
+  header.writeUInt16LE(20, at); // version needed: 2.0
+  header.writeUInt16LE(0x0800, at + 2); // names in UTF-8
+  header.writeUInt16LE(8, at + 4); // deflate
+  header.writeUInt16LE(f.time, at + 6);
+  header.writeUInt16LE(f.date, at + 8);
+  header.writeUInt32LE(f.crc, at + 10);
+  header.writeUInt32LE(f.packed, at + 14);
+  header.writeUInt32LE(f.size, at + 18);
+  header.writeUInt16LE(f.nameLength, at + 22);
+}
+
 /** A zip archive of `entries` (deflated), as one buffer. */
 function zip(entries: readonly { name: string; text: string }[], now: Date): Buffer {
   const { date, time } = dosDateTime(now);
@@ -117,30 +133,14 @@ function zip(entries: readonly { name: string; text: string }[], now: Date): Buf
     const data = Buffer.from(text, 'utf8');
     const packed = deflateRawSync(data);
     const nameBytes = Buffer.from(name, 'utf8');
-    const crc = crc32(data);
+    const fields = { time, date, crc: crc32(data), packed: packed.length, size: data.length, nameLength: nameBytes.length };
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(0x0800, 6); // names in UTF-8
-    local.writeUInt16LE(8, 8); // deflate
-    local.writeUInt16LE(time, 10);
-    local.writeUInt16LE(date, 12);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(packed.length, 18);
-    local.writeUInt32LE(data.length, 22);
-    local.writeUInt16LE(nameBytes.length, 26);
+    writeEntryFields(local, 4, fields);
     const entry = Buffer.alloc(46);
     entry.writeUInt32LE(0x02014b50, 0);
-    entry.writeUInt16LE(20, 4);
-    entry.writeUInt16LE(20, 6);
-    entry.writeUInt16LE(0x0800, 8);
-    entry.writeUInt16LE(8, 10);
-    entry.writeUInt16LE(time, 12);
-    entry.writeUInt16LE(date, 14);
-    entry.writeUInt32LE(crc, 16);
-    entry.writeUInt32LE(packed.length, 20);
-    entry.writeUInt32LE(data.length, 24);
-    entry.writeUInt16LE(nameBytes.length, 28);
+    entry.writeUInt16LE(20, 4); // made by: 2.0
+    writeEntryFields(entry, 6, fields);
     entry.writeUInt32LE(offset, 42);
     parts.push(local, nameBytes, packed);
     central.push(entry, nameBytes);

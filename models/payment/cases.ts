@@ -37,6 +37,17 @@ export interface CaseTable {
   groupings: Partial<Record<AmbiguousMode, CaseGrouping>>;
 }
 
+/** The index of `code` in `list` (appended, and indexed in `index`, when new). */
+export function internCode(index: Map<string, number>, list: string[], code: string): number {
+  let i = index.get(code);
+  if (i === undefined) {
+    i = list.length;
+    index.set(code, i);
+    list.push(code);
+  }
+  return i;
+}
+
 /** Fills a CaseTable row by row (growing its arrays), interning hospitals and DRG codes. */
 export class CaseTableBuilder {
   private capacity: number;
@@ -64,13 +75,7 @@ export class CaseTableBuilder {
 
   /** The index of a DRG code (interned). */
   drg(code: string): number {
-    let i = this.drgIndex.get(code);
-    if (i === undefined) {
-      i = this.table.drgs.length;
-      this.drgIndex.set(code, i);
-      this.table.drgs.push(code);
-    }
-    return i;
+    return internCode(this.drgIndex, this.table.drgs, code);
   }
 
   /** Append a case; `groups[k]` is its grouping under `modes[k]` (drg null when ungroupable). Returns its row. */
@@ -122,13 +127,7 @@ export class CaseTableBuilder {
 
   /** The index of a hospital id (interned). */
   private hospital(id: string): number {
-    let h = this.hospitalIndex.get(id);
-    if (h === undefined) {
-      h = this.table.hospitals.length;
-      this.hospitalIndex.set(id, h);
-      this.table.hospitals.push(id);
-    }
-    return h;
+    return internCode(this.hospitalIndex, this.table.hospitals, id);
   }
 
   private grow(): void {
