@@ -79,12 +79,16 @@ export class OrderedWorkerPool<Task, Result> {
     while (this.inFlight.length > 0) await this.inFlight.shift();
   }
 
-  /** Drain, then stop the workers. */
+  /**
+   * Drain, then stop the workers without waiting for them to be gone: a worker's heap is torn
+   * down on its own thread, which took 0.15–0.25 s that the caller now spends on its next step
+   * (the process still waits for the threads before it exits).
+   */
   async close(): Promise<void> {
     try {
       await this.drain();
     } finally {
-      await Promise.all(this.workers.map((w) => w.terminate()));
+      for (const worker of this.workers) void worker.terminate();
     }
   }
 
