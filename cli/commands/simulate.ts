@@ -261,7 +261,10 @@ async function readInProcess(files: string[], formats: InputFormat[], ctx: CaseC
  * would otherwise hold up the first blocks).
  */
 async function readInWorkers(files: string[], workers: Worker[], take: (b: CaseBlock) => void, progress: InputProgress, busy: () => void): Promise<void> {
-  const pool = new OrderedWorkerPool<LineBlock, CaseBlock>(workers, take);
+  // Up to 8 blocks (~8 MB) per worker in flight: results are delivered in input order, so with 3
+  // a worker that had finished its blocks sat idle whenever the other, given less of a shared
+  // core, still held the oldest one.
+  const pool = new OrderedWorkerPool<LineBlock, CaseBlock>(workers, take, workers.length * 8);
   let bytesRead = 0;
   let sent = 0;
   try {
