@@ -572,15 +572,15 @@ function groupByFacts(pack: RulePack, index: PackIndex, record: GroupingInput, p
       }
       if (!gatePassed) continue;
     }
-    // Without a trace, the cheapest test that can turn the case away goes first: a diagnosis list
-    // behind its prefix filter, then whether any ADRG is keyed by the case's principal codes.
+    // Without a trace, the cheapest test that can turn the case away goes first: whether any ADRG
+    // is keyed by the case's principal codes (remembered per code), then the entry rule by code
+    // lists (a diagnosis list behind its prefix filter reads every diagnosis of the case).
     const known = entry.candidates;
     const keyedOnly = known !== null && known.keyedOnly && entry.entry !== null && trace === null;
     const codes = trace === null ? entry.entryCodes : null;
-    if (codes !== null && codes.on === 'anyDiagnosis' && !entersByDiagnosis(codes, record)) continue;
     if (keyedOnly && !keysAnAdrg(known, entry, principal, procedure, record)) continue;
     if (codes !== null) {
-      if (codes.on === 'principalProcedure' && !entersByProcedure(codes, entry, procedure, principalProcedure)) continue;
+      if (codes.on === 'anyDiagnosis' ? !entersByDiagnosis(codes, record) : !entersByProcedure(codes, entry, procedure, principalProcedure)) continue;
       if (entry.principal !== null && !entersMdc(entry, record, index, trace, true)) continue;
     } else if (!entersMdc(entry, record, index, trace, false)) continue;
     const adrgs = entry.candidates ?? (entry.candidates = entry.indexCandidates());
