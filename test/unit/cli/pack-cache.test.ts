@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CliError } from '../../../lib/cli-error.ts';
 import { compilerSourceDir, compilerVersion } from '../../../lib/pack-cache.ts';
-import { compileSchemeDir, loadScheme, rulePackForDir } from '../../../lib/scheme.ts';
+import { compileSchemeDir, loadScheme, rulePackForDir, schemeIdentity } from '../../../lib/scheme.ts';
 import type { RulePack } from '../../../models/grouping/drg/pack.ts';
 
 const fixture = path.join(import.meta.dirname, '../../fixtures/grouping/mini-scheme');
@@ -32,8 +32,8 @@ const entries = (cache: string) => readdirSync(cache).filter((f) => f.endsWith('
 function markCached(cache: string): void {
   const [entry] = entries(cache);
   const file = path.join(cache, entry!);
-  const pack = JSON.parse(readFileSync(file, 'utf8')) as RulePack;
-  writeFileSync(file, JSON.stringify({ ...pack, compiledAt: 'from the cache' }));
+  const { pack, packHash } = JSON.parse(readFileSync(file, 'utf8')) as { pack: RulePack; packHash: string };
+  writeFileSync(file, JSON.stringify({ packHash, pack: { ...pack, compiledAt: 'from the cache' } }));
 }
 
 /** Change a file's content or only its mtime, a few seconds ahead so the stamp surely differs. */
@@ -51,6 +51,22 @@ describe('the cached rule pack of a scheme directory', () => {
     const loaded = rulePackForDir(scheme, cache, compiler);
     expect(loaded.compiledAt).toBe('from the cache');
     expect({ ...loaded, compiledAt: compiled.compiledAt }).toEqual(compiled);
+  });
+
+  it('reports the hash written with the pack, the same as the hash of the rules it holds', () => {
+    const { scheme, compiler, cache } = setUp('hash');
+    const compiled = rulePackForDir(scheme, cache, compiler);
+    const loaded = rulePackForDir(scheme, cache, compiler);
+    expect(loaded).not.toBe(compiled);
+    const reported = schemeIdentity(loaded);
+    // Recomputed over a copy of the loaded rules (a copy is not in the identities cache).
+    const recomputed = schemeIdentity(structuredClone(loaded));
+    expect(reported).toEqual(recomputed);
+    expect(reported).toEqual(schemeIdentity(compileSchemeDir(scheme).pack));
+    // The entry holds the hash, so the reported one is what the file says, not a new computation.
+    const [entry] = entries(cache);
+    const file = path.join(cache, entry!);
+    expect((JSON.parse(readFileSync(file, 'utf8')) as { packHash: string }).packHash).toBe(reported.packHash);
   });
 
   it('is compiled again when a scheme file changes, is added or is removed', () => {
@@ -109,8 +125,16 @@ describe('the cached rule pack of a scheme directory', () => {
     writeFileSync(path.join(cache, entry!), '{"format": 2, "lists": [[');
     expect(rulePackForDir(scheme, cache, compiler)).toEqual({ ...compiled, compiledAt: expect.any(String) });
     // Whole JSON of another shape (code lists as strings) at the same key: compiled again, not grouped with.
-    writeFileSync(path.join(cache, entry!), JSON.stringify({ ...compiled, lists: compiled.lists.map((l) => l.join('\n')) }));
+    const packHash = schemeIdentity(compiled).packHash;
+    writeFileSync(path.join(cache, entry!), JSON.stringify({ packHash, pack: { ...compiled, lists: compiled.lists.map((l) => l.join('\n')) } }));
     expect(rulePackForDir(scheme, cache, compiler)).toEqual({ ...compiled, compiledAt: expect.any(String) });
+    // The pack alone (an entry of the older form), or without a well-formed hash: compiled again.
+    for (const damaged of [compiled, { pack: compiled }, { packHash: 'abc', pack: compiled }]) {
+      writeFileSync(path.join(cache, entry!), JSON.stringify(damaged));
+      const again = rulePackForDir(scheme, cache, compiler);
+      expect(again).toEqual({ ...compiled, compiledAt: expect.any(String) });
+      expect(schemeIdentity(again).packHash).toBe(packHash);
+    }
 
     const noCompiler = path.join(dir, 'damaged', 'no-compiler');
     const otherCache = path.join(dir, 'damaged', 'other-cache');
