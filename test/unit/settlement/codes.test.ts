@@ -1,9 +1,14 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CliError } from '../../../lib/cli-error.ts';
-import { loadCodeSets } from '../../../lib/codesets.ts';
-import { parseCodeList, parseGreyList } from '../../../models/settlement/codes.ts';
+import { codeSetFiles, loadCodeSets } from '../../../lib/codesets.ts';
+import { referenceAvailable, referencePath } from '../../../lib/reference.ts';
+import { parseCodeList, parseGreyList, sortedCodeList } from '../../../models/settlement/codes.ts';
 import { fixtureDir } from './helpers.ts';
+
+const utf8 = (text: string) => new TextEncoder().encode(text);
 
 describe('code lists', () => {
   it('parses `code name` lines, tolerating a BOM, CRLF, blank lines and spaces in names', () => {
@@ -33,5 +38,58 @@ describe('code lists', () => {
   it('says which file is missing with a CliError', () => {
     expect(() => loadCodeSets(fixtureDir)).toThrow(CliError);
     expect(() => loadCodeSets(fixtureDir)).toThrow(/icd10-chs-2\.0\.dat does not exist/);
+  });
+});
+
+describe('a sorted code list answered from its bytes', () => {
+  /** The list both ways: searched in the bytes (null when refused) and parsed. */
+  const both = (text: string) => ({ sorted: sortedCodeList(utf8(text), () => parseCodeList(text)), parsed: parseCodeList(text) });
+
+  it('finds exactly the codes the parser reads, names and file order from the parse', () => {
+    const { sorted, parsed } = both('\uFEFFA00.000 霍乱\r\n\r\n  A01.001+K77.0*\t伤寒性肝炎  \r\nA15.000x010 继发性肺结核(初治 单耐药)\nA15.000x010 重复\nB99\n   \t\n');
+    expect(sorted).not.toBeNull();
+    for (const code of parsed.keys()) expect(sorted!.has(code)).toBe(true);
+    for (const other of ['', 'A00', 'A00.0000', 'A00.000 ', 'A01.001', 'B9', 'B99\r', 'B990', 'C00', '0', '霍乱', 'A00.000 霍乱', '\uFEFFA00.000']) expect(sorted!.has(other)).toBe(false);
+    expect(sorted!.has('B99')).toBe(true); // asked again: remembered
+    expect(sorted!.get('A01.001+K77.0*')).toBe('伤寒性肝炎');
+    expect([...sorted!.keys()]).toEqual([...parsed.keys()]);
+  });
+
+  it('refuses lists it cannot read as the parser does: codes out of order, other characters in or before a code', () => {
+    for (const text of ['B00 b\nA00 a\n', 'A00 a\nA0 b\n', 'A0\u00e9 x\n', '\u3000A00 a\n', 'A00\rB a\n', 'A00\u000b a\n', 'A00 a\n\uFEFFB00 b\n']) {
+      expect(sortedCodeList(utf8(text), () => parseCodeList(text))).toBeNull();
+    }
+  });
+
+  it('agrees with the parser on every list it accepts (property)', () => {
+    const piece = fc.constantFrom('A', 'B', 'Z', '0', '9', '.', '+', '*', 'x', ' ', '\t', '\r', '\u00e9', '\u3000', '霍', '\u000b', '\uFEFF');
+    const code = fc.array(fc.constantFrom('A', 'B', '0', '1', '.', 'x'), { minLength: 1, maxLength: 4 }).map((c) => c.join(''));
+    const line = fc.tuple(fc.constantFrom('', ' ', '\t '), code, fc.constantFrom('', ' 名称', '\t名 称 ', ' '), fc.constantFrom('\n', '\r\n')).map((p) => p.join(''));
+    const sortedText = fc.array(line, { maxLength: 12 }).map((lines) => lines.sort((a, b) => (a.trim() < b.trim() ? -1 : a.trim() > b.trim() ? 1 : 0)).join(''));
+    const anyText = fc.oneof(sortedText, fc.array(fc.oneof(line, fc.array(piece, { maxLength: 6 }).map((p) => p.join('') + '\n')), { maxLength: 12 }).map((l) => l.join('')));
+    const withBom = fc.tuple(fc.boolean(), anyText).map(([bom, text]) => (bom ? '\uFEFF' : '') + text);
+    const query = fc.oneof(code, fc.array(piece, { maxLength: 5 }).map((p) => p.join('')));
+    let accepted = 0;
+    fc.assert(
+      fc.property(withBom, fc.array(query, { maxLength: 8 }), (text, queries) => {
+        const { sorted, parsed } = both(text);
+        if (sorted === null) return;
+        accepted++;
+        for (const c of [...parsed.keys(), ...queries]) expect(sorted.has(c)).toBe(parsed.has(c));
+      }),
+      { numRuns: 3000 },
+    );
+    expect(accepted).toBeGreaterThan(1000); // the property is about accepted lists: most runs must be one
+  });
+
+  it.runIf(referenceAvailable())('is how the reference lists are read (they are sorted), with the same codes', () => {
+    for (const name of [codeSetFiles.diagnoses, codeSetFiles.procedures]) {
+      const bytes = readFileSync(referencePath('codes', name));
+      const parsed = parseCodeList(bytes.toString('utf8'));
+      const sorted = sortedCodeList(bytes, () => parsed);
+      expect(sorted).not.toBeNull();
+      const disagreeing = [...parsed.keys()].flatMap((code) => [code, code + '0', code.slice(0, -1)]).filter((c) => sorted!.has(c) !== parsed.has(c));
+      expect(disagreeing).toEqual([]);
+    }
   });
 });
