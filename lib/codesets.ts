@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseCodeMap, type ClinicalCodeMaps } from '../models/settlement/code-map.ts';
-import { parseCodeList, parseGreyList, sortedCodeList, type CodeList, type CodeSets } from '../models/settlement/codes.ts';
+import { codeListFromBytes, parseCodeList, parseGreyList, type CodeList, type CodeSets } from '../models/settlement/codes.ts';
 import { CliError } from './cli-error.ts';
 import { referencePath } from './reference.ts';
 
@@ -66,14 +66,10 @@ export function lazyClinicalCodeMaps(dir: string = referencePath('codes')): () =
   return () => loadClinicalCodeMaps(dir);
 }
 
-/**
- * A `code name` list: searched in its file's bytes when its codes are sorted (the reference
- * lists are), names parsed only when asked for; parsed whole otherwise.
- */
+/** A `code name` list, searched in its file's bytes (names parsed only when asked for; see codeListFromBytes). */
 function readCodeList(dir: string, name: string): CodeList {
   const bytes = readFileSync(codeFile(dir, name));
-  const names = () => parseCodeList(bytes.toString('utf8'));
-  return sortedCodeList(bytes, names) ?? names();
+  return codeListFromBytes(bytes, () => parseCodeList(bytes.toString('utf8')));
 }
 
 function readCodeFile(dir: string, name: string): string {
