@@ -11,6 +11,7 @@
  * is, without validation; a pack a user hands in (`--scheme pack.json`) is always validated
  * (lib/scheme.ts, loadRulePackFile).
  */
+import { isAscii } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -65,11 +66,12 @@ export function packCacheFile(cacheDir: string, dir: string, scheme: string, fil
 
 /**
  * The form of a cache entry, part of the key so another form is never read as this one:
- * `{"packHash": "…", "pack": {…}}`, the pack's JSON as it is beside the sha256 of its rules
- * (lib/scheme.ts `schemeIdentity`), so a command reports which pack it grouped by without
- * hashing the 2 MB pack again at every start (~0.1 s).
+ * `{"packHash": "…", "pack": {…}}`, the pack's JSON beside the sha256 of its rules (lib/scheme.ts
+ * `schemeIdentity`), so a command reports which pack it grouped by without hashing the 2 MB pack
+ * again at every start (~0.1 s). The JSON is ASCII (other characters as `\uXXXX`), so it is read
+ * as Latin-1 — a copy — rather than decoded from UTF-8, and parsed from one-byte text.
  */
-const packCacheForm = 'pack-json-2';
+const packCacheForm = 'pack-json-3';
 
 /** A cache entry: the pack and the hash of its rules, computed when the entry was written. */
 export interface CachedPack {
@@ -86,7 +88,9 @@ export interface CachedPack {
 export function readCachedPack(file: string): CachedPack | null {
   if (!existsSync(file)) return null;
   try {
-    const entry = JSON.parse(readFileSync(file, 'utf8')) as Partial<CachedPack> | null;
+    const bytes = readFileSync(file);
+    if (!isAscii(bytes)) return null;
+    const entry = JSON.parse(bytes.toString('latin1')) as Partial<CachedPack> | null;
     if (entry === null || typeof entry !== 'object' || typeof entry.packHash !== 'string' || !/^[0-9a-f]{64}$/.test(entry.packHash)) return null;
     return isPackShaped(entry.pack as RulePack) ? { pack: entry.pack as RulePack, packHash: entry.packHash } : null;
   } catch {
@@ -122,7 +126,8 @@ export function writeCachedPack(file: string, scheme: string, pack: RulePack, pa
   try {
     mkdirSync(path.dirname(file), { recursive: true });
     const temporary = `${file}.${process.pid}.tmp`;
-    writeFileSync(temporary, `{"packHash":${JSON.stringify(packHash)},"pack":${JSON.stringify(pack)}}`);
+    const json = `{"packHash":${JSON.stringify(packHash)},"pack":${JSON.stringify(pack)}}`;
+    writeFileSync(temporary, json.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`), 'latin1');
     renameSync(temporary, file);
     for (const entry of readdirSync(path.dirname(file))) {
       if (!entry.startsWith(`${scheme}-`) || !/^.+-[0-9a-f]{64}\.pack\.json$/.test(entry) || entry === path.basename(file)) continue;

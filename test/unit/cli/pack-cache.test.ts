@@ -33,7 +33,12 @@ function markCached(cache: string): void {
   const [entry] = entries(cache);
   const file = path.join(cache, entry!);
   const { pack, packHash } = JSON.parse(readFileSync(file, 'utf8')) as { pack: RulePack; packHash: string };
-  writeFileSync(file, JSON.stringify({ packHash, pack: { ...pack, compiledAt: 'from the cache' } }));
+  writeFileSync(file, asciiJson({ packHash, pack: { ...pack, compiledAt: 'from the cache' } }));
+}
+
+/** JSON in ASCII, as cache entries are written. */
+function asciiJson(value: unknown): string {
+  return JSON.stringify(value).replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** Change a file's content or only its mtime, a few seconds ahead so the stamp surely differs. */
@@ -67,6 +72,10 @@ describe('the cached rule pack of a scheme directory', () => {
     const [entry] = entries(cache);
     const file = path.join(cache, entry!);
     expect((JSON.parse(readFileSync(file, 'utf8')) as { packHash: string }).packHash).toBe(reported.packHash);
+    // Written in ASCII (read as Latin-1), the Chinese names come back whole.
+    expect(readFileSync(file).every((b) => b < 0x80)).toBe(true);
+    expect(JSON.stringify(compiled)).toMatch(/[\u4e00-\u9fff]/);
+    expect(loaded).toEqual(compiled);
   });
 
   it('is compiled again when a scheme file changes, is added or is removed', () => {
@@ -126,15 +135,20 @@ describe('the cached rule pack of a scheme directory', () => {
     expect(rulePackForDir(scheme, cache, compiler)).toEqual({ ...compiled, compiledAt: expect.any(String) });
     // Whole JSON of another shape (code lists as strings) at the same key: compiled again, not grouped with.
     const packHash = schemeIdentity(compiled).packHash;
-    writeFileSync(path.join(cache, entry!), JSON.stringify({ packHash, pack: { ...compiled, lists: compiled.lists.map((l) => l.join('\n')) } }));
+    writeFileSync(path.join(cache, entry!), asciiJson({ packHash, pack: { ...compiled, lists: compiled.lists.map((l) => l.join('\n')) } }));
     expect(rulePackForDir(scheme, cache, compiler)).toEqual({ ...compiled, compiledAt: expect.any(String) });
-    // The pack alone (an entry of the older form), or without a well-formed hash: compiled again.
-    for (const damaged of [compiled, { pack: compiled }, { packHash: 'abc', pack: compiled }]) {
-      writeFileSync(path.join(cache, entry!), JSON.stringify(damaged));
+    // The pack alone (an entry of the older form), without a well-formed hash, or not ASCII: compiled again.
+    const marked = { ...compiled, compiledAt: 'from the cache' };
+    for (const damaged of [asciiJson(marked), asciiJson({ pack: marked }), asciiJson({ packHash: 'abc', pack: marked }), JSON.stringify({ packHash, pack: marked })]) {
+      writeFileSync(path.join(cache, entry!), damaged);
       const again = rulePackForDir(scheme, cache, compiler);
+      expect(again.compiledAt).not.toBe('from the cache');
       expect(again).toEqual({ ...compiled, compiledAt: expect.any(String) });
       expect(schemeIdentity(again).packHash).toBe(packHash);
     }
+    // The same entry well formed is used.
+    writeFileSync(path.join(cache, entry!), asciiJson({ packHash, pack: marked }));
+    expect(rulePackForDir(scheme, cache, compiler).compiledAt).toBe('from the cache');
 
     const noCompiler = path.join(dir, 'damaged', 'no-compiler');
     const otherCache = path.join(dir, 'damaged', 'other-cache');
