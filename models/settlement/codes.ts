@@ -45,6 +45,13 @@ export function parseCodeList(text: string): Map<string, string> {
 
 /** Parse a grey-code list (one code per line) into a set. */
 export function parseGreyList(text: string): Set<string> {
+  // The reference grey lists are bare codes, `\n`-ended: no whitespace but the line ends means
+  // every non-empty line is its code, and native split and Set do the work (a start parses them).
+  if (!/[^\S\n]/.test(text)) {
+    const bare = new Set(text.split('\n'));
+    bare.delete('');
+    return bare;
+  }
   const codes = new Set<string>();
   forEachLine(text, (line) => {
     const split = firstWhitespace(line);

@@ -25,6 +25,19 @@ describe('code lists', () => {
     expect([...parseGreyList('\uFEFFZ95.200\r\n\r\n38.6800 ignored name\n')]).toEqual(['Z95.200', '38.6800']);
   });
 
+  it('parses bare grey lists (codes and line ends only) as any other, order kept (property)', () => {
+    const general = (text: string) => parseGreyList(`${text}\r`); // a \r: never bare, always the line-by-line parse
+    expect([...parseGreyList('B00\nA00\n\nB00\nC01')]).toEqual(['B00', 'A00', 'C01']);
+    const piece = fc.constantFrom('A', '0', '.', '\n', '\n', ' ', '\t', '\r', '\u00a0', '\uFEFF', '\u3000', 'x');
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 30 }), (pieces) => {
+        const text = pieces.join('');
+        expect([...parseGreyList(text)]).toEqual([...general(text)]);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
   it('loads a codes directory once and caches it', () => {
     const dir = path.join(fixtureDir, 'codes');
     const sets = loadCodeSets(dir);
