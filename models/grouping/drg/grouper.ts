@@ -15,7 +15,9 @@
  * few records indexes a few MDCs, not the ~100 000 codes of the whole scheme.
  */
 import type { Adrg, Alternative, Condition, Mdc, RulePack } from './pack.ts';
-import { clearSeverityMemo, indexCondition as indexLocalCondition, localHolds, localText, type GroupingInput, type LocalCondition, type SeverityTables } from './local-conditions.ts';
+import { allChecksHold, compileChecks, withoutListCheck, type Check, type IndexedCondition } from './checks.ts';
+import { chooseSplit, splitTree, type SplitTree } from './split-tree.ts';
+import { clearSeverityMemo, indexCondition as indexLocalCondition, localText, type GroupingInput, type SeverityTables } from './local-conditions.ts';
 
 export type { GroupingInput };
 
@@ -53,7 +55,10 @@ export interface GroupResult {
 }
 
 interface IndexedAlternative {
+  /** The conditions as the scheme states them (the trace describes these). */
   conditions: IndexedCondition[];
+  /** The same conjunction compiled for evaluation: implied conditions dropped, cheap ones first. */
+  checks: Check[];
   text: string;
 }
 
@@ -64,15 +69,13 @@ interface IndexedAdrg {
   drgFor: Record<Severity, string>;
   drgNames: Map<string, string>;
   /** Local schemes: the DRG splits in order (null: DRG by severity suffix), and the group when none holds. */
-  splits: { code: string; name: string; alternatives: IndexedAlternative[] }[] | null;
+  splits: { code: string; name: string; alternatives: IndexedAlternative[]; prefix: string }[] | null;
+  /** The splits as a decision tree over the facts they read (null: none, or too many facts; then tested one by one). */
+  splitTree: SplitTree | null;
   fallback: string | null;
+  /** The fallback group's first three characters (the ADRG reported with it). */
+  fallbackPrefix: string | null;
 }
-
-type IndexedCondition =
-  | { kind: 'principalDiagnosis' | 'principalProcedure' | 'anyProcedure' | 'anyDiagnosis'; set: Set<string> }
-  | { kind: 'operatingRoomProcedure' | 'noOperatingRoomProcedure' }
-  | { kind: 'ageDays' | 'birthWeight'; min: number; max: number }
-  | { kind: 'local'; local: LocalCondition };
 
 interface IndexedMdc {
   mdc: Mdc;
@@ -82,11 +85,22 @@ interface IndexedMdc {
   gate: Set<string> | null;
   /** Further entry conditions (local schemes). */
   entry: IndexedAlternative[] | null;
-  /** When the entry rule is only "the principal procedure is in this set" (a local scheme's MDCA): checked inline. */
-  entryProcedures: Set<string> | null;
+  /**
+   * When the entry rule is only code-list membership — "the principal procedure is listed" (a
+   * local scheme's MDCA) or "a diagnosis is listed" (Zhejiang's MDCY) — the union of its lists,
+   * checked inline before anything else.
+   */
+  entryCodes: { on: 'principalProcedure' | 'anyDiagnosis'; set: Set<string>; prefixes: Uint8Array } | null;
   /** The QY rule: the national one, none, or the scheme's own condition. */
   qy: 'national' | false | IndexedAlternative[];
   bodySites: { name: string; set: Set<string> }[];
+  /** The MDC's ambiguous group (歧义组), `xQY`. */
+  qyCode: string;
+  /** Its place in the pack's MDC order (indexes the per-MDC slots of a code's facts). */
+  position: number;
+  /** The MDC's age limit (Infinity: none) and sex (null: either), read here rather than from the pack's MDC objects, whose shapes differ. */
+  maxAgeYears: number;
+  sex: 'M' | 'F' | null;
   /** The MDC's ADRGs, indexed when a case first enters it (`candidates ?? indexCandidates()`). */
   candidates: MdcCandidates | null;
   indexCandidates: () => MdcCandidates;
@@ -97,6 +111,12 @@ interface MdcCandidates {
   surgical: Candidates;
   /** Medical ADRGs, keyed by the principal diagnosis. */
   medical: Candidates;
+  /**
+   * Every ADRG is keyed (none open), and a case none of them takes leaves the MDC (no QY group
+   * can take it): a case whose principal procedure and principal diagnosis key none of them
+   * skips the MDC before its entry rule is evaluated.
+   */
+  keyedOnly: boolean;
 }
 
 /**
@@ -113,6 +133,10 @@ function buildCandidates(adrgs: IndexedAdrg[], kind: 'principalProcedure' | 'pri
   const keyed = adrgs.map((a) => {
     const sets = a.alternatives.map((alt) => alt.conditions.find((c) => c.kind === kind) as { set: Set<string> } | undefined);
     return sets.every((x) => x !== undefined) ? sets.map((x) => x!.set) : null;
+  });
+  // An ADRG found under a code of its one key list needs no test of that list again.
+  keyed.forEach((sets, i) => {
+    if (sets !== null && sets.every((set) => set === sets[0])) for (const alternative of adrgs[i]!.alternatives) alternative.checks = withoutListCheck(alternative.checks, sets[0]!);
   });
   // Code → the position of the one ADRG listing it, or the positions of several (ascending).
   const positions = new Map<string, number | number[]>();
@@ -163,6 +187,63 @@ interface PackIndex {
   severityOf: Map<string, { mcc?: string | null; cc?: string | null }>;
   /** Principal diagnosis → exclusion tables it belongs to (a principal can be in several). */
   excludingTables: Map<string, Set<string>>;
+  /** What the grouper needs of a principal diagnosis, one lookup per case (filled as codes are seen). */
+  principalFacts: Map<string, PrincipalFacts>;
+  /** What the grouper needs of a principal procedure, one lookup per case (filled as codes are seen). */
+  procedureFacts: Map<string, ProcedureFacts>;
+}
+
+/**
+ * Everything the grouper looks up by a case's principal diagnosis, gathered under one key: the
+ * MDCs to try, its exclusion tables, and per MDC (by position) the medical ADRGs keyed by it
+ * (undefined: not looked up yet; null: none keyed, only the open ones). One hash lookup per case
+ * instead of one per table and per MDC.
+ */
+interface PrincipalFacts {
+  mdcs: IndexedMdc[];
+  excluding: Set<string> | undefined;
+  medical: (IndexedAdrg[] | null | undefined)[];
+}
+
+/** The same for the principal procedure: whether it is an operating-room procedure, and per MDC the surgical ADRGs keyed by it. */
+interface ProcedureFacts {
+  operatingRoom: boolean;
+  surgical: (IndexedAdrg[] | null | undefined)[];
+  /** Per MDC whose entry rule is "the principal procedure is listed": 0 not looked up yet, 1 listed, 2 not. */
+  entersMdc: Uint8Array;
+}
+
+function principalFactsOf(index: PackIndex, code: string): PrincipalFacts {
+  let facts = index.principalFacts.get(code);
+  if (facts === undefined) {
+    facts = { mdcs: index.mdcsByPrincipal.get(code) ?? index.openMdcs, excluding: index.excludingTables.get(code), medical: new Array<IndexedAdrg[] | null | undefined>(index.mdcs.length).fill(undefined) };
+    index.principalFacts.set(code, facts);
+  }
+  return facts;
+}
+
+function procedureFactsOf(index: PackIndex, code: string): ProcedureFacts {
+  let facts = index.procedureFacts.get(code);
+  if (facts === undefined) {
+    facts = { operatingRoom: index.operatingRoom.has(code), surgical: new Array<IndexedAdrg[] | null | undefined>(index.mdcs.length).fill(undefined), entersMdc: new Uint8Array(index.mdcs.length) };
+    index.procedureFacts.set(code, facts);
+  }
+  return facts;
+}
+
+/** The MDC's medical ADRGs a case with this principal diagnosis could match (keyed by it, else the open ones). */
+function medicalFor(facts: PrincipalFacts, entry: IndexedMdc, adrgs: MdcCandidates, code: string): IndexedAdrg[] {
+  let list = facts.medical[entry.position];
+  if (list === undefined) list = facts.medical[entry.position] = adrgs.medical.byCode.get(code) ?? null;
+  return list ?? adrgs.medical.open;
+}
+
+/** The MDC's surgical ADRGs a case with this principal procedure could match (keyed by it, else the open ones). */
+function surgicalFor(facts: ProcedureFacts | null, entry: IndexedMdc, adrgs: MdcCandidates, code: string | undefined): IndexedAdrg[] {
+  if (facts === null) return adrgs.surgical.open;
+  let list = facts.surgical[entry.position];
+  if (list === undefined) list = facts.surgical[entry.position] = adrgs.surgical.byCode.get(code!) ?? null;
+  return list ?? adrgs.surgical.open;
 }
 
 const indexCache = new WeakMap<RulePack, PackIndex>();
@@ -249,7 +330,11 @@ export function indexRulePack(pack: RulePack): PackIndex {
         return { kind: 'local', local: indexLocalCondition(c, setOf) };
     }
   };
-  const indexAlternatives = (alternatives: Alternative[]): IndexedAlternative[] => alternatives.map((a) => ({ conditions: a.conditions.map(indexCondition), text: a.text }));
+  const indexAlternatives = (alternatives: Alternative[]): IndexedAlternative[] =>
+    alternatives.map((a) => {
+      const conditions = a.conditions.map(indexCondition);
+      return { conditions, checks: compileChecks(conditions), text: a.text };
+    });
   const indexAdrg = (adrg: Adrg): IndexedAdrg => {
     const bySuffix = new Map(adrg.drgs.map((d) => [d.code[3]!, d.code]));
     const pick = (...suffixes: string[]) => suffixes.map((s) => bySuffix.get(s)).find((c) => c !== undefined) ?? adrg.drgs[0]!.code;
@@ -259,13 +344,16 @@ export function indexRulePack(pack: RulePack): PackIndex {
       : bySuffix.has('9')
         ? { mcc: bySuffix.get('9')!, cc: bySuffix.get('9')!, none: bySuffix.get('9')! }
         : { mcc: pick('1', '3', '5'), cc: pick('3', '5'), none: pick('5', '3', '1') };
+    const splits = split || adrg.fallback !== undefined ? adrg.drgs.map((d) => ({ code: d.code, name: d.name, alternatives: indexAlternatives(d.when ?? [{ conditions: [], text: 'always' }]), prefix: d.code.slice(0, 3) })) : null;
     return {
       adrg,
       alternatives: indexAlternatives(adrg.alternatives),
       drgFor,
       drgNames: new Map(adrg.drgs.map((d) => [d.code, d.name])),
-      splits: split || adrg.fallback !== undefined ? adrg.drgs.map((d) => ({ code: d.code, name: d.name, alternatives: indexAlternatives(d.when ?? [{ conditions: [], text: 'always' }]) })) : null,
+      splits,
+      splitTree: splits === null ? null : splitTree(splits.map((s) => s.alternatives.map((a) => a.checks))),
       fallback: adrg.fallback ?? null,
+      fallbackPrefix: adrg.fallback?.slice(0, 3) ?? null,
     };
   };
   const adrgsByMdc = new Map<string, Adrg[]>();
@@ -284,22 +372,27 @@ export function indexRulePack(pack: RulePack): PackIndex {
       else if (!tables.has(table)) excludingTables.set(code, new Set([...tables, table]));
     }
   }
-  const mdcs: IndexedMdc[] = pack.mdcs.map((mdc) => {
+  const mdcs: IndexedMdc[] = pack.mdcs.map((mdc, position) => {
       const indexCandidates = (): MdcCandidates => {
         const adrgs = (adrgsByMdc.get(mdc.code) ?? []).map(indexAdrg);
-        return {
-          surgical: buildCandidates(adrgs.filter((a) => a.adrg.kind !== 'medical'), 'principalProcedure'),
-          medical: buildCandidates(adrgs.filter((a) => a.adrg.kind === 'medical'), 'principalDiagnosis'),
-        };
+        const surgical = buildCandidates(adrgs.filter((a) => a.adrg.kind !== 'medical'), 'principalProcedure');
+        const medical = buildCandidates(adrgs.filter((a) => a.adrg.kind === 'medical'), 'principalDiagnosis');
+        // A case no ADRG takes leaves the MDC unless a QY group can take it: the scheme's own QY rule, or the national one outside MDCA.
+        const qyPossible = mdc.ambiguous === undefined ? mdc.code !== 'MDCA' : mdc.ambiguous !== false;
+        return { surgical, medical, keyedOnly: surgical.open.length === 0 && medical.open.length === 0 && !qyPossible };
       };
       return {
         mdc,
         principal: mdc.principalDiagnoses === undefined ? null : listOf(mdc.principalDiagnoses),
         gate: null,
         entry: mdc.entry ? indexAlternatives(mdc.entry) : null,
-        entryProcedures: principalProcedureOnly(mdc.entry, setOf),
+        entryCodes: entryCodeSet(mdc.entry, setOf),
         qy: mdc.ambiguous === undefined ? 'national' : mdc.ambiguous === false ? false : indexAlternatives(mdc.ambiguous),
         bodySites: (mdc.bodySites ?? []).map((s) => ({ name: s.name, set: setOf(s.list) })),
+        qyCode: `${mdc.code[3]!}QY`,
+        position,
+        maxAgeYears: mdc.maxAgeYears ?? Infinity,
+        sex: mdc.sex ?? null,
         candidates: null,
         indexCandidates,
       };
@@ -351,6 +444,8 @@ export function indexRulePack(pack: RulePack): PackIndex {
     severity: severityTables(pack, levels, excludingTables),
     severityOf: levels,
     excludingTables,
+    principalFacts: new Map(),
+    procedureFacts: new Map(),
   };
   indexCache.set(pack, index);
   lastPack = pack;
@@ -374,20 +469,82 @@ function severityTables(pack: RulePack, levels: SeverityTables['levels'], exclud
   };
 }
 
-function principalProcedureOnly(entry: Alternative[] | undefined, setOf: (i: number) => Set<string>): Set<string> | null {
-  const only = entry?.length === 1 && entry[0]!.conditions.length === 1 ? entry[0]!.conditions[0]! : null;
-  return only?.kind === 'principalProcedure' && !only.negated ? setOf(only.list) : null;
+/**
+ * An MDC entry rule that is only code-list membership: every alternative is "the principal
+ * procedure is listed" (with or without the implied "the case has a procedure"), or every one is
+ * "a diagnosis is listed". Its lists' union decides entry with one lookup per code; null otherwise.
+ */
+function entryCodeSet(entry: Alternative[] | undefined, setOf: (i: number) => Set<string>): IndexedMdc['entryCodes'] {
+  if (entry === undefined || entry.length === 0) return null;
+  const lists: number[] = [];
+  let on: 'principalProcedure' | 'anyDiagnosis' | null = null;
+  for (const alternative of entry) {
+    const listed = alternative.conditions.filter((c) => !(c.kind === 'hasProcedure' && !c.negated));
+    const only = listed.length === 1 ? listed[0]! : null;
+    if (only === null || !('list' in only) || only.negated || (only.kind !== 'principalProcedure' && only.kind !== 'anyDiagnosis')) return null;
+    if (only.kind === 'anyDiagnosis' && listed.length !== alternative.conditions.length) return null;
+    if (on !== null && on !== only.kind) return null;
+    on = only.kind;
+    lists.push(only.list);
+  }
+  const set = lists.length === 1 ? setOf(lists[0]!) : new Set(lists.flatMap((i) => [...setOf(i)]));
+  return { on: on!, set, prefixes: prefixFilter(set) };
 }
+
+/** Whether the case's principal procedure or principal diagnosis is the key of one of the MDC's ADRGs. */
+function keysAnAdrg(candidates: MdcCandidates, entry: IndexedMdc, principal: PrincipalFacts, procedure: ProcedureFacts | null, record: GroupingInput): boolean {
+  if (procedure !== null && surgicalFor(procedure, entry, candidates, record.procedures[0]) !== candidates.surgical.open) return true;
+  return candidates.medical.byCode.size > 0 && medicalFor(principal, entry, candidates, record.principalDiagnosis) !== candidates.medical.open;
+}
+
+/** The first two characters of a code as an index into a prefix filter (7 bits each: codes are ASCII; others only share a slot). */
+function prefixOf(code: string): number {
+  return ((code.charCodeAt(0) & 0x7f) << 7) | (code.charCodeAt(1) & 0x7f);
+}
+
+/** Which two-character prefixes a code list has: a code whose prefix is absent is not in the list, known without hashing it. */
+function prefixFilter(set: Set<string>): Uint8Array {
+  const filter = new Uint8Array(1 << 14);
+  for (const code of set) filter[prefixOf(code)] = 1;
+  return filter;
+}
+
+/** Whether the case's principal procedure meets an MDC's "the principal procedure is listed" entry rule (remembered per code). */
+function entersByProcedure(rule: NonNullable<IndexedMdc['entryCodes']>, entry: IndexedMdc, facts: ProcedureFacts | null, code: string | undefined): boolean {
+  if (facts === null) return false;
+  let known = facts.entersMdc[entry.position]!;
+  if (known === 0) known = facts.entersMdc[entry.position] = rule.set.has(code!) ? 1 : 2;
+  return known === 1;
+}
+
+/** Whether a diagnosis of the case is on an MDC's "a diagnosis is listed" entry rule's list. */
+function entersByDiagnosis(rule: NonNullable<IndexedMdc['entryCodes']>, record: GroupingInput): boolean {
+  const { prefixes, set } = rule;
+  if (prefixes[prefixOf(record.principalDiagnosis)] === 1 && set.has(record.principalDiagnosis)) return true;
+  const secondary = record.secondaryDiagnoses;
+  for (let i = 0; i < secondary.length; i++) if (prefixes[prefixOf(secondary[i]!)] === 1 && set.has(secondary[i]!)) return true;
+  return false;
+}
+
+
+/** The trace of a case grouped without one: one shared, frozen empty list instead of an allocation per case. */
+const noTrace: TraceStep[] = Object.freeze([]) as unknown as TraceStep[];
 
 /** Group one case. The record must already be valid (see `validate.ts`). */
 export function groupCase(pack: RulePack, record: GroupingInput, options: GroupOptions = {}): GroupResult {
   const index = indexRulePack(pack);
-  clearSeverityMemo();
+  const principal = principalFactsOf(index, record.principalDiagnosis);
+  const principalProcedure = record.procedures.length > 0 ? record.procedures[0]! : undefined;
+  const procedure = principalProcedure === undefined ? null : procedureFactsOf(index, principalProcedure);
+  clearSeverityMemo(principal.excluding);
   const ambiguous = options.ambiguous ?? 'qy';
   const trace: TraceStep[] | null = options.trace === false ? null : [];
-  const orProcedure = principalOperatingRoomProcedure(index, record.procedures);
+  // The principal procedure (主要手术操作) when it is an operating-room procedure: "全部手术" clauses,
+  // "且无手术" and the ambiguous-group test all look at it; a diagnostic or therapeutic principal
+  // procedure does not make a surgical case.
+  const orProcedure = procedure !== null && procedure.operatingRoom ? principalProcedure! : null;
 
-  const candidates = index.mdcsByPrincipal.get(record.principalDiagnosis) ?? index.openMdcs;
+  const candidates = principal.mdcs;
   let gatePassed: boolean | null = null;
   for (let i = 0; i < candidates.length; i++) {
     const entry = candidates[i]!;
@@ -398,66 +555,81 @@ export function groupCase(pack: RulePack, record: GroupingInput, options: GroupO
       }
       if (!gatePassed) continue;
     }
-    if (entry.entryProcedures !== null && trace === null && (record.procedures.length === 0 || !entry.entryProcedures.has(record.procedures[0]!))) continue;
-    if (!entersMdc(entry, record, index, trace)) continue;
-    const letter = entry.mdc.code[3]!;
+    // Without a trace, the cheapest test that can turn the case away goes first: a diagnosis list
+    // behind its prefix filter, then whether any ADRG is keyed by the case's principal codes.
+    const known = entry.candidates;
+    const keyedOnly = known !== null && known.keyedOnly && entry.entry !== null && trace === null;
+    const codes = trace === null ? entry.entryCodes : null;
+    if (codes !== null && codes.on === 'anyDiagnosis' && !entersByDiagnosis(codes, record)) continue;
+    if (keyedOnly && !keysAnAdrg(known, entry, principal, procedure, record)) continue;
+    if (codes !== null) {
+      if (codes.on === 'principalProcedure' && !entersByProcedure(codes, entry, procedure, principalProcedure)) continue;
+      if (entry.principal !== null && !entersMdc(entry, record, index, trace, true)) continue;
+    } else if (!entersMdc(entry, record, index, trace, false)) continue;
     const adrgs = entry.candidates ?? (entry.candidates = entry.indexCandidates());
-    const surgical = record.procedures.length > 0 ? (adrgs.surgical.byCode.get(record.procedures[0]!) ?? adrgs.surgical.open) : adrgs.surgical.open;
-    let chosen = firstMatch(surgical, record, index, orProcedure, trace);
+    let chosen = firstMatch(surgicalFor(procedure, entry, adrgs, principalProcedure), record, index, orProcedure, trace);
     if (!chosen && entry.qy !== 'national' && ambiguous === 'qy') {
       // A local scheme's own QY rule (or none).
       const rule = entry.qy === false ? null : matchingAlternative(entry.qy, record, index, orProcedure);
       if (rule !== null) {
-        trace?.push({ step: 'ambiguous', text: `No surgical ADRG of ${entry.mdc.code} takes the case and the scheme's ambiguous-group rule holds (${rule.text}): the case goes to ${letter}QY (歧义组).`, codes: record.procedures.filter((p) => index.operatingRoom.has(p)) });
-        return { status: 'ambiguous', mdc: entry.mdc.code, adrg: `${letter}QY`, drg: `${letter}QY`, trace: trace ?? [] };
+        trace?.push({ step: 'ambiguous', text: `No surgical ADRG of ${entry.mdc.code} takes the case and the scheme's ambiguous-group rule holds (${rule.text}): the case goes to ${entry.qyCode} (歧义组).`, codes: record.procedures.filter((p) => index.operatingRoom.has(p)) });
+        return { status: 'ambiguous', mdc: entry.mdc.code, adrg: entry.qyCode, drg: entry.qyCode, trace: trace ?? noTrace };
       }
     } else if (!chosen && orProcedure !== null && entry.mdc.code !== 'MDCA' && entry.qy === 'national') {
       if (ambiguous !== 'fallthrough') {
-        trace?.push({ step: 'ambiguous', text: `Principal procedure ${orProcedure} is an operating-room procedure but matches no surgical ADRG of ${entry.mdc.code}: the case goes to the ambiguous group ${letter}QY (歧义组).`, codes: [orProcedure] });
-        return { status: 'ambiguous', mdc: entry.mdc.code, adrg: `${letter}QY`, drg: `${letter}QY`, trace: trace ?? [] };
+        trace?.push({ step: 'ambiguous', text: `Principal procedure ${orProcedure} is an operating-room procedure but matches no surgical ADRG of ${entry.mdc.code}: the case goes to the ambiguous group ${entry.qyCode} (歧义组).`, codes: [orProcedure] });
+        return { status: 'ambiguous', mdc: entry.mdc.code, adrg: entry.qyCode, drg: entry.qyCode, trace: trace ?? noTrace };
       }
       trace?.push({ step: 'ambiguous', text: `Principal procedure ${orProcedure} is an operating-room procedure but matches no surgical ADRG of ${entry.mdc.code}; fall-through mode sends the case on to the medical ADRGs.`, codes: [orProcedure] });
     }
-    chosen ??= firstMatch(adrgs.medical.byCode.get(record.principalDiagnosis) ?? adrgs.medical.open, record, index, orProcedure, trace);
+    chosen ??= firstMatch(medicalFor(principal, entry, adrgs, record.principalDiagnosis), record, index, orProcedure, trace);
     if (!chosen) {
       trace?.push({ step: 'mdc', text: `No ADRG of ${entry.mdc.code} takes the case; the next MDC is tried.` });
       continue;
     }
     if (chosen.splits !== null) {
-      const drg = picked.drg!;
       trace?.push({ step: 'drg', text: picked.text });
-      return { status: 'grouped', mdc: entry.mdc.code, adrg: drg.slice(0, 3), drg, trace: trace ?? [] };
+      return { status: 'grouped', mdc: entry.mdc.code, adrg: picked.adrg, drg: picked.drg!, trace: trace ?? noTrace };
     }
-    const severity = caseSeverity(index, record, trace);
+    const severity = caseSeverity(index, record, trace, principal.excluding);
     const drg = chosen.drgFor[severity];
     trace?.push({ step: 'drg', text: `DRG ${drg} ${chosen.drgNames.get(drg) ?? ''}: ${drgReason(drg, severity)}.`.replace('  ', ' ') });
-    return { status: 'grouped', mdc: entry.mdc.code, adrg: chosen.adrg.code, drg, severity, trace: trace ?? [] };
+    return { status: 'grouped', mdc: entry.mdc.code, adrg: chosen.adrg.code, drg, severity, trace: trace ?? noTrace };
   }
   if (pack.retryEachOtherProcedure && record.procedures.length > 1) {
     for (let p = 1; p < record.procedures.length; p++) {
-      const retried = groupCase(pack, { ...record, procedures: [record.procedures[p]!] }, options);
+      const retried = groupCase(pack, withOnlyProcedure(record, record.procedures[p]!), options);
       if (retried.status === 'ungroupable') continue;
       if (trace) retried.trace.unshift(...trace, { step: 'mdc', text: `No MDC takes the case with all its procedures; the scheme groups it again with procedure ${record.procedures[p]} alone (its other procedures one by one), and that takes.`, codes: [record.procedures[p]!] });
       return retried;
     }
   }
   trace?.push({ step: 'ungroupable', text: `No MDC takes principal diagnosis ${record.principalDiagnosis} for this patient: the case cannot be grouped (0000).`, codes: [record.principalDiagnosis] });
-  return { status: 'ungroupable', mdc: null, adrg: null, drg: null, trace: trace ?? [] };
+  return { status: 'ungroupable', mdc: null, adrg: null, drg: null, trace: trace ?? noTrace };
 }
 
-/**
- * The principal procedure (the first one, 主要手术操作) when it is an operating-room procedure.
- * "全部手术" clauses, "且无手术" and the ambiguous-group test all look at the principal
- * procedure: a diagnostic or therapeutic principal procedure does not make a surgical case.
- */
-function principalOperatingRoomProcedure(index: PackIndex, procedures: readonly string[]): string | null {
-  const principal = procedures[0];
-  return principal !== undefined && index.operatingRoom.has(principal) ? principal : null;
+/** The case with one procedure in place of its list: only the fields grouping reads, not a copy of the whole record. */
+function withOnlyProcedure(r: GroupingInput, procedure: string): GroupingInput {
+  return {
+    sex: r.sex,
+    ageYears: r.ageYears,
+    ageDays: r.ageDays,
+    birthWeightGrams: r.birthWeightGrams,
+    principalDiagnosis: r.principalDiagnosis,
+    secondaryDiagnoses: r.secondaryDiagnoses,
+    procedures: [procedure],
+    lengthOfStay: r.lengthOfStay,
+    dischargeDisposition: r.dischargeDisposition,
+    department: r.department,
+    icuHours: r.icuHours,
+    totalCost: r.totalCost,
+  };
 }
 
-function entersMdc(entry: IndexedMdc, record: GroupingInput, index: PackIndex, trace: TraceStep[] | null): boolean {
+/** Whether the case enters the MDC (`entryChecked`: its entry rule is already known to hold). */
+function entersMdc(entry: IndexedMdc, record: GroupingInput, index: PackIndex, trace: TraceStep[] | null, entryChecked: boolean): boolean {
   const { mdc, principal } = entry;
-  if (entry.entry !== null) {
+  if (entry.entry !== null && !entryChecked) {
     const rule = matchingAlternative(entry.entry, record, index, null);
     if (rule === null) {
       trace?.push({ step: 'mdc', text: `${mdc.code}'s entry rule does not hold (${entry.entry[0]!.text}).` });
@@ -469,11 +641,11 @@ function entersMdc(entry: IndexedMdc, record: GroupingInput, index: PackIndex, t
     }
   }
   if (principal === null) return true; // MDCA: entered through its ADRGs (candidates are already known to list the principal)
-  if (mdc.maxAgeYears !== undefined && record.ageYears > mdc.maxAgeYears) {
-    trace?.push({ step: 'mdc', text: `Principal diagnosis ${record.principalDiagnosis} is in the ${mdc.code} table, but ${mdc.code} takes patients under ${mdc.maxAgeYears + 1} year(s) and this one is ${record.ageYears}.`, codes: [record.principalDiagnosis] });
+  if (record.ageYears > entry.maxAgeYears) {
+    trace?.push({ step: 'mdc', text: `Principal diagnosis ${record.principalDiagnosis} is in the ${mdc.code} table, but ${mdc.code} takes patients under ${entry.maxAgeYears + 1} year(s) and this one is ${record.ageYears}.`, codes: [record.principalDiagnosis] });
     return false;
   }
-  if (mdc.sex && record.sex !== mdc.sex) {
+  if (entry.sex !== null && record.sex !== entry.sex) {
     trace?.push({ step: 'mdc', text: `Principal diagnosis ${record.principalDiagnosis} is in the ${mdc.code} table, but ${mdc.code} is for ${mdc.sex === 'M' ? 'male' : 'female'} patients and this one is ${record.sex === 'M' ? 'male' : 'female'}.`, codes: [record.principalDiagnosis] });
     return false;
   }
@@ -500,12 +672,12 @@ function entersMdc(entry: IndexedMdc, record: GroupingInput, index: PackIndex, t
 }
 
 /** The DRG a local scheme's split chose in the last `firstMatch` (grouping is synchronous, so one scratch object serves). */
-const picked: { drg: string | null; text: string } = { drg: null, text: '' };
+const picked: { drg: string | null; adrg: string; text: string } = { drg: null, adrg: '', text: '' };
 
 function firstMatch(adrgs: IndexedAdrg[], record: GroupingInput, index: PackIndex, orProcedure: string | null, trace: TraceStep[] | null): IndexedAdrg | null {
   for (const candidate of adrgs) {
     for (const alternative of candidate.alternatives) {
-      if (!allHold(alternative.conditions, record, orProcedure, index)) continue;
+      if (!allChecksHold(alternative.checks, record, orProcedure, index.severity)) continue;
       if (candidate.splits !== null && !pickSplit(candidate, record, index, orProcedure, trace !== null)) {
         trace?.push({ step: 'adrg', text: `ADRG ${candidate.adrg.code}: ${alternative.text} holds, but none of its DRG splits does and it has no group of its own; the next ADRG is tried.` });
         break;
@@ -522,55 +694,34 @@ function firstMatch(adrgs: IndexedAdrg[], record: GroupingInput, index: PackInde
 
 /** A local scheme's DRG: the first split whose condition holds, else the ADRG's own group; false when neither. */
 function pickSplit(candidate: IndexedAdrg, record: GroupingInput, index: PackIndex, orProcedure: string | null, explain: boolean): boolean {
-  for (const split of candidate.splits!) {
-    const rule = matchingAlternative(split.alternatives, record, index, orProcedure);
-    if (rule === null) continue;
-    picked.drg = split.code;
-    if (explain) picked.text = `DRG ${split.code} ${split.name}: its split holds — ${rule.text}${rule.conditions.length > 0 ? ` (${describeMatch(rule.conditions, record, orProcedure, index)})` : ''}.`;
-    return true;
+  if (!explain && candidate.splitTree !== null) {
+    const chosen = chooseSplit(candidate.splitTree, record, orProcedure, index.severity);
+    if (chosen >= 0) {
+      const split = candidate.splits![chosen]!;
+      picked.drg = split.code;
+      picked.adrg = split.prefix;
+      return true;
+    }
+  } else {
+    for (const split of candidate.splits!) {
+      const rule = matchingAlternative(split.alternatives, record, index, orProcedure);
+      if (rule === null) continue;
+      picked.drg = split.code;
+      picked.adrg = split.prefix;
+      if (explain) picked.text = `DRG ${split.code} ${split.name}: its split holds — ${rule.text}${rule.conditions.length > 0 ? ` (${describeMatch(rule.conditions, record, orProcedure, index)})` : ''}.`;
+      return true;
+    }
   }
   if (candidate.fallback === null) return false;
   picked.drg = candidate.fallback;
+  picked.adrg = candidate.fallbackPrefix!;
   if (explain) picked.text = `Group ${candidate.fallback}: no DRG split of ${candidate.adrg.code} holds, so the case takes the ADRG's own group (${candidate.splits!.map((s) => s.code).join(', ')} tried).`;
   return true;
 }
 
 function matchingAlternative(alternatives: IndexedAlternative[], record: GroupingInput, index: PackIndex, orProcedure: string | null): IndexedAlternative | null {
-  for (const alternative of alternatives) if (allHold(alternative.conditions, record, orProcedure, index)) return alternative;
+  for (const alternative of alternatives) if (allChecksHold(alternative.checks, record, orProcedure, index.severity)) return alternative;
   return null;
-}
-
-function allHold(conditions: IndexedCondition[], record: GroupingInput, orProcedure: string | null, index: PackIndex): boolean {
-  for (let i = 0; i < conditions.length; i++) if (!holds(conditions[i]!, record, orProcedure, index)) return false;
-  return true;
-}
-
-function holds(c: IndexedCondition, r: GroupingInput, orProcedure: string | null, index: PackIndex): boolean {
-  switch (c.kind) {
-    case 'local':
-      return localHolds(c.local, r, index.severity);
-    case 'principalDiagnosis':
-      return c.set.has(r.principalDiagnosis);
-    case 'principalProcedure':
-      return r.procedures.length > 0 && c.set.has(r.procedures[0]!);
-    case 'anyProcedure':
-      for (const p of r.procedures) if (c.set.has(p)) return true;
-      return false;
-    case 'anyDiagnosis':
-      if (c.set.has(r.principalDiagnosis)) return true;
-      for (const d of r.secondaryDiagnoses) if (c.set.has(d)) return true;
-      return false;
-    case 'operatingRoomProcedure':
-      return orProcedure !== null;
-    case 'noOperatingRoomProcedure':
-      return orProcedure === null;
-    case 'ageDays': {
-      const days = r.ageYears > 0 ? r.ageYears * 365 : (r.ageDays ?? -1);
-      return days >= c.min && days <= c.max;
-    }
-    case 'birthWeight':
-      return r.birthWeightGrams !== undefined && r.birthWeightGrams >= c.min && r.birthWeightGrams <= c.max;
-  }
 }
 
 /** The codes (or values) that satisfied each condition, for the trace. */
@@ -624,8 +775,7 @@ function rangeText(min: number, max: number, unit: string): string {
  * table does not contain the principal diagnosis, else `cc` likewise, else `none`. An MCC that
  * the principal excludes does not count as a CC either (it is excluded, not downgraded).
  */
-export function caseSeverity(index: PackIndex, record: GroupingInput, trace: TraceStep[] | null): Severity {
-  const excluding = index.excludingTables.get(record.principalDiagnosis);
+export function caseSeverity(index: PackIndex, record: GroupingInput, trace: TraceStep[] | null, excluding = index.excludingTables.get(record.principalDiagnosis)): Severity {
   let severity: Severity = 'none';
   for (const dx of record.secondaryDiagnoses) {
     if (dx === record.principalDiagnosis) continue;

@@ -31,7 +31,7 @@ export interface GroupingInput {
   totalCost?: number | undefined;
 }
 
-const enum Op {
+export const enum Op {
   Lt,
   Le,
   Gt,
@@ -98,7 +98,7 @@ export function fieldValue(field: ComparedField, r: GroupingInput): number | und
   }
 }
 
-function compare(v: number, op: Op, value: number): boolean {
+export function compare(v: number, op: Op, value: number): boolean {
   switch (op) {
     case Op.Lt:
       return v < value;
@@ -115,7 +115,7 @@ function compare(v: number, op: Op, value: number): boolean {
   }
 }
 
-function anyIn(set: Set<string>, codes: readonly string[], from: number): boolean {
+export function anyIn(set: Set<string>, codes: readonly string[], from: number): boolean {
   for (let i = from; i < codes.length; i++) if (set.has(codes[i]!)) return true;
   return false;
 }
@@ -135,70 +135,89 @@ export function hasSeverity(table: Map<string, string | null>, r: GroupingInput,
  * The case's has_mcc / has_cc, computed at most once per case: a scheme's splits ask them again
  * and again (x1: MCC, x3: MCC or CC, …). `groupCase` clears this at the start of every case.
  */
-const memo: { mcc: boolean | undefined; cc: boolean | undefined } = { mcc: undefined, cc: undefined };
+const memo: { mcc: boolean | undefined; cc: boolean | undefined; excluding: Set<string> | undefined; procedureSet: Set<string> | null; procedureListed: boolean } = {
+  mcc: undefined,
+  cc: undefined,
+  excluding: undefined,
+  procedureSet: null,
+  procedureListed: false,
+};
 
-export function clearSeverityMemo(): void {
+/**
+ * Start a case: its has_mcc / has_cc not yet known; `excluding` is its principal diagnosis's
+ * exclusion tables, already looked up. The case's last "principal procedure is listed" answer
+ * is forgotten too.
+ */
+export function clearSeverityMemo(excluding: Set<string> | undefined): void {
   memo.mcc = undefined;
   memo.cc = undefined;
+  memo.excluding = excluding;
+  memo.procedureSet = null;
 }
 
-/** has_mcc and has_cc of the case in one pass over its secondary diagnoses, into the memo. */
-function computeSeverity(r: GroupingInput, severity: SeverityTables): void {
-  const excluding = severity.excludingTables.get(r.principalDiagnosis);
-  let mcc = false;
+/**
+ * Whether the case's principal procedure is in the list, remembering the last list asked: a
+ * scheme asks the same one again and again (each medical ADRG of an OpenDRG scheme tests "no
+ * valid surgical principal procedure" against the same list).
+ */
+export function principalProcedureListed(set: Set<string>, r: GroupingInput): boolean {
+  if (memo.procedureSet === set) return memo.procedureListed;
+  const listed = r.procedures.length > 0 && set.has(r.procedures[0]!);
+  memo.procedureSet = set;
+  memo.procedureListed = listed;
+  return listed;
+}
+
+/**
+ * has_mcc, in one pass over the secondary diagnoses that stops at the first counted MCC (as
+ * the national severity does); has_cc is recorded on the way, and is left unknown only when an
+ * MCC stopped the pass before a CC was seen.
+ */
+function computeMcc(r: GroupingInput, severity: SeverityTables): void {
+  const excluding = memo.excluding;
   let cc = false;
-  for (const dx of r.secondaryDiagnoses) {
-    const level = severity.levels.get(dx);
+  const secondary = r.secondaryDiagnoses;
+  for (let i = 0; i < secondary.length; i++) {
+    const level = severity.levels.get(secondary[i]!);
     if (level === undefined) continue;
     const m = level.mcc;
-    if (!mcc && m !== undefined && (m === null || excluding === undefined || !excluding.has(m))) mcc = true;
+    if (m !== undefined && (m === null || excluding === undefined || !excluding.has(m))) {
+      memo.mcc = true;
+      if (cc) memo.cc = true;
+      return;
+    }
     const c = level.cc;
     if (!cc && c !== undefined && (c === null || excluding === undefined || !excluding.has(c))) cc = true;
   }
-  memo.mcc = mcc;
+  memo.mcc = false;
   memo.cc = cc;
 }
 
-function positive(c: LocalCondition, r: GroupingInput, severity: SeverityTables): boolean {
-  switch (c.kind) {
-    case 'principalDiagnosis':
-      return c.set.has(r.principalDiagnosis);
-    case 'principalProcedure':
-      return r.procedures.length > 0 && c.set.has(r.procedures[0]!);
-    case 'anyProcedure':
-      return anyIn(c.set, r.procedures, 0);
-    case 'secondaryProcedure':
-      return anyIn(c.set, r.procedures, 1);
-    case 'anyDiagnosis':
-      return c.set.has(r.principalDiagnosis) || anyIn(c.set, r.secondaryDiagnoses, 0);
-    case 'secondaryDiagnosis':
-      return anyIn(c.set, r.secondaryDiagnoses, 0);
-    case 'hasProcedure':
-      return r.procedures.length > 0;
-    case 'mcc':
-      if (memo.mcc === undefined) computeSeverity(r, severity);
-      return memo.mcc!;
-    case 'cc':
-      if (memo.cc === undefined) computeSeverity(r, severity);
-      return memo.cc!;
-    case 'sex':
-      return r.sex === c.sex;
-    case 'compare': {
-      const v = fieldValue(c.field, r);
-      return v !== undefined && compare(v, c.op, c.value);
+/** has_cc alone, when has_mcc's pass stopped before it was known. */
+function computeCc(r: GroupingInput, severity: SeverityTables): void {
+  const excluding = memo.excluding;
+  const secondary = r.secondaryDiagnoses;
+  for (let i = 0; i < secondary.length; i++) {
+    const c = severity.levels.get(secondary[i]!)?.cc;
+    if (c !== undefined && (c === null || excluding === undefined || !excluding.has(c))) {
+      memo.cc = true;
+      return;
     }
-    case 'present':
-      return fieldValue(c.field, r) !== undefined;
-    case 'disposition':
-      return r.dischargeDisposition !== undefined && c.set.has(r.dischargeDisposition);
-    case 'department':
-      return r.department !== undefined && c.set.has(r.department);
   }
+  memo.cc = false;
 }
 
-export function localHolds(c: LocalCondition, r: GroupingInput, severity: SeverityTables): boolean {
-  const holds = positive(c, r, severity);
-  return 'negated' in c && c.negated ? !holds : holds;
+/** The case's has_mcc (memoised per case). */
+export function countedMcc(r: GroupingInput, severity: SeverityTables): boolean {
+  if (memo.mcc === undefined) computeMcc(r, severity);
+  return memo.mcc!;
+}
+
+/** The case's has_cc (memoised per case). */
+export function countedCc(r: GroupingInput, severity: SeverityTables): boolean {
+  if (memo.mcc === undefined) computeMcc(r, severity);
+  if (memo.cc === undefined) computeCc(r, severity);
+  return memo.cc!;
 }
 
 const fieldWords: Record<ComparedField, string> = {

@@ -70,6 +70,21 @@ describe('local DRG schemes from OpenDRG directories', () => {
     });
   }
 
+  it('groups every dev case the same with and without a trace (the untraced path takes the split trees, code facts and skips; the traced one tests every rule in order)', () => {
+    for (const name of schemes) {
+      const { pack } = scheme(name);
+      for (const ambiguous of ['qy', 'fallthrough'] as const) {
+        const differing = cases.filter((c) => {
+          const fast = groupCase(pack, c, { trace: false, ambiguous });
+          const { trace, ...traced } = groupCase(pack, c, { ambiguous });
+          expect(trace.length).toBeGreaterThan(0);
+          return JSON.stringify({ ...fast, trace: undefined }) !== JSON.stringify({ ...traced, trace: undefined });
+        });
+        expect(differing.map((c) => c.listId), `${name} ${ambiguous}`).toEqual([]);
+      }
+    }
+  });
+
   it('compiles every scheme into a pack the schema accepts, with nothing uninterpreted', () => {
     for (const name of schemes) {
       const { pack, report } = scheme(name);
