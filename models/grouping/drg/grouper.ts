@@ -17,7 +17,7 @@
 import type { Adrg, Alternative, Condition, Mdc, RulePack } from './pack.ts';
 import { allChecksHold, compileChecks, withoutListCheck, type Check, type IndexedCondition } from './checks.ts';
 import { chooseSplit, splitTree, type SplitTree } from './split-tree.ts';
-import { clearSeverityMemo, indexCondition as indexLocalCondition, localText, type GroupingInput, type SeverityTables } from './local-conditions.ts';
+import { anyIn, clearSeverityMemo, indexCondition as indexLocalCondition, localText, type GroupingInput, type SeverityTables } from './local-conditions.ts';
 
 export type { GroupingInput };
 
@@ -497,14 +497,17 @@ function keysAnAdrg(candidates: MdcCandidates, entry: IndexedMdc, principal: Pri
   return candidates.medical.byCode.size > 0 && medicalFor(principal, entry, candidates, record.principalDiagnosis) !== candidates.medical.open;
 }
 
-/** The first two characters of a code as an index into a prefix filter (7 bits each: codes are ASCII; others only share a slot). */
+/** A code's first three characters hashed into a prefix filter's 65 536 slots (codes are ASCII; a shared slot only lets a code through to the set). */
 function prefixOf(code: string): number {
-  return ((code.charCodeAt(0) & 0x7f) << 7) | (code.charCodeAt(1) & 0x7f);
+  return ((code.charCodeAt(0) * 961 + code.charCodeAt(1) * 31 + code.charCodeAt(2)) | 0) & 0xffff;
 }
 
-/** Which two-character prefixes a code list has: a code whose prefix is absent is not in the list, known without hashing it. */
+/**
+ * Which three-character prefixes a code list has: a code whose prefix is absent is not in the
+ * list, known without hashing the code (HIV's B20–B24, Z21, … against every diagnosis of every case).
+ */
 function prefixFilter(set: Set<string>): Uint8Array {
-  const filter = new Uint8Array(1 << 14);
+  const filter = new Uint8Array(1 << 16);
   for (const code of set) filter[prefixOf(code)] = 1;
   return filter;
 }
@@ -650,6 +653,8 @@ function entersMdc(entry: IndexedMdc, record: GroupingInput, index: PackIndex, t
     return false;
   }
   if (entry.bodySites.length > 0) {
+    const needed = mdc.minBodySites ?? 2;
+    if (trace === null) return coversBodySites(entry.bodySites, record, needed);
     const sites: string[] = [];
     const codes: string[] = [];
     for (const site of entry.bodySites) {
@@ -659,7 +664,6 @@ function entersMdc(entry: IndexedMdc, record: GroupingInput, index: PackIndex, t
         codes.push(hit);
       }
     }
-    const needed = mdc.minBodySites ?? 2;
     if (sites.length < needed) {
       trace?.push({ step: 'mdc', text: `Principal diagnosis ${record.principalDiagnosis} is in the ${mdc.code} table, but the diagnoses cover ${sites.length} body site(s) (${sites.join(', ') || 'none'}) and ${mdc.code} needs ${needed}.`, codes });
       return false;
@@ -669,6 +673,16 @@ function entersMdc(entry: IndexedMdc, record: GroupingInput, index: PackIndex, t
   }
   trace?.push({ step: 'mdc', text: `${mdc.code} ${mdc.name}: principal diagnosis ${record.principalDiagnosis} is in its principal-diagnosis table${mdc.sex ? ` and the patient is ${mdc.sex === 'M' ? 'male' : 'female'}` : ''}${mdc.maxAgeYears !== undefined ? ` and the patient is under ${mdc.maxAgeYears + 1} year(s) old` : ''}.`, codes: [record.principalDiagnosis] });
   return true;
+}
+
+/** Whether the case's diagnoses cover at least `needed` of the body sites (MDCZ, 多发严重创伤), stopping once they do. */
+function coversBodySites(sites: IndexedMdc['bodySites'], record: GroupingInput, needed: number): boolean {
+  let covered = 0;
+  for (const site of sites) {
+    if (site.set.has(record.principalDiagnosis) || anyIn(site.set, record.secondaryDiagnoses, 0)) covered++;
+    if (covered >= needed) return true;
+  }
+  return false;
 }
 
 /** The DRG a local scheme's split chose in the last `firstMatch` (grouping is synchronous, so one scratch object serves). */
