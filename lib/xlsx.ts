@@ -6,10 +6,18 @@
  * are built the same way in the browser).
  */
 import { Readable } from 'node:stream';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { readTableRecords, type RawRecord, type TableRow } from '../models/settlement/readers.ts';
 
 export { xlsxMediaType } from './record-content.ts';
+
+/**
+ * exceljs, loaded when a workbook is read or written: it is ~0.3 s of loading, and the
+ * `payreform` command is one bundle whose static package imports every command would pay for.
+ */
+async function excel(): Promise<typeof ExcelJS> {
+  return (await import('exceljs')).default;
+}
 
 /** An .xlsx file is a zip archive: it starts with `PK\x03\x04`. */
 export function looksLikeXlsx(firstBytes: Uint8Array): boolean {
@@ -55,7 +63,7 @@ function workbookProblem(error: unknown): string {
  */
 export async function* readXlsxRows(source: string | Readable | Uint8Array): AsyncGenerator<TableRow> {
   const input = source instanceof Uint8Array ? Readable.from([Buffer.from(source)]) : source;
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' });
+  const reader = new (await excel()).stream.xlsx.WorkbookReader(input, { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' });
   let width = 0;
   const sheets = reader[Symbol.asyncIterator]();
   try {
@@ -99,7 +107,7 @@ export interface SheetTable {
 
 /** Write `sheets` to an .xlsx file, streamed row by row; numbers stay numbers (amounts as written, rounded by the caller). */
 export async function writeXlsx(file: string, sheets: readonly SheetTable[]): Promise<void> {
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file, useStyles: true, useSharedStrings: false });
+  const workbook = new (await excel()).stream.xlsx.WorkbookWriter({ filename: file, useStyles: true, useSharedStrings: false });
   for (const sheet of sheets) {
     // Sheet names: at most 31 characters, none of : \ / ? * [ ].
     const ws = workbook.addWorksheet(sheet.name.replace(/[:\\/?*[\]]/g, ' ').slice(0, 31), { views: [{ state: 'frozen', ySplit: 1 }] });
