@@ -17,7 +17,7 @@
 import type { Adrg, Alternative, Condition, Mdc, RulePack } from './pack.ts';
 import { allChecksHold, compileChecks, withoutListCheck, type Check, type IndexedCondition } from './checks.ts';
 import { chooseSplit, splitTree, type SplitTree } from './split-tree.ts';
-import { anyIn, clearSeverityMemo, indexCondition as indexLocalCondition, localText, type GroupingInput, type SeverityTables } from './local-conditions.ts';
+import { anyIn, clearSeverityMemo, forgetProcedureAnswer, indexCondition as indexLocalCondition, localText, type GroupingInput, type SeverityTables } from './local-conditions.ts';
 
 export type { GroupingInput };
 
@@ -213,9 +213,13 @@ interface ProcedureFacts {
   entersMdc: Uint8Array;
 }
 
+/** At most this many codes' facts are kept per pack (the code sets have ~33 000 diagnoses and ~13 000 procedures); beyond it they start over, so a stream of unknown codes cannot grow memory without bound. */
+const maxCodeFacts = 100_000;
+
 function principalFactsOf(index: PackIndex, code: string): PrincipalFacts {
   let facts = index.principalFacts.get(code);
   if (facts === undefined) {
+    if (index.principalFacts.size >= maxCodeFacts) index.principalFacts.clear();
     facts = { mdcs: index.mdcsByPrincipal.get(code) ?? index.openMdcs, excluding: index.excludingTables.get(code), medical: new Array<IndexedAdrg[] | null | undefined>(index.mdcs.length).fill(undefined) };
     index.principalFacts.set(code, facts);
   }
@@ -225,6 +229,7 @@ function principalFactsOf(index: PackIndex, code: string): PrincipalFacts {
 function procedureFactsOf(index: PackIndex, code: string): ProcedureFacts {
   let facts = index.procedureFacts.get(code);
   if (facts === undefined) {
+    if (index.procedureFacts.size >= maxCodeFacts) index.procedureFacts.clear();
     facts = { operatingRoom: index.operatingRoom.has(code), surgical: new Array<IndexedAdrg[] | null | undefined>(index.mdcs.length).fill(undefined), entersMdc: new Uint8Array(index.mdcs.length) };
     index.procedureFacts.set(code, facts);
   }
@@ -537,9 +542,18 @@ const noTrace: TraceStep[] = Object.freeze([]) as unknown as TraceStep[];
 export function groupCase(pack: RulePack, record: GroupingInput, options: GroupOptions = {}): GroupResult {
   const index = indexRulePack(pack);
   const principal = principalFactsOf(index, record.principalDiagnosis);
+  clearSeverityMemo(principal.excluding);
+  return groupByFacts(pack, index, record, principal, options);
+}
+
+/**
+ * `groupCase` once the principal diagnosis's facts are known and the case's severity memo is
+ * started: a retry with one procedure (Zhejiang's rule) keeps both, as neither depends on the
+ * procedures.
+ */
+function groupByFacts(pack: RulePack, index: PackIndex, record: GroupingInput, principal: PrincipalFacts, options: GroupOptions): GroupResult {
   const principalProcedure = record.procedures.length > 0 ? record.procedures[0]! : undefined;
   const procedure = principalProcedure === undefined ? null : procedureFactsOf(index, principalProcedure);
-  clearSeverityMemo(principal.excluding);
   const ambiguous = options.ambiguous ?? 'qy';
   const trace: TraceStep[] | null = options.trace === false ? null : [];
   // The principal procedure (主要手术操作) when it is an operating-room procedure: "全部手术" clauses,
@@ -558,15 +572,15 @@ export function groupCase(pack: RulePack, record: GroupingInput, options: GroupO
       }
       if (!gatePassed) continue;
     }
-    // Without a trace, the cheapest test that can turn the case away goes first: a diagnosis list
-    // behind its prefix filter, then whether any ADRG is keyed by the case's principal codes.
+    // Without a trace, the cheapest test that can turn the case away goes first: whether any ADRG
+    // is keyed by the case's principal codes (remembered per code), then the entry rule by code
+    // lists (a diagnosis list behind its prefix filter reads every diagnosis of the case).
     const known = entry.candidates;
     const keyedOnly = known !== null && known.keyedOnly && entry.entry !== null && trace === null;
     const codes = trace === null ? entry.entryCodes : null;
-    if (codes !== null && codes.on === 'anyDiagnosis' && !entersByDiagnosis(codes, record)) continue;
     if (keyedOnly && !keysAnAdrg(known, entry, principal, procedure, record)) continue;
     if (codes !== null) {
-      if (codes.on === 'principalProcedure' && !entersByProcedure(codes, entry, procedure, principalProcedure)) continue;
+      if (codes.on === 'anyDiagnosis' ? !entersByDiagnosis(codes, record) : !entersByProcedure(codes, entry, procedure, principalProcedure)) continue;
       if (entry.principal !== null && !entersMdc(entry, record, index, trace, true)) continue;
     } else if (!entersMdc(entry, record, index, trace, false)) continue;
     const adrgs = entry.candidates ?? (entry.candidates = entry.indexCandidates());
@@ -601,7 +615,8 @@ export function groupCase(pack: RulePack, record: GroupingInput, options: GroupO
   }
   if (pack.retryEachOtherProcedure && record.procedures.length > 1) {
     for (let p = 1; p < record.procedures.length; p++) {
-      const retried = groupCase(pack, withOnlyProcedure(record, record.procedures[p]!), options);
+      forgetProcedureAnswer();
+      const retried = groupByFacts(pack, index, withOnlyProcedure(record, record.procedures[p]!), principal, options);
       if (retried.status === 'ungroupable') continue;
       if (trace) retried.trace.unshift(...trace, { step: 'mdc', text: `No MDC takes the case with all its procedures; the scheme groups it again with procedure ${record.procedures[p]} alone (its other procedures one by one), and that takes.`, codes: [record.procedures[p]!] });
       return retried;
