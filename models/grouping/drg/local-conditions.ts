@@ -6,12 +6,18 @@
  */
 import type { ComparedField, CompareOp, Condition } from './pack.ts';
 
+/** A secondary diagnosis's MCC and/or CC exclusion table (null: excluded by no principal). */
+export interface SeverityLevel {
+  mcc?: string | null;
+  cc?: string | null;
+}
+
 /** Secondary diagnosis → exclusion table, and principal → the tables that exclude it. */
 export interface SeverityTables {
   mcc: Map<string, string | null>;
   cc: Map<string, string | null>;
-  /** Both at once: one lookup per secondary diagnosis. */
-  levels: Map<string, { mcc?: string | null; cc?: string | null }>;
+  /** Both at once: one lookup per secondary diagnosis (a `Map`, or the grouper's table read on demand). */
+  levels: { get(code: string): SeverityLevel | undefined };
   excludingTables: Map<string, Set<string>>;
 }
 
