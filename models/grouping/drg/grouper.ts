@@ -17,7 +17,7 @@
 import type { Adrg, Alternative, Condition, Mdc, RulePack } from './pack.ts';
 import { allChecksHold, compileChecks, withoutListCheck, type Check, type IndexedCondition } from './checks.ts';
 import { chooseSplit, splitTree, type SplitTree } from './split-tree.ts';
-import { anyIn, clearSeverityMemo, forgetProcedureAnswer, indexCondition as indexLocalCondition, localText, type GroupingInput, type SeverityLevel, type SeverityTables } from './local-conditions.ts';
+import { anyIn, clearSeverityMemo, indexCondition as indexLocalCondition, localText, useProcedureAnswers, type GroupingInput, type ListedAnswers, type SeverityLevel, type SeverityTables } from './local-conditions.ts';
 
 export type { GroupingInput };
 
@@ -206,7 +206,7 @@ interface PrincipalFacts {
 }
 
 /** The same for the principal procedure: whether it is an operating-room procedure, and per MDC the surgical ADRGs keyed by it. */
-interface ProcedureFacts {
+interface ProcedureFacts extends ListedAnswers {
   operatingRoom: boolean;
   surgical: (IndexedAdrg[] | null | undefined)[];
   /** Per MDC whose entry rule is "the principal procedure is listed": 0 not looked up yet, 1 listed, 2 not. */
@@ -230,7 +230,7 @@ function procedureFactsOf(index: PackIndex, code: string): ProcedureFacts {
   let facts = index.procedureFacts.get(code);
   if (facts === undefined) {
     if (index.procedureFacts.size >= maxCodeFacts) index.procedureFacts.clear();
-    facts = { operatingRoom: index.operatingRoom.has(code), surgical: new Array<IndexedAdrg[] | null | undefined>(index.mdcs.length).fill(undefined), entersMdc: new Uint8Array(index.mdcs.length) };
+    facts = { operatingRoom: index.operatingRoom.has(code), surgical: new Array<IndexedAdrg[] | null | undefined>(index.mdcs.length).fill(undefined), entersMdc: new Uint8Array(index.mdcs.length), listA: null, inA: false, listB: null, inB: false };
     index.procedureFacts.set(code, facts);
   }
   return facts;
@@ -575,6 +575,7 @@ export function groupCase(pack: RulePack, record: GroupingInput, options: GroupO
 function groupByFacts(pack: RulePack, index: PackIndex, record: GroupingInput, principal: PrincipalFacts, options: GroupOptions): GroupResult {
   const principalProcedure = record.procedures.length > 0 ? record.procedures[0]! : undefined;
   const procedure = principalProcedure === undefined ? null : procedureFactsOf(index, principalProcedure);
+  useProcedureAnswers(procedure);
   const ambiguous = options.ambiguous ?? 'qy';
   const trace: TraceStep[] | null = options.trace === false ? null : [];
   // The principal procedure (主要手术操作) when it is an operating-room procedure: "全部手术" clauses,
@@ -636,7 +637,6 @@ function groupByFacts(pack: RulePack, index: PackIndex, record: GroupingInput, p
   }
   if (pack.retryEachOtherProcedure && record.procedures.length > 1) {
     for (let p = 1; p < record.procedures.length; p++) {
-      forgetProcedureAnswer();
       const retried = groupByFacts(pack, index, withOnlyProcedure(record, record.procedures[p]!), principal, options);
       if (retried.status === 'ungroupable') continue;
       if (trace) retried.trace.unshift(...trace, { step: 'mdc', text: `No MDC takes the case with all its procedures; the scheme groups it again with procedure ${record.procedures[p]} alone (its other procedures one by one), and that takes.`, codes: [record.procedures[p]!] });
