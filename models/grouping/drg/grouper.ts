@@ -546,13 +546,22 @@ function entersByProcedure(rule: NonNullable<IndexedMdc['entryCodes']>, entry: I
   return known === 1;
 }
 
+/**
+ * The case's last answer to a diagnosis-list entry rule: the diagnoses do not change when a
+ * Zhejiang-style retry groups the case again with another procedure. `groupCase` forgets it.
+ */
+const diagnosisEntry: { rule: IndexedMdc['entryCodes']; enters: boolean } = { rule: null, enters: false };
+
 /** Whether a diagnosis of the case is on an MDC's "a diagnosis is listed" entry rule's list. */
 function entersByDiagnosis(rule: NonNullable<IndexedMdc['entryCodes']>, record: GroupingInput): boolean {
+  if (diagnosisEntry.rule === rule) return diagnosisEntry.enters;
   const { prefixes, set } = rule;
-  if (prefixes[prefixOf(record.principalDiagnosis)] === 1 && set.has(record.principalDiagnosis)) return true;
+  let enters = prefixes[prefixOf(record.principalDiagnosis)] === 1 && set.has(record.principalDiagnosis);
   const secondary = record.secondaryDiagnoses;
-  for (let i = 0; i < secondary.length; i++) if (prefixes[prefixOf(secondary[i]!)] === 1 && set.has(secondary[i]!)) return true;
-  return false;
+  for (let i = 0; i < secondary.length && !enters; i++) enters = prefixes[prefixOf(secondary[i]!)] === 1 && set.has(secondary[i]!);
+  diagnosisEntry.rule = rule;
+  diagnosisEntry.enters = enters;
+  return enters;
 }
 
 
@@ -564,6 +573,7 @@ export function groupCase(pack: RulePack, record: GroupingInput, options: GroupO
   const index = indexRulePack(pack);
   const principal = principalFactsOf(index, record.principalDiagnosis);
   clearSeverityMemo(principal.excluding);
+  diagnosisEntry.rule = null;
   return groupByFacts(pack, index, record, principal, options);
 }
 
