@@ -77,7 +77,7 @@ const localSchemes = ['zhejiang_2022', 'suzhou_2023', 'chs_drg_11'];
 /**
  * Local schemes: importing the OpenDRG directory (read + compile + index, fresh process, median
  * of 3; wall clock and CPU time) and in-process grouping of the same resampled local-scheme dev
- * cases under the national pack and under each local pack, in alternating rounds (best of 3).
+ * cases under the national pack and under each local pack, in alternating rounds (best of 5).
  */
 export async function localSchemeFigures(national: RulePack, n = 300_000): Promise<Figure[]> {
   const figures: Figure[] = [];
@@ -96,21 +96,25 @@ export async function localSchemeFigures(national: RulePack, n = 300_000): Promi
   }
   const cases = [...resampledCases(n, 13, 'local-schemes/cases.jsonl')] as unknown as GroupingInput[];
   const packs: [string, RulePack][] = [['national (NHSA text)', national], ...localSchemes.map((s) => [s, compileSchemeDir(referencePath('local-schemes', s)).pack] as [string, RulePack])];
-  const best = new Map<string, number>();
+  // Best of 5 alternating rounds, by wall clock and by the thread's CPU time (steadier when other work shares the cores).
+  const best = new Map<string, { wall: number; cpu: number }>();
   let sink = 0;
   for (const [, pack] of packs) for (let i = 0; i < 50_000; i++) sink += groupCase(pack, cases[i]!, { trace: false }).status.length;
-  for (let r = 0; r < 3; r++) {
+  for (let r = 0; r < 5; r++) {
     for (const [name, pack] of packs) {
       const t = performance.now();
+      const c = process.cpuUsage();
       for (let i = 0; i < n; i++) sink += groupCase(pack, cases[i]!, { trace: false }).status.length;
-      best.set(name, Math.max(best.get(name) ?? 0, n / ((performance.now() - t) / 1000)));
+      const used = process.cpuUsage(c);
+      const was = best.get(name) ?? { wall: 0, cpu: 0 };
+      best.set(name, { wall: Math.max(was.wall, n / ((performance.now() - t) / 1000)), cpu: Math.max(was.cpu, n / ((used.user + used.system) / 1e6)) });
     }
   }
   const base = best.get(packs[0]![0])!;
-  figures.push({ name: 'in-process grouping of the local-scheme dev cases under the national pack (best of 3)', value: Math.round(base), unit: 'cases/s', note: `${n.toLocaleString('en')} cases resampled from dev-cases/local-schemes; checksum ${sink % 997}` });
+  figures.push({ name: 'in-process grouping of the local-scheme dev cases under the national pack (best of 5)', value: Math.round(base.wall), unit: 'cases/s', note: `${n.toLocaleString('en')} cases resampled from dev-cases/local-schemes; by CPU time ${Math.round(base.cpu).toLocaleString('en')} cases/s; checksum ${sink % 997}` });
   for (const [name] of packs.slice(1)) {
     const rate = best.get(name)!;
-    figures.push({ name: `in-process grouping under local scheme ${name}, relative to the national pack on the same cases`, value: Math.round((rate / base) * 100), unit: '%', target: { op: '>=', value: 80 }, note: `${Math.round(rate).toLocaleString('en')} cases/s` });
+    figures.push({ name: `in-process grouping under local scheme ${name}, relative to the national pack on the same cases`, value: Math.round((rate.wall / base.wall) * 100), unit: '%', target: { op: '>=', value: 80 }, note: `${Math.round(rate.wall).toLocaleString('en')} cases/s; by CPU time ${Math.round((rate.cpu / base.cpu) * 100)} %` });
   }
   return figures;
 }

@@ -17,7 +17,7 @@
 import type { Adrg, Alternative, Condition, Mdc, RulePack } from './pack.ts';
 import { allChecksHold, compileChecks, withoutListCheck, type Check, type IndexedCondition } from './checks.ts';
 import { chooseSplit, splitTree, type SplitTree } from './split-tree.ts';
-import { clearSeverityMemo, indexCondition as indexLocalCondition, localText, type GroupingInput, type SeverityTables } from './local-conditions.ts';
+import { anyIn, clearSeverityMemo, forgetProcedureAnswer, indexCondition as indexLocalCondition, localText, type GroupingInput, type SeverityTables } from './local-conditions.ts';
 
 export type { GroupingInput };
 
@@ -213,9 +213,13 @@ interface ProcedureFacts {
   entersMdc: Uint8Array;
 }
 
+/** At most this many codes' facts are kept per pack (the code sets have ~33 000 diagnoses and ~13 000 procedures); beyond it they start over, so a stream of unknown codes cannot grow memory without bound. */
+const maxCodeFacts = 100_000;
+
 function principalFactsOf(index: PackIndex, code: string): PrincipalFacts {
   let facts = index.principalFacts.get(code);
   if (facts === undefined) {
+    if (index.principalFacts.size >= maxCodeFacts) index.principalFacts.clear();
     facts = { mdcs: index.mdcsByPrincipal.get(code) ?? index.openMdcs, excluding: index.excludingTables.get(code), medical: new Array<IndexedAdrg[] | null | undefined>(index.mdcs.length).fill(undefined) };
     index.principalFacts.set(code, facts);
   }
@@ -225,6 +229,7 @@ function principalFactsOf(index: PackIndex, code: string): PrincipalFacts {
 function procedureFactsOf(index: PackIndex, code: string): ProcedureFacts {
   let facts = index.procedureFacts.get(code);
   if (facts === undefined) {
+    if (index.procedureFacts.size >= maxCodeFacts) index.procedureFacts.clear();
     facts = { operatingRoom: index.operatingRoom.has(code), surgical: new Array<IndexedAdrg[] | null | undefined>(index.mdcs.length).fill(undefined), entersMdc: new Uint8Array(index.mdcs.length) };
     index.procedureFacts.set(code, facts);
   }
@@ -497,14 +502,17 @@ function keysAnAdrg(candidates: MdcCandidates, entry: IndexedMdc, principal: Pri
   return candidates.medical.byCode.size > 0 && medicalFor(principal, entry, candidates, record.principalDiagnosis) !== candidates.medical.open;
 }
 
-/** The first two characters of a code as an index into a prefix filter (7 bits each: codes are ASCII; others only share a slot). */
+/** A code's first three characters hashed into a prefix filter's 65 536 slots (codes are ASCII; a shared slot only lets a code through to the set). */
 function prefixOf(code: string): number {
-  return ((code.charCodeAt(0) & 0x7f) << 7) | (code.charCodeAt(1) & 0x7f);
+  return ((code.charCodeAt(0) * 961 + code.charCodeAt(1) * 31 + code.charCodeAt(2)) | 0) & 0xffff;
 }
 
-/** Which two-character prefixes a code list has: a code whose prefix is absent is not in the list, known without hashing it. */
+/**
+ * Which three-character prefixes a code list has: a code whose prefix is absent is not in the
+ * list, known without hashing the code (HIV's B20–B24, Z21, … against every diagnosis of every case).
+ */
 function prefixFilter(set: Set<string>): Uint8Array {
-  const filter = new Uint8Array(1 << 14);
+  const filter = new Uint8Array(1 << 16);
   for (const code of set) filter[prefixOf(code)] = 1;
   return filter;
 }
@@ -534,9 +542,18 @@ const noTrace: TraceStep[] = Object.freeze([]) as unknown as TraceStep[];
 export function groupCase(pack: RulePack, record: GroupingInput, options: GroupOptions = {}): GroupResult {
   const index = indexRulePack(pack);
   const principal = principalFactsOf(index, record.principalDiagnosis);
+  clearSeverityMemo(principal.excluding);
+  return groupByFacts(pack, index, record, principal, options);
+}
+
+/**
+ * `groupCase` once the principal diagnosis's facts are known and the case's severity memo is
+ * started: a retry with one procedure (Zhejiang's rule) keeps both, as neither depends on the
+ * procedures.
+ */
+function groupByFacts(pack: RulePack, index: PackIndex, record: GroupingInput, principal: PrincipalFacts, options: GroupOptions): GroupResult {
   const principalProcedure = record.procedures.length > 0 ? record.procedures[0]! : undefined;
   const procedure = principalProcedure === undefined ? null : procedureFactsOf(index, principalProcedure);
-  clearSeverityMemo(principal.excluding);
   const ambiguous = options.ambiguous ?? 'qy';
   const trace: TraceStep[] | null = options.trace === false ? null : [];
   // The principal procedure (主要手术操作) when it is an operating-room procedure: "全部手术" clauses,
@@ -598,7 +615,8 @@ export function groupCase(pack: RulePack, record: GroupingInput, options: GroupO
   }
   if (pack.retryEachOtherProcedure && record.procedures.length > 1) {
     for (let p = 1; p < record.procedures.length; p++) {
-      const retried = groupCase(pack, withOnlyProcedure(record, record.procedures[p]!), options);
+      forgetProcedureAnswer();
+      const retried = groupByFacts(pack, index, withOnlyProcedure(record, record.procedures[p]!), principal, options);
       if (retried.status === 'ungroupable') continue;
       if (trace) retried.trace.unshift(...trace, { step: 'mdc', text: `No MDC takes the case with all its procedures; the scheme groups it again with procedure ${record.procedures[p]} alone (its other procedures one by one), and that takes.`, codes: [record.procedures[p]!] });
       return retried;
@@ -650,6 +668,8 @@ function entersMdc(entry: IndexedMdc, record: GroupingInput, index: PackIndex, t
     return false;
   }
   if (entry.bodySites.length > 0) {
+    const needed = mdc.minBodySites ?? 2;
+    if (trace === null) return coversBodySites(entry.bodySites, record, needed);
     const sites: string[] = [];
     const codes: string[] = [];
     for (const site of entry.bodySites) {
@@ -659,7 +679,6 @@ function entersMdc(entry: IndexedMdc, record: GroupingInput, index: PackIndex, t
         codes.push(hit);
       }
     }
-    const needed = mdc.minBodySites ?? 2;
     if (sites.length < needed) {
       trace?.push({ step: 'mdc', text: `Principal diagnosis ${record.principalDiagnosis} is in the ${mdc.code} table, but the diagnoses cover ${sites.length} body site(s) (${sites.join(', ') || 'none'}) and ${mdc.code} needs ${needed}.`, codes });
       return false;
@@ -669,6 +688,16 @@ function entersMdc(entry: IndexedMdc, record: GroupingInput, index: PackIndex, t
   }
   trace?.push({ step: 'mdc', text: `${mdc.code} ${mdc.name}: principal diagnosis ${record.principalDiagnosis} is in its principal-diagnosis table${mdc.sex ? ` and the patient is ${mdc.sex === 'M' ? 'male' : 'female'}` : ''}${mdc.maxAgeYears !== undefined ? ` and the patient is under ${mdc.maxAgeYears + 1} year(s) old` : ''}.`, codes: [record.principalDiagnosis] });
   return true;
+}
+
+/** Whether the case's diagnoses cover at least `needed` of the body sites (MDCZ, 多发严重创伤), stopping once they do. */
+function coversBodySites(sites: IndexedMdc['bodySites'], record: GroupingInput, needed: number): boolean {
+  let covered = 0;
+  for (const site of sites) {
+    if (site.set.has(record.principalDiagnosis) || anyIn(site.set, record.secondaryDiagnoses, 0)) covered++;
+    if (covered >= needed) return true;
+  }
+  return false;
 }
 
 /** The DRG a local scheme's split chose in the last `firstMatch` (grouping is synchronous, so one scratch object serves). */

@@ -155,6 +155,11 @@ export function clearSeverityMemo(excluding: Set<string> | undefined): void {
   memo.procedureSet = null;
 }
 
+/** Forget the remembered "principal procedure is listed" answer (the case is grouped again with another procedure). */
+export function forgetProcedureAnswer(): void {
+  memo.procedureSet = null;
+}
+
 /**
  * Whether the case's principal procedure is in the list, remembering the last list asked: a
  * scheme asks the same one again and again (each medical ADRG of an OpenDRG scheme tests "no

@@ -1,7 +1,7 @@
 /** The grouper on the real CHS-DRG 1.1 pack, with hand-made cases whose groups follow from the scheme text. */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { groupCase, type GroupingInput } from '../../../models/grouping/drg/grouper.ts';
+import { groupCase, indexRulePack, type GroupingInput } from '../../../models/grouping/drg/grouper.ts';
 import { chsDrg11 } from '../../helpers/scheme.ts';
 
 const { pack } = chsDrg11();
@@ -9,6 +9,15 @@ const adult: GroupingInput = { sex: 'M', ageYears: 60, principalDiagnosis: 'I63.
 const newborn = (birthWeightGrams: number, ageDays = 5): GroupingInput => ({ sex: 'F', ageYears: 0, ageDays, birthWeightGrams, principalDiagnosis: 'P07.200', secondaryDiagnoses: [], procedures: [] });
 
 describe('groupCase on CHS-DRG 1.1', () => {
+  it('keeps what it remembers per code bounded: 100 001 unknown principal codes start the memory over, and a known case still groups the same', () => {
+    const before = groupCase(pack, { ...adult, secondaryDiagnoses: ['J18.900'], procedures: ['47.0900'] });
+    for (let i = 0; i <= 100_000; i++) expect(groupCase(pack, { ...adult, principalDiagnosis: `ZZ${i}`, procedures: [`99.${i}`] }, { trace: false }).status).toBe('ungroupable');
+    const index = indexRulePack(pack);
+    expect(index.principalFacts.size).toBeLessThanOrEqual(100_000);
+    expect(index.procedureFacts.size).toBeLessThanOrEqual(100_000);
+    expect(groupCase(pack, { ...adult, secondaryDiagnoses: ['J18.900'], procedures: ['47.0900'] })).toEqual(before);
+  });
+
   it('groups a cerebral infarction into BR2 by its principal diagnosis, with a trace in words', () => {
     const result = groupCase(pack, adult);
     expect(result).toMatchObject({ status: 'grouped', mdc: 'MDCB', adrg: 'BR2' });
