@@ -11,7 +11,7 @@ import type { AmbiguousMode, GroupingInput, Severity } from '../models/grouping/
 import { severityFromPack } from '../models/grouping/dip/cases.ts';
 import { icuDays, severityIndex, typingFlags } from '../models/grouping/dip/codes.ts';
 import type { RulePack } from '../models/grouping/drg/pack.ts';
-import { GroupStatus, type CaseTableBuilder } from '../models/payment/cases.ts';
+import { GroupStatus, internCode, type CaseTableBuilder } from '../models/payment/cases.ts';
 import type { DipColumns } from '../models/payment/simulate-dip.ts';
 import type { RawRecord } from '../models/settlement/readers.ts';
 import type { SettlementRecord } from '../models/settlement/schema.ts';
@@ -24,20 +24,28 @@ export interface CaseContext extends Scheme {
   dip?: boolean;
 }
 
-/** A block of records in columns (what a worker sends back: typed arrays and short string lists). */
+/**
+ * A block of records in columns (what a worker sends back: typed arrays and short string lists).
+ * Hospitals and DRGs are indices into the block's own lists of distinct codes, so a block
+ * carries a few hundred strings besides its list ids instead of one per case and field.
+ */
 export interface CaseBlock {
   records: number;
   rejected: number;
   /** Rejection sentences (the first few of the block). */
   errors: string[];
   listIds: string[];
-  hospitalIds: string[];
+  /** The block's distinct hospital ids; `hospital` indexes them. */
+  hospitals: string[];
+  hospital: Int32Array;
   year: Int32Array;
   lengthOfStay: Int32Array;
   cost: Float64Array;
   level: Uint8Array;
-  /** Per mode (context order): DRG code or null, and GroupStatus. */
-  drgs: (string | null)[][];
+  /** The block's distinct DRG codes; `drg` indexes them. */
+  drgs: string[];
+  /** Per mode (context order): index into `drgs` (−1: no DRG), and GroupStatus. */
+  drg: Int32Array[];
   status: Uint8Array[];
   /** With `dip`: the DIP fields of each accepted case. */
   dip?: DipColumns;
@@ -97,14 +105,18 @@ export function caseBlock(raws: readonly RawRecord[], ctx: CaseContext): CaseBlo
     rejected: 0,
     errors: [],
     listIds: [],
-    hospitalIds: [],
+    hospitals: [],
+    hospital: new Int32Array(n),
     year: new Int32Array(n),
     lengthOfStay: new Int32Array(n),
     cost: new Float64Array(n),
     level: new Uint8Array(n),
-    drgs: ctx.modes.map(() => []),
+    drgs: [],
+    drg: ctx.modes.map(() => new Int32Array(n)),
     status: ctx.modes.map(() => new Uint8Array(n)),
   };
+  const hospitals = new Map<string, number>();
+  const drgs = new Map<string, number>();
   let dip: DipColumns | null = ctx.dip ? newDipColumns(n) : null;
   const severity = ctx.dip ? severityOf(ctx.pack) : null;
   let k = 0;
@@ -124,24 +136,26 @@ export function caseBlock(raws: readonly RawRecord[], ctx: CaseContext): CaseBlo
       continue;
     }
     block.listIds.push(r.listId);
-    block.hospitalIds.push(r.hospitalId!);
+    block.hospital[k] = internCode(hospitals, block.hospitals, r.hospitalId!);
     block.year[k] = Number(r.dischargeDate!.slice(0, 4));
     block.lengthOfStay[k] = r.lengthOfStay;
     block.cost[k] = r.totalCost!;
     block.level[k] = r.hospitalLevel ?? 0;
     for (let m = 0; m < ctx.modes.length; m++) {
       const g = groupRecord(ctx, r, { ambiguous: ctx.modes[m]!, trace: false });
-      block.drgs[m]!.push(g.drg);
+      block.drg[m]![k] = g.drg === null ? -1 : internCode(drgs, block.drgs, g.drg);
       block.status[m]![k] = statusCode[g.status];
     }
     if (dip) putDipFacts(dip, k, r, severity!);
     k++;
   }
   if (k < n) {
+    block.hospital = block.hospital.slice(0, k);
     block.year = block.year.slice(0, k);
     block.lengthOfStay = block.lengthOfStay.slice(0, k);
     block.cost = block.cost.slice(0, k);
     block.level = block.level.slice(0, k);
+    block.drg = block.drg.map((d) => d.slice(0, k));
     block.status = block.status.map((s) => s.slice(0, k));
     if (dip) dip = cutDipColumns(dip, k);
   }
@@ -152,18 +166,10 @@ export function caseBlock(raws: readonly RawRecord[], ctx: CaseContext): CaseBlo
 /** The typed arrays of a block, to transfer to the main thread. */
 export function blockTransfer(block: CaseBlock): ArrayBuffer[] {
   const dip = block.dip ? [block.dip.severity.buffer, block.dip.ageYears.buffer, block.dip.ageDays.buffer, block.dip.flags.buffer, block.dip.insurance.buffer, block.dip.icuDays.buffer] : [];
-  return [block.year.buffer, block.lengthOfStay.buffer, block.cost.buffer, block.level.buffer, ...block.status.map((s) => s.buffer), ...dip] as ArrayBuffer[];
+  return [block.hospital.buffer, block.year.buffer, block.lengthOfStay.buffer, block.cost.buffer, block.level.buffer, ...block.drg.map((d) => d.buffer), ...block.status.map((s) => s.buffer), ...dip] as ArrayBuffer[];
 }
 
 /** Append a block's accepted cases to the table (modes in the builder's order = the context's). */
 export function appendBlock(builder: CaseTableBuilder, block: CaseBlock): void {
-  const modes = builder.modes.length;
-  const groups = Array.from({ length: modes }, () => ({ drg: null as string | null, status: GroupStatus.Grouped as GroupStatus }));
-  for (let k = 0; k < block.listIds.length; k++) {
-    for (let m = 0; m < modes; m++) {
-      groups[m]!.drg = block.drgs[m]![k]!;
-      groups[m]!.status = block.status[m]![k]! as GroupStatus;
-    }
-    builder.add({ listId: block.listIds[k]!, year: block.year[k]!, lengthOfStay: block.lengthOfStay[k]!, cost: block.cost[k]!, hospitalId: block.hospitalIds[k]!, level: block.level[k]! }, groups);
-  }
+  builder.addColumns({ ...block, groupings: block.drg.map((drg, m) => ({ drg, status: block.status[m]! })) });
 }

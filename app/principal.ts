@@ -4,7 +4,7 @@
  * (lambdas/shared/auth.ts), the route table (routes.ts) and the local stack's key seeding.
  */
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const roles = ['hospital', 'analyst', 'admin'] as const;
 export type Role = (typeof roles)[number];

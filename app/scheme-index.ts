@@ -6,7 +6,7 @@
  * CHS-DRG 1.1 text) and the OpenDRG schemes (`chs_drg_10`, `chs_drg_11`, `suzhou_2023`, …).
  */
 import path from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The national scheme text every deployment held before schemes were selectable: cases stored without a scheme were grouped by it. */
 export const nationalSchemeId = 'chs-drg-1.1';

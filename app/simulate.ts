@@ -125,11 +125,17 @@ function capSpecialReview(table: CaseTable, priced: PricedCases, review: Payment
  */
 function spreadLeftoverCents(table: CaseTable, priced: PricedCases, cents: Float64Array, bin: Int16Array, target: number): number {
   const count = table.hospitals.length;
-  const members: number[][] = Array.from({ length: count }, () => []);
-  for (let k = 0; k < priced.rows.length; k++) members[table.hospital[priced.rows[k]!]!]!.push(k);
-  const tallies = members.map((ks, h) => {
+  // Each hospital's cases in case order: a counting sort of the priced cases by hospital.
+  const start = new Int32Array(count + 1);
+  for (let k = 0; k < priced.rows.length; k++) start[table.hospital[priced.rows[k]!]! + 1]!++;
+  for (let h = 0; h < count; h++) start[h + 1]! += start[h]!;
+  const members = new Int32Array(priced.rows.length);
+  const next = start.slice(0, count);
+  for (let k = 0; k < priced.rows.length; k++) members[next[table.hospital[priced.rows[k]!]!]!++] = k;
+  const tallies = Array.from({ length: count }, (_, h) => {
     const tally: CentTally = { cents: 0, eligible: 0, histogram: new Float64Array(remainderBins) };
-    for (const k of ks) {
+    for (let j = start[h]!; j < start[h + 1]!; j++) {
+      const k = members[j]!;
       tally.cents += cents[k]!;
       if (bin[k]! >= 0) {
         tally.eligible++;
@@ -139,12 +145,19 @@ function spreadLeftoverCents(table: CaseTable, priced: PricedCases, cents: Float
     return { hospitalId: table.hospitals[h]!, tally };
   });
   const plans = allocateByHospital(tallies, target);
-  members.forEach((ks, h) => {
-    if (ks.length === 0) return;
-    const own = Float64Array.from(ks, (k) => cents[k]!);
-    applyCents(own, Int16Array.from(ks, (k) => bin[k]!), plans[h]!);
-    ks.forEach((k, j) => (cents[k] = own[j]!));
-  });
+  for (let h = 0; h < count; h++) {
+    const n = start[h + 1]! - start[h]!;
+    if (n === 0) continue;
+    const ks = members.subarray(start[h]!, start[h + 1]!);
+    const own = new Float64Array(n);
+    const ownBin = new Int16Array(n);
+    for (let j = 0; j < n; j++) {
+      own[j] = cents[ks[j]!]!;
+      ownBin[j] = bin[ks[j]!]!;
+    }
+    applyCents(own, ownBin, plans[h]!);
+    for (let j = 0; j < n; j++) cents[ks[j]!] = own[j]!;
+  }
   return target - tallies.reduce((s, t) => s + t.tally.cents, 0);
 }
 

@@ -4,6 +4,7 @@
  * line numbers as the single-threaded reader does. A UTF-8 BOM at the start is dropped.
  */
 import { isAscii } from 'node:buffer';
+import { open } from 'node:fs/promises';
 import { parseJsonLine, type RawRecord } from '../models/settlement/readers.ts';
 
 export interface LineBlock {
@@ -52,6 +53,55 @@ export async function* lineBlocks(source: AsyncIterable<Uint8Array | string>): A
     carry = rest;
   }
   if (carry.length > 0) yield block(empty);
+}
+
+/**
+ * The blocks of a JSON Lines file read straight into their own buffers (about `size` bytes
+ * each): the carried-over part line is the only copy, where `lineBlocks` over a read stream
+ * copies every byte once more (and runs the stream's machinery) — ~0.2 s of the main thread's CPU per
+ * 200 MB. `onRead` is told the bytes of each read (for a progress bar). Same blocks otherwise:
+ * whole lines, a UTF-8 BOM at the start dropped, a last line without a newline kept.
+ */
+export async function* fileLineBlocks(file: string, onRead?: (bytes: number) => void, size = 1 << 20): AsyncGenerator<LineBlock> {
+  const handle = await open(file, 'r');
+  let line = 1;
+  let carry: Uint8Array = new Uint8Array(0);
+  let first = true;
+  const block = (buffer: Buffer, start: number, end: number): LineBlock => {
+    const bytes = new Uint8Array(buffer.buffer as ArrayBuffer, start, end - start);
+    const result = { bytes, firstLine: line };
+    line += countLines(bytes);
+    return result;
+  };
+  try {
+    for (;;) {
+      const buffer = Buffer.allocUnsafeSlow(carry.length + size);
+      buffer.set(carry);
+      const { bytesRead } = await handle.read(buffer, carry.length, size, null);
+      onRead?.(bytesRead);
+      const end = carry.length + bytesRead;
+      let start = 0;
+      // The BOM test needs the first three bytes (a read of fewer holds a newline or ends the file).
+      if (first && (end >= 3 || bytesRead === 0 || buffer.subarray(0, end).includes(10))) {
+        first = false;
+        if (end >= 3 && buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf) start = 3;
+      }
+      if (bytesRead === 0) {
+        if (end > start) yield block(buffer, start, end);
+        return;
+      }
+      const cut = buffer.lastIndexOf(10, end - 1);
+      if (cut < start) {
+        carry = buffer.subarray(start, end);
+        continue;
+      }
+      // A copy: the block's buffer is transferred to a worker (and detached) once yielded.
+      carry = new Uint8Array(buffer.subarray(cut + 1, end));
+      yield block(buffer, start, cut + 1);
+    }
+  } finally {
+    await handle.close();
+  }
 }
 
 /** Lines in a block of UTF-8 bytes (a last line without a newline counts). */

@@ -13,7 +13,7 @@ import { outlierNames } from '../models/payment/outliers.ts';
 import { caseMixIndex, type HospitalTotals } from '../models/payment/price.ts';
 import type { DipHospitalSettlement, DipResult, PolicyResult } from '../models/payment/simulate.ts';
 import { createLineWriter } from '../lib/output.ts';
-import { writeXlsx, type SheetTable } from '../lib/xlsx.ts';
+import { writeXlsx, type SheetTable } from '../lib/xlsx-write.ts';
 import { resultDocument } from '../app/simulate.ts';
 import { stringifyRounded } from '../models/text/round.ts';
 
@@ -261,6 +261,19 @@ export async function writeSummaryWorkbook(file: string, tables: { policies: Tab
 }
 
 const yuanText = (x: number) => (roundHalfUpCents(x) / 100).toFixed(2);
+
+/** `format`, remembered per value (the same number always gives the same text). */
+function memoText(format: (x: number) => string): (x: number) => string {
+  const seen = new Map<number, string>();
+  return (x) => {
+    let text = seen.get(x);
+    if (text === undefined) {
+      text = format(x);
+      seen.set(x, text);
+    }
+    return text;
+  };
+}
 const centsText = (cents: number) => (cents / 100).toFixed(2);
 
 /** cases.jsonl: one line per settlement-year case, written by hand (1M lines ≈ 1 s). */
@@ -271,6 +284,9 @@ async function writeCases(file: string, table: CaseTable, result: PolicyResult):
   const grouping = table.groupings[result.policy.ambiguous]!;
   const hospitalJson = table.hospitals.map((h) => JSON.stringify(h));
   const drgJson = table.drgs.map((d) => `"${d}"`);
+  // A case's RW and payment standard take a few thousand values over 100 000 cases: each is formatted once.
+  const rwText = memoText((x) => x.toFixed(4));
+  const standardText = memoText(yuanText);
   for (let k = 0; k < priced.rows.length; k++) {
     const i = priced.rows[k]!;
     const g = grouping.drg[i]!;
@@ -279,7 +295,7 @@ async function writeCases(file: string, table: CaseTable, result: PolicyResult):
     const outlier = outlierNames[priced.outlier[k]!];
     const line =
       `{"listId":"${table.listIds[i]}","hospitalId":${hospitalJson[table.hospital[i]!]},"drg":${g < 0 ? 'null' : drgJson[g]},` +
-      `"rw":${byItem ? 'null' : rw.toFixed(4)},"totalCost":${table.cost[i]},"standard":${byItem ? 'null' : yuanText(priced.standard[k]!)},` +
+      `"rw":${byItem ? 'null' : rwText(rw)},"totalCost":${table.cost[i]},"standard":${byItem ? 'null' : standardText(priced.standard[k]!)},` +
       `"ratio":${byItem ? 'null' : priced.ratio[k]!.toFixed(4)},"outlier":${outlier ? `"${outlier}"` : 'null'},"payment":${centsText(cents[k]!)}}`;
     const w = out.write(line);
     if (w) await w;

@@ -29,7 +29,9 @@ function chartJs(): string {
   return readFileSync(path.join(projectRoot, 'node_modules', 'chart.js', 'dist', 'chart.umd.min.js'), 'utf8');
 }
 
-const money = (x: number) => x.toLocaleString('en', { maximumFractionDigits: 0 });
+// One formatter for every amount (what x.toLocaleString('en', …) builds at each call).
+const wholeYuan = new Intl.NumberFormat('en', { maximumFractionDigits: 0 });
+const money = (x: number) => wholeYuan.format(x);
 const colours = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
 
 function axes(x: string, y: string, extra: object = {}) {

@@ -4,7 +4,7 @@ import type { Metafile } from 'esbuild';
 export interface BundleManifest {
   /** The project directory the bundle was built in (absent in worker manifests). */
   root?: string;
-  /** The build directory (multi-file bundles). */
+  /** The build directory holding the command's `main.mjs`. */
   build?: string;
   /** Input file (relative to the project) → `size:mtimeMs`. */
   inputs: Record<string, string>;
@@ -16,6 +16,8 @@ export function freshManifest(manifestFile: string, root?: string): BundleManife
 export function manifestInputs(metafile: Metafile, root?: string): Record<string, string>;
 export function writeAtomically(file: string, contents: string | Uint8Array): void;
 export function loadEsbuild(): typeof import('esbuild');
+/** How every bundle is written (esbuild options): whitespace and comments dropped, syntax shortened, names kept. */
+export const bundleStyle: { minifyWhitespace: boolean; minifySyntax: boolean };
 /** Packages bundled rather than loaded from node_modules (zod). */
 export const bundledPackages: string[];
 /** esbuild's `external` list: the packages package.json names, and their subpaths, except the bundled ones. */

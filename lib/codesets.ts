@@ -1,12 +1,12 @@
 /**
  * Node-side loading of the medical-insurance 2.0 code sets from the reference directory
- * (`$PAYREFORM_REFERENCE_DIR/codes`, else `../shared/reference/codes`). Parsed once per
+ * (`$PAYREFORM_REFERENCE_DIR/codes`, else `../shared/reference/codes`). Read once per
  * directory and cached: the sets are immutable reference data.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseCodeMap, type ClinicalCodeMaps } from '../models/settlement/code-map.ts';
-import { parseCodeList, parseGreyList, type CodeSets } from '../models/settlement/codes.ts';
+import { codeListFromBytes, parseCodeList, parseGreyList, type CodeList, type CodeSets } from '../models/settlement/codes.ts';
 import { CliError } from './cli-error.ts';
 import { referencePath } from './reference.ts';
 
@@ -26,8 +26,8 @@ export function loadCodeSets(dir: string = referencePath('codes')): CodeSets {
   const cached = cache.get(key);
   if (cached) return cached;
   const sets: CodeSets = {
-    diagnoses: parseCodeList(readCodeFile(key, codeSetFiles.diagnoses)),
-    procedures: parseCodeList(readCodeFile(key, codeSetFiles.procedures)),
+    diagnoses: readCodeList(key, codeSetFiles.diagnoses),
+    procedures: readCodeList(key, codeSetFiles.procedures),
     greyDiagnoses: parseGreyList(readCodeFile(key, codeSetFiles.greyDiagnoses)),
     greyProcedures: parseGreyList(readCodeFile(key, codeSetFiles.greyProcedures)),
   };
@@ -66,10 +66,20 @@ export function lazyClinicalCodeMaps(dir: string = referencePath('codes')): () =
   return () => loadClinicalCodeMaps(dir);
 }
 
+/** A `code name` list, searched in its file's bytes (names parsed only when asked for; see codeListFromBytes). */
+function readCodeList(dir: string, name: string): CodeList {
+  const bytes = readFileSync(codeFile(dir, name));
+  return codeListFromBytes(bytes, () => parseCodeList(bytes.toString('utf8')));
+}
+
 function readCodeFile(dir: string, name: string): string {
+  return readFileSync(codeFile(dir, name), 'utf8');
+}
+
+function codeFile(dir: string, name: string): string {
   const file = path.join(dir, name);
   if (!existsSync(file)) {
     throw new CliError(`the code set file ${file} does not exist; the codes directory must hold ${[...Object.values(codeSetFiles), ...Object.values(codeMapFiles)].join(', ')} (set PAYREFORM_REFERENCE_DIR to the reference directory)`);
   }
-  return readFileSync(file, 'utf8');
+  return file;
 }

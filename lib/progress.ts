@@ -5,6 +5,7 @@
  * shows the percentage done and the time left (from the rate so far).
  */
 import { statSync } from 'node:fs';
+import { thousands } from '../models/text/plural.ts';
 
 export interface Progress {
   /** Report that `done` units (of `total`, when known) are finished. Cheap to call often. */
@@ -29,7 +30,7 @@ export function formatDuration(seconds: number): string {
 }
 
 function amount(n: number, unit: Unit): string {
-  return unit === 'bytes' ? `${(n / 1e6).toLocaleString('en', { maximumFractionDigits: 1 })} MB` : n.toLocaleString('en');
+  return unit === 'bytes' ? `${(n / 1e6).toLocaleString('en', { maximumFractionDigits: 1 })} MB` : thousands(n);
 }
 
 /** The bar's text: label, bar, percentage, done/total, rate and time left (the last three only when they mean something). */

@@ -180,7 +180,8 @@ export function loadScheme(schemePath: string = defaultSchemeDir()): RulePack {
 /**
  * The rule pack of a scheme directory, compiled once per distinct source and compiler: cached
  * under `node_modules/.cache/payreform/` by a fingerprint of the scheme files (sizes, mtimes)
- * and the compiler version (lib/pack-cache.ts), so later runs only parse the cached JSON.
+ * and the compiler version (lib/pack-cache.ts), with the hash of its rules, so later runs only
+ * parse the cached JSON.
  */
 export function rulePackForDir(dir: string, cacheDir = defaultPackCacheDir, compilerDir = compilerSourceDir): RulePack {
   const listed = schemeFiles(dir);
@@ -189,9 +190,13 @@ export function rulePackForDir(dir: string, cacheDir = defaultPackCacheDir, comp
   const inputs = listed.procedureClasses ? [...listed.files, ['procedure-classes', listed.procedureClasses] as [string, string]] : listed.files;
   const file = compiler === null ? null : packCacheFile(cacheDir, dir, scheme, inputs, compiler);
   const cached = file === null ? null : readCachedPack(file);
-  if (cached) return cached;
+  if (cached) {
+    // The hash written with the pack: the key guarantees these are the rules it was taken of.
+    identities.set(cached.pack, { scheme: cached.pack.scheme, packHash: cached.packHash });
+    return cached.pack;
+  }
   const { pack } = compileSources(readSchemeSources(dir));
-  if (file !== null) writeCachedPack(file, scheme, pack);
+  if (file !== null) writeCachedPack(file, scheme, pack, schemeIdentity(pack).packHash);
   return pack;
 }
 

@@ -16,7 +16,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { externalPackages, freshManifest, loadEsbuild, manifestInputs, writeAtomically } from './bundle-cache.mjs';
+import { bundleStyle, externalPackages, freshManifest, loadEsbuild, manifestInputs, writeAtomically } from './bundle-cache.mjs';
 import { projectRoot } from './reference.ts';
 
 const defaultCacheDir = path.join(projectRoot, 'node_modules', '.cache', 'payreform', 'workers');
@@ -50,6 +50,7 @@ function build(source: string, bundle: string, manifestFile: string): void {
     metafile: true,
     outfile: bundle,
     logLevel: 'silent',
+    ...bundleStyle,
   });
   writeAtomically(bundle, result.outputFiles[0]!.contents);
   writeAtomically(manifestFile, JSON.stringify({ inputs: manifestInputs(result.metafile, projectRoot) }));

@@ -1,7 +1,9 @@
 /**
- * An ordered worker pool: tasks go round-robin to worker threads, results come back to one
- * callback in submission order (so output files keep input order whatever the thread count),
- * and at most `maxInFlight` tasks are outstanding (so memory stays bounded on huge inputs).
+ * An ordered worker pool: each task goes to the worker thread with the fewest outstanding tasks
+ * (round-robin among equals), results come back to one callback in submission order (so output
+ * files keep input order whatever the thread count and whichever thread did a task), and at most
+ * `maxInFlight` tasks are outstanding (so memory stays bounded on huge inputs). Round-robin alone
+ * left one thread idle while the other, given less of a shared core, still held queued blocks.
  * Protocol: the pool posts `{ id, task }`; a worker answers `{ id, result }` or `{ id, error }`.
  */
 import { Worker, type Transferable } from 'node:worker_threads';
@@ -24,6 +26,8 @@ export function startWorkers(entry: URL, count: number, workerData?: unknown): W
 
 export class OrderedWorkerPool<Task, Result> {
   private nextId = 0;
+  /** Tasks sent to each worker and not yet answered. */
+  private readonly outstanding: number[];
   private readonly results = new Map<number, Result>();
   private readonly inFlight: Promise<void>[] = [];
   private failure: Error | null = null;
@@ -34,8 +38,10 @@ export class OrderedWorkerPool<Task, Result> {
     private readonly onResult: (result: Result) => Promise<void> | void,
     private readonly maxInFlight = workers.length * 3,
   ) {
-    for (const worker of workers) {
+    this.outstanding = workers.map(() => 0);
+    workers.forEach((worker, w) => {
       worker.on('message', (message: { id: number; result?: Result; error?: string }) => {
+        this.outstanding[w]!--;
         if (message.error !== undefined) this.failure ??= new Error(message.error);
         else this.results.set(message.id, message.result as Result);
         this.wake?.();
@@ -44,15 +50,28 @@ export class OrderedWorkerPool<Task, Result> {
         this.failure ??= error;
         this.wake?.();
       });
-    }
+    });
   }
 
   /** Send a task; waits while too many are outstanding, delivering finished results in order. */
   async submit(task: Task, transfer: Transferable[] = []): Promise<void> {
     const id = this.nextId++;
-    this.workers[id % this.workers.length]!.postMessage({ id, task }, transfer);
+    const w = this.leastBusy(id);
+    this.outstanding[w]!++;
+    this.workers[w]!.postMessage({ id, task }, transfer);
     this.inFlight.push(this.deliver(id));
     if (this.inFlight.length >= this.maxInFlight) await this.inFlight.shift();
+  }
+
+  /** The worker with the fewest outstanding tasks; among equals, the next in round-robin order from `id`. */
+  private leastBusy(id: number): number {
+    const n = this.workers.length;
+    let best = id % n;
+    for (let k = 1; k < n; k++) {
+      const w = (id + k) % n;
+      if (this.outstanding[w]! < this.outstanding[best]!) best = w;
+    }
+    return best;
   }
 
   /** Wait for every submitted task and deliver its result (the workers keep running). */
@@ -60,12 +79,16 @@ export class OrderedWorkerPool<Task, Result> {
     while (this.inFlight.length > 0) await this.inFlight.shift();
   }
 
-  /** Drain, then stop the workers. */
+  /**
+   * Drain, then stop the workers without waiting for them to be gone: a worker's heap is torn
+   * down on its own thread, which took 0.15–0.25 s that the caller now spends on its next step
+   * (the process still waits for the threads before it exits).
+   */
   async close(): Promise<void> {
     try {
       await this.drain();
     } finally {
-      await Promise.all(this.workers.map((w) => w.terminate()));
+      for (const worker of this.workers) void worker.terminate();
     }
   }
 

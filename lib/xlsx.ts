@@ -2,14 +2,23 @@
  * Excel workbooks (.xlsx) in and out, streamed with exceljs so a large workbook never sits in
  * memory. In: the first sheet is a table of settlement records — a header row of field names as
  * in CSV, one record a row — read row by row into the same row → record path as CSV
- * (`readTableRecords`). Out: one sheet per table (simulate's summary.xlsx, the console's downloads
- * are built the same way in the browser).
+ * (`readTableRecords`). Out: one sheet per table (simulate's summary.xlsx; the console's downloads
+ * are built the same way in the browser), written without exceljs by lib/xlsx-write.ts.
  */
 import { Readable } from 'node:stream';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { readTableRecords, type RawRecord, type TableRow } from '../models/settlement/readers.ts';
 
 export { xlsxMediaType } from './record-content.ts';
+export { writeXlsx, type SheetTable } from './xlsx-write.ts';
+
+/**
+ * exceljs, loaded when a workbook is read: it is ~0.3 s of loading, and the
+ * `payreform` command is one bundle whose static package imports every command would pay for.
+ */
+async function excel(): Promise<typeof ExcelJS> {
+  return (await import('exceljs')).default;
+}
 
 /** An .xlsx file is a zip archive: it starts with `PK\x03\x04`. */
 export function looksLikeXlsx(firstBytes: Uint8Array): boolean {
@@ -55,7 +64,7 @@ function workbookProblem(error: unknown): string {
  */
 export async function* readXlsxRows(source: string | Readable | Uint8Array): AsyncGenerator<TableRow> {
   const input = source instanceof Uint8Array ? Readable.from([Buffer.from(source)]) : source;
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' });
+  const reader = new (await excel()).stream.xlsx.WorkbookReader(input, { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' });
   let width = 0;
   const sheets = reader[Symbol.asyncIterator]();
   try {
@@ -88,26 +97,4 @@ export async function* readXlsxRows(source: string | Readable | Uint8Array): Asy
 /** Settlement records of the first sheet, in batches, exactly as `readRecordBatches` gives CSV's. */
 export function readXlsxRecordBatches(source: string | Readable | Uint8Array): AsyncGenerator<RawRecord[]> {
   return readTableRecords(readXlsxRows(source));
-}
-
-/** One sheet of an output workbook. */
-export interface SheetTable {
-  name: string;
-  headers: string[];
-  rows: (string | number | null)[][];
-}
-
-/** Write `sheets` to an .xlsx file, streamed row by row; numbers stay numbers (amounts as written, rounded by the caller). */
-export async function writeXlsx(file: string, sheets: readonly SheetTable[]): Promise<void> {
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file, useStyles: true, useSharedStrings: false });
-  for (const sheet of sheets) {
-    // Sheet names: at most 31 characters, none of : \ / ? * [ ].
-    const ws = workbook.addWorksheet(sheet.name.replace(/[:\\/?*[\]]/g, ' ').slice(0, 31), { views: [{ state: 'frozen', ySplit: 1 }] });
-    const header = ws.addRow(sheet.headers);
-    header.font = { bold: true };
-    header.commit();
-    for (const row of sheet.rows) ws.addRow(row.map((v) => (v === null ? '' : v))).commit();
-    ws.commit();
-  }
-  await workbook.commit();
 }

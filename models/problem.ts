@@ -5,7 +5,7 @@
  * the field (`secondaryDiagnoses[2]`, `outliers.low`, `''` for the input itself); `message` is
  * the one sentence a person reads. Nothing parses the message back.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The problem codes; a program branches on these, never on the sentence. */
 export const problemCodes = [

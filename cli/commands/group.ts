@@ -21,7 +21,7 @@ import { addGroupCounts, emptyGroupCounts, writeGroupedLine, type ChunkResult, t
 import { JsonBytes } from '../../models/settlement/json.ts';
 import { lineBlocks, type LineBlock } from '../line-blocks.ts';
 import { initWorkers, OrderedWorkerPool, parallelFromBytes, startWorkers } from '../../lib/worker-pool.ts';
-import { counted } from '../../models/text/plural.ts';
+import { counted, thousands } from '../../models/text/plural.ts';
 
 const usage = `usage: payreform group --input FILE [--output FILE] [--scheme PATH] [--ambiguous qy|fallthrough] [--explain] [--format jsonl|csv|json|xlsx] [--code-edition chs-2.0|gl-2.0] [--threads N]
 
@@ -83,7 +83,7 @@ export async function run(argv: string[]): Promise<number> {
   const rate = seconds > 0 ? Math.round(records / seconds) : records;
   process.stderr.write(
     `${counted(records, 'record')}: ${counts.grouped} grouped, ${counts.ambiguous} ambiguous, ${counts.ungroupable} ungroupable, ${counts.invalid} invalid` +
-      `${warned > 0 ? ` (${warned} with warnings)` : ''} under ${schemeLine(pack)}; ${seconds.toFixed(2)} s, ${rate.toLocaleString('en')} cases/s\n`,
+      `${warned > 0 ? ` (${warned} with warnings)` : ''} under ${schemeLine(pack)}; ${seconds.toFixed(2)} s, ${thousands(rate)} cases/s\n`,
   );
   // A run that read no record grouped nothing: it says so and never exits 0.
   if (records === 0) throw new CliError(`${input === '-' ? 'the standard input' : input}: no settlement record was read, so nothing was grouped.`, 2);

@@ -7,7 +7,7 @@
  * (models/payment/simulate-dip.ts); DRG and DIP policies can be compared. Writes summary.json, hospitals.csv, groups.csv, cases.jsonl, summary.xlsx (the first
  * policy at the top of DIR, each compared one in DIR/<label>/), comparison.csv and report.html.
  */
-import { createReadStream, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Worker } from 'node:worker_threads';
 import type { AmbiguousMode } from '../../models/grouping/drg/grouper.ts';
@@ -29,7 +29,7 @@ import { createProgress, inputProgress, type InputProgress } from '../../lib/pro
 import { ambiguousOption, rulePackWhileWorkersBoot, schemeIdentity, schemeLine, schemeOption, schemeOptions } from '../../lib/scheme.ts';
 import { initWorkers, OrderedWorkerPool, parallelFromBytes, startWorkers } from '../../lib/worker-pool.ts';
 import { loadProcedureClasses } from '../dip-records.ts';
-import { lineBlocks, type LineBlock } from '../line-blocks.ts';
+import { fileLineBlocks, type LineBlock } from '../line-blocks.ts';
 import type { SimulateWorkerInit } from '../simulate-worker.ts';
 import { appendBlock, caseBlock, type CaseBlock, type CaseContext } from '../../app/case-block.ts';
 import { comparisonTable, policiesTable, summaryOf, tableCsv, writePolicyFiles, writeSummaryWorkbook, type InputCounts, type Table } from '../simulate-output.ts';
@@ -99,7 +99,8 @@ export async function run(argv: string[]): Promise<number> {
   const pack = await rulePackWhileWorkersBoot(schemeOption(values), workers);
   warnOfOtherSchemes(policyFiles, pack.scheme);
   const progress = inputProgress('reading and grouping', files);
-  const builder = new CaseTableBuilder(modes, 1 << 16);
+  // Room for the cases of a file of ~500-byte records, so the columns seldom grow (each growth copies them).
+  const builder = new CaseTableBuilder(modes, Math.max(1 << 16, Math.ceil(bytes / 512)));
   const input: InputCounts = { files, records: 0, rejected: 0, otherYears: 0 };
   const errors: string[] = [];
   const dipBlocks: DipColumns[] = [];
@@ -110,7 +111,11 @@ export async function run(argv: string[]): Promise<number> {
     input.rejected += block.rejected;
     for (const e of block.errors) if (errors.length < 10) errors.push(e);
   };
-  if (parallel) await readInWorkers(files, { pack, modes, dip, codeEdition: codes.codeEdition }, workers, take, progress);
+  if (parallel) initWorkers(workers, { pack, modes, dip, codeEdition: codes.codeEdition } satisfies SimulateWorkerInit);
+  // The pack's hash (summary.json's groupedBy, ~0.1 s of CPU) is taken while the workers have
+  // blocks to group, not before they get any nor after the reading.
+  const hashPack = () => void schemeIdentity(pack);
+  if (parallel) await readInWorkers(files, workers, take, progress, hashPack);
   else await readInProcess(files, formats, { pack, codeSets: loadCodeSets(), ...codes, modes, dip }, take, progress);
   progress.finish();
   const table = builder.finish();
@@ -118,7 +123,7 @@ export async function run(argv: string[]): Promise<number> {
   for (const e of errors) process.stderr.write(`rejected: ${e}\n`);
   if (input.rejected > errors.length) process.stderr.write(`… ${input.rejected - errors.length} more rejected records\n`);
 
-  const yearsWithCases = new Set(table.year);
+  const yearsWithCases = distinctYears(table.year);
   policies.forEach((policy, p) => {
     const problem = policyYearsProblem({ ...policy, catalog: policy.method === 'dip' ? policy.catalog : undefined }, yearsWithCases);
     if (problem) throw new CliError(`the policy ${policyFiles[p]}: ${problem}.`, 2);
@@ -127,7 +132,7 @@ export async function run(argv: string[]): Promise<number> {
   const results = policies.map((policy, p) => price(table, policy, policyFiles[p]!, tables[p] ?? null, (dipPolicy) => simulateDipPolicy(table, dipPolicy, { ...dipInput!, catalog: catalogs[p] })));
   const pricedAt = performance.now();
   const years = new Set(policies.flatMap((p) => [...p.referenceYears, p.settlementYear]));
-  for (let i = 0; i < table.size; i++) if (!years.has(table.year[i]!)) input.otherYears++;
+  for (const y of yearsWithCases) if (!years.has(y)) input.otherYears += yearCount(table.year, y);
 
   mkdirSync(output, { recursive: true });
   const writeProgress = createProgress('writing', results.length);
@@ -148,6 +153,25 @@ export async function run(argv: string[]): Promise<number> {
   const seconds = (performance.now() - started) / 1000;
   report(input, table, labels, results, { seconds, grouping: (groupedAt - started) / 1000, pricing: (pricedAt - groupedAt) / 1000 }, output, schemeLine(pack));
   return 0;
+}
+
+/** The years of the cases (runs of one year, as in a file per year, cost one comparison a case). */
+function distinctYears(year: Int32Array): Set<number> {
+  const seen = new Set<number>();
+  let last = Number.NaN;
+  for (let i = 0; i < year.length; i++) {
+    if (year[i] !== last) {
+      last = year[i]!;
+      seen.add(last);
+    }
+  }
+  return seen;
+}
+
+function yearCount(year: Int32Array, y: number): number {
+  let n = 0;
+  for (let i = 0; i < year.length; i++) if (year[i] === y) n++;
+  return n;
 }
 
 function readCatalog(file: string, policyFile: string): DipCatalog {
@@ -231,14 +255,26 @@ async function readInProcess(files: string[], formats: InputFormat[], ctx: CaseC
   }
 }
 
-/** JSON Lines over worker threads: blocks of whole lines out, CaseBlocks back in input order. */
-async function readInWorkers(files: string[], init: SimulateWorkerInit, workers: Worker[], take: (b: CaseBlock) => void, progress: InputProgress): Promise<void> {
-  initWorkers(workers, init);
-  const pool = new OrderedWorkerPool<LineBlock, CaseBlock>(workers, take);
+/**
+ * JSON Lines over worker threads (initialised): blocks of whole lines out, CaseBlocks back in
+ * input order. `busy` runs once every worker has two blocks to group (main-thread work that
+ * would otherwise hold up the first blocks).
+ */
+async function readInWorkers(files: string[], workers: Worker[], take: (b: CaseBlock) => void, progress: InputProgress, busy: () => void): Promise<void> {
+  // Up to 8 blocks (~8 MB) per worker in flight: results are delivered in input order, so with 3
+  // a worker that had finished its blocks sat idle whenever the other, given less of a shared
+  // core, still held the oldest one.
+  const pool = new OrderedWorkerPool<LineBlock, CaseBlock>(workers, take, workers.length * 8);
+  let bytesRead = 0;
+  let sent = 0;
   try {
     for (const file of files) {
-      for await (const block of lineBlocks(progress.read<Uint8Array>(createReadStream(file, { highWaterMark: 1 << 20 })))) await pool.submit(block, [block.bytes.buffer]);
+      for await (const block of fileLineBlocks(file, (n) => progress.update((bytesRead += n)))) {
+        await pool.submit(block, [block.bytes.buffer]);
+        if (++sent === 2 * workers.length) busy();
+      }
     }
+    if (sent < 2 * workers.length) busy();
   } finally {
     await pool.close();
   }

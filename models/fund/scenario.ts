@@ -6,7 +6,7 @@
  *
  * Unknown fields are rejected (a misspelt `costgrowth` must not silently fall back to nothing).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { problemsOfIssues, type Problem } from '../problem.ts';
 
 type Issue = { input?: unknown };

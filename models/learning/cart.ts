@@ -28,7 +28,7 @@
  *
  * Node ids are pre-order indices into `nodes` (0 = root); leaf ids are 0 … L−1 in the same order.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   binFeatures,
   categoryIndex,

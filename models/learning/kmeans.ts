@@ -21,7 +21,7 @@
  *   meets the target, the admissible k with the lowest maximum CV is returned and `met` is false.
  */
 import { kmeansPlusPlus, lloyd } from './kmeans-engine.ts';
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const KMEANS_FORMAT = 'payreform-kmeans';
 export const KMEANS_VERSION = 1;

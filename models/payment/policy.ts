@@ -12,7 +12,7 @@
  * but a DIP policy there reads no file (`catalog` is refused in a sentence); `parsePolicy` takes
  * DRG policies only (the DRG phases' entry).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { dipCatalogFields } from '../grouping/dip/policy.ts';
 import { problemsOfIssues, type Problem } from '../problem.ts';
 

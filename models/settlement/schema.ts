@@ -7,7 +7,7 @@
  * Shape only lives here; rules that need reference data or several fields (codes exist,
  * dates agree with the stay, costs add up…) live in `validate.ts`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { codeEditions } from './code-map.ts';
 
 /** The cost categories of 费用明细; when given they sum to `totalCost` (±0.01). */

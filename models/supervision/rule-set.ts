@@ -5,7 +5,7 @@
  * default rule set and a region overrides only what it changes. Unknown fields are rejected: a
  * misspelt `windowDay` must not silently fall back to a default.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { problemsOfIssues, type Problem } from '../problem.ts';
 
 export const ruleIds = ['split-admission', 'upcoding', 'low-severity-admission', 'frequent-admission', 'high-cost', 'drug-share'] as const;

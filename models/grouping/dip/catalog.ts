@@ -12,7 +12,7 @@
  * class (a case that reaches them is ungrouped). Version 1 catalogues (keyed on every counted
  * procedure) are refused with a sentence: rebuild them.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ageBands, auxiliaryTypes, comprehensiveClasses, outcomes, severities } from './codes.ts';
 import type { DipCatalogPolicy } from './policy.ts';
 

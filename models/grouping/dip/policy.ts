@@ -4,7 +4,7 @@
  * `yearWeights`, `trim`), so a payment policy with `"method": "dip"` carries them at its top level
  * and `dip build --policy` reads the same file (`pickCatalogPolicy`).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { problemsOfIssues, type Problem } from '../../problem.ts';
 
 const fraction = (what: string) => z.number({ error: `must be a number: ${what}` }).min(0, { error: 'must be from 0 to 1' }).max(1, { error: 'must be from 0 to 1' });

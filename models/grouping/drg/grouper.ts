@@ -17,7 +17,7 @@
 import type { Adrg, Alternative, Condition, Mdc, RulePack } from './pack.ts';
 import { allChecksHold, compileChecks, withoutListCheck, type Check, type IndexedCondition } from './checks.ts';
 import { chooseSplit, splitTree, type SplitTree } from './split-tree.ts';
-import { anyIn, clearSeverityMemo, forgetProcedureAnswer, indexCondition as indexLocalCondition, localText, type GroupingInput, type SeverityTables } from './local-conditions.ts';
+import { anyIn, clearSeverityMemo, indexCondition as indexLocalCondition, localText, useProcedureAnswers, type GroupingInput, type ListedAnswers, type SeverityLevel, type SeverityTables } from './local-conditions.ts';
 
 export type { GroupingInput };
 
@@ -184,7 +184,7 @@ interface PackIndex {
   operatingRoom: Set<string>;
   severity: SeverityTables;
   /** Secondary diagnosis → its MCC and/or CC exclusion table (null: excluded by nothing); one lookup per secondary. */
-  severityOf: Map<string, { mcc?: string | null; cc?: string | null }>;
+  severityOf: SeverityTables['levels'];
   /** Principal diagnosis → exclusion tables it belongs to (a principal can be in several). */
   excludingTables: Map<string, Set<string>>;
   /** What the grouper needs of a principal diagnosis, one lookup per case (filled as codes are seen). */
@@ -206,7 +206,7 @@ interface PrincipalFacts {
 }
 
 /** The same for the principal procedure: whether it is an operating-room procedure, and per MDC the surgical ADRGs keyed by it. */
-interface ProcedureFacts {
+interface ProcedureFacts extends ListedAnswers {
   operatingRoom: boolean;
   surgical: (IndexedAdrg[] | null | undefined)[];
   /** Per MDC whose entry rule is "the principal procedure is listed": 0 not looked up yet, 1 listed, 2 not. */
@@ -230,7 +230,7 @@ function procedureFactsOf(index: PackIndex, code: string): ProcedureFacts {
   let facts = index.procedureFacts.get(code);
   if (facts === undefined) {
     if (index.procedureFacts.size >= maxCodeFacts) index.procedureFacts.clear();
-    facts = { operatingRoom: index.operatingRoom.has(code), surgical: new Array<IndexedAdrg[] | null | undefined>(index.mdcs.length).fill(undefined), entersMdc: new Uint8Array(index.mdcs.length) };
+    facts = { operatingRoom: index.operatingRoom.has(code), surgical: new Array<IndexedAdrg[] | null | undefined>(index.mdcs.length).fill(undefined), entersMdc: new Uint8Array(index.mdcs.length), listA: null, inA: false, listB: null, inB: false };
     index.procedureFacts.set(code, facts);
   }
   return facts;
@@ -254,29 +254,43 @@ function surgicalFor(facts: ProcedureFacts | null, entry: IndexedMdc, adrgs: Mdc
 const indexCache = new WeakMap<RulePack, PackIndex>();
 
 /**
- * Secondary diagnosis → its MCC and/or CC exclusion table. Codes with the same pair share one
- * (never mutated) entry: a few hundred objects instead of ~21 000 at every start.
+ * Secondary diagnosis → its MCC and/or CC exclusion table, read from the pack when a code is
+ * first asked (a start that groups a few cases reads a few codes, not the ~21 000 of the
+ * tables) and remembered, codes in neither table too. Codes with the same pair share one
+ * (never mutated) entry. At most 100 000 codes are remembered; beyond, it starts over.
  */
-function severityIndex(pack: RulePack): PackIndex['severityOf'] {
-  const out: PackIndex['severityOf'] = new Map();
-  const shared = new Map<string, { mcc?: string | null; cc?: string | null }>();
-  const marker = (table: string | null | undefined) => (table === undefined ? '\u0001' : table === null ? '\u0002' : table);
-  const entryFor = (mcc: string | null | undefined, cc: string | null | undefined) => {
+class SeverityLevels {
+  private readonly seen = new Map<string, SeverityLevel | null>();
+  private readonly shared = new Map<string, SeverityLevel>();
+
+  constructor(private readonly pack: RulePack) {}
+
+  get(code: string): SeverityLevel | undefined {
+    let entry = this.seen.get(code);
+    if (entry === undefined) {
+      if (this.seen.size >= maxCodeFacts) this.seen.clear();
+      const mcc = Object.hasOwn(this.pack.mcc, code) ? this.pack.mcc[code]! : undefined;
+      const cc = Object.hasOwn(this.pack.cc, code) ? this.pack.cc[code]! : undefined;
+      entry = mcc === undefined && cc === undefined ? null : this.entryFor(mcc, cc);
+      this.seen.set(code, entry);
+    }
+    return entry ?? undefined;
+  }
+
+  private entryFor(mcc: string | null | undefined, cc: string | null | undefined): SeverityLevel {
+    const marker = (table: string | null | undefined) => (table === undefined ? '\u0001' : table === null ? '\u0002' : table);
     const key = `${marker(mcc)}\0${marker(cc)}`;
-    let entry = shared.get(key);
+    let entry = this.shared.get(key);
     if (entry === undefined) {
       if (mcc === undefined) entry = { cc: cc! };
       else {
         entry = { mcc };
         if (cc !== undefined) entry.cc = cc;
       }
-      shared.set(key, entry);
+      this.shared.set(key, entry);
     }
     return entry;
-  };
-  for (const code in pack.mcc) out.set(code, entryFor(pack.mcc[code]!, Object.hasOwn(pack.cc, code) ? pack.cc[code]! : undefined));
-  for (const code in pack.cc) if (!Object.hasOwn(pack.mcc, code)) out.set(code, entryFor(undefined, pack.cc[code]!));
-  return out;
+  }
 }
 
 /** Every condition of the pack, for checks that must see them all before any is indexed lazily. */
@@ -421,26 +435,33 @@ export function indexRulePack(pack: RulePack): PackIndex {
   }
   // Principal diagnosis → the MDCs whose table lists it, as a bit mask (at most 26 MDCs); each
   // distinct mask is one list in the pack's order with the open MDCs at their places (shared).
-  const masks = new Map<string, number>();
+  // One map, filled MDC by MDC: a code listed by one MDC gets that MDC's shared list; a second
+  // listing moves it to the shared list of its mask (few codes are in two tables).
   let openMask = 0;
   mdcs.forEach((entry, i) => {
-    if (entry.principal === null) {
-      openMask |= 1 << i;
-      return;
-    }
-    for (const code of entry.principal) masks.set(code, (masks.get(code) ?? 0) | (1 << i));
+    if (entry.principal === null) openMask |= 1 << i;
   });
   const shared = new Map<number, IndexedMdc[]>();
-  const mdcsByPrincipal = new Map<string, IndexedMdc[]>();
-  for (const [code, mask] of masks) {
+  const maskOf = new Map<IndexedMdc[], number>();
+  const listFor = (mask: number): IndexedMdc[] => {
     let list = shared.get(mask);
     if (list === undefined) {
       list = mdcs.filter((_, i) => ((mask | openMask) & (1 << i)) !== 0);
       shared.set(mask, list);
+      maskOf.set(list, mask);
     }
-    mdcsByPrincipal.set(code, list);
-  }
-  const levels = severityIndex(pack);
+    return list;
+  };
+  const mdcsByPrincipal = new Map<string, IndexedMdc[]>();
+  mdcs.forEach((entry, i) => {
+    if (entry.principal === null) return;
+    const own = listFor(1 << i);
+    for (const code of entry.principal) {
+      const listed = mdcsByPrincipal.get(code);
+      mdcsByPrincipal.set(code, listed === undefined ? own : listFor(maskOf.get(listed)! | (1 << i)));
+    }
+  });
+  const levels = new SeverityLevels(pack);
   const index: PackIndex = {
     mdcs,
     openMdcs,
@@ -554,6 +575,7 @@ export function groupCase(pack: RulePack, record: GroupingInput, options: GroupO
 function groupByFacts(pack: RulePack, index: PackIndex, record: GroupingInput, principal: PrincipalFacts, options: GroupOptions): GroupResult {
   const principalProcedure = record.procedures.length > 0 ? record.procedures[0]! : undefined;
   const procedure = principalProcedure === undefined ? null : procedureFactsOf(index, principalProcedure);
+  useProcedureAnswers(procedure);
   const ambiguous = options.ambiguous ?? 'qy';
   const trace: TraceStep[] | null = options.trace === false ? null : [];
   // The principal procedure (主要手术操作) when it is an operating-room procedure: "全部手术" clauses,
@@ -572,15 +594,15 @@ function groupByFacts(pack: RulePack, index: PackIndex, record: GroupingInput, p
       }
       if (!gatePassed) continue;
     }
-    // Without a trace, the cheapest test that can turn the case away goes first: a diagnosis list
-    // behind its prefix filter, then whether any ADRG is keyed by the case's principal codes.
+    // Without a trace, the cheapest test that can turn the case away goes first: whether any ADRG
+    // is keyed by the case's principal codes (remembered per code), then the entry rule by code
+    // lists (a diagnosis list behind its prefix filter reads every diagnosis of the case).
     const known = entry.candidates;
     const keyedOnly = known !== null && known.keyedOnly && entry.entry !== null && trace === null;
     const codes = trace === null ? entry.entryCodes : null;
-    if (codes !== null && codes.on === 'anyDiagnosis' && !entersByDiagnosis(codes, record)) continue;
     if (keyedOnly && !keysAnAdrg(known, entry, principal, procedure, record)) continue;
     if (codes !== null) {
-      if (codes.on === 'principalProcedure' && !entersByProcedure(codes, entry, procedure, principalProcedure)) continue;
+      if (codes.on === 'anyDiagnosis' ? !entersByDiagnosis(codes, record) : !entersByProcedure(codes, entry, procedure, principalProcedure)) continue;
       if (entry.principal !== null && !entersMdc(entry, record, index, trace, true)) continue;
     } else if (!entersMdc(entry, record, index, trace, false)) continue;
     const adrgs = entry.candidates ?? (entry.candidates = entry.indexCandidates());
@@ -615,7 +637,6 @@ function groupByFacts(pack: RulePack, index: PackIndex, record: GroupingInput, p
   }
   if (pack.retryEachOtherProcedure && record.procedures.length > 1) {
     for (let p = 1; p < record.procedures.length; p++) {
-      forgetProcedureAnswer();
       const retried = groupByFacts(pack, index, withOnlyProcedure(record, record.procedures[p]!), principal, options);
       if (retried.status === 'ungroupable') continue;
       if (trace) retried.trace.unshift(...trace, { step: 'mdc', text: `No MDC takes the case with all its procedures; the scheme groups it again with procedure ${record.procedures[p]} alone (its other procedures one by one), and that takes.`, codes: [record.procedures[p]!] });

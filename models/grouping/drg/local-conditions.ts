@@ -6,12 +6,18 @@
  */
 import type { ComparedField, CompareOp, Condition } from './pack.ts';
 
+/** A secondary diagnosis's MCC and/or CC exclusion table (null: excluded by no principal). */
+export interface SeverityLevel {
+  mcc?: string | null;
+  cc?: string | null;
+}
+
 /** Secondary diagnosis → exclusion table, and principal → the tables that exclude it. */
 export interface SeverityTables {
   mcc: Map<string, string | null>;
   cc: Map<string, string | null>;
-  /** Both at once: one lookup per secondary diagnosis. */
-  levels: Map<string, { mcc?: string | null; cc?: string | null }>;
+  /** Both at once: one lookup per secondary diagnosis (a `Map`, or the grouper's table read on demand). */
+  levels: { get(code: string): SeverityLevel | undefined };
   excludingTables: Map<string, Set<string>>;
 }
 
@@ -135,41 +141,55 @@ export function hasSeverity(table: Map<string, string | null>, r: GroupingInput,
  * The case's has_mcc / has_cc, computed at most once per case: a scheme's splits ask them again
  * and again (x1: MCC, x3: MCC or CC, …). `groupCase` clears this at the start of every case.
  */
-const memo: { mcc: boolean | undefined; cc: boolean | undefined; excluding: Set<string> | undefined; procedureSet: Set<string> | null; procedureListed: boolean } = {
+const memo: { mcc: boolean | undefined; cc: boolean | undefined; excluding: Set<string> | undefined; procedure: ListedAnswers | null } = {
   mcc: undefined,
   cc: undefined,
   excluding: undefined,
-  procedureSet: null,
-  procedureListed: false,
+  procedure: null,
 };
 
 /**
+ * Answers to "is this code in that list", kept with a principal procedure's facts for the two
+ * lists asked most (a scheme asks the same ones again and again: each medical ADRG of an OpenDRG
+ * scheme tests "no valid surgical principal procedure" against one list).
+ */
+export interface ListedAnswers {
+  listA: Set<string> | null;
+  inA: boolean;
+  listB: Set<string> | null;
+  inB: boolean;
+}
+
+/**
  * Start a case: its has_mcc / has_cc not yet known; `excluding` is its principal diagnosis's
- * exclusion tables, already looked up. The case's last "principal procedure is listed" answer
- * is forgotten too.
+ * exclusion tables, already looked up.
  */
 export function clearSeverityMemo(excluding: Set<string> | undefined): void {
   memo.mcc = undefined;
   memo.cc = undefined;
   memo.excluding = excluding;
-  memo.procedureSet = null;
+  memo.procedure = null;
 }
 
-/** Forget the remembered "principal procedure is listed" answer (the case is grouped again with another procedure). */
-export function forgetProcedureAnswer(): void {
-  memo.procedureSet = null;
+/** The answers kept for the case's principal procedure (null: none, or the case has no procedure); set again when a retry changes it. */
+export function useProcedureAnswers(answers: ListedAnswers | null): void {
+  memo.procedure = answers;
 }
 
-/**
- * Whether the case's principal procedure is in the list, remembering the last list asked: a
- * scheme asks the same one again and again (each medical ADRG of an OpenDRG scheme tests "no
- * valid surgical principal procedure" against the same list).
- */
+/** Whether the case's principal procedure is in the list, from the answers kept for that code when there are. */
 export function principalProcedureListed(set: Set<string>, r: GroupingInput): boolean {
-  if (memo.procedureSet === set) return memo.procedureListed;
+  const answers = memo.procedure;
+  if (answers === null) return r.procedures.length > 0 && set.has(r.procedures[0]!);
+  if (answers.listA === set) return answers.inA;
+  if (answers.listB === set) return answers.inB;
   const listed = r.procedures.length > 0 && set.has(r.procedures[0]!);
-  memo.procedureSet = set;
-  memo.procedureListed = listed;
+  if (answers.listA === null) {
+    answers.listA = set;
+    answers.inA = listed;
+  } else if (answers.listB === null) {
+    answers.listB = set;
+    answers.inB = listed;
+  }
   return listed;
 }
 

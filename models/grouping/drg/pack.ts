@@ -3,7 +3,7 @@
  * of the source text it came from, validated by zod when loaded (a Lambda cold start loads it
  * once). Code lists are stored once and referenced by index, which keeps the pack small.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Bump when the pack's shape or the meaning of a condition changes. */
 export const rulePackFormat = 2;

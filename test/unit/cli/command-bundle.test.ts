@@ -5,7 +5,7 @@
  * command answers the same, byte for byte, from the bundle and from tsx.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -57,6 +57,18 @@ describe('command bundle', () => {
   it('is null when the sources do not build, so the command falls back to tsx', async () => {
     write('cli/value.ts', 'this is not TypeScript (\n', 20);
     expect(await commandBundle(root, cache)).toBeNull();
+  });
+
+  it('is one file of the real commands that loads no package at its start (a package is imported where it is used)', async () => {
+    const bundle = await commandBundle();
+    expect(bundle).not.toBeNull();
+    const text = readFileSync(bundle!, 'utf8');
+    // Static imports sit at the top level of the file; each one is loaded before any command runs.
+    const statics = [...text.matchAll(/(?:^|[;}\n])import(?:[\s{*][^;]*?from)?\s*"([^"]+)"/g)].map((m) => m[1]!);
+    expect(statics.length).toBeGreaterThan(0);
+    expect(statics.filter((name) => !name.startsWith('node:'))).toEqual([]);
+    // Every command is in it: no other module of the project is read at a start.
+    expect(statics.filter((name) => name.startsWith('.'))).toEqual([]);
   });
 
   it('gives the real command the same output as tsx, byte for byte', () => {

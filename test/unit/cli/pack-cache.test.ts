@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CliError } from '../../../lib/cli-error.ts';
 import { compilerSourceDir, compilerVersion } from '../../../lib/pack-cache.ts';
-import { compileSchemeDir, loadScheme, rulePackForDir } from '../../../lib/scheme.ts';
+import { compileSchemeDir, loadScheme, rulePackForDir, schemeIdentity } from '../../../lib/scheme.ts';
 import type { RulePack } from '../../../models/grouping/drg/pack.ts';
 
 const fixture = path.join(import.meta.dirname, '../../fixtures/grouping/mini-scheme');
@@ -32,8 +32,13 @@ const entries = (cache: string) => readdirSync(cache).filter((f) => f.endsWith('
 function markCached(cache: string): void {
   const [entry] = entries(cache);
   const file = path.join(cache, entry!);
-  const pack = JSON.parse(readFileSync(file, 'utf8')) as RulePack;
-  writeFileSync(file, JSON.stringify({ ...pack, compiledAt: 'from the cache' }));
+  const { pack, packHash } = JSON.parse(readFileSync(file, 'utf8')) as { pack: RulePack; packHash: string };
+  writeFileSync(file, asciiJson({ packHash, pack: { ...pack, compiledAt: 'from the cache' } }));
+}
+
+/** JSON in ASCII, as cache entries are written. */
+function asciiJson(value: unknown): string {
+  return JSON.stringify(value).replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** Change a file's content or only its mtime, a few seconds ahead so the stamp surely differs. */
@@ -51,6 +56,26 @@ describe('the cached rule pack of a scheme directory', () => {
     const loaded = rulePackForDir(scheme, cache, compiler);
     expect(loaded.compiledAt).toBe('from the cache');
     expect({ ...loaded, compiledAt: compiled.compiledAt }).toEqual(compiled);
+  });
+
+  it('reports the hash written with the pack, the same as the hash of the rules it holds', () => {
+    const { scheme, compiler, cache } = setUp('hash');
+    const compiled = rulePackForDir(scheme, cache, compiler);
+    const loaded = rulePackForDir(scheme, cache, compiler);
+    expect(loaded).not.toBe(compiled);
+    const reported = schemeIdentity(loaded);
+    // Recomputed over a copy of the loaded rules (a copy is not in the identities cache).
+    const recomputed = schemeIdentity(structuredClone(loaded));
+    expect(reported).toEqual(recomputed);
+    expect(reported).toEqual(schemeIdentity(compileSchemeDir(scheme).pack));
+    // The entry holds the hash, so the reported one is what the file says, not a new computation.
+    const [entry] = entries(cache);
+    const file = path.join(cache, entry!);
+    expect((JSON.parse(readFileSync(file, 'utf8')) as { packHash: string }).packHash).toBe(reported.packHash);
+    // Written in ASCII (read as Latin-1), the Chinese names come back whole.
+    expect(readFileSync(file).every((b) => b < 0x80)).toBe(true);
+    expect(JSON.stringify(compiled)).toMatch(/[\u4e00-\u9fff]/);
+    expect(loaded).toEqual(compiled);
   });
 
   it('is compiled again when a scheme file changes, is added or is removed', () => {
@@ -109,8 +134,21 @@ describe('the cached rule pack of a scheme directory', () => {
     writeFileSync(path.join(cache, entry!), '{"format": 2, "lists": [[');
     expect(rulePackForDir(scheme, cache, compiler)).toEqual({ ...compiled, compiledAt: expect.any(String) });
     // Whole JSON of another shape (code lists as strings) at the same key: compiled again, not grouped with.
-    writeFileSync(path.join(cache, entry!), JSON.stringify({ ...compiled, lists: compiled.lists.map((l) => l.join('\n')) }));
+    const packHash = schemeIdentity(compiled).packHash;
+    writeFileSync(path.join(cache, entry!), asciiJson({ packHash, pack: { ...compiled, lists: compiled.lists.map((l) => l.join('\n')) } }));
     expect(rulePackForDir(scheme, cache, compiler)).toEqual({ ...compiled, compiledAt: expect.any(String) });
+    // The pack alone (an entry of the older form), without a well-formed hash, or not ASCII: compiled again.
+    const marked = { ...compiled, compiledAt: 'from the cache' };
+    for (const damaged of [asciiJson(marked), asciiJson({ pack: marked }), asciiJson({ packHash: 'abc', pack: marked }), JSON.stringify({ packHash, pack: marked })]) {
+      writeFileSync(path.join(cache, entry!), damaged);
+      const again = rulePackForDir(scheme, cache, compiler);
+      expect(again.compiledAt).not.toBe('from the cache');
+      expect(again).toEqual({ ...compiled, compiledAt: expect.any(String) });
+      expect(schemeIdentity(again).packHash).toBe(packHash);
+    }
+    // The same entry well formed is used.
+    writeFileSync(path.join(cache, entry!), asciiJson({ packHash, pack: marked }));
+    expect(rulePackForDir(scheme, cache, compiler).compiledAt).toBe('from the cache');
 
     const noCompiler = path.join(dir, 'damaged', 'no-compiler');
     const otherCache = path.join(dir, 'damaged', 'other-cache');
