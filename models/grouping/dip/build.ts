@@ -34,6 +34,7 @@ import { resolveYears, type DipCatalogPolicy } from './policy.ts';
 import { momentsByGroup, rivOf, trimmedByGroup } from './stats.ts';
 import { costTiers } from './tiers.ts';
 import { counted } from '../../text/plural.ts';
+import { trimmedMeanSorted } from '../../payment/weights.ts';
 
 /** A grouping unit under construction: a packet, or a cost tier of one. */
 interface Unit {
@@ -62,7 +63,7 @@ export function buildDipCatalog(table: DipCaseTable, policy: DipCatalogPolicy, b
   const rules = packetRulesOf(policy);
   const codes: DipCodes[] = table.codesKeys.map((key) => {
     const c = splitCodesKey(key);
-    return readDipCodes(c.principalDiagnosis, c.procedures, c.classes, rules, c.secondaryDiagnoses);
+    return keptCodes(readDipCodes(c.principalDiagnosis, c.procedures, c.classes, rules, c.secondaryDiagnoses));
   });
 
   // 1. Reference rows.
@@ -91,13 +92,17 @@ export function buildDipCatalog(table: DipCaseTable, policy: DipCatalogPolicy, b
   const relative = relativeCosts(cost, yearOf, Y);
   const significant = significantRelated(codes, codeOf, relative, policy.relatedProcedureShare);
   const keyOfCode = codes.map((c) => (c.rulePacket !== null ? null : coreKey(baseKey(c.diagnosis, c.principal), c.related.filter((r) => significant.get(baseKey(c.diagnosis, c.principal))?.has(r)))));
+  // Cases per codes entry, then per key (whole counts: the order of the additions does not matter).
+  const casesOfCode = new Int32Array(codes.length);
+  for (let k = 0; k < n; k++) casesOfCode[codeOf[k]!]!++;
   const keyCount = new Map<string, number>();
   const ruleCount = new Map<string, number>();
-  for (let k = 0; k < n; k++) {
-    const c = codes[codeOf[k]!]!;
-    if (c.rulePacket !== null) ruleCount.set(c.rulePacket, (ruleCount.get(c.rulePacket) ?? 0) + 1);
-    else keyCount.set(keyOfCode[codeOf[k]!]!, (keyCount.get(keyOfCode[codeOf[k]!]!) ?? 0) + 1);
-  }
+  codes.forEach((c, j) => {
+    const cases = casesOfCode[j]!;
+    if (cases === 0) return;
+    if (c.rulePacket !== null) ruleCount.set(c.rulePacket, (ruleCount.get(c.rulePacket) ?? 0) + cases);
+    else keyCount.set(keyOfCode[j]!, (keyCount.get(keyOfCode[j]!) ?? 0) + cases);
+  });
 
   // 3. Threshold.
   const coverage = coverageByThreshold(keyCount, ruleCount, n, policy.maxCoreThreshold);
@@ -137,16 +142,19 @@ export function buildDipCatalog(table: DipCaseTable, policy: DipCatalogPolicy, b
   const compKeys: string[] = [];
   const compOfRow = new Int32Array(n).fill(-1);
   const packetOfRow = new Int32Array(n);
+  // Comprehensive combination of each codes entry, interned at its first row (−1: not yet).
+  const compOfCode = new Int32Array(codes.length).fill(-1);
   let coreCases = 0;
   for (let k = 0; k < n; k++) {
-    const p = coreOfCode[codeOf[k]!]!;
+    const j = codeOf[k]!;
+    const p = coreOfCode[j]!;
     if (p >= 0) {
       packetOfRow[k] = p;
       coreCases++;
       continue;
     }
-    const c = codes[codeOf[k]!]!;
-    compOfRow[k] = intern(compIndex, compKeys, comprehensiveKey(c.category, c.procedureClass));
+    if (compOfCode[j]! < 0) compOfCode[j] = intern(compIndex, compKeys, comprehensiveKey(codes[j]!.category, codes[j]!.procedureClass));
+    compOfRow[k] = compOfCode[j]!;
   }
   const compOrder = compKeys.map((_, c) => c).sort((a, b) => cmp(compKeys[a]!, compKeys[b]!));
   const firstPacketOfComp = new Int32Array(compKeys.length);
@@ -294,6 +302,16 @@ export function buildDipCatalog(table: DipCaseTable, policy: DipCatalogPolicy, b
   };
 }
 
+/**
+ * A copy of `readDipCodes`' answer made here, so its own objects stay short-lived. The builder
+ * keeps one per codes key; were they `readDipCodes`' own, V8 would see them all survive and
+ * allocate every later one in the old generation (allocation-site pretenuring), so a process that
+ * builds and then groups (simulate, the service, the bench) groups at half speed with 2× the GC.
+ */
+function keptCodes(c: DipCodes): DipCodes {
+  return { excluded: c.excluded, rulePacket: c.rulePacket, diagnosis: c.diagnosis, category: c.category, principal: c.principal, related: c.related.slice(), procedureClass: c.procedureClass, unclassified: c.unclassified.slice() };
+}
+
 /** Cost relative to the mean cost of its year (untrimmed): comparable across reference years. */
 function relativeCosts(cost: Float64Array, yearOf: Int32Array, Y: number): Float64Array {
   const sum = new Float64Array(Y);
@@ -302,10 +320,12 @@ function relativeCosts(cost: Float64Array, yearOf: Int32Array, Y: number): Float
     sum[yearOf[k]!]! += cost[k]!;
     count[yearOf[k]!]!++;
   }
-  return Float64Array.from(cost, (c, k) => {
+  const out = new Float64Array(cost.length);
+  for (let k = 0; k < cost.length; k++) {
     const m = sum[yearOf[k]!]! / count[yearOf[k]!]!;
-    return m > 0 ? c / m : 0;
-  });
+    out[k] = m > 0 ? cost[k]! / m : 0;
+  }
+  return out;
 }
 
 /**
@@ -313,25 +333,38 @@ function relativeCosts(cost: Float64Array, yearOf: Int32Array, Y: number): Float
  * base's cases with r have a mean relative cost ≥ (1 + share) × that of its cases without r.
  */
 export function significantRelated(codes: readonly DipCodes[], codeOf: Int32Array, relative: Float64Array, share: number): Map<string, Set<string>> {
-  const byBase = new Map<string, { sum: number; n: number; related: Map<string, { sum: number; n: number }> }>();
+  type Sum = { sum: number; n: number };
+  const byBase = new Map<string, Sum & { related: Map<string, Sum> }>();
+  // Per codes entry, resolved at its first row (so the maps fill in row order): its base's sums and
+  // those of its related procedures. Sums still run over the rows in order.
+  const baseOfCode: (Sum | null | undefined)[] = new Array(codes.length);
+  const relatedOfCode: Sum[][] = new Array(codes.length);
   for (let k = 0; k < codeOf.length; k++) {
-    const c = codes[codeOf[k]!]!;
-    if (c.rulePacket !== null) continue;
-    const base = baseKey(c.diagnosis, c.principal);
-    let b = byBase.get(base);
-    if (!b) {
-      b = { sum: 0, n: 0, related: new Map() };
-      byBase.set(base, b);
-    }
-    b.sum += relative[k]!;
-    b.n++;
-    for (const r of c.related) {
-      let x = b.related.get(r);
-      if (!x) {
-        x = { sum: 0, n: 0 };
-        b.related.set(r, x);
+    const j = codeOf[k]!;
+    let b = baseOfCode[j];
+    if (b === undefined) {
+      const c = codes[j]!;
+      if (c.rulePacket !== null) b = null;
+      else {
+        const base = baseKey(c.diagnosis, c.principal);
+        let entry = byBase.get(base);
+        if (!entry) byBase.set(base, (entry = { sum: 0, n: 0, related: new Map() }));
+        const related = entry.related;
+        relatedOfCode[j] = c.related.map((r) => {
+          let x = related.get(r);
+          if (!x) related.set(r, (x = { sum: 0, n: 0 }));
+          return x;
+        });
+        b = entry;
       }
-      x.sum += relative[k]!;
+      baseOfCode[j] = b;
+    }
+    if (b === null) continue;
+    const rel = relative[k]!;
+    b.sum += rel;
+    b.n++;
+    for (const x of relatedOfCode[j]!) {
+      x.sum += rel;
       x.n++;
     }
   }
@@ -374,16 +407,28 @@ export function coreMatcher(keys: readonly string[]): CoreMatcher {
 export function bestCore(matcher: CoreMatcher, base: string, key: string, packetOfKey: ReadonlyMap<string, number>): number {
   const exact = packetOfKey.get(key);
   if (exact !== undefined) return exact;
+  const plus = key.indexOf('+');
+  return bestPartialCore(matcher, base, plus === -1 ? [] : key.slice(plus + 1).split('+'), packetOfKey);
+}
+
+/**
+ * `bestCore` for a case whose own key (base + `related`) is not a core key: no key string to
+ * build or split, the related procedures compared as they are (a handful per case).
+ */
+export function bestPartialCore(matcher: CoreMatcher, base: string, related: readonly string[], packetOfKey: ReadonlyMap<string, number>): number {
   const list = matcher.get(base);
   if (!list) return -1;
-  const plus = key.indexOf('+');
-  const own = new Set(plus === -1 ? [] : key.slice(plus + 1).split('+'));
   let best: { key: string; related: string[] } | null = null;
   for (const c of list) {
-    if (!c.related.every((r) => own.has(r))) continue;
-    if (!best || c.related.length > best.related.length) best = c;
+    if (best && c.related.length <= best.related.length) continue;
+    if (containsAll(related, c.related)) best = c;
   }
   return best ? packetOfKey.get(best.key)! : -1;
+}
+
+function containsAll(own: readonly string[], wanted: readonly string[]): boolean {
+  for (const r of wanted) if (!own.includes(r)) return false;
+  return true;
 }
 
 /** Core coverage at thresholds 1 … maxThreshold: (rule cases + cases whose key fits a key with ≥ t cases) / cases. */
@@ -421,18 +466,26 @@ export function auxiliaryTyping(packetId: string, members: Int32Array, adjusted:
     mask[j] = caseTypeMask(flags[k]!, ageBand[k]!, adjusted[k]! / standard, icuBand[k]! - 1);
   }
   const local = gather(adjusted, members);
-  const packetMean = trimmedByGroup(new Int32Array(m), 1, local, trim).mean[0]!;
+  const packetMean = trimmedMeanSorted(local.slice().sort(), trim[0], trim[1]).mean;
+  // Cases meeting each type, then the trimmed mean of each type met by ≥ minCases cases.
+  const typeCount = new Int32Array(T);
+  for (let j = 0; j < m; j++) for (let x = mask[j]!; x !== 0; x &= x - 1) typeCount[31 - Math.clz32(x & -x)]!++;
   const coefficient = new Float64Array(T).fill(NaN);
+  const buffer = new Float64Array(m);
   for (let ty = 0; ty < T; ty++) {
-    const group = Int32Array.from(mask, (x) => ((x >> ty) & 1 ? 0 : -1));
-    const st = trimmedByGroup(group, 1, local, trim);
-    if (st.count[0]! >= minCases && packetMean > 0) coefficient[ty] = st.mean[0]! / packetMean;
+    if (typeCount[ty]! < minCases || !(packetMean > 0)) continue;
+    let fill = 0;
+    for (let j = 0; j < m; j++) if ((mask[j]! >> ty) & 1) buffer[fill++] = local[j]!;
+    coefficient[ty] = trimmedMeanSorted(buffer.subarray(0, fill).sort(), trim[0], trim[1]).mean / packetMean;
   }
-  // Group T: no kept type (coefficient 1).
+  // Group T: no kept type (coefficient 1). Bits in ascending order: ties keep the first type.
   const groupOf = new Int32Array(m).fill(T);
   for (let j = 0; j < m; j++) {
     let best = -1;
-    for (let ty = 0; ty < T; ty++) if ((mask[j]! >> ty) & 1 && coefficient[ty]! > (best < 0 ? -Infinity : coefficient[best]!)) best = ty;
+    for (let x = mask[j]!; x !== 0; x &= x - 1) {
+      const ty = 31 - Math.clz32(x & -x);
+      if (coefficient[ty]! > (best < 0 ? -Infinity : coefficient[best]!)) best = ty;
+    }
     if (best >= 0) groupOf[j] = best;
   }
   const whole = momentsByGroup(new Int32Array(m), 1, local);
@@ -550,8 +603,9 @@ function catchAllPackets(codes: readonly DipCodes[], codeOf: Int32Array, yearOf:
   const years = new Int32Array(2 * n);
   const costs = new Float64Array(2 * n);
   const adj = new Float64Array(2 * n);
+  const classOfCode = Int32Array.from(codes, (c) => classIndex.get(c.procedureClass)!);
   for (let k = 0; k < n; k++) {
-    group[2 * k] = classIndex.get(codes[codeOf[k]!]!.procedureClass)!;
+    group[2 * k] = classOfCode[codeOf[k]!]!;
     group[2 * k + 1] = C;
     years[2 * k] = years[2 * k + 1] = yearOf[k]!;
     costs[2 * k] = costs[2 * k + 1] = cost[k]!;

@@ -46,12 +46,12 @@ const letterKind: Record<string, ProcedureKind> = { s: 'surgery', i: 'interventi
  * secondary diagnoses never count, so they are left out; the builder reads each distinct key once.
  */
 export function codesKey(principalDiagnosis: string, procedures: readonly string[], classes: ProcedureClasses, secondaries: readonly string[] = []): string {
-  const parts: string[] = [];
+  let list = '';
   for (const code of procedures) {
     const kind = classes.get(code);
-    if (kind !== undefined) parts.push(`${code}:${kindLetter[kind]}`);
+    if (kind !== undefined) list += `${list === '' ? '' : '+'}${code}:${kindLetter[kind]}`;
   }
-  return `${principalDiagnosis}|${parts.join('+')}${secondaries.length > 0 ? `#${secondaries.join('+')}` : ''}`;
+  return `${principalDiagnosis}|${list}${secondaries.length > 0 ? `#${secondaries.join('+')}` : ''}`;
 }
 
 /** Split a codes key back into the principal diagnosis, the procedures and their classes. */

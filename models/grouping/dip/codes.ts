@@ -101,46 +101,96 @@ function startsWithAny(code: string, prefixes: readonly string[]): boolean {
   return false;
 }
 
+/** Packet rules compiled once per rules object: rule packets by stage, excluded procedures as a set. */
+interface CompiledRules {
+  /** The arrays compiled (a rules object whose lists were replaced is compiled again). */
+  rulePackets: PacketRules['rulePackets'];
+  excludedList: readonly string[];
+  merge: PacketRules['merge'];
+  /** The merges (并项) as maps; null when there are none. */
+  mergeDiagnoses: ReadonlyMap<string, string> | null;
+  mergeProcedures: ReadonlyMap<string, string> | null;
+  excludedProcedures: ReadonlySet<string> | null;
+  stages: readonly (readonly PacketRules['rulePackets'][number][])[];
+}
+
+const compiledRules = new WeakMap<PacketRules, CompiledRules>();
+
+function compileRules(rules: PacketRules): CompiledRules {
+  let c = compiledRules.get(rules);
+  if (!c || c.rulePackets !== rules.rulePackets || c.excludedList !== rules.exclusions.procedures || c.merge !== rules.merge) {
+    const stages = (['pre-grouped', 'diagnosis-assisted'] as const).map((stage) => rules.rulePackets.filter((r) => r.stage === stage)).filter((list) => list.length > 0);
+    const asMap = (record: Readonly<Record<string, string>>) => {
+      const entries = Object.entries(record);
+      return entries.length > 0 ? new Map(entries) : null;
+    };
+    c = { rulePackets: rules.rulePackets, excludedList: rules.exclusions.procedures, merge: rules.merge, mergeDiagnoses: asMap(rules.merge.diagnoses), mergeProcedures: asMap(rules.merge.procedures), excludedProcedures: rules.exclusions.procedures.length > 0 ? new Set(rules.exclusions.procedures) : null, stages };
+    compiledRules.set(rules, c);
+  }
+  return c;
+}
+
+function includesAny(codes: readonly string[], wanted: readonly string[]): boolean {
+  for (const w of wanted) if (codes.includes(w)) return true;
+  return false;
+}
+
+function anyStartsWithAny(codes: readonly string[], prefixes: readonly string[]): boolean {
+  for (const d of codes) if (startsWithAny(d, prefixes)) return true;
+  return false;
+}
+
 /**
  * Read a case's codes (models.md §2, in the specification's order): exclusion list → pre-grouped
  * packets → merges (并项) → diagnosis-assisted packets → the basic rule's principal diagnosis at
  * 4 characters, principal procedure and related procedures. A rule packet matches on the principal
  * diagnosis (prefix), and when it lists them, on one of its procedures and on one of its
  * secondary-diagnosis prefixes (diagnosis-assisted packets: principal + related diagnosis).
+ * Runs once per case in the grouper: the rules are compiled once per rules object (`compileRules`).
  */
 export function readDipCodes(principalDiagnosis: string, procedures: readonly string[], classes: ProcedureClasses, rules: PacketRules, secondaryDiagnoses: readonly string[] = []): DipCodes {
-  const excluded = startsWithAny(principalDiagnosis, rules.exclusions.diagnoses);
-  const kept = procedures.filter((c) => !rules.exclusions.procedures.includes(c));
+  const compiled = compileRules(rules);
+  const excluded = rules.exclusions.diagnoses.length > 0 && startsWithAny(principalDiagnosis, rules.exclusions.diagnoses);
+  const skip = compiled.excludedProcedures;
+  const kept = skip === null ? procedures : procedures.filter((c) => !skip.has(c));
   let rulePacket: string | null = null;
   if (!excluded) {
-    for (const stage of ['pre-grouped', 'diagnosis-assisted'] as const) {
-      const hit = rules.rulePackets.find((r) => r.stage === stage && startsWithAny(principalDiagnosis, r.diagnoses) && (!r.procedures || r.procedures.some((c) => kept.includes(c))) && (!r.secondaryDiagnoses || secondaryDiagnoses.some((d) => startsWithAny(d, r.secondaryDiagnoses!))));
-      if (hit) {
-        rulePacket = hit.id;
-        break;
+    stages: for (const stage of compiled.stages) {
+      for (const r of stage) {
+        if (startsWithAny(principalDiagnosis, r.diagnoses) && (!r.procedures || includesAny(kept, r.procedures)) && (!r.secondaryDiagnoses || anyStartsWithAny(secondaryDiagnoses, r.secondaryDiagnoses))) {
+          rulePacket = r.id;
+          break stages;
+        }
       }
     }
   }
   const dx4 = diagnosis4(principalDiagnosis);
   const cat3 = category3(principalDiagnosis);
-  const diagnosis = rules.merge.diagnoses[dx4] ?? rules.merge.diagnoses[cat3] ?? dx4;
-  const unclassified: string[] = [];
+  const mergeDx = compiled.mergeDiagnoses;
+  const mergeProcedures = compiled.mergeProcedures;
+  const diagnosis = mergeDx === null ? dx4 : (mergeDx.get(dx4) ?? mergeDx.get(cat3) ?? dx4);
+  let unclassified: string[] | null = null;
   let principal: string | null = null;
   let principalKind: ProcedureKind | null = null;
-  const related = new Set<string>();
+  let related: string[] | null = null;
   for (const raw of kept) {
     const kind = classes.get(raw);
     if (kind === undefined) {
-      unclassified.push(raw);
+      (unclassified ??= []).push(raw);
       continue;
     }
-    const code = rules.merge.procedures[raw] ?? raw;
+    const code = mergeProcedures === null ? raw : (mergeProcedures.get(raw) ?? raw);
     if (principal === null) {
       principal = code;
       principalKind = kind;
-    } else if (kind !== 'diagnostic' && code !== principal) related.add(code);
+    } else if (kind !== 'diagnostic' && code !== principal) {
+      if (related === null) related = [code];
+      else if (!related.includes(code)) related.push(code);
+    }
   }
-  return { excluded, rulePacket, diagnosis, category: category3(diagnosis), principal, related: [...related].sort(), procedureClass: principalKind ? classOfKind[principalKind] : 'conservative', unclassified };
+  // Distinct strings sort to one order whatever their insertion order.
+  if (related !== null && related.length > 1) related.sort();
+  return { excluded, rulePacket, diagnosis, category: category3(diagnosis), principal, related: related ?? [], procedureClass: principalKind ? classOfKind[principalKind] : 'conservative', unclassified: unclassified ?? [] };
 }
 
 /**
@@ -234,7 +284,35 @@ const vitalOrganPrefixes = ['I21', 'I22', 'I60', 'I61', 'I62', 'I63', 'I64', 'J1
 
 /** Whether an ICD-10 code is a malignant neoplasm (C00–C97). */
 export function isMalignant(code: string): boolean {
-  return code.charCodeAt(0) === 67 /* C */ && /^C\d\d/.test(code);
+  return code.charCodeAt(0) === 67 /* C */ && isDigit(code.charCodeAt(1)) && isDigit(code.charCodeAt(2));
+}
+
+const isDigit = (c: number) => c >= 48 && c <= 57;
+
+/**
+ * The failure and vital-organ bits of a secondary diagnosis, by its first 3 characters: the bits of
+ * the 3-character prefixes, and the longer prefixes (`R65.1`, `K75.0`) to check in full.
+ */
+const flagsByCategory = (() => {
+  const m = new Map<string, { flags: number; longer: { prefix: string; flag: number }[] }>();
+  const add = (prefixes: readonly string[], flag: number) => {
+    for (const prefix of prefixes) {
+      const key = prefix.slice(0, 3);
+      let e = m.get(key);
+      if (!e) m.set(key, (e = { flags: 0, longer: [] }));
+      if (prefix.length === 3) e.flags |= flag;
+      else e.longer.push({ prefix, flag });
+    }
+  };
+  add(failurePrefixes, TypeFlag.Failure);
+  add(vitalOrganPrefixes, TypeFlag.VitalOrgan);
+  return m;
+})();
+
+/** `C77`–`C79`: a secondary malignant neoplasm. */
+function isSecondaryMalignant(code: string): boolean {
+  const c = code.charCodeAt(2);
+  return code.charCodeAt(0) === 67 /* C */ && code.charCodeAt(1) === 55 /* 7 */ && c >= 55 /* 7 */ && c <= 57 /* 9 */;
 }
 
 export interface TypingFacts {
@@ -251,11 +329,12 @@ export interface TypingFacts {
 export function typingFlags(r: TypingFacts): number {
   let f = 0;
   if (r.dischargeDisposition === '5') f |= TypeFlag.Death;
-  const cat = category3(r.principalDiagnosis);
   for (const d of r.secondaryDiagnoses) {
-    if (/^C7[789]/.test(d) && category3(d) !== cat) f |= TypeFlag.Metastasis;
-    if (startsWithAny(d, failurePrefixes)) f |= TypeFlag.Failure;
-    if (startsWithAny(d, vitalOrganPrefixes)) f |= TypeFlag.VitalOrgan;
+    if (isSecondaryMalignant(d) && category3(d) !== category3(r.principalDiagnosis)) f |= TypeFlag.Metastasis;
+    const e = flagsByCategory.get(d.slice(0, 3));
+    if (e === undefined) continue;
+    f |= e.flags;
+    for (const l of e.longer) if (d.startsWith(l.prefix)) f |= l.flag;
   }
   if ((r.lengthOfStay ?? 0) > 3) f |= TypeFlag.LongStay;
   const total = r.totalCost;
@@ -304,25 +383,41 @@ const ageTypeOfBand = [typeIndex.get('age-0-28d')!, typeIndex.get('age-29d-1y')!
  */
 export function caseTypeMask(flags: number, ageBand: number, costRatio: number, icuBand = -1): number {
   const long = (flags & TypeFlag.LongStay) !== 0;
-  const met: string[] = [];
-  if (flags & TypeFlag.Malignant) {
-    if (flags & TypeFlag.Death) met.push('tumour-death');
-    if (costRatio >= 3 && flags & TypeFlag.TreatmentHeavy) met.push('tumour-treatment');
-    if (costRatio >= 3 && flags & TypeFlag.DrugHeavy) met.push('tumour-drug');
-    if (long && flags & TypeFlag.Metastasis) met.push('tumour-metastasis');
-    if (long && flags & TypeFlag.Failure) met.push('tumour-failure');
-    if (long && flags & TypeFlag.VitalOrgan) met.push('tumour-vital-organ');
-    if (met.length === 0) met.push('tumour-other');
-  } else {
-    if (flags & TypeFlag.Death) met.push('death');
-    if (long && flags & TypeFlag.Failure) met.push('severe');
-    if (long && flags & TypeFlag.VitalOrgan) met.push('moderate');
-    if (met.length === 0) met.push('mild');
-  }
   let mask = 0;
-  for (const id of met) mask |= 1 << typeIndex.get(id)!;
+  if (flags & TypeFlag.Malignant) {
+    if (flags & TypeFlag.Death) mask |= typeBit.tumourDeath;
+    if (costRatio >= 3 && flags & TypeFlag.TreatmentHeavy) mask |= typeBit.tumourTreatment;
+    if (costRatio >= 3 && flags & TypeFlag.DrugHeavy) mask |= typeBit.tumourDrug;
+    if (long && flags & TypeFlag.Metastasis) mask |= typeBit.tumourMetastasis;
+    if (long && flags & TypeFlag.Failure) mask |= typeBit.tumourFailure;
+    if (long && flags & TypeFlag.VitalOrgan) mask |= typeBit.tumourVitalOrgan;
+    if (mask === 0) mask = typeBit.tumourOther;
+  } else {
+    if (flags & TypeFlag.Death) mask |= typeBit.death;
+    if (long && flags & TypeFlag.Failure) mask |= typeBit.severe;
+    if (long && flags & TypeFlag.VitalOrgan) mask |= typeBit.moderate;
+    if (mask === 0) mask = typeBit.mild;
+  }
   const age = ageTypeOfBand[ageBand] ?? -1;
   if (age >= 0) mask |= 1 << age;
   if (icuBand >= 0) mask |= 1 << icuTypeOfBand[icuBand]!;
   return mask;
 }
+
+/** The bit of each severity and tumour type in a `caseTypeMask`. */
+const typeBit = (() => {
+  const bit = (id: AuxiliaryTypeId) => 1 << typeIndex.get(id)!;
+  return {
+    tumourDeath: bit('tumour-death'),
+    tumourTreatment: bit('tumour-treatment'),
+    tumourDrug: bit('tumour-drug'),
+    tumourMetastasis: bit('tumour-metastasis'),
+    tumourFailure: bit('tumour-failure'),
+    tumourVitalOrgan: bit('tumour-vital-organ'),
+    tumourOther: bit('tumour-other'),
+    death: bit('death'),
+    severe: bit('severe'),
+    moderate: bit('moderate'),
+    mild: bit('mild'),
+  };
+})();

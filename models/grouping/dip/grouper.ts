@@ -17,7 +17,7 @@
  *
  * The catalogue is indexed once per catalogue object (WeakMap), so grouping is a few Map lookups.
  */
-import { bestCore, coreMatcher, type CoreMatcher } from './build.ts';
+import { bestPartialCore, coreMatcher, type CoreMatcher } from './build.ts';
 import type { DipCatalog, Packet } from './catalog.ts';
 import type { DipInput, DipReference } from './cases.ts';
 import { ageBandIndex, auxiliaryTypes, baseKey, caseTypeMask, comprehensiveKey, coreKey, icuBandIndex, icuDays, readDipCodes, typingFlags, type DipCodes, type ProcedureClasses } from './codes.ts';
@@ -65,29 +65,57 @@ interface CatalogIndex {
   matcher: CoreMatcher;
   packetOfKey: Map<string, number>;
   coreIds: string[];
+  /** The packet of each core id (`byId` of `coreIds[i]`). */
+  corePackets: Packet[];
+  /** Per packet with cost tiers, the upper bounds of all but its last tier. */
+  tierBounds: Map<Packet, number[]>;
+  /** Per packet with auxiliary types, the `caseTypeMask` bit of each (in catalogue order). */
+  typeBits: Map<Packet, Int32Array>;
 }
 
 const indexCache = new WeakMap<DipCatalog, CatalogIndex>();
+const typeBit = new Map<string, number>(auxiliaryTypes.map((t, i) => [t.id, i]));
 
 function indexCatalog(catalog: DipCatalog): CatalogIndex {
   let index = indexCache.get(catalog);
   if (!index) {
     const coreIds = catalog.packets.filter((p) => p.definition.kind === 'core' && p.definition.stage === 'basic').map((p) => p.id);
-    index = { byId: new Map(catalog.packets.map((p) => [p.id, p])), matcher: coreMatcher(coreIds), packetOfKey: new Map(coreIds.map((id, i) => [id, i])), coreIds };
+    const tierBounds = new Map<Packet, number[]>();
+    const typeBits = new Map<Packet, Int32Array>();
+    for (const p of catalog.packets) {
+      if (p.tiers && p.tiers.length > 0) tierBounds.set(p, p.tiers.slice(0, -1).map((t) => t.upperCost!));
+      if (p.auxiliary && p.auxiliary.length > 0) typeBits.set(p, Int32Array.from(p.auxiliary, (t) => typeBit.get(t.type)!));
+    }
+    const byId = new Map(catalog.packets.map((p) => [p.id, p]));
+    index = { byId, matcher: coreMatcher(coreIds), packetOfKey: new Map(coreIds.map((id, i) => [id, i])), coreIds, corePackets: coreIds.map((id) => byId.get(id)!), tierBounds, typeBits };
     indexCache.set(catalog, index);
   }
   return index;
 }
 
-const typeBit = new Map<string, number>(auxiliaryTypes.map((t, i) => [t.id, i]));
-
 /** Group one valid record (see the module comment). */
 export function groupDip(catalog: DipCatalog, record: DipInput, reference: DipReference, options: { trace?: boolean } = {}): DipGroupResult {
-  return groupDipFacts(catalog, { principalDiagnosis: record.principalDiagnosis, procedures: record.procedures, secondaryDiagnoses: record.secondaryDiagnoses, flags: typingFlags(record), ageBand: ageBandIndex(record.ageYears, record.ageDays), icuBand: icuBandIndex(icuDays(record.icuHours)), totalCost: record.totalCost }, reference.procedureClasses, options);
+  return groupCase(catalog, record, reference.procedureClasses, options, recordTypeMask);
 }
 
 /** Group a case from its facts (the simulate path carries facts, not records). */
 export function groupDipFacts(catalog: DipCatalog, facts: DipCaseFacts, classes: ProcedureClasses, options: { trace?: boolean } = {}): DipGroupResult {
+  return groupCase(catalog, facts, classes, options, factsTypeMask);
+}
+
+/** What `groupCase` reads of a record or of its facts. */
+type CaseCodes = Pick<DipCaseFacts, 'principalDiagnosis' | 'procedures' | 'secondaryDiagnoses' | 'totalCost'>;
+
+/** The auxiliary types a case meets (`caseTypeMask`); read only when its packet has auxiliary types. */
+function recordTypeMask(record: DipInput, costRatio: number): number {
+  return caseTypeMask(typingFlags(record), ageBandIndex(record.ageYears, record.ageDays), costRatio, icuBandIndex(icuDays(record.icuHours)));
+}
+
+function factsTypeMask(facts: DipCaseFacts, costRatio: number): number {
+  return caseTypeMask(facts.flags, facts.ageBand, costRatio, facts.icuBand ?? -1);
+}
+
+function groupCase<C extends CaseCodes>(catalog: DipCatalog, facts: C, classes: ProcedureClasses, options: { trace?: boolean }, typeMask: (c: C, costRatio: number) => number): DipGroupResult {
   const index = indexCatalog(catalog);
   const { byId } = index;
   const trace: DipTraceStep[] | null = options.trace === false ? null : [];
@@ -96,12 +124,7 @@ export function groupDipFacts(catalog: DipCatalog, facts: DipCaseFacts, classes:
     trace.push({ step: 'diagnosis', text: `Principal diagnosis ${facts.principalDiagnosis}: ${codes.diagnosis} at 4 characters${codes.diagnosis.startsWith(facts.principalDiagnosis.slice(0, 3)) ? '' : ' (merged)'}, category ${codes.category}.` });
     trace.push({ step: 'procedures', text: proceduresText(codes) });
   }
-  const ungrouped = (why: string): DipGroupResult => {
-    const packet = byId.get(comprehensiveKey('*', codes.procedureClass)) ?? byId.get('*/*');
-    trace?.push({ step: 'fallback', text: `${why}: the case is ungrouped and paid by item at the policy's ungrouped share${packet ? ` (catch-all ${packet.id} shown for information, score ${packet.score})` : ''}.` });
-    return { status: 'fallback', packet: packet?.id ?? '*/*', kind: 'comprehensive', score: packet?.score ?? NaN, basic: false, conservative: false, auxiliary: null, trace: trace ?? [] };
-  };
-  if (codes.excluded) return ungrouped(`Principal diagnosis ${facts.principalDiagnosis} is on the exclusion list`);
+  if (codes.excluded) return ungrouped(byId, codes, trace, () => `Principal diagnosis ${facts.principalDiagnosis} is on the exclusion list`);
 
   let packet: Packet | undefined;
   if (codes.rulePacket !== null) {
@@ -112,9 +135,9 @@ export function groupDipFacts(catalog: DipCatalog, facts: DipCaseFacts, classes:
   const base = baseKey(codes.diagnosis, codes.principal);
   const key = coreKey(base, codes.related);
   if (!packet) {
-    const p = bestCore(index.matcher, base, key, index.packetOfKey);
+    const p = index.packetOfKey.get(key) ?? bestPartialCore(index.matcher, base, codes.related, index.packetOfKey);
     if (p >= 0) {
-      packet = byId.get(index.coreIds[p]!)!;
+      packet = index.corePackets[p]!;
       const how = packet.id === key ? 'exact match' : `related procedures matched in part: the core packet of ${base} with the most of them`;
       trace?.push({ step: 'packet', text: `Core packet ${packet.id} (${how}; ${packet.definition.text}): score ${packet.score}, built from ${packet.cases} reference cases.` });
     }
@@ -127,7 +150,7 @@ export function groupDipFacts(catalog: DipCatalog, facts: DipCaseFacts, classes:
   } else {
     const compKey = comprehensiveKey(codes.category, codes.procedureClass);
     packet = byId.get(compKey);
-    if (!packet) return ungrouped(`No core packet of ${base} fits and the comprehensive packet ${compKey} is not in the catalogue (below the threshold of ${catalog.policy.coreThreshold} cases, above the CV cap of ${catalog.policy.comprehensiveMaxCv}, or unseen)`);
+    if (!packet) return ungrouped(byId, codes, trace, () => `No core packet of ${base} fits and the comprehensive packet ${compKey} is not in the catalogue (below the threshold of ${catalog.policy.coreThreshold} cases, above the CV cap of ${catalog.policy.comprehensiveMaxCv}, or unseen)`);
     trace?.push({ step: 'packet', text: `No core packet of ${base} fits: comprehensive packet ${packet.id} (${packet.definition.text}), score ${packet.score}.` });
     id = packet.id;
     score = packet.score;
@@ -136,7 +159,7 @@ export function groupDipFacts(catalog: DipCatalog, facts: DipCaseFacts, classes:
       if (cost === undefined || !Number.isFinite(cost)) {
         trace?.push({ step: 'tier', text: `Packet ${packet.id} has ${packet.tiers.length} cost tiers but the case has no total cost: the packet's own score ${packet.score} applies.` });
       } else {
-        const bounds = packet.tiers.slice(0, -1).map((t) => t.upperCost!);
+        const bounds = index.tierBounds.get(packet)!;
         const tier = packet.tiers[tierOfCost(bounds, cost)]!;
         id = tier.id;
         score = tier.score;
@@ -144,17 +167,27 @@ export function groupDipFacts(catalog: DipCatalog, facts: DipCaseFacts, classes:
       }
     }
   }
-  const auxiliary = packet.auxiliary && packet.auxiliary.length > 0 ? pickType(packet, facts, trace) : null;
+  const bits = index.typeBits.get(packet);
+  const auxiliary = bits ? pickType(packet, bits, typeMask(facts, facts.totalCost !== undefined && packet.meanCost > 0 ? facts.totalCost / packet.meanCost : NaN), trace) : null;
   const conservative = packet.definition.kind === 'core' && packet.definition.stage === 'basic' && packet.definition.principal === null;
   return { status: 'grouped', packet: id, kind: packet.kind, score, basic: packet.basic, conservative, auxiliary, trace: trace ?? [] };
 }
 
+/** An ungrouped case: the catch-all packet of its class for information (`why` is only worded for a trace). */
+function ungrouped(byId: ReadonlyMap<string, Packet>, codes: DipCodes, trace: DipTraceStep[] | null, why: () => string): DipGroupResult {
+  const packet = byId.get(comprehensiveKey('*', codes.procedureClass)) ?? byId.get('*/*');
+  trace?.push({ step: 'fallback', text: `${why()}: the case is ungrouped and paid by item at the policy's ungrouped share${packet ? ` (catch-all ${packet.id} shown for information, score ${packet.score})` : ''}.` });
+  return { status: 'fallback', packet: packet?.id ?? '*/*', kind: 'comprehensive', score: packet?.score ?? NaN, basic: false, conservative: false, auxiliary: null, trace: trace ?? [] };
+}
+
 /** The met auxiliary type with the highest coefficient (ties: the first in the catalogue). */
-function pickType(packet: Packet, facts: DipCaseFacts, trace: DipTraceStep[] | null): DipGroupResult['auxiliary'] {
-  const ratio = facts.totalCost !== undefined && packet.meanCost > 0 ? facts.totalCost / packet.meanCost : NaN;
-  const mask = caseTypeMask(facts.flags, facts.ageBand, ratio, facts.icuBand ?? -1);
+function pickType(packet: Packet, bits: Int32Array, mask: number, trace: DipTraceStep[] | null): DipGroupResult['auxiliary'] {
   let best: NonNullable<Packet['auxiliary']>[number] | null = null;
-  for (const t of packet.auxiliary!) if ((mask >> typeBit.get(t.type)!) & 1 && (!best || t.coefficient > best.coefficient)) best = t;
+  const types = packet.auxiliary!;
+  for (let j = 0; j < types.length; j++) {
+    const t = types[j]!;
+    if ((mask >> bits[j]!) & 1 && (!best || t.coefficient > best.coefficient)) best = t;
+  }
   if (!best) {
     trace?.push({ step: 'auxiliary', text: `No auxiliary type of ${packet.id} applies to the case: coefficient 1.` });
     return null;
