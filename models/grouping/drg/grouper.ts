@@ -64,6 +64,8 @@ interface IndexedAlternative {
 
 interface IndexedAdrg {
   adrg: Adrg;
+  /** `adrg.code`, read on the hot path from one object shape. */
+  code: string;
   alternatives: IndexedAlternative[];
   /** DRG code by severity. */
   drgFor: Record<Severity, string>;
@@ -94,8 +96,11 @@ interface IndexedMdc {
   /** The QY rule: the national one, none, or the scheme's own condition. */
   qy: 'national' | false | IndexedAlternative[];
   bodySites: { name: string; set: Set<string> }[];
-  /** The MDC's ambiguous group (歧义组), `xQY`. */
+  /** The MDC's code and ambiguous group (歧义组), `xQY`, read here on the hot path rather than from the pack's MDC objects, whose shapes differ. */
+  code: string;
   qyCode: string;
+  /** MDCZ: how many body sites the diagnoses must cover. */
+  minBodySites: number;
   /** Its place in the pack's MDC order (indexes the per-MDC slots of a code's facts). */
   position: number;
   /** The MDC's age limit (Infinity: none) and sex (null: either), read here rather than from the pack's MDC objects, whose shapes differ. */
@@ -366,6 +371,7 @@ export function indexRulePack(pack: RulePack): PackIndex {
     const splits = split || adrg.fallback !== undefined ? adrg.drgs.map((d) => ({ code: d.code, name: d.name, alternatives: indexAlternatives(d.when ?? [{ conditions: [], text: 'always' }]), prefix: d.code.slice(0, 3) })) : null;
     return {
       adrg,
+      code: adrg.code,
       alternatives: indexAlternatives(adrg.alternatives),
       drgFor,
       drgNames: new Map(adrg.drgs.map((d) => [d.code, d.name])),
@@ -408,7 +414,9 @@ export function indexRulePack(pack: RulePack): PackIndex {
         entryCodes: entryCodeSet(mdc.entry, setOf),
         qy: mdc.ambiguous === undefined ? 'national' : mdc.ambiguous === false ? false : indexAlternatives(mdc.ambiguous),
         bodySites: (mdc.bodySites ?? []).map((s) => ({ name: s.name, set: setOf(s.list) })),
+        code: mdc.code,
         qyCode: `${mdc.code[3]!}QY`,
+        minBodySites: mdc.minBodySites ?? 2,
         position,
         maxAgeYears: mdc.maxAgeYears ?? Infinity,
         sex: mdc.sex ?? null,
@@ -622,12 +630,12 @@ function groupByFacts(pack: RulePack, index: PackIndex, record: GroupingInput, p
       const rule = entry.qy === false ? null : matchingAlternative(entry.qy, record, index, orProcedure);
       if (rule !== null) {
         trace?.push({ step: 'ambiguous', text: `No surgical ADRG of ${entry.mdc.code} takes the case and the scheme's ambiguous-group rule holds (${rule.text}): the case goes to ${entry.qyCode} (歧义组).`, codes: record.procedures.filter((p) => index.operatingRoom.has(p)) });
-        return { status: 'ambiguous', mdc: entry.mdc.code, adrg: entry.qyCode, drg: entry.qyCode, trace: trace ?? noTrace };
+        return { status: 'ambiguous', mdc: entry.code, adrg: entry.qyCode, drg: entry.qyCode, trace: trace ?? noTrace };
       }
-    } else if (!chosen && orProcedure !== null && entry.mdc.code !== 'MDCA' && entry.qy === 'national') {
+    } else if (!chosen && orProcedure !== null && entry.code !== 'MDCA' && entry.qy === 'national') {
       if (ambiguous !== 'fallthrough') {
         trace?.push({ step: 'ambiguous', text: `Principal procedure ${orProcedure} is an operating-room procedure but matches no surgical ADRG of ${entry.mdc.code}: the case goes to the ambiguous group ${entry.qyCode} (歧义组).`, codes: [orProcedure] });
-        return { status: 'ambiguous', mdc: entry.mdc.code, adrg: entry.qyCode, drg: entry.qyCode, trace: trace ?? noTrace };
+        return { status: 'ambiguous', mdc: entry.code, adrg: entry.qyCode, drg: entry.qyCode, trace: trace ?? noTrace };
       }
       trace?.push({ step: 'ambiguous', text: `Principal procedure ${orProcedure} is an operating-room procedure but matches no surgical ADRG of ${entry.mdc.code}; fall-through mode sends the case on to the medical ADRGs.`, codes: [orProcedure] });
     }
@@ -638,12 +646,12 @@ function groupByFacts(pack: RulePack, index: PackIndex, record: GroupingInput, p
     }
     if (chosen.splits !== null) {
       trace?.push({ step: 'drg', text: picked.text });
-      return { status: 'grouped', mdc: entry.mdc.code, adrg: picked.adrg, drg: picked.drg!, trace: trace ?? noTrace };
+      return { status: 'grouped', mdc: entry.code, adrg: picked.adrg, drg: picked.drg!, trace: trace ?? noTrace };
     }
     const severity = caseSeverity(index, record, trace, principal.excluding);
     const drg = chosen.drgFor[severity];
     trace?.push({ step: 'drg', text: `DRG ${drg} ${chosen.drgNames.get(drg) ?? ''}: ${drgReason(drg, severity)}.`.replace('  ', ' ') });
-    return { status: 'grouped', mdc: entry.mdc.code, adrg: chosen.adrg.code, drg, severity, trace: trace ?? noTrace };
+    return { status: 'grouped', mdc: entry.code, adrg: chosen.code, drg, severity, trace: trace ?? noTrace };
   }
   if (pack.retryEachOtherProcedure && record.procedures.length > 1) {
     for (let p = 1; p < record.procedures.length; p++) {
@@ -699,7 +707,7 @@ function entersMdc(entry: IndexedMdc, record: GroupingInput, index: PackIndex, t
     return false;
   }
   if (entry.bodySites.length > 0) {
-    const needed = mdc.minBodySites ?? 2;
+    const needed = entry.minBodySites;
     if (trace === null) return coversBodySites(entry.bodySites, record, needed);
     const sites: string[] = [];
     const codes: string[] = [];
