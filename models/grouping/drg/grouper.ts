@@ -321,16 +321,20 @@ export function indexRulePack(pack: RulePack): PackIndex {
     lastIndex = cached;
     return cached;
   }
-  // Every list reference is checked now, so a broken pack fails before any case, not mid-run.
+  // Every list reference is checked now, so a broken pack fails before any case, not mid-run —
+  // by its place only: a cached pack's lists are split into codes when first read.
+  const checkList = (i: number): void => {
+    if (!Number.isInteger(i) || i < 0 || i >= pack.lists.length) throw new Error(`rule pack refers to code list ${i}, which it does not have`);
+  };
   const listOf = (i: number): readonly string[] => {
     const list = pack.lists[i];
     if (!list) throw new Error(`rule pack refers to code list ${i}, which it does not have`);
     return list;
   };
-  for (const c of allConditions(pack)) if ('list' in c) listOf(c.list);
+  for (const c of allConditions(pack)) if ('list' in c) checkList(c.list);
   for (const mdc of pack.mdcs) {
-    if (mdc.principalDiagnoses !== undefined) listOf(mdc.principalDiagnoses);
-    for (const site of mdc.bodySites ?? []) listOf(site.list);
+    if (mdc.principalDiagnoses !== undefined) checkList(mdc.principalDiagnoses);
+    for (const site of mdc.bodySites ?? []) checkList(site.list);
   }
   if (pack.mdcs.length > 26) throw new Error(`rule pack has ${pack.mdcs.length} MDCs; a scheme has at most 26 (MDCA–MDCZ)`);
   // Code lists become sets when first used.

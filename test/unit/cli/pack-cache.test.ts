@@ -32,8 +32,8 @@ const entries = (cache: string) => readdirSync(cache).filter((f) => f.endsWith('
 function markCached(cache: string): void {
   const [entry] = entries(cache);
   const file = path.join(cache, entry!);
-  const { pack, packHash } = JSON.parse(readFileSync(file, 'utf8')) as { pack: RulePack; packHash: string };
-  writeFileSync(file, asciiJson({ packHash, pack: { ...pack, compiledAt: 'from the cache' } }));
+  const { pack, packHash, lists } = JSON.parse(readFileSync(file, 'utf8')) as { pack: RulePack; packHash: string; lists: string[] };
+  writeFileSync(file, asciiJson({ packHash, lists, pack: { ...pack, compiledAt: 'from the cache' } }));
 }
 
 /** JSON in ASCII, as cache entries are written. */
@@ -56,6 +56,22 @@ describe('the cached rule pack of a scheme directory', () => {
     const loaded = rulePackForDir(scheme, cache, compiler);
     expect(loaded.compiledAt).toBe('from the cache');
     expect({ ...loaded, compiledAt: compiled.compiledAt }).toEqual(compiled);
+  });
+
+  it('keeps each code list as one text until it is read, and gives the same lists to every reader (index, iteration, JSON, a worker\'s structured clone)', () => {
+    const { scheme, compiler, cache } = setUp('lazy');
+    const compiled = rulePackForDir(scheme, cache, compiler);
+    const loaded = () => rulePackForDir(scheme, cache, compiler);
+    const first = loaded();
+    expect(first.lists.length).toBe(compiled.lists.length);
+    expect(compiled.lists.length).toBeGreaterThan(1);
+    expect(Object.getOwnPropertyDescriptor(first.lists, 1)!.get).toBeTypeOf('function');
+    expect(first.lists[1]).toEqual(compiled.lists[1]);
+    expect(Object.getOwnPropertyDescriptor(first.lists, 1)!.value).toEqual(compiled.lists[1]);
+    expect(Object.getOwnPropertyDescriptor(first.lists, 0)!.get).toBeTypeOf('function');
+    expect([...loaded().lists]).toEqual(compiled.lists);
+    expect(JSON.parse(JSON.stringify(loaded().lists))).toEqual(compiled.lists);
+    expect(structuredClone(loaded()).lists).toEqual(compiled.lists);
   });
 
   it('reports the hash written with the pack, the same as the hash of the rules it holds', () => {
@@ -137,9 +153,20 @@ describe('the cached rule pack of a scheme directory', () => {
     const packHash = schemeIdentity(compiled).packHash;
     writeFileSync(path.join(cache, entry!), asciiJson({ packHash, pack: { ...compiled, lists: compiled.lists.map((l) => l.join('\n')) } }));
     expect(rulePackForDir(scheme, cache, compiler)).toEqual({ ...compiled, compiledAt: expect.any(String) });
-    // The pack alone (an entry of the older form), without a well-formed hash, or not ASCII: compiled again.
+    // The pack alone or with its lists inside (entries of older forms), lists that are not texts or
+    // given twice, without a well-formed hash, or not ASCII: compiled again.
     const marked = { ...compiled, compiledAt: 'from the cache' };
-    for (const damaged of [asciiJson(marked), asciiJson({ pack: marked }), asciiJson({ packHash: 'abc', pack: marked }), JSON.stringify({ packHash, pack: marked })]) {
+    const texts = compiled.lists.map((l) => l.join('\n'));
+    const current = { packHash, lists: texts, pack: { ...marked, lists: [] } };
+    for (const damaged of [
+      asciiJson(marked),
+      asciiJson({ pack: marked }),
+      asciiJson({ packHash, pack: marked }),
+      asciiJson({ ...current, lists: compiled.lists }),
+      asciiJson({ ...current, pack: marked }),
+      asciiJson({ ...current, packHash: 'abc' }),
+      JSON.stringify({ ...current, lists: texts.map((t, i) => (i === 0 ? `${t}\nＡ` : t)) }),
+    ]) {
       writeFileSync(path.join(cache, entry!), damaged);
       const again = rulePackForDir(scheme, cache, compiler);
       expect(again.compiledAt).not.toBe('from the cache');
@@ -147,7 +174,7 @@ describe('the cached rule pack of a scheme directory', () => {
       expect(schemeIdentity(again).packHash).toBe(packHash);
     }
     // The same entry well formed is used.
-    writeFileSync(path.join(cache, entry!), asciiJson({ packHash, pack: marked }));
+    writeFileSync(path.join(cache, entry!), asciiJson(current));
     expect(rulePackForDir(scheme, cache, compiler).compiledAt).toBe('from the cache');
 
     const noCompiler = path.join(dir, 'damaged', 'no-compiler');
