@@ -11,7 +11,8 @@ import type { AmbiguousMode, GroupingInput, Severity } from '../models/grouping/
 import { severityFromPack } from '../models/grouping/dip/cases.ts';
 import { icuDays, severityIndex, typingFlags } from '../models/grouping/dip/codes.ts';
 import type { RulePack } from '../models/grouping/drg/pack.ts';
-import { GroupStatus, internCode, type CaseTableBuilder } from '../models/payment/cases.ts';
+import { intern } from '../models/intern.ts';
+import { GroupStatus, type CaseTableBuilder } from '../models/payment/cases.ts';
 import type { DipColumns } from '../models/payment/simulate-dip.ts';
 import type { RawRecord } from '../models/settlement/readers.ts';
 import type { SettlementRecord } from '../models/settlement/schema.ts';
@@ -136,14 +137,14 @@ export function caseBlock(raws: readonly RawRecord[], ctx: CaseContext): CaseBlo
       continue;
     }
     block.listIds.push(r.listId);
-    block.hospital[k] = internCode(hospitals, block.hospitals, r.hospitalId!);
+    block.hospital[k] = intern(hospitals, block.hospitals, r.hospitalId!);
     block.year[k] = Number(r.dischargeDate!.slice(0, 4));
     block.lengthOfStay[k] = r.lengthOfStay;
     block.cost[k] = r.totalCost!;
     block.level[k] = r.hospitalLevel ?? 0;
     for (let m = 0; m < ctx.modes.length; m++) {
       const g = groupRecord(ctx, r, { ambiguous: ctx.modes[m]!, trace: false });
-      block.drg[m]![k] = g.drg === null ? -1 : internCode(drgs, block.drgs, g.drg);
+      block.drg[m]![k] = g.drg === null ? -1 : intern(drgs, block.drgs, g.drg);
       block.status[m]![k] = statusCode[g.status];
     }
     if (dip) putDipFacts(dip, k, r, severity!);

@@ -4,7 +4,7 @@
  * list each (`drgs`, `adrgs`), so a code that both schemes use has one index. Filled row by row
  * by `ComparedCasesBuilder` (growing typed arrays); the comparison functions only read it.
  */
-import { intern } from '../grouping/dip/cases.ts';
+import { intern } from '../intern.ts';
 import { GroupStatus } from '../payment/cases.ts';
 
 export { GroupStatus };

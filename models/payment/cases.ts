@@ -5,6 +5,7 @@
  * its input; the service (issue 4) builds one per lake partition and merges the aggregates the
  * phases produce, never the tables.
  */
+import { intern } from '../intern.ts';
 
 /** Grouping outcome of a case: a DRG (grouped or the MDC's ambiguous group xQY) or none. */
 export const GroupStatus = { Grouped: 0, Ambiguous: 1, Ungroupable: 2 } as const;
@@ -37,17 +38,6 @@ export interface CaseTable {
   groupings: Partial<Record<AmbiguousMode, CaseGrouping>>;
 }
 
-/** The index of `code` in `list` (appended, and indexed in `index`, when new). */
-export function internCode(index: Map<string, number>, list: string[], code: string): number {
-  let i = index.get(code);
-  if (i === undefined) {
-    i = list.length;
-    index.set(code, i);
-    list.push(code);
-  }
-  return i;
-}
-
 /** Fills a CaseTable row by row (growing its arrays), interning hospitals and DRG codes. */
 export class CaseTableBuilder {
   private capacity: number;
@@ -75,7 +65,7 @@ export class CaseTableBuilder {
 
   /** The index of a DRG code (interned). */
   drg(code: string): number {
-    return internCode(this.drgIndex, this.table.drgs, code);
+    return intern(this.drgIndex, this.table.drgs, code);
   }
 
   /** Append a case; `groups[k]` is its grouping under `modes[k]` (drg null when ungroupable). Returns its row. */
@@ -127,7 +117,7 @@ export class CaseTableBuilder {
 
   /** The index of a hospital id (interned). */
   private hospital(id: string): number {
-    return internCode(this.hospitalIndex, this.table.hospitals, id);
+    return intern(this.hospitalIndex, this.table.hospitals, id);
   }
 
   private grow(): void {

@@ -11,6 +11,7 @@
 import { caseSeverity, groupCase, indexRulePack, type AmbiguousMode, type GroupingInput, type Severity } from '../grouping/drg/grouper.ts';
 import type { RulePack } from '../grouping/drg/pack.ts';
 import type { SettlementRecord } from '../settlement/schema.ts';
+import { intern } from '../intern.ts';
 
 /** Complication level codes of `SupervisionCases.severity`. */
 export const Level = { None: 0, Cc: 1, Mcc: 2 } as const;
@@ -233,16 +234,6 @@ function remapper(map: Map<string, number>, list: string[], codes: readonly stri
 /** The typed arrays of a table, to transfer from a worker thread. */
 export function tableTransfer(t: SupervisionCases): ArrayBuffer[] {
   return [t.hospital, t.level, t.patient, t.admission, t.discharge, t.year, t.lengthOfStay, t.cost, t.drugMaterial, t.disposition, t.drg, t.adrg, t.mdc, t.severity, t.lowerDrg].map((a) => a.buffer as ArrayBuffer);
-}
-
-function intern(map: Map<string, number>, list: string[], key: string): number {
-  let i = map.get(key);
-  if (i === undefined) {
-    i = list.length;
-    map.set(key, i);
-    list.push(key);
-  }
-  return i;
 }
 
 /** Build a table from rows (tests, small inputs). */

@@ -27,7 +27,8 @@
  */
 import { fitAuxiliary, auxiliaryFeatures } from './auxiliary.ts';
 import { catalogHead, type AuxiliaryTier, type AuxiliaryType, type CostTier, type DipCatalog, type Packet } from './catalog.ts';
-import { intern, splitCodesKey, type DipCaseTable } from './cases.ts';
+import { intern } from '../../intern.ts';
+import { splitCodesKey, type DipCaseTable } from './cases.ts';
 import { itemScores } from './item-scores.ts';
 import { auxiliaryTypes, baseKey, caseTypeMask, comprehensiveClasses, comprehensiveKey, coreKey, readDipCodes, type ComprehensiveClass, type DipCodes, type PacketRules } from './codes.ts';
 import { resolveYears, type DipCatalogPolicy } from './policy.ts';

@@ -10,6 +10,7 @@ import { caseSeverity, indexRulePack, type GroupingInput, type Severity } from '
 import type { RulePack } from '../drg/pack.ts';
 import { itemCosts } from './item-scores.ts';
 import { ageBandIndex, icuBandIndex, icuDays, outcomeIndex, ruleSecondaries, severityIndex, typingFlags, type ProcedureClasses, type ProcedureKind } from './codes.ts';
+import { intern } from '../../intern.ts';
 
 /** The record fields DIP reads (a subset of the settlement record). */
 export interface DipInput extends GroupingInput {
@@ -157,17 +158,6 @@ export class DipCaseBlockBuilder {
     });
     return block;
   }
-}
-
-/** The index of `key` in `list`, appending it when new. */
-export function intern(index: Map<string, number>, list: string[], key: string): number {
-  let i = index.get(key);
-  if (i === undefined) {
-    i = list.length;
-    index.set(key, i);
-    list.push(key);
-  }
-  return i;
 }
 
 const columns = ['year', 'cost', 'flags', 'severity', 'ageBand', 'outcome', 'icuBand', 'drugCost', 'materialCost'] as const;
