@@ -11,10 +11,10 @@
  * is, without validation; a pack a user hands in (`--scheme pack.json`) is always validated
  * (lib/scheme.ts, loadRulePackFile).
  */
-import { isAscii } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { diagnosisTableFromBytes, diagnosisTableText, useDiagnosisTable } from '../models/grouping/drg/diagnosis-table.ts';
 import { rulePackFormat, type RulePack } from '../models/grouping/drg/pack.ts';
 import { projectRoot } from './reference.ts';
 
@@ -52,7 +52,7 @@ export function compilerVersion(dir: string = compilerSourceDir): string | null 
 }
 
 /**
- * The cache file of a scheme's pack: `<scheme>-<key>.pack.json`, the key a sha256 of the
+ * The cache file of a scheme's pack: `<scheme>-<key>.pack`, the key a sha256 of the
  * directory, the compiler version and each input's name, size and mtime (`files`: name → path).
  */
 export function packCacheFile(cacheDir: string, dir: string, scheme: string, files: [name: string, file: string][], compiler: string): string {
@@ -61,40 +61,103 @@ export function packCacheFile(cacheDir: string, dir: string, scheme: string, fil
     const s = statSync(file);
     hash.update(`${name}\0${s.size}\0${s.mtimeMs}\0`);
   }
-  return path.join(cacheDir, `${scheme}-${hash.digest('hex')}.pack.json`);
+  return path.join(cacheDir, `${scheme}-${hash.digest('hex')}.pack`);
 }
 
 /**
- * The form of a cache entry, part of the key so another form is never read as this one:
- * `{"packHash": "…", "lists": ["A00.000\nA00.100…", …], "pack": {…, "lists": []}}`, the pack's
- * JSON beside the sha256 of its rules (lib/scheme.ts `schemeIdentity`), so a command reports which
- * pack it grouped by without hashing the 2 MB pack again at every start (~0.1 s). Each code list
- * is one line-separated string, split when first read (`lazyLists`): a start that groups a few
- * cases parses a few hundred strings instead of ~100 000 codes, and the collector has that much
- * less to copy. The JSON is ASCII (other characters as `\uXXXX`), so it is read as Latin-1 — a
- * copy — rather than decoded from UTF-8, and parsed from one-byte text.
+ * The form of a cache entry, part of the key so another form is never read as this one. An
+ * entry is three parts, UTF-8:
+ *
+ *     payreform pack cache 6\n
+ *     {"packHash": "…", "pack": {…, "lists": [], "mcc": {}, "cc": {}, "exclusions": {}},
+ *      "lists": [[at, bytes], …], "diagnoses": [at, bytes] | null,
+ *      "tables": {"mcc": [at, bytes], "cc": […], "exclusions": […]}}\n
+ *     the sections, each at its byte offset from here
+ *
+ * The header holds the pack's JSON without its large parts and the sha256 of its rules
+ * (lib/scheme.ts `schemeIdentity`), so a command reports which pack it grouped by without hashing
+ * the pack again at every start (~0.1 s). The large parts are sections read from the file's bytes
+ * when first used: each code list one line-separated text, split when first read (`lazyLists`);
+ * the MCC, CC and exclusion tables their JSON, parsed when first read (`lazyTables`); and the
+ * grouper's diagnosis table (models/grouping/drg/diagnosis-table.ts), bisected in its bytes per
+ * code. A start that groups a few cases parses a ~100 kB header and a few lists instead of
+ * ~2.6 MB of JSON: in this VM every megabyte read, decoded and parsed costs ~10 ms.
  */
-const packCacheForm = 'pack-json-4';
+const packCacheForm = 'pack-bytes-6';
+const magic = Buffer.from('payreform pack cache 6\n', 'latin1');
+
+/** Where a section is in the body: [byte offset, byte length]. */
+type Section = [at: number, bytes: number];
+
+/** A cache entry's header (see {@link packCacheForm}). */
+export interface CacheEntryHeader {
+  packHash: string;
+  pack: RulePack;
+  lists: Section[];
+  diagnoses: Section | null;
+  tables: Record<LazyTableName, Section>;
+}
+
+/** A cache entry's header and body, or null when `bytes` is not one (another form, damaged, truncated). */
+export function splitCacheEntry(bytes: Buffer): { header: unknown; body: Buffer } | null {
+  if (bytes.length < magic.length || !bytes.subarray(0, magic.length).equals(magic)) return null;
+  const end = bytes.indexOf(10, magic.length);
+  if (end === -1) return null;
+  try {
+    return { header: JSON.parse(bytes.toString('utf8', magic.length, end)) as unknown, body: bytes.subarray(end + 1) };
+  } catch {
+    return null;
+  }
+}
+
+/** The bytes of a cache entry with this header and body. */
+export function joinCacheEntry(header: CacheEntryHeader, body: Uint8Array): Buffer {
+  return Buffer.concat([magic, Buffer.from(`${JSON.stringify(header)}\n`, 'utf8'), body]);
+}
 
 /**
- * Code lists from their line-separated texts, each split into its codes when first read (an
- * accessor that replaces itself with the list). Reading goes through the ordinary array
- * operations — index, iteration, JSON, structured clone to a worker — so no reader knows.
+ * Code lists from their line-separated texts (`text(i)` gives list i's), each split into its
+ * codes when first read (an accessor that replaces itself with the list). Reading goes through
+ * the ordinary array operations — index, iteration, JSON, structured clone to a worker — so no
+ * reader knows.
  */
-export function lazyLists(texts: readonly string[]): string[][] {
-  const lists: string[][] = new Array<string[]>(texts.length);
-  texts.forEach((text, i) => {
+export function lazyLists(count: number, text: (i: number) => string): string[][] {
+  const lists: string[][] = new Array<string[]>(count);
+  for (let i = 0; i < count; i++) {
     Object.defineProperty(lists, i, {
       configurable: true,
       enumerable: true,
       get() {
-        const list = text === '' ? [] : text.split('\n');
+        const t = text(i);
+        const list = t === '' ? [] : t.split('\n');
         Object.defineProperty(lists, i, { value: list, writable: true, enumerable: true, configurable: true });
         return list;
       },
     });
-  });
+  }
   return lists;
+}
+
+/** The pack's tables kept as JSON text in a cache entry. */
+const lazyTableNames = ['mcc', 'cc', 'exclusions'] as const;
+type LazyTableName = (typeof lazyTableNames)[number];
+
+/** Give `pack` its MCC, CC and exclusion tables from their JSON texts, each parsed when first read (an accessor that replaces itself, as {@link lazyLists}). */
+export function lazyTables(pack: RulePack, text: (name: LazyTableName) => string): void {
+  for (const name of lazyTableNames) {
+    Object.defineProperty(pack, name, {
+      configurable: true,
+      enumerable: true,
+      get() {
+        const table = JSON.parse(text(name)) as unknown;
+        Object.defineProperty(pack, name, { value: table, writable: true, enumerable: true, configurable: true });
+        return table;
+      },
+      set(value: unknown) {
+        Object.defineProperty(pack, name, { value, writable: true, enumerable: true, configurable: true });
+      },
+    });
+  }
 }
 
 /** A cache entry: the pack and the hash of its rules, computed when the entry was written. */
@@ -106,28 +169,35 @@ export interface CachedPack {
 /**
  * The pack cached in `file` and its hash, or null when there is none or it is damaged (then it
  * is compiled again). Not validated field by field (we wrote it from a compiled pack), but its
- * shape is checked down to the code lists (~400 checks): a truncated or foreign file is never
- * grouped with.
+ * shape is checked down to where each section lies (~400 checks): a truncated or foreign file is
+ * never grouped with. The file's bytes stay with the pack while its sections are read.
  */
 export function readCachedPack(file: string): CachedPack | null {
   if (!existsSync(file)) return null;
   try {
-    const bytes = readFileSync(file);
-    if (!isAscii(bytes)) return null;
-    const entry = JSON.parse(bytes.toString('latin1')) as (Partial<CachedPack> & { lists?: unknown }) | null;
-    if (entry === null || typeof entry !== 'object' || typeof entry.packHash !== 'string' || !/^[0-9a-f]{64}$/.test(entry.packHash)) return null;
-    const { lists } = entry;
-    if (!Array.isArray(lists) || !lists.every((text) => typeof text === 'string')) return null;
-    const pack = entry.pack as RulePack;
+    const entry = splitCacheEntry(readFileSync(file));
+    if (entry === null) return null;
+    const { body } = entry;
+    const header = entry.header as Partial<CacheEntryHeader> | null;
+    if (header === null || typeof header !== 'object' || typeof header.packHash !== 'string' || !/^[0-9a-f]{64}$/.test(header.packHash)) return null;
+    const inBody = (s: unknown): s is Section => Array.isArray(s) && s.length === 2 && Number.isInteger(s[0]) && Number.isInteger(s[1]) && s[0] >= 0 && s[1] >= 0 && s[0] + s[1] <= body.length;
+    const { lists, diagnoses, tables } = header;
+    if (!Array.isArray(lists) || !lists.every(inBody)) return null;
+    if (tables === null || typeof tables !== 'object' || !lazyTableNames.every((name) => inBody(tables[name]))) return null;
+    if (diagnoses !== null && !inBody(diagnoses)) return null;
+    const pack = header.pack;
     if (!isPackShaped(pack) || pack.lists.length !== 0) return null;
-    pack.lists = lazyLists(lists as string[]);
-    return { pack, packHash: entry.packHash };
+    const text = ([at, bytes]: Section) => body.toString('utf8', at, at + bytes);
+    pack.lists = lazyLists(lists.length, (i) => text(lists[i]!));
+    lazyTables(pack, (name) => text(tables[name]));
+    if (diagnoses !== null) useDiagnosisTable(pack, diagnosisTableFromBytes(body.subarray(diagnoses[0], diagnoses[0] + diagnoses[1])));
+    return { pack, packHash: header.packHash };
   } catch {
     return null;
   }
 }
 
-function isPackShaped(pack: RulePack | undefined): boolean {
+function isPackShaped(pack: RulePack | undefined): pack is RulePack {
   const isRecord = (value: unknown) => value !== null && typeof value === 'object' && !Array.isArray(value);
   return (
     pack !== undefined &&
@@ -156,12 +226,28 @@ export function writeCachedPack(file: string, scheme: string, pack: RulePack, pa
     const temporary = `${file}.${process.pid}.tmp`;
     // A code with a line end could not be a line of its list's text: such a pack is not cached.
     if (pack.lists.some((list) => list.some((code) => code.includes('\n')))) return;
-    const lists = JSON.stringify(pack.lists.map((list) => list.join('\n')));
-    const json = `{"packHash":${JSON.stringify(packHash)},"lists":${lists},"pack":${JSON.stringify({ ...pack, lists: [] })}}`;
-    writeFileSync(temporary, json.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`), 'latin1');
+    const sections: Buffer[] = [];
+    let at = 0;
+    const section = (text: string): Section => {
+      const bytes = Buffer.from(text, 'utf8');
+      sections.push(bytes);
+      at += bytes.length;
+      return [at - bytes.length, bytes.length];
+    };
+    const lists = pack.lists.map((list) => section(list.join('\n')));
+    const diagnosisText = diagnosisTableText(pack);
+    const header: CacheEntryHeader = {
+      packHash,
+      pack: { ...pack, lists: [], mcc: {}, cc: {}, exclusions: {} },
+      lists,
+      // A pack whose codes the table's text cannot hold is read from its own tables.
+      diagnoses: diagnosisText === null ? null : section(diagnosisText),
+      tables: { mcc: section(JSON.stringify(pack.mcc)), cc: section(JSON.stringify(pack.cc)), exclusions: section(JSON.stringify(pack.exclusions)) },
+    };
+    writeFileSync(temporary, joinCacheEntry(header, Buffer.concat(sections)));
     renameSync(temporary, file);
     for (const entry of readdirSync(path.dirname(file))) {
-      if (!entry.startsWith(`${scheme}-`) || !/^.+-[0-9a-f]{64}\.pack\.json$/.test(entry) || entry === path.basename(file)) continue;
+      if (!entry.startsWith(`${scheme}-`) || !/^.+-[0-9a-f]{64}\.pack(\.json)?$/.test(entry) || entry === path.basename(file)) continue;
       if (entry.slice(scheme.length + 1).includes('-')) continue; // another scheme whose name starts with this one
       const old = path.join(path.dirname(file), entry);
       if (Date.now() - statSync(old).mtimeMs > 3_600_000) rmSync(old, { force: true });

@@ -273,7 +273,7 @@ interface DrawTemplate {
   /** An adult template without a fixed sex: some of its cases are children. */
   mayBeChild: boolean;
   /** The exclusion tables that contain the principal diagnosis. */
-  excluding: Set<string> | undefined;
+  excluding: ReadonlySet<string> | undefined;
   costProfile: Float64Array;
 }
 
@@ -317,7 +317,7 @@ function secondaries(pools: SecondaryPools, template: DrawTemplate, severity: 'm
 }
 
 /** A secondary from the pool that counts with this principal (its exclusion table does not hold the principal). */
-function pickCounted(pool: SecondaryPools['mcc'], excluding: Set<string> | undefined, principal: string, r: Random): string | undefined {
+function pickCounted(pool: SecondaryPools['mcc'], excluding: ReadonlySet<string> | undefined, principal: string, r: Random): string | undefined {
   for (let tries = 0; tries < 20; tries++) {
     const e = pool[Math.floor(r.uniform() * pool.length)];
     if (e && (e.table === null || !excluding?.has(e.table)) && e.code !== principal) return e.code;

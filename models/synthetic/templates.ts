@@ -4,7 +4,8 @@
  * really assigns to that ADRG. Templates are drawn from the scheme's own code lists and each one
  * is checked by grouping it, so generated cases land in their intended group by construction.
  */
-import { groupCase, indexRulePack, type GroupingInput } from '../grouping/drg/grouper.ts';
+import { groupCase, type GroupingInput } from '../grouping/drg/grouper.ts';
+import { exclusionTablesByPrincipal } from '../grouping/drg/diagnosis-table.ts';
 import type { Adrg, Alternative, RulePack } from '../grouping/drg/pack.ts';
 import type { Random } from '../random.ts';
 import type { CodeSets } from '../settlement/codes.ts';
@@ -32,7 +33,7 @@ export interface SecondaryPools {
   cc: { code: string; table: string | null }[];
   plain: string[];
   /** Principal diagnosis → the exclusion tables that contain it. */
-  excludingTables: Map<string, Set<string>>;
+  excludingTables: Map<string, ReadonlySet<string>>;
 }
 
 export interface TemplateLibrary {
@@ -207,5 +208,13 @@ export function secondaryPools(pack: RulePack, codeSets: CodeSets): SecondaryPoo
   for (const code of codeSets.diagnoses.keys()) {
     if (!(code in pack.mcc) && !(code in pack.cc) && usable(code) && /^[A-Z]\d{2}\.\d{3}$/.test(code)) plain.push(code);
   }
-  return { mcc, cc, plain, excludingTables: indexRulePack(pack).excludingTables };
+  // A Map of Sets (one per distinct list of tables), so the pools can be posted to worker threads.
+  const sets = new Map<readonly string[], Set<string>>();
+  const excludingTables = new Map<string, Set<string>>();
+  for (const [code, tables] of exclusionTablesByPrincipal(pack)) {
+    let set = sets.get(tables);
+    if (set === undefined) sets.set(tables, (set = new Set(tables)));
+    excludingTables.set(code, set);
+  }
+  return { mcc, cc, plain, excludingTables };
 }

@@ -17,6 +17,7 @@
 import type { Adrg, Alternative, Condition, Mdc, RulePack } from './pack.ts';
 import { allChecksHold, compileChecks, withoutListCheck, type Check, type IndexedCondition } from './checks.ts';
 import { chooseSplit, splitTree, type SplitTree } from './split-tree.ts';
+import { diagnosisTableFor, type DiagnosisTable } from './diagnosis-table.ts';
 import { anyIn, clearSeverityMemo, indexCondition as indexLocalCondition, localText, useProcedureAnswers, type GroupingInput, type ListedAnswers, type SeverityLevel, type SeverityTables } from './local-conditions.ts';
 
 export type { GroupingInput };
@@ -81,8 +82,8 @@ interface IndexedAdrg {
 
 interface IndexedMdc {
   mdc: Mdc;
-  /** The principal-diagnosis table (主诊表), null for an MDC entered otherwise (MDCA). */
-  principal: readonly string[] | null;
+  /** Whether the MDC has a principal-diagnosis table (主诊表); false for one entered otherwise (MDCA). */
+  principal: boolean;
   /** Open MDCs of the national text: a case none of whose procedures is in this set skips the MDC. */
   gate: Set<string> | null;
   /** Further entry conditions (local schemes). */
@@ -184,14 +185,20 @@ interface PackIndex {
   mdcs: IndexedMdc[];
   /** MDCs without a principal-diagnosis table (MDCA; a local scheme's MDCY by any diagnosis), tried for every case. */
   openMdcs: IndexedMdc[];
-  /** Principal diagnosis → the MDCs to try, in the pack's order: those whose table lists it, and the open ones. */
-  mdcsByPrincipal: Map<string, IndexedMdc[]>;
+  /** What the pack's tables say of a diagnosis code: the MDCs listing it, its exclusion tables, its MCC/CC level. */
+  diagnoses: DiagnosisTable;
+  /** The MDCs to try for a principal diagnosis, by the mask of MDCs whose table lists it: those, and the open ones, in the pack's order (one shared list per mask). */
+  mdcsByMask: Map<number, IndexedMdc[]>;
+  /** The open MDCs' bits. */
+  openMask: number;
   operatingRoom: Set<string>;
   severity: SeverityTables;
   /** Secondary diagnosis → its MCC and/or CC exclusion table (null: excluded by nothing); one lookup per secondary. */
   severityOf: SeverityTables['levels'];
   /** Principal diagnosis → exclusion tables it belongs to (a principal can be in several). */
-  excludingTables: Map<string, Set<string>>;
+  excludingTables: SeverityTables['excludingTables'];
+  /** One set per distinct list of exclusion tables (shared by the principals in the same tables). */
+  exclusionSets: Map<readonly string[], ReadonlySet<string>>;
   /** What the grouper needs of a principal diagnosis, one lookup per case (filled as codes are seen). */
   principalFacts: Map<string, PrincipalFacts>;
   /** What the grouper needs of a principal procedure, one lookup per case (filled as codes are seen). */
@@ -206,7 +213,7 @@ interface PackIndex {
  */
 interface PrincipalFacts {
   mdcs: IndexedMdc[];
-  excluding: Set<string> | undefined;
+  excluding: ReadonlySet<string> | undefined;
   medical: (IndexedAdrg[] | null | undefined)[];
 }
 
@@ -225,10 +232,30 @@ function principalFactsOf(index: PackIndex, code: string): PrincipalFacts {
   let facts = index.principalFacts.get(code);
   if (facts === undefined) {
     if (index.principalFacts.size >= maxCodeFacts) index.principalFacts.clear();
-    facts = { mdcs: index.mdcsByPrincipal.get(code) ?? index.openMdcs, excluding: index.excludingTables.get(code), medical: new Array<IndexedAdrg[] | null | undefined>(index.mdcs.length).fill(undefined) };
+    const listed = index.diagnoses.get(code);
+    const mdcs = listed === undefined || listed.mdcMask === 0 ? index.openMdcs : mdcsForMask(index, listed.mdcMask);
+    facts = { mdcs, excluding: listed === undefined ? undefined : exclusionSet(index, listed.excludedBy), medical: new Array<IndexedAdrg[] | null | undefined>(index.mdcs.length).fill(undefined) };
     index.principalFacts.set(code, facts);
   }
   return facts;
+}
+
+/** The MDCs whose principal-diagnosis table lists a code (bits of `mask`) and the open ones, in the pack's order: one shared list per mask. */
+function mdcsForMask(index: PackIndex, mask: number): IndexedMdc[] {
+  let list = index.mdcsByMask.get(mask);
+  if (list === undefined) {
+    const all = mask | index.openMask;
+    index.mdcsByMask.set(mask, (list = index.mdcs.filter((_, i) => (all & (1 << i)) !== 0)));
+  }
+  return list;
+}
+
+/** The exclusion tables holding a principal, as a set (undefined: none), shared by the principals in the same tables. */
+function exclusionSet(index: PackIndex, tables: readonly string[]): ReadonlySet<string> | undefined {
+  if (tables.length === 0) return undefined;
+  let set = index.exclusionSets.get(tables);
+  if (set === undefined) index.exclusionSets.set(tables, (set = new Set(tables)));
+  return set;
 }
 
 function procedureFactsOf(index: PackIndex, code: string): ProcedureFacts {
@@ -259,23 +286,24 @@ function surgicalFor(facts: ProcedureFacts | null, entry: IndexedMdc, adrgs: Mdc
 const indexCache = new WeakMap<RulePack, PackIndex>();
 
 /**
- * Secondary diagnosis → its MCC and/or CC exclusion table, read from the pack when a code is
- * first asked (a start that groups a few cases reads a few codes, not the ~21 000 of the
- * tables) and remembered, codes in neither table too. Codes with the same pair share one
+ * Secondary diagnosis → its MCC and/or CC exclusion table, read from the pack's diagnosis table
+ * when a code is first asked (a start that groups a few cases reads a few codes, not the
+ * ~21 000 of the tables) and remembered, codes in neither table too. Codes with the same pair share one
  * (never mutated) entry. At most 100 000 codes are remembered; beyond, it starts over.
  */
 class SeverityLevels {
   private readonly seen = new Map<string, SeverityLevel | null>();
   private readonly shared = new Map<string, SeverityLevel>();
 
-  constructor(private readonly pack: RulePack) {}
+  constructor(private readonly diagnoses: DiagnosisTable) {}
 
   get(code: string): SeverityLevel | undefined {
     let entry = this.seen.get(code);
     if (entry === undefined) {
       if (this.seen.size >= maxCodeFacts) this.seen.clear();
-      const mcc = Object.hasOwn(this.pack.mcc, code) ? this.pack.mcc[code]! : undefined;
-      const cc = Object.hasOwn(this.pack.cc, code) ? this.pack.cc[code]! : undefined;
+      const listed = this.diagnoses.get(code);
+      const mcc = listed?.mcc;
+      const cc = listed?.cc;
       entry = mcc === undefined && cc === undefined ? null : this.entryFor(mcc, cc);
       this.seen.set(code, entry);
     }
@@ -390,17 +418,6 @@ export function indexRulePack(pack: RulePack): PackIndex {
     if (!adrgsByMdc.has(adrg.mdc)) adrgsByMdc.set(adrg.mdc, []);
     adrgsByMdc.get(adrg.mdc)!.push(adrg);
   }
-  // Principal → the exclusion tables holding it. Nearly every principal is in one table, so the
-  // one-table sets are shared per table (never mutated: a second table gives the code a new set).
-  const excludingTables = new Map<string, Set<string>>();
-  for (const table in pack.exclusions) {
-    const only = new Set([table]);
-    for (const code of pack.exclusions[table]!) {
-      const tables = excludingTables.get(code);
-      if (tables === undefined) excludingTables.set(code, only);
-      else if (!tables.has(table)) excludingTables.set(code, new Set([...tables, table]));
-    }
-  }
   const mdcs: IndexedMdc[] = pack.mdcs.map((mdc, position) => {
       const indexCandidates = (): MdcCandidates => {
         const adrgs = (adrgsByMdc.get(mdc.code) ?? []).map(indexAdrg);
@@ -412,7 +429,7 @@ export function indexRulePack(pack: RulePack): PackIndex {
       };
       return {
         mdc,
-        principal: mdc.principalDiagnoses === undefined ? null : listOf(mdc.principalDiagnoses),
+        principal: mdc.principalDiagnoses !== undefined,
         gate: null,
         entry: mdc.entry ? indexAlternatives(mdc.entry) : null,
         entryCodes: entryCodeSet(mdc.entry, setOf),
@@ -433,7 +450,7 @@ export function indexRulePack(pack: RulePack): PackIndex {
   // procedures their conditions name skips them (one shared set, as they are all tried first).
   const openMdcProcedures = new Set<string>();
   for (const entry of mdcs) {
-    if (entry.principal !== null) continue;
+    if (entry.principal) continue;
     openMdcs.push(entry);
     if (entry.entry !== null) continue;
     entry.gate = openMdcProcedures;
@@ -445,43 +462,26 @@ export function indexRulePack(pack: RulePack): PackIndex {
       }
     }
   }
-  // Principal diagnosis → the MDCs whose table lists it, as a bit mask (at most 26 MDCs); each
-  // distinct mask is one list in the pack's order with the open MDCs at their places (shared).
-  // One map, filled MDC by MDC: a code listed by one MDC gets that MDC's shared list; a second
-  // listing moves it to the shared list of its mask (few codes are in two tables).
+  // A principal diagnosis's MDCs: those whose table lists it (a bit mask, at most 26 MDCs, read
+  // from the diagnosis table when the code is first seen) and the open ones, in the pack's order.
   let openMask = 0;
   mdcs.forEach((entry, i) => {
-    if (entry.principal === null) openMask |= 1 << i;
+    if (!entry.principal) openMask |= 1 << i;
   });
-  const shared = new Map<number, IndexedMdc[]>();
-  const maskOf = new Map<IndexedMdc[], number>();
-  const listFor = (mask: number): IndexedMdc[] => {
-    let list = shared.get(mask);
-    if (list === undefined) {
-      list = mdcs.filter((_, i) => ((mask | openMask) & (1 << i)) !== 0);
-      shared.set(mask, list);
-      maskOf.set(list, mask);
-    }
-    return list;
-  };
-  const mdcsByPrincipal = new Map<string, IndexedMdc[]>();
-  mdcs.forEach((entry, i) => {
-    if (entry.principal === null) return;
-    const own = listFor(1 << i);
-    for (const code of entry.principal) {
-      const listed = mdcsByPrincipal.get(code);
-      mdcsByPrincipal.set(code, listed === undefined ? own : listFor(maskOf.get(listed)! | (1 << i)));
-    }
-  });
-  const levels = new SeverityLevels(pack);
+  const diagnoses = diagnosisTableFor(pack);
+  const levels = new SeverityLevels(diagnoses);
+  const excludingTables: SeverityTables['excludingTables'] = { get: (code) => principalFactsOf(index, code).excluding };
   const index: PackIndex = {
     mdcs,
     openMdcs,
-    mdcsByPrincipal,
+    diagnoses,
+    mdcsByMask: new Map(),
+    openMask,
     operatingRoom: setOf(pack.operatingRoomProcedures),
     severity: severityTables(pack, levels, excludingTables),
     severityOf: levels,
     excludingTables,
+    exclusionSets: new Map(),
     principalFacts: new Map(),
     procedureFacts: new Map(),
   };
@@ -625,7 +625,7 @@ function groupByFacts(pack: RulePack, index: PackIndex, record: GroupingInput, p
     if (keyedOnly && !keysAnAdrg(known, entry, principal, procedure, record)) continue;
     if (codes !== null) {
       if (codes.on === 'anyDiagnosis' ? !entersByDiagnosis(codes, record) : !entersByProcedure(codes, entry, procedure, principalProcedure)) continue;
-      if (entry.principal !== null && !entersMdc(entry, record, index, trace, true)) continue;
+      if (entry.principal && !entersMdc(entry, record, index, trace, true)) continue;
     } else if (!entersMdc(entry, record, index, trace, false)) continue;
     const adrgs = entry.candidates ?? (entry.candidates = entry.indexCandidates());
     let chosen = firstMatch(surgicalFor(procedure, entry, adrgs, principalProcedure), record, index, orProcedure, trace);
@@ -696,12 +696,12 @@ function entersMdc(entry: IndexedMdc, record: GroupingInput, index: PackIndex, t
       trace?.push({ step: 'mdc', text: `${mdc.code}'s entry rule does not hold (${entry.entry[0]!.text}).` });
       return false;
     }
-    if (principal === null) {
+    if (!principal) {
       trace?.push({ step: 'mdc', text: `${mdc.code}: its entry rule holds (${rule.text}).` });
       return true;
     }
   }
-  if (principal === null) return true; // MDCA: entered through its ADRGs (candidates are already known to list the principal)
+  if (!principal) return true; // MDCA: entered through its ADRGs (candidates are already known to list the principal)
   if (record.ageYears > entry.maxAgeYears) {
     trace?.push({ step: 'mdc', text: `Principal diagnosis ${record.principalDiagnosis} is in the ${mdc.code} table, but ${mdc.code} takes patients under ${entry.maxAgeYears + 1} year(s) and this one is ${record.ageYears}.`, codes: [record.principalDiagnosis] });
     return false;
@@ -863,7 +863,7 @@ export function caseSeverity(index: PackIndex, record: GroupingInput, trace: Tra
 }
 
 /** The level at which a secondary diagnosis counts: MCC, else CC, unless its exclusion table holds the principal. */
-function countedLevel(index: PackIndex, dx: string, excluding: Set<string> | undefined, principal: string, trace: TraceStep[] | null): Severity {
+function countedLevel(index: PackIndex, dx: string, excluding: ReadonlySet<string> | undefined, principal: string, trace: TraceStep[] | null): Severity {
   const entry = index.severityOf.get(dx);
   if (entry === undefined) return 'none';
   const mccTable = entry.mcc;

@@ -18,7 +18,8 @@ export interface SeverityTables {
   cc: Map<string, string | null>;
   /** Both at once: one lookup per secondary diagnosis (a `Map`, or the grouper's table read on demand). */
   levels: { get(code: string): SeverityLevel | undefined };
-  excludingTables: Map<string, Set<string>>;
+  /** Principal diagnosis → the exclusion tables holding it (undefined: none). */
+  excludingTables: { get(code: string): ReadonlySet<string> | undefined };
 }
 
 /** The fields of a settlement record the grouper reads (the local-scheme fields only when a local scheme splits on them). */
@@ -141,7 +142,7 @@ export function hasSeverity(table: Map<string, string | null>, r: GroupingInput,
  * The case's has_mcc / has_cc, computed at most once per case: a scheme's splits ask them again
  * and again (x1: MCC, x3: MCC or CC, …). `groupCase` clears this at the start of every case.
  */
-const memo: { mcc: boolean | undefined; cc: boolean | undefined; excluding: Set<string> | undefined; procedure: ListedAnswers | null } = {
+const memo: { mcc: boolean | undefined; cc: boolean | undefined; excluding: ReadonlySet<string> | undefined; procedure: ListedAnswers | null } = {
   mcc: undefined,
   cc: undefined,
   excluding: undefined,
@@ -164,7 +165,7 @@ export interface ListedAnswers {
  * Start a case: its has_mcc / has_cc not yet known; `excluding` is its principal diagnosis's
  * exclusion tables, already looked up.
  */
-export function clearSeverityMemo(excluding: Set<string> | undefined): void {
+export function clearSeverityMemo(excluding: ReadonlySet<string> | undefined): void {
   memo.mcc = undefined;
   memo.cc = undefined;
   memo.excluding = excluding;

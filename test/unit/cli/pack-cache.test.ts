@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CliError } from '../../../lib/cli-error.ts';
-import { compilerSourceDir, compilerVersion } from '../../../lib/pack-cache.ts';
+import { compilerSourceDir, compilerVersion, joinCacheEntry, splitCacheEntry, type CacheEntryHeader } from '../../../lib/pack-cache.ts';
+import { diagnosisTableFor, diagnosisTableOf } from '../../../models/grouping/drg/diagnosis-table.ts';
 import { compileSchemeDir, loadScheme, rulePackForDir, schemeIdentity } from '../../../lib/scheme.ts';
 import type { RulePack } from '../../../models/grouping/drg/pack.ts';
 
@@ -26,19 +27,21 @@ function setUp(name: string) {
   return { scheme, compiler, cache };
 }
 
-const entries = (cache: string) => readdirSync(cache).filter((f) => f.endsWith('.pack.json'));
+const entries = (cache: string) => readdirSync(cache).filter((f) => f.endsWith('.pack'));
+
+/** The one cache entry's file, header and body. */
+function entryParts(cache: string): { file: string; header: CacheEntryHeader; body: Buffer } {
+  const [entry] = entries(cache);
+  const file = path.join(cache, entry!);
+  const parts = splitCacheEntry(readFileSync(file));
+  expect(parts).not.toBeNull();
+  return { file, header: parts!.header as CacheEntryHeader, body: parts!.body };
+}
 
 /** Mark the one cached pack, so a later load shows whether it came from the cache. */
 function markCached(cache: string): void {
-  const [entry] = entries(cache);
-  const file = path.join(cache, entry!);
-  const { pack, packHash, lists } = JSON.parse(readFileSync(file, 'utf8')) as { pack: RulePack; packHash: string; lists: string[] };
-  writeFileSync(file, asciiJson({ packHash, lists, pack: { ...pack, compiledAt: 'from the cache' } }));
-}
-
-/** JSON in ASCII, as cache entries are written. */
-function asciiJson(value: unknown): string {
-  return JSON.stringify(value).replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const { file, header, body } = entryParts(cache);
+  writeFileSync(file, joinCacheEntry({ ...header, pack: { ...header.pack, compiledAt: 'from the cache' } }, body));
 }
 
 /** Change a file's content or only its mtime, a few seconds ahead so the stamp surely differs. */
@@ -74,6 +77,26 @@ describe('the cached rule pack of a scheme directory', () => {
     expect(structuredClone(loaded()).lists).toEqual(compiled.lists);
   });
 
+  it('keeps the MCC, CC and exclusion tables as text until they are read, and answers the grouper from the sorted diagnosis table', () => {
+    const { scheme, compiler, cache } = setUp('lazy-tables');
+    const compiled = rulePackForDir(scheme, cache, compiler);
+    const loaded = rulePackForDir(scheme, cache, compiler);
+    for (const name of ['mcc', 'cc', 'exclusions'] as const) expect(Object.getOwnPropertyDescriptor(loaded, name)!.get).toBeTypeOf('function');
+    // The grouper's table from the entry's bytes says of every code what the pack's own tables say.
+    const fromBytes = diagnosisTableFor(loaded);
+    const fromPack = diagnosisTableOf(compiled);
+    expect(fromBytes).not.toBe(diagnosisTableFor(compiled));
+    const codes = new Set([...Object.keys(compiled.mcc), ...Object.keys(compiled.cc), ...Object.values(compiled.exclusions).flat(), ...compiled.mdcs.flatMap((m) => (m.principalDiagnoses === undefined ? [] : compiled.lists[m.principalDiagnoses]!))]);
+    expect(codes.size).toBeGreaterThan(5);
+    for (const code of [...codes, 'Z99.999', '', 'A', '\uffff']) expect(fromBytes.get(code), code).toEqual(fromPack.get(code));
+    // Still not parsed: the grouper read none of them.
+    for (const name of ['mcc', 'cc', 'exclusions'] as const) expect(Object.getOwnPropertyDescriptor(loaded, name)!.get).toBeTypeOf('function');
+    expect(loaded.mcc).toEqual(compiled.mcc);
+    expect(Object.getOwnPropertyDescriptor(loaded, 'mcc')!.value).toEqual(compiled.mcc);
+    expect(structuredClone(rulePackForDir(scheme, cache, compiler))).toEqual(compiled);
+    expect(JSON.parse(JSON.stringify(rulePackForDir(scheme, cache, compiler)))).toEqual(JSON.parse(JSON.stringify(compiled)));
+  });
+
   it('reports the hash written with the pack, the same as the hash of the rules it holds', () => {
     const { scheme, compiler, cache } = setUp('hash');
     const compiled = rulePackForDir(scheme, cache, compiler);
@@ -85,11 +108,8 @@ describe('the cached rule pack of a scheme directory', () => {
     expect(reported).toEqual(recomputed);
     expect(reported).toEqual(schemeIdentity(compileSchemeDir(scheme).pack));
     // The entry holds the hash, so the reported one is what the file says, not a new computation.
-    const [entry] = entries(cache);
-    const file = path.join(cache, entry!);
-    expect((JSON.parse(readFileSync(file, 'utf8')) as { packHash: string }).packHash).toBe(reported.packHash);
-    // Written in ASCII (read as Latin-1), the Chinese names come back whole.
-    expect(readFileSync(file).every((b) => b < 0x80)).toBe(true);
+    expect(entryParts(cache).header.packHash).toBe(reported.packHash);
+    // The Chinese names come back whole.
     expect(JSON.stringify(compiled)).toMatch(/[\u4e00-\u9fff]/);
     expect(loaded).toEqual(compiled);
   });
@@ -146,36 +166,42 @@ describe('the cached rule pack of a scheme directory', () => {
   it('compiles again over a damaged cache entry, and caches nothing without the compiler sources', () => {
     const { scheme, compiler, cache } = setUp('damaged');
     const compiled = rulePackForDir(scheme, cache, compiler);
-    const [entry] = entries(cache);
-    writeFileSync(path.join(cache, entry!), '{"format": 2, "lists": [[');
-    expect(rulePackForDir(scheme, cache, compiler)).toEqual({ ...compiled, compiledAt: expect.any(String) });
-    // Whole JSON of another shape (code lists as strings) at the same key: compiled again, not grouped with.
+    const { file, header, body } = entryParts(cache);
+    const marked: CacheEntryHeader = { ...header, pack: { ...header.pack, compiledAt: 'from the cache' } };
     const packHash = schemeIdentity(compiled).packHash;
-    writeFileSync(path.join(cache, entry!), asciiJson({ packHash, pack: { ...compiled, lists: compiled.lists.map((l) => l.join('\n')) } }));
-    expect(rulePackForDir(scheme, cache, compiler)).toEqual({ ...compiled, compiledAt: expect.any(String) });
-    // The pack alone or with its lists inside (entries of older forms), lists that are not texts or
-    // given twice, without a well-formed hash, or not ASCII: compiled again.
-    const marked = { ...compiled, compiledAt: 'from the cache' };
     const texts = compiled.lists.map((l) => l.join('\n'));
-    const current = { packHash, lists: texts, pack: { ...marked, lists: [] } };
+    const entry = (h: unknown, b: Uint8Array = body) => joinCacheEntry(h as CacheEntryHeader, b);
+    const magicLength = joinCacheEntry(marked, body).indexOf(10) + 1;
     for (const damaged of [
-      asciiJson(marked),
-      asciiJson({ pack: marked }),
-      asciiJson({ packHash, pack: marked }),
-      asciiJson({ ...current, lists: compiled.lists }),
-      asciiJson({ ...current, pack: marked }),
-      asciiJson({ ...current, packHash: 'abc' }),
-      JSON.stringify({ ...current, lists: texts.map((t, i) => (i === 0 ? `${t}\nＡ` : t)) }),
+      // cut short, or an entry of the older JSON forms at the same key
+      Buffer.from('{"format": 2, "lists": [['),
+      entry(marked).subarray(0, magicLength + 40),
+      entry(marked, body.subarray(0, body.length - 1)),
+      Buffer.from(JSON.stringify({ packHash, lists: texts, pack: { ...marked.pack, lists: [] } })),
+      Buffer.from(JSON.stringify(compiled)),
+      // the header without a well-formed hash, lists or tables; sections outside the body; a pack with its lists inside
+      entry({ ...marked, packHash: 'abc' }),
+      entry({ ...marked, lists: texts }),
+      entry({ ...marked, lists: marked.lists.map(([at]) => [at]) }),
+      entry({ ...marked, lists: [[body.length, 1], ...marked.lists.slice(1)] }),
+      entry({ ...marked, diagnoses: [0, body.length + 1] }),
+      entry({ ...marked, tables: { ...marked.tables, cc: undefined } }),
+      entry({ ...marked, pack: compiled }),
+      entry({ ...marked, pack: { ...marked.pack, format: 1 } }),
     ]) {
-      writeFileSync(path.join(cache, entry!), damaged);
+      writeFileSync(file, damaged);
       const again = rulePackForDir(scheme, cache, compiler);
       expect(again.compiledAt).not.toBe('from the cache');
       expect(again).toEqual({ ...compiled, compiledAt: expect.any(String) });
       expect(schemeIdentity(again).packHash).toBe(packHash);
     }
-    // The same entry well formed is used.
-    writeFileSync(path.join(cache, entry!), asciiJson(current));
+    // The same entry well formed is used; so is one without the diagnosis table (a pack whose codes its text cannot hold), read from the pack's own tables.
+    writeFileSync(file, entry(marked));
     expect(rulePackForDir(scheme, cache, compiler).compiledAt).toBe('from the cache');
+    writeFileSync(file, entry({ ...marked, diagnoses: null }));
+    const untabled = rulePackForDir(scheme, cache, compiler);
+    expect(untabled.compiledAt).toBe('from the cache');
+    expect({ ...untabled, compiledAt: compiled.compiledAt }).toEqual(compiled);
 
     const noCompiler = path.join(dir, 'damaged', 'no-compiler');
     const otherCache = path.join(dir, 'damaged', 'other-cache');

@@ -5,12 +5,16 @@
  * `expected-<scheme>.jsonl` on at least 99.5 % of them. Each disagreement is printed with the
  * rule text that decides our group (the ADRG condition and DRG split of the trace).
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { diagnosisTableFor, diagnosisTableOf } from '../../../models/grouping/drg/diagnosis-table.ts';
+import { readCachedPack, writeCachedPack } from '../../../lib/pack-cache.ts';
 import { groupCase, type GroupingInput } from '../../../models/grouping/drg/grouper.ts';
 import { rulePackSchema, type RulePack } from '../../../models/grouping/drg/pack.ts';
 import type { CompileReport } from '../../../models/grouping/drg/compile.ts';
-import { compileSchemeDir } from '../../../lib/scheme.ts';
+import { compileSchemeDir, defaultSchemeDir } from '../../../lib/scheme.ts';
 import { referencePath } from '../../../lib/reference.ts';
 
 const readJsonl = <T>(file: string): T[] => readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as T);
@@ -84,6 +88,27 @@ describe('local DRG schemes from OpenDRG directories', () => {
       }
     }
   });
+
+  it('groups every dev case the same from the pack cache as from the compiled pack (traces included), its diagnosis table answering every code as the pack\'s tables do', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'payreform-cached-schemes-'));
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+    const national = { name: 'chs-drg-1.1 (NHSA text)', pack: compileSchemeDir(defaultSchemeDir()).pack };
+    for (const { name, pack } of [...schemes.map((n) => ({ name: n, pack: scheme(n).pack })), national]) {
+      const file = path.join(dir, `${name.replace(/\W/g, '_')}-${'0'.repeat(64)}.pack`);
+      writeCachedPack(file, name, pack, 'f'.repeat(64));
+      const cached = readCachedPack(file);
+      expect(cached, name).not.toBeNull();
+      const fromBytes = diagnosisTableFor(cached!.pack);
+      const fromPack = diagnosisTableOf(pack);
+      const codes = new Set([...Object.keys(pack.mcc), ...Object.keys(pack.cc), ...Object.values(pack.exclusions).flat(), ...pack.mdcs.flatMap((m) => (m.principalDiagnoses === undefined ? [] : pack.lists[m.principalDiagnoses]!)), ...cases.flatMap((c) => [c.principalDiagnosis, ...c.secondaryDiagnoses])]);
+      const differing = [...codes].filter((code) => JSON.stringify(fromBytes.get(code)) !== JSON.stringify(fromPack.get(code)));
+      expect(differing, name).toEqual([]);
+      for (const ambiguous of ['qy', 'fallthrough'] as const) {
+        const moved = cases.filter((c) => JSON.stringify(groupCase(cached!.pack, c, { ambiguous })) !== JSON.stringify(groupCase(pack, c, { ambiguous })) || JSON.stringify(groupCase(cached!.pack, c, { ambiguous, trace: false })) !== JSON.stringify(groupCase(pack, c, { ambiguous, trace: false })));
+        expect(moved.map((c) => c.listId), `${name} ${ambiguous}`).toEqual([]);
+      }
+    }
+  }, 120_000);
 
   it('compiles every scheme into a pack the schema accepts, with nothing uninterpreted', () => {
     for (const name of schemes) {
