@@ -4,7 +4,7 @@ import type { Metafile } from 'esbuild';
 export interface BundleManifest {
   /** The project directory the bundle was built in (absent in worker manifests). */
   root?: string;
-  /** The build directory holding the command's `main.mjs`. */
+  /** The build directory holding the command's `main.cjs`. */
   build?: string;
   /** Input file (relative to the project) → `size:mtimeMs`. */
   inputs: Record<string, string>;
@@ -24,3 +24,5 @@ export const bundledPackages: string[];
 export function externalPackages(root?: string): string[];
 /** The cached bundle of `root`/cli/main.ts (rebuilt when a source changed), or null when it cannot be built. */
 export function commandBundle(root?: string, cacheDir?: string): Promise<URL | null>;
+/** Run the command bundle with V8's code cache for `command`; `saveCodeCache` writes the cache when there was none (call it once the command is done). */
+export function loadCommandBundle(url: URL, command: string | undefined): { exports: Record<string, unknown>; saveCodeCache: () => void };
