@@ -93,7 +93,7 @@ interface IndexedMdc {
    * local scheme's MDCA) or "a diagnosis is listed" (Zhejiang's MDCY) — the union of its lists,
    * checked inline before anything else.
    */
-  entryCodes: { on: 'principalProcedure' | 'anyDiagnosis'; set: Set<string>; prefixes: Uint8Array } | null;
+  entryCodes: { on: 'principalProcedure' | 'anyDiagnosis'; set: Set<string>; prefixes: Uint8Array; firsts: number } | null;
   /** The QY rule: the national one, none, or the scheme's own condition. */
   qy: 'national' | false | IndexedAlternative[];
   bodySites: { name: string; set: Set<string> }[];
@@ -215,6 +215,9 @@ interface PrincipalFacts {
   mdcs: IndexedMdc[];
   excluding: ReadonlySet<string> | undefined;
   medical: (IndexedAdrg[] | null | undefined)[];
+  /** Bit i (the MDC at position i): whether `keys` holds the answer for that MDC yet; whether the code keys one of its medical ADRGs. Read in this object, not in `medical`, by the skip test that runs for every MDC a case meets. */
+  keysKnown: number;
+  keys: number;
 }
 
 /** The same for the principal procedure: whether it is an operating-room procedure, and per MDC the surgical ADRGs keyed by it. */
@@ -223,6 +226,9 @@ interface ProcedureFacts extends ListedAnswers {
   surgical: (IndexedAdrg[] | null | undefined)[];
   /** Per MDC whose entry rule is "the principal procedure is listed": 0 not looked up yet, 1 listed, 2 not. */
   entersMdc: Uint8Array;
+  /** As in {@link PrincipalFacts}, for the MDCs' surgical ADRGs. */
+  keysKnown: number;
+  keys: number;
 }
 
 /** At most this many codes' facts are kept per pack (the code sets have ~33 000 diagnoses and ~13 000 procedures); beyond it they start over, so a stream of unknown codes cannot grow memory without bound. */
@@ -234,7 +240,7 @@ function principalFactsOf(index: PackIndex, code: string): PrincipalFacts {
     if (index.principalFacts.size >= maxCodeFacts) index.principalFacts.clear();
     const listed = index.diagnoses.get(code);
     const mdcs = listed === undefined || listed.mdcMask === 0 ? index.openMdcs : mdcsForMask(index, listed.mdcMask);
-    facts = { mdcs, excluding: listed === undefined ? undefined : exclusionSet(index, listed.excludedBy), medical: new Array<IndexedAdrg[] | null | undefined>(index.mdcs.length).fill(undefined) };
+    facts = { mdcs, excluding: listed === undefined ? undefined : exclusionSet(index, listed.excludedBy), medical: new Array<IndexedAdrg[] | null | undefined>(index.mdcs.length).fill(undefined), keysKnown: 0, keys: 0 };
     index.principalFacts.set(code, facts);
   }
   return facts;
@@ -262,7 +268,7 @@ function procedureFactsOf(index: PackIndex, code: string): ProcedureFacts {
   let facts = index.procedureFacts.get(code);
   if (facts === undefined) {
     if (index.procedureFacts.size >= maxCodeFacts) index.procedureFacts.clear();
-    facts = { operatingRoom: index.operatingRoom.has(code), surgical: new Array<IndexedAdrg[] | null | undefined>(index.mdcs.length).fill(undefined), entersMdc: new Uint8Array(index.mdcs.length), listA: null, inA: false, listB: null, inB: false };
+    facts = { operatingRoom: index.operatingRoom.has(code), surgical: new Array<IndexedAdrg[] | null | undefined>(index.mdcs.length).fill(undefined), entersMdc: new Uint8Array(index.mdcs.length), listA: null, inA: false, listB: null, inB: false, keysKnown: 0, keys: 0 };
     index.procedureFacts.set(code, facts);
   }
   return facts;
@@ -526,13 +532,24 @@ function entryCodeSet(entry: Alternative[] | undefined, setOf: (i: number) => Se
     lists.push(only.list);
   }
   const set = lists.length === 1 ? setOf(lists[0]!) : new Set(lists.flatMap((i) => [...setOf(i)]));
-  return { on: on!, set, prefixes: prefixFilter(set) };
+  return { on: on!, set, prefixes: prefixFilter(set), firsts: firstLetters(set) };
 }
 
 /** Whether the case's principal procedure or principal diagnosis is the key of one of the MDC's ADRGs. */
 function keysAnAdrg(candidates: MdcCandidates, entry: IndexedMdc, principal: PrincipalFacts, procedure: ProcedureFacts | null, record: GroupingInput): boolean {
-  if (procedure !== null && surgicalFor(procedure, entry, candidates, record.procedures[0]) !== candidates.surgical.open) return true;
-  return candidates.medical.byCode.size > 0 && medicalFor(principal, entry, candidates, record.principalDiagnosis) !== candidates.medical.open;
+  const bit = 1 << entry.position;
+  if (procedure !== null) {
+    if ((procedure.keysKnown & bit) === 0) {
+      procedure.keysKnown |= bit;
+      if (surgicalFor(procedure, entry, candidates, record.procedures[0]) !== candidates.surgical.open) procedure.keys |= bit;
+    }
+    if ((procedure.keys & bit) !== 0) return true;
+  }
+  if ((principal.keysKnown & bit) === 0) {
+    principal.keysKnown |= bit;
+    if (candidates.medical.byCode.size > 0 && medicalFor(principal, entry, candidates, record.principalDiagnosis) !== candidates.medical.open) principal.keys |= bit;
+  }
+  return (principal.keys & bit) !== 0;
 }
 
 /** A code's first three characters hashed into a prefix filter's 65 536 slots (codes are ASCII; a shared slot only lets a code through to the set). */
@@ -548,6 +565,28 @@ function prefixFilter(set: Set<string>): Uint8Array {
   const filter = new Uint8Array(1 << 16);
   for (const code of set) filter[prefixOf(code)] = 1;
   return filter;
+}
+
+/**
+ * The first letters of a code list's codes as bits (A = bit 0 … Z = bit 25), tested before the
+ * prefix filter with no memory read: most diagnoses of a case start with a letter no HIV code
+ * does. All bits set (no filtering) when a code starts with anything but a capital letter.
+ */
+function firstLetters(set: Set<string>): number {
+  let bits = 0;
+  for (const code of set) {
+    const letter = code.charCodeAt(0) - 65;
+    if (!(letter >= 0 && letter < 26)) return -1;
+    bits |= 1 << letter;
+  }
+  return bits;
+}
+
+/** Whether a code may be on a list by its first letter and three-character prefix (then the list's set decides). */
+function mayBeListed(code: string, firsts: number, prefixes: Uint8Array): boolean {
+  const letter = code.charCodeAt(0) - 65;
+  if (letter >= 0 && letter < 26 && (firsts & (1 << letter)) === 0) return false;
+  return prefixes[prefixOf(code)] === 1;
 }
 
 /** Whether the case's principal procedure meets an MDC's "the principal procedure is listed" entry rule (remembered per code). */
@@ -567,10 +606,10 @@ const diagnosisEntry: { rule: IndexedMdc['entryCodes']; enters: boolean } = { ru
 /** Whether a diagnosis of the case is on an MDC's "a diagnosis is listed" entry rule's list. */
 function entersByDiagnosis(rule: NonNullable<IndexedMdc['entryCodes']>, record: GroupingInput): boolean {
   if (diagnosisEntry.rule === rule) return diagnosisEntry.enters;
-  const { prefixes, set } = rule;
-  let enters = prefixes[prefixOf(record.principalDiagnosis)] === 1 && set.has(record.principalDiagnosis);
+  const { prefixes, set, firsts } = rule;
+  let enters = mayBeListed(record.principalDiagnosis, firsts, prefixes) && set.has(record.principalDiagnosis);
   const secondary = record.secondaryDiagnoses;
-  for (let i = 0; i < secondary.length && !enters; i++) enters = prefixes[prefixOf(secondary[i]!)] === 1 && set.has(secondary[i]!);
+  for (let i = 0; i < secondary.length && !enters; i++) enters = mayBeListed(secondary[i]!, firsts, prefixes) && set.has(secondary[i]!);
   diagnosisEntry.rule = rule;
   diagnosisEntry.enters = enters;
   return enters;
@@ -586,6 +625,7 @@ export function groupCase(pack: RulePack, record: GroupingInput, options: GroupO
   const principal = principalFactsOf(index, record.principalDiagnosis);
   clearSeverityMemo(principal.excluding);
   diagnosisEntry.rule = null;
+  bodySitesMemo.sites = null;
   return groupByFacts(pack, index, record, principal, options);
 }
 
@@ -669,22 +709,40 @@ function groupByFacts(pack: RulePack, index: PackIndex, record: GroupingInput, p
   return { status: 'ungroupable', mdc: null, adrg: null, drg: null, trace: trace ?? noTrace };
 }
 
-/** The case with one procedure in place of its list: only the fields grouping reads, not a copy of the whole record. */
+/**
+ * The case with one procedure in place of its list, in one scratch record (grouping is
+ * synchronous, and a retry never retries, so one serves every retry of every case): only the
+ * fields grouping reads, not a copy of the whole record, and no allocation per retry.
+ */
+const retryRecord = {
+  sex: 'M' as 'M' | 'F',
+  ageYears: 0,
+  ageDays: undefined as number | undefined,
+  birthWeightGrams: undefined as number | undefined,
+  principalDiagnosis: '',
+  secondaryDiagnoses: [] as readonly string[],
+  procedures: [''],
+  lengthOfStay: undefined as number | undefined,
+  dischargeDisposition: undefined as string | undefined,
+  department: undefined as string | undefined,
+  icuHours: undefined as number | undefined,
+  totalCost: undefined as number | undefined,
+} satisfies GroupingInput;
+
 function withOnlyProcedure(r: GroupingInput, procedure: string): GroupingInput {
-  return {
-    sex: r.sex,
-    ageYears: r.ageYears,
-    ageDays: r.ageDays,
-    birthWeightGrams: r.birthWeightGrams,
-    principalDiagnosis: r.principalDiagnosis,
-    secondaryDiagnoses: r.secondaryDiagnoses,
-    procedures: [procedure],
-    lengthOfStay: r.lengthOfStay,
-    dischargeDisposition: r.dischargeDisposition,
-    department: r.department,
-    icuHours: r.icuHours,
-    totalCost: r.totalCost,
-  };
+  retryRecord.sex = r.sex;
+  retryRecord.ageYears = r.ageYears;
+  retryRecord.ageDays = r.ageDays;
+  retryRecord.birthWeightGrams = r.birthWeightGrams;
+  retryRecord.principalDiagnosis = r.principalDiagnosis;
+  retryRecord.secondaryDiagnoses = r.secondaryDiagnoses;
+  retryRecord.procedures[0] = procedure;
+  retryRecord.lengthOfStay = r.lengthOfStay;
+  retryRecord.dischargeDisposition = r.dischargeDisposition;
+  retryRecord.department = r.department;
+  retryRecord.icuHours = r.icuHours;
+  retryRecord.totalCost = r.totalCost;
+  return retryRecord;
 }
 
 /** Whether the case enters the MDC (`entryChecked`: its entry rule is already known to hold). */
@@ -733,14 +791,22 @@ function entersMdc(entry: IndexedMdc, record: GroupingInput, index: PackIndex, t
   return true;
 }
 
+/** The case's last answer to a body-site rule (diagnoses only, so a retry with another procedure keeps it); `groupCase` forgets it. */
+const bodySitesMemo: { sites: IndexedMdc['bodySites'] | null; covers: boolean } = { sites: null, covers: false };
+
 /** Whether the case's diagnoses cover at least `needed` of the body sites (MDCZ, 多发严重创伤), stopping once they do. */
 function coversBodySites(sites: IndexedMdc['bodySites'], record: GroupingInput, needed: number): boolean {
+  if (bodySitesMemo.sites === sites) return bodySitesMemo.covers;
   let covered = 0;
-  for (const site of sites) {
+  let covers = false;
+  for (let i = 0; i < sites.length && !covers; i++) {
+    const site = sites[i]!;
     if (site.set.has(record.principalDiagnosis) || anyIn(site.set, record.secondaryDiagnoses, 0)) covered++;
-    if (covered >= needed) return true;
+    covers = covered >= needed;
   }
-  return false;
+  bodySitesMemo.sites = sites;
+  bodySitesMemo.covers = covers;
+  return covers;
 }
 
 /** The DRG a local scheme's split chose in the last `firstMatch` (grouping is synchronous, so one scratch object serves). */
