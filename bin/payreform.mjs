@@ -32,5 +32,7 @@ saveCodeCache();
 // Every command has awaited its own output by now; standard output and error may still hold
 // bytes on a platform where pipes are asynchronous. Exiting here rather than letting the event
 // loop run dry spares waiting for V8's background compile tasks (~10 ms).
-for (const stream of [process.stdout, process.stderr]) if (stream.writableLength > 0) await once(stream, 'drain');
+for (const stream of [process.stdout, process.stderr]) {
+  if (stream.writableLength > 0 && !stream.destroyed) await Promise.race([once(stream, 'drain'), once(stream, 'close')]).catch(() => {});
+}
 process.exit(code);
