@@ -25,10 +25,10 @@ export async function run(): Promise<Figure[]> {
   // Rule-pack load: read + JSON.parse + schema validation + index, in a fresh process each time.
   const loadScript = `
     import { readFileSync } from 'node:fs';
-    import { rulePackSchema } from '${path.join(projectRoot, 'models/grouping/drg/pack.ts')}';
+    import { packSchemas } from '${path.join(projectRoot, 'models/grouping/drg/pack.ts')}';
     import { indexRulePack } from '${path.join(projectRoot, 'models/grouping/drg/grouper.ts')}';
     const t = performance.now();
-    indexRulePack(rulePackSchema.parse(JSON.parse(readFileSync(${JSON.stringify(packFile)}, 'utf8'))));
+    indexRulePack(packSchemas().rulePackSchema.parse(JSON.parse(readFileSync(${JSON.stringify(packFile)}, 'utf8'))));
     console.log(performance.now() - t);`;
   const loads: number[] = [];
   for (let i = 0; i < 5; i++) {

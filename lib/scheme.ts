@@ -11,7 +11,7 @@ import path from 'node:path';
 import { compileScheme, SchemeCompileError, type CompileReport, type SchemeSources } from '../models/grouping/drg/compile.ts';
 import { compileOpenDrg, isOpenDrgSources } from '../models/grouping/drg/opendrg.ts';
 import type { AmbiguousMode } from '../models/grouping/drg/grouper.ts';
-import { rulePackSchema, type RulePack } from '../models/grouping/drg/pack.ts';
+import { packSchemas, type RulePack } from '../models/grouping/drg/pack.ts';
 import { CliError } from './cli-error.ts';
 import { compilerSourceDir, compilerVersion, defaultPackCacheDir, packCacheFile, readCachedPack, writeCachedPack } from './pack-cache.ts';
 import { referenceDir } from './reference.ts';
@@ -158,7 +158,7 @@ export function loadRulePackFile(file: string): RulePack {
   } catch (error) {
     throw new CliError(`${file} is not a rule pack: ${(error as Error).message}`);
   }
-  const parsed = rulePackSchema.safeParse(json);
+  const parsed = packSchemas().rulePackSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new CliError(`${file} is not a valid rule pack${issue ? ` at ${issue.path.join('.') || 'the top level'}: ${issue.message}` : ''}; compile the scheme again with payreform compile-scheme`);

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileSchemeDir } from '../../../lib/scheme.ts';
-import { rulePackSchema } from '../../../models/grouping/drg/pack.ts';
+import { packSchemas } from '../../../models/grouping/drg/pack.ts';
 import { groupCase } from '../../../models/grouping/drg/grouper.ts';
 import { chsDrg11 } from '../../helpers/scheme.ts';
 
@@ -30,7 +30,7 @@ describe('compiling the CHS-DRG 1.1 scheme text', () => {
   });
 
   it('produces a pack that validates against its schema, with the hash of its source', () => {
-    expect(rulePackSchema.safeParse(pack).success).toBe(true);
+    expect(packSchemas().rulePackSchema.safeParse(pack).success).toBe(true);
     expect(pack.sourceHash).toMatch(/^[0-9a-f]{64}$/);
   });
 

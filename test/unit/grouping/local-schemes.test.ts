@@ -12,7 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { diagnosisTableFor, diagnosisTableOf } from '../../../models/grouping/drg/diagnosis-table.ts';
 import { readCachedPack, writeCachedPack } from '../../../lib/pack-cache.ts';
 import { groupCase, type GroupingInput } from '../../../models/grouping/drg/grouper.ts';
-import { rulePackSchema, type RulePack } from '../../../models/grouping/drg/pack.ts';
+import { packSchemas, type RulePack } from '../../../models/grouping/drg/pack.ts';
 import type { CompileReport } from '../../../models/grouping/drg/compile.ts';
 import { compileSchemeDir, defaultSchemeDir } from '../../../lib/scheme.ts';
 import { referencePath } from '../../../lib/reference.ts';
@@ -115,7 +115,7 @@ describe('local DRG schemes from OpenDRG directories', () => {
       const { pack, report } = scheme(name);
       expect(pack.source).toBe('opendrg');
       expect(report.uninterpreted).toEqual([]);
-      const reloaded = rulePackSchema.safeParse(JSON.parse(JSON.stringify(pack)));
+      const reloaded = packSchemas().rulePackSchema.safeParse(JSON.parse(JSON.stringify(pack)));
       expect(reloaded.success, name).toBe(true);
       expect(pack.mdcs.map((m) => m.code)).toHaveLength(26);
     }
