@@ -7,7 +7,10 @@
  */
 import type { AmbiguousMode } from '../models/grouping/drg/grouper.ts';
 import type { ComparedCasesBuilder } from '../models/comparison/compared-cases.ts';
-import type { SchemeComparison } from '../models/comparison/compare.ts';
+import { compareSchemes, type SchemeComparison } from '../models/comparison/compare.ts';
+import type { ComparedCases } from '../models/comparison/compared-cases.ts';
+import type { PolicyResult } from '../models/payment/simulate.ts';
+import { relativeWeightMap } from '../models/payment/weights.ts';
 import { groupLabel, type Transition } from '../models/comparison/transitions.ts';
 import { GroupStatus, type CaseTableBuilder } from '../models/payment/cases.ts';
 import type { SettlementRecord } from '../models/settlement/schema.ts';
@@ -42,6 +45,16 @@ export function addComparedRecord(builder: ComparedCasesBuilder, record: Settlem
     ctx.tables[0].add(row, [{ drg: a.drg, status: statusCode[a.status] }]);
     ctx.tables[1].add(row, [{ drg: b.drg, status: statusCode[b.status] }]);
   }
+}
+
+/**
+ * The comparison of the compared cases; with each scheme's case table priced by a policy
+ * (`priced`, scheme A then B), the policy's relative weights for CMI and each hospital's payment
+ * under each scheme.
+ */
+export function comparedSchemes(cases: ComparedCases, priced?: readonly [PolicyResult, PolicyResult]): SchemeComparison {
+  if (priced === undefined) return compareSchemes(cases);
+  return compareSchemes(cases, { relativeWeights: [relativeWeightMap(priced[0].weights), relativeWeightMap(priced[1].weights)], payments: [priced[0].hospitals, priced[1].hospitals] });
 }
 
 export interface Table {

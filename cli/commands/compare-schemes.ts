@@ -11,15 +11,14 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { AmbiguousMode } from '../../models/grouping/drg/grouper.ts';
 import type { RulePack } from '../../models/grouping/drg/pack.ts';
-import { compareSchemes, type SchemeComparison } from '../../models/comparison/compare.ts';
+import type { SchemeComparison } from '../../models/comparison/compare.ts';
 import { ComparedCasesBuilder } from '../../models/comparison/compared-cases.ts';
 import { BudgetError } from '../../models/payment/base-rate.ts';
 import { CaseTableBuilder } from '../../models/payment/cases.ts';
 import type { PaymentPolicy } from '../../models/payment/policy.ts';
 import type { PolicyResult } from '../../models/payment/simulate.ts';
-import { relativeWeightMap } from '../../models/payment/weights.ts';
 import { csvField } from '../../models/text/csv.ts';
-import { addComparedRecord, comparisonTables, missingForComparison, type ComparisonContext } from '../../app/scheme-comparison.ts';
+import { addComparedRecord, comparedSchemes, comparisonTables, missingForComparison, type ComparisonContext } from '../../app/scheme-comparison.ts';
 import { simulatePolicy } from '../../app/simulate.ts';
 import { lineRejection, validForGrouping } from '../../app/valid-record.ts';
 import { caseFilesOption, codeEditionOption, codeEditionOptionSpec, codeEditionUsage, parseOptions } from '../../lib/args.ts';
@@ -101,14 +100,8 @@ export async function run(argv: string[]): Promise<number> {
   const cases = builder.finish();
   if (cases.size === 0) throw new CliError(`no case to compare: ${input.records} records read from ${files.join(', ')}, ${input.rejected} rejected.`);
 
-  let result: SchemeComparison;
-  let priced: [PolicyResult, PolicyResult] | undefined;
-  if (policy && ctx.tables) {
-    priced = ctx.tables.map((t, i) => price(t.finish(), policy, policyFile!, labels[i]!)) as [PolicyResult, PolicyResult];
-    result = compareSchemes(cases, { relativeWeights: [relativeWeightMap(priced[0].weights), relativeWeightMap(priced[1].weights)], payments: [priced[0].hospitals, priced[1].hospitals] });
-  } else {
-    result = compareSchemes(cases);
-  }
+  const priced = policy && ctx.tables ? (ctx.tables.map((t, i) => price(t.finish(), policy, policyFile!, labels[i]!)) as [PolicyResult, PolicyResult]) : undefined;
+  const result: SchemeComparison = comparedSchemes(cases, priced);
 
   mkdirSync(output, { recursive: true });
   const tables = comparisonTables(result, labels);

@@ -55,7 +55,7 @@ const io: Record<string, Io> = {
   CreateSupervisionRun: { body: s.supervisionRunRequest, response: s.supervisionRunResponse, status: 202, notes: 'A run screens at most 24 discharge months (`from`…`to`, both or neither; default: the latest discharge month stored); poll the `Location`.' },
   GetSupervisionRun: { params: s.jobIdParams, query: s.supervisionRunQuery, response: s.supervisionRunResponse, errors: [400, 404], notes: supervisionRunQueryNote },
   LatestSupervisionRun: { query: s.supervisionRunQuery, response: s.supervisionRunResponse, errors: [400, 404], notes: supervisionRunQueryNote },
-  CreateSchemeComparison: { body: s.schemeComparisonRequest, response: schemeComparisonResponse, status: 202, notes: 'Both schemes must be held by the deployment (422 at `schemes.0` / `schemes.1` naming the ones it holds; GET /v1/schemes lists them). At most 24 discharge months (`from`…`to`, both or neither; default: the latest month stored); poll the `Location`.' },
+  CreateSchemeComparison: { body: s.schemeComparisonRequest, response: schemeComparisonResponse, status: 202, notes: 'Both schemes must be held by the deployment (422 at `schemes.0` / `schemes.1` naming the ones it holds; GET /v1/schemes lists them). At most 24 discharge months (`from`…`to`, both or neither; default: the latest month stored); poll the `Location`. With `policy` (a DRG payment policy, as for POST /v1/simulations; 422 at its own paths under `policy`) each scheme\'s cases are priced by it and the result has each hospital\'s payment under A and B.' },
   GetSchemeComparison: { params: s.jobIdParams, response: schemeComparisonResponse, errors: [404] },
   Overview: { query: s.overviewQuery, response: s.overviewResponse },
   WhoAmI: { response: s.meResponse },

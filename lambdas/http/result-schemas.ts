@@ -293,7 +293,10 @@ export const schemeComparisonResult = z.object({
   changed: z.object({ drg: count, adrg: count, drgShare: z.number(), adrgShare: z.number() }),
   /** The largest flows (at most 500 per level; `drgRows`/`adrgRows` count them all). */
   transitions: z.object({ drg: z.array(transition), adrg: z.array(transition), drgRows: count, adrgRows: count }),
-  hospitals: z.array(z.object({ hospitalId: z.string(), cases: count, totalCost: z.number(), cmi: z.array(figure).length(2) })),
+  /** Per hospital: its cases, cost and CMI under A and B; with a policy its payment under each (yuan), the change B − A and its share of A. */
+  hospitals: z.array(z.object({ hospitalId: z.string(), cases: count, totalCost: z.number(), cmi: z.array(figure).length(2), payment: z.array(z.number()).length(2).optional(), paymentChange: z.number().optional(), paymentChangeShare: figure.optional() })),
+  /** The policy the cases were priced by (null: none; absent in results stored before policies could be given), with the total paid and the base rate under A and under B. */
+  policy: z.object({ name: z.string().nullable(), version: z.string(), payment: z.array(z.number()).length(2), baseRate: z.array(figure).length(2) }).nullable().optional(),
 });
 
 export const schemeComparisonResponse = z.object({

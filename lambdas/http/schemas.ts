@@ -113,6 +113,8 @@ export const supervisionRunRequest = checkPeriod(z.object({
 export const schemeComparisonRequest = checkPeriod(z.object({
   schemes: z.array(schemeId).length(2, { error: 'name exactly two schemes: A, then B' }).meta({ description: 'The two schemes compared, A then B: ids of schemes this deployment holds.' }),
   ...periodFields('compared'),
+  /** A DRG payment policy, as for POST /v1/simulations (validated by the payment model): each scheme's cases priced by it. */
+  policy: z.record(z.string(), z.unknown()).optional().meta({ description: 'A DRG payment policy, as for POST /v1/simulations: each scheme\'s cases are priced by it (its weights, or its `weightsTable`, give the CMI; each hospital\'s payment under A and under B is in the result). Without one, CMI takes weights from the cases\' cost and nothing is paid.' }),
 }), 'compares');
 
 /** The flags page of a supervision run: one hospital's flags (a hospital key: its own), optionally one rule. */

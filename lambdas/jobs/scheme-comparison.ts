@@ -9,18 +9,25 @@
  * event finds the status past `queued` and does nothing; a failed run may be started again.
  *
  * Cases without `totalCost` (optional at ingest) have no cost to compare and are counted in
- * `skipped.withoutCost`, never silently left out.
+ * `skipped.withoutCost`, never silently left out. With a `policy` (a DRG policy, validated when
+ * the comparison was requested) each scheme's cases are also priced by it, as `compare-schemes
+ * --policy` prices them: its weights give the CMI, and each hospital's payment under A and under B
+ * is in the result.
  */
-import { compareSchemes } from '../../models/comparison/compare.ts';
 import { ComparedCasesBuilder } from '../../models/comparison/compared-cases.ts';
 import type { Transition } from '../../models/comparison/transitions.ts';
 import type { ObjectStore, Ports } from '../../models/ports.ts';
-import { addComparedRecord, type ComparisonContext } from '../../app/scheme-comparison.ts';
+import { CaseTableBuilder } from '../../models/payment/cases.ts';
+import { parseServicePolicy, type PaymentPolicy } from '../../models/payment/policy.ts';
+import type { PolicyResult } from '../../models/payment/simulate.ts';
+import { addComparedRecord, comparedSchemes, type ComparisonContext } from '../../app/scheme-comparison.ts';
+import { policyTableWeights } from '../../app/policy-weights.ts';
+import { simulatePolicy } from '../../app/simulate.ts';
 import { config } from '../shared/config.ts';
 import { awsDeps } from '../shared/deps.ts';
 import * as k from '../shared/keys.ts';
 import { logger } from '../shared/observability.ts';
-import { schemeById } from '../shared/reference.ts';
+import { heldPaymentTable, schemeById } from '../shared/reference.ts';
 import { partitionsOf, readPartition } from './supervision.ts';
 
 export interface SchemeComparisonRequest {
@@ -28,6 +35,8 @@ export interface SchemeComparisonRequest {
   from?: string;
   to?: string;
   hospitalIds?: string[];
+  /** A DRG payment policy document (checked when the comparison was requested). */
+  policy?: Record<string, unknown>;
 }
 
 export interface SchemeComparisonStatus {
@@ -99,7 +108,9 @@ export async function runRequestedSchemeComparison(deps: Pick<Ports, 'objects'>,
     const { from, to, partitions } = await partitionsOf(objects, request);
     await update({ request: { ...current.request, from, to }, progress: { phase: 'reading', partitionsDone: 0, partitionsTotal: partitions.size, casesRead: 0 } });
     const builder = new ComparedCasesBuilder(1 << 12);
-    const ctx: ComparisonContext = { schemes: [{ pack: schemes[0].pack }, { pack: schemes[1].pack }] };
+    const policy = request.policy === undefined ? undefined : (parseServicePolicy(request.policy) as PaymentPolicy);
+    const ctx: ComparisonContext = { schemes: [{ pack: schemes[0].pack }, { pack: schemes[1].pack }], ...(policy ? { ambiguous: policy.ambiguous } : {}) };
+    if (policy) ctx.tables = [new CaseTableBuilder([policy.ambiguous], 1 << 12), new CaseTableBuilder([policy.ambiguous], 1 << 12)];
     let withoutCost = 0;
     let read = 0;
     let done = 0;
@@ -122,7 +133,8 @@ export async function runRequestedSchemeComparison(deps: Pick<Ports, 'objects'>,
     await update({ progress: { phase: 'comparing', partitionsDone: done, partitionsTotal: partitions.size, casesRead: read } });
     const cases = builder.finish();
     if (cases.size === 0) throw new Error(`the period ${from}…${to} holds no stored case with a cost to compare (${read} cases read)`);
-    const comparison = compareSchemes(cases);
+    const priced = policy && ctx.tables ? (ctx.tables.map((t) => simulatePolicy(t.finish(), policy, policyTableWeights(policy, heldPaymentTable))) as [PolicyResult, PolicyResult]) : undefined;
+    const comparison = comparedSchemes(cases, priced);
     const result = {
       id,
       createdAt: new Date().toISOString(),
@@ -136,7 +148,14 @@ export async function runRequestedSchemeComparison(deps: Pick<Ports, 'objects'>,
       skipped: { withoutCost },
       changed: { drg: comparison.changed.drg, adrg: comparison.changed.adrg, drgShare: comparison.changed.drg / comparison.cases, adrgShare: comparison.changed.adrg / comparison.cases },
       transitions: { drg: transitionRows(comparison.transitions.drg), adrg: transitionRows(comparison.transitions.adrg), drgRows: comparison.transitions.drg.length, adrgRows: comparison.transitions.adrg.length },
-      hospitals: comparison.hospitals.map((h) => ({ hospitalId: h.hospitalId, cases: h.cases, totalCost: h.totalCost, cmi: [finite(h.cmi[0]), finite(h.cmi[1])] })),
+      hospitals: comparison.hospitals.map((h) => ({
+        hospitalId: h.hospitalId,
+        cases: h.cases,
+        totalCost: h.totalCost,
+        cmi: [finite(h.cmi[0]), finite(h.cmi[1])],
+        ...(h.paymentCents ? { payment: [h.paymentCents[0] / 100, h.paymentCents[1] / 100], paymentChange: h.differenceCents! / 100, paymentChangeShare: finite(h.differenceShare!) } : {}),
+      })),
+      policy: policy && priced ? { name: policy.name ?? null, version: policy.version, payment: [priced[0].totals.paymentCents / 100, priced[1].totals.paymentCents / 100], baseRate: [finite(priced[0].rate.baseRate), finite(priced[1].rate.baseRate)] } : null,
     };
     await writeJson(objects, k.schemeComparisonResultKey(id), result);
     await update({ status: 'succeeded', progress: { phase: 'done', partitionsDone: done, partitionsTotal: partitions.size, casesRead: read }, summary: { cases: comparison.cases, changedDrg: comparison.changed.drg, changedAdrg: comparison.changed.adrg, from, to } });

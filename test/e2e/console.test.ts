@@ -223,7 +223,7 @@ describe('the console in Chromium', () => {
     await page.close();
   }, timeout);
 
-  it('compares two held schemes from the Schemes page on the stored cases: flows, quality and CMI by hospital', async () => {
+  it('compares two held schemes from the Schemes page on the stored cases: flows, quality, CMI by hospital and, priced by a policy, each hospital\'s payment under each', async () => {
     const page = await newPage();
     consoleErrors.length = 0;
     await signIn(page, key.analyst);
@@ -237,6 +237,7 @@ describe('the console in Chromium', () => {
     }
     await page.getByLabel('From month (optional)').fill('2025-01');
     await page.getByLabel('To month (optional)').fill('2025-12');
+    await page.getByLabel('Price by a DRG policy (optional, JSON)').fill('{"name": "base rate 9000", "method": "drg", "referenceYears": [2025], "settlementYear": 2025, "baseRate": 9000}');
     await page.getByRole('button', { name: 'Compare' }).click();
     // The result's heading, or the error box that says why there is none.
     await page.getByRole('heading', { level: 2, name: 'chs-drg-1.1 → suzhou_2023, 2025-01 to 2025-12' }).or(page.locator('.error')).first().waitFor({ timeout: 170_000 });
@@ -245,6 +246,10 @@ describe('the console in Chromium', () => {
     expect(await page.getByRole('table', { name: 'Schemes compared' }).locator('tbody tr').count()).toBe(2);
     expect(await chartDrawn(page)).toBe(true);
     expect(await page.locator('figcaption', { hasText: 'Largest flows between DRGs' }).count()).toBe(1);
+    await page.getByText(/Priced by the policy base rate 9000 \(version 1\): chs-drg-1\.1 pays [\d,.]+ yuan/).waitFor();
+    const payments = page.getByRole('table', { name: 'Payment by hospital, yuan' });
+    expect(await payments.locator('tbody tr').count()).toBe(5);
+    expect(await payments.locator('tbody tr').first().locator('td').nth(2).innerText()).toMatch(/^[\d,]+\.\d\d$/);
     expect(await page.locator('.error').count()).toBe(0);
     await page.screenshot({ path: path.join(shots, 'schemes-compare.png'), fullPage: true });
     // A service whose document declares no GET /v1/schemes answers the page's listing 404 (the page then takes typed ids); any other console error fails.

@@ -87,6 +87,8 @@ export interface SchemeComparison {
     skipped: { withoutCost: number };
     changed: { drg: number; adrg: number; drgShare: number; adrgShare: number };
     transitions: { drg: Transition[]; adrg: Transition[]; drgRows: number; adrgRows: number };
-    hospitals: { hospitalId: string; cases: number; totalCost: number; cmi: [number | null, number | null] }[];
+    hospitals: { hospitalId: string; cases: number; totalCost: number; cmi: [number | null, number | null]; payment?: [number, number]; paymentChange?: number; paymentChangeShare?: number | null }[];
+    /** The policy the cases were priced by (null or absent: none). */
+    policy?: { name: string | null; version: string; payment: [number, number]; baseRate: [number | null, number | null] } | null;
   };
 }

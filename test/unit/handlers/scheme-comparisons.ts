@@ -64,6 +64,42 @@ describe('scheme comparisons', () => {
     expect(result.schemes[0].cmi).toBeCloseTo(1, 12);
   });
 
+  it('with a DRG policy, prices each scheme\'s cases by it: a budget policy pays the budget to the cent under each scheme, and each hospital\'s payment and change are in the result', async () => {
+    const policy = { name: 'budget two million', method: 'drg', referenceYears: [2025], settlementYear: 2025, budget: 2_000_000 };
+    const created = await call(create, { caller: analyst, method: 'POST', body: { schemes: ['chs-drg-1.1', 'suzhou_2023'], from: '2025-01', to: '2025-12', policy } });
+    expect(created.status).toBe(202);
+    const id = created.body.id as string;
+    expect(await storedJson(ports.objects, lakeBucket, k.schemeComparisonRequestKey(id))).toEqual({ schemes: ['chs-drg-1.1', 'suzhou_2023'], from: '2025-01', to: '2025-12', policy });
+    await runJob({ id });
+    const done = (await call(get, { caller: analyst, params: { id } })).body;
+    expect({ status: done.status, error: done.error }).toEqual({ status: 'succeeded', error: undefined });
+    const result = done.result;
+    expect(result.policy).toMatchObject({ name: 'budget two million', version: '1', payment: [2_000_000, 2_000_000] });
+    expect(result.schemes.map((s: { weightSource: string }) => s.weightSource)).toEqual(['policy', 'policy']);
+    const hospitals = result.hospitals as { payment: [number, number]; paymentChange: number; paymentChangeShare: number }[];
+    expect(hospitals.length).toBe(3);
+    for (const i of [0, 1]) expect(Math.round(hospitals.reduce((sum, h) => sum + h.payment[i]! * 100, 0))).toBe(200_000_000);
+    for (const h of hospitals) {
+      expect(Math.round(h.paymentChange * 100)).toBe(Math.round((h.payment[1] - h.payment[0]) * 100));
+      expect(h.paymentChangeShare).toBeCloseTo(h.paymentChange / h.payment[0], 4); // fractions leave the service rounded to 4 decimals
+    }
+    // Moving cases between groups moves money between hospitals: not every hospital is paid the same under both.
+    expect(hospitals.some((h) => Math.abs(h.paymentChange) >= 0.01)).toBe(true);
+  });
+
+  it('refuses a DIP policy, an invalid DRG policy and a payment table the deployment does not hold (422 at the policy\'s own paths)', async () => {
+    const body = (policy: Record<string, unknown>) => ({ schemes: ['chs-drg-1.1', 'suzhou_2023'], policy });
+    const dip = await call(create, { caller: analyst, method: 'POST', body: body({ method: 'dip', referenceYears: [2025], settlementYear: 2025, pointValue: 10 }) });
+    expect(dip.status).toBe(422);
+    expect(dip.body.problems).toContainEqual(expect.objectContaining({ path: 'policy.method' }));
+    const bad = await call(create, { caller: analyst, method: 'POST', body: body({ method: 'drg', referenceYears: [2025], settlementYear: 2025, baseRate: 9000, outliers: { low: 2 } }) });
+    expect(bad.status).toBe(422);
+    expect(bad.body.problems).toEqual([expect.objectContaining({ path: 'policy.outliers.low' })]);
+    const table = await call(create, { caller: analyst, method: 'POST', body: body({ method: 'drg', referenceYears: [2025], settlementYear: 2025, baseRate: 9000, weightsTable: 'atlantis-2025' }) });
+    expect(table.status).toBe(422);
+    expect(table.body.problems[0]).toMatchObject({ path: 'policy.weightsTable' });
+  });
+
   it('refuses hospital keys (403), a scheme the deployment does not hold (422 naming the held ones), one scheme (422); unknown ids are 404', async () => {
     expect((await call(create, { caller: hosp1, method: 'POST', body: { schemes: ['chs-drg-1.1', 'suzhou_2023'] } })).status).toBe(403);
     const unknown = await call(create, { caller: analyst, method: 'POST', body: { schemes: ['chs-drg-1.1', 'suzhou'] } });

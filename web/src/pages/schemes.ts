@@ -1,7 +1,8 @@
 /**
  * Schemes: the DRG schemes the deployment holds (GET /v1/schemes) and a comparison of two of them
  * on the stored cases of a period (POST /v1/scheme-comparisons, polled): how cases move between
- * DRGs and ADRGs, in-group rate, groups used, RIV and CV under each, and each hospital's CMI.
+ * DRGs and ADRGs, in-group rate, groups used, RIV and CV under each, and each hospital's CMI —
+ * and, priced by a DRG policy pasted as JSON, each hospital's payment under each scheme.
  */
 import { api, errorBox } from '../api.ts';
 import { figure, palette } from '../charts.ts';
@@ -45,6 +46,7 @@ export async function schemesPage(main: HTMLElement): Promise<void> {
   const b = pick(ids.find((id) => id !== 'chs-drg-1.1' && id !== 'chs_drg_11') ?? 'suzhou_2023');
   const from = input('month', '', { placeholder: 'YYYY-MM' });
   const to = input('month', '', { placeholder: 'YYYY-MM' });
+  const policy = h('textarea', { rows: 4, spellcheck: 'false', placeholder: '{"method": "drg", "referenceYears": [2025], "settlementYear": 2025, "budget": 50000000}' }) as HTMLTextAreaElement;
   const button = h('button', { type: 'submit' }, 'Compare');
   const out = h('div', { 'aria-live': 'polite' });
   const results = h('div');
@@ -55,6 +57,7 @@ export async function schemesPage(main: HTMLElement): Promise<void> {
       field('c-b', 'Scheme B', b, 'The scheme cases move to.'),
       field('c-from', 'From month (optional)', from, 'With "to"; default: the latest month stored.'),
       field('c-to', 'To month (optional)', to, 'At most 24 months in one comparison.')),
+    field('c-policy', 'Price by a DRG policy (optional, JSON)', policy, 'A policy as on the Simulations page (its fields as JSON): each hospital is then paid under each scheme, and CMI takes the policy\'s weights.'),
     button, out);
   main.append(form, results);
   form.addEventListener('submit', async (event) => {
@@ -64,7 +67,16 @@ export async function schemesPage(main: HTMLElement): Promise<void> {
     bar.set(null, undefined, 'queued…');
     out.replaceChildren(bar.el);
     try {
-      const body = { schemes: [a.value.trim(), b.value.trim()], ...(from.value && to.value ? { from: from.value, to: to.value } : {}) };
+      const text = policy.value.trim();
+      let priced: Record<string, unknown> | undefined;
+      if (text !== '') {
+        try {
+          priced = JSON.parse(text) as Record<string, unknown>;
+        } catch {
+          throw new Error('The policy is not JSON: paste a policy object such as {"method": "drg", …}.');
+        }
+      }
+      const body = { schemes: [a.value.trim(), b.value.trim()], ...(from.value && to.value ? { from: from.value, to: to.value } : {}), ...(priced ? { policy: priced } : {}) };
       const c = await runComparison(body, (s) => bar.set(s.progress.partitionsDone, s.progress.partitionsTotal ?? undefined, `${s.progress.phase}: ${s.progress.casesRead.toLocaleString('en')} cases read`));
       bar.set(1, 1, `done: ${c.result!.cases.toLocaleString('en')} cases compared`);
       results.replaceChildren(...show(c));
@@ -102,11 +114,12 @@ function show(c: SchemeComparison): HTMLElement[] {
   const hospitals = [...r.hospitals].sort((x, y) => y.cases - x.cases).slice(0, 40);
   const cmi = figure({
     title: 'CMI by hospital',
-    description: `Each hospital's case-mix index under each scheme (weights from the cases' own cost), the ${hospitals.length} hospitals with the most cases.`,
+    description: `Each hospital's case-mix index under each scheme (weights ${r.policy ? 'of the policy' : "from the cases' own cost"}), the ${hospitals.length} hospitals with the most cases.`,
     config: { type: 'bar', data: { labels: hospitals.map((x) => x.hospitalId), datasets: names.map((n, i) => ({ label: n, data: hospitals.map((x) => x.cmi[i] ?? 0), backgroundColor: palette[i] })) } },
     tableHeaders: ['hospital', 'cases', `CMI under ${names[0]}`, `CMI under ${names[1]}`],
     tableRows: r.hospitals.map((x) => [x.hospitalId, x.cases, num(x.cmi[0], 4), num(x.cmi[1], 4)]),
   });
+  const payments = r.policy ? paymentsTable(r, names) : null;
   const csv = h('button', { type: 'button', class: 'secondary' }, 'Download the DRG transitions (CSV)');
   csv.addEventListener('click', () => downloadCsv(`transitions-drg-${names[0]}-${names[1]}.csv`, [['DRG under A', 'status under A', 'DRG under B', 'status under B', 'cases', 'share'], ...r.transitions.drg.map((t) => [label(t.from), t.from.status, label(t.to), t.to.status, t.cases, t.share])]));
   return [
@@ -118,8 +131,20 @@ function show(c: SchemeComparison): HTMLElement[] {
     flowsFigure('ADRG', r.transitions.adrg, names),
     quality,
     cmi,
+    ...(payments ? [payments] : []),
     table(`DRG transitions, largest first (${Math.min(shownRows, r.transitions.drg.length)} of ${r.transitions.drgRows})`, [`DRG under ${names[0]}`, `DRG under ${names[1]}`, 'cases', 'share', 'changed'],
       r.transitions.drg.slice(0, shownRows).map((t) => [label(t.from), label(t.to), t.cases, pct(t.share, 2), t.changed ? 'yes' : 'no']), { numeric: [false, false, true, true, false] }),
     csv,
   ];
+}
+
+/** Priced by a policy: the total and base rate under each scheme, and each hospital's payment under each (yuan). */
+function paymentsTable(r: NonNullable<SchemeComparison['result']>, names: [string, string]): HTMLElement {
+  const p = r.policy!;
+  const yuan = (x: number | undefined) => (x === undefined ? '—' : x.toLocaleString('en', { minimumFractionDigits: 2, maximumFractionDigits: 2 }));
+  return h('div', {},
+    h('p', { class: 'summary' }, `Priced by the policy ${p.name ?? '(unnamed)'} (version ${p.version}): ${names[0]} pays ${yuan(p.payment[0])} yuan (base rate ${num(p.baseRate[0], 2)}), ${names[1]} pays ${yuan(p.payment[1])} yuan (base rate ${num(p.baseRate[1], 2)}).`),
+    table('Payment by hospital, yuan', ['hospital', 'cases', `payment under ${names[0]}`, `payment under ${names[1]}`, 'change', 'change share'],
+      [...r.hospitals].sort((x, y) => Math.abs(y.paymentChange ?? 0) - Math.abs(x.paymentChange ?? 0)).map((x) => [x.hospitalId, x.cases, yuan(x.payment?.[0]), yuan(x.payment?.[1]), yuan(x.paymentChange), pct(x.paymentChangeShare ?? null, 2)]),
+      { numeric: [false, true, true, true, true, true] }));
 }
