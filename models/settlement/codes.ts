@@ -9,6 +9,7 @@
  * - grey list: one code per line (anything after the first whitespace is ignored).
  * A UTF-8 BOM, CRLF line ends, surrounding whitespace and blank lines are tolerated everywhere.
  */
+import { compareCodeWithBytes } from '../text/bytes.ts';
 
 /**
  * A code list as its users ask it: is a code in it, its name, every code in the file's order.
@@ -115,17 +116,6 @@ function codeEnd(bytes: Uint8Array, start: number, eol: number): number {
   return eol;
 }
 
-/** `code` against the bytes [start, end): < 0, 0 or > 0 (UTF-16 units against bytes: the codes are ASCII). */
-function compareCode(code: string, bytes: Uint8Array, start: number, end: number): number {
-  const length = end - start;
-  const common = Math.min(length, code.length);
-  for (let k = 0; k < common; k++) {
-    const d = code.charCodeAt(k) - bytes[start + k]!;
-    if (d !== 0) return d;
-  }
-  return code.length - length;
-}
-
 class BytesCodeList implements CodeList {
   private readonly bytes: Uint8Array;
   private readonly first: number;
@@ -181,7 +171,7 @@ class BytesCodeList implements CodeList {
       const codeFrom = codeStart(bytes, start, eol);
       const codeTo = codeEnd(bytes, codeFrom, eol);
       if (codeTo <= codeFrom) return false; // blank or unreadable: leave it to the checked index
-      const d = compareCode(code, bytes, codeFrom, codeTo);
+      const d = compareCodeWithBytes(code, bytes, codeFrom, codeTo);
       if (d === 0) return true;
       if (d < 0) hi = start;
       else lo = eol + 1;
@@ -217,7 +207,7 @@ class BytesCodeList implements CodeList {
     let hi = starts.length - 1;
     while (lo <= hi) {
       const mid = (lo + hi) >>> 1;
-      const d = compareCode(code, this.bytes, starts[mid]!, ends[mid]!);
+      const d = compareCodeWithBytes(code, this.bytes, starts[mid]!, ends[mid]!);
       if (d === 0) return true;
       if (d < 0) hi = mid - 1;
       else lo = mid + 1;

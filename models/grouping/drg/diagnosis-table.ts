@@ -11,6 +11,7 @@
  * form with {@link useDiagnosisTable} (the pack cache does, for the packs it reads).
  */
 import type { RulePack } from './pack.ts';
+import { compareCodeWithBytes } from '../../text/bytes.ts';
 
 /** One diagnosis code's entries in the pack's tables. */
 export interface DiagnosisEntry {
@@ -153,7 +154,7 @@ export function diagnosisTableFromBytes(bytes: Uint8Array): DiagnosisTable {
         const tab = bytes.indexOf(9, start);
         const eol = bytes.indexOf(10, tab);
         if (tab === -1 || eol === -1) return undefined; // not the table's text
-        const d = key === null ? compareAscii(code, bytes, start, tab) : compareBytes(key, bytes.subarray(start, tab));
+        const d = key === null ? compareCodeWithBytes(code, bytes, start, tab) : compareBytes(key, bytes.subarray(start, tab));
         if (d < 0) hi = start;
         else if (d > 0) lo = eol + 1;
         else {
@@ -169,15 +170,4 @@ export function diagnosisTableFromBytes(bytes: Uint8Array): DiagnosisTable {
 function isAscii(code: string): boolean {
   for (let k = 0; k < code.length; k++) if (code.charCodeAt(k) > 0x7f) return false;
   return true;
-}
-
-/** An ASCII `code` against the bytes [start, end): < 0, 0 or > 0. */
-function compareAscii(code: string, bytes: Uint8Array, start: number, end: number): number {
-  const length = end - start;
-  const common = Math.min(length, code.length);
-  for (let k = 0; k < common; k++) {
-    const d = code.charCodeAt(k) - bytes[start + k]!;
-    if (d !== 0) return d;
-  }
-  return code.length - length;
 }
