@@ -184,7 +184,8 @@ export function readCachedPack(file: string): CachedPack | null {
     const { lists, diagnoses, tables } = header;
     if (!Array.isArray(lists) || !lists.every(inBody)) return null;
     if (tables === null || typeof tables !== 'object' || !lazyTableNames.every((name) => inBody(tables[name]))) return null;
-    if (diagnoses !== null && !inBody(diagnoses)) return null;
+    // The diagnosis table is whole lines: one cut short would answer "not in the table" for the codes it lost.
+    if (diagnoses !== null && (!inBody(diagnoses) || (diagnoses[1] > 0 && body[diagnoses[0] + diagnoses[1] - 1] !== 10))) return null;
     const pack = header.pack;
     if (!isPackShaped(pack) || pack.lists.length !== 0) return null;
     const text = ([at, bytes]: Section) => body.toString('utf8', at, at + bytes);

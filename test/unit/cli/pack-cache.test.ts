@@ -185,6 +185,7 @@ describe('the cached rule pack of a scheme directory', () => {
       entry({ ...marked, lists: marked.lists.map(([at]) => [at]) }),
       entry({ ...marked, lists: [[body.length, 1], ...marked.lists.slice(1)] }),
       entry({ ...marked, diagnoses: [0, body.length + 1] }),
+      entry({ ...marked, diagnoses: marked.diagnoses === null ? null : [marked.diagnoses[0], marked.diagnoses[1] - 1] }),
       entry({ ...marked, tables: { ...marked.tables, cc: undefined } }),
       entry({ ...marked, pack: compiled }),
       entry({ ...marked, pack: { ...marked.pack, format: 1 } }),
